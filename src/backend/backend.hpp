@@ -1,0 +1,99 @@
+#pragma once
+/// The database backend interface (architecture.md §3.2, §3.9 #5).
+///
+/// How to add a backend:
+///  1. Implement `Backend` in `backend/<name>/`, the only folder that includes its client
+///     library; translate every library exception into `DatabaseError` at that edge.
+///  2. Fill `Capabilities` truthfully, with a comment per flag saying why.
+///  3. Add its URL scheme to `backend/registry.cpp` (behind a CMake option if optional).
+///  4. Instantiate `tests/backend/backend_conformance_test.cpp` for it.
+///  5. Add a README section (URL form, locking, caveats).
+///
+/// Backends are dumb: they run SQL they are given, report errors precisely and hold the
+/// migration lock. Ordering, planning, transactions policy, the version table and journal
+/// rules live in `runtime/`. Don't correct user input; when in doubt, fail.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dialect.hpp"
+#include "core/error.hpp"
+
+namespace migrate::backend {
+
+struct Capabilities {
+  bool transactional_ddl = false;  ///< DDL rolls back with its transaction
+  bool schemas = false;            ///< `version_table_schema` is meaningful
+};
+
+/// A failing statement or connection, as the server reported it. The runtime adds the
+/// revision, file and line and rethrows as Error{database}.
+class DatabaseError : public Error {
+ public:
+  struct Details {
+    std::string sqlstate;        ///< SQLSTATE (postgresql) or extended result name (sqlite)
+    std::string server_message;  ///< the server's own message
+    std::string detail;
+    std::string server_hint;
+    long position = -1;          ///< 0-based byte offset of the error in the SQL sent, -1 unknown
+  };
+  DatabaseError(const std::string& message, Details details, std::string hint = {})
+      : Error(ErrorKind::database, message, std::move(hint)), m_details(std::move(details)) {}
+  const Details& details() const noexcept { return m_details; }
+
+ private:
+  Details m_details;
+};
+
+using Row = std::vector<std::optional<std::string>>;
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual Dialect dialect() const = 0;
+  virtual Capabilities capabilities() const = 0;
+  /// The URL with the password redacted, for messages.
+  virtual std::string describe() const = 0;
+
+  /// Takes the migration lock (one runner per database), polling until `timeout`.
+  /// Throws Error{lock_timeout} naming who holds it where known. The lock dies with the
+  /// process. Called before anything reads the version table for a state change.
+  virtual void lock(std::chrono::milliseconds timeout) = 0;
+  /// Releases the lock; never throws (logs a warning when the release fails).
+  virtual void unlock() noexcept = 0;
+
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  /// Rolls back the open transaction if any; never throws.
+  virtual void rollback() noexcept = 0;
+  virtual bool in_transaction() const = 0;
+
+  /// Runs a script of zero or more ';'-separated statements. On failure throws
+  /// DatabaseError whose `position` is the byte offset, within `sql`, of the start of the
+  /// failing statement (or finer, when the server says).
+  virtual void execute_script(std::string_view sql) = 0;
+  /// Runs one statement; returns the number of rows it changed.
+  virtual long long execute(std::string_view sql) = 0;
+  /// Runs one query; returns its rows in the order the database returns them.
+  virtual std::vector<Row> query(std::string_view sql) = 0;
+
+  /// True when the table exists (schema empty = the default schema).
+  virtual bool table_exists(std::string_view schema, std::string_view table) = 0;
+  /// The database user name, for the journal ("" where there is none, as on sqlite).
+  virtual std::string database_user() = 0;
+};
+
+/// Opens the backend for a URL (scheme lookup in registry.cpp). Throws Error{config} for an
+/// unknown or compiled-out scheme or a malformed URL, Error{database} when the
+/// connection fails (password never shown).
+std::unique_ptr<Backend> open(const std::string& url);
+
+/// The dialect a URL names, without connecting (for offline --sql). Throws Error{config}.
+Dialect dialect_of_url(const std::string& url);
+
+}  // namespace migrate::backend

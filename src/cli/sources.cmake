@@ -1,0 +1,3 @@
+# Sources of src/cli (paths relative to src/).
+target_sources(migrate_core PRIVATE
+)

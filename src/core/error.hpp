@@ -1,0 +1,58 @@
+#pragma once
+/// The one error family of `migrate` (architecture.md §3.5).
+///
+/// Every failure that ends a command is a `migrate::Error` carrying an `ErrorKind`.
+/// The kind decides the JSON `error.kind` string and the exit status (CONTRACT.md §5);
+/// the message says what went wrong, naming revision, file and line where known;
+/// the hint says what to do next. Only `cli::run` catches these.
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace migrate {
+
+enum class ErrorKind {
+  usage,
+  config,
+  script,
+  duplicate_revision,
+  missing_revision,
+  cycle,
+  dependency_cycle,
+  revision_not_found,
+  ambiguous_revision,
+  multiple_heads,
+  overlap,
+  ambiguous_walk,
+  relative_out_of_range,
+  invalid_target,
+  irreversible,
+  database,
+  lock_timeout,
+  needs_repair,
+  check_failed,  ///< a check ran and found problems (exit 1), e.g. `current --check-heads`
+  internal,
+};
+
+/// The contract's spelling of a kind, e.g. "multiple_heads".
+std::string_view to_string(ErrorKind kind);
+
+/// Exit status for a kind: 1 check_failed; 2 usage/config/script/graph/planning;
+/// 3 database; 4 lock_timeout; 5 needs_repair; 70 internal.
+int exit_status(ErrorKind kind);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message, std::string hint = {})
+      : std::runtime_error(message), m_kind(kind), m_hint(std::move(hint)) {}
+
+  ErrorKind kind() const noexcept { return m_kind; }
+  const std::string& hint() const noexcept { return m_hint; }
+
+ private:
+  ErrorKind m_kind;
+  std::string m_hint;
+};
+
+}  // namespace migrate

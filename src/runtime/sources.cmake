@@ -1,0 +1,3 @@
+# Sources of src/runtime (paths relative to src/).
+target_sources(migrate_core PRIVATE
+)
