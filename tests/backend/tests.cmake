@@ -1,0 +1,3 @@
+# Backend conformance tests.
+target_sources(migrate_backend_tests PRIVATE
+)

@@ -1,0 +1,3 @@
+# End-to-end CLI tests.
+target_sources(migrate_cli_tests PRIVATE
+)

@@ -1,0 +1,3 @@
+# Test sources of tests/unit/config (paths relative to tests/).
+target_sources(migrate_unit_tests PRIVATE
+)

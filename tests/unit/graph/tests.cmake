@@ -1,0 +1,3 @@
+# Test sources of tests/unit/graph (paths relative to tests/).
+target_sources(migrate_unit_tests PRIVATE
+)
