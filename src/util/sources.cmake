@@ -1,3 +1,5 @@
 # Sources of src/util (paths relative to src/).
 target_sources(migrate_core PRIVATE
+  util/strings.cpp
+  util/files.cpp
 )

@@ -1,3 +1,5 @@
 # Test sources of tests/unit/util (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
+  unit/util/strings_test.cpp
+  unit/util/files_test.cpp
 )

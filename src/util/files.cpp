@@ -1,0 +1,100 @@
+#include "util/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace migrate::util {
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+std::filesystem::path temp_name_for(const std::filesystem::path& path) {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[17];
+  static const char* hex = "0123456789abcdef";
+  auto v = rng();
+  for (int i = 0; i < 16; ++i) buf[i] = hex[(v >> (i * 4)) & 0xf];
+  buf[16] = 0;
+  auto name = "." + path.filename().string() + ".tmp-" + buf;
+  return path.parent_path() / name;
+}
+
+}  // namespace
+
+std::string read_file(const std::filesystem::path& path, ErrorKind kind) {
+  // open/read instead of iostreams: this runs once per revision file and must stay cheap.
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(kind, "Cannot read " + path.string() + ": " + errno_text());
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string why = errno_text();
+      ::close(fd);
+      throw Error(kind, "Cannot read " + path.string() + ": " + why);
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+void write_file_atomic(const std::filesystem::path& path, const std::string& content, bool overwrite,
+                       ErrorKind kind) {
+  if (!overwrite && std::filesystem::exists(path)) {
+    throw Error(kind, "File " + path.string() + " already exists");
+  }
+  auto tmp = temp_name_for(path);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) throw Error(kind, "Cannot write " + path.string() + ": " + errno_text());
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      std::string why = errno_text();
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw Error(kind, "Cannot write " + path.string() + ": " + why);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    std::string why = errno_text();
+    ::unlink(tmp.c_str());
+    throw Error(kind, "Cannot write " + path.string() + ": " + why);
+  }
+  if (overwrite) {
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      std::string why = errno_text();
+      ::unlink(tmp.c_str());
+      throw Error(kind, "Cannot write " + path.string() + ": " + why);
+    }
+    return;
+  }
+  // link() fails with EEXIST instead of replacing: no race with a file created meanwhile.
+  if (::link(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    if (err == EPERM || err == ENOTSUP || err == EOPNOTSUPP || err == EMLINK) {
+      // A file system without hard links: fall back to check-then-rename.
+      if (!std::filesystem::exists(path) && ::rename(tmp.c_str(), path.c_str()) == 0) return;
+      err = std::filesystem::exists(path) ? EEXIST : errno;
+    }
+    ::unlink(tmp.c_str());
+    if (err == EEXIST) throw Error(kind, "File " + path.string() + " already exists");
+    throw Error(kind, "Cannot write " + path.string() + ": " + std::strerror(err));
+  }
+  ::unlink(tmp.c_str());
+}
+
+}  // namespace migrate::util

@@ -1,0 +1,47 @@
+#include "util/files.hpp"
+
+#include <gtest/gtest.h>
+
+#include "support/temp_dir.hpp"
+
+namespace migrate::util {
+namespace {
+
+TEST(FilesTest, ReadFileReturnsBytes) {
+  test::TempDir dir;
+  auto p = dir.write("a.txt", std::string("x\0y\r\n", 5));
+  EXPECT_EQ(read_file(p), std::string("x\0y\r\n", 5));
+}
+
+TEST(FilesTest, ReadMissingFileThrowsGivenKind) {
+  test::TempDir dir;
+  try {
+    read_file(dir.path() / "nope.sql", ErrorKind::script);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::script);
+    EXPECT_NE(std::string(e.what()).find("nope.sql"), std::string::npos);
+  }
+}
+
+TEST(FilesTest, AtomicWriteCreatesAndRefusesToOverwrite) {
+  test::TempDir dir;
+  auto p = dir.path() / "f.sql";
+  write_file_atomic(p, "one", false);
+  EXPECT_EQ(read_file(p), "one");
+  EXPECT_THROW(write_file_atomic(p, "two", false), Error);
+  EXPECT_EQ(read_file(p), "one");
+  write_file_atomic(p, "three", true);
+  EXPECT_EQ(read_file(p), "three");
+  int entries = 0;
+  for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path())) ++entries;
+  EXPECT_EQ(entries, 1);  // no temporary file left behind
+}
+
+TEST(FilesTest, AtomicWriteIntoMissingFolderFails) {
+  test::TempDir dir;
+  EXPECT_THROW(write_file_atomic(dir.path() / "no" / "f.sql", "x", false), Error);
+}
+
+}  // namespace
+}  // namespace migrate::util
