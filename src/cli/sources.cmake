@@ -1,3 +1,4 @@
 # Sources of src/cli (paths relative to src/).
 target_sources(migrate_core PRIVATE
+  cli/app.cpp
 )

@@ -1,0 +1,242 @@
+#include "cli/app.hpp"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands/commands.hpp"
+#include "core/error.hpp"
+#include "util/json.hpp"
+
+namespace migrate::cli {
+
+namespace {
+
+struct GlobalFlags {
+  std::string config_file;
+  std::string url;
+  std::string env;
+  std::vector<std::string> x_args;
+  std::string format = "text";
+  bool quiet = false;
+  int verbose = 0;
+};
+
+/// One row of the subcommand table: its name, help text, and how it binds its flags and
+/// calls its handler once parsing is done.
+struct Subcommand {
+  CLI::App* app = nullptr;
+  std::function<int(const commands::Context&)> handler;
+};
+
+void setup_logging(const GlobalFlags& g) {
+  auto logger = spdlog::stderr_logger_st("migrate");
+  logger->set_pattern("%^%l%$: %v");
+  spdlog::set_default_logger(logger);
+  // Info lines ("Running upgrade a -> b") read like Alembic's; warnings and errors are prefixed.
+  logger->set_pattern("%v");
+  spdlog::set_level(g.quiet ? spdlog::level::warn : (g.verbose > 0 ? spdlog::level::debug : spdlog::level::info));
+}
+
+commands::Context make_context(const GlobalFlags& g) {
+  commands::Context ctx;
+  if (!g.config_file.empty()) ctx.overrides.config_file = g.config_file;
+  if (!g.url.empty()) ctx.overrides.url = g.url;
+  if (!g.env.empty()) ctx.overrides.env = g.env;
+  for (const auto& kv : g.x_args) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos) throw Error(ErrorKind::usage, "-x expects KEY=VALUE, got '" + kv + "'");
+    ctx.overrides.x_args[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  ctx.format = g.format == "json" ? commands::Format::json : commands::Format::text;
+  ctx.out = &std::cout;
+  return ctx;
+}
+
+/// The format is needed to report errors that happen before or during parsing.
+bool wants_json(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--format=json") == 0) return true;
+    if (std::strcmp(argv[i], "--format") == 0 && i + 1 < argc && std::strcmp(argv[i + 1], "json") == 0) return true;
+  }
+  return false;
+}
+
+int report(const Error& e, bool json) {
+  if (json) {
+    util::Json err = util::Json::object();
+    err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
+    util::Json doc = util::Json::object();
+    doc.set("error", std::move(err));
+    std::cout << doc.dump() << std::endl;
+  }
+  std::cerr << "migrate: error: " << e.what() << "\n";
+  if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
+  return exit_status(e.kind());
+}
+
+void add_global_options(CLI::App& app, GlobalFlags& g) {
+  app.add_option("-c,--config", g.config_file, "configuration file (default: $MIGRATE_CONFIG, else ./migrate.toml)");
+  app.add_option("--url", g.url, "database URL (overrides every other source)");
+  app.add_option("--env", g.env, "use the [environments.NAME] section of the configuration");
+  app.add_option("-x", g.x_args, "KEY=VALUE passed to the run (repeatable)")->allow_extra_args(false);
+  app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
+  app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
+}
+
+CLI::App* subcommand(CLI::App& app, const std::string& name, const std::string& help) {
+  auto* sub = app.add_subcommand(name, help);
+  sub->fallthrough();  // global options may stand after the command too
+  return sub;
+}
+
+void add_migrate_flags(CLI::App* sub, commands::MigrateOptions& o, std::string& backup) {
+  sub->add_option("target", o.target, "revision, relative move (+N, -N), or start:end with --sql")->required();
+  sub->add_flag("--sql", o.sql, "print the SQL instead of running it (offline)");
+  sub->add_flag("--plan", o.plan, "show what would run, change nothing");
+  sub->add_flag("--dry-run", o.dry_run, "run the real SQL in one transaction and roll it back");
+  sub->add_option("--backup", backup, "back up the database first (optional PATH)")->expected(0, 1);
+  sub->add_option("--lock-timeout", o.lock_timeout_seconds, "seconds to wait for the migration lock");
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  bool json = wants_json(argc, argv);
+  GlobalFlags g;
+  CLI::App app{"migrate: SQL schema migrations with Alembic's revision graph", "migrate"};
+  app.set_version_flag("--version", std::string("migrate ") + MIGRATE_VERSION);
+  app.require_subcommand(1);
+  add_global_options(app, g);
+
+  std::vector<Subcommand> table;
+  auto add = [&](CLI::App* sub, std::function<int(const commands::Context&)> handler) {
+    table.push_back({sub, std::move(handler)});
+  };
+
+  commands::InitOptions init_o;
+  auto* init = subcommand(app, "init", "create a migration folder and migrate.toml from a template");
+  init->add_option("directory", init_o.directory, "folder for the migration scripts")->required();
+  init->add_option("-t,--template", init_o.template_name, "template name (see list-templates)");
+  add(init, [&](const auto& ctx) { return commands::init(ctx, init_o); });
+
+  add(subcommand(app, "list-templates", "list the templates `init` can use"),
+      [&](const auto& ctx) { return commands::list_templates(ctx); });
+
+  commands::RevisionOptions rev_o;
+  auto* revision = subcommand(app, "revision", "create a new revision file");
+  revision->add_option("-m,--message", rev_o.message, "what the revision does");
+  revision->add_option("--head", rev_o.heads, "revision(s) to base it on (default: head)")->allow_extra_args(false);
+  revision->add_flag("--splice", rev_o.splice, "allow a non-head --head (starts a branch)");
+  revision->add_option("--branch-label", rev_o.branch_label, "label for a new branch");
+  revision->add_option("--depends-on", rev_o.depends_on, "revision(s) this one depends on (repeatable)")->allow_extra_args(false);
+  revision->add_option("--rev-id", rev_o.rev_id, "use this id instead of a random one");
+  revision->add_option("--version-path", rev_o.version_path, "version location to write into");
+  add(revision, [&](const auto& ctx) { return commands::revision(ctx, rev_o); });
+
+  commands::MergeOptions merge_o;
+  auto* merge = subcommand(app, "merge", "create a revision that merges two or more heads");
+  merge->add_option("revisions", merge_o.revisions, "revisions to merge (or `heads`)")->required();
+  merge->add_option("-m,--message", merge_o.message, "message");
+  merge->add_option("--branch-label", merge_o.branch_label, "label for the merge revision");
+  merge->add_option("--rev-id", merge_o.rev_id, "use this id instead of a random one");
+  merge->add_flag("--splice", merge_o.splice, "allow non-head revisions");
+  add(merge, [&](const auto& ctx) { return commands::merge(ctx, merge_o); });
+
+  commands::MigrateOptions up_o, down_o;
+  std::string up_backup, down_backup;
+  auto* upgrade = subcommand(app, "upgrade", "apply revisions up to TARGET");
+  add_migrate_flags(upgrade, up_o, up_backup);
+  add(upgrade, [&](const auto& ctx) {
+    if (upgrade->count("--backup")) up_o.backup = up_backup;
+    return commands::upgrade(ctx, up_o);
+  });
+  auto* downgrade = subcommand(app, "downgrade", "revert revisions down to TARGET");
+  add_migrate_flags(downgrade, down_o, down_backup);
+  add(downgrade, [&](const auto& ctx) {
+    if (downgrade->count("--backup")) down_o.backup = down_backup;
+    return commands::downgrade(ctx, down_o);
+  });
+
+  commands::StampOptions stamp_o;
+  auto* stamp = subcommand(app, "stamp", "set the version table without running SQL");
+  stamp->add_option("revisions", stamp_o.revisions, "destination revision(s)")->required();
+  stamp->add_flag("--sql", stamp_o.sql, "print the SQL instead of running it");
+  stamp->add_flag("--purge", stamp_o.purge, "empty the version table first");
+  stamp->add_flag("--plan", stamp_o.plan, "show the row changes, change nothing");
+  add(stamp, [&](const auto& ctx) { return commands::stamp(ctx, stamp_o); });
+
+  commands::CurrentOptions cur_o;
+  auto* current = subcommand(app, "current", "show the database's current revision(s)");
+  current->add_flag("-v,--verbose", cur_o.verbose, "full entries");
+  current->add_flag("--check-heads", cur_o.check_heads, "exit 1 unless the database is on all heads");
+  add(current, [&](const auto& ctx) { return commands::current(ctx, cur_o); });
+
+  commands::HistoryOptions hist_o;
+  auto* history = subcommand(app, "history", "list revisions, newest first");
+  history->add_option("-r,--rev-range", hist_o.rev_range, "[start]:[end]");
+  history->add_flag("-v,--verbose", hist_o.verbose, "full entries");
+  history->add_flag("-i,--indicate-current", hist_o.indicate_current, "mark the database's revisions");
+  add(history, [&](const auto& ctx) { return commands::history(ctx, hist_o); });
+
+  commands::HeadsOptions heads_o;
+  auto* heads = subcommand(app, "heads", "show the head revisions");
+  heads->add_flag("-v,--verbose", heads_o.verbose, "full entries");
+  heads->add_flag("--resolve-dependencies", heads_o.resolve_dependencies, "leave out effective heads");
+  add(heads, [&](const auto& ctx) { return commands::heads(ctx, heads_o); });
+
+  bool branches_verbose = false;
+  auto* branches = subcommand(app, "branches", "show branch points");
+  branches->add_flag("-v,--verbose", branches_verbose, "full entries");
+  add(branches, [&](const auto& ctx) { return commands::branches(ctx, branches_verbose); });
+
+  std::string show_rev;
+  auto* show = subcommand(app, "show", "show revision(s) in full");
+  show->add_option("rev", show_rev, "revision identifier")->required();
+  add(show, [&](const auto& ctx) { return commands::show(ctx, show_rev); });
+
+  std::string edit_rev;
+  auto* edit = subcommand(app, "edit", "open revision file(s) in $EDITOR");
+  edit->add_option("rev", edit_rev, "revision identifier")->required();
+  add(edit, [&](const auto& ctx) { return commands::edit(ctx, edit_rev); });
+
+  commands::RepairOptions repair_o;
+  auto* repair = subcommand(app, "repair", "show (and later resolve) partially applied revisions");
+  repair->add_flag("--resume", repair_o.resume, "finish a partially applied revision");
+  repair->add_option("--mark-applied", repair_o.mark_applied, "record REV as applied");
+  repair->add_option("--mark-reverted", repair_o.mark_reverted, "record REV as reverted");
+  repair->add_option("--accept-checksum", repair_o.accept_checksum, "accept an edited applied file");
+  repair->add_option("--reason", repair_o.reason, "why (recorded in the journal)");
+  add(repair, [&](const auto& ctx) { return commands::repair(ctx, repair_o); });
+
+  try {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+      return app.exit(e);  // --help, --version
+    } catch (const CLI::ParseError& e) {
+      throw Error(ErrorKind::usage, e.what(), "see `migrate --help` or `migrate <command> --help`");
+    }
+    // Only -v/--verbose on the main app counts as logging verbosity; `current --verbose` etc. are output options.
+    setup_logging(g);
+    auto ctx = make_context(g);
+    for (const auto& row : table)
+      if (row.app->parsed()) return row.handler(ctx);
+    throw Error(ErrorKind::usage, "no command given", "see `migrate --help`");
+  } catch (const Error& e) {
+    return report(e, json);
+  } catch (const std::exception& e) {
+    return report(Error(ErrorKind::internal, std::string("internal error: ") + e.what(),
+                        "please report this with the command that caused it"),
+                  json);
+  }
+}
+
+}  // namespace migrate::cli

@@ -1,0 +1,101 @@
+#pragma once
+/// One plain function per verb (architecture.md §3.9 #2). They never see CLI11; `cli/`
+/// fills the option structs. Each returns the exit status for a successful run (0, or 1
+/// when a check found problems) and throws migrate::Error for failures.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands/output.hpp"
+#include "config/config.hpp"
+
+namespace migrate::commands {
+
+/// What every command gets: how to find the configuration and how to print.
+struct Context {
+  config::Overrides overrides;
+  Format format = Format::text;
+  std::ostream* out = nullptr;  ///< stdout
+};
+
+struct InitOptions {
+  std::string directory;
+  std::string template_name = "generic";
+};
+
+struct RevisionOptions {
+  std::string message;
+  std::vector<std::string> heads;  ///< --head (default "head")
+  bool splice = false;
+  std::string branch_label;
+  std::vector<std::string> depends_on;
+  std::string rev_id;
+  std::string version_path;
+};
+
+struct MergeOptions {
+  std::vector<std::string> revisions;
+  std::string message;
+  std::string branch_label;
+  std::string rev_id;
+  bool splice = false;
+};
+
+struct MigrateOptions {
+  std::string target;
+  bool sql = false;
+  bool plan = false;
+  bool dry_run = false;
+  std::optional<std::string> backup;  ///< --backup [PATH]; "" = default path
+  std::optional<double> lock_timeout_seconds;
+};
+
+struct StampOptions {
+  std::vector<std::string> revisions;
+  bool sql = false;
+  bool purge = false;
+  bool plan = false;
+};
+
+struct CurrentOptions {
+  bool verbose = false;
+  bool check_heads = false;
+};
+
+struct HistoryOptions {
+  std::string rev_range;
+  bool verbose = false;
+  bool indicate_current = false;
+};
+
+struct HeadsOptions {
+  bool verbose = false;
+  bool resolve_dependencies = false;
+};
+
+struct RepairOptions {
+  bool resume = false;
+  std::string mark_applied;
+  std::string mark_reverted;
+  std::string accept_checksum;
+  std::string reason;
+};
+
+int init(const Context& ctx, const InitOptions& opts);
+int list_templates(const Context& ctx);
+int revision(const Context& ctx, const RevisionOptions& opts);
+int merge(const Context& ctx, const MergeOptions& opts);
+int upgrade(const Context& ctx, const MigrateOptions& opts);
+int downgrade(const Context& ctx, const MigrateOptions& opts);
+int stamp(const Context& ctx, const StampOptions& opts);
+int current(const Context& ctx, const CurrentOptions& opts);
+int history(const Context& ctx, const HistoryOptions& opts);
+int heads(const Context& ctx, const HeadsOptions& opts);
+int branches(const Context& ctx, bool verbose);
+int show(const Context& ctx, const std::string& rev);
+int edit(const Context& ctx, const std::string& rev);
+int repair(const Context& ctx, const RepairOptions& opts);
+
+}  // namespace migrate::commands

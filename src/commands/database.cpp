@@ -1,0 +1,47 @@
+#include "commands/database.hpp"
+
+#include <cmath>
+
+#include "core/error.hpp"
+
+namespace migrate::commands {
+
+std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
+  if (config.database_url.empty())
+    throw Error(ErrorKind::config, "no database URL is configured",
+                "set [database].url in " + config.file.string() +
+                    ", pass --url, or set MIGRATE_DATABASE_URL");
+  return backend::open(config.database_url);
+}
+
+runtime::RunSettings run_settings(const config::Config& config, const std::string& command,
+                                  std::optional<double> lock_timeout_seconds, bool dry_run) {
+  runtime::RunSettings s;
+  s.version_table.schema = config.version_table_schema;
+  s.version_table.name = config.version_table;
+  s.transaction_per_migration = config.transaction_per_migration;
+  if (lock_timeout_seconds) {
+    if (*lock_timeout_seconds < 0 || !std::isfinite(*lock_timeout_seconds))
+      throw Error(ErrorKind::usage, "--lock-timeout must be a non-negative number of seconds");
+    s.lock_timeout = std::chrono::milliseconds(static_cast<long long>(*lock_timeout_seconds * 1000));
+  }
+  s.dry_run = dry_run;
+  s.command = command;
+  return s;
+}
+
+runtime::FileLookup file_lookup(const Project& project) {
+  return [&project](const std::string& id) { return project.file(id); };
+}
+
+void require_known_rows(const Project& project, const std::vector<std::string>& rows) {
+  for (const auto& row : rows) {
+    if (project.map().find(row)) continue;
+    throw Error(ErrorKind::needs_repair,
+                "the version table holds revision '" + row + "', which no revision file declares",
+                "restore the revision file (e.g. check out the release that added it), or, after "
+                "checking the schema by hand, record the real state with `migrate stamp --purge <rev>`");
+  }
+}
+
+}  // namespace migrate::commands

@@ -1,0 +1,98 @@
+// `edit REV`: opens the revision files in $EDITOR (alembic-semantics.md §5).
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "commands/commands.hpp"
+#include "commands/database.hpp"
+#include "commands/project.hpp"
+#include "core/error.hpp"
+
+namespace migrate::commands {
+
+namespace {
+
+/// Runs `editor file` without a shell; the editor value may carry arguments ("code -w").
+void run_editor(const std::string& editor, const std::string& file) {
+  std::vector<std::string> argv;
+  std::istringstream words(editor);
+  for (std::string w; words >> w;) argv.push_back(w);
+  argv.push_back(file);
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid < 0) throw Error(ErrorKind::internal, "fork failed");
+  if (pid == 0) {
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw Error(ErrorKind::usage, "the editor '" + editor + "' failed on " + file,
+                "check $EDITOR (it is run without a shell)");
+}
+
+}  // namespace
+
+int edit(const Context& ctx, const std::string& rev_arg) {
+  auto p = Project::load(config::load(ctx.overrides));
+  std::vector<std::string> ids;
+  if (rev_arg == "current") {
+    auto db = open_database(p.config());
+    runtime::Runner runner(*db, run_settings(p.config(), "read", std::nullopt, false), file_lookup(p));
+    auto rows = runner.read_version_rows();
+    require_known_rows(p, rows);
+    if (rows.empty()) throw Error(ErrorKind::revision_not_found, "No current revisions", "the version table is empty");
+    ids = p.map().current_heads(rows);
+  } else {
+    ids = p.map().resolve(rev_arg);
+    if (ids.empty())
+      throw Error(ErrorKind::revision_not_found, "No revision files indicated by symbol '" + rev_arg + "'");
+  }
+  const char* editor = std::getenv("VISUAL");
+  if (!editor || !*editor) editor = std::getenv("EDITOR");
+  if (!editor || !*editor)
+    throw Error(ErrorKind::usage, "no editor: $EDITOR is not set", "for example: EDITOR=vi migrate edit " + rev_arg);
+  for (const auto& id : ids) run_editor(editor, p.file_of(id).path.string());
+  return 0;
+}
+
+int repair(const Context& ctx, const RepairOptions& opts) {
+  if (opts.resume || !opts.mark_applied.empty() || !opts.mark_reverted.empty() || !opts.accept_checksum.empty())
+    throw Error(ErrorKind::usage, "repair --resume/--mark-applied/--mark-reverted/--accept-checksum are not available in this release yet",
+                "`migrate repair` lists what needs repair; after fixing the schema by hand, record the state with "
+                "`migrate stamp <rev>`");
+  auto p = Project::load(config::load(ctx.overrides));
+  auto db = open_database(p.config());
+  runtime::Runner runner(*db, run_settings(p.config(), "repair", std::nullopt, false), file_lookup(p));
+  auto partial = runner.partial_revisions();
+  if (ctx.format == Format::json) {
+    util::Json list = util::Json::array();
+    for (const auto& r : partial) {
+      util::Json o = util::Json::object();
+      o.set("revision", r.revision)
+          .set("direction", r.direction)
+          .set("statements_done", r.statements_done)
+          .set("statements_total", r.statements_total)
+          .set("error", r.error)
+          .set("started_at", r.started_at);
+      list.push(std::move(o));
+    }
+    util::Json doc = util::Json::object();
+    doc.set("needs_repair", std::move(list));
+    *ctx.out << doc.dump() << "\n";
+  } else if (partial.empty()) {
+    *ctx.out << "Nothing needs repair.\n";
+  } else {
+    for (const auto& r : partial)
+      *ctx.out << r.revision << ": " << r.direction << " stopped after statement " << r.statements_done << " of "
+               << r.statements_total << " (started " << r.started_at << ")\n    error: " << r.error << "\n";
+  }
+  return partial.empty() ? 0 : 5;
+}
+
+}  // namespace migrate::commands

@@ -1,0 +1,141 @@
+// Read-only commands: heads, branches, history, show, current.
+#include <algorithm>
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "commands/database.hpp"
+#include "commands/project.hpp"
+#include "core/error.hpp"
+
+namespace migrate::commands {
+
+namespace {
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+/// Reads the version-table rows without creating anything.
+std::vector<std::string> database_rows(const Project& project) {
+  auto db = open_database(project.config());
+  runtime::Runner runner(*db, run_settings(project.config(), "read", std::nullopt, false), file_lookup(project));
+  auto rows = runner.read_version_rows();
+  require_known_rows(project, rows);
+  return rows;
+}
+
+/// Prints `ids` as {"revisions": [...]} or one text entry per id.
+template <typename TextFn>
+void print_revisions(const Context& ctx, const Project& p, const std::vector<std::string>& ids,
+                     std::optional<std::vector<std::string>> current_rows, TextFn text) {
+  if (ctx.format == Format::json) {
+    util::Json list = util::Json::array();
+    for (const auto& id : ids) {
+      std::optional<bool> cur;
+      if (current_rows) cur = contains(*current_rows, id);
+      list.push(revision_json(p.map().get(id), p.file_of(id), cur));
+    }
+    util::Json doc = util::Json::object();
+    doc.set("revisions", std::move(list));
+    *ctx.out << doc.dump() << "\n";
+    return;
+  }
+  for (const auto& id : ids) *ctx.out << text(p.map().get(id), p.file_of(id));
+}
+
+}  // namespace
+
+int heads(const Context& ctx, const HeadsOptions& opts) {
+  auto p = Project::load(config::load(ctx.overrides));
+  auto ids = opts.resolve_dependencies ? p.map().real_heads() : p.map().heads();
+  EntryStyle style{.include_branches = true, .tree_indicators = false};
+  print_revisions(ctx, p, ids, std::nullopt, [&](const auto& rev, const auto& file) {
+    return opts.verbose ? log_entry(rev, file, false) : short_entry(rev, file, style, false) + "\n";
+  });
+  return 0;
+}
+
+int branches(const Context& ctx, bool verbose) {
+  auto p = Project::load(config::load(ctx.overrides));
+  std::vector<std::string> ids;
+  for (const auto& bp : p.map().branch_points()) {
+    ids.push_back(bp);
+    for (const auto& child : p.map().get(bp).children) ids.push_back(child);
+  }
+  if (ctx.format == Format::json) {
+    print_revisions(ctx, p, ids, std::nullopt, [](const auto&, const auto&) { return std::string(); });
+    return 0;
+  }
+  for (const auto& bp : p.map().branch_points()) {
+    const auto& rev = p.map().get(bp);
+    EntryStyle style{.include_branches = true};
+    *ctx.out << (verbose ? log_entry(rev, p.file_of(bp), false) : short_entry(rev, p.file_of(bp), style, false))
+             << "\n";
+    EntryStyle child_style{.include_branches = true, .include_doc = verbose};
+    for (const auto& child : rev.children) {
+      *ctx.out << std::string(rev.id.size(), ' ') << " -> "
+               << short_entry(p.map().get(child), p.file_of(child), child_style, false) << "\n";
+    }
+    *ctx.out << "\n";
+  }
+  return 0;
+}
+
+int history(const Context& ctx, const HistoryOptions& opts) {
+  auto p = Project::load(config::load(ctx.overrides));
+  bool needs_db = opts.indicate_current || opts.rev_range.find("current") != std::string::npos;
+  std::vector<std::string> rows;
+  if (needs_db) rows = database_rows(p);
+  auto ids = p.map().history(opts.rev_range, rows);
+  std::optional<std::vector<std::string>> current;
+  if (opts.indicate_current) current = rows;
+  EntryStyle style{.include_branches = true, .include_doc = true, .include_parents = true};
+  print_revisions(ctx, p, ids, current, [&](const auto& rev, const auto& file) {
+    bool is_current = opts.indicate_current && contains(rows, rev.id);
+    return opts.verbose ? log_entry(rev, file, is_current) + "\n" : short_entry(rev, file, style, is_current) + "\n";
+  });
+  return 0;
+}
+
+int show(const Context& ctx, const std::string& rev_arg) {
+  auto p = Project::load(config::load(ctx.overrides));
+  std::vector<std::string> ids;
+  std::optional<std::vector<std::string>> current;
+  if (rev_arg == "current") {
+    auto rows = database_rows(p);
+    ids = p.map().current_heads(rows);
+    current = rows;
+  } else {
+    ids = p.map().resolve(rev_arg);
+  }
+  print_revisions(ctx, p, ids, current, [&](const auto& rev, const auto& file) {
+    return log_entry(rev, file, current && contains(*current, rev.id));
+  });
+  return 0;
+}
+
+int current(const Context& ctx, const CurrentOptions& opts) {
+  auto p = Project::load(config::load(ctx.overrides));
+  auto rows = database_rows(p);
+  if (opts.check_heads) {
+    // As Alembic: the check runs before anything is printed.
+    auto heads = p.map().heads();
+    std::vector<std::string> a = rows, b = heads;
+    std::sort(a.begin(), a.end());
+    a.erase(std::unique(a.begin(), a.end()), a.end());
+    std::sort(b.begin(), b.end());
+    if (a != b)
+      throw Error(ErrorKind::check_failed, "Database is not on all head revisions",
+                  "database: " + join_ids(rows, "(empty)") + "; heads: " + join_ids(heads, "(none)") +
+                      "; run `migrate upgrade heads`");
+  }
+  auto ids = p.map().current_heads(rows);
+  if (ctx.format == Format::text && opts.verbose)
+    *ctx.out << "Current revision(s) for " << config::redact_url(p.config().database_url) << ":\n";
+  print_revisions(ctx, p, ids, rows, [&](const auto& rev, const auto& file) {
+    return opts.verbose ? log_entry(rev, file, true) : short_entry(rev, file, EntryStyle{}, false) + "\n";
+  });
+  return 0;
+}
+
+}  // namespace migrate::commands

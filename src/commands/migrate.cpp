@@ -1,0 +1,153 @@
+// State-changing commands: upgrade, downgrade, stamp. Each works out its plan with the
+// pure graph, then hands it to the runtime (online), to the offline writer (--sql), or
+// just prints it (--plan): the three modes swap the executor, not the logic.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "commands/database.hpp"
+#include "commands/project.hpp"
+#include "core/error.hpp"
+
+namespace migrate::commands {
+
+namespace {
+
+struct Range {
+  std::optional<std::string> start;  ///< nullopt: no ':' in the argument
+  std::string end;
+};
+
+Range split_range(const std::string& arg) {
+  auto colon = arg.find(':');
+  if (colon == std::string::npos) return {std::nullopt, arg};
+  return {arg.substr(0, colon), arg.substr(colon + 1)};
+}
+
+void check_mode_flags(const MigrateOptions& opts) {
+  int modes = int(opts.sql) + int(opts.plan) + int(opts.dry_run);
+  if (modes > 1) throw Error(ErrorKind::usage, "--sql, --plan and --dry-run do not go together", "pick one");
+  if (opts.backup && (opts.sql || opts.plan))
+    throw Error(ErrorKind::usage, "--backup does not go with --sql or --plan", "nothing is changed in those modes");
+  if (opts.backup)
+    throw Error(ErrorKind::usage, "--backup is not available in this release yet",
+                "take a copy of the database file (SQLite) or a pg_dump before running");
+}
+
+/// The rows an offline run starts from: the range's start resolved (absent: empty table).
+std::vector<std::string> offline_start(const Project& p, const std::optional<std::string>& start) {
+  if (!start || start->empty()) return {};
+  return p.map().resolve(*start);
+}
+
+void print_offline(const Context& ctx, const Project& p, const graph::Plan& plan) {
+  runtime::write_offline_sql(plan, backend::dialect_of_url(p.config().database_url),
+                             run_settings(p.config(), "offline", std::nullopt, false).version_table,
+                             p.config().transaction_per_migration, file_lookup(p), *ctx.out);
+}
+
+void print_plan(const Context& ctx, const std::string& command, const std::string& target, const graph::Plan& plan,
+                const std::vector<long long>& durations) {
+  if (ctx.format == Format::json)
+    *ctx.out << plan_json(command, target, plan, durations).dump() << "\n";
+  else if (durations.empty())
+    *ctx.out << plan_text(command, target, plan);
+}
+
+void log_outcome(const std::string& command, const graph::Plan& plan) {
+  if (plan.steps.empty()) {
+    spdlog::info("Nothing to do: the database is at {}", join_ids(plan.heads_before, "base"));
+    return;
+  }
+  spdlog::info("{} finished: {} step(s); heads now {}", command, plan.steps.size(),
+               join_ids(plan.heads_after, "(none)"));
+}
+
+/// Runs a planner online, or prints its plan (--plan), with the same code path.
+int execute(const Context& ctx, const Project& p, const std::string& command, const std::string& target,
+            const MigrateOptions& opts, bool tolerate_unknown_rows,
+            const std::function<graph::Plan(const std::vector<std::string>&)>& plan_for) {
+  auto db = open_database(p.config());
+  runtime::Runner runner(*db, run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run),
+                         file_lookup(p));
+  auto planner = [&](const std::vector<std::string>& rows) {
+    if (!tolerate_unknown_rows) require_known_rows(p, rows);
+    return plan_for(rows);
+  };
+  if (opts.plan) {
+    print_plan(ctx, command, target, planner(runner.read_version_rows()), {});
+    return 0;
+  }
+  auto result = runner.run(planner);
+  if (opts.dry_run) spdlog::info("Dry run: every change was rolled back");
+  log_outcome(command, result.plan);
+  if (ctx.format == Format::json) {
+    *ctx.out << plan_json(command, target, result.plan, result.duration_ms).dump() << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int upgrade(const Context& ctx, const MigrateOptions& opts) {
+  check_mode_flags(opts);
+  auto p = Project::load(config::load(ctx.overrides));
+  auto range = split_range(opts.target);
+  if (range.start && !opts.sql) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
+  if (opts.sql) {
+    auto rows = offline_start(p, range.start);
+    print_offline(ctx, p, p.map().plan_upgrade(range.end, rows));
+    return 0;
+  }
+  return execute(ctx, p, "upgrade", opts.target, opts, false,
+                 [&](const auto& rows) { return p.map().plan_upgrade(opts.target, rows); });
+}
+
+int downgrade(const Context& ctx, const MigrateOptions& opts) {
+  check_mode_flags(opts);
+  auto p = Project::load(config::load(ctx.overrides));
+  auto range = split_range(opts.target);
+  if (opts.sql) {
+    if (!range.start)
+      throw Error(ErrorKind::usage, "downgrade with --sql requires <fromrev>:<torev>",
+                  "for example `migrate downgrade --sql head:base`");
+    auto rows = offline_start(p, range.start);
+    print_offline(ctx, p, p.map().plan_downgrade(range.end, rows));
+    return 0;
+  }
+  if (range.start) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
+  return execute(ctx, p, "downgrade", opts.target, opts, false,
+                 [&](const auto& rows) { return p.map().plan_downgrade(opts.target, rows); });
+}
+
+int stamp(const Context& ctx, const StampOptions& opts) {
+  if (opts.sql && opts.purge) throw Error(ErrorKind::usage, "Can't use --purge with --sql mode");
+  if (opts.sql && opts.plan) throw Error(ErrorKind::usage, "--sql and --plan do not go together");
+  auto p = Project::load(config::load(ctx.overrides));
+  std::string target = join_ids(opts.revisions);
+  if (opts.sql) {
+    std::optional<std::string> start;
+    std::vector<std::string> destinations;
+    for (const auto& arg : opts.revisions) {
+      auto r = split_range(arg);
+      if (r.start) {
+        if (start && *start != *r.start)
+          throw Error(ErrorKind::usage, "Stamp operation with --sql only supports a single starting revision at a time");
+        start = r.start;
+      }
+      destinations.push_back(r.end);
+    }
+    print_offline(ctx, p, p.map().plan_stamp(destinations, offline_start(p, start), false));
+    return 0;
+  }
+  for (const auto& arg : opts.revisions)
+    if (arg.find(':') != std::string::npos) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges go with --sql");
+  MigrateOptions mopts;
+  mopts.plan = opts.plan;
+  return execute(ctx, p, "stamp", target, mopts, opts.purge,
+                 [&](const auto& rows) { return p.map().plan_stamp(opts.revisions, rows, opts.purge); });
+}
+
+}  // namespace migrate::commands

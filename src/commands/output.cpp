@@ -1,0 +1,153 @@
+#include "commands/output.hpp"
+
+#include <sstream>
+
+namespace migrate::commands {
+
+namespace {
+
+std::string down_text(const graph::Revision& rev) {
+  return rev.down_revisions.empty() ? "<base>" : join_ids(rev.down_revisions);
+}
+
+util::Json op_json(const graph::VersionOp& op) {
+  using Kind = graph::VersionOp::Kind;
+  switch (op.kind) {
+    case Kind::insert: return util::Json(util::Json::Array{"insert", op.to});
+    case Kind::update: return util::Json(util::Json::Array{"update", op.from, op.to});
+    case Kind::remove: return util::Json(util::Json::Array{"delete", op.from});
+  }
+  return {};
+}
+
+std::string op_text(const graph::VersionOp& op) {
+  using Kind = graph::VersionOp::Kind;
+  switch (op.kind) {
+    case Kind::insert: return "insert " + op.to;
+    case Kind::update: return "update " + op.from + " -> " + op.to;
+    case Kind::remove: return "delete " + op.from;
+  }
+  return {};
+}
+
+const char* direction_name(graph::Direction d) {
+  switch (d) {
+    case graph::Direction::upgrade: return "upgrade";
+    case graph::Direction::downgrade: return "downgrade";
+    case graph::Direction::stamp: return "stamp";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string join_ids(const std::vector<std::string>& ids, const std::string& empty) {
+  if (ids.empty()) return empty;
+  std::string out;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ", ";
+    out += ids[i];
+  }
+  return out;
+}
+
+std::string short_entry(const graph::Revision& rev, const script::RevisionFile& file,
+                        const EntryStyle& style, bool is_current) {
+  std::string text = rev.id;
+  if (style.include_parents) {
+    if (!rev.declared_depends_on.empty())
+      text = down_text(rev) + " (" + join_ids(rev.declared_depends_on) + ") -> " + text;
+    else
+      text = down_text(rev) + " -> " + text;
+  }
+  if (style.include_branches && !rev.branch_labels.empty()) text += " (" + join_ids(rev.branch_labels) + ")";
+  if (style.head_indicators || style.tree_indicators) {
+    if (rev.is_real_head()) text += " (head)";
+    if (rev.is_effective_head()) text += " (effective head)";
+    if (is_current) text += " (current)";
+  }
+  if (style.tree_indicators) {
+    if (rev.is_branch_point()) text += " (branchpoint)";
+    if (rev.is_merge_point()) text += " (mergepoint)";
+  }
+  if (style.include_doc) text += ", " + file.message;
+  return text;
+}
+
+std::string log_entry(const graph::Revision& rev, const script::RevisionFile& file, bool is_current) {
+  std::ostringstream s;
+  s << "Rev: " << rev.id << (rev.is_head() ? " (head)" : "") << (rev.is_branch_point() ? " (branchpoint)" : "")
+    << (rev.is_merge_point() ? " (mergepoint)" : "") << (is_current ? " (current)" : "") << "\n";
+  s << (rev.is_merge_point() ? "Merges: " : "Parent: ") << down_text(rev) << "\n";
+  if (!rev.declared_depends_on.empty()) s << "Also depends on: " << join_ids(rev.declared_depends_on) << "\n";
+  if (rev.is_branch_point()) s << "Branches into: " << join_ids(rev.children) << "\n";
+  if (!rev.branch_labels.empty()) s << "Branch names: " << join_ids(rev.branch_labels) << "\n";
+  s << "Path: " << file.path.string() << "\n\n";
+  std::istringstream lines(file.message);
+  std::string line;
+  while (std::getline(lines, line)) s << "    " << line << "\n";
+  if (!file.create_date.empty()) s << "\n    Create Date: " << file.create_date << "\n";
+  return s.str();
+}
+
+util::Json revision_json(const graph::Revision& rev, const script::RevisionFile& file,
+                         std::optional<bool> is_current) {
+  util::Json r = util::Json::object();
+  r.set("revision", rev.id)
+      .set("down_revisions", util::Json::strings(rev.down_revisions))
+      .set("branch_labels", util::Json::strings(rev.declared_branch_labels))
+      .set("depends_on", util::Json::strings(rev.declared_depends_on))
+      .set("message", file.message)
+      .set("path", file.path.string())
+      .set("is_head", rev.is_head())
+      .set("is_base", rev.is_base())
+      .set("is_branch_point", rev.is_branch_point())
+      .set("is_merge_point", rev.is_merge_point())
+      .set("is_current", is_current ? util::Json(*is_current) : util::Json());
+  return r;
+}
+
+util::Json plan_json(const std::string& command, const std::string& target, const graph::Plan& plan,
+                     const std::vector<long long>& durations_ms) {
+  util::Json steps = util::Json::array();
+  util::Json all_ops = util::Json::array();
+  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& step = plan.steps[i];
+    util::Json ops = util::Json::array();
+    for (const auto& op : step.ops) {
+      ops.push(op_json(op));
+      all_ops.push(op_json(op));
+    }
+    util::Json s = util::Json::object();
+    s.set("revision", util::Json::optional(step.revision))
+        .set("direction", direction_name(step.direction))
+        .set("version_table_ops", std::move(ops));
+    if (i < durations_ms.size()) s.set("duration_ms", durations_ms[i]);
+    steps.push(std::move(s));
+  }
+  util::Json doc = util::Json::object();
+  doc.set("command", command)
+      .set("target", target)
+      .set("heads_before", util::Json::strings(plan.heads_before))
+      .set("steps", std::move(steps))
+      .set("heads_after", util::Json::strings(plan.heads_after))
+      .set("version_table_ops", std::move(all_ops));
+  return doc;
+}
+
+std::string plan_text(const std::string& command, const std::string& target, const graph::Plan& plan) {
+  std::ostringstream s;
+  s << "Plan for " << command << " " << target << "\n";
+  s << "  heads before: " << join_ids(plan.heads_before, "(none)") << "\n";
+  if (plan.steps.empty()) s << "  nothing to do\n";
+  for (const auto& step : plan.steps) {
+    s << "  " << direction_name(step.direction) << " " << join_ids(step.from) << " -> " << join_ids(step.to)
+      << "  [";
+    for (std::size_t i = 0; i < step.ops.size(); ++i) s << (i ? "; " : "") << op_text(step.ops[i]);
+    s << "]\n";
+  }
+  s << "  heads after: " << join_ids(plan.heads_after, "(none)") << "\n";
+  return s.str();
+}
+
+}  // namespace migrate::commands

@@ -1,0 +1,51 @@
+#pragma once
+/// How commands present results: Alembic's text formats (alembic-semantics.md §5.2) or the
+/// contract's JSON documents (CONTRACT.md §5). Stdout carries only the result; logs and
+/// progress go to stderr through spdlog.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "graph/plan.hpp"
+#include "graph/revision_map.hpp"
+#include "script/revision_file.hpp"
+#include "util/json.hpp"
+
+namespace migrate::commands {
+
+enum class Format { text, json };
+
+/// Which parts of Alembic's short entry (`Script._head_only`) to show.
+struct EntryStyle {
+  bool include_branches = false;
+  bool include_doc = false;
+  bool include_parents = false;
+  bool tree_indicators = true;
+  bool head_indicators = true;
+};
+
+/// `<parents> -> <rev> (labels) (head) (current) (branchpoint), <message>` per style.
+std::string short_entry(const graph::Revision& rev, const script::RevisionFile& file,
+                        const EntryStyle& style, bool is_current);
+
+/// Alembic's verbose `log_entry`: `Rev: ...`, `Parent:`/`Merges:`, `Also depends on:`,
+/// `Branches into:`, `Branch names:`, `Path:`, blank line, message indented by 4.
+std::string log_entry(const graph::Revision& rev, const script::RevisionFile& file, bool is_current);
+
+/// The contract's revision object R.
+util::Json revision_json(const graph::Revision& rev, const script::RevisionFile& file,
+                         std::optional<bool> is_current);
+
+/// The contract's upgrade/downgrade/stamp document. `durations_ms` is empty for --plan.
+util::Json plan_json(const std::string& command, const std::string& target, const graph::Plan& plan,
+                     const std::vector<long long>& durations_ms);
+
+/// Human-readable plan for `--plan` (one line per step with its row changes).
+std::string plan_text(const std::string& command, const std::string& target, const graph::Plan& plan);
+
+/// `a, b` or `<base>`-style joins.
+std::string join_ids(const std::vector<std::string>& ids, const std::string& empty = "");
+
+}  // namespace migrate::commands
