@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that building (and, with --test, testing or benchmarking)
+# `migrate` needs. Quiet when everything is already present. Not for: building.
+set -euo pipefail
+
+packages=(g++ cmake make pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
+          libtomlplusplus-dev libspdlog-dev libfmt-dev)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev sqlite3 python3)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "Installing: ${missing[*]}" >&2
+sudo_cmd=()
+[[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
