@@ -96,4 +96,8 @@ std::unique_ptr<Backend> open(const std::string& url);
 /// The dialect a URL names, without connecting (for offline --sql). Throws Error{config}.
 Dialect dialect_of_url(const std::string& url);
 
+/// `url` with the password of its `user:password@` part replaced by `***`, for messages and
+/// logs (CONTRACT.md §1: a password never appears in output). Other URLs come back unchanged.
+std::string redact_url(const std::string& url);
+
 }  // namespace migrate::backend

@@ -1,0 +1,67 @@
+// URL scheme -> backend (architecture.md §3.9 #6). A new backend adds one row to each
+// function below, behind its CMake option when its client library is optional.
+
+#include <string>
+
+#include "backend/backend.hpp"
+#include "backend/sqlite/sqlite_backend.hpp"
+
+namespace migrate::backend {
+namespace {
+
+std::string scheme_of(const std::string& url) {
+  auto colon = url.find("://");
+  if (colon == std::string::npos)
+    throw Error(ErrorKind::config, "not a database URL: '" + redact_url(url) + "'",
+                "use sqlite:///path.db or postgresql://user@host/db");
+  auto scheme = url.substr(0, colon);
+  // SQLAlchemy's driver suffix (`postgresql+psycopg2://`) names a Python driver; the
+  // dialect is the part before '+'.
+  auto plus = scheme.find('+');
+  if (plus != std::string::npos) scheme.resize(plus);
+  return scheme;
+}
+
+[[noreturn]] void no_postgres() {
+  throw Error(ErrorKind::config, "this migrate was built without PostgreSQL support",
+              "rebuild with libpqxx installed (MIGRATE_WITH_POSTGRES=ON), or use a sqlite:// URL");
+}
+
+[[noreturn]] void unknown_scheme(const std::string& scheme, const std::string& url) {
+  throw Error(ErrorKind::config,
+              "unknown database URL scheme '" + scheme + "' in '" + redact_url(url) + "'",
+              "supported: sqlite://, postgresql:// (postgres://)");
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> open(const std::string& url) {
+  auto scheme = scheme_of(url);
+  if (scheme == "sqlite") return sqlite::open(url);
+  if (scheme == "postgresql" || scheme == "postgres") no_postgres();
+  unknown_scheme(scheme, url);
+}
+
+Dialect dialect_of_url(const std::string& url) {
+  auto scheme = scheme_of(url);
+  if (scheme == "sqlite") return Dialect::sqlite;
+  // Offline SQL needs no client library, so this works without PostgreSQL support.
+  if (scheme == "postgresql" || scheme == "postgres") return Dialect::postgresql;
+  unknown_scheme(scheme, url);
+}
+
+std::string redact_url(const std::string& url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  auto authority_begin = scheme_end + 3;
+  // The userinfo ends at the last '@' before any query string: a password may hold an
+  // unescaped '/' or '@', and hiding too much is better than showing a password.
+  auto query = url.find_first_of("?#", authority_begin);
+  auto at = url.rfind('@', query == std::string::npos ? std::string::npos : query);
+  if (at == std::string::npos || at < authority_begin) return url;
+  auto colon = url.find(':', authority_begin);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+}  // namespace migrate::backend

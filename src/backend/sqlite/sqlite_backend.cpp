@@ -1,0 +1,301 @@
+#include "backend/sqlite/sqlite_backend.hpp"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+#include <cerrno>
+#include <cstring>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "backend/sql_dialect.hpp"
+
+namespace migrate::backend::sqlite {
+namespace {
+
+constexpr int k_busy_timeout_ms = 5000;
+constexpr std::chrono::milliseconds k_lock_poll{50};
+
+/// SQLite's name for a (possibly extended) result code, e.g. "SQLITE_CONSTRAINT_UNIQUE".
+std::string result_name(int code) {
+#define MIGRATE_SQLITE_CODE(name) \
+  case name: return #name;
+  switch (code) {
+    MIGRATE_SQLITE_CODE(SQLITE_ERROR)
+    MIGRATE_SQLITE_CODE(SQLITE_INTERNAL)
+    MIGRATE_SQLITE_CODE(SQLITE_PERM)
+    MIGRATE_SQLITE_CODE(SQLITE_ABORT)
+    MIGRATE_SQLITE_CODE(SQLITE_BUSY)
+    MIGRATE_SQLITE_CODE(SQLITE_LOCKED)
+    MIGRATE_SQLITE_CODE(SQLITE_NOMEM)
+    MIGRATE_SQLITE_CODE(SQLITE_READONLY)
+    MIGRATE_SQLITE_CODE(SQLITE_INTERRUPT)
+    MIGRATE_SQLITE_CODE(SQLITE_IOERR)
+    MIGRATE_SQLITE_CODE(SQLITE_CORRUPT)
+    MIGRATE_SQLITE_CODE(SQLITE_NOTFOUND)
+    MIGRATE_SQLITE_CODE(SQLITE_FULL)
+    MIGRATE_SQLITE_CODE(SQLITE_CANTOPEN)
+    MIGRATE_SQLITE_CODE(SQLITE_PROTOCOL)
+    MIGRATE_SQLITE_CODE(SQLITE_SCHEMA)
+    MIGRATE_SQLITE_CODE(SQLITE_TOOBIG)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT)
+    MIGRATE_SQLITE_CODE(SQLITE_MISMATCH)
+    MIGRATE_SQLITE_CODE(SQLITE_MISUSE)
+    MIGRATE_SQLITE_CODE(SQLITE_AUTH)
+    MIGRATE_SQLITE_CODE(SQLITE_RANGE)
+    MIGRATE_SQLITE_CODE(SQLITE_NOTADB)
+    MIGRATE_SQLITE_CODE(SQLITE_ERROR_MISSING_COLLSEQ)
+    MIGRATE_SQLITE_CODE(SQLITE_ERROR_RETRY)
+    MIGRATE_SQLITE_CODE(SQLITE_ABORT_ROLLBACK)
+    MIGRATE_SQLITE_CODE(SQLITE_BUSY_RECOVERY)
+    MIGRATE_SQLITE_CODE(SQLITE_BUSY_SNAPSHOT)
+    MIGRATE_SQLITE_CODE(SQLITE_BUSY_TIMEOUT)
+    MIGRATE_SQLITE_CODE(SQLITE_LOCKED_SHAREDCACHE)
+    MIGRATE_SQLITE_CODE(SQLITE_READONLY_RECOVERY)
+    MIGRATE_SQLITE_CODE(SQLITE_READONLY_CANTLOCK)
+    MIGRATE_SQLITE_CODE(SQLITE_READONLY_ROLLBACK)
+    MIGRATE_SQLITE_CODE(SQLITE_READONLY_DBMOVED)
+    MIGRATE_SQLITE_CODE(SQLITE_READONLY_DIRECTORY)
+    MIGRATE_SQLITE_CODE(SQLITE_CANTOPEN_ISDIR)
+    MIGRATE_SQLITE_CODE(SQLITE_CANTOPEN_FULLPATH)
+    MIGRATE_SQLITE_CODE(SQLITE_CORRUPT_INDEX)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_CHECK)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_COMMITHOOK)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_FOREIGNKEY)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_FUNCTION)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_NOTNULL)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_PRIMARYKEY)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_TRIGGER)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_UNIQUE)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_VTAB)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_ROWID)
+    MIGRATE_SQLITE_CODE(SQLITE_CONSTRAINT_DATATYPE)
+    default: break;
+  }
+#undef MIGRATE_SQLITE_CODE
+  if ((code & 0xff) != code) return result_name(code & 0xff) + "(" + std::to_string(code) + ")";
+  return "SQLITE_" + std::to_string(code);
+}
+
+/// Skips whitespace and comments, so an error points at the statement itself.
+size_t skip_blank(std::string_view sql, size_t pos) {
+  while (pos < sql.size()) {
+    char c = sql[pos];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++pos;
+    } else if (sql.substr(pos, 2) == "--") {
+      auto nl = sql.find('\n', pos);
+      pos = nl == std::string_view::npos ? sql.size() : nl + 1;
+    } else if (sql.substr(pos, 2) == "/*") {
+      auto end = sql.find("*/", pos + 2);
+      pos = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  return pos;
+}
+
+DatabaseError make_error(sqlite3* db, int code, long position) {
+  DatabaseError::Details d;
+  d.sqlstate = result_name(code);
+  d.server_message = sqlite3_errmsg(db);
+  d.position = position;
+  return DatabaseError(d.server_message + " [" + d.sqlstate + "]", d);
+}
+
+/// Finalizes a statement on every path out of the step loop.
+struct StatementGuard {
+  sqlite3_stmt* stmt = nullptr;
+  ~StatementGuard() { sqlite3_finalize(stmt); }
+};
+
+}  // namespace
+
+std::string path_of_url(const std::string& url) {
+  constexpr std::string_view prefix = "sqlite://";
+  if (url.rfind(prefix, 0) != 0)
+    throw Error(ErrorKind::config, "not a sqlite URL: " + redact_url(url));
+  std::string rest = url.substr(prefix.size());
+  if (rest.empty()) return ":memory:";  // `sqlite://` is SQLAlchemy's in-memory form
+  if (rest.front() != '/')
+    throw Error(ErrorKind::config, "bad sqlite URL '" + redact_url(url) + "'",
+                "use sqlite:///relative/path.db, sqlite:////absolute/path.db or sqlite:///:memory:");
+  if (rest.find('?') != std::string::npos)
+    throw Error(ErrorKind::config, "sqlite URL options are not supported: '" + redact_url(url) + "'",
+                "remove the '?...' part");
+  std::string path = rest.substr(1);  // "///x.db" -> "x.db"; "////abs" -> "/abs"
+  if (path.empty())
+    throw Error(ErrorKind::config, "sqlite URL '" + url + "' names no file",
+                "use sqlite:///relative/path.db, sqlite:////absolute/path.db or sqlite:///:memory:");
+  return path;
+}
+
+std::unique_ptr<Backend> open(const std::string& url) {
+  return std::make_unique<SqliteBackend>(path_of_url(url));
+}
+
+SqliteBackend::SqliteBackend(std::string path) : m_path(std::move(path)) {
+  m_memory = m_path == ":memory:";
+  try {
+    m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                              k_busy_timeout_ms);
+  } catch (const SQLite::Exception& e) {
+    DatabaseError::Details d;
+    d.sqlstate = result_name(e.getExtendedErrorCode());
+    d.server_message = e.what();
+    throw DatabaseError("cannot open SQLite database '" + m_path + "': " + e.what(), d);
+  }
+}
+
+SqliteBackend::~SqliteBackend() {
+  // Close the connection before the lock descriptor. On Linux, close() of ANY descriptor
+  // of a file drops every POSIX (fcntl) lock this process holds on it, including the ones
+  // SQLite's own connection uses; closing ours while SQLite is idle is harmless. Two
+  // backends of one process on one file can still hurt each other this way, which is why
+  // concurrency is tested with processes, not threads.
+  m_db.reset();
+  if (m_lock_fd >= 0) ::close(m_lock_fd);  // also releases the flock
+}
+
+Capabilities SqliteBackend::capabilities() const {
+  Capabilities caps;
+  // SQLite's DDL is fully transactional: CREATE/ALTER/DROP go through the same rollback
+  // journal (or WAL) as row changes, so a rolled-back migration leaves no schema trace.
+  // (Alembic calls SQLite non-transactional only because of old pysqlite behaviour, which
+  // committed implicitly before DDL.)
+  caps.transactional_ddl = true;
+  // No schemas; attached databases are not what `version_table_schema` means.
+  caps.schemas = false;
+  return caps;
+}
+
+std::string SqliteBackend::describe() const { return "sqlite:///" + m_path; }
+
+void SqliteBackend::lock(std::chrono::milliseconds timeout) {
+  if (m_memory || m_locked) return;
+  if (m_lock_fd < 0) {
+    // Our own descriptor on the database file. flock() locks are attached to this open
+    // file description and are independent of the fcntl() byte-range locks SQLite uses on
+    // the same file (on Linux; on NFS flock is emulated with fcntl and this would break),
+    // so holding it never blocks SQLite itself. The descriptor is kept until the backend
+    // dies: see the destructor for why it must not be closed early.
+    m_lock_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (m_lock_fd < 0)
+      throw Error(ErrorKind::database,
+                  "cannot open '" + m_path + "' to take the migration lock: " + std::strerror(errno));
+  }
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) == 0) {
+      m_locked = true;
+      return;
+    }
+    if (errno == EINTR) continue;
+    if (errno != EWOULDBLOCK)
+      throw Error(ErrorKind::database,
+                  "cannot lock '" + m_path + "': " + std::strerror(errno));
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      auto seconds = std::chrono::duration<double>(timeout).count();
+      throw Error(ErrorKind::lock_timeout,
+                  fmt::format("timed out after {:g}s waiting for the migration lock: another migrate "
+                              "process holds the lock on {}",
+                              seconds, m_path),
+                  "wait for the other run to finish, or raise --lock-timeout");
+    }
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(k_lock_poll, deadline - now));
+  }
+}
+
+void SqliteBackend::unlock() noexcept {
+  if (!m_locked) return;
+  // LOCK_UN rather than close(): see the destructor.
+  if (::flock(m_lock_fd, LOCK_UN) != 0)
+    spdlog::warn("could not release the migration lock on {}: {}", m_path, std::strerror(errno));
+  m_locked = false;
+}
+
+void SqliteBackend::begin() { run("BEGIN IMMEDIATE", nullptr); }
+
+void SqliteBackend::commit() { run("COMMIT", nullptr); }
+
+void SqliteBackend::rollback() noexcept {
+  if (!in_transaction()) return;
+  if (sqlite3_exec(m_db->getHandle(), "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK)
+    spdlog::warn("ROLLBACK failed on {}: {}", m_path, sqlite3_errmsg(m_db->getHandle()));
+}
+
+bool SqliteBackend::in_transaction() const { return sqlite3_get_autocommit(m_db->getHandle()) == 0; }
+
+void SqliteBackend::execute_script(std::string_view sql) { run(sql, nullptr); }
+
+long long SqliteBackend::execute(std::string_view sql) { return run(sql, nullptr); }
+
+std::vector<Row> SqliteBackend::query(std::string_view sql) {
+  std::vector<Row> rows;
+  run(sql, &rows);
+  return rows;
+}
+
+bool SqliteBackend::table_exists(std::string_view schema, std::string_view table) {
+  std::string master = schema.empty() ? "sqlite_master"
+                                      : sql::quote_ident(Dialect::sqlite, schema) + ".sqlite_master";
+  auto rows = query("SELECT 1 FROM " + master + " WHERE type = 'table' AND name = " +
+                    sql::quote_literal(table));
+  return !rows.empty();
+}
+
+long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
+  // A prepare/step loop instead of sqlite3_exec so a failure can say where it happened:
+  // the tail pointer gives each statement's offset in `sql`.
+  sqlite3* db = m_db->getHandle();
+  long long changes = 0;
+  size_t offset = 0;
+  while (offset < sql.size()) {
+    size_t start = skip_blank(sql, offset);
+    if (start >= sql.size()) break;
+    StatementGuard guard;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db, sql.data() + start, static_cast<int>(sql.size() - start),
+                                &guard.stmt, &tail);
+    if (rc != SQLITE_OK) {
+      int within = sqlite3_error_offset(db);
+      throw make_error(db, sqlite3_extended_errcode(db),
+                       static_cast<long>(start) + (within >= 0 ? within : 0));
+    }
+    offset = static_cast<size_t>(tail - sql.data());
+    if (!guard.stmt) continue;  // only a comment or a lone ';'
+    int columns = sqlite3_column_count(guard.stmt);
+    for (;;) {
+      rc = sqlite3_step(guard.stmt);
+      if (rc == SQLITE_ROW) {
+        if (!rows) continue;
+        Row row;
+        row.reserve(columns);
+        for (int i = 0; i < columns; ++i) {
+          if (sqlite3_column_type(guard.stmt, i) == SQLITE_NULL) {
+            row.emplace_back(std::nullopt);
+          } else {
+            auto text = reinterpret_cast<const char*>(sqlite3_column_text(guard.stmt, i));
+            row.emplace_back(std::string(text, sqlite3_column_bytes(guard.stmt, i)));
+          }
+        }
+        rows->push_back(std::move(row));
+      } else if (rc == SQLITE_DONE) {
+        break;
+      } else {
+        throw make_error(db, sqlite3_extended_errcode(db), static_cast<long>(start));
+      }
+    }
+    if (!sqlite3_stmt_readonly(guard.stmt)) changes = sqlite3_changes64(db);
+  }
+  return changes;
+}
+
+}  // namespace migrate::backend::sqlite

@@ -1,0 +1,84 @@
+#pragma once
+/// The SQLite backend (SQLiteCpp over the system libsqlite3).
+///
+/// URLs (CONTRACT.md §1): `sqlite:///relative/path.db` (relative to the working directory),
+/// `sqlite:////absolute/path.db`, `sqlite:///:memory:` (also `sqlite://`, as SQLAlchemy).
+/// Opening creates the file when it is missing, as Alembic does.
+///
+/// Locking: `lock()` takes an exclusive `flock` on the database file itself, polled every
+/// 50 ms until the timeout. The lock belongs to this object's own file descriptor, so it
+/// excludes other processes and other `SqliteBackend` objects of this process alike, and dies
+/// with the process. `:memory:` databases are private to their connection and need no lock.
+///
+/// Only this folder includes SQLiteCpp; this header keeps it out of its includers.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "backend/backend.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace migrate::backend::sqlite {
+
+/// The file path a `sqlite://` URL names (":memory:" for an in-memory database), exactly as
+/// written: a relative path stays relative. Throws Error{config} for another scheme, a
+/// `sqlite://host/...` form or a query string (no options are supported yet).
+std::string path_of_url(const std::string& url);
+
+class SqliteBackend final : public Backend {
+ public:
+  /// Opens (creating if needed) the database at `path` (":memory:" for in-memory) with a
+  /// 5 s busy timeout, so a reader waits instead of failing on a briefly locked file.
+  /// Throws DatabaseError (sqlstate = extended result name) when SQLite cannot open it.
+  explicit SqliteBackend(std::string path);
+  ~SqliteBackend() override;
+  SqliteBackend(const SqliteBackend&) = delete;
+  SqliteBackend& operator=(const SqliteBackend&) = delete;
+
+  Dialect dialect() const override { return Dialect::sqlite; }
+  Capabilities capabilities() const override;
+  std::string describe() const override;
+
+  void lock(std::chrono::milliseconds timeout) override;
+  void unlock() noexcept override;
+
+  /// `BEGIN IMMEDIATE`: the write lock is taken up front, so two writers queue on the busy
+  /// timeout instead of deadlocking on a lock upgrade.
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  /// Asks SQLite (sqlite3_get_autocommit), so a transaction that SQLite itself rolled back
+  /// after an error reads as closed.
+  bool in_transaction() const override;
+
+  void execute_script(std::string_view sql) override;
+  long long execute(std::string_view sql) override;
+  std::vector<Row> query(std::string_view sql) override;
+
+  /// `schema` non-empty names an attached database (`main`, `temp`, ...).
+  bool table_exists(std::string_view schema, std::string_view table) override;
+  /// SQLite has no users: always "".
+  std::string database_user() override { return {}; }
+
+  const std::string& path() const noexcept { return m_path; }
+
+ private:
+  /// Runs every statement of `sql`; returns the change count of the last one.
+  long long run(std::string_view sql, std::vector<Row>* rows);
+
+  std::string m_path;
+  bool m_memory = false;
+  // Declared before m_db so it is closed after the connection (see the destructor).
+  int m_lock_fd = -1;
+  bool m_locked = false;
+  std::unique_ptr<SQLite::Database> m_db;
+};
+
+/// Opens the backend for a `sqlite://` URL (see path_of_url).
+std::unique_ptr<Backend> open(const std::string& url);
+
+}  // namespace migrate::backend::sqlite
