@@ -17,9 +17,10 @@ class SampleProjectTest : public CliTest {
   }
 
   std::vector<std::string> schema() const {
-    return column("SELECT type || ' ' || name FROM sqlite_master WHERE name NOT LIKE 'migrate_version%' "
-                  "AND name NOT LIKE 'sqlite_%' ORDER BY name");
+    return column("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master "
+                  "WHERE name NOT LIKE 'migrate_version%' AND name NOT LIKE 'sqlite_%' ORDER BY name");
   }
+  std::vector<std::string> schema_or_empty() const { return {}; }
 };
 
 TEST_F(SampleProjectTest, UpgradeHeadBuildsTheWholeSchema) {
@@ -34,19 +35,24 @@ TEST_F(SampleProjectTest, UpgradeHeadBuildsTheWholeSchema) {
 }
 
 TEST_F(SampleProjectTest, EachDowngradeRestoresTheSchemaBeforeItsUpgrade) {
-  std::vector<std::vector<std::string>> schemas;
-  for (int i = 0; i < 9; ++i) {
-    ASSERT_EQ(migrate({"upgrade", "+1"}).status, 0) << "step " << i;
+  // Step by step up (explicit targets: +1 would be an ambiguous walk at the branch point).
+  const std::vector<std::string> ups{"1975ea83b712", "2b1f8c9d0e47", "3c5a9e2f61d8", "4d7e0b3a92c5", "5e8f1c4b03d6",
+                                     "6f902d5c14e7", "7a013e6d25f8", "8b124f7e3609", "9c235a8f471a"};
+  std::vector<std::vector<std::string>> schemas{schema_or_empty()};
+  for (const auto& target : ups) {
+    auto r = migrate({"upgrade", target});
+    ASSERT_EQ(r.status, 0) << describe(r);
     schemas.push_back(schema());
   }
-  // Walk back down: after each downgrade the schema equals the one recorded one step earlier.
-  for (int i = 8; i >= 1; --i) {
-    auto r = migrate({"downgrade", "-1"});
-    ASSERT_EQ(r.status, 0) << describe(r);
-    EXPECT_EQ(schema(), schemas[i - 1]) << "after downgrading step " << i;
+  // And back down: downgrade i takes the database from state i+1 to state i.
+  const std::vector<std::string> downs{"base", "1975ea83b712", "2b1f8c9d0e47", "plugins@-1", "4d7e0b3a92c5",
+                                       "5e8f1c4b03d6", "6f902d5c14e7", "7a013e6d25f8", "8b124f7e3609"};
+  for (int i = 8; i >= 0; --i) {
+    auto r = migrate({"downgrade", downs[i]});
+    ASSERT_EQ(r.status, 0) << downs[i] << "\n" << describe(r);
+    EXPECT_EQ(schema(), schemas[i]) << "after downgrade " << downs[i];
   }
-  ASSERT_EQ(migrate({"downgrade", "base"}).status, 0);
-  EXPECT_TRUE(schema().empty());
+  EXPECT_TRUE(version_rows().empty());
 }
 
 TEST_F(SampleProjectTest, HistoryShowsTheBranchAndMerge) {
