@@ -109,19 +109,28 @@ class Runner {
   struct StepContext;
 
   void ensure_version_table();
-  void check_plan(const graph::Plan& plan) const;
-  long long run_step(const graph::Step& step, std::vector<std::string>& rows, bool last_step);
-  long long run_transactional(const graph::Step& step, StepContext& ctx, bool last_step);
-  long long run_non_transactional(const graph::Step& step, StepContext& ctx);
-  void apply_ops(const graph::Step& step);
-  long long insert_journal(const StepContext& ctx, const std::string& status);
   void ensure_journal_table();
+  void check_plan(const graph::Plan& plan) const;
+  bool is_transactional(const script::RevisionFile* file) const;
   void begin_if_needed();
+  void commit_run();
+  long long run_step(const graph::Step& step, std::vector<std::string>& rows);
+  long long run_transactional(StepContext& ctx);
+  long long run_non_transactional(StepContext& ctx);
+  /// Runs the step's version-table ops, checking each UPDATE/DELETE hits exactly one row.
+  void apply_ops(const graph::Step& step);
+  /// Inserts the step's journal row (creating the table if needed); returns its id.
+  long long write_journal(const StepContext& ctx, const std::string& status, int statements_done,
+                          const std::string* error, long long duration_ms);
+  std::string rollback_hint(const std::string& revision) const;
+  Error statement_error(const backend::DatabaseError& e, const StepContext& ctx, std::string_view sent,
+                        int first_line, const std::string& hint) const;
 
   backend::Backend& m_db;
   RunSettings m_settings;
   FileLookup m_files;
   std::string m_db_user;
+  bool m_committed_any = false;  ///< this run committed something (for error hints)
 };
 
 /// Offline `--sql` (alembic-semantics.md §6, CONTRACT.md §4): writes the script for `plan` to

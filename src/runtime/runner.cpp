@@ -1,0 +1,599 @@
+#include "runtime/runner.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <ctime>
+#include <spdlog/spdlog.h>
+
+#include "backend/sql_dialect.hpp"
+#include "script/statement_splitter.hpp"
+
+#ifndef MIGRATE_VERSION
+#define MIGRATE_VERSION "unknown"
+#endif
+
+namespace migrate::runtime {
+namespace {
+
+namespace sql = backend::sql;
+using graph::Direction;
+using graph::Step;
+using graph::VersionOp;
+using Clock = std::chrono::steady_clock;
+
+constexpr size_t k_statement_excerpt = 300;
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+std::string_view direction_name(Direction d) {
+  switch (d) {
+    case Direction::upgrade: return "upgrade";
+    case Direction::downgrade: return "downgrade";
+    case Direction::stamp: return "stamp";
+  }
+  return "upgrade";
+}
+
+/// `upgrade a -> b` / `stamp_revision a -> ` as Alembic's `short_log`.
+std::string short_log(const Step& step) {
+  std::string verb = step.direction == Direction::stamp ? "stamp_revision"
+                                                        : std::string(direction_name(step.direction));
+  return verb + " " + join(step.from, ", ") + " -> " + join(step.to, ", ");
+}
+
+std::string now_iso() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
+}
+
+std::string os_user() {
+  if (auto* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return {};
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+long long elapsed_ms(Clock::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
+/// Rows after `op`: insert appends, update replaces in place, remove erases (plan.hpp).
+void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
+  switch (op.kind) {
+    case VersionOp::Kind::insert: rows.push_back(op.to); break;
+    case VersionOp::Kind::update: std::replace(rows.begin(), rows.end(), op.from, op.to); break;
+    case VersionOp::Kind::remove: std::erase(rows, op.from); break;
+  }
+}
+
+const script::SqlSection* section_for(const script::RevisionFile& file, Direction d, Dialect dialect) {
+  if (d == Direction::upgrade) return file.upgrade_for(dialect);
+  if (d == Direction::downgrade) return file.downgrade_for(dialect);
+  return nullptr;
+}
+
+std::string nullable(const std::string* value) { return value ? sql::quote_literal(*value) : "NULL"; }
+
+std::string excerpt(std::string_view statement) {
+  std::string one_line;
+  bool space = false;
+  for (char c : statement) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && !one_line.empty()) one_line += ' ';
+    space = false;
+    one_line += c;
+  }
+  if (one_line.size() > k_statement_excerpt) one_line = one_line.substr(0, k_statement_excerpt) + " ...";
+  return one_line;
+}
+
+/// The file line of byte `position` of `text`, whose first character is on `first_line`.
+int line_at(std::string_view text, long position, int first_line) {
+  if (position < 0) return first_line;
+  auto end = std::min<size_t>(static_cast<size_t>(position), text.size());
+  return first_line + static_cast<int>(std::count(text.begin(), text.begin() + end, '\n'));
+}
+
+/// The statement of `text` that contains byte `position` (the splitter's statements are
+/// located in `text` in order; a statement not found verbatim falls back to its line).
+std::string statement_at(std::string_view text, long position, Dialect dialect, int first_line) {
+  auto statements = script::split_statements(text, dialect, first_line);
+  if (statements.empty()) return std::string(text);
+  if (position < 0) return statements.front().text;
+  size_t cursor = 0;
+  const script::Statement* best = &statements.front();
+  int line = line_at(text, position, first_line);
+  for (const auto& s : statements) {
+    auto at = text.find(s.text, cursor);
+    if (at != std::string_view::npos) {
+      if (at > static_cast<size_t>(position)) break;
+      best = &s;
+      cursor = at + s.text.size();
+      if (static_cast<size_t>(position) < cursor) break;
+    } else if (s.line <= line) {
+      best = &s;
+    }
+  }
+  return best->text;
+}
+
+}  // namespace
+
+/// What one step needs while it runs.
+struct Runner::StepContext {
+  const Step* step = nullptr;
+  const script::RevisionFile* file = nullptr;
+  const script::SqlSection* section = nullptr;
+  std::vector<std::string> heads_before;
+  std::vector<std::string> heads_after;
+  std::string started_at;
+  Clock::time_point start;
+  int statements_total = 0;
+};
+
+Runner::Runner(backend::Backend& db, RunSettings settings, FileLookup files)
+    : m_db(db), m_settings(std::move(settings)), m_files(std::move(files)) {}
+
+std::vector<std::string> Runner::read_version_rows() {
+  const auto& vt = m_settings.version_table;
+  if (!m_db.table_exists(vt.schema, vt.name)) return {};
+  std::vector<std::string> rows;
+  for (auto& row : m_db.query(sql::select_versions(m_db.dialect(), vt.schema, vt.name)))
+    if (!row.empty() && row[0]) rows.push_back(*row[0]);
+  return rows;
+}
+
+std::vector<PartialRevision> Runner::partial_revisions() {
+  const auto& vt = m_settings.version_table;
+  if (!m_db.table_exists(vt.schema, vt.journal_name())) return {};
+  auto journal = sql::qualified_name(m_db.dialect(), vt.schema, vt.journal_name());
+  auto rows = m_db.query(
+      "SELECT cur.id, cur.revision, cur.direction, cur.status, cur.statements_done, "
+      "cur.statements_total, cur.error, cur.started_at, cur.file_path FROM " +
+      journal +
+      " cur WHERE cur.status IN ('running', 'failed') AND NOT EXISTS (SELECT 1 FROM " + journal +
+      " later WHERE later.id > cur.id AND later.direction IN ('stamp', 'repair') AND "
+      "later.status = 'applied') ORDER BY cur.id");
+  std::vector<PartialRevision> out;
+  for (auto& r : rows) {
+    auto text = [&](size_t i) { return i < r.size() && r[i] ? *r[i] : std::string(); };
+    PartialRevision p;
+    p.journal_id = std::stoll(text(0));
+    p.revision = text(1);
+    p.direction = text(2);
+    p.status = text(3);
+    p.statements_done = text(4).empty() ? 0 : std::stoi(text(4));
+    p.statements_total = text(5).empty() ? 0 : std::stoi(text(5));
+    p.error = text(6);
+    p.started_at = text(7);
+    p.file_path = text(8);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+namespace {
+
+/// Holds the migration lock for a scope.
+class LockGuard {
+ public:
+  LockGuard(backend::Backend& db, std::chrono::milliseconds timeout) : m_db(db) { m_db.lock(timeout); }
+  ~LockGuard() { m_db.unlock(); }
+  LockGuard(const LockGuard&) = delete;
+  LockGuard& operator=(const LockGuard&) = delete;
+
+ private:
+  backend::Backend& m_db;
+};
+
+Error needs_repair_error(const std::vector<PartialRevision>& partial) {
+  std::string message;
+  for (const auto& p : partial) {
+    if (!message.empty()) message += "\n";
+    std::string where = p.file_path.empty() ? "" : " (" + p.file_path + ")";
+    if (p.status == "failed") {
+      message += fmt::format(
+          "revision {}{} is partially applied: its {} failed at statement {} of {} (started {}): {}",
+          p.revision, where, p.direction, p.statements_done + 1, p.statements_total, p.started_at, p.error);
+    } else {
+      message += fmt::format(
+          "revision {}{} is partially applied: its {} stopped after statement {} of {} (started {}; "
+          "the process ended without finishing it)",
+          p.revision, where, p.direction, p.statements_done, p.statements_total, p.started_at);
+    }
+  }
+  return Error(ErrorKind::needs_repair, message,
+               "fix the database by hand, then record its real state with `migrate stamp <revision>` "
+               "(finished) or `migrate stamp <its down revision>` (undone); the `repair` command of a "
+               "later release will do this for you");
+}
+
+}  // namespace
+
+RunResult Runner::run(const Planner& planner) {
+  LockGuard lock(m_db, m_settings.lock_timeout);
+  m_db_user = m_db.database_user();
+  m_committed_any = false;
+  try {
+    if (m_settings.dry_run) m_db.begin();
+    ensure_version_table();
+    auto rows = read_version_rows();
+    if (m_settings.command != "stamp") {
+      auto partial = partial_revisions();
+      if (!partial.empty()) throw needs_repair_error(partial);
+    }
+    RunResult result;
+    result.plan = planner(rows);
+    check_plan(result.plan);
+    for (size_t i = 0; i < result.plan.steps.size(); ++i)
+      result.duration_ms.push_back(run_step(result.plan.steps[i], rows));
+    if (m_settings.dry_run) {
+      m_db.rollback();
+    } else if (m_db.in_transaction()) {
+      commit_run();
+    }
+    return result;
+  } catch (...) {
+    m_db.rollback();
+    throw;
+  }
+}
+
+void Runner::ensure_version_table() {
+  const auto& vt = m_settings.version_table;
+  if (m_db.table_exists(vt.schema, vt.name)) return;
+  m_db.execute(sql::create_version_table(m_db.dialect(), vt.schema, vt.name));
+}
+
+void Runner::ensure_journal_table() {
+  const auto& vt = m_settings.version_table;
+  if (m_db.table_exists(vt.schema, vt.journal_name())) return;
+  m_db.execute(sql::create_journal_table(m_db.dialect(), vt.schema, vt.journal_name()));
+}
+
+bool Runner::is_transactional(const script::RevisionFile* file) const {
+  return !file || (file->transactional && m_db.capabilities().transactional_ddl);
+}
+
+void Runner::check_plan(const graph::Plan& plan) const {
+  std::vector<std::string> non_transactional;
+  for (const auto& step : plan.steps) {
+    if (step.direction == Direction::stamp) continue;
+    const auto& id = step.revision.value_or("");
+    const auto* file = m_files(id);
+    if (!file)
+      throw Error(ErrorKind::needs_repair,
+                  fmt::format("cannot {} revision {}: its file is gone", direction_name(step.direction), id),
+                  "restore the revision file (from version control), or record the state by hand with "
+                  "`migrate stamp`");
+    if (step.direction == Direction::downgrade && file->is_irreversible())
+      throw Error(ErrorKind::irreversible,
+                  fmt::format("revision {} ({}) has no downgrade section; cannot downgrade through it",
+                              id, file->path.string()),
+                  "add a `-- migrate:downgrade` section to the file (an empty one is a no-op), or "
+                  "choose a target above it");
+    if (!is_transactional(file)) non_transactional.push_back(id + " (" + file->path.string() + ")");
+  }
+  if (m_settings.dry_run && !non_transactional.empty())
+    throw Error(ErrorKind::usage,
+                "--dry-run cannot run non-transactional revisions: " + join(non_transactional, ", "),
+                "their statements cannot be rolled back; use --sql or --plan to review them");
+}
+
+void Runner::begin_if_needed() {
+  if (!m_db.in_transaction()) m_db.begin();
+}
+
+void Runner::commit_run() {
+  m_db.commit();
+  m_committed_any = true;
+}
+
+long long Runner::run_step(const Step& step, std::vector<std::string>& rows) {
+  StepContext ctx;
+  ctx.step = &step;
+  ctx.start = Clock::now();
+  ctx.started_at = now_iso();
+  ctx.heads_before = rows;
+  for (const auto& op : step.ops) apply_to_rows(rows, op);
+  ctx.heads_after = rows;
+  if (step.direction != Direction::stamp) {
+    ctx.file = m_files(step.revision.value_or(""));
+    ctx.section = section_for(*ctx.file, step.direction, m_db.dialect());
+  }
+  if (ctx.file && !ctx.file->message.empty())
+    spdlog::info("Running {}, {}", short_log(step), ctx.file->message);
+  else
+    spdlog::info("Running {}", short_log(step));
+
+  if (is_transactional(ctx.file)) return run_transactional(ctx);
+  return run_non_transactional(ctx);
+}
+
+std::string Runner::rollback_hint(const std::string& revision) const {
+  if (m_settings.dry_run) return "dry run: every change was rolled back";
+  if (m_settings.transaction_per_migration)
+    return "revision " + revision + " was rolled back; earlier revisions are committed";
+  if (!m_committed_any) return "the whole run was rolled back";
+  return "the run's open transaction (revision " + revision +
+         " and the ones before it since the last non-transactional revision) was rolled back";
+}
+
+Error Runner::statement_error(const backend::DatabaseError& e, const StepContext& ctx,
+                              std::string_view sent, int first_line, const std::string& hint) const {
+  const auto& id = ctx.step->revision.value_or("");
+  auto pos = e.details().position;
+  int line = line_at(sent, pos, first_line);
+  auto statement = statement_at(sent, pos, m_db.dialect(), first_line);
+  return Error(ErrorKind::database,
+               fmt::format("revision {} failed at {}:{}: {}\n  statement: {}", id,
+                           ctx.file ? ctx.file->path.string() : std::string("?"), line, e.what(),
+                           excerpt(statement)),
+               hint);
+}
+
+long long Runner::run_transactional(StepContext& ctx) {
+  const auto& id = ctx.step->revision.value_or("");
+  if (ctx.section) ctx.statements_total = static_cast<int>(
+      script::split_statements(ctx.section->sql, m_db.dialect(), ctx.section->first_line).size());
+  begin_if_needed();
+  try {
+    if (ctx.section) {
+      try {
+        m_db.execute_script(ctx.section->sql);
+      } catch (const backend::DatabaseError& e) {
+        auto hint = rollback_hint(id);
+        m_db.rollback();
+        throw statement_error(e, ctx, ctx.section->sql, ctx.section->first_line, hint);
+      }
+    }
+    apply_ops(*ctx.step);
+    write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start));
+    if (m_settings.transaction_per_migration && !m_settings.dry_run) commit_run();
+  } catch (const backend::DatabaseError& e) {
+    // Recording the step (version table, journal) or committing it failed.
+    auto hint = rollback_hint(id.empty() ? "(stamp)" : id);
+    m_db.rollback();
+    throw Error(ErrorKind::database,
+                fmt::format("{} failed while recording it: {}", short_log(*ctx.step), e.what()), hint);
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::database && m_db.in_transaction()) {
+      auto hint = rollback_hint(id.empty() ? "(stamp)" : id);
+      m_db.rollback();
+      throw Error(e.kind(), e.what(), e.hint().empty() ? hint : e.hint());
+    }
+    throw;
+  }
+  return elapsed_ms(ctx.start);
+}
+
+long long Runner::run_non_transactional(StepContext& ctx) {
+  const auto& id = ctx.step->revision.value_or("");
+  auto dialect = m_db.dialect();
+  // Statements that cannot run in a transaction: whatever ran before is committed first,
+  // as Alembic's autocommit_block does.
+  if (m_db.in_transaction()) commit_run();
+  std::vector<script::Statement> statements;
+  if (ctx.section) statements = script::split_statements(ctx.section->sql, dialect, ctx.section->first_line);
+  ctx.statements_total = static_cast<int>(statements.size());
+
+  m_db.begin();
+  ensure_journal_table();
+  long long journal_id = write_journal(ctx, "running", 0, nullptr, -1);
+  commit_run();
+
+  auto journal = sql::qualified_name(dialect, m_settings.version_table.schema,
+                                     m_settings.version_table.journal_name());
+  auto mark_failed = [&](int done, const std::string& error) noexcept {
+    try {
+      m_db.rollback();
+      m_db.execute(fmt::format(
+          "UPDATE {} SET status = 'failed', statements_done = {}, error = {}, finished_at = {}, "
+          "duration_ms = {} WHERE id = {}",
+          journal, done, sql::quote_literal(error), sql::quote_literal(now_iso()), elapsed_ms(ctx.start),
+          journal_id));
+    } catch (const std::exception& e) {
+      spdlog::error("could not record the failure of revision {} in {}: {}", id, journal, e.what());
+    }
+  };
+  auto partial_hint = [&](int done) {
+    return fmt::format(
+        "revision {} is non-transactional: {} of {} statements ran and stay committed. Fix the "
+        "database by hand, then run `migrate stamp` to record its real state (the `repair` command of "
+        "a later release will help); until then upgrade and downgrade refuse to run",
+        id, done, ctx.statements_total);
+  };
+
+  for (size_t k = 0; k < statements.size(); ++k) {
+    const auto& statement = statements[k];
+    try {
+      m_db.execute_script(statement.text);
+      m_db.execute(fmt::format("UPDATE {} SET statements_done = {} WHERE id = {}", journal, k + 1, journal_id));
+    } catch (const backend::DatabaseError& e) {
+      mark_failed(static_cast<int>(k), e.what());
+      auto error = statement_error(e, ctx, statement.text, statement.line, partial_hint(static_cast<int>(k)));
+      throw Error(ErrorKind::database,
+                  std::string(error.what()) +
+                      fmt::format("\n  (statement {} of {}; revision {} is partially applied)", k + 1,
+                                  ctx.statements_total, id),
+                  error.hint());
+    }
+  }
+
+  try {
+    m_db.begin();
+    apply_ops(*ctx.step);
+    m_db.execute(fmt::format(
+        "UPDATE {} SET status = 'applied', statements_done = {}, finished_at = {}, duration_ms = {}, "
+        "heads_after = {} WHERE id = {}",
+        journal, ctx.statements_total, sql::quote_literal(now_iso()), elapsed_ms(ctx.start),
+        sql::quote_literal(join(ctx.heads_after, ",")), journal_id));
+    commit_run();
+  } catch (const std::exception& e) {
+    mark_failed(ctx.statements_total, e.what());
+    throw Error(ErrorKind::database,
+                fmt::format("{}: every statement ran, but recording it failed: {}", short_log(*ctx.step), e.what()),
+                partial_hint(ctx.statements_total));
+  }
+  return elapsed_ms(ctx.start);
+}
+
+void Runner::apply_ops(const Step& step) {
+  const auto& vt = m_settings.version_table;
+  auto dialect = m_db.dialect();
+  auto table = sql::qualified_name(dialect, vt.schema, vt.name);
+  for (const auto& op : step.ops) {
+    switch (op.kind) {
+      case VersionOp::Kind::insert:
+        m_db.execute(sql::insert_version(dialect, vt.schema, vt.name, op.to));
+        break;
+      case VersionOp::Kind::update: {
+        auto n = m_db.execute(sql::update_version(dialect, vt.schema, vt.name, op.from, op.to));
+        if (n != 1)
+          throw Error(ErrorKind::database,
+                      fmt::format("Online migration expected to match one row when updating '{}' to '{}' "
+                                  "in '{}'; {} found",
+                                  op.from, op.to, table, n));
+        break;
+      }
+      case VersionOp::Kind::remove: {
+        auto n = m_db.execute(sql::delete_version(dialect, vt.schema, vt.name, op.from));
+        if (n != 1)
+          throw Error(ErrorKind::database,
+                      fmt::format("Online migration expected to match one row when deleting '{}' in '{}'; "
+                                  "{} found",
+                                  op.from, table, n));
+        break;
+      }
+    }
+  }
+}
+
+long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
+                                const std::string* error, long long duration_ms) {
+  ensure_journal_table();
+  const auto& vt = m_settings.version_table;
+  auto dialect = m_db.dialect();
+  const auto* file = ctx.file;
+  std::string path = file ? file->path.string() : std::string();
+  std::string downgrade_sql;
+  bool has_downgrade = false;
+  if (file && ctx.step->direction == Direction::upgrade) {
+    if (const auto* down = file->downgrade_for(dialect)) {
+      downgrade_sql = down->sql;
+      has_downgrade = true;
+    }
+  }
+  bool finished = status != "running";
+  std::string finished_at = now_iso();
+  auto rows = m_db.query(fmt::format(
+      "INSERT INTO {} (revision, direction, command, heads_before, heads_after, checksum, file_path, "
+      "message, downgrade_sql, status, statements_done, statements_total, error, started_at, finished_at, "
+      "duration_ms, db_user, os_user, host, tool_version) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
+      "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+      sql::qualified_name(dialect, vt.schema, vt.journal_name()), nullable(ctx.step->revision ? &*ctx.step->revision : nullptr),
+      sql::quote_literal(direction_name(ctx.step->direction)), sql::quote_literal(m_settings.command),
+      sql::quote_literal(join(ctx.heads_before, ",")),
+      sql::quote_literal(join(finished ? ctx.heads_after : ctx.heads_before, ",")),
+      nullable(file ? &file->checksum : nullptr), nullable(file ? &path : nullptr),
+      nullable(file ? &file->message : nullptr), nullable(has_downgrade ? &downgrade_sql : nullptr),
+      sql::quote_literal(status), statements_done, ctx.statements_total, nullable(error),
+      sql::quote_literal(ctx.started_at), nullable(finished ? &finished_at : nullptr),
+      duration_ms >= 0 ? std::to_string(duration_ms) : std::string("NULL"), sql::quote_literal(m_db_user),
+      sql::quote_literal(os_user()), sql::quote_literal(host_name()), sql::quote_literal(MIGRATE_VERSION)));
+  if (rows.empty() || rows[0].empty() || !rows[0][0]) return 0;
+  return std::stoll(*rows[0][0]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Offline --sql
+
+void write_offline_sql(const graph::Plan& plan, Dialect dialect, const VersionTable& vt,
+                       bool transaction_per_migration, const FileLookup& files, std::ostream& out) {
+  // Validate everything before the first byte is written: a half script is worse than none.
+  std::vector<const script::RevisionFile*> step_files;
+  for (const auto& step : plan.steps) {
+    const script::RevisionFile* file = nullptr;
+    if (step.direction != Direction::stamp) {
+      const auto& id = step.revision.value_or("");
+      file = files(id);
+      if (!file) throw Error(ErrorKind::script, "no revision file for revision " + id);
+      if (step.direction == Direction::downgrade && file->is_irreversible())
+        throw Error(ErrorKind::irreversible,
+                    fmt::format("revision {} ({}) has no downgrade section; cannot downgrade through it", id,
+                                file->path.string()),
+                    "add a `-- migrate:downgrade` section to the file (an empty one is a no-op), or "
+                    "choose a target above it");
+    }
+    step_files.push_back(file);
+  }
+
+  auto emit = [&](std::string_view text) { out << text << "\n\n"; };
+  std::vector<std::string> rows = plan.heads_before;
+  bool open = false;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const auto& step = plan.steps[i];
+    const auto* file = step_files[i];
+    bool transactional = !file || file->transactional;
+    if (transactional && !open) {
+      emit("BEGIN;");
+      open = true;
+    } else if (!transactional && open) {
+      emit("COMMIT;");
+      open = false;
+    }
+    // Alembic creates the table in any step that starts from no rows, inside its transaction.
+    if (rows.empty()) emit(backend::sql::create_version_table(dialect, vt.schema, vt.name) + ";");
+    emit("-- Running " + short_log(step));
+    if (file) {
+      if (const auto* section = section_for(*file, step.direction, dialect)) {
+        for (const auto& statement : script::split_statements(section->sql, dialect, section->first_line))
+          emit(statement.text + ";");
+      }
+    }
+    for (const auto& op : step.ops) {
+      switch (op.kind) {
+        case VersionOp::Kind::insert:
+          emit(backend::sql::insert_version(dialect, vt.schema, vt.name, op.to) + ";");
+          break;
+        case VersionOp::Kind::update:
+          emit(backend::sql::update_version(dialect, vt.schema, vt.name, op.from, op.to) + ";");
+          break;
+        case VersionOp::Kind::remove:
+          emit(backend::sql::delete_version(dialect, vt.schema, vt.name, op.from) + ";");
+          break;
+      }
+      apply_to_rows(rows, op);
+    }
+    if (open && transaction_per_migration) {
+      emit("COMMIT;");
+      open = false;
+    }
+  }
+  if (open) emit("COMMIT;");
+}
+
+}  // namespace migrate::runtime
