@@ -1,5 +1,19 @@
 #pragma once
 /// One parsed revision file (CONTRACT.md §2).
+///
+/// Format, line by line (the file is read as UTF-8, a leading BOM is ignored, CRLF = LF):
+///  - Free `--` comment lines and blank lines may come before the header. Any other line
+///    outside a section is an error (SQL would otherwise be silently ignored).
+///  - `-- migrate:revision` opens the header. The `--` lines right after it, up to the first
+///    blank line, non-comment line or directive, are TOML once `--` and one optional space
+///    are removed. Keys: revision (required), down_revision, branch_labels, depends_on,
+///    message, create_date, transactional, lock_timeout, statement_timeout.
+///  - A directive is a line `-- migrate:<name> [option...]` (spaces after `--` optional):
+///    `revision`, `upgrade`, `downgrade`; the last two accept `dialect=sqlite` or
+///    `dialect=postgresql` (`postgres` is read as `postgresql`). A directive line inside SQL
+///    is still a directive: the format is line based.
+///  - A section's SQL runs from the line after its directive to the next directive or the
+///    end of the file, kept verbatim.
 
 #include <filesystem>
 #include <map>
@@ -27,6 +41,14 @@ struct RevisionFile {
   std::string message;
   std::string create_date;
   bool transactional = true;
+  /// PostgreSQL `lock_timeout` / `statement_timeout` for this revision, as declared: a
+  /// string such as "5s" or "250ms" kept as written, or an integer number of milliseconds
+  /// stored as "<n>ms". Validated to be digits with an optional unit ms, s, min, h or d.
+  std::optional<std::string> lock_timeout;
+  std::optional<std::string> statement_timeout;
+  /// File line of each header key present ("revision" → 3), for later messages (a label
+  /// declared twice, a missing down_revision) that want to name the line.
+  std::map<std::string, int> key_lines;
   /// Generic section under key nullopt-equivalent "" and dialect sections under
   /// "sqlite" / "postgresql".
   std::map<std::string, SqlSection> upgrade;

@@ -2,4 +2,5 @@
 target_sources(migrate_core PRIVATE
   util/strings.cpp
   util/files.cpp
+  util/sha256.cpp
 )

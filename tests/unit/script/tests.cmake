@@ -1,4 +1,5 @@
 # Test sources of tests/unit/script (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
   unit/script/statement_splitter_test.cpp
+  unit/script/revision_file_test.cpp
 )

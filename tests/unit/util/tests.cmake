@@ -3,3 +3,6 @@ target_sources(migrate_unit_tests PRIVATE
   unit/util/strings_test.cpp
   unit/util/files_test.cpp
 )
+target_sources(migrate_unit_tests PRIVATE
+  unit/util/sha256_test.cpp
+)

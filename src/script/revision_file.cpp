@@ -1,0 +1,459 @@
+#include "script/revision_file.hpp"
+
+#include <string>
+
+#include "config/toml_reader.hpp"
+#include "core/error.hpp"
+#include "util/files.hpp"
+#include "util/sha256.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::script {
+
+namespace {
+
+using config::TomlEntry;
+using config::TomlValue;
+
+constexpr std::string_view k_header_hint =
+    "A revision file starts with `-- migrate:revision` followed by `-- revision = \"<id>\"`; "
+    "`migrate revision -m MESSAGE` writes one";
+
+[[noreturn]] void fail(const std::filesystem::path& path, int line, const std::string& what,
+                       std::string hint = {}) {
+  throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint));
+}
+
+bool is_valid_id(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// "5s", "250 ms", "1min", "0": what PostgreSQL's SET accepts for the two timeouts.
+bool is_valid_timeout(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  if (i == 0) return false;
+  std::string_view unit = util::trim(s.substr(i));
+  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
+}
+
+// ---------------------------------------------------------------------------------------
+// Fast path for the header. Nearly every header is `key = "string"`, `key = [...strings]`,
+// `key = true` or `key = 123`, one per line; parsing those by hand keeps loading thousands of
+// files cheap. Anything else (escapes, multi-line arrays, dotted keys, a syntax error) makes
+// the whole header go through toml++, so both paths accept exactly the same documents and
+// toml++ reports the errors.
+
+bool is_bare_key_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+void skip_blanks(std::string_view s, std::size_t& i) {
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+}
+
+bool simple_string(std::string_view s, std::size_t& i, std::string& out) {
+  const char quote = s[i];
+  if (quote != '"' && quote != '\'') return false;
+  std::size_t j = i + 1;
+  while (j < s.size() && s[j] != quote) {
+    if (s[j] == '\\' && quote == '"') return false;
+    if (static_cast<unsigned char>(s[j]) < 0x20 && s[j] != '\t') return false;
+    ++j;
+  }
+  if (j >= s.size()) return false;
+  if (j == i + 1 && j + 1 < s.size() && s[j + 1] == quote) return false;  // """ or '''
+  out.assign(s.substr(i + 1, j - i - 1));
+  i = j + 1;
+  return true;
+}
+
+bool at_value_end(std::string_view s, std::size_t i) {
+  return i >= s.size() || s[i] == ' ' || s[i] == '\t' || s[i] == '#' || s[i] == ',' || s[i] == ']';
+}
+
+// One header line; false means "not simple, let toml++ decide".
+bool simple_line(std::string_view line, int toml_line, std::vector<TomlEntry>& out) {
+  std::size_t i = 0;
+  skip_blanks(line, i);
+  if (i >= line.size() || line[i] == '#') return true;
+  const std::size_t key_start = i;
+  while (i < line.size() && is_bare_key_char(line[i])) ++i;
+  if (i == key_start) return false;
+  TomlEntry entry;
+  entry.key.assign(line.substr(key_start, i - key_start));
+  skip_blanks(line, i);
+  if (i >= line.size() || line[i] != '=') return false;
+  ++i;
+  skip_blanks(line, i);
+  if (i >= line.size()) return false;
+  TomlValue& v = entry.value;
+  v.line = toml_line;
+  const char c = line[i];
+  if (c == '"' || c == '\'') {
+    v.type = TomlValue::Type::string;
+    if (!simple_string(line, i, v.text)) return false;
+  } else if (c == '[') {
+    v.type = TomlValue::Type::array;
+    ++i;
+    for (;;) {
+      skip_blanks(line, i);
+      if (i >= line.size()) return false;
+      if (line[i] == ']') {
+        ++i;
+        break;
+      }
+      TomlValue item;
+      item.line = toml_line;
+      if (!simple_string(line, i, item.text)) return false;
+      v.items.push_back(std::move(item));
+      skip_blanks(line, i);
+      if (i < line.size() && line[i] == ',') {
+        ++i;
+      } else if (i >= line.size() || line[i] != ']') {
+        return false;
+      }
+    }
+  } else if (line.substr(i, 4) == "true" && at_value_end(line, i + 4)) {
+    v.type = TomlValue::Type::boolean;
+    v.boolean = true;
+    i += 4;
+  } else if (line.substr(i, 5) == "false" && at_value_end(line, i + 5)) {
+    v.type = TomlValue::Type::boolean;
+    i += 5;
+  } else if ((c >= '0' && c <= '9') || c == '-' || c == '+') {
+    std::size_t j = (c == '-' || c == '+') ? i + 1 : i;
+    const std::size_t digits = j;
+    while (j < line.size() && line[j] >= '0' && line[j] <= '9') ++j;
+    if (j == digits || j - digits > 18 || (line[digits] == '0' && j - digits > 1)) return false;
+    if (!at_value_end(line, j) || (j < line.size() && (line[j] == ',' || line[j] == ']'))) return false;
+    v.type = TomlValue::Type::integer;
+    v.integer = std::stoll(std::string(line.substr(digits, j - digits)));
+    if (c == '-') v.integer = -v.integer;
+    i = j;
+  } else {
+    return false;
+  }
+  skip_blanks(line, i);
+  if (i < line.size() && line[i] != '#') return false;
+  for (const auto& e : out) {
+    if (e.key == entry.key) return false;  // duplicate: toml++ words the error
+  }
+  out.push_back(std::move(entry));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct Directive {
+  std::string name;
+  std::vector<std::string> options;
+};
+
+// `-- migrate:NAME opt...` (spaces between `--` and `migrate:` optional), else nullopt.
+std::optional<Directive> directive_of(std::string_view line) {
+  if (!line.starts_with("--")) return std::nullopt;
+  std::size_t i = 2;
+  skip_blanks(line, i);
+  if (line.substr(i, 8) != "migrate:") return std::nullopt;
+  i += 8;
+  Directive d;
+  std::size_t start = i;
+  while (i < line.size() && !util::is_space(line[i])) ++i;
+  d.name.assign(line.substr(start, i - start));
+  for (;;) {
+    while (i < line.size() && util::is_space(line[i])) ++i;
+    if (i >= line.size()) break;
+    start = i;
+    while (i < line.size() && !util::is_space(line[i])) ++i;
+    d.options.emplace_back(line.substr(start, i - start));
+  }
+  return d;
+}
+
+class Parser {
+ public:
+  Parser(const std::filesystem::path& path, std::string_view text, RevisionFile& file)
+      : m_path(path), m_file(file), m_text(text) {}
+
+  void parse() {
+    const std::string_view text = m_text;
+    int line_no = 0;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t eol = text.find('\n', pos);
+      const std::size_t next = eol == std::string_view::npos ? text.size() : eol + 1;
+      if (eol == std::string_view::npos) eol = text.size();
+      ++line_no;
+      on_line(pos, text.substr(pos, eol - pos), line_no);
+      pos = next;
+    }
+    finish();
+  }
+
+ private:
+  enum class State { before_header, header, between, section };
+
+  void on_line(std::size_t line_start, std::string_view line, int line_no) {
+    const std::string_view content = util::trim_right(line);
+    if (auto d = directive_of(content)) {
+      close_header();
+      close_section(line_start);
+      directive(*d, line_no, line_start + line.size() + 1);
+      return;
+    }
+    switch (m_state) {
+      case State::section:
+        return;
+      case State::header:
+        if (content.starts_with("--")) {
+          std::string_view toml = content.substr(2);
+          if (!toml.empty() && toml[0] == ' ') toml.remove_prefix(1);
+          m_header_lines.push_back(toml);
+          return;
+        }
+        close_header();
+        break;
+      case State::before_header:
+      case State::between:
+        break;
+    }
+    if (util::trim(content).empty() || util::trim_left(content).starts_with("--")) return;
+    if (m_state == State::before_header) {
+      if (m_stray_line == 0) m_stray_line = line_no;
+      return;
+    }
+    fail(m_path, line_no, "SQL outside a section",
+         "put SQL under `-- migrate:upgrade` or `-- migrate:downgrade`");
+  }
+
+  void directive(const Directive& d, int line_no, std::size_t body_start) {
+    if (d.name == "revision") {
+      if (!d.options.empty()) fail(m_path, line_no, "`-- migrate:revision` takes no options");
+      if (m_file.header_line != 0) {
+        fail(m_path, line_no,
+             "second `-- migrate:revision` header (the first is at line " + std::to_string(m_file.header_line) + ")");
+      }
+      if (m_stray_line != 0) {
+        fail(m_path, m_stray_line, "SQL before the `-- migrate:revision` header",
+             "only `--` comment lines may come before the header");
+      }
+      m_file.header_line = line_no;
+      m_state = State::header;
+      return;
+    }
+    if (d.name != "upgrade" && d.name != "downgrade") {
+      fail(m_path, line_no, "unknown directive `-- migrate:" + d.name + "`",
+           "the directives are `-- migrate:revision`, `-- migrate:upgrade` and `-- migrate:downgrade`");
+    }
+    if (m_file.header_line == 0) {
+      fail(m_path, line_no, "`-- migrate:" + d.name + "` before the `-- migrate:revision` header",
+           std::string(k_header_hint));
+    }
+    std::string dialect;
+    for (const auto& opt : d.options) {
+      if (!opt.starts_with("dialect=")) {
+        fail(m_path, line_no, "unknown option `" + opt + "` of `-- migrate:" + d.name + "`",
+             "the only option is dialect=sqlite or dialect=postgresql");
+      }
+      auto parsed = parse_dialect(std::string_view(opt).substr(8));
+      if (!parsed) {
+        fail(m_path, line_no, "unknown dialect `" + opt.substr(8) + "`", "use dialect=sqlite or dialect=postgresql");
+      }
+      if (!dialect.empty()) fail(m_path, line_no, "dialect given twice");
+      dialect = std::string(to_string(*parsed));
+    }
+    auto& sections = d.name == "upgrade" ? m_file.upgrade : m_file.downgrade;
+    std::string label = "`-- migrate:" + d.name + (dialect.empty() ? "" : " dialect=" + dialect) + "`";
+    if (auto it = sections.find(dialect); it != sections.end()) {
+      fail(m_path, line_no,
+           "second " + label + " section (the first starts at line " + std::to_string(it->second.first_line - 1) + ")");
+    }
+    m_section = &sections[dialect];
+    m_section->first_line = line_no + 1;
+    m_section_start = body_start;
+    m_state = State::section;
+  }
+
+  // The open section's SQL runs up to byte `end` (the next directive, or the end of the file).
+  void close_section(std::size_t end) {
+    if (m_state == State::section && m_section != nullptr) {
+      const std::size_t start = std::min(m_section_start, m_text.size());
+      m_section->sql.assign(m_text.substr(start, std::max(end, start) - start));
+      m_section = nullptr;
+    }
+    m_state = State::between;
+  }
+
+  void close_header() {
+    if (m_state != State::header) return;
+    m_state = State::between;
+    apply_header();
+  }
+
+  void finish() {
+    close_header();
+    close_section(m_text.size());
+    if (m_file.header_line == 0) fail(m_path, 1, "no `-- migrate:revision` header", std::string(k_header_hint));
+  }
+
+  void apply_header() {
+    std::vector<TomlEntry> entries;
+    bool simple = true;
+    for (std::size_t i = 0; i < m_header_lines.size() && simple; ++i) {
+      simple = simple_line(m_header_lines[i], static_cast<int>(i) + 1, entries);
+    }
+    if (!simple) {
+      std::string doc;
+      for (auto l : m_header_lines) {
+        doc += l;
+        doc += '\n';
+      }
+      try {
+        entries = config::parse_toml(doc);
+      } catch (const config::TomlError& e) {
+        fail(m_path, file_line(e.line()), "bad TOML in the header: " + std::string(e.what()),
+             "each header line is `-- key = value` in TOML, e.g. `-- down_revision = \"1975ea83b712\"`");
+      }
+    }
+    for (const auto& e : entries) apply(e);
+    if (m_file.id.empty()) {
+      fail(m_path, m_file.header_line, "the header has no `revision` key",
+           "add a line `-- revision = \"<id>\"` below `-- migrate:revision`");
+    }
+  }
+
+  int file_line(int toml_line) const { return m_file.header_line + std::max(toml_line, 1); }
+
+  [[noreturn]] void wrong_type(const TomlEntry& e, std::string_view expected) const {
+    fail(m_path, file_line(e.value.line),
+         "`" + e.key + "` must be " + std::string(expected) + ", not a " +
+             std::string(config::type_name(e.value.type)));
+  }
+
+  std::string string_of(const TomlEntry& e) const {
+    if (e.value.type != TomlValue::Type::string) wrong_type(e, "a string");
+    return e.value.text;
+  }
+
+  // A string or an array of strings; "" and [] give no items.
+  std::vector<std::string> strings_of(const TomlEntry& e) const {
+    std::vector<std::string> out;
+    if (e.value.type == TomlValue::Type::string) {
+      if (!e.value.text.empty()) out.push_back(e.value.text);
+      return out;
+    }
+    if (e.value.type != TomlValue::Type::array) wrong_type(e, "a string or an array of strings");
+    for (const auto& item : e.value.items) {
+      if (item.type != TomlValue::Type::string) wrong_type(e, "a string or an array of strings");
+      if (item.text.empty()) fail(m_path, file_line(e.value.line), "`" + e.key + "` holds an empty string");
+      out.push_back(item.text);
+    }
+    return out;
+  }
+
+  std::string timeout_of(const TomlEntry& e) const {
+    if (e.value.type == TomlValue::Type::integer) {
+      if (e.value.integer < 0) fail(m_path, file_line(e.value.line), "`" + e.key + "` must not be negative");
+      return std::to_string(e.value.integer) + "ms";
+    }
+    if (e.value.type != TomlValue::Type::string) wrong_type(e, "a string such as \"5s\" or an integer (milliseconds)");
+    if (!is_valid_timeout(e.value.text)) {
+      fail(m_path, file_line(e.value.line), "`" + e.key + "` is not a duration: \"" + e.value.text + "\"",
+           "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
+    }
+    return e.value.text;
+  }
+
+  void apply(const TomlEntry& e) {
+    const std::string& k = e.key;
+    const int line = file_line(e.value.line);
+    if (k == "revision") {
+      m_file.id = string_of(e);
+      if (!is_valid_id(m_file.id)) {
+        fail(m_path, line, "invalid revision id \"" + m_file.id + "\"",
+             "a revision id is 1 to 32 characters of A-Z, a-z, 0-9 and _");
+      }
+    } else if (k == "down_revision") {
+      m_file.down_revisions = strings_of(e);
+    } else if (k == "branch_labels") {
+      m_file.branch_labels = strings_of(e);
+    } else if (k == "depends_on") {
+      m_file.depends_on = strings_of(e);
+    } else if (k == "message") {
+      m_file.message = string_of(e);
+    } else if (k == "create_date") {
+      if (e.value.type == TomlValue::Type::date_time) {
+        m_file.create_date = e.value.text;
+      } else {
+        m_file.create_date = string_of(e);
+      }
+    } else if (k == "transactional") {
+      if (e.value.type != TomlValue::Type::boolean) wrong_type(e, "true or false");
+      m_file.transactional = e.value.boolean;
+    } else if (k == "lock_timeout") {
+      m_file.lock_timeout = timeout_of(e);
+    } else if (k == "statement_timeout") {
+      m_file.statement_timeout = timeout_of(e);
+    } else {
+      fail(m_path, line, "unknown key `" + k + "` in the header",
+           "known keys: revision, down_revision, branch_labels, depends_on, message, create_date, "
+           "transactional, lock_timeout, statement_timeout");
+    }
+    m_file.key_lines[k] = line;
+  }
+
+  const std::filesystem::path& m_path;
+  RevisionFile& m_file;
+  std::string_view m_text;
+  State m_state = State::before_header;
+  int m_stray_line = 0;  // first non-comment line before the header
+  std::vector<std::string_view> m_header_lines;
+  SqlSection* m_section = nullptr;
+  std::size_t m_section_start = 0;
+};
+
+// Strips a UTF-8 BOM and turns CRLF into LF; copies only when needed.
+std::string_view normalize(std::string_view content, std::string& storage) {
+  if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
+  if (content.find("\r\n") == std::string_view::npos) return content;
+  storage.reserve(content.size());
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    if (content[i] == '\r' && i + 1 < content.size() && content[i + 1] == '\n') continue;
+    storage += content[i];
+  }
+  return storage;
+}
+
+const SqlSection* section_for(const std::map<std::string, SqlSection>& sections, Dialect dialect) {
+  if (auto it = sections.find(std::string(to_string(dialect))); it != sections.end()) return &it->second;
+  if (auto it = sections.find(""); it != sections.end()) return &it->second;
+  return nullptr;
+}
+
+}  // namespace
+
+const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return section_for(upgrade, dialect); }
+
+const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const { return section_for(downgrade, dialect); }
+
+RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content) {
+  std::string storage;
+  const std::string_view text = normalize(content, storage);
+  RevisionFile file;
+  file.path = path;
+  Parser(path, text, file).parse();
+  file.checksum = util::sha256_hex(text);
+  return file;
+}
+
+RevisionFile read_revision_file(const std::filesystem::path& path) {
+  return parse_revision_file(path, util::read_file(path, ErrorKind::script));
+}
+
+}  // namespace migrate::script

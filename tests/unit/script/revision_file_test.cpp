@@ -1,0 +1,288 @@
+#include "script/revision_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "support/temp_dir.hpp"
+#include "util/sha256.hpp"
+
+namespace migrate::script {
+namespace {
+
+RevisionFile parse(std::string_view content) { return parse_revision_file("v/a.sql", content); }
+
+// The message of the script error `content` raises ("" when it parses).
+std::string error_of(std::string_view content) {
+  try {
+    parse(content);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::script);
+    return e.what();
+  }
+  return "";
+}
+
+constexpr const char* k_full =
+    "-- Free comment lines may stand before the header.\n"
+    "-- migrate:revision\n"
+    "-- revision = \"ae1027a6acf\"\n"
+    "-- down_revision = \"1975ea83b712\"        # a comment\n"
+    "-- branch_labels = [\"tenancy\"]\n"
+    "-- depends_on = [\"55af2cb1c267\", 'other']\n"
+    "-- message = \"add usage logs\"\n"
+    "-- create_date = \"2026-11-21 10:00:00.000000\"\n"
+    "-- transactional = false\n"
+    "\n"
+    "-- migrate:upgrade\n"
+    "CREATE TABLE usage_logs (id INTEGER PRIMARY KEY);\n"
+    "\n"
+    "-- migrate:downgrade\n"
+    "DROP TABLE usage_logs;\n";
+
+TEST(ParserTest, ReadsTheContractExample) {
+  auto f = parse(k_full);
+  EXPECT_EQ(f.path, "v/a.sql");
+  EXPECT_EQ(f.header_line, 2);
+  EXPECT_EQ(f.id, "ae1027a6acf");
+  EXPECT_EQ(f.down_revisions, (std::vector<std::string>{"1975ea83b712"}));
+  EXPECT_EQ(f.branch_labels, (std::vector<std::string>{"tenancy"}));
+  EXPECT_EQ(f.depends_on, (std::vector<std::string>{"55af2cb1c267", "other"}));
+  EXPECT_EQ(f.message, "add usage logs");
+  EXPECT_EQ(f.create_date, "2026-11-21 10:00:00.000000");
+  EXPECT_FALSE(f.transactional);
+  ASSERT_EQ(f.upgrade.size(), 1u);
+  EXPECT_EQ(f.upgrade.at("").sql, "CREATE TABLE usage_logs (id INTEGER PRIMARY KEY);\n\n");
+  EXPECT_EQ(f.upgrade.at("").first_line, 12);
+  ASSERT_EQ(f.downgrade.size(), 1u);
+  EXPECT_EQ(f.downgrade.at("").sql, "DROP TABLE usage_logs;\n");
+  EXPECT_EQ(f.downgrade.at("").first_line, 15);
+  EXPECT_FALSE(f.is_irreversible());
+  EXPECT_EQ(f.key_lines.at("revision"), 3);
+  EXPECT_EQ(f.key_lines.at("transactional"), 9);
+  EXPECT_EQ(f.checksum, util::sha256_hex(k_full));
+}
+
+TEST(ParserTest, DefaultsForOptionalKeys) {
+  auto f = parse("-- migrate:revision\n-- revision = \"a1\"\n");
+  EXPECT_EQ(f.id, "a1");
+  EXPECT_TRUE(f.down_revisions.empty());
+  EXPECT_TRUE(f.branch_labels.empty());
+  EXPECT_TRUE(f.depends_on.empty());
+  EXPECT_TRUE(f.transactional);
+  EXPECT_EQ(f.message, "");
+  EXPECT_FALSE(f.lock_timeout);
+  EXPECT_TRUE(f.upgrade.empty());
+  EXPECT_TRUE(f.is_irreversible());
+}
+
+TEST(ParserTest, EmptyStringAndEmptyArrayAreBase) {
+  EXPECT_TRUE(parse("-- migrate:revision\n-- revision = \"a\"\n-- down_revision = \"\"\n").down_revisions.empty());
+  EXPECT_TRUE(parse("-- migrate:revision\n-- revision = \"a\"\n-- down_revision = []\n").down_revisions.empty());
+}
+
+TEST(ParserTest, ArrayDownRevisionIsAMerge) {
+  auto f = parse("-- migrate:revision\n-- revision = \"m\"\n-- down_revision = [\"a\", \"b\",]\n");
+  EXPECT_EQ(f.down_revisions, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(ParserTest, StringBranchLabelAndDependsOn) {
+  auto f = parse("-- migrate:revision\n-- revision = \"m\"\n-- branch_labels = \"x\"\n-- depends_on = \"y\"\n");
+  EXPECT_EQ(f.branch_labels, (std::vector<std::string>{"x"}));
+  EXPECT_EQ(f.depends_on, (std::vector<std::string>{"y"}));
+}
+
+TEST(ParserTest, ComplexTomlFallsBackToFullParser) {
+  auto f = parse(
+      "-- migrate:revision\n"
+      "-- revision = \"m\"\n"
+      "-- down_revision = [\n"
+      "--   \"a\",\n"
+      "--   \"b\",\n"
+      "-- ]\n"
+      "-- message = \"tab\\there \\\"quoted\\\"\"\n"
+      "-- create_date = 2026-11-21T10:00:00\n");
+  EXPECT_EQ(f.down_revisions, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(f.message, "tab\there \"quoted\"");
+  EXPECT_EQ(f.create_date, "2026-11-21T10:00:00");
+  EXPECT_EQ(f.key_lines.at("message"), 7);
+}
+
+TEST(ParserTest, LiteralAndMultilineStrings) {
+  EXPECT_EQ(parse("-- migrate:revision\n-- revision = 'r'\n-- message = 'C:\\path'\n").message, "C:\\path");
+  EXPECT_EQ(parse("-- migrate:revision\n-- revision = 'r'\n-- message = \"\"\"x\"\"\"\n").message, "x");
+}
+
+TEST(ParserTest, HeaderEndsAtBlankLine) {
+  auto f = parse("-- migrate:revision\n-- revision = \"r\"\n\n-- message = \"not header\"\n");
+  EXPECT_EQ(f.message, "");
+}
+
+TEST(ParserTest, HeaderEndsAtDirective) {
+  auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade\nSELECT 1;\n");
+  EXPECT_EQ(f.upgrade.at("").sql, "SELECT 1;\n");
+  EXPECT_EQ(f.upgrade.at("").first_line, 4);
+}
+
+TEST(ParserTest, DashesWithoutSpaceAndEmptyCommentLines) {
+  auto f = parse("-- migrate:revision\n--revision = \"r\"\n--\n-- # a TOML comment\n--message=\"m\"\n");
+  EXPECT_EQ(f.id, "r");
+  EXPECT_EQ(f.message, "m");
+}
+
+TEST(ParserTest, DialectSectionsReplaceTheGenericOne) {
+  auto f = parse(
+      "-- migrate:revision\n-- revision = \"r\"\n\n"
+      "-- migrate:upgrade\nGENERIC;\n"
+      "-- migrate:upgrade dialect=postgresql\nPG;\n"
+      "-- migrate:downgrade dialect=sqlite\nSQLITE;\n");
+  ASSERT_NE(f.upgrade_for(Dialect::sqlite), nullptr);
+  EXPECT_EQ(f.upgrade_for(Dialect::sqlite)->sql, "GENERIC;\n");
+  EXPECT_EQ(f.upgrade_for(Dialect::postgresql)->sql, "PG;\n");
+  EXPECT_EQ(f.upgrade_for(Dialect::postgresql)->first_line, 7);
+  EXPECT_EQ(f.downgrade_for(Dialect::sqlite)->sql, "SQLITE;\n");
+  EXPECT_EQ(f.downgrade_for(Dialect::postgresql), nullptr);
+  EXPECT_FALSE(f.is_irreversible());
+}
+
+TEST(ParserTest, PostgresDialectAliasIsNormalized) {
+  auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade dialect=postgres\nX;\n");
+  EXPECT_EQ(f.upgrade.count("postgresql"), 1u);
+}
+
+TEST(ParserTest, EmptyDowngradeSectionIsANoOp) {
+  auto f = parse("-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nX;\n-- migrate:downgrade\n");
+  EXPECT_FALSE(f.is_irreversible());
+  ASSERT_NE(f.downgrade_for(Dialect::sqlite), nullptr);
+  EXPECT_EQ(f.downgrade_for(Dialect::sqlite)->sql, "");
+  auto g = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:downgrade");
+  EXPECT_EQ(g.downgrade.at("").sql, "");
+}
+
+TEST(ParserTest, FreeCommentsBetweenHeaderAndSections) {
+  auto f = parse("-- note\n\n-- migrate:revision\n-- revision = \"r\"\n\n-- just a comment\n\n-- migrate:upgrade\nX;\n");
+  EXPECT_EQ(f.header_line, 3);
+  EXPECT_EQ(f.upgrade.at("").sql, "X;\n");
+}
+
+TEST(ParserTest, BomAndCrlfAreNormalized) {
+  const std::string crlf = "\xEF\xBB\xBF-- migrate:revision\r\n-- revision = \"r\"\r\n\r\n-- migrate:upgrade\r\nX;\r\n";
+  const std::string lf = "-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nX;\n";
+  auto a = parse(crlf);
+  auto b = parse(lf);
+  EXPECT_EQ(a.id, "r");
+  EXPECT_EQ(a.upgrade.at("").sql, "X;\n");
+  EXPECT_EQ(a.checksum, b.checksum);
+  EXPECT_EQ(a.checksum, util::sha256_hex(lf));
+}
+
+TEST(ParserTest, TimeoutsAcceptStringsAndMilliseconds) {
+  auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- lock_timeout = \"5s\"\n-- statement_timeout = 1500\n");
+  EXPECT_EQ(f.lock_timeout, "5s");
+  EXPECT_EQ(f.statement_timeout, "1500ms");
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- lock_timeout = \"soon\"\n").find("a.sql:3:"),
+            std::string::npos);
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- lock_timeout = true\n").find("a.sql:3:"),
+            std::string::npos);
+}
+
+TEST(ParserTest, MissingHeaderNamesFile) {
+  EXPECT_EQ(error_of("CREATE TABLE a (x INT);\n"), "v/a.sql:1: no `-- migrate:revision` header");
+  EXPECT_EQ(error_of(""), "v/a.sql:1: no `-- migrate:revision` header");
+}
+
+TEST(ParserTest, UnknownKeyNamesFileAndLine) {
+  EXPECT_EQ(error_of("-- x\n-- migrate:revision\n-- revision = \"r\"\n-- revisoin = \"s\"\n"),
+            "v/a.sql:4: unknown key `revisoin` in the header");
+}
+
+TEST(ParserTest, MissingRevisionNamesHeaderLine) {
+  EXPECT_EQ(error_of("\n-- migrate:revision\n-- message = \"m\"\n"), "v/a.sql:2: the header has no `revision` key");
+}
+
+TEST(ParserTest, InvalidRevisionIds) {
+  for (const char* bad : {"rev-1", "", "a b", "abc:def", "123456789012345678901234567890123"}) {
+    std::string content = std::string("-- migrate:revision\n-- revision = \"") + bad + "\"\n";
+    EXPECT_NE(error_of(content).find("v/a.sql:2: invalid revision id"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(parse("-- migrate:revision\n-- revision = \"12345678901234567890123456789012\"\n").id.size(), 32u);
+  EXPECT_EQ(parse("-- migrate:revision\n-- revision = \"A_b9\"\n").id, "A_b9");
+}
+
+TEST(ParserTest, WrongTypesNameTheLine) {
+  EXPECT_EQ(error_of("-- migrate:revision\n-- revision = 12\n"),
+            "v/a.sql:2: `revision` must be a string, not a integer");
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- transactional = \"no\"\n").find("v/a.sql:3: `transactional`"),
+            std::string::npos);
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- down_revision = [1, 2]\n").find("v/a.sql:3: `down_revision`"),
+            std::string::npos);
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- depends_on = [\"\"]\n").find("v/a.sql:3:"),
+            std::string::npos);
+}
+
+TEST(ParserTest, BadTomlNamesFileLine) {
+  EXPECT_NE(error_of("\n\n-- migrate:revision\n-- revision = \"r\"\n-- message = \"unterminated\n").find("v/a.sql:5: bad TOML"),
+            std::string::npos);
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- revision = \"s\"\n").find("v/a.sql:3: bad TOML"),
+            std::string::npos);
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- = 3\n").find("v/a.sql:3: bad TOML"),
+            std::string::npos);
+}
+
+TEST(ParserTest, NestedTableIsAnUnknownKey) {
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- a.b = 1\n").find("v/a.sql:3: unknown key `a`"),
+            std::string::npos);
+}
+
+TEST(ParserTest, UnknownDialectNamesLine) {
+  EXPECT_EQ(error_of("-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade dialect=mysql\n"),
+            "v/a.sql:4: unknown dialect `mysql`");
+}
+
+TEST(ParserTest, SectionTwiceNamesLine) {
+  EXPECT_EQ(error_of("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade\nA;\n-- migrate:upgrade\nB;\n"),
+            "v/a.sql:5: second `-- migrate:upgrade` section (the first starts at line 3)");
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- migrate:downgrade dialect=sqlite\n"
+                     "-- migrate:downgrade dialect=sqlite\n")
+                .find("v/a.sql:4: second"),
+            std::string::npos);
+}
+
+TEST(ParserTest, HeaderTwiceIsAnError) {
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- migrate:revision\n").find("v/a.sql:3: second"),
+            std::string::npos);
+}
+
+TEST(ParserTest, UnknownDirectiveAndOption) {
+  EXPECT_EQ(error_of("-- migrate:revision\n-- revision = \"r\"\n-- migrate:up\n"),
+            "v/a.sql:3: unknown directive `-- migrate:up`");
+  EXPECT_NE(error_of("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade transaction=false\n").find("v/a.sql:3:"),
+            std::string::npos);
+}
+
+TEST(ParserTest, SectionBeforeHeaderIsAnError) {
+  EXPECT_NE(error_of("-- migrate:upgrade\nX;\n-- migrate:revision\n-- revision = \"r\"\n").find("v/a.sql:1:"),
+            std::string::npos);
+}
+
+TEST(ParserTest, SqlOutsideASectionIsAnError) {
+  EXPECT_EQ(error_of("-- migrate:revision\n-- revision = \"r\"\nCREATE TABLE a (x INT);\n"),
+            "v/a.sql:3: SQL outside a section");
+  EXPECT_EQ(error_of("SELECT 1;\n-- migrate:revision\n-- revision = \"r\"\n"),
+            "v/a.sql:1: SQL before the `-- migrate:revision` header");
+}
+
+TEST(ParserTest, IndentedDirectiveIsPlainSql) {
+  auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade\nA;\n  -- migrate:downgrade\nB;\n");
+  EXPECT_EQ(f.upgrade.at("").sql, "A;\n  -- migrate:downgrade\nB;\n");  // indented: not a directive
+  EXPECT_TRUE(f.is_irreversible());
+}
+
+TEST(ParserTest, ReadRevisionFileReadsFromDisk) {
+  test::TempDir dir;
+  auto p = dir.write("x.sql", k_full);
+  EXPECT_EQ(read_revision_file(p).id, "ae1027a6acf");
+  EXPECT_THROW(read_revision_file(dir.path() / "missing.sql"), Error);
+}
+
+}  // namespace
+}  // namespace migrate::script
