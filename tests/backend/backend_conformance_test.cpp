@@ -1,0 +1,257 @@
+// One suite every backend must pass (architecture.md §3.7, §3.9 #8). Instantiated for SQLite
+// on real files; a PostgreSQL instantiation takes its URL from MIGRATE_TEST_POSTGRES_URL.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "backend/backend.hpp"
+#include "backend/sql_dialect.hpp"
+#include "runtime/runner.hpp"
+#include "support/temp_dir.hpp"
+
+namespace migrate {
+namespace {
+
+namespace sql = backend::sql;
+
+struct BackendCase {
+  std::string name;
+  /// The URL of a fresh, empty database; `dir` is a private temp folder. Empty = skip.
+  std::function<std::string(const std::filesystem::path& dir)> url;
+};
+
+void PrintTo(const BackendCase& c, std::ostream* os) { *os << c.name; }
+
+class BackendConformanceTest : public ::testing::TestWithParam<BackendCase> {
+ protected:
+  void SetUp() override {
+    m_url = GetParam().url(m_dir.path());
+    if (m_url.empty()) GTEST_SKIP() << GetParam().name << ": no database configured";
+    m_db = backend::open(m_url);
+    // Servers are shared between runs: start from a clean slate.
+    for (auto table : {"t1", "t2", "t3", "conf_version", "conf_version_journal"})
+      m_db->execute_script(std::string("DROP TABLE IF EXISTS ") + table);
+  }
+
+  std::unique_ptr<backend::Backend> reopen() const { return backend::open(m_url); }
+  Dialect dialect() const { return m_db->dialect(); }
+
+  std::vector<std::string> column(std::string_view query) {
+    std::vector<std::string> out;
+    for (auto& row : m_db->query(query)) out.push_back(row.at(0).value_or("NULL"));
+    return out;
+  }
+
+  test::TempDir m_dir;
+  std::string m_url;
+  std::unique_ptr<backend::Backend> m_db;
+};
+
+TEST_P(BackendConformanceTest, VersionTableRoundTrip) {
+  EXPECT_FALSE(m_db->table_exists("", "conf_version"));
+  m_db->execute(sql::create_version_table(dialect(), "", "conf_version"));
+  EXPECT_TRUE(m_db->table_exists("", "conf_version"));
+  EXPECT_EQ(m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1")), 1);
+  EXPECT_EQ(m_db->execute(sql::insert_version(dialect(), "", "conf_version", "b2")), 1);
+  EXPECT_EQ(column(sql::select_versions(dialect(), "", "conf_version")), (std::vector<std::string>{"a1", "b2"}));
+  EXPECT_EQ(m_db->execute(sql::update_version(dialect(), "", "conf_version", "a1", "c3")), 1);
+  EXPECT_EQ(m_db->execute(sql::update_version(dialect(), "", "conf_version", "zz", "c4")), 0);
+  EXPECT_EQ(m_db->execute(sql::delete_version(dialect(), "", "conf_version", "b2")), 1);
+  EXPECT_EQ(column(sql::select_versions(dialect(), "", "conf_version")), (std::vector<std::string>{"c3"}));
+  EXPECT_EQ(column(sql::select_versions(dialect(), "", "conf_version")),
+            [&] {
+              auto other = reopen();
+              std::vector<std::string> rows;
+              for (auto& r : other->query(sql::select_versions(dialect(), "", "conf_version"))) rows.push_back(*r[0]);
+              return rows;
+            }());
+}
+
+TEST_P(BackendConformanceTest, VersionTableRejectsDuplicateRow) {
+  m_db->execute(sql::create_version_table(dialect(), "", "conf_version"));
+  m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1"));
+  EXPECT_THROW(m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1")), backend::DatabaseError);
+}
+
+TEST_P(BackendConformanceTest, JournalTableTakesRowsAndReturnsIds) {
+  m_db->execute(sql::create_journal_table(dialect(), "", "conf_version_journal"));
+  m_db->execute(sql::create_journal_table(dialect(), "", "conf_version_journal"));  // IF NOT EXISTS
+  auto insert = std::string("INSERT INTO conf_version_journal (revision, direction, heads_before, heads_after, "
+                            "status, started_at) VALUES ('a1', 'upgrade', '', 'a1', 'applied', "
+                            "'2026-01-01T00:00:00.000Z') RETURNING id");
+  auto first = m_db->query(insert);
+  auto second = m_db->query(insert);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_LT(std::stoll(*first[0][0]), std::stoll(*second[0][0]));
+  EXPECT_EQ(column("SELECT statements_done FROM conf_version_journal ORDER BY id"),
+            (std::vector<std::string>{"0", "0"}));
+  EXPECT_EQ(column("SELECT error FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"NULL", "NULL"}));
+}
+
+TEST_P(BackendConformanceTest, RollbackLeavesNoTrace) {
+  m_db->execute(sql::create_version_table(dialect(), "", "conf_version"));
+  m_db->begin();
+  EXPECT_TRUE(m_db->in_transaction());
+  m_db->execute_script("CREATE TABLE t1 (x INTEGER); INSERT INTO t1 VALUES (1);");
+  m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1"));
+  m_db->rollback();
+  EXPECT_FALSE(m_db->in_transaction());
+  EXPECT_FALSE(m_db->table_exists("", "t1"));
+  EXPECT_TRUE(column(sql::select_versions(dialect(), "", "conf_version")).empty());
+  m_db->rollback();  // no transaction: a no-op, never throws
+}
+
+TEST_P(BackendConformanceTest, CommitIsVisibleToAnotherConnection) {
+  m_db->begin();
+  m_db->execute_script("CREATE TABLE t1 (x INTEGER); INSERT INTO t1 VALUES (7);");
+  m_db->commit();
+  EXPECT_FALSE(m_db->in_transaction());
+  auto other = reopen();
+  EXPECT_TRUE(other->table_exists("", "t1"));
+  EXPECT_EQ(*other->query("SELECT x FROM t1").at(0).at(0), "7");
+}
+
+TEST_P(BackendConformanceTest, MultiStatementScriptRunsEveryStatement) {
+  m_db->execute_script(
+      "-- a comment first\n"
+      "CREATE TABLE t1 (x INTEGER, s TEXT);\n"
+      "/* block */ INSERT INTO t1 VALUES (1, 'a;b');\n"
+      "INSERT INTO t1 VALUES (2, 'it''s');\n"
+      "   ;\n"
+      "-- trailing comment");
+  EXPECT_EQ(column("SELECT s FROM t1 ORDER BY x"), (std::vector<std::string>{"a;b", "it's"}));
+}
+
+TEST_P(BackendConformanceTest, ExecuteReportsChangedRows) {
+  m_db->execute_script("CREATE TABLE t1 (x INTEGER); INSERT INTO t1 VALUES (1); INSERT INTO t1 VALUES (1);");
+  EXPECT_EQ(m_db->execute("UPDATE t1 SET x = 2 WHERE x = 1"), 2);
+  EXPECT_EQ(m_db->execute("UPDATE t1 SET x = 3 WHERE x = 1"), 0);
+  EXPECT_EQ(m_db->execute("DELETE FROM t1"), 2);
+}
+
+TEST_P(BackendConformanceTest, QueryReturnsNullsAsNullopt) {
+  auto rows = m_db->query("SELECT NULL, 'x', 3");
+  ASSERT_EQ(rows.size(), 1u);
+  ASSERT_EQ(rows[0].size(), 3u);
+  EXPECT_FALSE(rows[0][0].has_value());
+  EXPECT_EQ(*rows[0][1], "x");
+  EXPECT_EQ(*rows[0][2], "3");
+}
+
+TEST_P(BackendConformanceTest, ErrorCarriesPositionCodeAndMessage) {
+  std::string script = "CREATE TABLE t1 (x INTEGER);\n\nINSERT INTO no_such_table VALUES (1);\n";
+  auto statement_start = static_cast<long>(script.find("INSERT"));
+  try {
+    m_db->execute_script(script);
+    FAIL() << "no error";
+  } catch (const backend::DatabaseError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_GE(e.details().position, statement_start);
+    EXPECT_LT(e.details().position, static_cast<long>(script.size()));
+    EXPECT_NE(e.details().server_message.find("no_such_table"), std::string::npos) << e.details().server_message;
+    EXPECT_EQ(e.details().sqlstate, dialect() == Dialect::sqlite ? "SQLITE_ERROR" : "42P01");
+  }
+  EXPECT_TRUE(m_db->table_exists("", "t1"));  // statements before the failing one ran
+}
+
+TEST_P(BackendConformanceTest, ConstraintErrorCarriesExtendedCode) {
+  m_db->execute_script("CREATE TABLE t1 (x INTEGER PRIMARY KEY); INSERT INTO t1 VALUES (1);");
+  std::string script = "INSERT INTO t1 VALUES (2);\nINSERT INTO t1 VALUES (1);";
+  try {
+    m_db->execute_script(script);
+    FAIL() << "no error";
+  } catch (const backend::DatabaseError& e) {
+    EXPECT_EQ(e.details().position, static_cast<long>(script.find("INSERT INTO t1 VALUES (1)")));
+    EXPECT_EQ(e.details().sqlstate, dialect() == Dialect::sqlite ? "SQLITE_CONSTRAINT_PRIMARYKEY" : "23505");
+  }
+}
+
+TEST_P(BackendConformanceTest, LockTwiceTimesOutUntilReleased) {
+  auto other = reopen();
+  m_db->lock(std::chrono::milliseconds(1000));
+  try {
+    other->lock(std::chrono::milliseconds(150));
+    FAIL() << "second lock succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
+    EXPECT_NE(std::string(e.what()).find("another migrate process holds the lock"), std::string::npos) << e.what();
+  }
+  m_db->unlock();
+  EXPECT_NO_THROW(other->lock(std::chrono::milliseconds(1000)));
+  other->unlock();
+}
+
+TEST_P(BackendConformanceTest, LockIsReleasedOnClose) {
+  auto first = reopen();
+  first->lock(std::chrono::milliseconds(1000));
+  first.reset();
+  EXPECT_NO_THROW(m_db->lock(std::chrono::milliseconds(1000)));
+  m_db->unlock();
+}
+
+TEST_P(BackendConformanceTest, LockDoesNotBlockTheLockHoldersOwnWrites) {
+  m_db->lock(std::chrono::milliseconds(1000));
+  m_db->begin();
+  m_db->execute_script("CREATE TABLE t1 (x INTEGER)");
+  m_db->commit();
+  auto other = reopen();  // readers do not need the lock
+  EXPECT_TRUE(other->table_exists("", "t1"));
+  m_db->unlock();
+}
+
+TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
+  script::RevisionFile file;
+  file.path = "versions/nt.sql";
+  file.id = "nt1";
+  file.transactional = false;
+  file.upgrade[""] = {"CREATE TABLE t1 (x INTEGER);\nINSERT INTO t1 VALUES (1);\nINSERT INTO nope VALUES (1);\n"
+                      "CREATE TABLE t2 (x INTEGER);\n",
+                      5};
+  file.downgrade[""] = {"DROP TABLE t1;\n", 11};
+  runtime::RunSettings settings;
+  settings.version_table.name = "conf_version";
+  settings.command = "upgrade";
+  runtime::Runner runner(*m_db, settings, [&](const std::string& id) { return id == "nt1" ? &file : nullptr; });
+  graph::Plan plan{{}, {{graph::Direction::upgrade, "nt1", {}, {"nt1"}, {graph::VersionOp::insert("nt1")}}}, {"nt1"}};
+  try {
+    runner.run([&](const auto&) { return plan; });
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_NE(std::string(e.what()).find("versions/nt.sql:7"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(m_db->table_exists("", "t1"));
+  EXPECT_FALSE(m_db->table_exists("", "t2"));
+  EXPECT_TRUE(runner.read_version_rows().empty());
+  auto partial = runner.partial_revisions();
+  ASSERT_EQ(partial.size(), 1u);
+  EXPECT_EQ(partial[0].revision, "nt1");
+  EXPECT_EQ(partial[0].status, "failed");
+  EXPECT_EQ(partial[0].statements_done, 2);
+  EXPECT_EQ(partial[0].statements_total, 4);
+  EXPECT_NE(partial[0].error.find("nope"), std::string::npos);
+}
+
+std::vector<BackendCase> backend_cases() {
+  std::vector<BackendCase> cases;
+  cases.push_back({"SqliteFile", [](const std::filesystem::path& dir) {
+                     return "sqlite:///" + (dir / "conformance.db").string();  // absolute: sqlite:////tmp/...
+                   }});
+  cases.push_back({"Postgres", [](const std::filesystem::path&) {
+                     const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+                     return std::string(url ? url : "");
+                   }});
+  return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, BackendConformanceTest, ::testing::ValuesIn(backend_cases()),
+                         [](const ::testing::TestParamInfo<BackendCase>& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace migrate

@@ -1,0 +1,187 @@
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend/backend.hpp"
+#include "backend/sqlite/sqlite_backend.hpp"
+#include "support/temp_dir.hpp"
+
+namespace migrate {
+namespace {
+
+ErrorKind kind_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.kind();
+  }
+  return ErrorKind::internal;
+}
+
+TEST(SqliteBackendTest, UrlFormsGiveThePath) {
+  EXPECT_EQ(backend::sqlite::path_of_url("sqlite:///app.db"), "app.db");
+  EXPECT_EQ(backend::sqlite::path_of_url("sqlite:///data/app.db"), "data/app.db");
+  EXPECT_EQ(backend::sqlite::path_of_url("sqlite:////var/lib/app.db"), "/var/lib/app.db");
+  EXPECT_EQ(backend::sqlite::path_of_url("sqlite:///:memory:"), ":memory:");
+  EXPECT_EQ(backend::sqlite::path_of_url("sqlite://"), ":memory:");
+}
+
+TEST(SqliteBackendTest, BadUrlsAreConfigErrors) {
+  EXPECT_EQ(kind_of([] { backend::sqlite::path_of_url("sqlite://host/app.db"); }), ErrorKind::config);
+  EXPECT_EQ(kind_of([] { backend::sqlite::path_of_url("sqlite:///app.db?mode=ro"); }), ErrorKind::config);
+  EXPECT_EQ(kind_of([] { backend::sqlite::path_of_url("sqlite:///"); }), ErrorKind::config);
+  EXPECT_EQ(kind_of([] { backend::open("mysql://u:p@h/db"); }), ErrorKind::config);
+  EXPECT_EQ(kind_of([] { backend::open("app.db"); }), ErrorKind::config);
+}
+
+TEST(SqliteBackendTest, RelativePathIsRelativeToWorkingDirectory) {
+  test::TempDir dir;
+  auto old = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  {
+    auto db = backend::open("sqlite:///rel.db");
+    db->execute_script("CREATE TABLE t (x)");
+    EXPECT_EQ(db->describe(), "sqlite:///rel.db");
+  }
+  std::filesystem::current_path(old);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "rel.db"));
+}
+
+TEST(SqliteBackendTest, MemoryDatabaseNeedsNoLock) {
+  auto a = backend::open("sqlite:///:memory:");
+  auto b = backend::open("sqlite:///:memory:");
+  a->lock(std::chrono::milliseconds(10));
+  EXPECT_NO_THROW(b->lock(std::chrono::milliseconds(10)));
+  a->unlock();
+  b->unlock();
+}
+
+TEST(SqliteBackendTest, CapabilitiesSayTransactionalDdlWithoutSchemas) {
+  auto db = backend::open("sqlite:///:memory:");
+  EXPECT_TRUE(db->capabilities().transactional_ddl);
+  EXPECT_FALSE(db->capabilities().schemas);
+  EXPECT_EQ(db->dialect(), Dialect::sqlite);
+  EXPECT_EQ(db->database_user(), "");
+}
+
+TEST(SqliteBackendTest, LockTimeoutNamesTheFile) {
+  test::TempDir dir;
+  auto url = "sqlite:///" + (dir.path() / "locked.db").string();
+  auto a = backend::open(url);
+  auto b = backend::open(url);
+  a->lock(std::chrono::milliseconds(10));
+  try {
+    b->lock(std::chrono::milliseconds(60));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
+    EXPECT_NE(std::string(e.what()).find("locked.db"), std::string::npos);
+    EXPECT_FALSE(e.hint().empty());
+  }
+}
+
+TEST(SqliteBackendTest, LockIsHeldAgainstAnotherProcess) {
+  test::TempDir dir;
+  auto url = "sqlite:///" + (dir.path() / "proc.db").string();
+  auto a = backend::open(url);
+  a->lock(std::chrono::milliseconds(10));
+  pid_t pid = fork();
+  if (pid == 0) {
+    int code = 0;
+    try {
+      auto b = backend::open(url);
+      b->lock(std::chrono::milliseconds(100));
+      code = 1;
+    } catch (const Error& e) {
+      code = e.kind() == ErrorKind::lock_timeout ? 0 : 2;
+    } catch (...) {
+      code = 3;
+    }
+    _exit(code);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(SqliteBackendTest, WriterWaitsForAnotherWriterInsteadOfFailing) {
+  test::TempDir dir;
+  auto url = "sqlite:///" + (dir.path() / "busy.db").string();
+  // Fork before this process opens the file: an SQLite connection must not cross fork().
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(ready[1]);
+    char c;
+    int code = 1;
+    if (read(ready[0], &c, 1) == 1) {
+      try {
+        auto other = backend::open(url);
+        other->begin();  // BEGIN IMMEDIATE waits on the busy timeout
+        other->execute("INSERT INTO t VALUES (2)");
+        other->commit();
+        code = 0;
+      } catch (...) {
+      }
+    }
+    _exit(code);
+  }
+  close(ready[0]);
+  auto writer = backend::open(url);
+  writer->execute_script("CREATE TABLE t (x)");
+  writer->begin();
+  writer->execute("INSERT INTO t VALUES (1)");
+  ASSERT_EQ(write(ready[1], "x", 1), 1);
+  close(ready[1]);
+  usleep(300 * 1000);
+  writer->commit();
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_EQ(writer->query("SELECT count(*) FROM t").at(0).at(0).value(), "2");
+}
+
+TEST(SqliteBackendTest, TransactionClosedBySqliteReadsAsClosed) {
+  auto db = backend::open("sqlite:///:memory:");
+  db->begin();
+  db->execute_script("ROLLBACK");
+  EXPECT_FALSE(db->in_transaction());
+}
+
+TEST(RegistryTest, DialectFromUrlWithoutConnecting) {
+  EXPECT_EQ(backend::dialect_of_url("sqlite:///x.db"), Dialect::sqlite);
+  EXPECT_EQ(backend::dialect_of_url("postgresql://u:p@localhost/db"), Dialect::postgresql);
+  EXPECT_EQ(backend::dialect_of_url("postgres://localhost/db"), Dialect::postgresql);
+  EXPECT_EQ(kind_of([] { backend::dialect_of_url("oracle://x"); }), ErrorKind::config);
+}
+
+TEST(RegistryTest, PostgresWithoutSupportIsAConfigErrorWithoutPassword) {
+  try {
+    backend::open("postgresql://alice:s3cret@localhost/db");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::config);
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos);
+  }
+  try {
+    backend::open("foo://alice:s3cret@localhost/db");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+  }
+}
+
+TEST(RegistryTest, RedactUrlHidesOnlyThePassword) {
+  EXPECT_EQ(backend::redact_url("postgresql://alice:s3cret@db.example:5432/app?sslmode=require"),
+            "postgresql://alice:***@db.example:5432/app?sslmode=require");
+  EXPECT_EQ(backend::redact_url("postgresql://alice@db/app"), "postgresql://alice@db/app");
+  EXPECT_EQ(backend::redact_url("postgresql://alice:p/a@ss@db/app"), "postgresql://alice:***@db/app");
+  EXPECT_EQ(backend::redact_url("sqlite:///app.db"), "sqlite:///app.db");
+}
+
+}  // namespace
+}  // namespace migrate

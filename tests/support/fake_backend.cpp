@@ -1,0 +1,87 @@
+#include "support/fake_backend.hpp"
+
+namespace migrate::test {
+
+FakeBackend::FakeBackend() : FakeBackend(backend::open("sqlite:///:memory:")) {}
+
+FakeBackend::FakeBackend(std::unique_ptr<backend::Backend> inner) : m_inner(std::move(inner)) {}
+
+std::vector<std::string> FakeBackend::writes(size_t prefix) const {
+  std::vector<std::string> out;
+  for (const auto& c : calls) {
+    if (c.rfind("query: ", 0) == 0 || c.rfind("table_exists: ", 0) == 0) continue;
+    out.push_back(c.substr(0, prefix));
+  }
+  return out;
+}
+
+backend::Capabilities FakeBackend::capabilities() const {
+  return capabilities_override ? *capabilities_override : m_inner->capabilities();
+}
+
+void FakeBackend::lock(std::chrono::milliseconds timeout) {
+  calls.push_back("lock");
+  if (lock_times_out) throw Error(ErrorKind::lock_timeout, "fake: another migrate process holds the lock");
+  m_inner->lock(timeout);
+}
+
+void FakeBackend::unlock() noexcept {
+  calls.push_back("unlock");
+  m_inner->unlock();
+}
+
+void FakeBackend::begin() {
+  calls.push_back("begin");
+  m_inner->begin();
+}
+
+void FakeBackend::commit() {
+  calls.push_back("commit");
+  m_inner->commit();
+}
+
+void FakeBackend::rollback() noexcept {
+  calls.push_back("rollback");
+  m_inner->rollback();
+}
+
+void FakeBackend::maybe_fail(std::string_view sql) {
+  if (!fail_on) return;
+  auto at = sql.find(*fail_on);
+  if (at == std::string_view::npos) return;
+  // The failing statement starts after the previous ';' (good enough for test scripts).
+  auto prev = sql.rfind(';', at);
+  size_t start = prev == std::string_view::npos ? 0 : prev + 1;
+  while (start < at && (sql[start] == ' ' || sql[start] == '\n' || sql[start] == '\t')) ++start;
+  if (start > 0) m_inner->execute_script(sql.substr(0, start));
+  backend::DatabaseError::Details d;
+  d.sqlstate = "FAKE_ERROR";
+  d.server_message = "fake failure on '" + *fail_on + "'";
+  d.position = static_cast<long>(start);
+  throw backend::DatabaseError(d.server_message, d);
+}
+
+void FakeBackend::execute_script(std::string_view sql) {
+  calls.push_back("execute_script: " + std::string(sql));
+  maybe_fail(sql);
+  m_inner->execute_script(sql);
+}
+
+long long FakeBackend::execute(std::string_view sql) {
+  calls.push_back("execute: " + std::string(sql));
+  maybe_fail(sql);
+  return m_inner->execute(sql);
+}
+
+std::vector<backend::Row> FakeBackend::query(std::string_view sql) {
+  calls.push_back("query: " + std::string(sql));
+  maybe_fail(sql);
+  return m_inner->query(sql);
+}
+
+bool FakeBackend::table_exists(std::string_view schema, std::string_view table) {
+  calls.push_back("table_exists: " + std::string(table));
+  return m_inner->table_exists(schema, table);
+}
+
+}  // namespace migrate::test
