@@ -257,7 +257,7 @@ RunResult Runner::run(const Planner& planner) {
     }
     return result;
   } catch (...) {
-    m_db.rollback();
+    if (m_db.in_transaction()) m_db.rollback();
     throw;
   }
 }

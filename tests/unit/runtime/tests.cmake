@@ -1,3 +1,5 @@
 # Test sources of tests/unit/runtime (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
+  support/fake_backend.cpp
+  unit/runtime/runner_test.cpp
 )
