@@ -42,7 +42,9 @@ std::vector<std::string> strings(backend::Backend& db, const std::string& query)
 
 class RunnerTest : public ::testing::Test {
  protected:
+  void TearDown() override { spdlog::set_level(m_level); }
   void SetUp() override {
+    m_level = spdlog::get_level();
     spdlog::set_level(spdlog::level::warn);
     files.add(revision("a", {}, "CREATE TABLE ta (x INTEGER);", "DROP TABLE ta;"));
     files.add(revision("b", {"a"}, "CREATE TABLE tb (x INTEGER);", "DROP TABLE tb;"));
@@ -61,6 +63,7 @@ class RunnerTest : public ::testing::Test {
 
   test::Files files;
   test::TempDir dir;
+  spdlog::level::level_enum m_level = spdlog::level::info;
 };
 
 TEST_F(RunnerTest, CallOrderWithATransactionPerMigration) {

@@ -2,4 +2,6 @@
 target_sources(migrate_unit_tests PRIVATE
   support/fake_backend.cpp
   unit/runtime/runner_test.cpp
+  unit/runtime/offline_sql_test.cpp
+  unit/runtime/concurrency_test.cpp
 )
