@@ -10,9 +10,14 @@ namespace migrate::script {
 
 /// Every `*.sql` file directly in each location (sub-folders too, walked sorted and
 /// top-down, when `recursive`), file names sorted per folder, locations in the given
-/// order: that is the load order (CONTRACT.md §2). A missing location is an error
-/// (config) naming it and suggesting `migrate init`. A real path reached twice is
-/// loaded once. Files whose parse fails throw script errors naming file and line.
+/// order: that is the load order (CONTRACT.md §2). Within a folder its files come before
+/// its sub-folders' files (os.walk order). Names starting with '.' (files and folders) are
+/// skipped. A missing location, or one that is not a folder, is an error (config) naming
+/// it and suggesting `migrate init`. A real path reached twice (two locations naming one
+/// folder, a symlink) is loaded once, at its first place. Files whose parse fails throw
+/// script errors naming file and line; an unreadable file is a script error too.
+/// Each RevisionFile's `path` is the location joined with the relative file path, as given
+/// (absolute when the locations are, as config::load makes them).
 std::vector<RevisionFile> load_revision_files(const std::vector<std::filesystem::path>& locations,
                                               bool recursive);
 

@@ -304,6 +304,7 @@ class Parser {
 
   void apply_header() {
     std::vector<TomlEntry> entries;
+    entries.reserve(m_header_lines.size());
     bool simple = true;
     for (std::size_t i = 0; i < m_header_lines.size() && simple; ++i) {
       simple = simple_line(m_header_lines[i], static_cast<int>(i) + 1, entries);
@@ -321,7 +322,7 @@ class Parser {
              "each header line is `-- key = value` in TOML, e.g. `-- down_revision = \"1975ea83b712\"`");
       }
     }
-    for (const auto& e : entries) apply(e);
+    for (auto& e : entries) apply(e);
     if (m_file.id.empty()) {
       fail(m_path, m_file.header_line, "the header has no `revision` key",
            "add a line `-- revision = \"<id>\"` below `-- migrate:revision`");
@@ -336,23 +337,24 @@ class Parser {
              std::string(config::type_name(e.value.type)));
   }
 
-  std::string string_of(const TomlEntry& e) const {
+  std::string string_of(TomlEntry& e) const {
     if (e.value.type != TomlValue::Type::string) wrong_type(e, "a string");
-    return e.value.text;
+    return std::move(e.value.text);
   }
 
   // A string or an array of strings; "" and [] give no items.
-  std::vector<std::string> strings_of(const TomlEntry& e) const {
+  std::vector<std::string> strings_of(TomlEntry& e) const {
     std::vector<std::string> out;
     if (e.value.type == TomlValue::Type::string) {
-      if (!e.value.text.empty()) out.push_back(e.value.text);
+      if (!e.value.text.empty()) out.push_back(std::move(e.value.text));
       return out;
     }
     if (e.value.type != TomlValue::Type::array) wrong_type(e, "a string or an array of strings");
-    for (const auto& item : e.value.items) {
+    out.reserve(e.value.items.size());
+    for (auto& item : e.value.items) {
       if (item.type != TomlValue::Type::string) wrong_type(e, "a string or an array of strings");
       if (item.text.empty()) fail(m_path, file_line(e.value.line), "`" + e.key + "` holds an empty string");
-      out.push_back(item.text);
+      out.push_back(std::move(item.text));
     }
     return out;
   }
@@ -370,7 +372,7 @@ class Parser {
     return e.value.text;
   }
 
-  void apply(const TomlEntry& e) {
+  void apply(TomlEntry& e) {
     const std::string& k = e.key;
     const int line = file_line(e.value.line);
     if (k == "revision") {
@@ -389,7 +391,7 @@ class Parser {
       m_file.message = string_of(e);
     } else if (k == "create_date") {
       if (e.value.type == TomlValue::Type::date_time) {
-        m_file.create_date = e.value.text;
+        m_file.create_date = std::move(e.value.text);
       } else {
         m_file.create_date = string_of(e);
       }
@@ -405,7 +407,9 @@ class Parser {
            "known keys: revision, down_revision, branch_labels, depends_on, message, create_date, "
            "transactional, lock_timeout, statement_timeout");
     }
-    m_file.key_lines[k] = line;
+    for (std::size_t i = 0; i < std::size(RevisionFile::k_keys); ++i) {
+      if (RevisionFile::k_keys[i] == k) m_file.key_lines[i] = line;
+    }
   }
 
   const std::filesystem::path& m_path;
@@ -437,6 +441,13 @@ const SqlSection* section_for(const std::map<std::string, SqlSection>& sections,
 }
 
 }  // namespace
+
+int RevisionFile::line_of(std::string_view key) const {
+  for (std::size_t i = 0; i < std::size(k_keys); ++i) {
+    if (k_keys[i] == key) return key_lines[i];
+  }
+  return 0;
+}
 
 const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return section_for(upgrade, dialect); }
 

@@ -15,10 +15,13 @@
 ///  - A section's SQL runs from the line after its directive to the next directive or the
 ///    end of the file, kept verbatim.
 
+#include <array>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/dialect.hpp"
@@ -46,9 +49,16 @@ struct RevisionFile {
   /// stored as "<n>ms". Validated to be digits with an optional unit ms, s, min, h or d.
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
-  /// File line of each header key present ("revision" → 3), for later messages (a label
-  /// declared twice, a missing down_revision) that want to name the line.
-  std::map<std::string, int> key_lines;
+  /// File line of header key `key` ("revision" → 3), or 0 when the header does not have it
+  /// (or it is not a known key); for later messages (a label declared twice, a missing
+  /// down_revision) that want to name the line.
+  int line_of(std::string_view key) const;
+  /// The keys a header may hold, in the order render_revision_file writes them. line_of()
+  /// indexes key_lines by position in this list.
+  static constexpr std::string_view k_keys[] = {"revision",     "down_revision", "branch_labels",
+                                                "depends_on",   "message",       "create_date",
+                                                "transactional", "lock_timeout",  "statement_timeout"};
+  std::array<int, std::size(k_keys)> key_lines{};  ///< by position in k_keys; 0 = absent
   /// Generic section under key nullopt-equivalent "" and dialect sections under
   /// "sqlite" / "postgresql".
   std::map<std::string, SqlSection> upgrade;

@@ -2,6 +2,7 @@
 target_sources(migrate_core PRIVATE
   script/statement_splitter.cpp
   script/revision_file.cpp
+  script/directory.cpp
   script/templates.cpp
 )
 

@@ -1,8 +1,10 @@
 #include "util/files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <random>
@@ -20,7 +22,10 @@ std::filesystem::path temp_name_for(const std::filesystem::path& path) {
   auto v = rng();
   for (int i = 0; i < 16; ++i) buf[i] = hex[(v >> (i * 4)) & 0xf];
   buf[16] = 0;
-  auto name = "." + path.filename().string() + ".tmp-" + buf;
+  std::string name = ".";
+  name += path.filename().string();
+  name += ".tmp-";
+  name += buf;
   return path.parent_path() / name;
 }
 
@@ -30,20 +35,28 @@ std::string read_file(const std::filesystem::path& path, ErrorKind kind) {
   // open/read instead of iostreams: this runs once per revision file and must stay cheap.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(kind, "Cannot read " + path.string() + ": " + errno_text());
+  // Size the string from fstat and read straight into it: one allocation per file. A read
+  // shorter than asked means end of file; a file that grew meanwhile is read on.
+  struct stat st {};
+  std::size_t want = 4096;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) want = static_cast<std::size_t>(st.st_size) + 1;
   std::string out;
-  char buf[16384];
+  std::size_t used = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+    out.resize(used + want);
+    ssize_t n = ::read(fd, out.data() + used, want);
     if (n < 0) {
       if (errno == EINTR) continue;
       std::string why = errno_text();
       ::close(fd);
       throw Error(kind, "Cannot read " + path.string() + ": " + why);
     }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
+    used += static_cast<std::size_t>(n);
+    if (n == 0 || static_cast<std::size_t>(n) < want) break;
+    want = std::min<std::size_t>(std::max<std::size_t>(want * 2, 4096), 1 << 20);
   }
   ::close(fd);
+  out.resize(used);
   return out;
 }
 

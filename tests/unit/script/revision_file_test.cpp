@@ -57,8 +57,10 @@ TEST(ParserTest, ReadsTheContractExample) {
   EXPECT_EQ(f.downgrade.at("").sql, "DROP TABLE usage_logs;\n");
   EXPECT_EQ(f.downgrade.at("").first_line, 15);
   EXPECT_FALSE(f.is_irreversible());
-  EXPECT_EQ(f.key_lines.at("revision"), 3);
-  EXPECT_EQ(f.key_lines.at("transactional"), 9);
+  EXPECT_EQ(f.line_of("revision"), 3);
+  EXPECT_EQ(f.line_of("transactional"), 9);
+  EXPECT_EQ(f.line_of("lock_timeout"), 0);
+  EXPECT_EQ(f.line_of("nonsense"), 0);
   EXPECT_EQ(f.checksum, util::sha256_hex(k_full));
 }
 
@@ -104,7 +106,7 @@ TEST(ParserTest, ComplexTomlFallsBackToFullParser) {
   EXPECT_EQ(f.down_revisions, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(f.message, "tab\there \"quoted\"");
   EXPECT_EQ(f.create_date, "2026-11-21T10:00:00");
-  EXPECT_EQ(f.key_lines.at("message"), 7);
+  EXPECT_EQ(f.line_of("message"), 7);
 }
 
 TEST(ParserTest, LiteralAndMultilineStrings) {

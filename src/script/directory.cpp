@@ -1,0 +1,143 @@
+#include "script/directory.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+#include <system_error>
+#include <unordered_set>
+
+#include "core/error.hpp"
+
+namespace migrate::script {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct FileName {
+  std::string name;
+  bool is_symlink = false;
+  bool operator<(const FileName& o) const { return name < o.name; }
+};
+
+struct Listing {
+  std::vector<FileName> files;     // sorted by name
+  std::vector<std::string> dirs;   // sub-folder names, sorted
+};
+
+// Names starting with '.' are skipped: editor backups (`.#x.sql`), our own temporary files
+// from atomic writes, hidden folders such as `.git`.
+Listing list_folder(const fs::path& dir) {
+  Listing out;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) throw Error(ErrorKind::config, "Cannot read folder " + dir.string() + ": " + ec.message());
+  for (const auto& entry : it) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    std::error_code type_ec;
+    if (entry.is_directory(type_ec)) {
+      out.dirs.push_back(std::move(name));
+    } else if (name.size() > 4 && name.ends_with(".sql") && entry.is_regular_file(type_ec)) {
+      // The entry caches the type from readdir: no extra system call per file.
+      out.files.push_back(FileName{std::move(name), entry.is_symlink(type_ec)});
+    }
+  }
+  std::sort(out.files.begin(), out.files.end());
+  std::sort(out.dirs.begin(), out.dirs.end());
+  return out;
+}
+
+class Loader {
+ public:
+  explicit Loader(bool recursive) : m_recursive(recursive) {}
+
+  void load_location(const fs::path& location) {
+    std::error_code ec;
+    const auto status = fs::status(location, ec);
+    if (!fs::exists(status)) {
+      throw Error(ErrorKind::config, "Version location " + location.string() + " does not exist",
+                  "run `migrate init DIR` to create a script folder, or fix script_location / "
+                  "version_locations in migrate.toml");
+    }
+    if (!fs::is_directory(status)) {
+      throw Error(ErrorKind::config, "Version location " + location.string() + " is not a folder",
+                  "fix script_location / version_locations in migrate.toml");
+    }
+    walk(location, real_path(location));
+  }
+
+  /// The files found, in load order.
+  std::vector<fs::path> take() { return std::move(m_paths); }
+
+ private:
+  static fs::path real_path(const fs::path& p) {
+    std::error_code ec;
+    fs::path real = fs::canonical(p, ec);
+    return ec ? fs::absolute(p).lexically_normal() : real;
+  }
+
+  // Pre-order, like os.walk(topdown=True) with sorted names: a folder's files, then each
+  // sub-folder in name order.
+  void walk(const fs::path& dir, const fs::path& real_dir) {
+    const Listing listing = list_folder(dir);
+    for (const auto& file : listing.files) {
+      fs::path path = dir / file.name;
+      // Only a symlinked file needs canonical(); any other file's real path is its folder's.
+      const fs::path real = file.is_symlink ? real_path(path) : real_dir / file.name;
+      if (!m_seen.insert(real.native()).second) continue;  // reached twice: loaded once
+      m_paths.push_back(std::move(path));
+    }
+    if (!m_recursive) return;
+    for (const auto& name : listing.dirs) {
+      const fs::path sub = dir / name;
+      const fs::path real_sub = real_path(sub);
+      if (!m_walked.insert(real_sub.string()).second) continue;  // a symlink loop or a repeat
+      walk(sub, real_sub);
+    }
+  }
+
+  bool m_recursive;
+  std::vector<fs::path> m_paths;
+  std::unordered_set<std::string> m_seen;    // real paths of files loaded
+  std::unordered_set<std::string> m_walked;  // real paths of sub-folders walked
+};
+
+// Reads and parses on a few threads: with thousands of files the system calls dominate and
+// overlap well. The error reported is the one of the first failing file in load order, so
+// the outcome does not depend on scheduling.
+std::vector<RevisionFile> read_all(const std::vector<fs::path>& paths) {
+  std::vector<RevisionFile> files(paths.size());
+  std::vector<std::exception_ptr> errors(paths.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < paths.size();) {
+      try {
+        files[i] = read_revision_file(paths[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = std::min<std::size_t>({hw, 8, paths.size() / 256 + 1});
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
+  return files;
+}
+
+}  // namespace
+
+std::vector<RevisionFile> load_revision_files(const std::vector<fs::path>& locations, bool recursive) {
+  Loader loader(recursive);
+  for (const auto& location : locations) loader.load_location(location);
+  return read_all(loader.take());
+}
+
+}  // namespace migrate::script
