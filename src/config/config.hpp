@@ -1,5 +1,15 @@
 #pragma once
 /// Project configuration (CONTRACT.md §1). The only module that sees toml++.
+///
+/// Path rules: relative paths in the file (script_location, version_locations) are
+/// relative to the file's own folder. A SQLite URL taken from the FILE with a relative path
+/// (`sqlite:///app.db`) is rewritten to the absolute path in the file's folder
+/// (`sqlite:////abs/dir/app.db`), so `migrate -c proj/migrate.toml` works from anywhere;
+/// a URL from --url, $MIGRATE_DATABASE_URL or $DATABASE_URL is kept as given, so a relative
+/// SQLite path there is relative to the working directory, as the shell user expects.
+/// `sqlite:///:memory:` is never rewritten. `${VAR}` is expanded only in URLs from the
+/// file, and only in the one URL that is selected (an unset variable in an unused
+/// [environments.X] section is no error).
 
 #include <filesystem>
 #include <map>
@@ -20,7 +30,19 @@ struct Config {
   std::string version_table = "migrate_version";
   std::string version_table_schema;
   bool transaction_per_migration = true;
+  /// PostgreSQL SET lock_timeout / statement_timeout for every revision, as written ("5s");
+  /// an integer in the file means milliseconds and is stored as "<n>ms". Unset: nullopt.
+  std::optional<std::string> lock_timeout;
+  std::optional<std::string> statement_timeout;
   std::string database_url;  ///< after precedence and ${VAR} expansion; may be empty
+  /// Where database_url came from, for messages: "--url", "$MIGRATE_DATABASE_URL",
+  /// "$DATABASE_URL", "[environments.NAME] in <file>:<line>", "[database] in <file>:<line>",
+  /// or "" when no URL is configured.
+  std::string database_url_source;
+  /// The --env name in effect (empty when none).
+  std::string environment;
+  /// Names of the [environments.X] sections, sorted.
+  std::vector<std::string> environments;
   std::map<std::string, std::string> x_args;  ///< -x KEY=VALUE
 };
 
@@ -34,14 +56,27 @@ struct Overrides {
 
 /// Finds the file (-c, else $MIGRATE_CONFIG, else ./migrate.toml), parses it and applies the
 /// URL precedence: --url > $MIGRATE_DATABASE_URL > $DATABASE_URL > [environments.NAME].url >
-/// [database].url. Throws Error{config} naming file and line for bad TOML, unknown keys,
-/// wrong types, a missing script_location, an unknown --env, an unset ${VAR}.
+/// [database].url (empty environment variables count as unset; an environment section
+/// without `url` falls through to [database]). Throws Error{config} naming file and line
+/// for bad TOML, unknown keys (top level, [database], [environments.X]), wrong types, an
+/// unknown `{token}` in file_template, a bad timeout, a missing script_location, an unknown
+/// --env (listing the known ones; checked even when a higher-precedence URL wins), an
+/// unset ${VAR}. A missing file is Error{config} with a hint to run `migrate init DIR` or
+/// pass -c. Does not check that the folders exist (script::load_revision_files does).
 Config load(const Overrides& overrides);
 
-/// Expands ${VAR} from the environment; unset VAR → Error{config} naming it and `where`.
+/// Parses configuration text as if read from `file` (absolute; its folder anchors relative
+/// paths). load() without the file search; for tests and tools.
+Config load_from_string(const std::string& text, const std::filesystem::path& file, const Overrides& overrides);
+
+/// Expands ${VAR} from the environment (VAR: letters, digits, '_'); a '$' not followed by
+/// '{' is kept. Unset VAR, a bad name or an unclosed "${" → Error{config} naming it and
+/// `where` (e.g. "migrate.toml:12").
 std::string expand_env(const std::string& text, const std::string& where);
 
-/// The URL with any password replaced by "***", for output and logs.
+/// The URL with any password replaced by "***", for output and logs: the password of
+/// `scheme://user:pass@host` and the value of a `password=` parameter (query string or
+/// libpq key=value string). Other text is unchanged.
 std::string redact_url(const std::string& url);
 
 }  // namespace migrate::config

@@ -1,4 +1,5 @@
 # Sources of src/config (paths relative to src/).
 target_sources(migrate_core PRIVATE
   config/toml_reader.cpp
+  config/config.cpp
 )

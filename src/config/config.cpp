@@ -1,0 +1,355 @@
+#include "config/config.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "config/toml_reader.hpp"
+#include "core/error.hpp"
+#include "util/files.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::config {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_file_tokens[] = {"rev", "slug", "year", "month", "day", "hour", "minute", "second", "epoch"};
+
+std::optional<std::string> getenv_nonempty(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+bool is_valid_timeout(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  if (i == 0) return false;
+  std::string_view unit = util::trim(s.substr(i));
+  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
+}
+
+// Reads one parsed file into a Config; every message names "<file>:<line>".
+class Reader {
+ public:
+  Reader(const fs::path& file, const Overrides& overrides) : m_file(file), m_overrides(overrides) {}
+
+  Config read(const std::string& text) {
+    std::vector<TomlEntry> entries;
+    try {
+      entries = parse_toml(text);
+    } catch (const TomlError& e) {
+      throw Error(ErrorKind::config, where(e.line()) + ": bad TOML: " + e.what(),
+                  "see CONTRACT.md §1 or `migrate init` for a commented example");
+    }
+    Config c;
+    c.file = m_file;
+    c.x_args = m_overrides.x_args;
+    const fs::path dir = m_file.parent_path();
+    std::optional<std::string> script_location;
+    std::optional<std::vector<std::string>> version_locations;
+    for (const auto& e : entries) {
+      const std::string& k = e.key;
+      if (k == "script_location") {
+        script_location = string_of(e);
+        if (script_location->empty()) fail(e, "`script_location` is empty");
+      } else if (k == "version_locations") {
+        version_locations = strings_of(e);
+      } else if (k == "recursive_version_locations") {
+        c.recursive_version_locations = bool_of(e);
+      } else if (k == "file_template") {
+        c.file_template = string_of(e);
+        check_file_template(e, c.file_template);
+      } else if (k == "truncate_slug_length") {
+        if (e.value.type != TomlValue::Type::integer) wrong_type(e, "an integer");
+        if (e.value.integer < 0 || e.value.integer > 10000) fail(e, "`truncate_slug_length` must be 0 to 10000");
+        // 0 means the default, as in Alembic.
+        c.truncate_slug_length = e.value.integer == 0 ? 40 : static_cast<int>(e.value.integer);
+      } else if (k == "timezone") {
+        c.timezone = string_of(e);
+        if (c.timezone.empty()) fail(e, "`timezone` is empty", "use \"UTC\", \"local\" or an IANA name");
+      } else if (k == "version_table") {
+        c.version_table = string_of(e);
+        if (c.version_table.empty()) fail(e, "`version_table` is empty");
+      } else if (k == "version_table_schema") {
+        c.version_table_schema = string_of(e);
+      } else if (k == "transaction_per_migration") {
+        c.transaction_per_migration = bool_of(e);
+      } else if (k == "lock_timeout") {
+        c.lock_timeout = timeout_of(e);
+      } else if (k == "statement_timeout") {
+        c.statement_timeout = timeout_of(e);
+      } else if (k == "database") {
+        read_database(e);
+      } else if (k == "environments") {
+        read_environments(e);
+      } else {
+        fail(e, "unknown key `" + k + "`",
+             "known keys: script_location, version_locations, recursive_version_locations, file_template, "
+             "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
+             "lock_timeout, statement_timeout, [database], [environments.NAME]");
+      }
+    }
+    if (!script_location) {
+      throw Error(ErrorKind::config, m_file.string() + ": no `script_location` key",
+                  "add `script_location = \"migrations\"` (the folder `migrate init` created)");
+    }
+    c.script_location = (dir / *script_location).lexically_normal();
+    if (version_locations && !version_locations->empty()) {
+      for (const auto& v : *version_locations) c.version_locations.push_back((dir / v).lexically_normal());
+    } else {
+      c.version_locations.push_back(c.script_location / "versions");
+    }
+    for (const auto& [name, env] : m_environments) c.environments.push_back(name);
+    select_url(c);
+    return c;
+  }
+
+ private:
+  struct Url {
+    std::string value;
+    int line = 0;
+  };
+  struct Environment {
+    std::optional<Url> url;
+  };
+
+  std::string where(int line) const { return m_file.string() + ":" + std::to_string(line); }
+
+  [[noreturn]] void fail(const TomlEntry& e, const std::string& what, std::string hint = {}) const {
+    throw Error(ErrorKind::config, where(e.value.line) + ": " + what, std::move(hint));
+  }
+
+  [[noreturn]] void wrong_type(const TomlEntry& e, std::string_view expected) const {
+    fail(e, "`" + e.key + "` must be " + std::string(expected) + ", not a " + std::string(type_name(e.value.type)));
+  }
+
+  std::string string_of(const TomlEntry& e) const {
+    if (e.value.type != TomlValue::Type::string) wrong_type(e, "a string");
+    return e.value.text;
+  }
+
+  bool bool_of(const TomlEntry& e) const {
+    if (e.value.type != TomlValue::Type::boolean) wrong_type(e, "true or false");
+    return e.value.boolean;
+  }
+
+  std::vector<std::string> strings_of(const TomlEntry& e) const {
+    if (e.value.type == TomlValue::Type::string) return {e.value.text};
+    if (e.value.type != TomlValue::Type::array) wrong_type(e, "an array of strings");
+    std::vector<std::string> out;
+    for (const auto& item : e.value.items) {
+      if (item.type != TomlValue::Type::string || item.text.empty()) wrong_type(e, "an array of non-empty strings");
+      out.push_back(item.text);
+    }
+    return out;
+  }
+
+  std::string timeout_of(const TomlEntry& e) const {
+    if (e.value.type == TomlValue::Type::integer) {
+      if (e.value.integer < 0) fail(e, "`" + e.key + "` must not be negative");
+      return std::to_string(e.value.integer) + "ms";
+    }
+    const std::string s = string_of(e);
+    if (!is_valid_timeout(s)) {
+      fail(e, "`" + e.key + "` is not a duration: \"" + s + "\"",
+           "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
+    }
+    return s;
+  }
+
+  void check_file_template(const TomlEntry& e, const std::string& tmpl) const {
+    for (std::size_t pos = tmpl.find('{'); pos != std::string::npos; pos = tmpl.find('{', pos + 1)) {
+      const std::size_t close = tmpl.find('}', pos);
+      const std::string token = close == std::string::npos ? "" : tmpl.substr(pos + 1, close - pos - 1);
+      if (std::find(std::begin(k_file_tokens), std::end(k_file_tokens), token) == std::end(k_file_tokens)) {
+        fail(e, "unknown token `" + tmpl.substr(pos, close == std::string::npos ? std::string::npos : close - pos + 1) +
+                    "` in `file_template`",
+             "tokens: {rev} {slug} {year} {month} {day} {hour} {minute} {second} {epoch}");
+      }
+    }
+    if (tmpl.empty()) fail(e, "`file_template` is empty");
+  }
+
+  std::optional<Url> read_url_table(const TomlEntry& table, const std::string& section) const {
+    if (table.value.type != TomlValue::Type::table) {
+      fail(table, "`" + section + "` must be a table: write `[" + section + "]` above its keys");
+    }
+    std::optional<Url> url;
+    for (const auto& e : table.value.entries) {
+      if (e.key == "url") {
+        url = Url{string_of(e), e.value.line};
+      } else {
+        fail(e, "unknown key `" + e.key + "` in [" + section + "]", "the only key of [" + section + "] is `url`");
+      }
+    }
+    return url;
+  }
+
+  void read_database(const TomlEntry& e) { m_database_url = read_url_table(e, "database"); }
+
+  void read_environments(const TomlEntry& e) {
+    if (e.value.type != TomlValue::Type::table) fail(e, "`environments` must be a table of [environments.NAME] sections");
+    for (const auto& env : e.value.entries) {
+      m_environments[env.key].url = read_url_table(env, "environments." + env.key);
+    }
+  }
+
+  std::string from_file(const Url& url) const {
+    return rewrite_sqlite_path(expand_env(url.value, where(url.line)), m_file.parent_path());
+  }
+
+  static std::string rewrite_sqlite_path(const std::string& url, const fs::path& dir) {
+    constexpr std::string_view prefix = "sqlite:///";
+    if (!url.starts_with(prefix)) return url;
+    std::string rest = url.substr(prefix.size());
+    std::string query;
+    if (auto q = rest.find('?'); q != std::string::npos) {
+      query = rest.substr(q);
+      rest.resize(q);
+    }
+    if (rest.empty() || rest[0] == '/' || rest == ":memory:") return url;
+    return std::string("sqlite:///") + (dir / rest).lexically_normal().string() + query;
+  }
+
+  void select_url(Config& c) const {
+    if (m_overrides.env) {
+      c.environment = *m_overrides.env;
+      if (m_environments.find(c.environment) == m_environments.end()) {
+        throw Error(ErrorKind::config, "Unknown environment '" + c.environment + "' in " + m_file.string(),
+                    c.environments.empty()
+                        ? "the file defines no [environments.NAME] section"
+                        : "known environments: " + util::join(c.environments, ", "));
+      }
+    }
+    if (m_overrides.url && !m_overrides.url->empty()) {
+      c.database_url = *m_overrides.url;
+      c.database_url_source = "--url";
+    } else if (auto v = getenv_nonempty("MIGRATE_DATABASE_URL")) {
+      c.database_url = *v;
+      c.database_url_source = "$MIGRATE_DATABASE_URL";
+    } else if (auto d = getenv_nonempty("DATABASE_URL")) {
+      c.database_url = *d;
+      c.database_url_source = "$DATABASE_URL";
+    } else if (m_overrides.env && m_environments.at(c.environment).url) {
+      const Url& url = *m_environments.at(c.environment).url;
+      c.database_url = from_file(url);
+      c.database_url_source = "[environments." + c.environment + "] in " + where(url.line);
+    } else if (m_database_url) {
+      c.database_url = from_file(*m_database_url);
+      c.database_url_source = "[database] in " + where(m_database_url->line);
+    }
+  }
+
+  fs::path m_file;
+  const Overrides& m_overrides;
+  std::optional<Url> m_database_url;
+  std::map<std::string, Environment> m_environments;
+};
+
+fs::path find_config_file(const Overrides& overrides, std::string& how) {
+  if (overrides.config_file) {
+    how = "-c";
+    return *overrides.config_file;
+  }
+  if (auto v = getenv_nonempty("MIGRATE_CONFIG")) {
+    how = "$MIGRATE_CONFIG";
+    return *v;
+  }
+  how = "";
+  return "migrate.toml";
+}
+
+}  // namespace
+
+Config load(const Overrides& overrides) {
+  std::string how;
+  const fs::path given = find_config_file(overrides, how);
+  const fs::path file = fs::absolute(given).lexically_normal();
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    const std::string from = how.empty() ? "" : " (from " + how + ")";
+    throw Error(ErrorKind::config, "No configuration file " + given.string() + from,
+                "run `migrate init DIR` to create one, or pass -c/--config FILE");
+  }
+  if (fs::is_directory(file, ec)) {
+    throw Error(ErrorKind::config, "Configuration path " + given.string() + " is a folder, not a file",
+                "pass the migrate.toml inside it with -c");
+  }
+  return load_from_string(util::read_file(file, ErrorKind::config), file, overrides);
+}
+
+Config load_from_string(const std::string& text, const fs::path& file, const Overrides& overrides) {
+  return Reader(file, overrides).read(text);
+}
+
+std::string expand_env(const std::string& text, const std::string& where) {
+  std::string out;
+  std::size_t pos = 0;
+  for (;;) {
+    const std::size_t open = text.find("${", pos);
+    if (open == std::string::npos) {
+      out.append(text, pos, std::string::npos);
+      return out;
+    }
+    out.append(text, pos, open - pos);
+    const std::size_t close = text.find('}', open + 2);
+    if (close == std::string::npos) {
+      throw Error(ErrorKind::config, where + ": unclosed \"${\" in \"" + redact_url(text) + "\"",
+                  "write ${NAME} to use the environment variable NAME");
+    }
+    const std::string name = text.substr(open + 2, close - open - 2);
+    const bool valid = !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+                       std::all_of(name.begin(), name.end(), [](char ch) {
+                         return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                                ch == '_';
+                       });
+    if (!valid) {
+      throw Error(ErrorKind::config, where + ": bad variable name \"${" + name + "}\"",
+                  "names are letters, digits and _, not starting with a digit");
+    }
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) {
+      throw Error(ErrorKind::config, where + ": environment variable " + name + " is not set",
+                  "export " + name + "=... , or pass the URL with --url or $MIGRATE_DATABASE_URL");
+    }
+    out += value;
+    pos = close + 1;
+  }
+}
+
+std::string redact_url(const std::string& url) {
+  std::string out = url;
+  // scheme://user:password@host...
+  if (const std::size_t scheme = out.find("://"); scheme != std::string::npos) {
+    const std::size_t start = scheme + 3;
+    std::size_t end = out.find_first_of("/?#", start);
+    if (end == std::string::npos) end = out.size();
+    const std::size_t at = out.rfind('@', end - 1);
+    if (at != std::string::npos && at >= start) {
+      const std::size_t colon = out.find(':', start);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // password=... in a query string or a libpq "key=value" string.
+  const std::string lower = util::to_lower(out);
+  std::string result;
+  std::size_t pos = 0;
+  for (std::size_t found = lower.find("password=", pos); found != std::string::npos;
+       found = lower.find("password=", found + 1)) {
+    const bool at_boundary = found == 0 || out[found - 1] == '?' || out[found - 1] == '&' ||
+                             out[found - 1] == ' ' || out[found - 1] == ';';
+    if (!at_boundary || found < pos) continue;
+    const std::size_t value = found + 9;
+    std::size_t end = out.find_first_of("& #;", value);
+    if (end == std::string::npos) end = out.size();
+    result.append(out, pos, value - pos);
+    result += "***";
+    pos = end;
+  }
+  result.append(out, pos, std::string::npos);
+  return result;
+}
+
+}  // namespace migrate::config
