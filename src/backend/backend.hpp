@@ -66,6 +66,20 @@ class Backend {
   virtual void lock(std::chrono::milliseconds timeout) = 0;
   /// Releases the lock; never throws (logs a warning when the release fails).
   virtual void unlock() noexcept = 0;
+  /// Names what the migration lock protects, the version table; the runtime calls it before
+  /// `lock()`. A backend whose lock covers the whole database (SQLite's file lock) ignores
+  /// it. PostgreSQL derives its advisory-lock key from it (an empty schema means
+  /// `current_schema()`), so runners of different version tables, e.g. one per tenant
+  /// schema, do not exclude each other. Without a call the table is "migrate_version".
+  virtual void set_lock_key(std::string_view /*schema*/, std::string_view /*version_table*/) {}
+
+  /// Session safety settings for the statements that follow: PostgreSQL's `lock_timeout`
+  /// and `statement_timeout`, values as PostgreSQL reads them ("5s", "250ms", "0" = off);
+  /// nullopt resets a setting to the session's default (server, role or URL `options`).
+  /// Call it outside a transaction: a rolled-back transaction would undo it. Throws
+  /// DatabaseError for a value the server rejects. Default: no-op (SQLite has neither).
+  virtual void set_session_timeouts(const std::optional<std::string>& /*lock_timeout*/,
+                                    const std::optional<std::string>& /*statement_timeout*/) {}
 
   virtual void begin() = 0;
   virtual void commit() = 0;

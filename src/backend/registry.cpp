@@ -5,6 +5,9 @@
 
 #include "backend/backend.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
+#ifdef MIGRATE_HAVE_POSTGRES
+#include "backend/postgres/postgres_backend.hpp"
+#endif
 
 namespace migrate::backend {
 namespace {
@@ -22,7 +25,7 @@ std::string scheme_of(const std::string& url) {
   return scheme;
 }
 
-[[noreturn]] void no_postgres() {
+[[maybe_unused]] [[noreturn]] void no_postgres() {
   throw Error(ErrorKind::config, "this migrate was built without PostgreSQL support",
               "rebuild with libpqxx installed (MIGRATE_WITH_POSTGRES=ON), or use a sqlite:// URL");
 }
@@ -38,7 +41,13 @@ std::string scheme_of(const std::string& url) {
 std::unique_ptr<Backend> open(const std::string& url) {
   auto scheme = scheme_of(url);
   if (scheme == "sqlite") return sqlite::open(url);
-  if (scheme == "postgresql" || scheme == "postgres") no_postgres();
+  if (scheme == "postgresql" || scheme == "postgres") {
+#ifdef MIGRATE_HAVE_POSTGRES
+    return postgres::open(url);
+#else
+    no_postgres();
+#endif
+  }
   unknown_scheme(scheme, url);
 }
 

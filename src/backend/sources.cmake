@@ -4,3 +4,14 @@ target_sources(migrate_core PRIVATE
   backend/sql_dialect.cpp
   backend/sqlite/sqlite_backend.cpp
 )
+
+# The PostgreSQL backend, the only code that includes libpqxx/libpq. MIGRATE_HAVE_POSTGRES is
+# public so the tests can see whether it is compiled in.
+if(MIGRATE_WITH_POSTGRES)
+  target_sources(migrate_core PRIVATE
+    backend/postgres/postgres_backend.cpp
+    backend/postgres/statement_scanner.cpp
+  )
+  target_link_libraries(migrate_core PRIVATE PkgConfig::PQXX PkgConfig::PQ)
+  target_compile_definitions(migrate_core PUBLIC MIGRATE_HAVE_POSTGRES)
+endif()

@@ -369,6 +369,15 @@ long long Runner::run_transactional(StepContext& ctx) {
         m_db.rollback();
         throw statement_error(e, ctx, ctx.section->sql, ctx.section->first_line, hint);
       }
+      // A COMMIT or ROLLBACK in the revision's own SQL ends the transaction we opened: its
+      // changes may be committed while the version table does not say so. Stop here.
+      if (!m_db.in_transaction())
+        throw Error(ErrorKind::database,
+                    fmt::format("revision {} ({}) ended the transaction it runs in (a COMMIT or ROLLBACK in "
+                                "its SQL); its changes may be committed, but it is not recorded as applied",
+                                id, ctx.file->path.string()),
+                    "remove the COMMIT/ROLLBACK or declare `transactional = false` in its header; then check "
+                    "the schema and record the real state with `migrate stamp`");
     }
     apply_ops(*ctx.step);
     write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start));

@@ -190,6 +190,7 @@ void SqliteBackend::lock(std::chrono::milliseconds timeout) {
                   "cannot open '" + m_path + "' to take the migration lock: " + std::strerror(errno));
   }
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  bool told = false;
   for (;;) {
     if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) == 0) {
       m_locked = true;
@@ -207,6 +208,10 @@ void SqliteBackend::lock(std::chrono::milliseconds timeout) {
                               "process holds the lock on {}",
                               seconds, m_path),
                   "wait for the other run to finish, or raise --lock-timeout");
+    }
+    if (!told) {
+      spdlog::info("Waiting for the migration lock on {} (another migrate process holds it)", m_path);
+      told = true;
     }
     std::this_thread::sleep_for(
         std::min<std::chrono::steady_clock::duration>(k_lock_poll, deadline - now));

@@ -328,6 +328,20 @@ TEST_F(RunnerTest, StampToBaseRecordsNoRevision) {
             (std::vector<std::string>{"NULL"}));
 }
 
+TEST_F(RunnerTest, CommitInsideARevisionIsReported) {
+  files.add(revision("b", {"a"}, "CREATE TABLE tb (x INTEGER);\nCOMMIT;\n"));
+  test::FakeBackend db;
+  runtime::Runner runner(db, settings(), files.lookup());
+  try {
+    runner.run(test::linear_upgrade({"a", "b"}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_NE(std::string(e.what()).find("ended the transaction"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
+}
+
 // --- non-transactional revisions ---------------------------------------------------------
 
 TEST_F(RunnerTest, NonTransactionalRevisionRunsStatementByStatement) {

@@ -1,0 +1,133 @@
+#pragma once
+/// The PostgreSQL backend (libpqxx 6.4 over the system libpq).
+///
+/// URLs (CONTRACT.md §1): `postgresql://[user[:password]@][host][:port][/database][?param=value&...]`,
+/// also `postgres://` and SQLAlchemy's `postgresql+driver://`. The URL goes to libpq as a
+/// connection URI, so every libpq parameter works in the query string (`sslmode`,
+/// `host=/socket/dir`, `application_name`, `options=-c%20search_path%3Dapp`, ...), and so do
+/// libpq's environment (`PGHOST`, `PGUSER`, `PGPASSWORD`, ...) and `~/.pgpass` for whatever
+/// the URL leaves out. `application_name` defaults to "migrate" (libpq's
+/// `fallback_application_name`, so `PGAPPNAME` or the URL still win). A URL libpq cannot
+/// parse is Error{config}; a failed connection is DatabaseError (sqlstate 08001).
+/// The password (from the userinfo or a `password=` parameter) is never shown: `describe()`
+/// and every message replace it with `***`.
+///
+/// Statements run as simple queries (no server-side prepare), so the SQL reaches the server
+/// exactly as written. Errors become DatabaseError with the server's SQLSTATE, message,
+/// detail and hint, and `position` (PG_DIAG_STATEMENT_POSITION, 1-based characters) turned
+/// into a 0-based byte offset in the SQL passed in; when the server gives no position, the
+/// start of the failing statement. SQLSTATE 25001 (e.g. CREATE INDEX CONCURRENTLY inside a
+/// transaction) carries the hint to mark the revision `transactional = false`. Server
+/// notices go to spdlog (WARNING at warn level, the rest at debug).
+///
+/// Locking: a session-level advisory lock (`pg_try_advisory_lock(bigint)`) taken on a second,
+/// dedicated connection that never keeps a transaction open, so a non-transactional
+/// revision's `CREATE INDEX CONCURRENTLY` on the holder's side never waits for a waiting
+/// runner (peers.md pain #5). Waiters poll every 100 ms until the timeout, then throw
+/// Error{lock_timeout} naming the holder's pid, user and application from `pg_locks` and
+/// `pg_stat_activity`. The key is the 64-bit FNV-1a hash of "<schema>.<version table>"
+/// (`set_lock_key`; the schema defaults to `current_schema()`), so runners of different
+/// version tables do not exclude each other. The lock dies with the session: a killed runner
+/// leaves no lock behind. An unlock that the server answers `false` (the session changed
+/// under us: a pooler such as PgBouncer in transaction mode) is logged as a warning.
+///
+/// Only this folder includes libpqxx; this header keeps it out of its includers.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "backend/backend.hpp"
+
+namespace migrate::backend::postgres {
+
+class Session;
+
+/// What a PostgreSQL URL means to libpq, for `PostgresBackend`. Throws Error{config} when
+/// the scheme is not postgresql/postgres(+driver) or libpq cannot parse the URL.
+struct ConnectionTarget {
+  std::string conninfo;  ///< the URI handed to libpq (scheme normalised, fallback_application_name added)
+  std::string redacted;  ///< the URL as the user wrote it, password replaced by `***`
+  std::string password;  ///< the password as written in the URL (percent-encoded), "" if none
+  std::string password_decoded;  ///< the same, decoded
+
+  static ConnectionTarget from_url(const std::string& url);
+  /// `text` with the password removed (for libpq's own messages, which may quote parts of
+  /// the URL). A password shorter than 4 characters cannot be replaced safely: a text that
+  /// contains it is withheld entirely.
+  std::string redact(std::string text) const;
+};
+
+/// The advisory-lock key for a version table: FNV-1a 64 of "<schema>.<table>", as a signed
+/// bigint (the argument type of pg_advisory_lock).
+long long advisory_lock_key(std::string_view schema, std::string_view table);
+
+class PostgresBackend final : public Backend {
+ public:
+  /// Connects (one connection; the lock connection is opened by `lock()`). Throws
+  /// Error{config} for a bad URL, DatabaseError when the connection fails.
+  explicit PostgresBackend(const std::string& url);
+  ~PostgresBackend() override;
+  PostgresBackend(const PostgresBackend&) = delete;
+  PostgresBackend& operator=(const PostgresBackend&) = delete;
+
+  Dialect dialect() const override { return Dialect::postgresql; }
+  Capabilities capabilities() const override;
+  std::string describe() const override { return m_target.redacted; }
+
+  void set_lock_key(std::string_view schema, std::string_view version_table) override;
+  void lock(std::chrono::milliseconds timeout) override;
+  void unlock() noexcept override;
+
+  void set_session_timeouts(const std::optional<std::string>& lock_timeout,
+                            const std::optional<std::string>& statement_timeout) override;
+
+  void begin() override;
+  /// Refuses (DatabaseError 25P02, after rolling back) to "commit" a transaction an earlier
+  /// error aborted: PostgreSQL would silently roll it back and answer ROLLBACK.
+  void commit() override;
+  void rollback() noexcept override;
+  /// From libpq's transaction status: true inside a transaction, aborted ones included.
+  bool in_transaction() const override;
+
+  /// Inside a transaction: the whole script in one simple query (one round trip; errors
+  /// point into the script). Outside one, a script of several statements is sent statement
+  /// by statement, as psql does, so each commits on its own and the ones before a failure
+  /// stay (one simple query would be one implicit transaction).
+  void execute_script(std::string_view sql) override;
+  /// Returns the row count of the last statement (PQcmdTuples), 0 when it has none.
+  long long execute(std::string_view sql) override;
+  /// Rows of the last statement that returned rows; values in PostgreSQL's text format.
+  std::vector<Row> query(std::string_view sql) override;
+
+  /// With an empty schema, a table visible through `search_path` (pg_table_is_visible),
+  /// i.e. the one an unqualified name reaches, as Alembic's has_table does.
+  bool table_exists(std::string_view schema, std::string_view table) override;
+  /// `current_user`.
+  std::string database_user() override;
+
+  /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
+  int backend_pid() const;
+
+ private:
+  struct Outcome;
+  /// Sends `sql` as one simple query and collects its results. Errors become DatabaseError,
+  /// positions shifted by `base_offset` (where `sql` starts in the caller's script).
+  Outcome run(Session& session, std::string_view sql, std::size_t base_offset, bool want_rows);
+  long long resolved_lock_key();
+  [[noreturn]] void throw_lock_timeout(std::chrono::milliseconds timeout, long long key);
+
+  ConnectionTarget m_target;
+  std::unique_ptr<Session> m_session;
+  std::unique_ptr<Session> m_lock_session;  ///< only while the lock is held or being taken
+  std::string m_lock_schema;                ///< "" = current_schema()
+  std::string m_lock_table = "migrate_version";
+  bool m_locked = false;
+  long long m_held_key = 0;
+};
+
+/// Opens the backend for a `postgresql://` / `postgres://` URL.
+std::unique_ptr<Backend> open(const std::string& url);
+
+}  // namespace migrate::backend::postgres
