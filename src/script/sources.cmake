@@ -4,6 +4,7 @@ target_sources(migrate_core PRIVATE
   script/revision_file.cpp
   script/directory.cpp
   script/templates.cpp
+  script/revision_writer.cpp
 )
 
 # Every file under templates/ is compiled into the binary, so an installed `migrate` needs no
