@@ -37,6 +37,12 @@ void FakeBackend::begin() {
 
 void FakeBackend::commit() {
   calls.push_back("commit");
+  if (commit_fails) {
+    backend::DatabaseError::Details d;
+    d.sqlstate = "FAKE_COMMIT";
+    d.server_message = "fake commit failure";
+    throw backend::DatabaseError(d.server_message, d);
+  }
   m_inner->commit();
 }
 

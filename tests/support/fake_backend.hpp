@@ -28,6 +28,9 @@ class FakeBackend : public backend::Backend {
   std::optional<std::string> fail_on;
   /// When set, lock() throws Error{lock_timeout}.
   bool lock_times_out = false;
+  /// When set, commit() throws DatabaseError (the transaction stays open, as on a server
+  /// that refuses a commit for a deferred constraint).
+  bool commit_fails = false;
   /// When set, reported instead of the inner backend's capabilities.
   std::optional<backend::Capabilities> capabilities_override;
 

@@ -342,6 +342,44 @@ TEST_F(RunnerTest, CommitInsideARevisionIsReported) {
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
 }
 
+TEST_F(RunnerTest, FailedCommitRollsBackTheRevision) {
+  test::FakeBackend db;
+  runtime::Runner runner(db, settings(), files.lookup());
+  runner.run(test::linear_upgrade({"a"}));
+  db.commit_fails = true;
+  try {
+    runner.run(test::linear_upgrade({"a", "b"}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_NE(std::string(e.what()).find("fake commit failure"), std::string::npos) << e.what();
+    EXPECT_EQ(e.hint(), "revision b was rolled back; earlier revisions are committed");
+  }
+  db.commit_fails = false;
+  EXPECT_FALSE(db.in_transaction());
+  EXPECT_FALSE(db.table_exists("", "tb"));
+  EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
+}
+
+TEST_F(RunnerTest, LockHeldByAnotherConnectionTimesOut) {
+  auto holder = backend::open(file_url());
+  holder->lock(std::chrono::milliseconds(100));
+  auto db = backend::open(file_url());
+  auto s = settings();
+  s.lock_timeout = std::chrono::milliseconds(120);
+  try {
+    runtime::Runner(*db, s, files.lookup()).run(test::linear_upgrade({"a"}));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
+    EXPECT_EQ(exit_status(e.kind()), 4);
+  }
+  EXPECT_FALSE(db->table_exists("", "migrate_version"));
+  holder->unlock();
+  runtime::Runner(*db, s, files.lookup()).run(test::linear_upgrade({"a"}));
+  EXPECT_TRUE(db->table_exists("", "ta"));
+}
+
 // --- non-transactional revisions ---------------------------------------------------------
 
 TEST_F(RunnerTest, NonTransactionalRevisionRunsStatementByStatement) {
