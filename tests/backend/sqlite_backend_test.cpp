@@ -160,6 +160,7 @@ TEST(RegistryTest, DialectFromUrlWithoutConnecting) {
 }
 
 TEST(RegistryTest, PostgresWithoutSupportIsAConfigErrorWithoutPassword) {
+#ifndef MIGRATE_HAVE_POSTGRES  // built with it: postgres_backend_test.cpp checks the redaction
   try {
     backend::open("postgresql://alice:s3cret@localhost/db");
     FAIL();
@@ -167,6 +168,7 @@ TEST(RegistryTest, PostgresWithoutSupportIsAConfigErrorWithoutPassword) {
     EXPECT_EQ(e.kind(), ErrorKind::config);
     EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos);
   }
+#endif
   try {
     backend::open("foo://alice:s3cret@localhost/db");
     FAIL();
