@@ -34,7 +34,7 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendCase> {
     if (m_url.empty()) GTEST_SKIP() << GetParam().name << ": no database configured";
     m_db = backend::open(m_url);
     // Servers are shared between runs: start from a clean slate.
-    for (auto table : {"t1", "t2", "t3", "conf_version", "conf_version_journal"})
+    for (auto table : {"t1", "t2", "t3", "ta", "tb", "conf_version", "conf_version_journal"})
       m_db->execute_script(std::string("DROP TABLE IF EXISTS ") + table);
   }
 
@@ -236,6 +236,87 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
   EXPECT_EQ(partial[0].statements_done, 2);
   EXPECT_EQ(partial[0].statements_total, 4);
   EXPECT_NE(partial[0].error.find("nope"), std::string::npos);
+}
+
+/// Files and a linear planner for the Runner checks below.
+struct Chain {
+  std::map<std::string, script::RevisionFile> files;
+  void add(const std::string& id, std::vector<std::string> down, std::string up, bool transactional = true) {
+    script::RevisionFile f;
+    f.path = "versions/" + id + ".sql";
+    f.id = id;
+    f.down_revisions = std::move(down);
+    f.transactional = transactional;
+    f.upgrade[""] = {std::move(up), 3};
+    f.downgrade[""] = {"", 9};
+    files[id] = std::move(f);
+  }
+  runtime::FileLookup lookup() const {
+    return [this](const std::string& id) -> const script::RevisionFile* {
+      auto it = files.find(id);
+      return it == files.end() ? nullptr : &it->second;
+    };
+  }
+};
+
+graph::Plan upgrade_ab(const std::vector<std::string>& rows) {
+  using graph::VersionOp;
+  return {rows,
+          {{graph::Direction::upgrade, "ra", {}, {"ra"}, {VersionOp::insert("ra")}},
+           {graph::Direction::upgrade, "rb", {"ra"}, {"rb"}, {VersionOp::update("ra", "rb")}}},
+          {"rb"}};
+}
+
+runtime::RunSettings conformance_settings() {
+  runtime::RunSettings s;
+  s.version_table.name = "conf_version";
+  s.command = "upgrade";
+  s.lock_timeout = std::chrono::milliseconds(2000);
+  return s;
+}
+
+TEST_P(BackendConformanceTest, RunnerAppliesAndRecordsEachRevision) {
+  Chain chain;
+  chain.add("ra", {}, "CREATE TABLE ta (x INTEGER);");
+  chain.add("rb", {"ra"}, "CREATE TABLE tb (x INTEGER);\nINSERT INTO tb VALUES (1);");
+  runtime::Runner runner(*m_db, conformance_settings(), chain.lookup());
+  auto result = runner.run(upgrade_ab);
+  EXPECT_EQ(result.duration_ms.size(), 2u);
+  EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"rb"}));
+  EXPECT_EQ(column("SELECT revision FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"ra", "rb"}));
+  EXPECT_EQ(column("SELECT status FROM conf_version_journal ORDER BY id"),
+            (std::vector<std::string>{"applied", "applied"}));
+}
+
+TEST_P(BackendConformanceTest, RunnerFailureLeavesNoTraceOfTheRevision) {
+  Chain chain;
+  chain.add("ra", {}, "CREATE TABLE ta (x INTEGER);");
+  chain.add("rb", {"ra"}, "CREATE TABLE tb (x INTEGER);\n\nINSERT INTO no_such_table VALUES (1);");
+  runtime::Runner runner(*m_db, conformance_settings(), chain.lookup());
+  try {
+    runner.run(upgrade_ab);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_NE(std::string(e.what()).find("versions/rb.sql:5"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(m_db->in_transaction());
+  EXPECT_TRUE(m_db->table_exists("", "ta"));
+  EXPECT_FALSE(m_db->table_exists("", "tb"));
+  EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"ra"}));
+  EXPECT_EQ(column("SELECT revision FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"ra"}));
+}
+
+TEST_P(BackendConformanceTest, RunnerDryRunChangesNothing) {
+  Chain chain;
+  chain.add("ra", {}, "CREATE TABLE ta (x INTEGER);");
+  chain.add("rb", {"ra"}, "CREATE TABLE tb (x INTEGER);");
+  auto settings = conformance_settings();
+  settings.dry_run = true;
+  runtime::Runner runner(*m_db, settings, chain.lookup());
+  EXPECT_EQ(runner.run(upgrade_ab).plan.steps.size(), 2u);
+  EXPECT_FALSE(m_db->in_transaction());
+  for (auto table : {"ta", "tb", "conf_version", "conf_version_journal"}) EXPECT_FALSE(m_db->table_exists("", table)) << table;
 }
 
 std::vector<BackendCase> backend_cases() {
