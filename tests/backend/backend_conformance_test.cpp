@@ -2,6 +2,8 @@
 // on real files; a PostgreSQL instantiation takes its URL from MIGRATE_TEST_POSTGRES_URL.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <functional>
@@ -317,6 +319,49 @@ TEST_P(BackendConformanceTest, RunnerDryRunChangesNothing) {
   EXPECT_EQ(runner.run(upgrade_ab).plan.steps.size(), 2u);
   EXPECT_FALSE(m_db->in_transaction());
   for (auto table : {"ta", "tb", "conf_version", "conf_version_journal"}) EXPECT_FALSE(m_db->table_exists("", table)) << table;
+}
+
+TEST_P(BackendConformanceTest, ConcurrentRunnersApplyEachRevisionOnce) {
+  Chain chain;
+  chain.add("ra", {}, "CREATE TABLE ta (x INTEGER);");
+  chain.add("rb", {"ra"}, "CREATE TABLE tb (x INTEGER);\nINSERT INTO tb VALUES (1);", false);
+  auto plan_from = [](const std::vector<std::string>& rows) {
+    if (rows.empty()) return upgrade_ab(rows);
+    graph::Plan plan{rows, {}, rows};
+    if (rows == std::vector<std::string>{"ra"})
+      plan.steps.push_back({graph::Direction::upgrade, "rb", {"ra"}, {"rb"}, {graph::VersionOp::update("ra", "rb")}});
+    return plan;
+  };
+  m_db.reset();  // no connection may cross fork()
+  std::vector<pid_t> children;
+  for (int i = 0; i < 8; ++i) {
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int code = 0;
+      try {
+        auto db = backend::open(m_url);
+        auto settings = conformance_settings();
+        settings.lock_timeout = std::chrono::milliseconds(60000);
+        runtime::Runner(*db, settings, chain.lookup()).run(plan_from);
+      } catch (const Error& e) {
+        code = 10 + static_cast<int>(e.kind());
+      } catch (...) {
+        code = 99;
+      }
+      _exit(code);
+    }
+    children.push_back(pid);
+  }
+  for (auto pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child exit status " << status;
+  }
+  m_db = reopen();
+  EXPECT_EQ(column("SELECT version_num FROM conf_version"), (std::vector<std::string>{"rb"}));
+  EXPECT_EQ(column("SELECT revision FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"ra", "rb"}));
+  EXPECT_EQ(column("SELECT count(*) FROM tb"), (std::vector<std::string>{"1"}));
 }
 
 std::vector<BackendCase> backend_cases() {
