@@ -135,6 +135,7 @@ TEST_P(BackendConformanceTest, ExecuteReportsChangedRows) {
   EXPECT_EQ(m_db->execute("UPDATE t1 SET x = 2 WHERE x = 1"), 2);
   EXPECT_EQ(m_db->execute("UPDATE t1 SET x = 3 WHERE x = 1"), 0);
   EXPECT_EQ(m_db->execute("DELETE FROM t1"), 2);
+  EXPECT_EQ(m_db->execute("CREATE TABLE t2 (x INTEGER)"), 0);
 }
 
 TEST_P(BackendConformanceTest, QueryReturnsNullsAsNullopt) {

@@ -277,6 +277,7 @@ long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
     offset = static_cast<size_t>(tail - sql.data());
     if (!guard.stmt) continue;  // only a comment or a lone ';'
     int columns = sqlite3_column_count(guard.stmt);
+    auto total_before = sqlite3_total_changes64(db);
     for (;;) {
       rc = sqlite3_step(guard.stmt);
       if (rc == SQLITE_ROW) {
@@ -298,7 +299,9 @@ long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
         throw make_error(db, sqlite3_extended_errcode(db), static_cast<long>(start));
       }
     }
-    if (!sqlite3_stmt_readonly(guard.stmt)) changes = sqlite3_changes64(db);
+    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, so a DDL statement
+    // would report a stale number; the total counter tells whether this statement changed rows.
+    changes = sqlite3_total_changes64(db) != total_before ? sqlite3_changes64(db) : 0;
   }
   return changes;
 }
