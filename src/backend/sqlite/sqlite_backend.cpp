@@ -9,6 +9,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <spdlog/spdlog.h>
 #include <thread>
 
@@ -141,6 +142,11 @@ std::unique_ptr<Backend> open(const std::string& url) {
 
 SqliteBackend::SqliteBackend(std::string path) : m_path(std::move(path)) {
   m_memory = m_path == ":memory:";
+  if (!m_memory) {
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(m_path, ec);
+    m_lock_path = ec ? m_path : absolute.string();
+  }
   try {
     m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                               k_busy_timeout_ms);
@@ -184,7 +190,7 @@ void SqliteBackend::lock(std::chrono::milliseconds timeout) {
     // the same file (on Linux; on NFS flock is emulated with fcntl and this would break),
     // so holding it never blocks SQLite itself. The descriptor is kept until the backend
     // dies: see the destructor for why it must not be closed early.
-    m_lock_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    m_lock_fd = ::open(m_lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (m_lock_fd < 0)
       throw Error(ErrorKind::database,
                   "cannot open '" + m_path + "' to take the migration lock: " + std::strerror(errno));

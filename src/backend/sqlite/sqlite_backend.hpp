@@ -70,7 +70,8 @@ class SqliteBackend final : public Backend {
   /// Runs every statement of `sql`; returns the change count of the last one.
   long long run(std::string_view sql, std::vector<Row>* rows);
 
-  std::string m_path;
+  std::string m_path;       ///< as given (relative paths stay relative in messages)
+  std::string m_lock_path;  ///< absolute, fixed at open, as SQLite resolves the file
   bool m_memory = false;
   // Declared before m_db so it is closed after the connection (see the destructor).
   int m_lock_fd = -1;
