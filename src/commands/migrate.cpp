@@ -76,8 +76,12 @@ int execute(const Context& ctx, const Project& p, const std::string& command, co
     if (!tolerate_unknown_rows) require_known_rows(p, rows);
     return plan_for(rows);
   };
+  // Plan before the lock too, so that identifier and planning errors change nothing (not
+  // even the version table's creation); the runner plans again from the rows it reads
+  // under the lock, and that is the plan that runs.
+  auto preflight = planner(runner.read_version_rows());
   if (opts.plan) {
-    print_plan(ctx, command, target, planner(runner.read_version_rows()), {});
+    print_plan(ctx, command, target, preflight, {});
     return 0;
   }
   auto result = runner.run(planner);
