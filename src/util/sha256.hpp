@@ -25,6 +25,10 @@ class Sha256 {
   std::uint64_t m_length = 0;  // bytes hashed so far
 };
 
+/// Uses the CPU's SHA instructions when it has them (x86), else portable code; tests switch
+/// with this. Returns whether hardware hashing is now on (false when asked for but absent).
+bool set_sha256_hardware(bool enabled);
+
 /// sha256 of `data` as 64 lowercase hex characters.
 std::string sha256_hex(std::string_view data);
 

@@ -26,6 +26,23 @@ TEST(Sha256Test, BlockBoundaryLengths) {
   EXPECT_EQ(sha256_hex(std::string(64, 'a')), "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
+TEST(Sha256Test, PortableAndHardwarePathsAgree) {
+  std::string data(4099, 'x');
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>(i * 131 % 251);
+  set_sha256_hardware(false);
+  const std::string portable = sha256_hex(data);
+  const std::string portable_abc = sha256_hex("abc");
+  const bool hardware = set_sha256_hardware(true);
+  EXPECT_EQ(sha256_hex(data), portable) << "hardware path: " << hardware;
+  EXPECT_EQ(portable_abc, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  for (std::size_t n : {0u, 1u, 55u, 56u, 63u, 64u, 65u, 1000u}) {
+    set_sha256_hardware(false);
+    const std::string a = sha256_hex(data.substr(0, n));
+    set_sha256_hardware(true);
+    EXPECT_EQ(sha256_hex(data.substr(0, n)), a) << n;
+  }
+}
+
 TEST(Sha256Test, IncrementalUpdatesMatchOneShot) {
   std::string data(1000, 'x');
   for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>('a' + i % 26);
