@@ -10,15 +10,21 @@
 /// revision (file:line) where one is involved.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "graph/errors.hpp"
 #include "graph/plan.hpp"
 
 namespace migrate::graph {
+
+namespace detail {
+struct Engine;
+}
 
 /// What one revision file declares.
 struct RevisionSpec {
@@ -73,19 +79,36 @@ class RevisionMap {
   /// True when `ancestor` is a proper ancestor of `rev` through effective parents.
   bool is_ancestor(std::string_view ancestor, std::string_view rev) const;
 
-  /// Resolves an absolute identifier (§2.1): id, unique prefix (>3 chars unless exact),
-  /// label, head, heads, base, X@head, X@heads, X@base, X@<id>. Relative forms and ranges
-  /// are not accepted here. `base` and `X@base` give an empty list. Throws
-  /// revision_not_found, ambiguous_revision, multiple_heads.
+  /// Resolves an identifier as Alembic's `get_revisions` does (§2.1): id, unique prefix
+  /// (only keys longer than 3 chars are candidates; an exact id or label wins), label, head,
+  /// heads (real heads), base, X@head, X@heads (versioned heads in X's lineage), X@base,
+  /// X@<id> (lineage checked, prefixes matched within X's lineage). `base`, "" and `X@base`
+  /// give an empty list (X must still name a branch). A bare negative number `-N` / `X@-N`
+  /// walks N steps down from every real head (carrying label X), as Alembic does; other
+  /// relative forms and ranges are not identifiers here and fail as revision_not_found.
+  /// Throws revision_not_found (message "Can't locate revision identified by 'x'", the
+  /// precise reason in the hint), ambiguous_revision (prefix matching several keys),
+  /// MultipleHeadsError (`head` / `X@head` matching several; text per `context`),
+  /// ambiguous_walk (`-N` crossing a merge point).
   std::vector<std::string> resolve(std::string_view ident) const;
+  std::vector<std::string> resolve(std::string_view ident, HeadsContext context) const;
+
+  /// Resolves an identifier that must name at most one revision (Alembic `get_revision`):
+  /// nullopt for `base`. `heads` with several real heads throws MultipleHeadsError too.
+  std::optional<std::string> resolve_one(std::string_view ident,
+                                         HeadsContext context = HeadsContext::command) const;
 
   /// `upgrade TARGET` (§3.1, §2.3 upgrade targets, §4.2 row updates). `current` = the
   /// version-table rows in row order. Nothing to do is an empty plan, not an error.
+  /// Throws the resolution errors of `resolve`, overlap (targets or rows), ambiguous_walk,
+  /// relative_out_of_range, needs_repair (a row naming no revision).
   Plan plan_upgrade(std::string_view target, const std::vector<std::string>& current) const;
 
-  /// `downgrade TARGET` (§3.2, §2.3 downgrade targets, §4.2). Throws irreversible? No:
-  /// reversibility is a property of files; the runtime checks it on the plan.
-  /// `-N` with several rows throws ambiguous_walk with a hint naming `<branch>@-N` per head.
+  /// `downgrade TARGET` (§3.2, §2.3 downgrade targets, §4.2). Reversibility is a property
+  /// of files, not of the graph: the runtime checks it on the returned plan.
+  /// `-N` with several distinct rows throws ambiguous_walk with a hint naming `<branch>@-N`
+  /// per row (CONTRACT.md §4). Rows that overlap (one an ancestor of another) throw overlap;
+  /// a row naming no revision throws needs_repair.
   Plan plan_downgrade(std::string_view target, const std::vector<std::string>& current) const;
 
   /// `stamp TARGET...` (§4.3). With `purge`, the plan first removes every current row
@@ -102,7 +125,9 @@ class RevisionMap {
                                    const std::vector<std::string>& current) const;
 
   /// `current` (§5 table): rows plus revisions implied through dependencies that are not
-  /// ancestors of another listed one. Unknown row → revision_not_found.
+  /// ancestors of another listed one. Order: the rows in row order, then the implied ones in
+  /// load order (Alembic prints a set). Unknown row → needs_repair (CONTRACT.md §5: "a
+  /// version row no file explains"), message "Can't locate revision identified by 'x'".
   std::vector<std::string> current_heads(const std::vector<std::string>& rows) const;
 
   /// Branch points in history order (newest first), for `branches`.
@@ -112,6 +137,19 @@ class RevisionMap {
   std::vector<Revision> m_revisions;
   std::unordered_map<std::string, std::size_t> m_index;        // id -> position
   std::unordered_map<std::string, std::size_t> m_label_index;  // declared label -> position
+
+  friend struct detail::Engine;
+  /// Index-based adjacency, parallel to m_revisions (the strings in Revision are for callers).
+  struct Links {
+    std::vector<std::uint32_t> down;      // down_revisions
+    std::vector<std::uint32_t> eff;       // effective_parents (normalized)
+    std::vector<std::uint32_t> children;  // via down_revision, load order
+    std::vector<std::uint32_t> all_next;  // children + dependents (Alembic _all_nextrev)
+    std::uint32_t generation = 0;         // longest effective-parent path from a root
+  };
+  std::vector<Links> m_links;
+  std::vector<std::string> m_keys;  // lookup keys in Alembic map order: ids, then labels
+  std::vector<std::uint32_t> m_heads, m_real_heads, m_bases;
 };
 
 }  // namespace migrate::graph

@@ -1,3 +1,4 @@
 # Test sources of tests/unit/graph (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
+  unit/graph/revision_map_test.cpp
 )

@@ -1,0 +1,329 @@
+// Planning: a port of alembic/script/revision.py (_parse_upgrade_target,
+// _parse_downgrade_target, _collect_upgrade_revisions, _collect_downgrade_revisions,
+// _topological_sort) and of the target parsing in alembic/script/base.py.
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "core/error.hpp"
+#include "graph/engine.hpp"
+
+namespace migrate::graph::detail {
+
+namespace {
+
+[[noreturn]] void didnt_produce(std::string_view relative, long long n) {
+  throw Error(ErrorKind::relative_out_of_range,
+              "Relative revision " + std::string(relative) + " didn't produce " + std::to_string(n < 0 ? -n : n) +
+                  " migrations",
+              "the walk went past the end of the revision graph");
+}
+
+[[noreturn]] void walked_too_far() {
+  throw Error(ErrorKind::relative_out_of_range, "Walked too far",
+              "the walk went past the end of the revision graph");
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += ", ";
+    out += v[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Idx> Engine::rows_to_nodes(const std::vector<std::string>& rows) const {
+  std::vector<Idx> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) {
+    // Rows are full ids (the version table never holds labels or prefixes).
+    auto it = m.m_index.find(r);
+    if (it == m.m_index.end())
+      throw Error(ErrorKind::needs_repair, "Can't locate revision identified by '" + r + "'",
+                  "the version table holds '" + r +
+                      "', which no revision file declares; restore the file or fix the table "
+                      "(e.g. `stamp --purge`)");
+    out.push_back(static_cast<Idx>(it->second));
+  }
+  return out;
+}
+
+void Engine::check_rows_overlap(const std::vector<Idx>& rows) const { (void)ancestors_checked(rows, true); }
+
+std::vector<Idx> Engine::parse_upgrade_target(const Arg& current, const Arg& target, bool assert_len) const {
+  std::optional<Relative> rel;
+  if (!target.is_list) rel = match_relative(target.text);
+  if (!rel) return get_revisions(target);
+
+  std::vector<std::string> cur = current.as_tuple();
+  if (rel->value > 0) {
+    if (!rel->symbol) {
+      std::vector<Idx> start_revs;
+      if (!rel->branch) {
+        if (cur.size() > 1)
+          throw Error(ErrorKind::ambiguous_walk, "Ambiguous upgrade from multiple current revisions",
+                      "use <branch>@" + rel->relative + " to choose a branch");
+        start_revs.push_back(cur.empty() ? k_none : get_revision(cur.front()));
+      } else {
+        std::vector<Idx> cur_revs = cur.empty() ? std::vector<Idx>{} : get_revisions(Arg::of_list(cur));
+        start_revs = filter_for_lineage(cur_revs, *rel->branch);
+        if (start_revs.empty()) {
+          // The branch has no row of its own: start from its newest applied revision.
+          Bits active = ancestors(cur_revs, true);
+          std::vector<Idx> all;
+          for (std::size_t i = 0; i < size(); ++i)
+            if (active.test(static_cast<Idx>(i))) all.push_back(static_cast<Idx>(i));
+          std::vector<Idx> on_branch = filter_for_lineage(all, *rel->branch);
+          Bits below(size());
+          for (auto x : on_branch)
+            for (auto p : links(x).eff) below.set(p);
+          for (auto x : on_branch)
+            if (!below.test(x)) start_revs.push_back(x);
+          if (start_revs.empty()) start_revs.push_back(k_none);
+        }
+        if (start_revs.size() > 1)
+          throw Error(ErrorKind::ambiguous_walk, "Ambiguous upgrade from multiple current revisions",
+                      "several current revisions are on branch '" + *rel->branch + "'");
+      }
+      Idx r = walk(start_revs.front(), rel->value, rel->branch, assert_len);
+      if (r == k_none) didnt_produce(rel->relative, rel->value);
+      return {r};
+    }
+    // Relative to a symbol. Overshooting crashes Alembic (assertion); a clean error here.
+    Idx r = walk(get_revision(*rel->symbol), rel->value, rel->branch, assert_len);
+    if (r == k_none) walked_too_far();
+    return {r};
+  }
+  if (!rel->symbol) didnt_produce(std::to_string(rel->value), rel->value);
+  Idx start = rel->branch ? get_revision(*rel->branch + "@" + *rel->symbol) : get_revision(*rel->symbol);
+  Idx r = walk(start, rel->value, std::nullopt, assert_len);
+  if (r == k_none) walked_too_far();
+  return {r};
+}
+
+std::pair<std::optional<std::string>, Idx> Engine::parse_downgrade_target(const Arg& current,
+                                                                          std::string_view target,
+                                                                          bool assert_len,
+                                                                          bool refuse_multiple_rows) const {
+  if (target.empty()) return {std::nullopt, k_none};
+  if (auto rel = match_relative(target)) {
+    if (rel->value >= 0) {
+      if (!rel->symbol) didnt_produce(rel->relative, rel->value);
+      Idx r = walk(get_revision(*rel->symbol), rel->value, rel->branch, assert_len);
+      if (r == k_none) walked_too_far();
+      return {rel->branch, r};
+    }
+    const bool relative_revision = !rel->symbol;
+    std::optional<std::string> branch = rel->branch;
+    std::string symbol = rel->symbol.value_or("");
+    if (relative_revision) {
+      std::vector<std::string> cur = current.as_tuple();
+      if (branch) {
+        std::vector<Idx> cur_revs;
+        for (const auto& c : cur) cur_revs.push_back(revision_for_ident(c, std::nullopt));
+        std::vector<Idx> symbol_list = filter_for_lineage(cur_revs, *branch);
+        if (symbol_list.empty()) {
+          // The branch's head is implied through dependencies by another row.
+          symbol_list = filter_for_lineage(all_current(cur_revs), *branch);
+        }
+        // Alembic asserts exactly one; clean errors instead.
+        if (symbol_list.empty())
+          throw Error(ErrorKind::relative_out_of_range,
+                      "Relative revision " + rel->relative + " didn't produce " +
+                          std::to_string(-rel->value) + " migrations",
+                      "no current revision is on branch '" + *branch + "'");
+        if (symbol_list.size() > 1)
+          throw Error(ErrorKind::ambiguous_walk, "Ambiguous walk",
+                      "several current revisions are on branch '" + *branch + "': " + join(ids_of(symbol_list)));
+        symbol = id(symbol_list.front());
+      } else {
+        if (cur.empty()) didnt_produce(rel->relative, rel->value);
+        std::vector<std::string> distinct;
+        for (const auto& c : cur)
+          if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) distinct.push_back(c);
+        if (refuse_multiple_rows && distinct.size() > 1) {
+          // CONTRACT.md §4: refused, where Alembic warns and takes the first row.
+          std::vector<Idx> cur_revs;
+          for (const auto& c : distinct) cur_revs.push_back(revision_for_ident(c, std::nullopt));
+          std::string choices;
+          for (auto r : cur_revs) {
+            std::string name = id(r);
+            for (const auto& label : rev(r).branch_labels)
+              if (filter_for_lineage(cur_revs, label).size() == 1) {
+                name = label;
+                break;
+              }
+            if (!choices.empty()) choices += ", ";
+            choices += name + "@" + rel->relative;
+          }
+          throw Error(ErrorKind::ambiguous_walk,
+                      "downgrade " + rel->relative + " from multiple heads is ambiguous (current: " + join(distinct) + ")",
+                      "use <label-or-head-id>@" + rel->relative + " to choose a branch, one of: " + choices);
+        }
+        symbol = cur.front();
+        branch = symbol;
+      }
+    }
+    Idx start = branch ? get_revision(*branch + "@" + symbol) : get_revision(symbol);
+    Idx r = walk(start, rel->value, std::nullopt, assert_len);
+    if (r == k_none) {
+      if (relative_revision) didnt_produce(rel->relative, rel->value);
+      walked_too_far();
+    }
+    return {branch, r};
+  }
+  // Absolute: branch, _, symbol = target.rpartition("@")
+  std::optional<std::string> branch;
+  std::string_view symbol = target;
+  if (auto at = target.rfind('@'); at != std::string_view::npos) {
+    if (at > 0) branch = std::string(target.substr(0, at));
+    symbol = target.substr(at + 1);
+  }
+  return {branch, get_revision(symbol)};
+}
+
+Engine::Collected Engine::collect_upgrade(const Arg& upper, const Arg& lower, bool inclusive, bool implicit_base,
+                                          bool assert_len) const {
+  std::vector<Idx> targets;
+  for (auto t : parse_upgrade_target(lower, upper, assert_len)) {
+    if (t == k_base) continue;  // a walk that ended on "base": nothing to reach
+    if (t == k_none) walked_too_far();
+    targets.push_back(t);
+  }
+
+  // Named lower bound (`ebranch@base`): keep only targets that carry that branch's label.
+  if (!lower.is_list && lower.text.find('@') != std::string::npos) {
+    std::string branch = lower.text.substr(0, lower.text.find('@'));
+    Idx branch_rev = get_revision(branch);
+    if (branch_rev >= 0 && id(branch_rev) == branch) {
+      // A revision id was used as a label; Alembic asserts it carries exactly one label.
+      const auto& labels = rev(branch_rev).branch_labels;
+      if (!labels.empty()) branch = labels.front();
+    }
+    std::erase_if(targets, [&](Idx t) {
+      const auto& labels = rev(t).branch_labels;
+      return std::find(labels.begin(), labels.end(), branch) == labels.end();
+    });
+  }
+
+  Bits required = ancestors_checked(targets, true);
+
+  std::vector<Idx> current = get_revisions(lower);
+  if (!implicit_base) {
+    for (auto c : current)
+      if (c != k_none && !required.test(c)) throw RangeNotAncestor{lower.display(), upper.display()};
+  }
+  Arg lower_now = lower;
+  if (!current.empty() && current.front() == k_none) {
+    // lower is a relative value that overshot from the graph heads: walk from upper instead.
+    auto [b, r] = parse_downgrade_target(upper, lower.is_list ? std::string() : lower.text, assert_len);
+    (void)b;
+    if (r == k_base || r == k_none) {
+      current.clear();
+      lower_now = Arg::of("base");
+    } else {
+      current = {r};
+      lower_now = Arg::of(id(r));
+    }
+  }
+  std::erase_if(current, [](Idx c) { return c < 0; });
+
+  Bits needs = required;
+  needs.subtract(ancestors_checked(current, true));
+  if (inclusive) {
+    for (auto c : get_revisions(lower_now))
+      if (c >= 0) needs.set(c);
+  }
+  if (!current.empty() && !implicit_base) needs.intersect(descendants_checked(current, false));
+  return {std::move(needs), std::move(targets)};
+}
+
+Engine::Collected Engine::collect_downgrade(const Arg& upper, std::string_view target, bool assert_len) const {
+  auto [branch, trev] = parse_downgrade_target(upper, target, assert_len, true);
+  if (trev == k_base) trev = k_none;
+
+  std::vector<Idx> roots;
+  if (trev == k_none) {
+    for (std::size_t i = 0; i < size(); ++i)
+      if (links(static_cast<Idx>(i)).down.empty()) roots.push_back(static_cast<Idx>(i));
+  } else {
+    for (auto c : links(trev).children) roots.push_back(c);
+  }
+  if (branch && roots.size() > 1) {
+    Bits anc = ancestors({resolve_branch(*branch)}, false);
+    std::erase_if(roots, [&](Idx r) { return !anc.test(r); });
+    if (roots.empty())
+      throw Error(ErrorKind::invalid_target, "Not a valid downgrade target from current heads",
+                  "the target is not below branch '" + *branch + "'");
+  }
+  std::vector<Idx> heads = get_revisions(upper);
+  std::erase_if(heads, [](Idx h) { return h < 0; });
+  Bits todo = descendants(roots, true);
+  todo.intersect(ancestors(heads, true));
+  if (trev != k_none && !todo.any() && std::find(heads.begin(), heads.end(), trev) == heads.end())
+    throw RangeNotAncestor{"Nothing to drop", upper.display()};
+  return {std::move(todo), std::move(heads)};
+}
+
+std::vector<Idx> Engine::topological_sort(Bits todo, const std::vector<Idx>& heads) const {
+  std::vector<Idx> current;
+  for (auto h : heads)
+    if (h >= 0 && todo.test(h) && std::find(current.begin(), current.end(), h) == current.end())
+      current.push_back(h);
+  std::sort(current.begin(), current.end());  // load order
+  std::vector<Bits> anc;
+  anc.reserve(current.size());
+  for (auto h : current) anc.push_back(ancestors({h}, true));
+
+  const std::size_t expected = todo.count();
+  std::vector<Idx> output;
+  std::size_t i = 0;
+  while (!current.empty()) {
+    const Idx candidate = current[i];
+    bool moved = false;
+    for (std::size_t j = 0; j < anc.size(); ++j) {
+      if (j != i && anc[j].test(candidate)) {
+        // Another head is above us: it has to be walked first.
+        i = j;
+        moved = true;
+        break;
+      }
+    }
+    if (moved) continue;
+    if (todo.test(candidate)) {
+      output.push_back(candidate);
+      todo.reset(candidate);
+    }
+    std::vector<Idx> to_add;
+    for (auto p : links(candidate).eff)
+      if (todo.test(p) && std::find(current.begin(), current.end(), static_cast<Idx>(p)) == current.end())
+        to_add.push_back(p);
+    if (to_add.empty()) {
+      current.erase(current.begin() + static_cast<std::ptrdiff_t>(i));
+      anc.erase(anc.begin() + static_cast<std::ptrdiff_t>(i));
+      i = i > 0 ? i - 1 : 0;
+      continue;
+    }
+    const bool plain = rev(candidate).effective_parents.size() == rev(candidate).down_revisions.size() &&
+                       links(candidate).down.size() == 1;
+    current[i] = to_add.front();
+    if (plain) {
+      anc[i].reset(candidate);
+    } else {
+      anc[i] = ancestors({to_add.front()}, true);
+      for (std::size_t k = 1; k < to_add.size(); ++k) {
+        current.push_back(to_add[k]);
+        anc.push_back(ancestors({to_add[k]}, true));
+      }
+    }
+  }
+  // Alembic asserts here; it happens for a history range whose lower end is related to the
+  // upper one through a dependency only (e.g. `dep:current`).
+  if (output.size() != expected) throw RangeNotAncestor{"", ""};
+  return output;
+}
+
+}  // namespace migrate::graph::detail

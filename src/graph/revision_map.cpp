@@ -1,0 +1,354 @@
+#include "graph/revision_map.hpp"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "core/error.hpp"
+#include "graph/engine.hpp"
+
+namespace migrate::graph {
+
+namespace {
+
+std::string join(const std::vector<std::string>& v, std::string_view sep = ", ") {
+  std::string out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string at_origin(const std::string& origin) {
+  return origin.empty() ? std::string() : " (" + origin + ")";
+}
+
+void push_unique(std::vector<std::string>& v, const std::string& s) {
+  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+}
+
+template <typename T>
+void push_unique(std::vector<T>& v, T x) {
+  if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+}
+
+}  // namespace
+
+std::string multiple_heads_message(HeadsContext context, std::string_view argument) {
+  switch (context) {
+    case HeadsContext::revision:
+      return "Multiple heads are present; please specify the head revision on which the new "
+             "revision should be based, or perform a merge.";
+    case HeadsContext::stamp:
+      return "Multiple heads are present; please specify a single target revision";
+    case HeadsContext::current_head:
+      return "The script directory has multiple heads (due to branching).Please use get_heads(), "
+             "or merge the branches using alembic merge.";
+    case HeadsContext::command:
+      break;
+  }
+  std::string arg(argument);
+  return "Multiple head revisions are present for given argument '" + arg +
+         "'; please specify a specific target revision, '<branchname>@" + arg +
+         "' to narrow to a specific head, or 'heads' for all heads";
+}
+
+MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::string argument,
+                                       HeadsContext context)
+    : Error(ErrorKind::multiple_heads, multiple_heads_message(context, argument),
+            "heads: " + join(heads)),
+      m_heads(std::move(heads)),
+      m_argument(std::move(argument)) {}
+
+RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
+  const std::size_t n = specs.size();
+
+  // Revision() constructor checks (alembic Revision.__init__): self-loops, then id grammar.
+  for (const auto& s : specs) {
+    if (std::find(s.down_revisions.begin(), s.down_revisions.end(), s.id) != s.down_revisions.end())
+      throw Error(ErrorKind::cycle, "Self-loop is detected in revisions (" + s.id + ")" + at_origin(s.origin));
+    if (std::find(s.depends_on.begin(), s.depends_on.end(), s.id) != s.depends_on.end())
+      throw Error(ErrorKind::dependency_cycle,
+                  "Dependency self-loop is detected in revisions (" + s.id + ")" + at_origin(s.origin));
+    std::string bad;
+    for (char c : std::string("+-:@"))
+      if (s.id.find(c) != std::string::npos) {
+        if (!bad.empty()) bad += ", ";
+        bad += c;
+      }
+    if (!bad.empty())
+      throw Error(ErrorKind::script, "Character(s) '" + bad + "' not allowed in revision identifier '" +
+                                         s.id + "'" + at_origin(s.origin));
+    if (s.id.empty()) throw Error(ErrorKind::script, "Empty revision identifier" + at_origin(s.origin));
+  }
+
+  m_revisions.reserve(n);
+  m_index.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& s = specs[i];
+    auto [it, inserted] = m_index.emplace(s.id, i);
+    if (!inserted) {
+      // Alembic only warns ("present more than once") and lets the later file win; two files
+      // with one id is an error here (CONTRACT.md §5 duplicate_revision).
+      const auto& first = m_revisions[it->second];
+      throw Error(ErrorKind::duplicate_revision,
+                  "Revision " + s.id + " is present more than once" +
+                      (first.origin.empty() && s.origin.empty()
+                           ? std::string()
+                           : " (" + first.origin + ", " + s.origin + ")"),
+                  "give one of the files a new revision id");
+    }
+    Revision r;
+    r.id = s.id;
+    r.down_revisions = std::move(s.down_revisions);
+    r.declared_branch_labels = s.branch_labels;
+    r.declared_depends_on = std::move(s.depends_on);
+    r.origin = std::move(s.origin);
+    r.load_index = i;
+    for (const auto& l : s.branch_labels) push_unique(r.branch_labels, l);
+    m_revisions.push_back(std::move(r));
+    m_keys.push_back(m_revisions.back().id);
+  }
+
+  // Branch labels live in the revision-id namespace (_map_branch_labels), load order.
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& r = m_revisions[i];
+    for (const auto& label : r.declared_branch_labels) {
+      std::optional<std::size_t> used;
+      if (auto it = m_index.find(label); it != m_index.end()) used = it->second;
+      else if (auto jt = m_label_index.find(label); jt != m_label_index.end()) used = jt->second;
+      if (used)
+        throw Error(ErrorKind::duplicate_revision,
+                    "Branch name '" + label + "' in revision " + r.id + " already used by revision " +
+                        m_revisions[*used].id + at_origin(r.origin),
+                    "branch labels share the namespace of revision ids and must be unique");
+      m_label_index.emplace(label, i);
+      m_keys.push_back(label);
+    }
+  }
+
+  // depends_on: exact ids or labels (_add_depends_on); then down_revisions must exist.
+  m_links.resize(n);
+  std::vector<std::vector<std::uint32_t>> resolved_deps(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto& r = m_revisions[i];
+    for (const auto& d : r.declared_depends_on) {
+      std::optional<std::size_t> target;
+      if (auto it = m_index.find(d); it != m_index.end()) target = it->second;
+      else if (auto jt = m_label_index.find(d); jt != m_label_index.end()) target = jt->second;
+      if (!target)
+        throw Error(ErrorKind::missing_revision,
+                    "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(r.origin),
+                    "depends_on names a revision id or a branch label exactly");
+      r.dependencies.push_back(m_revisions[*target].id);
+      resolved_deps[i].push_back(static_cast<std::uint32_t>(*target));
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& r = m_revisions[i];
+    for (const auto& d : r.down_revisions) {
+      auto it = m_index.find(d);
+      if (it == m_index.end())
+        throw Error(ErrorKind::missing_revision,
+                    "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(r.origin),
+                    "down_revision names a full revision id");
+      push_unique(m_links[i].down, static_cast<std::uint32_t>(it->second));
+    }
+  }
+
+  // Children / dependents / all_next (add_nextrev) and the "all down" list used by the
+  // dependency cycle pass (_all_down_revisions: down_revision + resolved deps, deduped).
+  std::vector<std::vector<std::uint32_t>> all_down(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    for (auto d : m_links[i].down) push_unique(all_down[i], d);
+    for (auto d : resolved_deps[i]) push_unique(all_down[i], d);
+    for (auto d : m_links[i].down) {
+      m_links[d].children.push_back(static_cast<std::uint32_t>(i));
+      m_revisions[d].children.push_back(m_revisions[i].id);
+    }
+    for (auto d : all_down[i]) m_links[d].all_next.push_back(static_cast<std::uint32_t>(i));
+    std::vector<std::uint32_t> seen_dep;
+    for (auto d : resolved_deps[i]) {
+      if (std::find(seen_dep.begin(), seen_dep.end(), d) != seen_dep.end()) continue;
+      seen_dep.push_back(d);
+      m_revisions[d].dependents.push_back(m_revisions[i].id);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto u = static_cast<std::uint32_t>(i);
+    if (m_links[i].children.empty()) m_heads.push_back(u);
+    if (m_links[i].all_next.empty()) m_real_heads.push_back(u);
+    if (m_links[i].down.empty()) m_bases.push_back(u);
+  }
+
+  // _normalize_depends_on: drop a dependency that a down_revision-ancestor already depends on.
+  // Alembic keeps the survivors in a set (arbitrary order); declared order is kept here.
+  {
+    std::vector<std::uint32_t> mark(n, 0);
+    std::uint32_t epoch = 0;
+    std::vector<std::uint32_t> stack;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<std::uint32_t> norm;
+      if (!resolved_deps[i].empty()) {
+        for (auto d : resolved_deps[i]) push_unique(norm, d);
+        ++epoch;
+        stack.assign(m_links[i].down.begin(), m_links[i].down.end());
+        mark[i] = epoch;
+        while (!stack.empty() && !norm.empty()) {
+          auto x = stack.back();
+          stack.pop_back();
+          if (mark[x] == epoch) continue;
+          mark[x] = epoch;
+          for (auto d : resolved_deps[x]) std::erase(norm, d);
+          for (auto p : m_links[x].down) stack.push_back(p);
+        }
+      }
+      auto& eff = m_links[i].eff;
+      for (auto d : m_links[i].down) push_unique(eff, d);
+      for (auto d : norm) push_unique(eff, d);
+      for (auto e : eff) m_revisions[i].effective_parents.push_back(m_revisions[e].id);
+    }
+  }
+
+  // _detect_cycles: first through down_revision only, then with dependencies.
+  if (n > 0) {
+    auto all_ids = [&] {
+      std::vector<std::string> v;
+      for (const auto& r : m_revisions) v.push_back(r.id);
+      return v;
+    };
+    auto reach = [&](const std::vector<std::uint32_t>& from, auto&& next) {
+      std::vector<char> seen(n, 0);
+      std::vector<std::uint32_t> st(from.begin(), from.end());
+      while (!st.empty()) {
+        auto x = st.back();
+        st.pop_back();
+        if (seen[x]) continue;
+        seen[x] = 1;
+        for (auto y : next(x)) st.push_back(y);
+      }
+      return seen;
+    };
+    auto fail = [&](ErrorKind kind, const std::string& what, std::vector<std::string> ids) {
+      std::string hint;
+      for (const auto& id : ids) {
+        const auto& o = m_revisions[m_index.at(id)].origin;
+        if (o.empty()) continue;
+        if (!hint.empty()) hint += "; ";
+        hint += id + " in " + o;
+      }
+      throw Error(kind, what + " is detected in revisions (" + join(ids) + ")", hint);
+    };
+    auto check = [&](ErrorKind kind, const std::string& what, const std::vector<std::uint32_t>& heads,
+                     const std::vector<std::uint32_t>& bases, auto&& down, auto&& up) {
+      if (heads.empty() || bases.empty()) fail(kind, what, all_ids());
+      auto a = reach(heads, down);
+      auto b = reach(bases, up);
+      std::vector<std::string> deleted;
+      for (std::size_t i = 0; i < n; ++i)
+        if (!(a[i] && b[i])) deleted.push_back(m_revisions[i].id);
+      if (!deleted.empty()) {
+        std::sort(deleted.begin(), deleted.end());
+        fail(kind, what, std::move(deleted));
+      }
+    };
+    check(ErrorKind::cycle, "Cycle", m_heads, m_bases,
+          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].down; },
+          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].children; });
+    std::vector<std::uint32_t> real_bases;
+    for (std::size_t i = 0; i < n; ++i)
+      if (m_revisions[i].is_real_base()) real_bases.push_back(static_cast<std::uint32_t>(i));
+    check(ErrorKind::dependency_cycle, "Dependency cycle", m_real_heads, real_bases,
+          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return all_down[x]; },
+          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].all_next; });
+  }
+
+  // Generation (longest effective-parent path from a root), for pruning ancestor searches.
+  {
+    std::vector<std::uint32_t> pending(n, 0);
+    std::vector<std::vector<std::uint32_t>> eff_children(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      pending[i] = static_cast<std::uint32_t>(m_links[i].eff.size());
+      for (auto p : m_links[i].eff) eff_children[p].push_back(static_cast<std::uint32_t>(i));
+    }
+    std::vector<std::uint32_t> ready;
+    for (std::size_t i = 0; i < n; ++i)
+      if (!pending[i]) ready.push_back(static_cast<std::uint32_t>(i));
+    while (!ready.empty()) {
+      auto x = ready.back();
+      ready.pop_back();
+      for (auto c : eff_children[x]) {
+        m_links[c].generation = std::max(m_links[c].generation, m_links[x].generation + 1);
+        if (--pending[c] == 0) ready.push_back(c);
+      }
+    }
+  }
+
+  // _add_branches: a label reaches every down_revision descendant of its revision, then the
+  // walk goes down from the last descendant visited until a (real) branch point, a merge
+  // point or a base. Alembic visits children from a frozenset and labelled revisions from a
+  // set (both in hash order); here children are pushed in load order and labelled revisions
+  // are processed in load order, so the quirk is deterministic.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (m_revisions[i].declared_branch_labels.empty()) continue;
+    const std::vector<std::string> labels = m_revisions[i].branch_labels;
+    auto add = [&](std::uint32_t x) {
+      for (const auto& l : labels) push_unique(m_revisions[x].branch_labels, l);
+    };
+    std::vector<char> seen(n, 0);
+    std::vector<std::uint32_t> st{static_cast<std::uint32_t>(i)};
+    std::uint32_t node = static_cast<std::uint32_t>(i);
+    while (!st.empty()) {
+      auto x = st.back();
+      st.pop_back();
+      if (seen[x]) continue;
+      seen[x] = 1;
+      for (auto c : m_links[x].children) st.push_back(c);
+      add(x);
+      node = x;
+    }
+    std::uint32_t parent = node;
+    while (m_links[parent].all_next.size() <= 1 && m_links[parent].down.size() <= 1) {
+      add(parent);
+      if (m_links[parent].down.empty()) break;
+      parent = m_links[parent].down.front();
+    }
+  }
+}
+
+const Revision* RevisionMap::find(std::string_view id) const {
+  auto it = m_index.find(std::string(id));
+  return it == m_index.end() ? nullptr : &m_revisions[it->second];
+}
+
+const Revision& RevisionMap::get(std::string_view id) const {
+  if (const auto* r = find(id)) return *r;
+  throw Error(ErrorKind::revision_not_found,
+              "Can't locate revision identified by '" + std::string(id) + "'",
+              "No such revision '" + std::string(id) + "'");
+}
+
+namespace {
+std::vector<std::string> names(const std::vector<Revision>& revs, const std::vector<std::uint32_t>& v) {
+  std::vector<std::string> out;
+  out.reserve(v.size());
+  for (auto i : v) out.push_back(revs[i].id);
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> RevisionMap::heads() const { return names(m_revisions, m_heads); }
+std::vector<std::string> RevisionMap::real_heads() const { return names(m_revisions, m_real_heads); }
+std::vector<std::string> RevisionMap::bases() const { return names(m_revisions, m_bases); }
+
+bool RevisionMap::is_ancestor(std::string_view ancestor, std::string_view rev) const {
+  const auto* a = find(ancestor);
+  const auto* r = find(rev);
+  if (!a || !r || a == r) return false;
+  detail::Engine e{*this};
+  return e.implied_by(static_cast<detail::Idx>(a->load_index), {static_cast<detail::Idx>(r->load_index)});
+}
+
+}  // namespace migrate::graph
