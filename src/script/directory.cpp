@@ -84,9 +84,10 @@ class Loader {
     const Listing listing = list_folder(dir);
     for (const auto& file : listing.files) {
       fs::path path = dir / file.name;
-      // Only a symlinked file needs canonical(); any other file's real path is its folder's.
-      const fs::path real = file.is_symlink ? real_path(path) : real_dir / file.name;
-      if (!m_seen.insert(real.native()).second) continue;  // reached twice: loaded once
+      // Only a symlinked file needs canonical(); any other file's real path is its folder's
+      // (built as a string: constructing fs::path objects costs allocations per component).
+      std::string real = file.is_symlink ? real_path(path).native() : real_dir.native() + "/" + file.name;
+      if (!m_seen.insert(std::move(real)).second) continue;  // reached twice: loaded once
       m_paths.push_back(std::move(path));
     }
     if (!m_recursive) return;
@@ -107,14 +108,14 @@ class Loader {
 // Reads and parses on a few threads: with thousands of files the system calls dominate and
 // overlap well. The error reported is the one of the first failing file in load order, so
 // the outcome does not depend on scheduling.
-std::vector<RevisionFile> read_all(const std::vector<fs::path>& paths) {
+std::vector<RevisionFile> read_all(std::vector<fs::path> paths) {
   std::vector<RevisionFile> files(paths.size());
   std::vector<std::exception_ptr> errors(paths.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < paths.size();) {
       try {
-        files[i] = read_revision_file(paths[i]);
+        files[i] = read_revision_file(std::move(paths[i]));
       } catch (...) {
         errors[i] = std::current_exception();
       }

@@ -453,18 +453,27 @@ const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return sect
 
 const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const { return section_for(downgrade, dialect); }
 
-RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content) {
+RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content) {
   std::string storage;
   const std::string_view text = normalize(content, storage);
   RevisionFile file;
-  file.path = path;
-  Parser(path, text, file).parse();
+  file.path = std::move(path);  // libstdc++ paths own a component list: copies are not cheap
+  Parser(file.path, text, file).parse();
   file.checksum = util::sha256_hex(text);
   return file;
 }
 
+RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content) {
+  return parse_revision_file(std::filesystem::path(path), content);
+}
+
+RevisionFile read_revision_file(std::filesystem::path&& path) {
+  const std::string content = util::read_file(path, ErrorKind::script);
+  return parse_revision_file(std::move(path), content);
+}
+
 RevisionFile read_revision_file(const std::filesystem::path& path) {
-  return parse_revision_file(path, util::read_file(path, ErrorKind::script));
+  return read_revision_file(std::filesystem::path(path));
 }
 
 }  // namespace migrate::script

@@ -78,8 +78,11 @@ struct RevisionFile {
 /// `-- migrate:revision` header, bad TOML, unknown keys, missing/invalid `revision`
 /// (1–32 chars of [A-Za-z0-9_]), wrong value types, an unknown dialect, a section twice.
 RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content);
+/// Same, taking the path over (saves a path copy per file when loading thousands).
+RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content);
 
 /// Reads and parses one file (throws script when unreadable).
 RevisionFile read_revision_file(const std::filesystem::path& path);
+RevisionFile read_revision_file(std::filesystem::path&& path);
 
 }  // namespace migrate::script
