@@ -13,6 +13,20 @@ TEST(FilesTest, ReadFileReturnsBytes) {
   EXPECT_EQ(read_file(p), std::string("x\0y\r\n", 5));
 }
 
+TEST(FilesTest, ReadLargeFile) {
+  test::TempDir dir;
+  std::string big(100000, 'x');
+  for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>('a' + i % 26);
+  auto p = dir.write("big.txt", big);
+  EXPECT_EQ(read_file(p), big);
+  EXPECT_EQ(read_file(dir.write("empty.txt", "")), "");
+}
+
+TEST(FilesTest, ReadFolderFails) {
+  test::TempDir dir;
+  EXPECT_THROW(read_file(dir.path()), Error);
+}
+
 TEST(FilesTest, ReadMissingFileThrowsGivenKind) {
   test::TempDir dir;
   try {
