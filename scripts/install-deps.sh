@@ -4,9 +4,11 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
-          libtomlplusplus-dev libspdlog-dev libfmt-dev)
+          libtomlplusplus-dev libspdlog-dev libfmt-dev libpq-dev libpqxx-dev)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev sqlite3 python3)
+  # postgresql-15: the server binaries scripts/pg-test-server.sh runs (it never uses the
+  # cluster the package may create and start).
+  packages+=(libgtest-dev sqlite3 python3 postgresql-15 postgresql-client-15)
 fi
 
 missing=()

@@ -4,3 +4,12 @@ target_sources(migrate_backend_tests PRIVATE
   backend/sqlite_backend_test.cpp
   backend/sql_dialect_test.cpp
 )
+
+# PostgreSQL: the scanner/URL tests need no server; postgres_backend_test.cpp needs
+# MIGRATE_TEST_POSTGRES_URL (scripts/test.sh starts a throwaway server).
+if(MIGRATE_WITH_POSTGRES)
+  target_sources(migrate_backend_tests PRIVATE
+    backend/postgres_scanner_test.cpp
+    backend/postgres_backend_test.cpp
+  )
+endif()

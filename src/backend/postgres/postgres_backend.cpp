@@ -115,6 +115,23 @@ class Session final : public pqxx::connection_base {
 
   PGconn* raw() const noexcept { return m_policy.raw(); }
 
+  /// A string literal for this connection's settings (PQescapeLiteral: E'...' where
+  /// backslashes need it). libpqxx's quote() is avoided: it may silently reconnect a broken
+  /// connection, and a reconnect in the middle of a migration must be an error instead.
+  std::string literal(std::string_view value) const {
+    PGconn* conn = raw();
+    char* escaped = conn ? PQescapeLiteral(conn, value.data(), value.size()) : nullptr;
+    if (!escaped) {
+      DatabaseError::Details d;
+      d.sqlstate = "08006";
+      d.server_message = trim(conn ? PQerrorMessage(conn) : "no connection");
+      throw DatabaseError("lost the connection to PostgreSQL: " + d.server_message, d);
+    }
+    std::string out(escaped);
+    PQfreemem(escaped);
+    return out;
+  }
+
  private:
   CapturingPolicy m_policy;
 };
@@ -138,14 +155,26 @@ ConnectionTarget ConnectionTarget::from_url(const std::string& url) {
                 "use postgresql://user:password@host:port/database");
   std::string rest = url.substr(scheme_end + 3);
 
-  // The userinfo, found the way libpq finds it: up to an '@' that comes before any '/'.
+  auto add_secret = [&](const std::string& raw) {
+    if (raw.empty()) return;
+    for (auto candidate : {raw, percent_decode(raw)})
+      if (std::find(t.secrets.begin(), t.secrets.end(), candidate) == t.secrets.end()) t.secrets.push_back(candidate);
+  };
+  // The userinfo the way libpq finds it: up to an '@' that comes before any '/' ...
   auto stop = rest.find_first_of("@/");
   if (stop != std::string::npos && rest[stop] == '@') {
     auto colon = rest.find(':');
-    if (colon != std::string::npos && colon < stop) t.password = rest.substr(colon + 1, stop - colon - 1);
+    if (colon != std::string::npos && colon < stop) add_secret(rest.substr(colon + 1, stop - colon - 1));
+  }
+  // ... and the way redact_url does (the last '@' before the query), for a password with an
+  // unescaped '/' or '@' that libpq will reject, quoting it.
+  auto query_begin = rest.find_first_of("?#");
+  auto last_at = rest.rfind('@', query_begin == std::string::npos ? std::string::npos : query_begin);
+  if (last_at != std::string::npos) {
+    auto colon = rest.find(':');
+    if (colon != std::string::npos && colon < last_at) add_secret(rest.substr(colon + 1, last_at - colon - 1));
   }
   // A `password=` query parameter works too (libpq reads every keyword from the query).
-  std::string query_password;
   t.redacted = redact_url(url);
   if (auto q = t.redacted.find('?'); q != std::string::npos) {
     for (auto pos = t.redacted.find("password=", q); pos != std::string::npos;
@@ -155,12 +184,10 @@ ConnectionTarget ConnectionTarget::from_url(const std::string& url) {
       auto value_begin = pos + 9;
       auto value_end = t.redacted.find_first_of("&#", value_begin);
       if (value_end == std::string::npos) value_end = t.redacted.size();
-      if (query_password.empty()) query_password = t.redacted.substr(value_begin, value_end - value_begin);
+      add_secret(t.redacted.substr(value_begin, value_end - value_begin));
       t.redacted.replace(value_begin, value_end - value_begin, "***");
     }
   }
-  if (t.password.empty()) t.password = query_password;
-  t.password_decoded = percent_decode(t.password);
 
   // libpq takes the URI itself (so PG* variables and ~/.pgpass fill in what it leaves out),
   // under the scheme it knows.
@@ -178,16 +205,16 @@ ConnectionTarget ConnectionTarget::from_url(const std::string& url) {
                 "characters in the user or password percent-encoded (e.g. '@' as %40)");
   }
   for (auto* o = options; o->keyword; ++o)
-    if (std::strcmp(o->keyword, "password") == 0 && o->val && t.password.empty()) t.password_decoded = o->val;
+    if (std::strcmp(o->keyword, "password") == 0 && o->val) add_secret(o->val);
   PQconninfoFree(options);
   return t;
 }
 
 std::string ConnectionTarget::redact(std::string text) const {
-  for (const std::string* secret : {&password, &password_decoded}) {
-    if (secret->empty() || text.find(*secret) == std::string::npos) continue;
-    if (secret->size() < 4) return "(message withheld: it could show the password)";
-    replace_all(text, *secret, "***");
+  for (const auto& secret : secrets) {
+    if (secret.empty() || text.find(secret) == std::string::npos) continue;
+    if (secret.size() < 4) return "(message withheld: it could show the password)";
+    replace_all(text, secret, "***");
   }
   return text;
 }
@@ -250,6 +277,10 @@ Capabilities PostgresBackend::capabilities() const {
 }
 
 int PostgresBackend::backend_pid() const { return m_session->raw() ? PQbackendPID(m_session->raw()) : 0; }
+
+int PostgresBackend::lock_session_pid() const {
+  return m_lock_session && m_lock_session->raw() ? PQbackendPID(m_lock_session->raw()) : 0;
+}
 
 PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view sent, std::size_t base_offset,
                                               bool want_rows) {
@@ -419,11 +450,11 @@ std::vector<Row> PostgresBackend::query(std::string_view sql) { return run(*m_se
 
 bool PostgresBackend::table_exists(std::string_view schema, std::string_view table) {
   std::string where = schema.empty() ? "pg_catalog.pg_table_is_visible(c.oid)"
-                                     : "n.nspname = " + m_session->quote(std::string(schema));
+                                     : "n.nspname = " + m_session->literal(schema);
   auto rows = query(
       "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "WHERE c.relname = " +
-      m_session->quote(std::string(table)) + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " + where);
+      m_session->literal(table) + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " + where);
   return !rows.empty();
 }
 
@@ -436,7 +467,7 @@ void PostgresBackend::set_session_timeouts(const std::optional<std::string>& loc
                                            const std::optional<std::string>& statement_timeout) {
   auto apply = [&](const char* name, const std::optional<std::string>& value) {
     if (value)
-      execute("SELECT pg_catalog.set_config('" + std::string(name) + "', " + m_session->quote(*value) + ", false)");
+      execute("SELECT pg_catalog.set_config('" + std::string(name) + "', " + m_session->literal(*value) + ", false)");
     else
       execute("RESET " + std::string(name));
   };

@@ -37,6 +37,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "backend/backend.hpp"
 
@@ -49,8 +50,10 @@ class Session;
 struct ConnectionTarget {
   std::string conninfo;  ///< the URI handed to libpq (scheme normalised, fallback_application_name added)
   std::string redacted;  ///< the URL as the user wrote it, password replaced by `***`
-  std::string password;  ///< the password as written in the URL (percent-encoded), "" if none
-  std::string password_decoded;  ///< the same, decoded
+  /// Every string that may be the password: as written (percent-encoded) and decoded, read
+  /// both the way libpq reads the userinfo and the way redact_url does, and any `password=`
+  /// parameter. Empty when the URL has none.
+  std::vector<std::string> secrets;
 
   static ConnectionTarget from_url(const std::string& url);
   /// `text` with the password removed (for libpq's own messages, which may quote parts of
@@ -109,6 +112,8 @@ class PostgresBackend final : public Backend {
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
   int backend_pid() const;
+  /// The server process id of the lock session, 0 when there is none (no lock held).
+  int lock_session_pid() const;
 
  private:
   struct Outcome;

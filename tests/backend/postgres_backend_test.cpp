@@ -1,0 +1,342 @@
+// PostgreSQL-specific backend tests against a real server (MIGRATE_TEST_POSTGRES_URL, started
+// by scripts/test.sh through scripts/pg-test-server.sh). The shared conformance suite runs on
+// PostgreSQL from backend_conformance_test.cpp with the same URL.
+//
+// Isolation: ctest runs every test in its own process, in parallel. The environment below
+// gives each process a private schema and points MIGRATE_TEST_POSTGRES_URL at it (through
+// `options=-csearch_path=...`) before any test starts, so the conformance suite's fixed table
+// names and the default advisory-lock key (current_schema() + "migrate_version") never meet
+// another process's. Without a URL these tests skip, unless MIGRATE_REQUIRE_POSTGRES=1 (set
+// by scripts/test.sh), where they fail.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "backend/backend.hpp"
+#include "backend/postgres/postgres_backend.hpp"
+
+namespace migrate::backend::postgres {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string append_param(const std::string& url, const std::string& param) {
+  return url + (url.find('?') == std::string::npos ? "?" : "&") + param;
+}
+
+class PrivateSchemaEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+    if (!url || !*url) return;
+    m_base = url;
+    std::random_device random;
+    m_schema = "mt_" + std::to_string(::getpid()) + "_" + std::to_string(random() % 100000);
+    try {
+      backend::open(m_base)->execute("CREATE SCHEMA " + m_schema);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "cannot prepare the test schema on %s: %s\n", redact_url(m_base).c_str(), e.what());
+      m_schema.clear();
+      return;
+    }
+    auto private_url = append_param(m_base, "options=-csearch_path%3D" + m_schema);
+    ::setenv("MIGRATE_TEST_POSTGRES_URL", private_url.c_str(), 1);
+    ::setenv("MIGRATE_TEST_POSTGRES_BASE_URL", m_base.c_str(), 1);
+  }
+
+  void TearDown() override {
+    if (m_schema.empty()) return;
+    try {
+      backend::open(m_base)->execute("DROP SCHEMA " + m_schema + " CASCADE");
+    } catch (const std::exception&) {
+      // a throwaway server: a leftover schema is harmless
+    }
+    ::setenv("MIGRATE_TEST_POSTGRES_URL", m_base.c_str(), 1);
+  }
+
+ private:
+  std::string m_base;
+  std::string m_schema;
+};
+
+[[maybe_unused]] auto* const g_private_schema = ::testing::AddGlobalTestEnvironment(new PrivateSchemaEnvironment);
+
+class PostgresBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+    if (!url || !*url) {
+      const char* required = std::getenv("MIGRATE_REQUIRE_POSTGRES");
+      if (required && std::string(required) == "1")
+        FAIL() << "MIGRATE_REQUIRE_POSTGRES=1 but MIGRATE_TEST_POSTGRES_URL is not set: no PostgreSQL server";
+      GTEST_SKIP() << "MIGRATE_TEST_POSTGRES_URL is not set (scripts/test.sh starts a server)";
+    }
+    m_url = url;
+    m_db = open_pg();
+  }
+
+  std::unique_ptr<PostgresBackend> open_pg(const std::string& extra_param = {}) const {
+    return std::make_unique<PostgresBackend>(extra_param.empty() ? m_url : append_param(m_url, extra_param));
+  }
+
+  std::string scalar(Backend& db, std::string_view sql) {
+    auto rows = db.query(sql);
+    return rows.empty() || rows[0].empty() ? "<none>" : rows[0][0].value_or("NULL");
+  }
+
+  DatabaseError error_of(std::string_view script) {
+    try {
+      m_db->execute_script(script);
+    } catch (const DatabaseError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error from: " << script;
+    return DatabaseError("none", {});
+  }
+
+  std::string m_url;
+  std::unique_ptr<PostgresBackend> m_db;
+};
+
+TEST_F(PostgresBackendTest, CapabilitiesAndDialect) {
+  EXPECT_EQ(m_db->dialect(), Dialect::postgresql);
+  EXPECT_TRUE(m_db->capabilities().transactional_ddl);
+  EXPECT_TRUE(m_db->capabilities().schemas);
+}
+
+TEST_F(PostgresBackendTest, ErrorPositionIsAByteOffsetIntoTheScript) {
+  std::string script = "SELECT 'é€ü';\n\nSELECT x FROM no_such_table_é;\nSELECT 3;";
+  auto e = error_of(script);
+  EXPECT_EQ(e.details().sqlstate, "42P01");
+  EXPECT_EQ(e.details().position, static_cast<long>(script.find("no_such_table_é"))) << e.what();
+  EXPECT_NE(std::string(e.what()).find("[42P01]"), std::string::npos) << e.what();
+
+  // Inside a transaction the script goes as one query: same offset.
+  m_db->begin();
+  auto in_tx = error_of(script);
+  EXPECT_EQ(in_tx.details().position, static_cast<long>(script.find("no_such_table_é")));
+  m_db->rollback();
+}
+
+TEST_F(PostgresBackendTest, ErrorWithoutServerPositionPointsAtItsStatement) {
+  m_db->execute_script("CREATE TABLE uq (x INTEGER PRIMARY KEY); INSERT INTO uq VALUES (1);");
+  std::string script = "INSERT INTO uq VALUES (2);\n-- the next one fails\nINSERT INTO uq VALUES (1);\nSELECT 1;";
+  m_db->begin();
+  auto e = error_of(script);
+  m_db->rollback();
+  EXPECT_EQ(e.details().sqlstate, "23505");
+  EXPECT_EQ(e.details().position, static_cast<long>(script.find("INSERT INTO uq VALUES (1)")));
+  EXPECT_EQ(e.details().detail, "Key (x)=(1) already exists.");
+  EXPECT_NE(std::string(e.what()).find("DETAIL: Key (x)=(1) already exists."), std::string::npos) << e.what();
+}
+
+TEST_F(PostgresBackendTest, ServerHintIsKept) {
+  auto e = error_of("SELECT no_such_function(1)");
+  EXPECT_EQ(e.details().sqlstate, "42883");
+  EXPECT_FALSE(e.details().server_hint.empty());
+  EXPECT_EQ(e.hint(), e.details().server_hint);
+  EXPECT_EQ(e.details().position, 7);
+}
+
+TEST_F(PostgresBackendTest, ConcurrentIndexInATransactionSaysToMarkTheRevisionNonTransactional) {
+  m_db->execute_script("CREATE TABLE ci (x INTEGER)");
+  m_db->begin();
+  auto e = error_of("CREATE INDEX CONCURRENTLY ci_x ON ci (x)");
+  m_db->rollback();
+  EXPECT_EQ(e.details().sqlstate, "25001");
+  EXPECT_NE(e.hint().find("transactional = false"), std::string::npos) << e.hint();
+  EXPECT_NE(std::string(e.what()).find("transactional = false"), std::string::npos) << e.what();
+  // Outside a transaction it runs.
+  m_db->execute_script("CREATE INDEX CONCURRENTLY ci_x ON ci (x)");
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ci_x'"), "1");
+}
+
+TEST_F(PostgresBackendTest, ScriptOutsideATransactionKeepsStatementsBeforeAFailure) {
+  auto e = error_of("CREATE TABLE kept (x INTEGER);\nINSERT INTO kept VALUES (1);\nINSERT INTO kept VALUES ('x');");
+  EXPECT_EQ(e.details().sqlstate, "22P02");
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM kept"), "1");
+}
+
+TEST_F(PostgresBackendTest, FunctionBodiesRunAsWritten) {
+  m_db->execute_script(
+      "CREATE FUNCTION f_plpgsql() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;\n"
+      "CREATE FUNCTION f_atomic(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 2 "
+      "ELSE 0 END; END;\n"
+      "CREATE TABLE fb AS SELECT f_plpgsql() + f_atomic(1) AS v, E'a\\';b' AS s;");
+  EXPECT_EQ(scalar(*m_db, "SELECT v FROM fb"), "3");
+  EXPECT_EQ(scalar(*m_db, "SELECT s FROM fb"), "a';b");
+}
+
+TEST_F(PostgresBackendTest, CommitOfAnAbortedTransactionFails) {
+  m_db->begin();
+  error_of("SELECT 1/0");
+  EXPECT_TRUE(m_db->in_transaction());
+  try {
+    m_db->commit();
+    FAIL() << "commit succeeded";
+  } catch (const DatabaseError& e) {
+    EXPECT_EQ(e.details().sqlstate, "25P02");
+  }
+  EXPECT_FALSE(m_db->in_transaction());
+}
+
+TEST_F(PostgresBackendTest, TableExistsHonoursTheSchema) {
+  std::string other = "other_" + std::to_string(::getpid());
+  m_db->execute_script("DROP SCHEMA IF EXISTS " + other + " CASCADE; CREATE SCHEMA " + other +
+                       "; CREATE TABLE " + other + ".elsewhere (x INTEGER); CREATE TABLE here (x INTEGER)");
+  EXPECT_TRUE(m_db->table_exists(other, "elsewhere"));
+  EXPECT_FALSE(m_db->table_exists("", "elsewhere"));  // not on the search_path
+  EXPECT_TRUE(m_db->table_exists("", "here"));
+  EXPECT_FALSE(m_db->table_exists(other, "here"));
+  EXPECT_TRUE(m_db->table_exists("pg_catalog", "pg_class"));
+  m_db->execute_script("CREATE TABLE \"Mixed Case\" (x INTEGER)");
+  EXPECT_TRUE(m_db->table_exists("", "Mixed Case"));
+  m_db->execute("DROP SCHEMA " + other + " CASCADE");
+}
+
+TEST_F(PostgresBackendTest, DatabaseUserAndApplicationName) {
+  EXPECT_EQ(m_db->database_user(), scalar(*m_db, "SELECT session_user"));
+  EXPECT_EQ(scalar(*m_db, "SHOW application_name"), "migrate");
+  auto named = open_pg("application_name=deployer");
+  EXPECT_EQ(scalar(*named, "SHOW application_name"), "deployer");
+}
+
+TEST_F(PostgresBackendTest, SessionTimeoutsAreSetAndReset) {
+  m_db->set_session_timeouts("1500ms", "2s");
+  EXPECT_EQ(scalar(*m_db, "SHOW lock_timeout"), "1500ms");
+  EXPECT_EQ(scalar(*m_db, "SHOW statement_timeout"), "2s");
+  m_db->set_session_timeouts(std::nullopt, "100ms");
+  EXPECT_EQ(scalar(*m_db, "SHOW lock_timeout"), "0");
+  auto e = error_of("SELECT pg_sleep(2)");
+  EXPECT_EQ(e.details().sqlstate, "57014");
+  m_db->set_session_timeouts(std::nullopt, std::nullopt);
+  EXPECT_EQ(scalar(*m_db, "SHOW statement_timeout"), "0");
+  EXPECT_THROW(m_db->set_session_timeouts("soon", std::nullopt), DatabaseError);
+}
+
+TEST_F(PostgresBackendTest, LostConnectionIsADatabaseError) {
+  auto killer = open_pg();
+  killer->query("SELECT pg_terminate_backend(" + std::to_string(m_db->backend_pid()) + ")");
+  std::this_thread::sleep_for(100ms);
+  try {
+    m_db->query("SELECT 1");
+    FAIL() << "query on a terminated session succeeded";
+  } catch (const DatabaseError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_NE(std::string(e.what()).find("lost the connection"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(m_db->in_transaction());
+  m_db->rollback();  // never throws
+}
+
+TEST_F(PostgresBackendTest, LockTimeoutNamesTheHoldersPidUserAndApplication) {
+  auto holder = open_pg("application_name=holder_app");
+  holder->lock(1s);
+  ASSERT_NE(holder->lock_session_pid(), 0);
+  auto waiter = open_pg();
+  auto start = std::chrono::steady_clock::now();
+  try {
+    waiter->lock(300ms);
+    FAIL() << "second lock succeeded";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
+    EXPECT_NE(what.find("server pid " + std::to_string(holder->lock_session_pid())), std::string::npos) << what;
+    EXPECT_NE(what.find("application 'holder_app'"), std::string::npos) << what;
+    EXPECT_NE(what.find("user " + m_db->database_user()), std::string::npos) << what;
+    EXPECT_NE(e.hint().find("pg_terminate_backend(" + std::to_string(holder->lock_session_pid()) + ")"),
+              std::string::npos)
+        << e.hint();
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
+  holder->unlock();
+  EXPECT_EQ(holder->lock_session_pid(), 0);  // the lock session is closed with the lock
+  EXPECT_NO_THROW(waiter->lock(1s));
+  waiter->unlock();
+}
+
+TEST_F(PostgresBackendTest, LockIsReleasedWhenTheHolderIsDestroyed) {
+  auto holder = open_pg();
+  holder->lock(1s);
+  holder.reset();
+  EXPECT_NO_THROW(m_db->lock(2s));
+  m_db->unlock();
+}
+
+TEST_F(PostgresBackendTest, LockDiesWithAKilledSession) {
+  auto holder = open_pg();
+  holder->lock(1s);
+  m_db->query("SELECT pg_terminate_backend(" + std::to_string(holder->lock_session_pid()) + ")");
+  EXPECT_NO_THROW(m_db->lock(2s));
+  holder->unlock();  // its session is gone: a warning, not an exception
+  m_db->unlock();
+}
+
+TEST_F(PostgresBackendTest, LockKeyFollowsTheVersionTable) {
+  auto a = open_pg();
+  auto b = open_pg();
+  a->set_lock_key("tenant_a", "migrate_version");
+  b->set_lock_key("tenant_b", "migrate_version");
+  a->lock(1s);
+  EXPECT_NO_THROW(b->lock(1s));  // different version tables: no exclusion
+  b->unlock();
+  b->set_lock_key("tenant_a", "migrate_version");
+  EXPECT_THROW(b->lock(200ms), Error);
+  a->unlock();
+}
+
+TEST_F(PostgresBackendTest, LockIsNotHeldInAnOpenTransaction) {
+  m_db->lock(1s);
+  auto pid = m_db->lock_session_pid();
+  auto state = scalar(*m_db, "SELECT state FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
+  EXPECT_EQ(state, "idle");  // not "idle in transaction"
+  m_db->unlock();
+}
+
+TEST_F(PostgresBackendTest, WaitingRunnerDoesNotBlockAConcurrentIndexBuild) {
+  m_db->execute_script("CREATE TABLE cic (x INTEGER); INSERT INTO cic SELECT generate_series(1, 1000)");
+  m_db->lock(1s);
+  auto waiter = open_pg();
+  std::atomic<bool> waiter_locked{false};
+  std::thread t([&] {
+    try {
+      waiter->lock(20s);
+      waiter_locked = true;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what();
+    }
+  });
+  std::this_thread::sleep_for(300ms);  // the waiter is polling now
+  auto start = std::chrono::steady_clock::now();
+  m_db->execute_script("CREATE INDEX CONCURRENTLY cic_x ON cic (x)");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_FALSE(waiter_locked);
+  m_db->unlock();
+  t.join();
+  EXPECT_TRUE(waiter_locked);
+  waiter->unlock();
+}
+
+TEST_F(PostgresBackendTest, RegistryOpensBothSchemes) {
+  auto rest = m_url.substr(m_url.find("://"));
+  for (std::string scheme : {"postgresql", "postgres", "postgresql+psycopg2"}) {
+    auto db = backend::open(scheme + rest);
+    EXPECT_EQ(db->dialect(), Dialect::postgresql) << scheme;
+    EXPECT_EQ(scalar(*db, "SELECT 1"), "1");
+  }
+}
+
+TEST_F(PostgresBackendTest, NoticesDoNotBreakStatements) {
+  m_db->execute_script("DROP TABLE IF EXISTS never_there; DROP TABLE IF EXISTS never_there_either");
+  EXPECT_FALSE(m_db->table_exists("", "never_there"));
+}
+
+}  // namespace
+}  // namespace migrate::backend::postgres
