@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -21,6 +22,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/postgres/postgres_backend.hpp"
+#include "runtime/runner.hpp"
 
 namespace migrate::backend::postgres {
 namespace {
@@ -322,6 +324,49 @@ TEST_F(PostgresBackendTest, WaitingRunnerDoesNotBlockAConcurrentIndexBuild) {
   t.join();
   EXPECT_TRUE(waiter_locked);
   waiter->unlock();
+}
+
+TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
+  std::string schema = "vts_" + std::to_string(::getpid());
+  m_db->execute_script("DROP SCHEMA IF EXISTS " + schema + " CASCADE; CREATE SCHEMA " + schema);
+  std::map<std::string, script::RevisionFile> files;
+  auto add = [&](const std::string& id, std::vector<std::string> down, std::string up, bool transactional) {
+    auto& f = files[id];
+    f.path = "versions/" + id + ".sql";
+    f.id = id;
+    f.down_revisions = std::move(down);
+    f.transactional = transactional;
+    f.upgrade[""] = {std::move(up), 3};
+    f.downgrade[""] = {"", 9};
+  };
+  add("p1", {}, "CREATE TABLE items (x INTEGER);\nINSERT INTO items VALUES (1), (2);", true);
+  add("p2", {"p1"}, "CREATE INDEX CONCURRENTLY items_x ON items (x);", false);
+  runtime::RunSettings settings;
+  settings.version_table = {schema, "app_version"};
+  settings.command = "upgrade";
+  settings.lock_timeout = 2s;
+  m_db->set_lock_key(schema, "app_version");
+  runtime::Runner runner(*m_db, settings, [&](const std::string& id) -> const script::RevisionFile* {
+    auto it = files.find(id);
+    return it == files.end() ? nullptr : &it->second;
+  });
+  using graph::VersionOp;
+  graph::Plan plan{{},
+                   {{graph::Direction::upgrade, "p1", {}, {"p1"}, {VersionOp::insert("p1")}},
+                    {graph::Direction::upgrade, "p2", {"p1"}, {"p2"}, {VersionOp::update("p1", "p2")}}},
+                   {"p2"}};
+  runner.run([&](const auto&) { return plan; });
+  EXPECT_TRUE(m_db->table_exists(schema, "app_version"));
+  EXPECT_TRUE(m_db->table_exists(schema, "app_version_journal"));
+  EXPECT_FALSE(m_db->table_exists("", "app_version"));
+  EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"p2"}));
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM " + schema + ".app_version_journal WHERE status = 'applied'"), "2");
+  EXPECT_EQ(scalar(*m_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_x'::regclass"), "t");
+  auto next = open_pg();  // the run released its lock
+  next->set_lock_key(schema, "app_version");
+  EXPECT_NO_THROW(next->lock(100ms));
+  next->unlock();
+  m_db->execute("DROP SCHEMA " + schema + " CASCADE");
 }
 
 TEST_F(PostgresBackendTest, RegistryOpensBothSchemes) {
