@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <system_error>
 #include <unordered_set>
 
 #include "core/error.hpp"
+#include "util/files.hpp"
 
 namespace migrate::script {
 
@@ -49,6 +51,13 @@ Listing list_folder(const fs::path& dir) {
   return out;
 }
 
+// One file to load: its folder (open), its name there, and its path as reported.
+struct Found {
+  std::size_t folder;
+  std::string name;
+  fs::path path;
+};
+
 class Loader {
  public:
   explicit Loader(bool recursive) : m_recursive(recursive) {}
@@ -68,8 +77,8 @@ class Loader {
     walk(location, real_path(location));
   }
 
-  /// The files found, in load order.
-  std::vector<fs::path> take() { return std::move(m_paths); }
+  /// Reads and parses every file found, in load order.
+  std::vector<RevisionFile> read_all();
 
  private:
   static fs::path real_path(const fs::path& p) {
@@ -82,13 +91,15 @@ class Loader {
   // sub-folder in name order.
   void walk(const fs::path& dir, const fs::path& real_dir) {
     const Listing listing = list_folder(dir);
+    const std::size_t folder = m_folders.size();  // opened with the first file kept
     for (const auto& file : listing.files) {
       fs::path path = dir / file.name;
       // Only a symlinked file needs canonical(); any other file's real path is its folder's
       // (built as a string: constructing fs::path objects costs allocations per component).
       std::string real = file.is_symlink ? real_path(path).native() : real_dir.native() + "/" + file.name;
       if (!m_seen.insert(std::move(real)).second) continue;  // reached twice: loaded once
-      m_paths.push_back(std::move(path));
+      if (folder == m_folders.size()) m_folders.push_back(std::make_unique<util::Folder>(dir, ErrorKind::config));
+      m_found.push_back(Found{folder, file.name, std::move(path)});
     }
     if (!m_recursive) return;
     for (const auto& name : listing.dirs) {
@@ -100,7 +111,8 @@ class Loader {
   }
 
   bool m_recursive;
-  std::vector<fs::path> m_paths;
+  std::vector<Found> m_found;
+  std::vector<std::unique_ptr<util::Folder>> m_folders;
   std::unordered_set<std::string> m_seen;    // real paths of files loaded
   std::unordered_set<std::string> m_walked;  // real paths of sub-folders walked
 };
@@ -108,21 +120,24 @@ class Loader {
 // Reads and parses on a few threads: with thousands of files the system calls dominate and
 // overlap well. The error reported is the one of the first failing file in load order, so
 // the outcome does not depend on scheduling.
-std::vector<RevisionFile> read_all(std::vector<fs::path> paths) {
-  std::vector<RevisionFile> files(paths.size());
-  std::vector<std::exception_ptr> errors(paths.size());
+std::vector<RevisionFile> Loader::read_all() {
+  std::vector<RevisionFile> files(m_found.size());
+  std::vector<std::exception_ptr> errors(m_found.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < paths.size();) {
+    std::string buffer;  // one per thread, reused for every file
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < m_found.size();) {
       try {
-        files[i] = read_revision_file(std::move(paths[i]));
+        Found& f = m_found[i];
+        const std::size_t size = m_folders[f.folder]->read_into(f.name, buffer, ErrorKind::script);
+        files[i] = parse_revision_file(std::move(f.path), std::string_view(buffer.data(), size));
       } catch (...) {
         errors[i] = std::current_exception();
       }
     }
   };
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t threads = std::min<std::size_t>({hw, 8, paths.size() / 256 + 1});
+  const std::size_t threads = std::min<std::size_t>({hw, 8, m_found.size() / 256 + 1});
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
   work();
@@ -138,7 +153,7 @@ std::vector<RevisionFile> read_all(std::vector<fs::path> paths) {
 std::vector<RevisionFile> load_revision_files(const std::vector<fs::path>& locations, bool recursive) {
   Loader loader(recursive);
   for (const auto& location : locations) loader.load_location(location);
-  return read_all(loader.take());
+  return loader.read_all();
 }
 
 }  // namespace migrate::script

@@ -60,6 +60,39 @@ std::string read_file(const std::filesystem::path& path, ErrorKind kind) {
   return out;
 }
 
+Folder::Folder(const std::filesystem::path& path, ErrorKind kind) : m_path(path) {
+  m_fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (m_fd < 0) throw Error(kind, "Cannot open folder " + path.string() + ": " + errno_text());
+}
+
+Folder::~Folder() {
+  if (m_fd >= 0) ::close(m_fd);
+}
+
+std::size_t Folder::read_into(const std::string& name, std::string& buffer, ErrorKind kind) const {
+  auto fail = [&](int err) -> std::size_t {
+    throw Error(kind, "Cannot read " + (m_path / name).string() + ": " + std::strerror(err));
+  };
+  const int fd = ::openat(m_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(errno);
+  if (buffer.size() < 65536) buffer.resize(65536);
+  std::size_t used = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer.data() + used, buffer.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return fail(err);
+    }
+    used += static_cast<std::size_t>(n);
+    if (used < buffer.size()) break;  // short read: end of a regular file
+    buffer.resize(buffer.size() * 2);
+  }
+  ::close(fd);
+  return used;
+}
+
 void write_file_atomic(const std::filesystem::path& path, const std::string& content, bool overwrite,
                        ErrorKind kind) {
   if (!overwrite && std::filesystem::exists(path)) {

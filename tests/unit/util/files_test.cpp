@@ -38,6 +38,26 @@ TEST(FilesTest, ReadMissingFileThrowsGivenKind) {
   }
 }
 
+TEST(FilesTest, FolderReadsFilesIntoAReusedBuffer) {
+  test::TempDir dir;
+  std::string big(200000, 'y');
+  big[12345] = 'z';
+  dir.write("d/small.sql", "abc");
+  dir.write("d/big.sql", big);
+  Folder folder(dir.path() / "d");
+  std::string buffer;
+  EXPECT_EQ(std::string(buffer.data(), folder.read_into("big.sql", buffer)), big);
+  EXPECT_EQ(std::string(buffer.data(), folder.read_into("small.sql", buffer)), "abc");
+  try {
+    folder.read_into("none.sql", buffer, ErrorKind::script);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::script);
+    EXPECT_NE(std::string(e.what()).find("none.sql"), std::string::npos);
+  }
+  EXPECT_THROW(Folder(dir.path() / "missing"), Error);
+}
+
 TEST(FilesTest, AtomicWriteCreatesAndRefusesToOverwrite) {
   test::TempDir dir;
   auto p = dir.path() / "f.sql";
