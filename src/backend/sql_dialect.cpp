@@ -23,6 +23,16 @@ constexpr std::string_view k_reserved[] = {
     "references", "right",        "select",    "table",        "then",         "to",
     "union",      "unique",       "update",    "user"};
 
+// PostgreSQL's other reserved words (SQLAlchemy's postgresql RESERVED_WORDS less the list
+// above): a version table named `window` must be quoted there.
+constexpr std::string_view k_reserved_postgresql[] = {
+    "authorization", "binary",    "collation",  "concurrently", "current_catalog", "current_schema",
+    "freeze",        "ilike",     "isnull",     "lateral",      "localtime",       "localtimestamp",
+    "new",           "notnull",   "of",         "off",          "old",             "over",
+    "overlaps",      "placing",   "returning",  "session_user", "similar",         "some",
+    "symmetric",     "tablesample", "trailing", "true",         "using",           "variadic",
+    "verbose",       "when",      "where",      "window",       "with"};
+
 bool needs_quotes(std::string_view ident) {
   if (ident.empty()) return true;
   auto first = ident.front();
@@ -36,8 +46,11 @@ bool needs_quotes(std::string_view ident) {
 
 }  // namespace
 
-std::string quote_ident(Dialect /*dialect*/, std::string_view ident) {
-  if (!needs_quotes(ident)) return std::string(ident);
+std::string quote_ident(Dialect dialect, std::string_view ident) {
+  bool reserved_here = dialect == Dialect::postgresql &&
+                       std::find(std::begin(k_reserved_postgresql), std::end(k_reserved_postgresql), ident) !=
+                           std::end(k_reserved_postgresql);
+  if (!reserved_here && !needs_quotes(ident)) return std::string(ident);
   std::string out = "\"";
   for (char c : ident) {
     if (c == '"') out += '"';

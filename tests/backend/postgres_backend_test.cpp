@@ -22,6 +22,7 @@
 
 #include "backend/backend.hpp"
 #include "backend/postgres/postgres_backend.hpp"
+#include "backend/sql_dialect.hpp"
 #include "runtime/runner.hpp"
 
 namespace migrate::backend::postgres {
@@ -367,6 +368,18 @@ TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
   EXPECT_NO_THROW(next->lock(100ms));
   next->unlock();
   m_db->execute("DROP SCHEMA " + schema + " CASCADE");
+}
+
+TEST_F(PostgresBackendTest, ReservedAndMixedCaseVersionTableNamesWork) {
+  for (std::string name : {"window", "Versions", "user", "with space"}) {
+    m_db->execute(sql::create_version_table(Dialect::postgresql, "", name));
+    EXPECT_TRUE(m_db->table_exists("", name)) << name;
+    m_db->execute(sql::insert_version(Dialect::postgresql, "", name, "a1"));
+    EXPECT_EQ(m_db->execute(sql::update_version(Dialect::postgresql, "", name, "a1", "b2")), 1) << name;
+    EXPECT_EQ(scalar(*m_db, sql::select_versions(Dialect::postgresql, "", name)), "b2") << name;
+    m_db->execute(sql::create_journal_table(Dialect::postgresql, "", name + "_journal"));
+  }
+  EXPECT_EQ(sql::quote_ident(Dialect::sqlite, "window"), "window");
 }
 
 TEST_F(PostgresBackendTest, RegistryOpensBothSchemes) {
