@@ -268,31 +268,143 @@ Engine::Collected Engine::collect_downgrade(const Arg& upper, std::string_view t
   return {std::move(todo), std::move(heads)};
 }
 
+namespace {
+
+/// The ancestor set (self included) of one work-list entry of the topological sort, grown on
+/// demand: a membership test for c only needs the nodes above c's generation, so each set is
+/// expanded downward no further than the deepest candidate tested against it. Only members
+/// of the sort's remaining set are ever tested; when that set is convex (no path leaves it and
+/// comes back, true for every upgrade, downgrade and full history), expansion may stay inside
+/// it (`within`). Answers are exactly Alembic's `get_ancestors` membership.
+class LazyAncestors {
+ public:
+  LazyAncestors(const Engine& e, Idx x, const Bits* within)
+      : m_discovered(e.size()), m_expanded(e.size()), m_within(within) {
+    m_discovered.set(x);
+    push(e, x);
+  }
+
+  bool contains(const Engine& e, Idx c) {
+    if (m_discovered.test(c)) return true;
+    const auto g = e.links(c).generation;
+    while (!m_heap.empty() && m_heap.front().first > g) {
+      std::pop_heap(m_heap.begin(), m_heap.end());
+      Idx x = m_heap.back().second;
+      m_heap.pop_back();
+      expand(e, x);
+    }
+    return m_discovered.test(c);
+  }
+
+  /// Alembic's cheap path: the entry moves from c to its only parent; anc(p) = anc(c) - {c}.
+  void step_down(const Engine& e, Idx c) {
+    expand(e, c);
+    m_discovered.reset(c);
+  }
+
+ private:
+  void push(const Engine& e, Idx x) {
+    m_heap.emplace_back(e.links(x).generation, x);
+    std::push_heap(m_heap.begin(), m_heap.end());
+  }
+  void expand(const Engine& e, Idx x) {
+    if (m_expanded.test(x)) return;
+    m_expanded.set(x);
+    for (auto p : e.links(x).eff)
+      if (!m_discovered.test(p) && (!m_within || m_within->test(p))) {
+        m_discovered.set(p);
+        push(e, p);
+      }
+  }
+
+  Bits m_discovered;
+  Bits m_expanded;
+  const Bits* m_within;
+  std::vector<std::pair<std::uint32_t, Idx>> m_heap;
+};
+
+/// True when no effective-parent path leaves `set` and comes back into it.
+bool is_convex(const Engine& e, const Bits& set) {
+  Bits seen(e.size());
+  std::vector<Idx> st;
+  for (std::size_t i = 0; i < e.size(); ++i)
+    if (set.test(static_cast<Idx>(i)))
+      for (auto p : e.links(static_cast<Idx>(i)).eff)
+        if (!set.test(p)) st.push_back(p);
+  while (!st.empty()) {
+    Idx y = st.back();
+    st.pop_back();
+    if (seen.test(y)) continue;
+    seen.set(y);
+    for (auto p : e.links(y).eff) {
+      if (set.test(p)) return false;
+      st.push_back(p);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<Idx> Engine::topological_sort(Bits todo, const std::vector<Idx>& heads) const {
   std::vector<Idx> current;
   for (auto h : heads)
     if (h >= 0 && todo.test(h) && std::find(current.begin(), current.end(), h) == current.end())
       current.push_back(h);
   std::sort(current.begin(), current.end());  // load order
-  std::vector<Bits> anc;
-  anc.reserve(current.size());
-  for (auto h : current) anc.push_back(ancestors({h}, true));
+
+  // Alembic keeps the ancestor set of every work-list entry and asks whether the candidate
+  // lies in another entry's set. Only members of `todo` are ever asked about, and the emitted
+  // nodes always form an up-closed part of `todo` (the output is a topological order), so a
+  // convex `todo` stays convex: then "c is an ancestor of entry e" holds exactly when e is
+  // reached from c going up inside `todo`, a search over the few not-yet-emitted revisions
+  // above c. Otherwise (some history ranges) the entries' ancestor sets are kept, lazily.
+  const bool convex = is_convex(*this, todo);
+  std::vector<LazyAncestors> anc;
+  Bits in_list(size());
+  std::vector<std::uint32_t> mark(convex ? size() : 0, 0);
+  std::uint32_t epoch = 0;
+  std::vector<Idx> stack;
+  for (auto h : current) {
+    if (convex) in_list.set(h);
+    else anc.emplace_back(*this, h, nullptr);
+  }
+
+  // Index of the first other entry that has `c = current[i]` as an ancestor.
+  auto entry_above = [&](std::size_t i) -> std::optional<std::size_t> {
+    const Idx c = current[i];
+    if (!convex) {
+      for (std::size_t j = 0; j < anc.size(); ++j)
+        if (j != i && anc[j].contains(*this, c)) return j;
+      return std::nullopt;
+    }
+    ++epoch;
+    bool hit = false;
+    stack.assign(links(c).eff_next.begin(), links(c).eff_next.end());
+    while (!stack.empty()) {
+      Idx x = stack.back();
+      stack.pop_back();
+      if (!todo.test(x) || mark[x] == epoch) continue;
+      mark[x] = epoch;
+      if (in_list.test(x)) hit = true;  // entries above may have more entries above them
+      for (auto y : links(x).eff_next) stack.push_back(y);
+    }
+    if (!hit) return std::nullopt;
+    for (std::size_t j = 0; j < current.size(); ++j)
+      if (j != i && mark[current[j]] == epoch) return j;
+    return std::nullopt;
+  };
 
   const std::size_t expected = todo.count();
   std::vector<Idx> output;
   std::size_t i = 0;
   while (!current.empty()) {
     const Idx candidate = current[i];
-    bool moved = false;
-    for (std::size_t j = 0; j < anc.size(); ++j) {
-      if (j != i && anc[j].test(candidate)) {
-        // Another head is above us: it has to be walked first.
-        i = j;
-        moved = true;
-        break;
-      }
+    if (auto j = entry_above(i)) {
+      // Another head is above us: it has to be walked first.
+      i = *j;
+      continue;
     }
-    if (moved) continue;
     if (todo.test(candidate)) {
       output.push_back(candidate);
       todo.reset(candidate);
@@ -301,23 +413,27 @@ std::vector<Idx> Engine::topological_sort(Bits todo, const std::vector<Idx>& hea
     for (auto p : links(candidate).eff)
       if (todo.test(p) && std::find(current.begin(), current.end(), static_cast<Idx>(p)) == current.end())
         to_add.push_back(p);
+    if (convex) in_list.reset(candidate);
     if (to_add.empty()) {
       current.erase(current.begin() + static_cast<std::ptrdiff_t>(i));
-      anc.erase(anc.begin() + static_cast<std::ptrdiff_t>(i));
+      if (!convex) anc.erase(anc.begin() + static_cast<std::ptrdiff_t>(i));
       i = i > 0 ? i - 1 : 0;
       continue;
     }
-    const bool plain = rev(candidate).effective_parents.size() == rev(candidate).down_revisions.size() &&
-                       links(candidate).down.size() == 1;
     current[i] = to_add.front();
+    for (std::size_t k = 1; k < to_add.size(); ++k) current.push_back(to_add[k]);
+    if (convex) {
+      for (auto p : to_add) in_list.set(p);
+      continue;
+    }
+    // Alembic's "plain movement down a revision line": no normalized dependencies and one
+    // down_revision; anc(parent) = anc(candidate) - {candidate}.
+    const bool plain = rev(candidate).effective_parents.size() == 1 && links(candidate).down.size() == 1;
     if (plain) {
-      anc[i].reset(candidate);
+      anc[i].step_down(*this, candidate);
     } else {
-      anc[i] = ancestors({to_add.front()}, true);
-      for (std::size_t k = 1; k < to_add.size(); ++k) {
-        current.push_back(to_add[k]);
-        anc.push_back(ancestors({to_add[k]}, true));
-      }
+      anc[i] = LazyAncestors(*this, to_add.front(), nullptr);
+      for (std::size_t k = 1; k < to_add.size(); ++k) anc.emplace_back(*this, to_add[k], nullptr);
     }
   }
   // Alembic asserts here; it happens for a history range whose lower end is related to the

@@ -268,10 +268,9 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
   // Generation (longest effective-parent path from a root), for pruning ancestor searches.
   {
     std::vector<std::uint32_t> pending(n, 0);
-    std::vector<std::vector<std::uint32_t>> eff_children(n);
     for (std::size_t i = 0; i < n; ++i) {
       pending[i] = static_cast<std::uint32_t>(m_links[i].eff.size());
-      for (auto p : m_links[i].eff) eff_children[p].push_back(static_cast<std::uint32_t>(i));
+      for (auto p : m_links[i].eff) m_links[p].eff_next.push_back(static_cast<std::uint32_t>(i));
     }
     std::vector<std::uint32_t> ready;
     for (std::size_t i = 0; i < n; ++i)
@@ -279,7 +278,7 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
     while (!ready.empty()) {
       auto x = ready.back();
       ready.pop_back();
-      for (auto c : eff_children[x]) {
+      for (auto c : m_links[x].eff_next) {
         m_links[c].generation = std::max(m_links[c].generation, m_links[x].generation + 1);
         if (--pending[c] == 0) ready.push_back(c);
       }

@@ -145,6 +145,7 @@ class RevisionMap {
     std::vector<std::uint32_t> eff;       // effective_parents (normalized)
     std::vector<std::uint32_t> children;  // via down_revision, load order
     std::vector<std::uint32_t> all_next;  // children + dependents (Alembic _all_nextrev)
+    std::vector<std::uint32_t> eff_next;  // revisions listing this one in `eff`
     std::uint32_t generation = 0;         // longest effective-parent path from a root
   };
   std::vector<Links> m_links;

@@ -1,4 +1,5 @@
 # Test sources of tests/unit/graph (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
   unit/graph/revision_map_test.cpp
+  unit/graph/revision_map_large_test.cpp
 )
