@@ -41,7 +41,7 @@ class Reader {
       entries = parse_toml(text);
     } catch (const TomlError& e) {
       throw Error(ErrorKind::config, where(e.line()) + ": bad TOML: " + e.what(),
-                  "see CONTRACT.md §1 or `migrate init` for a commented example");
+                  "each line is `key = value` in TOML; `migrate init` writes a commented example");
     }
     Config c;
     c.file = m_file;

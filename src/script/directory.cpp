@@ -4,8 +4,8 @@
 #include <atomic>
 #include <exception>
 #include <memory>
-#include <thread>
 #include <system_error>
+#include <thread>
 #include <unordered_set>
 
 #include "core/error.hpp"

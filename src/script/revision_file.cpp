@@ -63,7 +63,7 @@ bool simple_string(std::string_view s, std::size_t& i, std::string& out) {
   std::size_t j = i + 1;
   while (j < s.size() && s[j] != quote) {
     if (s[j] == '\\' && quote == '"') return false;
-    if (static_cast<unsigned char>(s[j]) < 0x20 && s[j] != '\t') return false;
+
     ++j;
   }
   if (j >= s.size()) return false;
@@ -79,6 +79,11 @@ bool at_value_end(std::string_view s, std::size_t i) {
 
 // One header line; false means "not simple, let toml++ decide".
 bool simple_line(std::string_view line, int toml_line, std::vector<TomlEntry>& out) {
+  for (char ch : line) {
+    const auto byte = static_cast<unsigned char>(ch);
+    // Non-ASCII (toml++ checks the UTF-8) or a control character anywhere, comments included.
+    if (byte >= 0x80 || byte == 0x7f || (byte < 0x20 && ch != '\t')) return false;
+  }
   std::size_t i = 0;
   skip_blanks(line, i);
   if (i >= line.size() || line[i] == '#') return true;
