@@ -1,16 +1,23 @@
 #pragma once
 // A temporary project folder with migrate.toml and helpers to write revisions, run the
-// built `migrate` binary in it, and query the resulting SQLite database.
+// built `migrate` binary in it, and inspect the resulting database through the project's
+// own backend layer. The same tests build twice: against SQLite files (migrate_cli_tests)
+// and, with MIGRATE_CLI_POSTGRES defined, against a fresh database per test on the server
+// named by MIGRATE_TEST_POSTGRES_URL (migrate_cli_postgres_tests).
 
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -24,14 +31,33 @@ struct RevisionText {
   std::string extra_header;  // additional header lines, each "-- key = value\n"
 };
 
+#ifdef MIGRATE_CLI_POSTGRES
+constexpr bool k_postgres = true;
+#else
+constexpr bool k_postgres = false;
+#endif
+
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override { write_config(""); }
+  void SetUp() override {
+    if (k_postgres) create_postgres_database();
+    write_config("");
+  }
 
-  /// Writes migrate.toml with a database app.db in the project folder, plus `extra` lines.
+  void TearDown() override {
+    if (k_postgres && !m_database.empty()) {
+      auto admin = backend::open(m_admin_url);
+      admin->execute("DROP DATABASE IF EXISTS \"" + m_database + "\" WITH (FORCE)");
+    }
+  }
+
+  /// The database URL the project uses.
+  std::string url() const { return k_postgres ? m_url : "sqlite:///app.db"; }
+
+  /// Writes migrate.toml pointing at this test's database, plus `extra` top-level lines.
   void write_config(const std::string& extra) {
-    m_dir.write("migrate.toml", "script_location = \"migrations\"\n" + extra +
-                                    "\n[database]\nurl = \"sqlite:///app.db\"\n");
+    m_dir.write("migrate.toml", "script_location = \"migrations\"\n" + extra + "\n[database]\nurl = \"" + url() +
+                                    "\"\n");
     std::filesystem::create_directories(m_dir.path() / "migrations" / "versions");
   }
 
@@ -54,23 +80,74 @@ class CliTest : public ::testing::Test {
     return run_process(argv, m_dir.path(), full_env);
   }
 
-  std::filesystem::path db_path() const { return m_dir.path() / "app.db"; }
+  /// A fresh connection to this test's database (SQLite: the file in the project folder).
+  std::unique_ptr<backend::Backend> connect() const {
+    return backend::open(k_postgres ? m_url : "sqlite:///" + (m_dir.path() / "app.db").string());
+  }
 
-  /// Rows of a one-column query, in the order SQLite returns them.
+  /// True when the database holds any table (SQLite: the file exists and has one).
+  bool database_touched() const {
+    if (!k_postgres && !std::filesystem::exists(m_dir.path() / "app.db")) return false;
+    return !column(k_postgres ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+                              : "SELECT name FROM sqlite_master WHERE type = 'table'")
+                .empty();
+  }
+
+  /// Rows of a one-column query, in the order the database returns them.
   std::vector<std::string> column(const std::string& sql) const {
-    SQLite::Database db(db_path().string(), SQLite::OPEN_READONLY);
-    SQLite::Statement q(db, sql);
     std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).isNull() ? "NULL" : q.getColumn(0).getString());
+    for (const auto& row : connect()->query(sql)) out.push_back(row.at(0) ? *row.at(0) : "NULL");
     return out;
   }
 
+  void exec(const std::string& sql) const { connect()->execute(sql); }
+
   std::vector<std::string> version_rows() const { return column("SELECT version_num FROM migrate_version"); }
-  bool has_table(const std::string& name) const {
-    return !column("SELECT name FROM sqlite_master WHERE type='table' AND name='" + name + "'").empty();
+  bool has_table(const std::string& name) const { return connect()->table_exists("", name); }
+  int column_count(const std::string& table) const {
+    auto n = column(k_postgres ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND "
+                                 "table_name = '" + table + "'"
+                               : "SELECT count(*) FROM pragma_table_info('" + table + "')");
+    return std::stoi(n.at(0));
+  }
+
+  /// Tables, columns and indexes outside migrate's own tables, sorted: equal snapshots mean
+  /// equal schemas.
+  std::vector<std::string> schema_snapshot() const {
+    if (k_postgres)
+      return column(
+          "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || "
+          "coalesce(column_default, '') FROM information_schema.columns WHERE table_schema = 'public' AND table_name "
+          "NOT LIKE 'migrate_version%' UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = "
+          "'public' AND tablename NOT LIKE 'migrate_version%' ORDER BY 1");
+    return column("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master WHERE name NOT LIKE "
+                  "'migrate_version%' AND name NOT LIKE 'sqlite_%' ORDER BY name");
   }
 
   TempDir m_dir;
+
+ private:
+  void create_postgres_database() {
+    const char* base = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+    if (!base || !*base) {
+      const char* required = std::getenv("MIGRATE_REQUIRE_POSTGRES");
+      if (required && std::string(required) == "1") FAIL() << "MIGRATE_TEST_POSTGRES_URL is not set";
+      GTEST_SKIP() << "MIGRATE_TEST_POSTGRES_URL is not set (scripts/test.sh starts a server)";
+    }
+    static std::atomic<int> counter{0};
+    m_admin_url = base;
+    m_database = "cli_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    auto slash = m_admin_url.rfind('/');
+    auto query = m_admin_url.find('?', slash);
+    m_url = m_admin_url.substr(0, slash + 1) + m_database +
+            (query == std::string::npos ? "" : m_admin_url.substr(query));
+    auto admin = backend::open(m_admin_url);
+    admin->execute("CREATE DATABASE \"" + m_database + "\"");
+  }
+
+  std::string m_admin_url;
+  std::string m_database;
+  std::string m_url;
 };
 
 /// A human-readable dump of a run, for assertion messages.

@@ -10,16 +10,13 @@ namespace {
 class SampleProjectTest : public CliTest {
  protected:
   void SetUp() override {
+    std::filesystem::create_directories(m_dir.path());
     std::filesystem::copy(std::filesystem::path(MIGRATE_SOURCE_DIR) / "migrations", m_dir.path() / "migrations",
                           std::filesystem::copy_options::recursive);
-    std::filesystem::copy_file(std::filesystem::path(MIGRATE_SOURCE_DIR) / "migrate.toml",
-                               m_dir.path() / "migrate.toml");
+    CliTest::SetUp();  // a migrate.toml like the bundled one, pointed at this test's database
   }
 
-  std::vector<std::string> schema() const {
-    return column("SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master "
-                  "WHERE name NOT LIKE 'migrate_version%' AND name NOT LIKE 'sqlite_%' ORDER BY name");
-  }
+  std::vector<std::string> schema() const { return schema_snapshot(); }
   std::vector<std::string> schema_or_empty() const { return {}; }
 };
 
@@ -30,7 +27,7 @@ TEST_F(SampleProjectTest, UpgradeHeadBuildsTheWholeSchema) {
   for (const char* t : {"tenants", "users", "subscription_tiers", "api_keys", "plugins", "usage_logs",
                         "tenant_usage_quotas"})
     EXPECT_TRUE(has_table(t)) << t;
-  EXPECT_EQ(column("SELECT count(*) FROM pragma_table_info('tenant_usage_quotas')"), std::vector<std::string>{"13"});
+  EXPECT_EQ(column_count("tenant_usage_quotas"), 13);
   EXPECT_EQ(column("SELECT count(*) FROM migrate_version_journal"), std::vector<std::string>{"9"});
 }
 
