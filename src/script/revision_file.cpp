@@ -62,8 +62,7 @@ bool simple_string(std::string_view s, std::size_t& i, std::string& out) {
   if (quote != '"' && quote != '\'') return false;
   std::size_t j = i + 1;
   while (j < s.size() && s[j] != quote) {
-    if (s[j] == '\\' && quote == '"') return false;
-
+    if (s[j] == '\\' && quote == '"') return false;  // escapes: toml++ decodes them
     ++j;
   }
   if (j >= s.size()) return false;

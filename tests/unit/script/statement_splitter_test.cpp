@@ -1,6 +1,9 @@
 #include "script/statement_splitter.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <random>
 
 namespace migrate::script {
 namespace {
@@ -204,6 +207,32 @@ TEST(SplitterTest, UnterminatedStringRunsToTheEnd) {
 
 TEST(SplitterTest, UnterminatedCommentIsDropped) {
   EXPECT_EQ(texts("SELECT 1; /* abc; SELECT 2"), (V{"SELECT 1"}));
+}
+
+// SQLite's own sqlite3_complete() is the oracle: every statement but the last must be
+// complete once ';' is added, and must not have been complete at an earlier ';'.
+TEST(SplitterTest, AgreesWithSqliteCompleteOnRandomInput) {
+  const char* atoms[] = {"'a;b'", "\"x;\"", "`y;`", "[z;]", "-- c;\n", "/* d; */", "\n",   ";",
+                         " ",     "BEGIN",  "END",  "CREATE", "TRIGGER", "TEMP",     "CASE", "x",
+                         "1",     "SELECT", "WHEN", "THEN",   "ELSE",    "(",        ")",    "''",
+                         "'it''s'", "end;", "begin "};
+  std::mt19937 rng(3);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string sql;
+    const int len = static_cast<int>(rng() % 25);
+    for (int i = 0; i < len; ++i) {
+      sql += atoms[rng() % std::size(atoms)];
+      sql += ' ';
+    }
+    const auto statements = split_statements(sql, Dialect::sqlite);
+    for (std::size_t k = 0; k + 1 < statements.size(); ++k) {
+      const std::string& text = statements[k].text;
+      ASSERT_TRUE(sqlite3_complete((text + ";").c_str())) << "[" << text << "] from [" << sql << "]";
+      for (std::size_t pos = text.find(';'); pos != std::string::npos; pos = text.find(';', pos + 1)) {
+        ASSERT_FALSE(sqlite3_complete(text.substr(0, pos + 1).c_str())) << "[" << text << "] from [" << sql << "]";
+      }
+    }
+  }
 }
 
 }  // namespace
