@@ -71,13 +71,12 @@ class CliTest : public ::testing::Test {
   }
 
   ProcessResult migrate(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) {
-    std::vector<std::string> argv{MIGRATE_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::map<std::string, std::string> full_env{{"MIGRATE_DATABASE_URL", "\x01unset"},
-                                                {"DATABASE_URL", "\x01unset"},
-                                                {"MIGRATE_CONFIG", "\x01unset"}};
-    for (const auto& [k, v] : env) full_env[k] = v;
-    return run_process(argv, m_dir.path(), full_env);
+    return run_process(migrate_argv(args), m_dir.path(), migrate_env(env));
+  }
+
+  /// Starts `migrate args` in the background; wait_process() collects it.
+  BackgroundProcess start_migrate(const std::vector<std::string>& args) {
+    return start_process(migrate_argv(args), m_dir.path(), m_dir.path(), migrate_env({}));
   }
 
   /// A fresh connection to this test's database (SQLite: the file in the project folder).
@@ -143,6 +142,21 @@ class CliTest : public ::testing::Test {
             (query == std::string::npos ? "" : m_admin_url.substr(query));
     auto admin = backend::open(m_admin_url);
     admin->execute("CREATE DATABASE \"" + m_database + "\"");
+  }
+
+  static std::vector<std::string> migrate_argv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{MIGRATE_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+
+  /// The caller's environment minus anything that would point migrate elsewhere.
+  static std::map<std::string, std::string> migrate_env(const std::map<std::string, std::string>& extra) {
+    std::map<std::string, std::string> env{{"MIGRATE_DATABASE_URL", "\x01unset"},
+                                           {"DATABASE_URL", "\x01unset"},
+                                           {"MIGRATE_CONFIG", "\x01unset"}};
+    for (const auto& [k, v] : extra) env[k] = v;
+    return env;
   }
 
   std::string m_admin_url;

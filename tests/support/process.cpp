@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace migrate::test {
@@ -33,7 +36,68 @@ void drain(int out_fd, int err_fd, std::string& out, std::string& err) {
   }
 }
 
+void exec_child(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                const std::map<std::string, std::string>& env) {
+  int devnull = open("/dev/null", O_RDONLY);
+  if (devnull >= 0) dup2(devnull, 0);
+  if (chdir(cwd.c_str()) != 0) _exit(127);
+  for (const auto& [k, v] : env) {
+    if (v == "\x01unset") unsetenv(k.c_str());
+    else setenv(k.c_str(), v.c_str(), 1);
+  }
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execvp(args[0], args.data());
+  _exit(127);
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
 }  // namespace
+
+BackgroundProcess start_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                                const std::filesystem::path& output_dir,
+                                const std::map<std::string, std::string>& env) {
+  static std::atomic<int> counter{0};
+  BackgroundProcess p;
+  int n = counter++;
+  p.out_file = output_dir / ("process-" + std::to_string(n) + ".out");
+  p.err_file = output_dir / ("process-" + std::to_string(n) + ".err");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int out = open(p.out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(p.err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (out < 0 || err < 0) _exit(127);
+    dup2(out, 1);
+    dup2(err, 2);
+    exec_child(argv, cwd, env);
+  }
+  p.pid = pid;
+  return p;
+}
+
+ProcessResult wait_process(const BackgroundProcess& process) {
+  int status = 0;
+  waitpid(process.pid, &status, 0);
+  ProcessResult r;
+  r.status = decode_status(status);
+  r.out = slurp(process.out_file);
+  r.err = slurp(process.err_file);
+  return r;
+}
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                           const std::map<std::string, std::string>& env) {
@@ -49,18 +113,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
     close(err_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
-    if (chdir(cwd.c_str()) != 0) _exit(127);
-    for (const auto& [k, v] : env) {
-      if (v == "\x01unset") unsetenv(k.c_str());
-      else setenv(k.c_str(), v.c_str(), 1);
-    }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    exec_child(argv, cwd, env);
   }
   close(out_pipe[1]);
   close(err_pipe[1]);
@@ -68,8 +121,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::files
   drain(out_pipe[0], err_pipe[0], result.out, result.err);
   int status = 0;
   waitpid(pid, &status, 0);
-  if (WIFEXITED(status)) result.status = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) result.status = 128 + WTERMSIG(status);
+  result.status = decode_status(status);
   return result;
 }
 

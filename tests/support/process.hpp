@@ -19,4 +19,19 @@ struct ProcessResult {
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
                           const std::map<std::string, std::string>& env = {});
 
+/// A program started in the background; its output goes to files in `output_dir`.
+struct BackgroundProcess {
+  int pid = -1;
+  std::filesystem::path out_file;
+  std::filesystem::path err_file;
+};
+
+/// Starts `argv` in `cwd` without waiting (same environment rules as run_process).
+BackgroundProcess start_process(const std::vector<std::string>& argv, const std::filesystem::path& cwd,
+                                const std::filesystem::path& output_dir,
+                                const std::map<std::string, std::string>& env = {});
+
+/// Waits for a background process and collects its exit status and output.
+ProcessResult wait_process(const BackgroundProcess& process);
+
 }  // namespace migrate::test

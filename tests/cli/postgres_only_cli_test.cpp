@@ -1,0 +1,104 @@
+// End-to-end on PostgreSQL only: a runner killed while it holds the lock, and a
+// CREATE INDEX CONCURRENTLY revision applying while another runner waits for the lock.
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include "cli/cli_fixture.hpp"
+
+namespace migrate::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+class PostgresCliTest : public CliTest {
+ protected:
+  /// Polls `sql` (one row, one column) until it returns `expected` or `timeout` passes.
+  bool wait_for(const std::string& sql, const std::string& expected, std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (column(sql) == std::vector<std::string>{expected}) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  std::string sessions_running(const std::string& needle) {
+    return "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND "
+           "query LIKE '%" + needle + "%' AND pid <> pg_backend_pid()";
+  }
+
+  static constexpr const char* k_advisory_locks =
+      "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND a.datname = current_database()";
+};
+
+TEST_F(PostgresCliTest, KilledRunnerLeavesNoLockAndTheNextRunnerCompletes) {
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
+  // Slow until a table named go_fast exists, so the second run does not wait.
+  write_revision("b.sql", {"bbb2", "\"aaa1\"",
+                           "CREATE TABLE b (id int);\nSELECT pg_sleep(CASE WHEN to_regclass('go_fast') IS NULL "
+                           "THEN 4 ELSE 0 END);",
+                           "DROP TABLE b;"});
+  auto runner = start_migrate({"upgrade", "head"});
+  ASSERT_TRUE(wait_for(sessions_running("pg_sleep"), "1", 30s)) << describe(wait_process(runner));
+  EXPECT_EQ(column(k_advisory_locks), std::vector<std::string>{"1"});
+
+  ASSERT_EQ(kill(runner.pid, SIGKILL), 0);
+  auto killed = wait_process(runner);
+  EXPECT_EQ(killed.status, 128 + SIGKILL);
+
+  // The server ends the dead sessions: the lock goes at once, the transaction when its
+  // statement ends, and nothing of revision bbb2 remains.
+  EXPECT_TRUE(wait_for(k_advisory_locks, "0", 10s));
+  EXPECT_TRUE(wait_for(sessions_running("pg_sleep"), "0", 15s));
+  EXPECT_FALSE(has_table("b"));
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
+
+  exec("CREATE TABLE go_fast (id int)");
+  auto next = migrate({"upgrade", "head", "--lock-timeout", "20"});
+  ASSERT_EQ(next.status, 0) << describe(next);
+  EXPECT_TRUE(has_table("b"));
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_journal WHERE revision = 'bbb2'"),
+            std::vector<std::string>{"1"});
+}
+
+TEST_F(PostgresCliTest, ConcurrentIndexBuildAppliesWhileAnotherRunnerWaits) {
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE items (id int, name text);\n"
+                                       "INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 1000) g;",
+                           "DROP TABLE items;"});
+  write_revision("b.sql", {"bbb2", "\"aaa1\"",
+                           "SELECT pg_sleep(2);\nCREATE INDEX CONCURRENTLY ix_items_name ON items (name);",
+                           "DROP INDEX CONCURRENTLY ix_items_name;", "-- transactional = false\n"});
+  ASSERT_EQ(migrate({"upgrade", "aaa1"}).status, 0);
+
+  auto first = start_migrate({"upgrade", "head"});
+  ASSERT_TRUE(wait_for(sessions_running("pg_sleep"), "1", 30s)) << describe(wait_process(first));
+  // The second runner starts while the first holds the lock, and waits for it.
+  auto second = start_migrate({"upgrade", "head", "--lock-timeout", "60"});
+  auto first_result = wait_process(first);
+  auto second_result = wait_process(second);
+  EXPECT_EQ(first_result.status, 0) << describe(first_result);
+  EXPECT_EQ(second_result.status, 0) << describe(second_result);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(column("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_items_name'"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_journal WHERE revision = 'bbb2'"),
+            std::vector<std::string>{"1"});
+}
+
+TEST_F(PostgresCliTest, ConcurrentIndexInATransactionalRevisionSaysToMarkItNonTransactional) {
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE items (id int);\nCREATE INDEX CONCURRENTLY ix_id ON items (id);",
+                           "DROP TABLE items;"});
+  auto r = migrate({"upgrade", "head"});
+  EXPECT_EQ(r.status, 3) << describe(r);
+  EXPECT_NE(r.err.find("25001"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("transactional = false"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a.sql:8"), std::string::npos) << r.err;
+  EXPECT_FALSE(has_table("items"));
+}
+
+}  // namespace
+}  // namespace migrate::test
