@@ -1,5 +1,6 @@
 #pragma once
-/// Project configuration (CONTRACT.md §1). The only module that sees toml++.
+/// Project configuration (CONTRACT.md §1). The only module that sees toml++; other modules
+/// parse TOML through config/toml_reader.hpp.
 ///
 /// Path rules: relative paths in the file (script_location, version_locations) are
 /// relative to the file's own folder. A SQLite URL taken from the FILE with a relative path
@@ -21,12 +22,14 @@ namespace migrate::config {
 
 struct Config {
   std::filesystem::path file;  ///< the migrate.toml read (absolute)
-  std::filesystem::path script_location;
-  std::vector<std::filesystem::path> version_locations;  ///< absolute, config order
+  std::filesystem::path script_location;  ///< absolute, lexically normal
+  /// Absolute, config order. Default (also for `[]`): <script_location>/versions. A single
+  /// string is accepted for one folder.
+  std::vector<std::filesystem::path> version_locations;
   bool recursive_version_locations = false;
   std::string file_template = "{rev}_{slug}";
-  int truncate_slug_length = 40;
-  std::string timezone = "UTC";
+  int truncate_slug_length = 40;  ///< 0 in the file means 40, as in Alembic
+  std::string timezone = "UTC";  ///< checked when used (script::render_file_name)
   std::string version_table = "migrate_version";
   std::string version_table_schema;
   bool transaction_per_migration = true;
