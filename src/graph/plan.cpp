@@ -339,6 +339,21 @@ std::vector<std::string> RevisionMap::history(std::string_view range,
   }
 }
 
+std::optional<std::pair<std::string, std::string>> RevisionMap::split_range(std::string_view text) {
+  auto colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  if (text.find(':', colon + 1) != std::string_view::npos)
+    throw Error(ErrorKind::usage, "A range has one ':' (START:END), got '" + std::string(text) + "'");
+  return std::make_pair(std::string(text.substr(0, colon)), std::string(text.substr(colon + 1)));
+}
+
+std::vector<std::string> RevisionMap::offline_start(std::string_view start) const {
+  if (start.empty() || start == "base") return {};
+  auto one = resolve_one(start);
+  if (!one) return {};
+  return {*one};
+}
+
 std::vector<std::string> RevisionMap::current_heads(const std::vector<std::string>& rows) const {
   Engine e{*this};
   return e.ids_of(e.all_current(e.rows_to_nodes(rows)));

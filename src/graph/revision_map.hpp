@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "graph/errors.hpp"
@@ -112,15 +113,26 @@ class RevisionMap {
   Plan plan_downgrade(std::string_view target, const std::vector<std::string>& current) const;
 
   /// `stamp TARGET...` (§4.3). With `purge`, the plan first removes every current row
-  /// (ops `remove` for each, in its own leading step) and then stamps from an empty table;
-  /// unknown ids in `current` are no error then. Stamping several destinations that share
-  /// one existing row (Alembic crashes) gives a clean, sound result (documented in the .cpp).
+  /// (ops `remove` for each, in its own leading step with revision nullopt; no step when the
+  /// table is empty) and then stamps from an empty table; unknown ids in `current` are no
+  /// error then (without `purge` they throw needs_repair). Each Alembic stamp step is one
+  /// Step (direction stamp, revision = destination or nullopt for base, from = the rows it
+  /// deletes/updates). Where Alembic crashes (several destinations sharing one existing row,
+  /// a destination written twice) each step works on the rows still present: a destination
+  /// whose rows are gone is INSERTed, one already present is a no-op (see plan.cpp).
+  /// MultipleHeads uses the stamp wording.
   Plan plan_stamp(const std::vector<std::string>& targets, const std::vector<std::string>& current,
                   bool purge) const;
 
-  /// `history -r RANGE` (§3.3, §5): RANGE is "", "[start]:[end]"; `current` may stand at
-  /// either end and is resolved from `current`. Newest first. Throws usage for a range
-  /// without ':' ("History range requires [start]:[end], [start]:, or :[end]").
+  /// `history -r RANGE` (§3.3, §5): RANGE is "" (everything) or "[start]:[end]" (empty
+  /// start = base, empty end = heads; relative ends such as `-3:current` walk without
+  /// enforcing the length, so overshooting stops at the end). `current` may stand at either
+  /// end and is replaced by the rows; with no rows it falls back to base / heads, as Alembic.
+  /// Newest first, both ends included (§3.4). Throws usage for a range without exactly one
+  /// ':' ("History range requires [start]:[end], [start]:, or :[end]"), invalid_target for
+  /// ends that are not ancestor and descendant ("Requested range A:B does not refer to
+  /// ancestor/descendant revisions along the same branch"), the errors of `resolve`, and
+  /// needs_repair for an unknown row when `current` is used.
   std::vector<std::string> history(std::string_view range,
                                    const std::vector<std::string>& current) const;
 
@@ -132,6 +144,17 @@ class RevisionMap {
 
   /// Branch points in history order (newest first), for `branches`.
   std::vector<std::string> branch_points() const;
+
+  /// Splits a range `START:END` at its ':' (Alembic `upgrade/downgrade/stamp --sql`,
+  /// `history -r`). nullopt when there is no ':'; more than one ':' throws usage.
+  /// Either side may be empty.
+  static std::optional<std::pair<std::string, std::string>> split_range(std::string_view text);
+
+  /// The rows an offline (`--sql`) run starts from, given START of `START:END` (Alembic
+  /// MigrationContext.get_current_heads with starting_rev): "" and `base` give no rows,
+  /// anything else the one revision it names (id, prefix, label, `head`, `X@head`, ...).
+  /// Throws as `resolve_one`.
+  std::vector<std::string> offline_start(std::string_view start) const;
 
  private:
   std::vector<Revision> m_revisions;

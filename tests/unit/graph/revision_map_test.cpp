@@ -730,3 +730,31 @@ TEST(RevisionMapTest, BranchPointsInHistoryOrder) {
 
 }  // namespace
 }  // namespace migrate::graph
+
+namespace migrate::graph {
+namespace {
+
+using testing::Ids;
+using testing::rev;
+
+TEST(RevisionMapTest, RangesSplitAtTheirColon) {
+  EXPECT_EQ(RevisionMap::split_range("a:b"), std::make_optional(std::make_pair(std::string("a"), std::string("b"))));
+  EXPECT_EQ(RevisionMap::split_range(":b"), std::make_optional(std::make_pair(std::string(), std::string("b"))));
+  EXPECT_EQ(RevisionMap::split_range("head"), std::nullopt);
+  EXPECT_THROW(RevisionMap::split_range("a:b:c"), Error);
+}
+
+TEST(RevisionMapTest, OfflineStartResolvesToRows) {
+  RevisionMap m({rev("1975ea83b712"), rev("ae1027a6acf", {"1975ea83b712"}, {}, {"usage"})});
+  EXPECT_TRUE(m.offline_start("").empty());
+  EXPECT_TRUE(m.offline_start("base").empty());
+  EXPECT_EQ(m.offline_start("1975"), (Ids{"1975ea83b712"}));
+  EXPECT_EQ(m.offline_start("usage"), (Ids{"ae1027a6acf"}));
+  EXPECT_EQ(m.offline_start("head"), (Ids{"ae1027a6acf"}));
+  auto p = m.plan_upgrade("head", m.offline_start("1975"));
+  ASSERT_EQ(p.steps.size(), 1U);
+  EXPECT_EQ(p.heads_before, (Ids{"1975ea83b712"}));
+}
+
+}  // namespace
+}  // namespace migrate::graph
