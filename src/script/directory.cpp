@@ -139,7 +139,13 @@ std::vector<RevisionFile> Loader::read_all() {
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t threads = std::min<std::size_t>({hw, 8, m_found.size() / 256 + 1});
   std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  for (std::size_t t = 1; t < threads; ++t) {
+    try {
+      pool.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no more threads available: the ones running (and this one) do the rest
+    }
+  }
   work();
   for (auto& t : pool) t.join();
   for (const auto& e : errors) {
