@@ -53,7 +53,7 @@ class Reader {
       const std::string& k = e.key;
       if (k == "script_location") {
         script_location = string_of(e);
-        if (script_location->empty()) fail(e, "`script_location` is empty");
+        if (script_location->empty()) fail(e, "`script_location` is empty", "name the migrations folder, e.g. \"migrations\"");
       } else if (k == "version_locations") {
         version_locations = strings_of(e);
       } else if (k == "recursive_version_locations") {
@@ -63,7 +63,7 @@ class Reader {
         check_file_template(e, c.file_template);
       } else if (k == "truncate_slug_length") {
         if (e.value.type != TomlValue::Type::integer) wrong_type(e, "an integer");
-        if (e.value.integer < 0 || e.value.integer > 10000) fail(e, "`truncate_slug_length` must be 0 to 10000");
+        if (e.value.integer < 0 || e.value.integer > 10000) fail(e, "`truncate_slug_length` must be 0 to 10000", "the default is 40");
         // 0 means the default, as in Alembic.
         c.truncate_slug_length = e.value.integer == 0 ? 40 : static_cast<int>(e.value.integer);
       } else if (k == "timezone") {
@@ -71,7 +71,7 @@ class Reader {
         if (c.timezone.empty()) fail(e, "`timezone` is empty", "use \"UTC\", \"local\" or an IANA name");
       } else if (k == "version_table") {
         c.version_table = string_of(e);
-        if (c.version_table.empty()) fail(e, "`version_table` is empty");
+        if (c.version_table.empty()) fail(e, "`version_table` is empty", "remove the key for the default \"migrate_version\"");
       } else if (k == "version_table_schema") {
         c.version_table_schema = string_of(e);
       } else if (k == "transaction_per_migration") {
@@ -122,7 +122,8 @@ class Reader {
   }
 
   [[noreturn]] void wrong_type(const TomlEntry& e, std::string_view expected) const {
-    fail(e, "`" + e.key + "` must be " + std::string(expected) + ", not a " + std::string(type_name(e.value.type)));
+    fail(e, "`" + e.key + "` must be " + std::string(expected) + ", not a " + std::string(type_name(e.value.type)),
+         "`migrate init` writes a commented migrate.toml showing every key");
   }
 
   std::string string_of(const TomlEntry& e) const {
@@ -169,7 +170,7 @@ class Reader {
              "tokens: {rev} {slug} {year} {month} {day} {hour} {minute} {second} {epoch}");
       }
     }
-    if (tmpl.empty()) fail(e, "`file_template` is empty");
+    if (tmpl.empty()) fail(e, "`file_template` is empty", "remove the key for the default \"{rev}_{slug}\"");
   }
 
   std::optional<Url> read_url_table(const TomlEntry& table, const std::string& section) const {
@@ -190,7 +191,8 @@ class Reader {
   void read_database(const TomlEntry& e) { m_database_url = read_url_table(e, "database"); }
 
   void read_environments(const TomlEntry& e) {
-    if (e.value.type != TomlValue::Type::table) fail(e, "`environments` must be a table of [environments.NAME] sections");
+    if (e.value.type != TomlValue::Type::table) fail(e, "`environments` must be a table of [environments.NAME] sections",
+                                                          "write `[environments.production]` and `url = \"...\"` below it");
     for (const auto& env : e.value.entries) {
       m_environments[env.key].url = read_url_table(env, "environments." + env.key);
     }

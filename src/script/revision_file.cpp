@@ -238,10 +238,12 @@ class Parser {
 
   void directive(const Directive& d, int line_no, std::size_t body_start) {
     if (d.name == "revision") {
-      if (!d.options.empty()) fail(m_path, line_no, "`-- migrate:revision` takes no options");
+      if (!d.options.empty()) fail(m_path, line_no, "`-- migrate:revision` takes no options",
+                                       "write the header keys on the `--` lines below it");
       if (m_file.header_line != 0) {
         fail(m_path, line_no,
-             "second `-- migrate:revision` header (the first is at line " + std::to_string(m_file.header_line) + ")");
+             "second `-- migrate:revision` header (the first is at line " + std::to_string(m_file.header_line) + ")",
+             "a file holds one revision; move the second one to a file of its own");
       }
       if (m_stray_line != 0) {
         fail(m_path, m_stray_line, "SQL before the `-- migrate:revision` header",
@@ -269,14 +271,15 @@ class Parser {
       if (!parsed) {
         fail(m_path, line_no, "unknown dialect `" + opt.substr(8) + "`", "use dialect=sqlite or dialect=postgresql");
       }
-      if (!dialect.empty()) fail(m_path, line_no, "dialect given twice");
+      if (!dialect.empty()) fail(m_path, line_no, "dialect given twice", "give one dialect=... per section");
       dialect = std::string(to_string(*parsed));
     }
     auto& sections = d.name == "upgrade" ? m_file.upgrade : m_file.downgrade;
     std::string label = "`-- migrate:" + d.name + (dialect.empty() ? "" : " dialect=" + dialect) + "`";
     if (auto it = sections.find(dialect); it != sections.end()) {
       fail(m_path, line_no,
-           "second " + label + " section (the first starts at line " + std::to_string(it->second.first_line - 1) + ")");
+           "second " + label + " section (the first starts at line " + std::to_string(it->second.first_line - 1) + ")",
+           "merge the two sections, or mark one with dialect=sqlite or dialect=postgresql");
     }
     m_section = &sections[dialect];
     m_section->first_line = line_no + 1;
@@ -338,7 +341,18 @@ class Parser {
   [[noreturn]] void wrong_type(const TomlEntry& e, std::string_view expected) const {
     fail(m_path, file_line(e.value.line),
          "`" + e.key + "` must be " + std::string(expected) + ", not a " +
-             std::string(config::type_name(e.value.type)));
+             std::string(config::type_name(e.value.type)),
+         "for example `-- " + e.key + " = " + example_of(e.key) + "`");
+  }
+
+  static std::string example_of(std::string_view key) {
+    if (key == "down_revision" || key == "depends_on") return "[\"1975ea83b712\"]";
+    if (key == "branch_labels") return "[\"tenancy\"]";
+    if (key == "transactional") return "false";
+    if (key == "lock_timeout" || key == "statement_timeout") return "\"5s\"";
+    if (key == "create_date") return "\"2026-11-21 10:00:00.000000\"";
+    if (key == "message") return "\"add usage logs\"";
+    return "\"ae1027a6acf\"";
   }
 
   std::string string_of(TomlEntry& e) const {
@@ -357,7 +371,10 @@ class Parser {
     out.reserve(e.value.items.size());
     for (auto& item : e.value.items) {
       if (item.type != TomlValue::Type::string) wrong_type(e, "a string or an array of strings");
-      if (item.text.empty()) fail(m_path, file_line(e.value.line), "`" + e.key + "` holds an empty string");
+      if (item.text.empty()) {
+        fail(m_path, file_line(e.value.line), "`" + e.key + "` holds an empty string",
+             "remove it; an empty `down_revision` is written `\"\"` or `[]`");
+      }
       out.push_back(std::move(item.text));
     }
     return out;
@@ -365,7 +382,10 @@ class Parser {
 
   std::string timeout_of(const TomlEntry& e) const {
     if (e.value.type == TomlValue::Type::integer) {
-      if (e.value.integer < 0) fail(m_path, file_line(e.value.line), "`" + e.key + "` must not be negative");
+      if (e.value.integer < 0) {
+        fail(m_path, file_line(e.value.line), "`" + e.key + "` must not be negative",
+             "write a duration such as \"5s\", or milliseconds as an integer");
+      }
       return std::to_string(e.value.integer) + "ms";
     }
     if (e.value.type != TomlValue::Type::string) wrong_type(e, "a string such as \"5s\" or an integer (milliseconds)");
