@@ -107,6 +107,43 @@ TEST(ConfigTest, ReadsEveryKey) {
   EXPECT_EQ(c.database_url_source, "[database] in /proj/migrate.toml:13");
 }
 
+TEST(ConfigTest, VersionLocationsAsStringOrEmptyArray) {
+  CleanUrlEnv env;
+  EXPECT_EQ(load_text("script_location = \"m\"\nversion_locations = \"v\"\n").version_locations,
+            (std::vector<fs::path>{"/proj/v"}));
+  EXPECT_EQ(load_text("script_location = \"m\"\nversion_locations = []\n").version_locations,
+            (std::vector<fs::path>{"/proj/m/versions"}));
+  EXPECT_NE(error_of("script_location = \"m\"\nversion_locations = [1]\n").find("migrate.toml:2:"), std::string::npos);
+}
+
+TEST(ConfigTest, EveryErrorSaysWhatToDo) {
+  CleanUrlEnv env;
+  const std::vector<std::string> bad = {
+      "",
+      "script_location = \"\"\n",
+      "script_location = 1\n",
+      "script_location = \"m\"\nx = 1\n",
+      "script_location = \"m\"\nversion_table = \"\"\n",
+      "script_location = \"m\"\nfile_template = \"\"\n",
+      "script_location = \"m\"\nfile_template = \"{x}\"\n",
+      "script_location = \"m\"\ntruncate_slug_length = -1\n",
+      "script_location = \"m\"\nenvironments = 1\n",
+      "script_location = \"m\"\n[database]\nurl = \"${MIGRATE_TEST_SURELY_UNSET}\"\n",
+      "script_location = \"m\"\n[database]\nurl = \"${\"\n",
+      "script_location = \"m\"\n[database\n",
+  };
+  for (const auto& text : bad) {
+    try {
+      load_text(text);
+      ADD_FAILURE() << "no error for: " << text;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::config) << text;
+      EXPECT_FALSE(e.hint().empty()) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("/proj/migrate.toml", 0), 0u) << e.what();
+    }
+  }
+}
+
 TEST(ConfigTest, ZeroSlugLengthMeansDefault) {
   CleanUrlEnv env;
   EXPECT_EQ(load_text("script_location = \"m\"\ntruncate_slug_length = 0\n").truncate_slug_length, 40);

@@ -279,6 +279,43 @@ TEST(ParserTest, IndentedDirectiveIsPlainSql) {
   EXPECT_TRUE(f.is_irreversible());
 }
 
+TEST(ParserTest, EveryErrorSaysWhatToDo) {
+  const char* h = "-- migrate:revision\n-- revision = \"r\"\n";
+  const std::vector<std::string> bad = {
+      "",
+      "SELECT 1;\n-- migrate:revision\n-- revision = \"r\"\n",
+      "-- migrate:revision x\n",
+      "-- migrate:revision\n-- message = \"m\"\n",
+      "-- migrate:revision\n-- revision = \"a-b\"\n",
+      "-- migrate:revision\n-- revision = 1\n",
+      std::string(h) + "-- down_revision = 1\n",
+      std::string(h) + "-- down_revision = [\"\"]\n",
+      std::string(h) + "-- transactional = 1\n",
+      std::string(h) + "-- lock_timeout = -1\n",
+      std::string(h) + "-- lock_timeout = \"x\"\n",
+      std::string(h) + "-- nope = 1\n",
+      std::string(h) + "-- nope = \n",
+      std::string(h) + "-- migrate:revision\n",
+      std::string(h) + "-- migrate:sideways\n",
+      std::string(h) + "-- migrate:upgrade dialect=oracle\n",
+      std::string(h) + "-- migrate:upgrade dialect=sqlite dialect=sqlite\n",
+      std::string(h) + "-- migrate:upgrade when=now\n",
+      std::string(h) + "-- migrate:upgrade\n-- migrate:upgrade\n",
+      std::string(h) + "\nDROP TABLE x;\n",
+      "-- migrate:downgrade\n",
+  };
+  for (const auto& content : bad) {
+    try {
+      parse(content);
+      ADD_FAILURE() << "no error for: " << content;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::script) << content;
+      EXPECT_FALSE(e.hint().empty()) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("v/a.sql:", 0), 0u) << e.what();
+    }
+  }
+}
+
 TEST(ParserTest, ReadRevisionFileReadsFromDisk) {
   test::TempDir dir;
   auto p = dir.write("x.sql", k_full);
