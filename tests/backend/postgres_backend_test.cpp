@@ -207,6 +207,7 @@ TEST_F(PostgresBackendTest, TableExistsHonoursTheSchema) {
 TEST_F(PostgresBackendTest, DatabaseUserAndApplicationName) {
   EXPECT_EQ(m_db->database_user(), scalar(*m_db, "SELECT session_user"));
   EXPECT_EQ(scalar(*m_db, "SHOW application_name"), "migrate");
+  EXPECT_EQ(scalar(*m_db, "SHOW client_encoding"), "UTF8");
   auto named = open_pg("application_name=deployer");
   EXPECT_EQ(scalar(*named, "SHOW application_name"), "deployer");
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include <string>
 #include <vector>
 
@@ -62,13 +64,16 @@ TEST(StatementScannerTest, PositionsCountUtf8Characters) {
 }
 
 TEST(PostgresUrlTest, LibpqGetsTheUriWithAFallbackApplicationName) {
+  ::unsetenv("PGCLIENTENCODING");
   auto t = ConnectionTarget::from_url("postgresql://alice:s3cret@db.example:5433/app?sslmode=disable");
-  EXPECT_EQ(t.conninfo, "postgresql://alice:s3cret@db.example:5433/app?sslmode=disable&fallback_application_name=migrate");
+  EXPECT_EQ(t.conninfo, "postgresql://alice:s3cret@db.example:5433/app?sslmode=disable&fallback_application_name="
+                        "migrate&client_encoding=UTF8");
   EXPECT_EQ(t.redacted, "postgresql://alice:***@db.example:5433/app?sslmode=disable");
   EXPECT_EQ(ConnectionTarget::from_url("postgres://db/app").conninfo,
-            "postgresql://db/app?fallback_application_name=migrate");
-  EXPECT_EQ(ConnectionTarget::from_url("postgresql+psycopg2://u@/app?host=/run/postgresql").conninfo,
-            "postgresql://u@/app?host=/run/postgresql&fallback_application_name=migrate");
+            "postgresql://db/app?fallback_application_name=migrate&client_encoding=UTF8");
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql+psycopg2://u@/app?host=/run/postgresql&client_encoding=LATIN1")
+                .conninfo,
+            "postgresql://u@/app?host=/run/postgresql&client_encoding=LATIN1&fallback_application_name=migrate");
 }
 
 TEST(PostgresUrlTest, PasswordParameterIsRedactedToo) {

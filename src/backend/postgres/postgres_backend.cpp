@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <pqxx/connection>
 #include <pqxx/except>
@@ -194,6 +195,10 @@ ConnectionTarget ConnectionTarget::from_url(const std::string& url) {
   t.conninfo = "postgresql://" + rest;
   t.conninfo += rest.find('?') == std::string::npos ? "?" : "&";
   t.conninfo += "fallback_application_name=" + std::string(k_application_name);
+  // Revision files are UTF-8 (CONTRACT.md §2): say so, unless the URL or PGCLIENTENCODING
+  // chooses (libpq's default is the database's encoding, which would misread a LATIN1 one).
+  if (rest.find("client_encoding=") == std::string::npos && !std::getenv("PGCLIENTENCODING"))
+    t.conninfo += "&client_encoding=UTF8";
 
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(t.conninfo.c_str(), &error);

@@ -7,7 +7,8 @@
 /// `host=/socket/dir`, `application_name`, `options=-c%20search_path%3Dapp`, ...), and so do
 /// libpq's environment (`PGHOST`, `PGUSER`, `PGPASSWORD`, ...) and `~/.pgpass` for whatever
 /// the URL leaves out. `application_name` defaults to "migrate" (libpq's
-/// `fallback_application_name`, so `PGAPPNAME` or the URL still win). A URL libpq cannot
+/// `fallback_application_name`, so `PGAPPNAME` or the URL still win), and `client_encoding`
+/// to UTF8 unless the URL or `PGCLIENTENCODING` sets it (revision files are UTF-8). A URL libpq cannot
 /// parse is Error{config}; a failed connection is DatabaseError (sqlstate 08001).
 /// The password (from the userinfo or a `password=` parameter) is never shown: `describe()`
 /// and every message replace it with `***`.
