@@ -24,15 +24,6 @@ constexpr std::string_view k_header_hint =
   throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint));
 }
 
-bool is_valid_id(std::string_view id) {
-  if (id.empty() || id.size() > 32) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 // "5s", "250 ms", "1min", "0": what PostgreSQL's SET accepts for the two timeouts.
 bool is_valid_timeout(std::string_view s) {
   std::size_t i = 0;
@@ -401,7 +392,7 @@ class Parser {
     const int line = file_line(e.value.line);
     if (k == "revision") {
       m_file.id = string_of(e);
-      if (!is_valid_id(m_file.id)) {
+      if (!is_valid_revision_id(m_file.id)) {
         fail(m_path, line, "invalid revision id \"" + m_file.id + "\"",
              "a revision id is 1 to 32 characters of A-Z, a-z, 0-9 and _");
       }
@@ -465,6 +456,15 @@ const SqlSection* section_for(const std::map<std::string, SqlSection>& sections,
 }
 
 }  // namespace
+
+bool is_valid_revision_id(std::string_view id) {
+  if (id.empty() || id.size() > 32) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
 
 int RevisionFile::line_of(std::string_view key) const {
   for (std::size_t i = 0; i < std::size(k_keys); ++i) {

@@ -74,6 +74,10 @@ struct RevisionFile {
   const SqlSection* downgrade_for(Dialect dialect) const;
 };
 
+/// A revision id: 1 to 32 characters of [A-Za-z0-9_] (CONTRACT.md §2; '-' would read as a
+/// relative move, ':' as a range). The rule the parser applies to `revision`.
+bool is_valid_revision_id(std::string_view id);
+
 /// Parses a file's content. Throws migrate::Error{script} naming "path:line" for: no
 /// `-- migrate:revision` header, bad TOML, unknown keys, missing/invalid `revision`
 /// (1–32 chars of [A-Za-z0-9_]), wrong value types, an unknown dialect, a section twice.

@@ -210,6 +210,17 @@ TEST(ParserTest, InvalidRevisionIds) {
   EXPECT_EQ(parse("-- migrate:revision\n-- revision = \"A_b9\"\n").id, "A_b9");
 }
 
+TEST(ParserTest, RevisionIdRule) {
+  EXPECT_TRUE(is_valid_revision_id("ae1027a6acf"));
+  EXPECT_TRUE(is_valid_revision_id("A_1"));
+  EXPECT_TRUE(is_valid_revision_id(std::string(32, 'a')));
+  EXPECT_FALSE(is_valid_revision_id(std::string(33, 'a')));
+  EXPECT_FALSE(is_valid_revision_id(""));
+  EXPECT_FALSE(is_valid_revision_id("rev-1"));
+  EXPECT_FALSE(is_valid_revision_id("a:b"));
+  EXPECT_FALSE(is_valid_revision_id("a@b"));
+}
+
 TEST(ParserTest, WrongTypesNameTheLine) {
   EXPECT_EQ(error_of("-- migrate:revision\n-- revision = 12\n"),
             "v/a.sql:2: `revision` must be a string, not a integer");
