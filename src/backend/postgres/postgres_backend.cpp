@@ -506,13 +506,23 @@ void PostgresBackend::lock(std::chrono::milliseconds timeout) {
   // by the lock holder) would have to wait for. Polling instead of pg_advisory_lock()
   // keeps even the waiting statement short (peers.md pain #5).
   if (!m_lock_session) m_lock_session = connect(m_target);
-  auto sql = "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(key) + ")";
+  auto sql = "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(key) + "), pg_catalog.pg_backend_pid()";
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool told = false;
   for (;;) {
-    if (is_true(run(*m_lock_session, sql, 0, true).rows)) {
+    auto rows = run(*m_lock_session, sql, 0, true).rows;
+    if (!rows.empty() && rows[0].size() == 2 && rows[0][0] == std::optional<std::string>("t")) {
       m_locked = true;
       m_held_key = key;
+      // Behind a pooler the pid libpq got at connect time is the pooler's, not the server
+      // process's that now holds the lock (peers.md pain #4): say so before anything runs.
+      auto server_pid = rows[0][1].value_or("");
+      if (server_pid != std::to_string(PQbackendPID(m_lock_session->raw())))
+        spdlog::warn(
+            "the migration lock on {} is held by server process {}, but this connection's process id is {}: "
+            "a connection pooler (PgBouncer, pgpool) sits between migrate and the server. A session lock "
+            "only excludes other runners in session pooling mode; connect migrate to the server directly",
+            m_target.redacted, server_pid, PQbackendPID(m_lock_session->raw()));
       spdlog::debug("took the migration lock (advisory key {}) on {}", key, m_target.redacted);
       return;
     }

@@ -29,8 +29,10 @@
 /// `pg_stat_activity`. The key is the 64-bit FNV-1a hash of "<schema>.<version table>"
 /// (`set_lock_key`; the schema defaults to `current_schema()`), so runners of different
 /// version tables do not exclude each other. The lock dies with the session: a killed runner
-/// leaves no lock behind. An unlock that the server answers `false` (the session changed
-/// under us: a pooler such as PgBouncer in transaction mode) is logged as a warning.
+/// leaves no lock behind. A pooler is detected twice, each time with a warning: when the lock
+/// is taken (the server process holding it is not the one libpq connected to, as behind
+/// PgBouncer or pgpool) and when an unlock is answered `false` (the session changed under
+/// us: transaction pooling).
 ///
 /// Only this folder includes libpqxx; this header keeps it out of its includers.
 
