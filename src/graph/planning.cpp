@@ -182,6 +182,9 @@ std::pair<std::optional<std::string>, Idx> Engine::parse_downgrade_target(const 
     if (at > 0) branch = std::string(target.substr(0, at));
     symbol = target.substr(at + 1);
   }
+  // Alembic only looks the branch up when it has to choose between several roots; an
+  // unknown branch is refused here rather than meaning "every branch".
+  if (branch) (void)resolve_branch(*branch);
   return {branch, get_revision(symbol)};
 }
 

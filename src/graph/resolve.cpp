@@ -204,7 +204,9 @@ Engine::RevNum Engine::resolve_revision_number(std::string_view ident) const {
       throw MultipleHeads{ids_of(heads), out.branch ? *out.branch + "@head" : std::string("head")};
     if (!heads.empty()) out.ids.push_back(id(heads.front()));
   } else if (idv == "base" || idv.empty()) {
-    // nothing
+    // Alembic does not look at X in `X@base` here, so a typo silently means "every branch";
+    // an unknown X is refused instead.
+    if (out.branch) (void)resolve_branch(*out.branch);
   } else {
     out.ids.emplace_back(idv);
   }

@@ -758,3 +758,25 @@ TEST(RevisionMapTest, OfflineStartResolvesToRows) {
 
 }  // namespace
 }  // namespace migrate::graph
+
+namespace migrate::graph {
+namespace {
+
+using testing::rev;
+
+TEST(RevisionMapTest, UnknownBranchBeforeBaseIsRefused) {
+  RevisionMap m({rev("a"), rev("b", {"a"}, {}, {"lbl"})});
+  EXPECT_TRUE(m.resolve("lbl@base").empty());
+  try {
+    m.resolve("typo@base");
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::revision_not_found);
+    EXPECT_EQ(e.hint(), "No such branch: 'typo'");
+  }
+  EXPECT_THROW(m.plan_downgrade("typo@base", {"b"}), Error);
+  EXPECT_TRUE(m.plan_downgrade("lbl@base", {"b"}).heads_after.empty());
+}
+
+}  // namespace
+}  // namespace migrate::graph
