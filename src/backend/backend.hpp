@@ -14,6 +14,7 @@
 /// rules live in `runtime/`. Don't correct user input; when in doubt, fail.
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,22 @@
 #include "core/error.hpp"
 
 namespace migrate::backend {
+
+/// A schema object whose presence `repair` checks in the catalog (CONTRACT.md §4 repair;
+/// issue 4: "reports whether it is really present").
+struct CatalogObject {
+  enum class Kind { table, column, index, constraint };
+  Kind kind = Kind::table;
+  std::string schema;  ///< empty = the default schema / search_path
+  std::string table;   ///< table, column, constraint: the table; index: may be empty
+  std::string name;    ///< column, index or constraint name (empty for a table)
+};
+
+/// What `Backend::backup` wrote and how to undo to it.
+struct BackupResult {
+  std::filesystem::path path;   ///< the backup file (mode 0600)
+  std::string restore_command;  ///< a shell command that restores it; never holds a password
+};
 
 struct Capabilities {
   bool transactional_ddl = false;  ///< DDL rolls back with its transaction
@@ -98,6 +115,40 @@ class Backend {
 
   /// True when the table exists (schema empty = the default schema).
   virtual bool table_exists(std::string_view schema, std::string_view table) = 0;
+  /// The table's column names in declaration order; empty when the table does not exist.
+  /// Used to add columns to a journal created by an older release.
+  virtual std::vector<std::string> column_names(std::string_view schema, std::string_view table) {
+    (void)schema, (void)table;
+    throw Error(ErrorKind::internal, "column_names is not implemented by this backend");
+  }
+  /// True when `object` is in the catalog now (names compared as the database folds them).
+  virtual bool object_exists(const CatalogObject& object) {
+    (void)object;
+    throw Error(ErrorKind::internal, "object_exists is not implemented by this backend");
+  }
+
+  /// Asks the statement running on this connection to stop. Async-signal-safe: called from
+  /// a SIGINT/SIGTERM handler while another statement runs (SQLite: sqlite3_interrupt;
+  /// PostgreSQL: PQcancel on a cancel object made at connect time). The interrupted
+  /// statement then fails with DatabaseError. A no-op when nothing runs.
+  virtual void request_cancel() noexcept {}
+
+  /// Writes a full copy of the database to `path` (created with mode 0600; an existing file
+  /// is an error) and returns the restore command. SQLite: the online backup API from this
+  /// connection; PostgreSQL: `pg_dump --format=custom` started without a shell, the
+  /// password passed through the environment, never argv. Throws Error{usage} when the
+  /// tool it needs is missing, Error{database} when the copy fails (the partial file is
+  /// removed). Call it outside a transaction.
+  virtual BackupResult backup(const std::filesystem::path& path) {
+    (void)path;
+    throw Error(ErrorKind::internal, "backup is not implemented by this backend");
+  }
+  /// Where `--backup` without a PATH writes, for a backup taken at `timestamp`
+  /// (`20261121T193000Z`): SQLite `<db file>.<timestamp>.backup` beside the database;
+  /// PostgreSQL `migrate-backup-<dbname>-<timestamp>.dump` in the working directory.
+  virtual std::filesystem::path default_backup_path(std::string_view timestamp) const {
+    return std::filesystem::path("migrate-backup-" + std::string(timestamp) + ".db");
+  }
   /// The database user name, for the journal ("" where there is none, as on sqlite).
   virtual std::string database_user() = 0;
 };

@@ -1,5 +1,6 @@
 # Sources of src/commands (paths relative to src/).
 target_sources(migrate_core PRIVATE
+  commands/backup.cpp
   commands/database.cpp
   commands/edit.cpp
   commands/init.cpp
@@ -7,5 +8,6 @@ target_sources(migrate_core PRIVATE
   commands/migrate.cpp
   commands/output.cpp
   commands/project.cpp
+  commands/repair.cpp
   commands/revision.cpp
 )

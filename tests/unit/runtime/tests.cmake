@@ -4,4 +4,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/runtime/runner_test.cpp
   unit/runtime/offline_sql_test.cpp
   unit/runtime/concurrency_test.cpp
+  unit/runtime/journal_test.cpp
 )

@@ -5,4 +5,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/script/directory_test.cpp
   unit/script/revision_writer_test.cpp
   unit/script/templates_test.cpp
+  unit/script/effects_test.cpp
 )

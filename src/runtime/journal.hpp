@@ -1,0 +1,118 @@
+#pragma once
+/// The journal table `<version_table>_journal` (CONTRACT.md §3): the history of every step
+/// `migrate` ran against a database, and the record that recovery works from (issue 4).
+///
+/// Rows are appended and, for the step that is running, updated in place while it runs
+/// (progress of a non-transactional revision, its final status); a finished row is never
+/// rewritten: the journal is history.
+///
+/// Row meanings:
+///  - direction `upgrade` / `downgrade`: one revision's SQL ran (or started).
+///    status `applied`: done and recorded in the version table in the same transaction
+///    (transactional) or right after its last statement (non-transactional);
+///    `running`: a non-transactional revision was started and has not finished (the process
+///    died, or it is still running in another process); `failed`: a non-transactional
+///    revision stopped at a statement (error, or SIGINT/SIGTERM between statements), the
+///    statements before it stay committed; `rolled_back`: a transactional revision was
+///    interrupted (SIGINT/SIGTERM) and rolled back, recorded for the history only.
+///  - direction `stamp`: version-table rows changed without SQL (`migrate stamp`).
+///  - direction `repair`: a recovery action; `command` says which one (`repair --resume`,
+///    `repair --mark-applied`, `repair --mark-reverted`, `repair --accept-checksum`) and
+///    `reason` why (`--reason`).
+///
+/// A `running`/`failed` upgrade or downgrade row of revision R is *partial* until a later
+/// row with status `applied` is either a `stamp` (any revision: the blanket way out) or a
+/// `repair` of the same revision R.
+///
+/// Checksums: `checksum` is the SHA-256 hex of the revision file as read (BOM stripped,
+/// CRLF as LF: RevisionFile::checksum), `checksum_algorithm` names that rule
+/// (k_checksum_algorithm) so a later release can change it without misreading old rows.
+/// The *recorded* checksum of an applied revision is the one of its newest `applied` row
+/// that carries a checksum and is an `upgrade` or a `repair --accept-checksum`.
+///
+/// Copies: each `upgrade` row stores `file_content`, the whole file as read (normalized as
+/// for the checksum), and `downgrade_sql`, the downgrade section for this database's
+/// dialect; from them a revision whose file is gone can still be downgraded, and an edit
+/// of an applied file can be shown as a diff.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "graph/plan.hpp"
+
+namespace migrate::runtime {
+
+struct VersionTable;
+
+/// The rule behind `checksum`: SHA-256 of the UTF-8 file, BOM stripped, CRLF read as LF.
+inline constexpr const char* k_checksum_algorithm = "sha256-lf-v1";
+
+/// One journal row. Empty strings stand for SQL NULL where a column is nullable.
+struct JournalEntry {
+  long long id = 0;  ///< assigned by the database on append; execution order
+  std::string revision;
+  std::string direction;  ///< upgrade | downgrade | stamp | repair
+  std::string command;    ///< upgrade, downgrade, stamp, `repair --resume`, ...
+  std::vector<std::string> heads_before;
+  std::vector<std::string> heads_after;
+  std::string checksum;
+  std::string checksum_algorithm;
+  std::string file_path;
+  std::string message;
+  std::string file_content;   ///< upgrade rows: the file as read (normalized)
+  std::string downgrade_sql;  ///< upgrade rows: the downgrade section for this dialect
+  bool has_downgrade = false; ///< false: the file had no downgrade section (irreversible)
+  /// SHA-256 hex of each statement of the section this row ran, in order (as
+  /// script::split_statements returns their text); `repair --resume` compares them.
+  std::vector<std::string> statement_hashes;
+  /// The step's version-table changes, so a resume or a mark can finish them exactly.
+  std::vector<graph::VersionOp> version_ops;
+  std::string status;  ///< applied | running | failed | rolled_back
+  int statements_done = 0;
+  int statements_total = 0;
+  std::string error;
+  std::string started_at;   ///< ISO-8601 UTC, milliseconds
+  std::string finished_at;  ///< "" while running
+  long long duration_ms = -1;
+  std::string db_user, os_user, host, tool_version;
+  std::string reason;
+};
+
+/// `insert a` / `update a b` / `delete a`, one per line, and back.
+std::string encode_version_ops(const std::vector<graph::VersionOp>& ops);
+std::vector<graph::VersionOp> decode_version_ops(std::string_view text);
+
+class Journal {
+ public:
+  Journal(backend::Backend& db, const VersionTable& vt);
+
+  bool exists();
+  /// Creates the table, or adds the columns a journal made by an older release lacks
+  /// (ALTER TABLE ... ADD COLUMN); idempotent. Runs in the caller's transaction if any.
+  void ensure();
+  /// Inserts `entry` (its id ignored) and returns the new id. Calls ensure() first.
+  long long append(const JournalEntry& entry);
+  /// Progress of a running non-transactional step.
+  void set_progress(long long id, int statements_done);
+  /// Final status of a row appended as `running`: applied / failed (with error).
+  void finish(long long id, const std::string& status, int statements_done, const std::string& error,
+              const std::vector<std::string>& heads_after, long long duration_ms);
+
+  /// Partial rows (see the file comment), oldest first; empty without a journal.
+  std::vector<JournalEntry> partial();
+  /// The newest `applied` upgrade or accept-checksum row of `revision` that has a checksum.
+  std::optional<JournalEntry> recorded_checksum(const std::string& revision);
+  /// The newest `upgrade` row of `revision` with a stored file_content (any status).
+  std::optional<JournalEntry> stored_copy(const std::string& revision);
+  /// Every row, oldest first (for tests and `repair` listings).
+  std::vector<JournalEntry> all();
+
+ private:
+  backend::Backend& m_db;
+  std::string m_schema;
+  std::string m_name;
+};
+
+}  // namespace migrate::runtime
