@@ -31,6 +31,8 @@ TEST_F(FailureCliTest, FailingRevisionLeavesNoTraceAndEarlierOnesStay) {
   EXPECT_NE(r.err.find("ccc3"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("c_third.sql:9"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("no_such_table"), std::string::npos) << r.err;
+  if (k_postgres) EXPECT_NE(r.err.find("[42P01]"), std::string::npos) << "SQLSTATE: " << r.err;
+  EXPECT_NE(r.err.find("statement: INSERT INTO no_such_table VALUES (1)"), std::string::npos) << r.err;
   EXPECT_TRUE(has_table("a"));
   EXPECT_TRUE(has_table("b"));
   EXPECT_FALSE(has_table("c"));
