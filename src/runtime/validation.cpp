@@ -1,1 +1,205 @@
-// Placeholder: filled in by the issue-4 work.
+#include "runtime/validation.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "util/files.hpp"
+
+namespace migrate::runtime {
+
+namespace {
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+  std::vector<std::string_view> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto nl = text.find('\n', start);
+    if (nl == std::string_view::npos) {
+      lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+/// One run of differing lines: `deleted` lines of `before` from `at` (0-based), replaced by
+/// `inserted` lines.
+struct Hunk {
+  std::size_t at = 0;
+  std::size_t deleted = 0;
+  std::size_t inserted = 0;
+};
+
+/// Hunks of the middle part (common prefix and suffix removed) through a plain LCS table;
+/// above `k_max_cells` the middle is reported as one hunk, which is still a true summary.
+std::vector<Hunk> diff_hunks(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b) {
+  std::size_t prefix = 0;
+  while (prefix < a.size() && prefix < b.size() && a[prefix] == b[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
+         a[a.size() - 1 - suffix] == b[b.size() - 1 - suffix])
+    ++suffix;
+  std::size_t n = a.size() - prefix - suffix, m = b.size() - prefix - suffix;
+  if (n == 0 && m == 0) return {};
+  constexpr std::size_t k_max_cells = 4'000'000;
+  if (n == 0 || m == 0 || (n + 1) * (m + 1) > k_max_cells) return {Hunk{prefix, n, m}};
+
+  // lcs[i][j]: LCS length of a[prefix+i..] and b[prefix+j..].
+  std::vector<std::vector<unsigned>> lcs(n + 1, std::vector<unsigned>(m + 1, 0));
+  for (std::size_t i = n; i-- > 0;)
+    for (std::size_t j = m; j-- > 0;)
+      lcs[i][j] = a[prefix + i] == b[prefix + j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+
+  std::vector<Hunk> hunks;
+  Hunk open{};
+  bool in_hunk = false;
+  auto flush = [&] {
+    if (in_hunk) hunks.push_back(open);
+    in_hunk = false;
+  };
+  std::size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[prefix + i] == b[prefix + j]) {
+      flush();
+      ++i, ++j;
+      continue;
+    }
+    if (!in_hunk) open = Hunk{prefix + i, 0, 0}, in_hunk = true;
+    if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      ++open.inserted, ++j;
+    } else {
+      ++open.deleted, ++i;
+    }
+  }
+  flush();
+  return hunks;
+}
+
+std::string plural(std::size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+std::string line_range(std::size_t first, std::size_t count) {
+  if (count == 1) return "line " + std::to_string(first);
+  return "lines " + std::to_string(first) + "-" + std::to_string(first + count - 1);
+}
+
+std::string describe(const Hunk& h) {
+  if (h.deleted == 0)
+    return plural(h.inserted, "line") + " added " + (h.at == 0 ? "at the start" : "after line " + std::to_string(h.at));
+  if (h.inserted == 0) return line_range(h.at + 1, h.deleted) + " removed";
+  if (h.inserted == h.deleted) return line_range(h.at + 1, h.deleted) + " changed";
+  return line_range(h.at + 1, h.deleted) + " replaced by " + plural(h.inserted, "line");
+}
+
+}  // namespace
+
+std::string diff_summary(std::string_view before, std::string_view after, std::size_t max_hunks) {
+  auto hunks = diff_hunks(split_lines(before), split_lines(after));
+  if (hunks.empty()) return "no line changed (line endings or the end of the file differ)";
+  std::string out;
+  for (std::size_t k = 0; k < hunks.size() && k < max_hunks; ++k) out += (k ? ", " : "") + describe(hunks[k]);
+  if (hunks.size() > max_hunks) out += ", and " + plural(hunks.size() - max_hunks, "more change");
+  return out;
+}
+
+std::string normalize_file_text(std::string_view raw) {
+  if (raw.substr(0, 3) == "\xEF\xBB\xBF") raw.remove_prefix(3);
+  std::string out;
+  out.reserve(raw.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
+    out += raw[i];
+  }
+  return out;
+}
+
+std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows) {
+  std::vector<std::string> out;
+  std::unordered_set<std::string> seen;
+  std::vector<std::string> stack;
+  for (const auto& r : rows)
+    if (seen.insert(r).second) out.push_back(r), stack.push_back(r);
+  while (!stack.empty()) {
+    auto id = std::move(stack.back());
+    stack.pop_back();
+    const auto* rev = map.find(id);
+    if (!rev) continue;
+    for (const auto& parent : rev->effective_parents)
+      if (seen.insert(parent).second) out.push_back(parent), stack.push_back(parent);
+  }
+  // Rows first (row order), then ancestors in load order: stable, readable messages.
+  std::stable_sort(out.begin() + static_cast<long>(std::min(out.size(), rows.size())), out.end(),
+                   [&](const std::string& x, const std::string& y) {
+                     const auto* a = map.find(x);
+                     const auto* b = map.find(y);
+                     return (a ? a->load_index : 0) < (b ? b->load_index : 0);
+                   });
+  return out;
+}
+
+ValidationReport validate_applied(const graph::RevisionMap& map, const std::vector<std::string>& rows,
+                                  const FileLookup& files, const std::function<bool(const std::string&)>& has_file,
+                                  Journal& journal) {
+  ValidationReport report;
+  for (const auto& id : applied_revisions(map, rows)) {
+    if (!has_file(id)) {
+      report.missing_files.push_back(id);
+      continue;
+    }
+    const auto* file = files(id);
+    if (!file) continue;
+    auto recorded = journal.recorded_checksum(id);
+    if (!recorded || recorded->checksum.empty()) continue;
+    // A checksum written under another rule cannot be compared; a later release that
+    // changes the rule migrates its own rows.
+    if (!recorded->checksum_algorithm.empty() && recorded->checksum_algorithm != k_checksum_algorithm) continue;
+    if (recorded->checksum == file->checksum) continue;
+    ChecksumMismatch m;
+    m.revision = id;
+    m.file = file->path.string();
+    m.recorded_at = recorded->started_at;
+    m.recorded_checksum = recorded->checksum;
+    m.file_checksum = file->checksum;
+    std::string before = recorded->file_content;
+    if (before.empty())
+      if (auto copy = journal.stored_copy(id)) before = copy->file_content;
+    if (!before.empty()) {
+      try {
+        m.diff = diff_summary(before, normalize_file_text(util::read_file(file->path)));
+      } catch (const std::exception&) {
+        m.diff = "";  // unreadable now: the checksum mismatch is still the message
+      }
+    }
+    report.mismatches.push_back(std::move(m));
+  }
+  return report;
+}
+
+void require_valid(const ValidationReport& report, const std::string& command) {
+  if (!report.mismatches.empty()) {
+    const auto& m = report.mismatches.front();
+    std::string message = "revision " + m.revision + " is applied, but its file " + m.file +
+                          " changed since it was applied (checksum recorded " + m.recorded_at + ")";
+    if (!m.diff.empty()) message += ": " + m.diff;
+    if (report.mismatches.size() > 1)
+      message += "; " + std::to_string(report.mismatches.size() - 1) + " more applied file(s) changed too (see `migrate repair`)";
+    throw Error(ErrorKind::needs_repair, message,
+                "restore the file as it was applied (e.g. `git checkout -- " + m.file +
+                    "`), or, if the edit is deliberate and the database already matches it, record it with "
+                    "`migrate repair --accept-checksum " + m.revision + " --reason \"...\"`");
+  }
+  if (!report.missing_files.empty() && command == "upgrade") {
+    const auto& id = report.missing_files.front();
+    throw Error(ErrorKind::needs_repair,
+                "revision " + id + " is applied, but its file is gone from the version locations",
+                "restore the file (e.g. check out the release that added it), or downgrade off it with "
+                "`migrate downgrade -1` (its downgrade SQL is taken from the copy stored in the journal), "
+                "or record the real state by hand with `migrate stamp`");
+  }
+}
+
+}  // namespace migrate::runtime
