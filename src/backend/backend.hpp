@@ -28,13 +28,30 @@ namespace migrate::backend {
 
 /// A schema object whose presence `repair` checks in the catalog (CONTRACT.md §4 repair;
 /// issue 4: "reports whether it is really present").
+///
+/// Names are passed AS WRITTEN IN THE SQL, one identifier per field (no `schema.table` in
+/// `table`): a double-quoted identifier (`"Mixed Case"`, with `""` for a quote; SQLite's
+/// `` `x` `` and `[x]` too) is compared exactly, quotes removed; an unquoted one is folded
+/// the way the database folds it: PostgreSQL lower-cases it (ASCII, as the server does),
+/// SQLite compares it case-insensitively (as it compares every identifier, quoted or not).
+/// An already-folded unquoted name (`users`) therefore works as well. See `parse_written_name`.
 struct CatalogObject {
   enum class Kind { table, column, index, constraint };
   Kind kind = Kind::table;
-  std::string schema;  ///< empty = the default schema / search_path
-  std::string table;   ///< table, column, constraint: the table; index: may be empty
+  std::string schema;  ///< empty = the default schema / search_path (SQLite: an attached database name)
+  std::string table;   ///< table, column, constraint: the table (required); index: may be empty
   std::string name;    ///< column, index or constraint name (empty for a table)
 };
+
+/// An identifier as written in SQL: its text without quotes, and whether it was quoted.
+struct WrittenName {
+  std::string text;
+  bool quoted = false;
+};
+/// Splits `"Mixed ""Q"""` into {`Mixed "Q"`, quoted}; `users` into {`users`, unquoted}.
+/// Backquotes and brackets (SQLite's other quotes) count as quotes too. Surrounding
+/// whitespace is ignored.
+WrittenName parse_written_name(std::string_view written);
 
 /// What `Backend::backup` wrote and how to undo to it.
 struct BackupResult {
@@ -116,7 +133,11 @@ class Backend {
   /// True when the table exists (schema empty = the default schema).
   virtual bool table_exists(std::string_view schema, std::string_view table) = 0;
   /// The table's column names in declaration order; empty when the table does not exist.
-  /// Used to add columns to a journal created by an older release.
+  /// Used to add columns to a journal created by an older release. Names are exact (as
+  /// `table_exists`), not folded: the runtime passes the names it created the table with.
+  /// SQLite: `schema` non-empty names an attached database (`main`, `temp`, ...).
+  /// PostgreSQL: schema empty = the table an unqualified name reaches (search_path), as
+  /// `table_exists` does.
   virtual std::vector<std::string> column_names(std::string_view schema, std::string_view table) {
     (void)schema, (void)table;
     throw Error(ErrorKind::internal, "column_names is not implemented by this backend");

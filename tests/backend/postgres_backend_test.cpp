@@ -204,6 +204,21 @@ TEST_F(PostgresBackendTest, TableExistsHonoursTheSchema) {
   m_db->execute("DROP SCHEMA " + other + " CASCADE");
 }
 
+TEST_F(PostgresBackendTest, ColumnNamesInDeclarationOrder) {
+  std::string other = "cols_" + std::to_string(::getpid());
+  m_db->execute_script("DROP SCHEMA IF EXISTS " + other + " CASCADE; CREATE SCHEMA " + other +
+                       "; CREATE TABLE cn (zeta INTEGER, \"Mixed Case\" TEXT, dropped INTEGER, alpha TEXT);"
+                       "ALTER TABLE cn DROP COLUMN dropped; ALTER TABLE cn ADD COLUMN added INTEGER;"
+                       "CREATE TABLE " + other + ".cn (elsewhere INTEGER)");
+  auto expected = std::vector<std::string>{"zeta", "Mixed Case", "alpha", "added"};
+  EXPECT_EQ(m_db->column_names("", "cn"), expected);  // the one on the search_path
+  EXPECT_EQ(m_db->column_names(scalar(*m_db, "SELECT current_schema()"), "cn"), expected);
+  EXPECT_EQ(m_db->column_names(other, "cn"), std::vector<std::string>{"elsewhere"});
+  EXPECT_TRUE(m_db->column_names("", "CN").empty());  // exact names, as table_exists
+  EXPECT_TRUE(m_db->column_names("", "missing").empty());
+  m_db->execute("DROP SCHEMA " + other + " CASCADE");
+}
+
 TEST_F(PostgresBackendTest, DatabaseUserAndApplicationName) {
   EXPECT_EQ(m_db->database_user(), scalar(*m_db, "SELECT session_user"));
   EXPECT_EQ(scalar(*m_db, "SHOW application_name"), "migrate");

@@ -152,6 +152,20 @@ TEST(SqliteBackendTest, TransactionClosedBySqliteReadsAsClosed) {
   EXPECT_FALSE(db->in_transaction());
 }
 
+TEST(SqliteBackendTest, ColumnNamesInDeclarationOrder) {
+  test::TempDir dir;
+  auto db = backend::open("sqlite:///" + (dir.path() / "cols.db").string());
+  db->execute_script("CREATE TABLE t (zeta INTEGER, \"Mixed Case\" TEXT, alpha); ALTER TABLE t ADD COLUMN added");
+  auto expected = std::vector<std::string>{"zeta", "Mixed Case", "alpha", "added"};
+  EXPECT_EQ(db->column_names("", "t"), expected);
+  EXPECT_EQ(db->column_names("main", "t"), expected);
+  EXPECT_EQ(db->column_names("", "T"), expected);  // SQLite names are case-insensitive
+  EXPECT_TRUE(db->column_names("", "missing").empty());
+  EXPECT_TRUE(db->column_names("temp", "t").empty());
+  db->execute_script("ATTACH DATABASE '" + (dir.path() / "other.db").string() + "' AS other; CREATE TABLE other.t (only_here)");
+  EXPECT_EQ(db->column_names("other", "t"), std::vector<std::string>{"only_here"});
+}
+
 TEST(RegistryTest, DialectFromUrlWithoutConnecting) {
   EXPECT_EQ(backend::dialect_of_url("sqlite:///x.db"), Dialect::sqlite);
   EXPECT_EQ(backend::dialect_of_url("postgresql://u:p@localhost/db"), Dialect::postgresql);

@@ -463,6 +463,21 @@ bool PostgresBackend::table_exists(std::string_view schema, std::string_view tab
   return !rows.empty();
 }
 
+std::vector<std::string> PostgresBackend::column_names(std::string_view schema, std::string_view table) {
+  std::string where = schema.empty() ? "pg_catalog.pg_table_is_visible(c.oid)"
+                                     : "n.nspname = " + m_session->literal(schema);
+  auto rows = query(
+      "SELECT a.attname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+      "WHERE c.relname = " +
+      m_session->literal(table) + " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " + where +
+      " ORDER BY a.attnum");
+  std::vector<std::string> names;
+  for (auto& row : rows)
+    if (!row.empty() && row[0]) names.push_back(*row[0]);
+  return names;
+}
+
 std::string PostgresBackend::database_user() {
   auto rows = query("SELECT current_user");
   return rows.empty() || rows[0].empty() || !rows[0][0] ? std::string() : *rows[0][0];

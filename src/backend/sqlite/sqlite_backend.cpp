@@ -262,6 +262,18 @@ bool SqliteBackend::table_exists(std::string_view schema, std::string_view table
   return !rows.empty();
 }
 
+std::vector<std::string> SqliteBackend::column_names(std::string_view schema, std::string_view table) {
+  // The table-valued form of the pragma takes the attached database as its second argument
+  // and, unlike `PRAGMA x.table_info(...)`, lets the names travel as literals.
+  std::string sql = "SELECT name FROM pragma_table_info(" + sql::quote_literal(table);
+  if (!schema.empty()) sql += ", " + sql::quote_literal(schema);
+  sql += ") ORDER BY cid";
+  std::vector<std::string> names;
+  for (auto& row : query(sql))
+    if (!row.empty() && row[0]) names.push_back(*row[0]);
+  return names;
+}
+
 long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
   // A prepare/step loop instead of sqlite3_exec so a failure can say where it happened:
   // the tail pointer gives each statement's offset in `sql`.

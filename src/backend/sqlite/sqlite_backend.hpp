@@ -61,6 +61,9 @@ class SqliteBackend final : public Backend {
 
   /// `schema` non-empty names an attached database (`main`, `temp`, ...).
   bool table_exists(std::string_view schema, std::string_view table) override;
+  /// `PRAGMA table_info` (through `pragma_table_info`), in column order; `schema` non-empty
+  /// names an attached database. SQLite matches the table name case-insensitively.
+  std::vector<std::string> column_names(std::string_view schema, std::string_view table) override;
   /// SQLite has no users: always "".
   std::string database_user() override { return {}; }
 
