@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/dialect.hpp"
 
@@ -48,11 +49,29 @@ std::string update_version(Dialect dialect, std::string_view schema, std::string
 std::string delete_version(Dialect dialect, std::string_view schema, std::string_view name,
                            std::string_view revision);
 
-/// The journal table DDL (`CREATE TABLE IF NOT EXISTS`, no ';'). Columns, all dialects:
-/// id (auto-increment key, execution order), revision, direction, command, heads_before,
-/// heads_after (comma-joined), checksum, file_path, message, downgrade_sql, status
-/// (`applied` | `running` | `failed`), statements_done, statements_total, error, started_at,
-/// finished_at (ISO-8601 UTC text), duration_ms, db_user, os_user, host, tool_version, reason.
+/// One column of the journal table: its name, its type on this dialect, and the constraint
+/// text a freshly created table gives it (NOT NULL, DEFAULT); a column added to an older
+/// journal by `add_journal_column` gets the type only, so old rows read as NULL.
+struct JournalColumn {
+  std::string name;
+  std::string type;
+  std::string constraint;  ///< "" or e.g. "NOT NULL DEFAULT 0"
+};
+
+/// The journal's columns in table order, `id` (the auto-increment key) excluded: revision,
+/// direction, command, heads_before, heads_after (comma-joined), checksum, file_path,
+/// message, downgrade_sql, status (`applied` | `running` | `failed` | `rolled_back`),
+/// statements_done, statements_total, error, started_at, finished_at (ISO-8601 UTC text),
+/// duration_ms, db_user, os_user, host, tool_version, reason, and since issue 4
+/// checksum_algorithm, file_content, statement_hashes (newline-joined hex), version_ops
+/// (encoded, runtime/journal.hpp), has_downgrade (0/1).
+std::vector<JournalColumn> journal_columns(Dialect dialect);
+
+/// The journal table DDL (`CREATE TABLE IF NOT EXISTS`, no ';'): `id` then journal_columns().
 std::string create_journal_table(Dialect dialect, std::string_view schema, std::string_view name);
+
+/// `ALTER TABLE t ADD COLUMN c <type>` (PostgreSQL: `ADD COLUMN IF NOT EXISTS`), no ';'.
+std::string add_journal_column(Dialect dialect, std::string_view schema, std::string_view name,
+                               const JournalColumn& column);
 
 }  // namespace migrate::backend::sql

@@ -1,1 +1,348 @@
-// Placeholder: filled in by the issue-4 work.
+#include "runtime/journal.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <spdlog/fmt/fmt.h>
+
+#include "backend/sql_dialect.hpp"
+#include "script/statement_splitter.hpp"
+#include "util/sha256.hpp"
+
+#ifndef MIGRATE_VERSION
+#define MIGRATE_VERSION "unknown"
+#endif
+
+namespace migrate::runtime {
+namespace {
+
+namespace sql = backend::sql;
+
+std::string join(const std::vector<std::string>& items, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split(std::string_view text, char sep) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (true) {
+    auto at = text.find(sep, start);
+    out.emplace_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    if (at == std::string_view::npos) break;
+    start = at + 1;
+  }
+  return out;
+}
+
+/// NULL for "" (the JournalEntry convention), else the quoted literal.
+std::string text_or_null(const std::string& value) { return value.empty() ? "NULL" : sql::quote_literal(value); }
+
+std::string os_user_name() {
+  if (auto* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
+  if (const char* user = std::getenv("USER")) return user;
+  return {};
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+int to_int(const std::string& s) { return s.empty() ? 0 : std::stoi(s); }
+
+/// Columns a reader needs; without them the table is not a journal at all.
+constexpr const char* k_required[] = {"id", "revision", "direction", "status"};
+
+}  // namespace
+
+std::string encode_version_ops(const std::vector<graph::VersionOp>& ops) {
+  std::string out;
+  for (const auto& op : ops) {
+    if (!out.empty()) out += '\n';
+    switch (op.kind) {
+      case graph::VersionOp::Kind::insert: out += "insert " + op.to; break;
+      case graph::VersionOp::Kind::update: out += "update " + op.from + " " + op.to; break;
+      case graph::VersionOp::Kind::remove: out += "delete " + op.from; break;
+    }
+  }
+  return out;
+}
+
+std::vector<graph::VersionOp> decode_version_ops(std::string_view text) {
+  std::vector<graph::VersionOp> ops;
+  int line_no = 0;
+  for (const auto& line : split(text, '\n')) {
+    ++line_no;
+    if (line.empty()) continue;
+    auto words = split(line, ' ');
+    if (words.size() == 2 && words[0] == "insert") {
+      ops.push_back(graph::VersionOp::insert(words[1]));
+    } else if (words.size() == 3 && words[0] == "update") {
+      ops.push_back(graph::VersionOp::update(words[1], words[2]));
+    } else if (words.size() == 2 && words[0] == "delete") {
+      ops.push_back(graph::VersionOp::remove(words[1]));
+    } else {
+      throw Error(ErrorKind::database,
+                  fmt::format("the journal's version_ops has an unreadable line {}: '{}'", line_no, line),
+                  "the journal row was edited by hand; record the state with `migrate stamp` instead");
+    }
+  }
+  return ops;
+}
+
+std::vector<std::string> statement_hashes(std::string_view sql_text, Dialect dialect, int first_line) {
+  std::vector<std::string> out;
+  for (const auto& s : script::split_statements(sql_text, dialect, first_line))
+    out.push_back(util::sha256_hex(s.text));
+  return out;
+}
+
+std::string normalized_file_content(const script::RevisionFile& file) {
+  std::ifstream in(file.path, std::ios::binary);
+  if (!in) return {};
+  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string_view view(raw);
+  if (view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
+  std::string text;
+  text.reserve(view.size());
+  for (size_t i = 0; i < view.size(); ++i) {
+    if (view[i] == '\r' && i + 1 < view.size() && view[i + 1] == '\n') continue;
+    text += view[i];
+  }
+  // The copy must be the text the recorded checksum describes; a file edited since it was
+  // loaded (or a checksum computed by other rules) is not stored rather than stored wrong.
+  if (util::sha256_hex(text) != file.checksum) return {};
+  return text;
+}
+
+std::string utc_now_iso() {
+  auto now = std::chrono::system_clock::now();
+  auto secs = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
+}
+
+void fill_identity(JournalEntry& entry, backend::Backend& db) {
+  entry.db_user = db.database_user();
+  entry.os_user = os_user_name();
+  entry.host = host_name();
+  entry.tool_version = MIGRATE_VERSION;
+}
+
+// ---------------------------------------------------------------------------------------
+
+Journal::Journal(backend::Backend& db, const VersionTable& vt)
+    : m_db(db), m_schema(vt.schema), m_name(vt.journal_name()) {}
+
+std::string Journal::table() const { return sql::qualified_name(m_db.dialect(), m_schema, m_name); }
+
+bool Journal::exists() { return m_db.table_exists(m_schema, m_name); }
+
+std::vector<std::string> Journal::columns() {
+  try {
+    return m_db.column_names(m_schema, m_name);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::internal) throw;
+  }
+  // A backend without column_names: ask the catalog directly.
+  std::vector<std::string> out;
+  if (m_db.dialect() == Dialect::sqlite) {
+    for (auto& row : m_db.query("PRAGMA table_info(" + sql::quote_literal(m_name) + ")"))
+      if (row.size() > 1 && row[1]) out.push_back(*row[1]);
+  } else {
+    std::string schema = m_schema.empty() ? "current_schema()" : sql::quote_literal(m_schema);
+    for (auto& row : m_db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = " + schema +
+                                " AND table_name = " + sql::quote_literal(m_name) + " ORDER BY ordinal_position"))
+      if (!row.empty() && row[0]) out.push_back(*row[0]);
+  }
+  return out;
+}
+
+void Journal::ensure() {
+  auto dialect = m_db.dialect();
+  auto present = columns();
+  if (present.empty()) {
+    m_db.execute(sql::create_journal_table(dialect, m_schema, m_name));
+    return;
+  }
+  // A journal of an older release: add what it lacks, in table order. Old rows read NULL.
+  for (const auto& column : sql::journal_columns(dialect))
+    if (std::find(present.begin(), present.end(), column.name) == present.end())
+      m_db.execute(sql::add_journal_column(dialect, m_schema, m_name, column));
+}
+
+long long Journal::append(const JournalEntry& e) {
+  ensure();
+  std::map<std::string, std::string> values = {
+      {"revision", text_or_null(e.revision)},
+      {"direction", sql::quote_literal(e.direction)},
+      {"command", text_or_null(e.command)},
+      {"heads_before", sql::quote_literal(join(e.heads_before, ","))},
+      {"heads_after", sql::quote_literal(join(e.heads_after, ","))},
+      {"checksum", text_or_null(e.checksum)},
+      {"file_path", text_or_null(e.file_path)},
+      {"message", text_or_null(e.message)},
+      // An empty downgrade section is a valid no-op: store '' rather than NULL for it.
+      {"downgrade_sql", e.has_downgrade ? sql::quote_literal(e.downgrade_sql) : std::string("NULL")},
+      {"status", sql::quote_literal(e.status)},
+      {"statements_done", std::to_string(e.statements_done)},
+      {"statements_total", std::to_string(e.statements_total)},
+      {"error", text_or_null(e.error)},
+      {"started_at", sql::quote_literal(e.started_at.empty() ? utc_now_iso() : e.started_at)},
+      {"finished_at", text_or_null(e.finished_at)},
+      {"duration_ms", e.duration_ms >= 0 ? std::to_string(e.duration_ms) : std::string("NULL")},
+      {"db_user", sql::quote_literal(e.db_user)},
+      {"os_user", sql::quote_literal(e.os_user)},
+      {"host", sql::quote_literal(e.host)},
+      {"tool_version", sql::quote_literal(e.tool_version)},
+      {"reason", text_or_null(e.reason)},
+      {"checksum_algorithm", text_or_null(e.checksum_algorithm)},
+      {"file_content", text_or_null(e.file_content)},
+      {"statement_hashes", text_or_null(join(e.statement_hashes, "\n"))},
+      {"version_ops", text_or_null(encode_version_ops(e.version_ops))},
+      {"has_downgrade", e.has_downgrade ? "1" : "0"},
+  };
+  std::string names, literals;
+  for (const auto& column : sql::journal_columns(m_db.dialect())) {
+    if (!names.empty()) names += ", ", literals += ", ";
+    names += column.name;
+    literals += values.at(column.name);
+  }
+  auto rows = m_db.query("INSERT INTO " + table() + " (" + names + ") VALUES (" + literals + ") RETURNING id");
+  if (rows.empty() || rows[0].empty() || !rows[0][0])
+    throw Error(ErrorKind::database, "inserting into " + table() + " returned no id");
+  return std::stoll(*rows[0][0]);
+}
+
+void Journal::set_progress(long long id, int statements_done) {
+  m_db.execute(fmt::format("UPDATE {} SET statements_done = {} WHERE id = {}", table(), statements_done, id));
+}
+
+void Journal::finish(long long id, const std::string& status, int statements_done, const std::string& error,
+                     const std::vector<std::string>& heads_after, long long duration_ms) {
+  m_db.execute(fmt::format(
+      "UPDATE {} SET status = {}, statements_done = {}, error = {}, finished_at = {}, duration_ms = {}, "
+      "heads_after = {} WHERE id = {}",
+      table(), sql::quote_literal(status), statements_done, text_or_null(error), sql::quote_literal(utc_now_iso()),
+      duration_ms >= 0 ? std::to_string(duration_ms) : std::string("NULL"),
+      sql::quote_literal(join(heads_after, ",")), id));
+}
+
+std::vector<JournalEntry> Journal::select(const std::string& where_and_order) {
+  auto present = columns();
+  if (present.empty()) return {};
+  for (const char* required : k_required)
+    if (std::find(present.begin(), present.end(), required) == present.end())
+      throw Error(ErrorKind::database,
+                  fmt::format("{} has no column {}: it is not a migrate journal", table(), required),
+                  "rename or drop that table, or choose another version_table");
+  // Only the columns this journal has: an older one is read as it is, not upgraded by a
+  // read (reads take no lock).
+  std::vector<std::string> wanted = {"id"};
+  for (const auto& column : sql::journal_columns(m_db.dialect())) wanted.push_back(column.name);
+  std::vector<std::string> names;
+  for (const auto& name : wanted)
+    if (std::find(present.begin(), present.end(), name) != present.end()) names.push_back(name);
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "cur." : ", cur.") + name;
+
+  std::vector<JournalEntry> out;
+  for (auto& row : m_db.query("SELECT " + list + " FROM " + table() + " cur " + where_and_order)) {
+    std::map<std::string, const std::optional<std::string>*> by_name;
+    for (size_t i = 0; i < names.size() && i < row.size(); ++i) by_name[names[i]] = &row[i];
+    auto get = [&](const char* name) -> std::string {
+      auto it = by_name.find(name);
+      return it != by_name.end() && *it->second ? **it->second : std::string();
+    };
+    auto is_null = [&](const char* name) {
+      auto it = by_name.find(name);
+      return it == by_name.end() || !*it->second;
+    };
+    JournalEntry e;
+    e.id = std::stoll(get("id"));
+    e.revision = get("revision");
+    e.direction = get("direction");
+    e.command = get("command");
+    e.heads_before = split(get("heads_before"), ',');
+    e.heads_after = split(get("heads_after"), ',');
+    e.checksum = get("checksum");
+    e.checksum_algorithm = get("checksum_algorithm");
+    e.file_path = get("file_path");
+    e.message = get("message");
+    e.file_content = get("file_content");
+    e.downgrade_sql = get("downgrade_sql");
+    // Older rows have no has_downgrade: they stored downgrade_sql exactly when there was one.
+    e.has_downgrade = is_null("has_downgrade") ? !is_null("downgrade_sql") : get("has_downgrade") == "1";
+    e.statement_hashes = split(get("statement_hashes"), '\n');
+    e.version_ops = decode_version_ops(get("version_ops"));
+    e.status = get("status");
+    e.statements_done = to_int(get("statements_done"));
+    e.statements_total = to_int(get("statements_total"));
+    e.error = get("error");
+    e.started_at = get("started_at");
+    e.finished_at = get("finished_at");
+    e.duration_ms = is_null("duration_ms") ? -1 : std::stoll(get("duration_ms"));
+    e.db_user = get("db_user");
+    e.os_user = get("os_user");
+    e.host = get("host");
+    e.tool_version = get("tool_version");
+    e.reason = get("reason");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+std::vector<JournalEntry> Journal::partial() {
+  // A repair resolves its own revision only; a stamp rewrites the version table wholesale
+  // and so resolves every earlier partial row.
+  return select("WHERE cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') "
+                "AND NOT EXISTS (SELECT 1 FROM " + table() +
+                " later WHERE later.id > cur.id AND later.status = 'applied' AND (later.direction = 'stamp' OR "
+                "(later.direction = 'repair' AND later.revision = cur.revision))) ORDER BY cur.id");
+}
+
+std::optional<JournalEntry> Journal::recorded_checksum(const std::string& revision) {
+  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) +
+                     " AND cur.status = 'applied' AND cur.checksum IS NOT NULL AND (cur.direction = 'upgrade' OR "
+                     "(cur.direction = 'repair' AND cur.command IN ('repair --accept-checksum', 'repair --resume'))) "
+                     "ORDER BY cur.id DESC LIMIT 1");
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {
+  auto present = columns();
+  if (std::find(present.begin(), present.end(), "file_content") == present.end()) return std::nullopt;
+  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) +
+                     " AND cur.direction = 'upgrade' AND cur.file_content IS NOT NULL ORDER BY cur.id DESC LIMIT 1");
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+std::vector<JournalEntry> Journal::all() { return select("ORDER BY cur.id"); }
+
+std::optional<JournalEntry> Journal::get(long long id) {
+  auto rows = select("WHERE cur.id = " + std::to_string(id));
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
+}
+
+}  // namespace migrate::runtime

@@ -28,7 +28,8 @@
 /// CRLF as LF: RevisionFile::checksum), `checksum_algorithm` names that rule
 /// (k_checksum_algorithm) so a later release can change it without misreading old rows.
 /// The *recorded* checksum of an applied revision is the one of its newest `applied` row
-/// that carries a checksum and is an `upgrade` or a `repair --accept-checksum`.
+/// that carries a checksum and is an `upgrade`, a `repair --accept-checksum` or a
+/// `repair --resume` (which finished the revision from the file it checked).
 ///
 /// Copies: each `upgrade` row stores `file_content`, the whole file as read (normalized as
 /// for the checksum), and `downgrade_sql`, the downgrade section for this database's
@@ -37,14 +38,21 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend/backend.hpp"
 #include "graph/plan.hpp"
+#include "script/revision_file.hpp"
 
 namespace migrate::runtime {
 
-struct VersionTable;
+/// Where the version table lives. The journal is `<name>_journal` in the same schema.
+struct VersionTable {
+  std::string schema;  ///< empty = the default schema (always empty on SQLite)
+  std::string name = "migrate_version";
+  std::string journal_name() const { return name + "_journal"; }
+};
 
 /// The rule behind `checksum`: SHA-256 of the UTF-8 file, BOM stripped, CRLF read as LF.
 inline constexpr const char* k_checksum_algorithm = "sha256-lf-v1";
@@ -80,9 +88,26 @@ struct JournalEntry {
   std::string reason;
 };
 
-/// `insert a` / `update a b` / `delete a`, one per line, and back.
+/// `insert a` / `update a b` / `delete a`, one per line, and back. decode throws
+/// Error{database} naming the line for text it cannot read (a journal edited by hand).
 std::string encode_version_ops(const std::vector<graph::VersionOp>& ops);
 std::vector<graph::VersionOp> decode_version_ops(std::string_view text);
+
+/// SHA-256 hex of each statement of `sql` as script::split_statements returns it (text
+/// without its ';', trimmed), in order: what `statement_hashes` stores and what a resume
+/// compares against.
+std::vector<std::string> statement_hashes(std::string_view sql, Dialect dialect, int first_line = 1);
+
+/// The file as its checksum saw it (BOM stripped, CRLF as LF), read again from file.path;
+/// "" when it cannot be read or no longer matches file.checksum (edited since it was
+/// loaded: the stored copy must be the text the checksum describes).
+std::string normalized_file_content(const script::RevisionFile& file);
+
+/// Now as the journal writes times: ISO-8601 UTC with milliseconds, `2026-11-21T19:30:00.123Z`.
+std::string utc_now_iso();
+
+/// Fills db_user (from `db`), os_user, host and tool_version of `entry`.
+void fill_identity(JournalEntry& entry, backend::Backend& db);
 
 class Journal {
  public:
@@ -96,20 +121,32 @@ class Journal {
   long long append(const JournalEntry& entry);
   /// Progress of a running non-transactional step.
   void set_progress(long long id, int statements_done);
-  /// Final status of a row appended as `running`: applied / failed (with error).
+  /// Final status of a row appended as `running`: applied / failed (with error; "" = none).
+  /// Sets finished_at to now.
   void finish(long long id, const std::string& status, int statements_done, const std::string& error,
               const std::vector<std::string>& heads_after, long long duration_ms);
 
   /// Partial rows (see the file comment), oldest first; empty without a journal.
   std::vector<JournalEntry> partial();
-  /// The newest `applied` upgrade or accept-checksum row of `revision` that has a checksum.
+  /// The newest `applied` upgrade, accept-checksum or resume row of `revision` that has a
+  /// checksum; nullopt without a journal.
   std::optional<JournalEntry> recorded_checksum(const std::string& revision);
-  /// The newest `upgrade` row of `revision` with a stored file_content (any status).
+  /// The newest `upgrade` row of `revision` with a stored file_content (any status);
+  /// nullopt without a journal.
   std::optional<JournalEntry> stored_copy(const std::string& revision);
-  /// Every row, oldest first (for tests and `repair` listings).
+  /// Every row, oldest first (for tests and `repair` listings); empty without a journal.
   std::vector<JournalEntry> all();
+  /// The row with this id, if any.
+  std::optional<JournalEntry> get(long long id);
+
+  /// The journal's column names; empty when the table does not exist. Reads tolerate a
+  /// journal of an older release (missing columns read as empty) without changing it.
+  std::vector<std::string> columns();
 
  private:
+  std::vector<JournalEntry> select(const std::string& where_and_order);
+  std::string table() const;
+
   backend::Backend& m_db;
   std::string m_schema;
   std::string m_name;

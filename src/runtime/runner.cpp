@@ -50,17 +50,6 @@ std::string short_log(const Step& step) {
   return verb + " " + join(step.from, ", ") + " -> " + join(step.to, ", ");
 }
 
-std::string now_iso() {
-  auto now = std::chrono::system_clock::now();
-  auto secs = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
-}
-
 std::string os_user() {
   if (auto* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
   if (const char* user = std::getenv("USER")) return user;
@@ -91,8 +80,6 @@ const script::SqlSection* section_for(const script::RevisionFile& file, Directio
   if (d == Direction::downgrade) return file.downgrade_for(dialect);
   return nullptr;
 }
-
-std::string nullable(const std::string* value) { return value ? sql::quote_literal(*value) : "NULL"; }
 
 std::string excerpt(std::string_view statement) {
   std::string one_line;
@@ -167,29 +154,18 @@ std::vector<std::string> Runner::read_version_rows() {
 }
 
 std::vector<PartialRevision> Runner::partial_revisions() {
-  const auto& vt = m_settings.version_table;
-  if (!m_db.table_exists(vt.schema, vt.journal_name())) return {};
-  auto journal = sql::qualified_name(m_db.dialect(), vt.schema, vt.journal_name());
-  auto rows = m_db.query(
-      "SELECT cur.id, cur.revision, cur.direction, cur.status, cur.statements_done, "
-      "cur.statements_total, cur.error, cur.started_at, cur.file_path FROM " +
-      journal +
-      " cur WHERE cur.status IN ('running', 'failed') AND NOT EXISTS (SELECT 1 FROM " + journal +
-      " later WHERE later.id > cur.id AND later.direction IN ('stamp', 'repair') AND "
-      "later.status = 'applied') ORDER BY cur.id");
   std::vector<PartialRevision> out;
-  for (auto& r : rows) {
-    auto text = [&](size_t i) { return i < r.size() && r[i] ? *r[i] : std::string(); };
+  for (auto& e : Journal(m_db, m_settings.version_table).partial()) {
     PartialRevision p;
-    p.journal_id = std::stoll(text(0));
-    p.revision = text(1);
-    p.direction = text(2);
-    p.status = text(3);
-    p.statements_done = text(4).empty() ? 0 : std::stoi(text(4));
-    p.statements_total = text(5).empty() ? 0 : std::stoi(text(5));
-    p.error = text(6);
-    p.started_at = text(7);
-    p.file_path = text(8);
+    p.journal_id = e.id;
+    p.revision = e.revision;
+    p.direction = e.direction;
+    p.status = e.status;
+    p.statements_done = e.statements_done;
+    p.statements_total = e.statements_total;
+    p.error = e.error;
+    p.started_at = e.started_at;
+    p.file_path = e.file_path;
     out.push_back(std::move(p));
   }
   return out;
@@ -268,12 +244,6 @@ void Runner::ensure_version_table() {
   m_db.execute(sql::create_version_table(m_db.dialect(), vt.schema, vt.name));
 }
 
-void Runner::ensure_journal_table() {
-  const auto& vt = m_settings.version_table;
-  if (m_db.table_exists(vt.schema, vt.journal_name())) return;
-  m_db.execute(sql::create_journal_table(m_db.dialect(), vt.schema, vt.journal_name()));
-}
-
 bool Runner::is_transactional(const script::RevisionFile* file) const {
   return !file || (file->transactional && m_db.capabilities().transactional_ddl);
 }
@@ -316,7 +286,7 @@ long long Runner::run_step(const Step& step, std::vector<std::string>& rows) {
   StepContext ctx;
   ctx.step = &step;
   ctx.start = Clock::now();
-  ctx.started_at = now_iso();
+  ctx.started_at = utc_now_iso();
   ctx.heads_before = rows;
   for (const auto& op : step.ops) apply_to_rows(rows, op);
   ctx.heads_after = rows;
@@ -410,22 +380,16 @@ long long Runner::run_non_transactional(StepContext& ctx) {
   ctx.statements_total = static_cast<int>(statements.size());
 
   m_db.begin();
-  ensure_journal_table();
   long long journal_id = write_journal(ctx, "running", 0, nullptr, -1);
   commit_run();
 
-  auto journal = sql::qualified_name(dialect, m_settings.version_table.schema,
-                                     m_settings.version_table.journal_name());
+  Journal journal(m_db, m_settings.version_table);
   auto mark_failed = [&](int done, const std::string& error) noexcept {
     try {
       m_db.rollback();
-      m_db.execute(fmt::format(
-          "UPDATE {} SET status = 'failed', statements_done = {}, error = {}, finished_at = {}, "
-          "duration_ms = {} WHERE id = {}",
-          journal, done, sql::quote_literal(error), sql::quote_literal(now_iso()), elapsed_ms(ctx.start),
-          journal_id));
+      journal.finish(journal_id, "failed", done, error, ctx.heads_before, elapsed_ms(ctx.start));
     } catch (const std::exception& e) {
-      spdlog::error("could not record the failure of revision {} in {}: {}", id, journal, e.what());
+      spdlog::error("could not record the failure of revision {} in the journal: {}", id, e.what());
     }
   };
   auto partial_hint = [&](int done) {
@@ -440,7 +404,7 @@ long long Runner::run_non_transactional(StepContext& ctx) {
     const auto& statement = statements[k];
     try {
       m_db.execute_script(statement.text);
-      m_db.execute(fmt::format("UPDATE {} SET statements_done = {} WHERE id = {}", journal, k + 1, journal_id));
+      journal.set_progress(journal_id, static_cast<int>(k + 1));
     } catch (const backend::DatabaseError& e) {
       mark_failed(static_cast<int>(k), e.what());
       auto error = statement_error(e, ctx, statement.text, statement.line, partial_hint(static_cast<int>(k)));
@@ -455,11 +419,7 @@ long long Runner::run_non_transactional(StepContext& ctx) {
   try {
     m_db.begin();
     apply_ops(*ctx.step);
-    m_db.execute(fmt::format(
-        "UPDATE {} SET status = 'applied', statements_done = {}, finished_at = {}, duration_ms = {}, "
-        "heads_after = {} WHERE id = {}",
-        journal, ctx.statements_total, sql::quote_literal(now_iso()), elapsed_ms(ctx.start),
-        sql::quote_literal(join(ctx.heads_after, ",")), journal_id));
+    journal.finish(journal_id, "applied", ctx.statements_total, "", ctx.heads_after, elapsed_ms(ctx.start));
     commit_run();
   } catch (const std::exception& e) {
     mark_failed(ctx.statements_total, e.what());
@@ -503,38 +463,41 @@ void Runner::apply_ops(const Step& step) {
 
 long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
                                 const std::string* error, long long duration_ms) {
-  ensure_journal_table();
-  const auto& vt = m_settings.version_table;
   auto dialect = m_db.dialect();
   const auto* file = ctx.file;
-  std::string path = file ? file->path.string() : std::string();
-  std::string downgrade_sql;
-  bool has_downgrade = false;
-  if (file && ctx.step->direction == Direction::upgrade) {
+  JournalEntry e;
+  e.revision = ctx.step->revision.value_or("");
+  e.direction = direction_name(ctx.step->direction);
+  e.command = m_settings.command;
+  e.heads_before = ctx.heads_before;
+  e.heads_after = status == "running" ? ctx.heads_before : ctx.heads_after;
+  e.version_ops = ctx.step->ops;
+  if (file) {
+    e.checksum = file->checksum;
+    e.checksum_algorithm = k_checksum_algorithm;
+    e.file_path = file->path.string();
+    e.message = file->message;
     if (const auto* down = file->downgrade_for(dialect)) {
-      downgrade_sql = down->sql;
-      has_downgrade = true;
+      e.downgrade_sql = down->sql;
+      e.has_downgrade = true;
     }
+    // The copy a later downgrade or diff works from; read only for upgrades (the file text
+    // is not kept in memory after parsing).
+    if (ctx.step->direction == Direction::upgrade) e.file_content = normalized_file_content(*file);
+    if (ctx.section) e.statement_hashes = statement_hashes(ctx.section->sql, dialect, ctx.section->first_line);
   }
-  bool finished = status != "running";
-  std::string finished_at = now_iso();
-  auto rows = m_db.query(fmt::format(
-      "INSERT INTO {} (revision, direction, command, heads_before, heads_after, checksum, file_path, "
-      "message, downgrade_sql, status, statements_done, statements_total, error, started_at, finished_at, "
-      "duration_ms, db_user, os_user, host, tool_version) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, "
-      "{}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
-      sql::qualified_name(dialect, vt.schema, vt.journal_name()), nullable(ctx.step->revision ? &*ctx.step->revision : nullptr),
-      sql::quote_literal(direction_name(ctx.step->direction)), sql::quote_literal(m_settings.command),
-      sql::quote_literal(join(ctx.heads_before, ",")),
-      sql::quote_literal(join(finished ? ctx.heads_after : ctx.heads_before, ",")),
-      nullable(file ? &file->checksum : nullptr), nullable(file ? &path : nullptr),
-      nullable(file ? &file->message : nullptr), nullable(has_downgrade ? &downgrade_sql : nullptr),
-      sql::quote_literal(status), statements_done, ctx.statements_total, nullable(error),
-      sql::quote_literal(ctx.started_at), nullable(finished ? &finished_at : nullptr),
-      duration_ms >= 0 ? std::to_string(duration_ms) : std::string("NULL"), sql::quote_literal(m_db_user),
-      sql::quote_literal(os_user()), sql::quote_literal(host_name()), sql::quote_literal(MIGRATE_VERSION)));
-  if (rows.empty() || rows[0].empty() || !rows[0][0]) return 0;
-  return std::stoll(*rows[0][0]);
+  e.status = status;
+  e.statements_done = statements_done;
+  e.statements_total = ctx.statements_total;
+  if (error) e.error = *error;
+  e.started_at = ctx.started_at;
+  if (status != "running") e.finished_at = utc_now_iso();
+  e.duration_ms = duration_ms;
+  e.db_user = m_db_user;
+  e.os_user = os_user();
+  e.host = host_name();
+  e.tool_version = MIGRATE_VERSION;
+  return Journal(m_db, m_settings.version_table).append(e);
 }
 
 // ---------------------------------------------------------------------------------------

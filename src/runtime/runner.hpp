@@ -30,16 +30,10 @@
 #include "backend/backend.hpp"
 #include "core/dialect.hpp"
 #include "graph/plan.hpp"
+#include "runtime/journal.hpp"
 #include "script/revision_file.hpp"
 
 namespace migrate::runtime {
-
-/// Where the version table lives. The journal is `<name>_journal` in the same schema.
-struct VersionTable {
-  std::string schema;  ///< empty = the default schema (always empty on SQLite)
-  std::string name = "migrate_version";
-  std::string journal_name() const { return name + "_journal"; }
-};
 
 struct RunSettings {
   VersionTable version_table;
@@ -109,7 +103,6 @@ class Runner {
   struct StepContext;
 
   void ensure_version_table();
-  void ensure_journal_table();
   void check_plan(const graph::Plan& plan) const;
   bool is_transactional(const script::RevisionFile* file) const;
   void begin_if_needed();

@@ -9,7 +9,8 @@ FakeBackend::FakeBackend(std::unique_ptr<backend::Backend> inner) : m_inner(std:
 std::vector<std::string> FakeBackend::writes(size_t prefix) const {
   std::vector<std::string> out;
   for (const auto& c : calls) {
-    if (c.rfind("query: ", 0) == 0 || c.rfind("table_exists: ", 0) == 0) continue;
+    if (c.rfind("query: ", 0) == 0 || c.rfind("table_exists: ", 0) == 0 || c.rfind("column_names: ", 0) == 0)
+      continue;
     out.push_back(c.substr(0, prefix));
   }
   return out;
@@ -88,6 +89,33 @@ std::vector<backend::Row> FakeBackend::query(std::string_view sql) {
 bool FakeBackend::table_exists(std::string_view schema, std::string_view table) {
   calls.push_back("table_exists: " + std::string(table));
   return m_inner->table_exists(schema, table);
+}
+
+std::vector<std::string> FakeBackend::column_names(std::string_view schema, std::string_view table) {
+  calls.push_back("column_names: " + std::string(table));
+  return m_inner->column_names(schema, table);
+}
+
+void FakeBackend::set_lock_key(std::string_view schema, std::string_view version_table) {
+  calls.push_back("set_lock_key: " + std::string(schema) + "." + std::string(version_table));
+  m_inner->set_lock_key(schema, version_table);
+}
+
+void FakeBackend::set_session_timeouts(const std::optional<std::string>& lock_timeout,
+                                       const std::optional<std::string>& statement_timeout) {
+  calls.push_back("session_timeouts: " + lock_timeout.value_or("-") + "/" + statement_timeout.value_or("-"));
+  m_inner->set_session_timeouts(lock_timeout, statement_timeout);
+}
+
+void FakeBackend::request_cancel() noexcept {
+  cancel_requests.fetch_add(1);
+  m_inner->request_cancel();
+}
+
+backend::BackupResult FakeBackend::backup(const std::filesystem::path& path) {
+  calls.push_back("backup: " + path.string());
+  if (backup_error) throw *backup_error;
+  return m_inner->backup(path);
 }
 
 }  // namespace migrate::test

@@ -3,6 +3,7 @@
 /// the runner's SQL really executes and reads back), records every call in order, and
 /// simulates failures on request.
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +21,9 @@ class FakeBackend : public backend::Backend {
   explicit FakeBackend(std::unique_ptr<backend::Backend> inner);
 
   /// Every call, in order: "lock", "unlock", "begin", "commit", "rollback",
-  /// "execute_script: <sql>", "execute: <sql>", "query: <sql>", "table_exists: <table>".
+  /// "execute_script: <sql>", "execute: <sql>", "query: <sql>", "table_exists: <table>",
+  /// "column_names: <table>", "set_lock_key: <schema>.<table>",
+  /// "session_timeouts: <lock>/<statement>" ("-" for nullopt), "backup: <path>".
   std::vector<std::string> calls;
 
   /// When set, the first statement containing this text fails: the statements of the script
@@ -31,6 +34,10 @@ class FakeBackend : public backend::Backend {
   /// When set, commit() throws DatabaseError (the transaction stays open, as on a server
   /// that refuses a commit for a deferred constraint).
   bool commit_fails = false;
+  /// request_cancel() calls (it runs in signal handlers: an atomic, not `calls`).
+  std::atomic<int> cancel_requests{0};
+  /// When set, backup() throws this instead of forwarding.
+  std::optional<Error> backup_error;
   /// When set, reported instead of the inner backend's capabilities.
   std::optional<backend::Capabilities> capabilities_override;
 
@@ -53,6 +60,16 @@ class FakeBackend : public backend::Backend {
   long long execute(std::string_view sql) override;
   std::vector<backend::Row> query(std::string_view sql) override;
   bool table_exists(std::string_view schema, std::string_view table) override;
+  std::vector<std::string> column_names(std::string_view schema, std::string_view table) override;
+  bool object_exists(const backend::CatalogObject& object) override { return m_inner->object_exists(object); }
+  void set_lock_key(std::string_view schema, std::string_view version_table) override;
+  void set_session_timeouts(const std::optional<std::string>& lock_timeout,
+                            const std::optional<std::string>& statement_timeout) override;
+  void request_cancel() noexcept override;
+  backend::BackupResult backup(const std::filesystem::path& path) override;
+  std::filesystem::path default_backup_path(std::string_view timestamp) const override {
+    return m_inner->default_backup_path(timestamp);
+  }
   std::string database_user() override { return "fake_user"; }
 
  private:

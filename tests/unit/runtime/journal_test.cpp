@@ -1,1 +1,389 @@
-// Placeholder: filled in by the issue-4 work.
+// Journal (runtime/journal.hpp) on real SQLite files: columns, round trips, the partial
+// rule, recorded checksums, stored copies, and a journal made by the previous release.
+
+#include "runtime/journal.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+
+#include "backend/sql_dialect.hpp"
+#include "runtime/runner.hpp"
+#include "support/temp_dir.hpp"
+#include "unit/runtime/runtime_fixture.hpp"
+#include "util/sha256.hpp"
+
+namespace migrate {
+namespace {
+
+using graph::VersionOp;
+using runtime::Journal;
+using runtime::JournalEntry;
+
+// The journal DDL of the release before issue 4, verbatim.
+constexpr const char* k_old_journal_ddl =
+    "CREATE TABLE IF NOT EXISTS migrate_version_journal (\n"
+    "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "    revision VARCHAR(32),\n"
+    "    direction VARCHAR(16) NOT NULL,\n"
+    "    command VARCHAR(32),\n"
+    "    heads_before TEXT NOT NULL,\n"
+    "    heads_after TEXT NOT NULL,\n"
+    "    checksum VARCHAR(64),\n"
+    "    file_path TEXT,\n"
+    "    message TEXT,\n"
+    "    downgrade_sql TEXT,\n"
+    "    status VARCHAR(16) NOT NULL,\n"
+    "    statements_done INTEGER NOT NULL DEFAULT 0,\n"
+    "    statements_total INTEGER NOT NULL DEFAULT 0,\n"
+    "    error TEXT,\n"
+    "    started_at VARCHAR(32) NOT NULL,\n"
+    "    finished_at VARCHAR(32),\n"
+    "    duration_ms INTEGER,\n"
+    "    db_user TEXT,\n"
+    "    os_user TEXT,\n"
+    "    host TEXT,\n"
+    "    tool_version VARCHAR(32),\n"
+    "    reason TEXT\n"
+    ")";
+
+JournalEntry entry(const std::string& revision, const std::string& direction, const std::string& status,
+                   const std::string& command = "") {
+  JournalEntry e;
+  e.revision = revision;
+  e.direction = direction;
+  e.command = command.empty() ? direction : command;
+  e.status = status;
+  e.started_at = "2026-11-21T10:00:00.000Z";
+  return e;
+}
+
+std::vector<std::string> ids_of(const std::vector<JournalEntry>& rows) {
+  std::vector<std::string> out;
+  for (const auto& r : rows) out.push_back(r.revision + "#" + std::to_string(r.id));
+  return out;
+}
+
+class JournalTest : public ::testing::Test {
+ protected:
+  void SetUp() override { db = backend::open("sqlite:///" + (dir.path() / "app.db").string()); }
+
+  std::vector<std::string> column_list() {
+    std::vector<std::string> out;
+    for (auto& row : db->query("PRAGMA table_info(migrate_version_journal)")) out.push_back(*row.at(1));
+    return out;
+  }
+
+  test::TempDir dir;
+  std::unique_ptr<backend::Backend> db;
+  runtime::VersionTable vt;
+};
+
+TEST_F(JournalTest, EnsureCreatesEveryColumnAndIsIdempotent) {
+  Journal journal(*db, vt);
+  EXPECT_FALSE(journal.exists());
+  EXPECT_TRUE(journal.columns().empty());
+  journal.ensure();
+  journal.ensure();
+  EXPECT_TRUE(journal.exists());
+  std::vector<std::string> expected = {"id"};
+  for (const auto& c : backend::sql::journal_columns(Dialect::sqlite)) expected.push_back(c.name);
+  EXPECT_EQ(column_list(), expected);
+  EXPECT_EQ(journal.columns(), expected);
+}
+
+TEST_F(JournalTest, ReadsWithoutAJournalReturnNothingAndCreateNothing) {
+  Journal journal(*db, vt);
+  EXPECT_TRUE(journal.partial().empty());
+  EXPECT_TRUE(journal.all().empty());
+  EXPECT_FALSE(journal.recorded_checksum("a"));
+  EXPECT_FALSE(journal.stored_copy("a"));
+  EXPECT_FALSE(journal.exists());
+}
+
+TEST_F(JournalTest, AppendRoundTripsEveryField) {
+  Journal journal(*db, vt);
+  JournalEntry e = entry("b", "upgrade", "applied");
+  e.heads_before = {"a", "x"};
+  e.heads_after = {"b", "x"};
+  e.checksum = std::string(64, 'f');
+  e.checksum_algorithm = runtime::k_checksum_algorithm;
+  e.file_path = "versions/b.sql";
+  e.message = "it's b";
+  e.file_content = "-- migrate:revision\n-- revision = \"b\"\n\n-- migrate:upgrade\nCREATE TABLE b (x);\n";
+  e.downgrade_sql = "DROP TABLE b;\n";
+  e.has_downgrade = true;
+  e.statement_hashes = {util::sha256_hex("CREATE TABLE b (x)"), util::sha256_hex("INSERT INTO b VALUES ('1')")};
+  e.version_ops = {VersionOp::update("a", "b")};
+  e.statements_done = 2;
+  e.statements_total = 2;
+  e.finished_at = "2026-11-21T10:00:01.000Z";
+  e.duration_ms = 1000;
+  e.db_user = "";
+  e.os_user = "ops";
+  e.host = "box";
+  e.tool_version = "1.2.3";
+  e.reason = "because";
+  auto id = journal.append(e);
+  EXPECT_GT(id, 0);
+  auto rows = journal.all();
+  ASSERT_EQ(rows.size(), 1u);
+  auto& r = rows[0];
+  EXPECT_EQ(r.id, id);
+  EXPECT_EQ(r.revision, "b");
+  EXPECT_EQ(r.direction, "upgrade");
+  EXPECT_EQ(r.command, "upgrade");
+  EXPECT_EQ(r.heads_before, e.heads_before);
+  EXPECT_EQ(r.heads_after, e.heads_after);
+  EXPECT_EQ(r.checksum, e.checksum);
+  EXPECT_EQ(r.checksum_algorithm, "sha256-lf-v1");
+  EXPECT_EQ(r.file_path, e.file_path);
+  EXPECT_EQ(r.message, e.message);
+  EXPECT_EQ(r.file_content, e.file_content);
+  EXPECT_EQ(r.downgrade_sql, e.downgrade_sql);
+  EXPECT_TRUE(r.has_downgrade);
+  EXPECT_EQ(r.statement_hashes, e.statement_hashes);
+  EXPECT_EQ(r.version_ops, e.version_ops);
+  EXPECT_EQ(r.status, "applied");
+  EXPECT_EQ(r.statements_done, 2);
+  EXPECT_EQ(r.statements_total, 2);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.started_at, e.started_at);
+  EXPECT_EQ(r.finished_at, e.finished_at);
+  EXPECT_EQ(r.duration_ms, 1000);
+  EXPECT_EQ(r.os_user, "ops");
+  EXPECT_EQ(r.host, "box");
+  EXPECT_EQ(r.tool_version, "1.2.3");
+  EXPECT_EQ(r.reason, "because");
+  ASSERT_TRUE(journal.get(id));
+  EXPECT_EQ(journal.get(id)->file_content, e.file_content);
+  EXPECT_FALSE(journal.get(id + 1));
+  // "" is stored as NULL where the column is nullable.
+  auto nulls = db->query("SELECT error IS NULL, reason IS NULL, file_content IS NULL FROM migrate_version_journal");
+  EXPECT_EQ(*nulls.at(0).at(0), "1");
+  EXPECT_EQ(*nulls.at(0).at(1), "0");
+}
+
+TEST_F(JournalTest, EmptyDowngradeSectionIsStoredAsEmptyNotNull) {
+  Journal journal(*db, vt);
+  auto e = entry("a", "upgrade", "applied");
+  e.has_downgrade = true;
+  journal.append(e);
+  auto irreversible = entry("b", "upgrade", "applied");
+  journal.append(irreversible);
+  auto rows = journal.all();
+  EXPECT_TRUE(rows[0].has_downgrade);
+  EXPECT_FALSE(rows[1].has_downgrade);
+  EXPECT_EQ(db->query("SELECT downgrade_sql IS NULL FROM migrate_version_journal ORDER BY id").at(0).at(0), "0");
+}
+
+TEST_F(JournalTest, ProgressAndFinish) {
+  Journal journal(*db, vt);
+  auto e = entry("b", "upgrade", "running");
+  e.heads_before = e.heads_after = {"a"};
+  e.statements_total = 3;
+  auto id = journal.append(e);
+  journal.set_progress(id, 2);
+  EXPECT_EQ(journal.get(id)->statements_done, 2);
+  EXPECT_EQ(journal.get(id)->finished_at, "");
+  journal.finish(id, "failed", 2, "boom", {"a"}, 42);
+  auto r = *journal.get(id);
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_EQ(r.error, "boom");
+  EXPECT_EQ(r.duration_ms, 42);
+  EXPECT_EQ(r.finished_at.size(), 24u) << r.finished_at;
+  EXPECT_EQ(r.finished_at.back(), 'Z');
+}
+
+TEST_F(JournalTest, PartialRule) {
+  Journal journal(*db, vt);
+  auto failed_b = journal.append(entry("b", "upgrade", "failed"));
+  auto running_c = journal.append(entry("c", "downgrade", "running"));
+  journal.append(entry("d", "upgrade", "rolled_back"));  // history only, never partial
+  journal.append(entry("e", "upgrade", "applied"));
+  EXPECT_EQ(ids_of(journal.partial()),
+            (std::vector<std::string>{"b#" + std::to_string(failed_b), "c#" + std::to_string(running_c)}));
+
+  // A repair of another revision, or one that did not finish, resolves nothing.
+  journal.append(entry("c", "repair", "applied", "repair --mark-applied"));
+  journal.append(entry("b", "repair", "failed", "repair --resume"));
+  EXPECT_EQ(ids_of(journal.partial()), (std::vector<std::string>{"b#" + std::to_string(failed_b)}));
+
+  // A repair of b resolves b.
+  journal.append(entry("b", "repair", "applied", "repair --resume"));
+  EXPECT_TRUE(journal.partial().empty());
+
+  // A stamp resolves every partial row before it, whatever its revision.
+  journal.append(entry("f", "upgrade", "failed"));
+  journal.append(entry("g", "upgrade", "running"));
+  EXPECT_EQ(journal.partial().size(), 2u);
+  journal.append(entry("", "stamp", "applied"));
+  EXPECT_TRUE(journal.partial().empty());
+  // ... but not the ones after it.
+  journal.append(entry("h", "downgrade", "failed"));
+  EXPECT_EQ(journal.partial().size(), 1u);
+}
+
+TEST_F(JournalTest, RecordedChecksumIsTheNewestAcceptedOne) {
+  Journal journal(*db, vt);
+  auto with_sum = [](JournalEntry e, char c) {
+    e.checksum = std::string(64, c);
+    e.checksum_algorithm = runtime::k_checksum_algorithm;
+    return e;
+  };
+  journal.append(with_sum(entry("a", "upgrade", "applied"), '1'));
+  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '1'));
+  journal.append(with_sum(entry("a", "downgrade", "applied"), '2'));          // not an upgrade
+  journal.append(with_sum(entry("a", "upgrade", "failed"), '3'));             // not applied
+  journal.append(with_sum(entry("a", "repair", "applied", "repair --mark-applied"), '4'));  // not an accept
+  journal.append(entry("a", "upgrade", "applied"));                           // no checksum
+  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '1'));
+  journal.append(with_sum(entry("a", "repair", "applied", "repair --accept-checksum"), '5'));
+  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '5'));
+  journal.append(with_sum(entry("a", "repair", "applied", "repair --resume"), '6'));
+  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '6'));
+  EXPECT_FALSE(journal.recorded_checksum("b"));
+}
+
+TEST_F(JournalTest, StoredCopyIsTheNewestUpgradeWithContent) {
+  Journal journal(*db, vt);
+  auto with_content = [](JournalEntry e, const std::string& text) {
+    e.file_content = text;
+    return e;
+  };
+  journal.append(with_content(entry("a", "upgrade", "applied"), "v1"));
+  journal.append(with_content(entry("a", "upgrade", "failed"), "v2"));
+  journal.append(entry("a", "upgrade", "applied"));  // no content
+  journal.append(with_content(entry("a", "downgrade", "applied"), "not a copy"));
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v2");
+  EXPECT_FALSE(journal.stored_copy("b"));
+}
+
+TEST_F(JournalTest, VersionOpsEncoding) {
+  std::vector<VersionOp> ops = {VersionOp::insert("a"), VersionOp::update("a", "b"), VersionOp::remove("c")};
+  EXPECT_EQ(runtime::encode_version_ops(ops), "insert a\nupdate a b\ndelete c");
+  EXPECT_EQ(runtime::decode_version_ops("insert a\nupdate a b\ndelete c"), ops);
+  EXPECT_TRUE(runtime::decode_version_ops("").empty());
+  try {
+    runtime::decode_version_ops("insert a\nmove a b");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(JournalTest, StatementHashesFollowTheSplitter) {
+  auto hashes = runtime::statement_hashes("CREATE TABLE a (x);\n  INSERT INTO a VALUES (';');\n", Dialect::sqlite);
+  EXPECT_EQ(hashes, (std::vector<std::string>{util::sha256_hex("CREATE TABLE a (x)"),
+                                               util::sha256_hex("INSERT INTO a VALUES (';')")}));
+  EXPECT_TRUE(runtime::statement_hashes("-- nothing\n", Dialect::sqlite).empty());
+}
+
+TEST_F(JournalTest, NormalizedFileContentStripsBomAndCrlfAndChecksTheChecksum) {
+  auto path = dir.path() / "r.sql";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBF-- migrate:revision\r\n-- revision = \"r\"\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n";
+  }
+  std::string normalized = "-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nSELECT 1;\n";
+  script::RevisionFile file;
+  file.path = path;
+  file.checksum = util::sha256_hex(normalized);
+  EXPECT_EQ(runtime::normalized_file_content(file), normalized);
+  file.checksum = util::sha256_hex("something else");
+  EXPECT_EQ(runtime::normalized_file_content(file), "");
+  file.path = dir.path() / "gone.sql";
+  EXPECT_EQ(runtime::normalized_file_content(file), "");
+}
+
+TEST_F(JournalTest, JournalOfThePreviousReleaseIsReadAsIsAndUpgradedByEnsure) {
+  db->execute(k_old_journal_ddl);
+  db->execute(
+      "INSERT INTO migrate_version_journal (revision, direction, command, heads_before, heads_after, checksum, "
+      "file_path, downgrade_sql, status, statements_done, statements_total, error, started_at) VALUES "
+      "('a', 'upgrade', 'upgrade', '', 'a', 'abc', 'versions/a.sql', 'DROP TABLE a;', 'applied', 1, 1, NULL, "
+      "'2026-11-01T00:00:00.000Z'), "
+      "('b', 'upgrade', 'upgrade', 'a', 'a', 'def', 'versions/b.sql', NULL, 'failed', 1, 3, 'boom', "
+      "'2026-11-02T00:00:00.000Z')");
+  auto old_columns = column_list();
+  Journal journal(*db, vt);
+
+  // Reads work on the old table and do not change it.
+  auto partial = journal.partial();
+  ASSERT_EQ(partial.size(), 1u);
+  EXPECT_EQ(partial[0].revision, "b");
+  EXPECT_EQ(partial[0].error, "boom");
+  EXPECT_EQ(journal.recorded_checksum("a")->checksum, "abc");
+  EXPECT_FALSE(journal.stored_copy("a"));
+  auto rows = journal.all();
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(rows[0].has_downgrade);  // inferred: it stored downgrade_sql
+  EXPECT_FALSE(rows[1].has_downgrade);
+  EXPECT_TRUE(rows[0].version_ops.empty());
+  EXPECT_EQ(column_list(), old_columns);
+
+  // ensure() adds the new columns; old rows keep their values and read NULL in the new ones.
+  journal.ensure();
+  std::vector<std::string> expected = {"id"};
+  for (const auto& c : backend::sql::journal_columns(Dialect::sqlite)) expected.push_back(c.name);
+  EXPECT_EQ(column_list(), expected);
+  journal.ensure();
+  EXPECT_EQ(column_list(), expected);
+  rows = journal.all();
+  EXPECT_EQ(rows[0].checksum, "abc");
+  EXPECT_TRUE(rows[0].has_downgrade);
+  EXPECT_EQ(rows[0].checksum_algorithm, "");
+
+  auto e = entry("b", "repair", "applied", "repair --mark-applied");
+  e.reason = "fixed by hand";
+  e.version_ops = {VersionOp::update("a", "b")};
+  journal.append(e);
+  EXPECT_TRUE(journal.partial().empty());
+  EXPECT_EQ(journal.all().back().version_ops, e.version_ops);
+}
+
+TEST_F(JournalTest, RunnerUpgradesAnOldJournalAndWritesEveryColumn) {
+  spdlog::set_level(spdlog::level::warn);
+  db->execute(k_old_journal_ddl);
+  // A real revision file with a BOM and CRLF line ends.
+  std::string text =
+      "-- migrate:revision\n-- revision = \"a\"\n-- message = \"first\"\n\n-- migrate:upgrade\n"
+      "CREATE TABLE ta (x INTEGER);\nINSERT INTO ta VALUES (1);\n\n-- migrate:downgrade\nDROP TABLE ta;\n";
+  auto path = dir.path() / "a.sql";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "\xEF\xBB\xBF";
+    for (char c : text) c == '\n' ? out << "\r\n" : out << c;
+  }
+  test::Files files;
+  auto file = test::revision("a", {}, "CREATE TABLE ta (x INTEGER);\nINSERT INTO ta VALUES (1);\n", "DROP TABLE ta;\n");
+  file.path = path;
+  file.checksum = util::sha256_hex(text);
+  files.add(file);
+  runtime::RunSettings settings;
+  settings.command = "upgrade";
+  runtime::Runner(*db, settings, files.lookup()).run(test::linear_upgrade({"a"}));
+
+  Journal journal(*db, vt);
+  auto rows = journal.all();
+  ASSERT_EQ(rows.size(), 1u);
+  auto& r = rows[0];
+  EXPECT_EQ(r.status, "applied");
+  EXPECT_EQ(r.checksum, file.checksum);
+  EXPECT_EQ(r.checksum_algorithm, "sha256-lf-v1");
+  EXPECT_EQ(r.file_content, text);
+  EXPECT_EQ(r.downgrade_sql, "DROP TABLE ta;\n");
+  EXPECT_TRUE(r.has_downgrade);
+  EXPECT_EQ(r.statement_hashes, (std::vector<std::string>{util::sha256_hex("CREATE TABLE ta (x INTEGER)"),
+                                                           util::sha256_hex("INSERT INTO ta VALUES (1)")}));
+  EXPECT_EQ(r.version_ops, (std::vector<VersionOp>{VersionOp::insert("a")}));
+  EXPECT_EQ(r.statements_total, 2);
+  EXPECT_EQ(r.heads_after, (std::vector<std::string>{"a"}));
+  EXPECT_EQ(journal.recorded_checksum("a")->checksum, file.checksum);
+  EXPECT_EQ(journal.stored_copy("a")->file_content, text);
+}
+
+}  // namespace
+}  // namespace migrate

@@ -20,7 +20,9 @@ std::vector<std::string> summarize(const std::vector<std::string>& calls) {
   std::vector<std::string> out;
   auto starts = [](const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; };
   for (const auto& c : calls) {
-    if (starts(c, "table_exists: ") || starts(c, "query: SELECT")) continue;
+    if (starts(c, "table_exists: ") || starts(c, "column_names: ") || starts(c, "query: SELECT") ||
+        starts(c, "query: PRAGMA") || starts(c, "set_lock_key: ") || starts(c, "session_timeouts: "))
+      continue;
     if (starts(c, "execute: CREATE TABLE IF NOT EXISTS migrate_version_journal")) out.push_back("create journal");
     else if (starts(c, "execute: CREATE TABLE migrate_version")) out.push_back("create version table");
     else if (starts(c, "execute: INSERT INTO migrate_version ") || starts(c, "execute: UPDATE migrate_version ") ||
