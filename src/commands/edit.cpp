@@ -61,38 +61,4 @@ int edit(const Context& ctx, const std::string& rev_arg) {
   return 0;
 }
 
-int repair(const Context& ctx, const RepairOptions& opts) {
-  if (opts.resume || !opts.mark_applied.empty() || !opts.mark_reverted.empty() || !opts.accept_checksum.empty())
-    throw Error(ErrorKind::usage, "repair --resume/--mark-applied/--mark-reverted/--accept-checksum are not available in this release yet",
-                "`migrate repair` lists what needs repair; after fixing the schema by hand, record the state with "
-                "`migrate stamp <rev>`");
-  auto p = Project::load(config::load(ctx.overrides));
-  auto db = open_database(p.config());
-  runtime::Runner runner(*db, run_settings(p.config(), "repair", std::nullopt, false), file_lookup(p));
-  auto partial = runner.partial_revisions();
-  if (ctx.format == Format::json) {
-    util::Json list = util::Json::array();
-    for (const auto& r : partial) {
-      util::Json o = util::Json::object();
-      o.set("revision", r.revision)
-          .set("direction", r.direction)
-          .set("statements_done", r.statements_done)
-          .set("statements_total", r.statements_total)
-          .set("error", r.error)
-          .set("started_at", r.started_at);
-      list.push(std::move(o));
-    }
-    util::Json doc = util::Json::object();
-    doc.set("needs_repair", std::move(list));
-    *ctx.out << doc.dump() << "\n";
-  } else if (partial.empty()) {
-    *ctx.out << "Nothing needs repair.\n";
-  } else {
-    for (const auto& r : partial)
-      *ctx.out << r.revision << ": " << r.direction << " stopped after statement " << r.statements_done << " of "
-               << r.statements_total << " (started " << r.started_at << ")\n    error: " << r.error << "\n";
-  }
-  return partial.empty() ? 0 : 5;
-}
-
 }  // namespace migrate::commands

@@ -10,6 +10,7 @@
 #include "commands/database.hpp"
 #include "commands/project.hpp"
 #include "core/error.hpp"
+#include "runtime/validation.hpp"
 
 namespace migrate::commands {
 
@@ -65,21 +66,59 @@ void log_outcome(const std::string& command, const graph::Plan& plan) {
                join_ids(plan.heads_after, "(none)"));
 }
 
+/// Refuses (Error{needs_repair}) when an applied file changed, or, for an upgrade, when one
+/// is gone: runtime/validation.hpp. Stamps are how users get out, so they are not checked.
+void validate(const Project& p, backend::Backend& db, const std::string& command,
+              const std::vector<std::string>& rows) {
+  if (command != "upgrade" && command != "downgrade") return;
+  runtime::Journal journal(db, run_settings(p.config(), command, std::nullopt, false).version_table);
+  auto report = runtime::validate_applied(p.map(), rows, file_lookup(p),
+                                          [&p](const std::string& id) { return p.has_file(id); }, journal);
+  runtime::require_valid(report, command);
+}
+
+/// A dry run rolls everything back in one transaction, which a non-transactional revision
+/// cannot join: refuse before anything runs, naming every such revision of the plan.
+void refuse_non_transactional_dry_run(const Project& p, const graph::Plan& plan) {
+  std::vector<std::string> found;
+  for (const auto& step : plan.steps) {
+    if (step.direction == graph::Direction::stamp || !step.revision) continue;
+    const auto* f = p.file(*step.revision);
+    if (f && !f->transactional) found.push_back(*step.revision + " (" + f->path.string() + ")");
+  }
+  if (found.empty()) return;
+  throw Error(ErrorKind::usage,
+              "--dry-run cannot roll back non-transactional revisions; the plan contains: " + join_ids(found),
+              "run without --dry-run, or test those revisions on a copy of the database (e.g. from `--backup`)");
+}
+
+/// A downgrade through a revision whose file is gone runs the copy stored in the journal:
+/// say so, naming the revision and when the copy was stored.
+void warn_journal_copies(const Project& p, const graph::Plan& plan) {
+  for (const auto& step : plan.steps)
+    if (step.revision && step.direction == graph::Direction::downgrade && p.is_journal_copy(*step.revision))
+      spdlog::warn("revision {} has no file in the version locations: its downgrade SQL comes from the copy stored "
+                   "in the journal when it was applied ({})",
+                   *step.revision, p.copy_stored_at(*step.revision));
+}
+
 /// Runs a planner online, or prints its plan (--plan), with the same code path.
-int execute(const Context& ctx, const Project& p, const std::string& command, const std::string& target,
-            const MigrateOptions& opts, bool tolerate_unknown_rows,
+int execute(const Context& ctx, const Project& p, backend::Backend& db, const std::string& command,
+            const std::string& target, const MigrateOptions& opts, bool tolerate_unknown_rows,
             const std::function<graph::Plan(const std::vector<std::string>&)>& plan_for) {
-  auto db = open_database(p.config());
-  runtime::Runner runner(*db, run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run),
+  runtime::Runner runner(db, run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run),
                          file_lookup(p));
   auto planner = [&](const std::vector<std::string>& rows) {
     if (!tolerate_unknown_rows) require_known_rows(p, rows);
+    validate(p, db, command, rows);
     return plan_for(rows);
   };
   // Plan before the lock too, so that identifier and planning errors change nothing (not
   // even the version table's creation); the runner plans again from the rows it reads
   // under the lock, and that is the plan that runs.
   auto preflight = planner(runner.read_version_rows());
+  if (opts.dry_run) refuse_non_transactional_dry_run(p, preflight);
+  warn_journal_copies(p, preflight);
   if (opts.plan) {
     print_plan(ctx, command, target, preflight, {});
     return 0;
@@ -93,27 +132,48 @@ int execute(const Context& ctx, const Project& p, const std::string& command, co
   return 0;
 }
 
+/// The project with journal copies of gone applied files, and the open database.
+struct Online {
+  std::unique_ptr<backend::Backend> db;
+  std::unique_ptr<Project> project;
+};
+
+Online open_online(config::Config config) {
+  Online o;
+  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
+  auto connect = [&]() -> backend::Backend& {
+    o.db = open_database(config);
+    return *o.db;
+  };
+  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
+  return o;
+}
+
 }  // namespace
 
 int upgrade(const Context& ctx, const MigrateOptions& opts) {
   check_mode_flags(opts);
-  auto p = Project::load(config::load(ctx.overrides));
+  auto config = config::load(ctx.overrides);
   auto range = split_range(opts.target);
   if (range.start && !opts.sql) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
   if (opts.sql) {
+    auto p = Project::load(std::move(config));
     auto rows = offline_start(p, range.start);
     print_offline(ctx, p, p.map().plan_upgrade(range.end, rows));
     return 0;
   }
-  return execute(ctx, p, "upgrade", opts.target, opts, false,
-                 [&](const auto& rows) { return p.map().plan_upgrade(opts.target, rows); });
+  auto online = open_online(std::move(config));
+  const auto& op = *online.project;
+  return execute(ctx, op, *online.db, "upgrade", opts.target, opts, false,
+                 [&](const auto& rows) { return op.map().plan_upgrade(opts.target, rows); });
 }
 
 int downgrade(const Context& ctx, const MigrateOptions& opts) {
   check_mode_flags(opts);
-  auto p = Project::load(config::load(ctx.overrides));
+  auto config = config::load(ctx.overrides);
   auto range = split_range(opts.target);
   if (opts.sql) {
+    auto p = Project::load(std::move(config));
     if (!range.start)
       throw Error(ErrorKind::usage, "downgrade with --sql requires <fromrev>:<torev>",
                   "for example `migrate downgrade --sql head:base`");
@@ -122,8 +182,10 @@ int downgrade(const Context& ctx, const MigrateOptions& opts) {
     return 0;
   }
   if (range.start) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
-  return execute(ctx, p, "downgrade", opts.target, opts, false,
-                 [&](const auto& rows) { return p.map().plan_downgrade(opts.target, rows); });
+  auto online = open_online(std::move(config));
+  const auto& op = *online.project;
+  return execute(ctx, op, *online.db, "downgrade", opts.target, opts, false,
+                 [&](const auto& rows) { return op.map().plan_downgrade(opts.target, rows); });
 }
 
 int stamp(const Context& ctx, const StampOptions& opts) {
@@ -150,7 +212,8 @@ int stamp(const Context& ctx, const StampOptions& opts) {
     if (arg.find(':') != std::string::npos) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges go with --sql");
   MigrateOptions mopts;
   mopts.plan = opts.plan;
-  return execute(ctx, p, "stamp", target, mopts, opts.purge,
+  auto db = open_database(p.config());
+  return execute(ctx, p, *db, "stamp", target, mopts, opts.purge,
                  [&](const auto& rows) { return p.map().plan_stamp(opts.revisions, rows, opts.purge); });
 }
 

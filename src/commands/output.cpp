@@ -10,16 +10,6 @@ std::string down_text(const graph::Revision& rev) {
   return rev.down_revisions.empty() ? "<base>" : join_ids(rev.down_revisions);
 }
 
-util::Json op_json(const graph::VersionOp& op) {
-  using Kind = graph::VersionOp::Kind;
-  switch (op.kind) {
-    case Kind::insert: return util::Json(util::Json::Array{"insert", op.to});
-    case Kind::update: return util::Json(util::Json::Array{"update", op.from, op.to});
-    case Kind::remove: return util::Json(util::Json::Array{"delete", op.from});
-  }
-  return {};
-}
-
 std::string op_text(const graph::VersionOp& op) {
   using Kind = graph::VersionOp::Kind;
   switch (op.kind) {
@@ -40,6 +30,17 @@ const char* direction_name(graph::Direction d) {
 }
 
 }  // namespace
+
+util::Json op_json(const graph::VersionOp& op) {
+  using Kind = graph::VersionOp::Kind;
+  switch (op.kind) {
+    case Kind::insert: return util::Json(util::Json::Array{"insert", op.to});
+    case Kind::update: return util::Json(util::Json::Array{"update", op.from, op.to});
+    case Kind::remove: return util::Json(util::Json::Array{"delete", op.from});
+  }
+  return {};
+}
+
 
 std::string join_ids(const std::vector<std::string>& ids, const std::string& empty) {
   if (ids.empty()) return empty;

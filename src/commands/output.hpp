@@ -38,6 +38,9 @@ std::string log_entry(const graph::Revision& rev, const script::RevisionFile& fi
 util::Json revision_json(const graph::Revision& rev, const script::RevisionFile& file,
                          std::optional<bool> is_current);
 
+/// `["insert", rev]`, `["update", from, to]` or `["delete", rev]` (CONTRACT.md §5).
+util::Json op_json(const graph::VersionOp& op);
+
 /// The contract's upgrade/downgrade/stamp document. `durations_ms` is empty for --plan.
 util::Json plan_json(const std::string& command, const std::string& target, const graph::Plan& plan,
                      const std::vector<long long>& durations_ms);

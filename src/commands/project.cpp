@@ -1,24 +1,96 @@
 #include "commands/project.hpp"
 
+#include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "script/directory.hpp"
 
 namespace migrate::commands {
 
-Project Project::load(config::Config config) {
+Project Project::load_files(config::Config config) {
   Project p;
   p.m_config = std::move(config);
-  p.m_files = script::load_revision_files(p.m_config.version_locations,
-                                          p.m_config.recursive_version_locations);
+  for (auto& f : script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations))
+    p.add_file(std::move(f));
+  return p;
+}
+
+void Project::add_file(script::RevisionFile file) {
+  m_by_id.emplace(file.id, m_files.size());  // duplicates are reported by the graph
+  m_files.push_back(std::move(file));
+}
+
+void Project::build_map() {
   std::vector<graph::RevisionSpec> specs;
-  specs.reserve(p.m_files.size());
-  for (std::size_t i = 0; i < p.m_files.size(); ++i) {
-    const auto& f = p.m_files[i];
+  specs.reserve(m_files.size());
+  for (const auto& f : m_files)
     specs.push_back({f.id, f.down_revisions, f.branch_labels, f.depends_on,
                      f.path.string() + ":" + std::to_string(f.header_line)});
-    p.m_by_id.emplace(f.id, i);  // duplicates are reported by the graph below
+  m_map = std::make_unique<graph::RevisionMap>(std::move(specs));
+}
+
+Project Project::load(config::Config config) {
+  Project p = load_files(std::move(config));
+  p.build_map();
+  return p;
+}
+
+namespace {
+
+/// Version-table rows in SELECT order, or none when the table does not exist.
+std::vector<std::string> read_rows(backend::Backend& db, const runtime::VersionTable& vt) {
+  std::vector<std::string> rows;
+  if (!db.table_exists(vt.schema, vt.name)) return rows;
+  for (auto& row : db.query(backend::sql::select_versions(db.dialect(), vt.schema, vt.name)))
+    if (!row.empty() && row[0]) rows.push_back(*row[0]);
+  return rows;
+}
+
+}  // namespace
+
+Project Project::load_with_database(config::Config config, const std::function<backend::Backend&()>& connect,
+                                    const runtime::VersionTable& vt) {
+  Project p = load_files(std::move(config));
+  // Errors other than a missing revision do not depend on the database: report them
+  // before connecting to anything, as load() does.
+  std::optional<Error> missing;
+  try {
+    p.build_map();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::missing_revision) throw;
+    missing = e;
   }
-  p.m_map = std::make_unique<graph::RevisionMap>(std::move(specs));
+  auto& db = connect();
+  std::vector<std::string> pending;
+  for (auto& row : read_rows(db, vt))
+    if (!p.m_by_id.count(row)) pending.push_back(row);
+  if (missing)  // a real file names a parent or dependency no file declares
+    for (const auto& f : p.m_files) {
+      for (const auto& d : f.down_revisions)
+        if (!p.m_by_id.count(d)) pending.push_back(d);
+      for (const auto& d : f.depends_on)
+        if (!p.m_by_id.count(d)) pending.push_back(d);
+    }
+  if (pending.empty()) {
+    if (missing) throw *missing;
+    return p;
+  }
+  runtime::Journal journal(db, vt);
+  std::unordered_set<std::string> tried;
+  while (!pending.empty()) {
+    auto id = std::move(pending.back());
+    pending.pop_back();
+    if (p.m_by_id.count(id) || !tried.insert(id).second) continue;
+    auto copy = journal.stored_copy(id);
+    if (!copy || copy->file_content.empty()) continue;
+    auto file = script::parse_revision_file("<journal copy of " + id + ">", copy->file_content);
+    if (file.id != id) continue;  // a journal edited by hand: do not guess
+    for (const auto& d : file.down_revisions) pending.push_back(d);
+    for (const auto& d : file.depends_on) pending.push_back(d);
+    p.m_copies.emplace(id, copy->started_at);
+    p.add_file(std::move(file));
+  }
+  if (p.m_copies.empty() && missing) throw *missing;
+  p.build_map();
   return p;
 }
 
@@ -30,6 +102,11 @@ const script::RevisionFile* Project::file(const std::string& id) const {
 const script::RevisionFile& Project::file_of(const std::string& id) const {
   if (const auto* f = file(id)) return *f;
   throw Error(ErrorKind::internal, "no file for revision " + id);
+}
+
+std::string Project::copy_stored_at(const std::string& id) const {
+  auto it = m_copies.find(id);
+  return it == m_copies.end() ? "" : it->second;
 }
 
 }  // namespace migrate::commands

@@ -1,14 +1,24 @@
 #pragma once
 /// A loaded project: configuration, revision files in load order, and the graph built from
 /// them. Every command that reads revision files starts here.
+///
+/// Commands that work on a database can also load the copies the journal keeps of applied
+/// revisions whose files are gone (issue 4: `downgrade -1` after the application was rolled
+/// back to a release without the applied revision's file). Such a revision is a *journal
+/// copy*: its RevisionFile is parsed from the stored file_content, its path reads
+/// `<journal copy of REV>`, and it comes after every real file in load order.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "config/config.hpp"
 #include "graph/revision_map.hpp"
+#include "runtime/journal.hpp"
 #include "script/revision_file.hpp"
 
 namespace migrate::commands {
@@ -19,18 +29,39 @@ class Project {
   /// script/graph errors before any database work (CONTRACT.md §2, §5).
   static Project load(config::Config config);
 
+  /// Same, then connects (`connect`, called once the files are read), reads the version
+  /// table (no lock, nothing created) and adds the
+  /// journal's stored copy of every applied revision with no file: each row no file
+  /// declares, and recursively each parent or dependency that such a copy, or a real
+  /// file, names and no file declares. Script and graph errors other than a missing
+  /// revision are still thrown before connecting; a missing revision the journal cannot
+  /// supply is thrown as it would be by load().
+  static Project load_with_database(config::Config config, const std::function<backend::Backend&()>& connect,
+                                    const runtime::VersionTable& vt);
+
   const config::Config& config() const { return m_config; }
   const graph::RevisionMap& map() const { return *m_map; }
   const std::vector<script::RevisionFile>& files() const { return m_files; }
-  /// The file that declares `id`, or nullptr.
+  /// The file that declares `id`, or nullptr. A journal copy counts as a file here.
   const script::RevisionFile* file(const std::string& id) const;
   /// Same as file() but throws Error{internal} when absent (ids from the map always have one).
   const script::RevisionFile& file_of(const std::string& id) const;
+  /// True when `id` comes from the journal's stored copy, its file being gone.
+  bool is_journal_copy(const std::string& id) const { return m_copies.count(id) != 0; }
+  /// True when a real file on disk declares `id` (not a journal copy).
+  bool has_file(const std::string& id) const { return file(id) && !is_journal_copy(id); }
+  /// When the journal copy of `id` was stored ("" for real files).
+  std::string copy_stored_at(const std::string& id) const;
 
  private:
+  static Project load_files(config::Config config);
+  void add_file(script::RevisionFile file);
+  void build_map();
+
   config::Config m_config;
   std::vector<script::RevisionFile> m_files;
   std::unordered_map<std::string, std::size_t> m_by_id;
+  std::unordered_map<std::string, std::string> m_copies;  ///< id -> stored_at
   std::unique_ptr<graph::RevisionMap> m_map;
 };
 

@@ -1,1 +1,208 @@
-// Placeholder: filled in by the issue-4 work.
+// `repair`: lists what needs repair (exit 5 while anything does, 0 when clean) or records
+// one way out (CONTRACT.md §4; logic in runtime/repair.hpp).
+#include <spdlog/spdlog.h>
+
+#include <ostream>
+
+#include "commands/commands.hpp"
+#include "commands/database.hpp"
+#include "commands/project.hpp"
+#include "core/error.hpp"
+#include "runtime/repair.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::commands {
+
+namespace {
+
+constexpr int k_needs_repair_status = 5;
+
+/// Which action the flags ask for ("" = list); usage errors for flags that do not go together.
+std::string chosen_action(const RepairOptions& o) {
+  std::vector<std::string> actions;
+  if (o.resume) actions.push_back("--resume");
+  if (!o.mark_applied.empty()) actions.push_back("--mark-applied");
+  if (!o.mark_reverted.empty()) actions.push_back("--mark-reverted");
+  if (!o.accept_checksum.empty()) actions.push_back("--accept-checksum");
+  if (actions.size() > 1)
+    throw Error(ErrorKind::usage, util::join(actions, ", ") + " do not go together", "run one repair action at a time");
+  if (actions.empty()) {
+    if (!o.reason.empty())
+      throw Error(ErrorKind::usage, "--reason goes with --resume, --mark-applied, --mark-reverted or --accept-checksum");
+    return "";
+  }
+  if (actions[0] != "--resume" && util::trim(o.reason).empty())
+    throw Error(ErrorKind::usage, actions[0] + " needs --reason TEXT (it is recorded in the journal)",
+                "for example: migrate repair " + actions[0] + " REV --reason \"index built by hand during the outage\"");
+  return actions[0];
+}
+
+std::string who(const runtime::JournalEntry& e) {
+  std::string os = e.os_user.empty() ? "?" : e.os_user;
+  if (!e.host.empty()) os += "@" + e.host;
+  return e.db_user.empty() ? os : e.db_user + " (" + os + ")";
+}
+
+std::string catalog_text(const runtime::StatementState& s) {
+  if (s.object.empty()) return "not checkable";
+  std::string expected = s.expect_present ? "present" : "absent";
+  std::string text = s.object + " " + s.catalog;
+  if (s.catalog != "not checkable" && s.catalog != expected) text += " (the statement leaves it " + expected + ")";
+  return text;
+}
+
+void print_partial_text(std::ostream& out, const runtime::PartialReport& p) {
+  const auto& e = p.entry;
+  std::string what = e.status == "failed" ? "failed" : "was interrupted";
+  out << "Revision " << e.revision << ": " << e.direction << " " << what << " after statement " << p.statements_done
+      << " of " << e.statements_total << " (non-transactional: the statements that ran stay committed)\n";
+  out << "  started " << e.started_at << " by " << who(e) << " (" << e.command << ")\n";
+  if (!e.file_path.empty()) out << "  file: " << e.file_path << "\n";
+  if (!p.error.empty()) out << "  error: " << p.error << "\n";
+  if (e.status == "running")
+    out << "  the run stopped without recording an error (the process died, or it still runs elsewhere)\n";
+  if (!p.statements.empty()) out << "  statements (from " << p.source << "):\n";
+  for (const auto& s : p.statements) {
+    out << "    " << s.number << ". line " << s.line << ": " << s.first_line << "\n       " << s.state;
+    if (s.state == "done") out << "; catalog: " << catalog_text(s);
+    if (s.state == "failed" && !p.error.empty()) out << ": " << p.error;
+    out << "\n";
+  }
+  out << "  ways out: `migrate repair --resume` (runs statements " << p.statements_done + 1 << "-"
+      << e.statements_total << "), or fix the schema by hand and record it with `migrate repair --mark-applied "
+      << e.revision << " --reason \"...\"` or `--mark-reverted " << e.revision << " --reason \"...\"`\n";
+}
+
+void print_text(std::ostream& out, const runtime::RepairReport& r) {
+  if (r.clean()) {
+    out << "Nothing needs repair.\n";
+    return;
+  }
+  for (const auto& p : r.partial) print_partial_text(out, p);
+  for (const auto& m : r.validation.mismatches) {
+    out << "Revision " << m.revision << ": applied, but " << m.file << " changed since (checksum recorded "
+        << m.recorded_at << ")";
+    if (!m.diff.empty()) out << ": " << m.diff;
+    out << "\n  ways out: restore the file as it was applied, or `migrate repair --accept-checksum " << m.revision
+        << " --reason \"...\"`\n";
+  }
+  for (const auto& id : r.validation.missing_files)
+    out << "Revision " << id << ": applied, but its file is gone from the version locations\n"
+        << "  ways out: restore the file, or `migrate downgrade` off it (using the copy stored in the journal)\n";
+}
+
+util::Json partial_json(const runtime::PartialReport& p) {
+  const auto& e = p.entry;
+  util::Json statements = util::Json::array();
+  for (const auto& s : p.statements) {
+    util::Json o = util::Json::object();
+    o.set("number", s.number).set("line", s.line).set("text", s.first_line).set("state", s.state);
+    if (s.state == "done") {
+      util::Json c = util::Json::object();
+      c.set("object", s.object.empty() ? util::Json() : util::Json(s.object))
+          .set("expected", s.object.empty() ? util::Json() : util::Json(s.expect_present ? "present" : "absent"))
+          .set("actual", s.catalog);
+      o.set("catalog", std::move(c));
+    }
+    statements.push(std::move(o));
+  }
+  util::Json o = util::Json::object();
+  o.set("revision", e.revision)
+      .set("direction", e.direction)
+      .set("status", e.status)
+      .set("statements_done", p.statements_done)
+      .set("statements_total", e.statements_total)
+      .set("error", p.error)
+      .set("started_at", e.started_at)
+      .set("command", e.command)
+      .set("db_user", e.db_user)
+      .set("os_user", e.os_user)
+      .set("host", e.host)
+      .set("file", e.file_path)
+      .set("statements", std::move(statements));
+  return o;
+}
+
+util::Json report_json(const runtime::RepairReport& r) {
+  util::Json partial = util::Json::array();
+  for (const auto& p : r.partial) partial.push(partial_json(p));
+  util::Json mismatches = util::Json::array();
+  for (const auto& m : r.validation.mismatches) {
+    util::Json o = util::Json::object();
+    o.set("revision", m.revision)
+        .set("file", m.file)
+        .set("recorded_at", m.recorded_at)
+        .set("recorded_checksum", m.recorded_checksum)
+        .set("file_checksum", m.file_checksum)
+        .set("diff", m.diff);
+    mismatches.push(std::move(o));
+  }
+  util::Json missing = util::Json::array();
+  for (const auto& id : r.validation.missing_files) missing.push(util::Json(id));
+  util::Json doc = util::Json::object();
+  doc.set("needs_repair", std::move(partial))
+      .set("checksum_mismatches", std::move(mismatches))
+      .set("missing_files", std::move(missing))
+      .set("clean", r.clean());
+  return doc;
+}
+
+util::Json outcome_json(const runtime::RepairOutcome& o, const std::string& reason) {
+  util::Json ops = util::Json::array();
+  for (const auto& op : o.ops) ops.push(op_json(op));
+  util::Json before = util::Json::array(), after = util::Json::array();
+  for (const auto& h : o.heads_before) before.push(util::Json(h));
+  for (const auto& h : o.heads_after) after.push(util::Json(h));
+  util::Json doc = util::Json::object();
+  doc.set("action", o.action)
+      .set("revision", o.revision)
+      .set("reason", reason)
+      .set("heads_before", std::move(before))
+      .set("heads_after", std::move(after))
+      .set("version_table_ops", std::move(ops))
+      .set("statements_run", o.statements_run)
+      .set("journal_id", o.journal_id)
+      .set("summary", o.summary);
+  return doc;
+}
+
+}  // namespace
+
+int repair(const Context& ctx, const RepairOptions& opts) {
+  auto action = chosen_action(opts);
+  auto config = config::load(ctx.overrides);
+  auto settings = run_settings(config, "repair", std::nullopt, false);
+  std::unique_ptr<backend::Backend> db;
+  auto connect = [&]() -> backend::Backend& {
+    db = open_database(config);
+    return *db;
+  };
+  auto project = Project::load_with_database(config, connect, settings.version_table);
+  runtime::RepairContext rc{*db,
+                            settings.version_table,
+                            settings.lock_timeout,
+                            project.map(),
+                            file_lookup(project),
+                            [&project](const std::string& id) { return project.has_file(id); }};
+  if (action.empty()) {
+    auto report = runtime::inspect(rc);
+    if (ctx.format == Format::json)
+      *ctx.out << report_json(report).dump() << "\n";
+    else
+      print_text(*ctx.out, report);
+    return report.clean() ? 0 : k_needs_repair_status;
+  }
+  runtime::RepairOutcome outcome;
+  if (action == "--resume") outcome = runtime::resume(rc, opts.reason);
+  else if (action == "--mark-applied") outcome = runtime::mark_applied(rc, opts.mark_applied, opts.reason);
+  else if (action == "--mark-reverted") outcome = runtime::mark_reverted(rc, opts.mark_reverted, opts.reason);
+  else outcome = runtime::accept_checksum(rc, opts.accept_checksum, opts.reason);
+  if (ctx.format == Format::json)
+    *ctx.out << outcome_json(outcome, opts.reason).dump() << "\n";
+  else
+    *ctx.out << outcome.summary << (opts.reason.empty() ? "" : "; reason recorded in the journal: " + opts.reason)
+             << "\n";
+  return 0;
+}
+
+}  // namespace migrate::commands

@@ -1,1 +1,463 @@
-// Placeholder: filled in by the issue-4 work.
+#include "runtime/repair.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "backend/sql_dialect.hpp"
+#include "core/error.hpp"
+#include "script/effects.hpp"
+#include "script/statement_splitter.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::runtime {
+
+namespace sql = backend::sql;
+
+namespace {
+
+constexpr const char* k_resume = "repair --resume";
+
+std::vector<std::string> read_rows(backend::Backend& db, const VersionTable& vt) {
+  std::vector<std::string> rows;
+  if (!db.table_exists(vt.schema, vt.name)) return rows;
+  for (auto& row : db.query(sql::select_versions(db.dialect(), vt.schema, vt.name)))
+    if (!row.empty() && row[0]) rows.push_back(*row[0]);
+  return rows;
+}
+
+/// Holds the migration lock for one action; released on every path out.
+class LockGuard {
+ public:
+  LockGuard(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout) : m_db(db) {
+    m_db.set_lock_key(vt.schema, vt.name);
+    m_db.lock(timeout);
+  }
+  ~LockGuard() { m_db.unlock(); }
+  LockGuard(const LockGuard&) = delete;
+  LockGuard& operator=(const LockGuard&) = delete;
+
+ private:
+  backend::Backend& m_db;
+};
+
+std::vector<std::string> rows_after(std::vector<std::string> rows, const std::vector<graph::VersionOp>& ops) {
+  using Kind = graph::VersionOp::Kind;
+  for (const auto& op : ops) {
+    auto it = std::find(rows.begin(), rows.end(), op.from);
+    switch (op.kind) {
+      case Kind::insert: rows.push_back(op.to); break;
+      case Kind::update:
+        if (it != rows.end()) *it = op.to;
+        break;
+      case Kind::remove:
+        if (it != rows.end()) rows.erase(it);
+        break;
+    }
+  }
+  return rows;
+}
+
+std::string ops_text(const std::vector<graph::VersionOp>& ops) {
+  using Kind = graph::VersionOp::Kind;
+  if (ops.empty()) return "no version-table change";
+  std::vector<std::string> parts;
+  for (const auto& op : ops) {
+    switch (op.kind) {
+      case Kind::insert: parts.push_back("insert " + op.to); break;
+      case Kind::update: parts.push_back("update " + op.from + " -> " + op.to); break;
+      case Kind::remove: parts.push_back("delete " + op.from); break;
+    }
+  }
+  return "version table: " + util::join(parts, ", ");
+}
+
+/// Runs version-table changes exactly: an UPDATE or DELETE must hit one row, else the
+/// table is not what the recorded step expects and nothing is guessed.
+void apply_ops(backend::Backend& db, const VersionTable& vt, const std::vector<graph::VersionOp>& ops) {
+  using Kind = graph::VersionOp::Kind;
+  auto d = db.dialect();
+  if (!ops.empty() && !db.table_exists(vt.schema, vt.name))
+    db.execute(sql::create_version_table(d, vt.schema, vt.name));
+  for (const auto& op : ops) {
+    long long n = 1;
+    switch (op.kind) {
+      case Kind::insert: db.execute(sql::insert_version(d, vt.schema, vt.name, op.to)); break;
+      case Kind::update: n = db.execute(sql::update_version(d, vt.schema, vt.name, op.from, op.to)); break;
+      case Kind::remove: n = db.execute(sql::delete_version(d, vt.schema, vt.name, op.from)); break;
+    }
+    if (n != 1)
+      throw Error(ErrorKind::needs_repair,
+                  "the version table does not hold revision '" + op.from + "' as the recorded step expects (" +
+                      ops_text({op}) + ")",
+                  "check the version table; record the real state with `migrate stamp`");
+  }
+}
+
+/// The file whose section a partial row ran: the copy stored in the row (upgrades), else the
+/// file as it is now, else the journal's copy.
+std::optional<script::RevisionFile> file_for(RepairContext& ctx, Journal& journal, const JournalEntry& e,
+                                             std::string& source) {
+  auto parse = [&](const std::string& content) -> std::optional<script::RevisionFile> {
+    try {
+      return script::parse_revision_file("<journal copy of " + e.revision + ">", content);
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  };
+  if (e.direction == "upgrade" && !e.file_content.empty()) {
+    source = "the copy stored in the journal when it ran (" + (e.file_path.empty() ? e.revision : e.file_path) + ")";
+    return parse(e.file_content);
+  }
+  if (const auto* f = ctx.files(e.revision)) {
+    source = f->path.string();
+    return *f;
+  }
+  if (auto copy = journal.stored_copy(e.revision)) {
+    source = "the copy stored in the journal";
+    return parse(copy->file_content);
+  }
+  return std::nullopt;
+}
+
+const script::SqlSection* section_of(const script::RevisionFile& f, const std::string& direction, Dialect d) {
+  return direction == "downgrade" ? f.downgrade_for(d) : f.upgrade_for(d);
+}
+
+std::string first_line_of(const std::string& text) {
+  auto line = text.substr(0, text.find('\n'));
+  if (line.size() > 100) line = line.substr(0, 97) + "...";
+  return line;
+}
+
+std::string check_catalog(backend::Backend& db, const backend::CatalogObject& object) {
+  try {
+    return db.object_exists(object) ? "present" : "absent";
+  } catch (const std::exception& e) {
+    spdlog::debug("catalog check of {} failed: {}", script::describe(object), e.what());
+    return "not checkable";
+  }
+}
+
+/// Progress of `e` including later `repair --resume` rows of the same revision.
+void effective_progress(const std::vector<JournalEntry>& all, const JournalEntry& e, int& done, std::string& error) {
+  done = e.statements_done;
+  error = e.error;
+  for (const auto& r : all) {
+    if (r.id <= e.id || r.revision != e.revision || r.direction != "repair" || r.command != k_resume) continue;
+    if (r.status != "running" && r.status != "failed") continue;
+    done = std::max(done, r.statements_done);
+    if (!r.error.empty()) error = r.error;
+  }
+}
+
+PartialReport report_partial(RepairContext& ctx, Journal& journal, const std::vector<JournalEntry>& all,
+                             const JournalEntry& e) {
+  PartialReport p;
+  p.entry = e;
+  effective_progress(all, e, p.statements_done, p.error);
+  auto file = file_for(ctx, journal, e, p.source);
+  if (!file) return p;
+  const auto* section = section_of(*file, e.direction, ctx.db.dialect());
+  if (!section) return p;
+  auto statements = script::split_statements(section->sql, ctx.db.dialect(), section->first_line);
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    StatementState s;
+    s.number = static_cast<int>(i + 1);
+    s.line = statements[i].line;
+    s.first_line = first_line_of(statements[i].text);
+    if (s.number <= p.statements_done) {
+      s.state = "done";
+      if (auto effect = script::catalog_effect(statements[i].text, ctx.db.dialect())) {
+        s.object = script::describe(effect->object);
+        s.expect_present = effect->expect_present;
+        s.catalog = check_catalog(ctx.db, effect->object);
+      } else {
+        s.catalog = "not checkable";
+      }
+    } else if (s.number == p.statements_done + 1 && e.status == "failed") {
+      s.state = "failed";
+    } else {
+      s.state = "not run";
+    }
+    p.statements.push_back(std::move(s));
+  }
+  return p;
+}
+
+/// The partial row of `rev` (newest), if any.
+std::optional<JournalEntry> partial_of(const std::vector<JournalEntry>& partial, const std::string& rev) {
+  for (auto it = partial.rbegin(); it != partial.rend(); ++it)
+    if (it->revision == rev) return *it;
+  return std::nullopt;
+}
+
+/// Full revision id for a user's REV: a partial revision's exact id first (its file may be
+/// gone), else the graph's resolution of exactly one revision.
+std::string resolve(RepairContext& ctx, const std::vector<JournalEntry>& partial, const std::string& rev) {
+  if (partial_of(partial, rev)) return rev;
+  auto id = ctx.map.resolve_one(rev);
+  if (!id) throw Error(ErrorKind::usage, "repair needs a revision, not base", "name the revision to record");
+  return *id;
+}
+
+JournalEntry repair_row(RepairContext& ctx, const std::string& command, const std::string& rev,
+                        const std::string& reason) {
+  JournalEntry e;
+  e.revision = rev;
+  e.direction = "repair";
+  e.command = command;
+  e.status = "applied";
+  e.reason = reason;
+  e.started_at = utc_now_iso();
+  e.finished_at = e.started_at;
+  e.duration_ms = 0;
+  if (const auto* f = ctx.files(rev)) {
+    e.file_path = f->path.string();
+    e.message = f->message;
+  }
+  fill_identity(e, ctx.db);
+  return e;
+}
+
+/// Applies `ops` and appends `row` in one transaction.
+long long record(RepairContext& ctx, JournalEntry row, const std::vector<graph::VersionOp>& ops) {
+  Journal journal(ctx.db, ctx.version_table);
+  ctx.db.begin();
+  try {
+    apply_ops(ctx.db, ctx.version_table, ops);
+    row.version_ops = ops;
+    long long id = journal.append(row);
+    ctx.db.commit();
+    return id;
+  } catch (...) {
+    ctx.db.rollback();
+    throw;
+  }
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+Error stamp_instead(const std::string& rev, const std::string& why) {
+  return Error(ErrorKind::invalid_target, "cannot record revision " + rev + " this way: " + why,
+               "record the database's real state with `migrate stamp <rev>` (see `migrate stamp --help`)");
+}
+
+}  // namespace
+
+RepairReport inspect(RepairContext& ctx) {
+  RepairReport report;
+  Journal journal(ctx.db, ctx.version_table);
+  auto partial = journal.partial();
+  if (!partial.empty()) {
+    auto all = journal.all();
+    for (const auto& e : partial) report.partial.push_back(report_partial(ctx, journal, all, e));
+  }
+  report.validation = validate_applied(ctx.map, read_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, journal);
+  return report;
+}
+
+RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
+  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  Journal journal(ctx.db, ctx.version_table);
+  auto partial = journal.partial();
+  auto rev = resolve(ctx, partial, rev_arg);
+  auto rows = read_rows(ctx.db, ctx.version_table);
+  RepairOutcome out{"mark-applied", rev, rows, {}, {}, 0, 0, ""};
+  if (auto p = partial_of(partial, rev)) {
+    if (p->direction == "upgrade") out.ops = p->version_ops;  // finish what the upgrade would have recorded
+    // a partial downgrade: the revision stays applied, the version table already says so
+  } else {
+    auto applied = applied_revisions(ctx.map, rows);
+    if (contains(applied, rev))
+      throw Error(ErrorKind::usage, "revision " + rev + " is already applied and not partially run",
+                  "nothing to record; `migrate repair` lists what needs repair");
+    auto plan = ctx.map.plan_upgrade(rev, rows);
+    if (plan.steps.size() != 1 || plan.steps[0].revision != rev)
+      throw stamp_instead(rev, "not every revision it depends on is applied (upgrading it would run " +
+                                   std::to_string(plan.steps.size()) + " steps)");
+    out.ops = plan.steps[0].ops;
+  }
+  auto row = repair_row(ctx, "repair --mark-applied", rev, reason);
+  row.heads_before = rows;
+  out.heads_after = row.heads_after = rows_after(rows, out.ops);
+  out.journal_id = record(ctx, row, out.ops);
+  out.summary = "Recorded revision " + rev + " as applied (" + ops_text(out.ops) + ")";
+  return out;
+}
+
+RepairOutcome mark_reverted(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
+  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  Journal journal(ctx.db, ctx.version_table);
+  auto partial = journal.partial();
+  auto rev = resolve(ctx, partial, rev_arg);
+  auto rows = read_rows(ctx.db, ctx.version_table);
+  RepairOutcome out{"mark-reverted", rev, rows, {}, {}, 0, 0, ""};
+  if (auto p = partial_of(partial, rev)) {
+    if (p->direction == "downgrade") out.ops = p->version_ops;  // finish what the downgrade would have recorded
+    // a partial upgrade: never recorded in the version table, nothing to undo there
+  } else {
+    if (!contains(rows, rev))
+      throw stamp_instead(rev, "it is neither partially run nor a current head in the version table");
+    std::optional<graph::Plan> plan;
+    try {
+      plan = ctx.map.plan_downgrade(rev + "@-1", rows);
+    } catch (const Error&) {
+      plan.reset();
+    }
+    if (!plan || plan->steps.size() != 1 || plan->steps[0].revision != rev)
+      throw stamp_instead(rev, "downgrading exactly that revision is not one step from the current heads");
+    out.ops = plan->steps[0].ops;
+  }
+  auto row = repair_row(ctx, "repair --mark-reverted", rev, reason);
+  row.heads_before = rows;
+  out.heads_after = row.heads_after = rows_after(rows, out.ops);
+  out.journal_id = record(ctx, row, out.ops);
+  out.summary = "Recorded revision " + rev + " as reverted (" + ops_text(out.ops) + ")";
+  return out;
+}
+
+RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
+  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  Journal journal(ctx.db, ctx.version_table);
+  auto rev = resolve(ctx, {}, rev_arg);
+  auto rows = read_rows(ctx.db, ctx.version_table);
+  if (!contains(applied_revisions(ctx.map, rows), rev))
+    throw Error(ErrorKind::usage, "revision " + rev + " is not applied: there is no applied checksum to accept",
+                "`migrate repair` lists applied files that changed");
+  const auto* file = ctx.has_file(rev) ? ctx.files(rev) : nullptr;
+  if (!file)
+    throw Error(ErrorKind::usage, "revision " + rev + " has no file to accept",
+                "restore the file, or downgrade off it (`migrate downgrade`), which uses the journal's copy");
+  auto recorded = journal.recorded_checksum(rev);
+  if (recorded && recorded->checksum == file->checksum)
+    throw Error(ErrorKind::usage, "the file of revision " + rev + " (" + file->path.string() +
+                                      ") matches its recorded checksum: nothing to accept");
+  auto row = repair_row(ctx, "repair --accept-checksum", rev, reason);
+  row.heads_before = row.heads_after = rows;
+  row.checksum = file->checksum;
+  row.checksum_algorithm = k_checksum_algorithm;
+  row.file_content = normalized_file_content(*file);
+  RepairOutcome out{"accept-checksum", rev, rows, rows, {}, 0, 0, ""};
+  out.journal_id = record(ctx, row, {});
+  out.summary = "Accepted the current content of " + file->path.string() + " as applied revision " + rev +
+                " (checksum " + file->checksum.substr(0, 12) + ")";
+  return out;
+}
+
+RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
+  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  Journal journal(ctx.db, ctx.version_table);
+  auto partial = journal.partial();
+  if (partial.empty())
+    throw Error(ErrorKind::usage, "nothing to resume: no revision is partially applied", "`migrate repair` lists the state");
+  if (partial.size() > 1) {
+    std::vector<std::string> ids;
+    for (const auto& p : partial) ids.push_back(p.revision + " (" + p.direction + ")");
+    throw Error(ErrorKind::usage, "--resume needs exactly one partially applied revision; there are " +
+                                      std::to_string(partial.size()) + ": " + util::join(ids, ", "),
+                "resolve all but one with `migrate repair --mark-applied/--mark-reverted REV --reason ...`");
+  }
+  const auto& p = partial.front();
+  const auto dialect = ctx.db.dialect();
+  const script::RevisionFile* file = ctx.has_file(p.revision) ? ctx.files(p.revision) : nullptr;
+  if (!file)
+    throw Error(ErrorKind::needs_repair, "revision " + p.revision + " has no file to resume from",
+                "restore the file, or record the state with `migrate repair --mark-applied/--mark-reverted " +
+                    p.revision + " --reason ...`");
+  const auto* section = section_of(*file, p.direction, dialect);
+  std::vector<script::Statement> statements;
+  if (section) statements = script::split_statements(section->sql, dialect, section->first_line);
+  int done = 0;
+  std::string last_error;
+  effective_progress(journal.all(), p, done, last_error);
+  auto hashes = statement_hashes(section ? std::string_view(section->sql) : std::string_view(), dialect,
+                                 section ? section->first_line : 1);
+  // The statements that already ran must be the ones in the file now: resuming after an
+  // edit of those would leave a schema no file describes.
+  if (static_cast<int>(statements.size()) < done)
+    throw Error(ErrorKind::needs_repair,
+                "revision " + p.revision + ": " + std::to_string(done) + " statements ran, but " + file->path.string() +
+                    " now has only " + std::to_string(statements.size()),
+                "restore the file as it ran, or record the state with `migrate repair --mark-applied/--mark-reverted`");
+  for (int i = 0; i < done; ++i) {
+    if (static_cast<std::size_t>(i) < p.statement_hashes.size() && p.statement_hashes[i] == hashes[i]) continue;
+    throw Error(ErrorKind::needs_repair,
+                "revision " + p.revision + ": statement " + std::to_string(i + 1) + " (" + file->path.string() + ":" +
+                    std::to_string(statements[i].line) + ") already ran, but it was " +
+                    (static_cast<std::size_t>(i) < p.statement_hashes.size() ? "edited since"
+                                                                              : "not recorded with a hash") +
+                    "; resuming would run the rest against a different history",
+                "restore the statements that ran as they were, or fix the schema by hand and record it with "
+                "`migrate repair --mark-applied/--mark-reverted " + p.revision + " --reason ...`");
+  }
+
+  auto rows = read_rows(ctx.db, ctx.version_table);
+  auto row = repair_row(ctx, k_resume, p.revision, reason);
+  row.status = "running";
+  row.finished_at.clear();
+  row.duration_ms = -1;
+  row.heads_before = rows;
+  row.heads_after = rows;
+  row.checksum = file->checksum;
+  row.checksum_algorithm = k_checksum_algorithm;
+  row.file_content = normalized_file_content(*file);
+  row.statement_hashes = hashes;
+  row.version_ops = p.version_ops;
+  row.statements_done = done;
+  row.statements_total = static_cast<int>(statements.size());
+  long long id = journal.append(row);  // committed before any statement runs: the progress record
+  auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  };
+
+  if (file->lock_timeout || file->statement_timeout) ctx.db.set_session_timeouts(file->lock_timeout, file->statement_timeout);
+  int ran = 0;
+  for (std::size_t k = static_cast<std::size_t>(done); k < statements.size(); ++k) {
+    const auto& st = statements[k];
+    spdlog::info("Resuming {} {}: statement {} of {} ({}:{})", p.direction, p.revision, k + 1, statements.size(),
+                 file->path.string(), st.line);
+    try {
+      ctx.db.execute_script(st.text);
+      ++ran;
+      journal.set_progress(id, static_cast<int>(k + 1));
+    } catch (const backend::DatabaseError& e) {
+      try {
+        journal.finish(id, "failed", static_cast<int>(k), e.what(), rows, elapsed());
+      } catch (const std::exception& j) {
+        spdlog::error("could not record the failure in the journal: {}", j.what());
+      }
+      throw Error(ErrorKind::database,
+                  "repair --resume of revision " + p.revision + " failed at statement " + std::to_string(k + 1) +
+                      " of " + std::to_string(statements.size()) + " (" + file->path.string() + ":" +
+                      std::to_string(st.line) + "): " + e.what() + "\n  statement: " + first_line_of(st.text),
+                  "fix the statement or the database, then run `migrate repair --resume` again; statements 1-" +
+                      std::to_string(k) + " stay committed");
+    }
+  }
+  if (file->lock_timeout || file->statement_timeout) ctx.db.set_session_timeouts(std::nullopt, std::nullopt);
+
+  auto after = rows_after(rows, p.version_ops);
+  ctx.db.begin();
+  try {
+    apply_ops(ctx.db, ctx.version_table, p.version_ops);
+    journal.finish(id, "applied", static_cast<int>(statements.size()), "", after, elapsed());
+    ctx.db.commit();
+  } catch (...) {
+    ctx.db.rollback();
+    throw;
+  }
+  RepairOutcome out{"resume", p.revision, rows, after, p.version_ops, ran, id, ""};
+  out.summary = "Resumed " + p.direction + " of revision " + p.revision + ": ran statements " +
+                std::to_string(done + 1) + "-" + std::to_string(statements.size()) + " of " +
+                std::to_string(statements.size()) + " (" + ops_text(p.version_ops) + ")";
+  if (ran == 0) out.summary = "Resumed " + p.direction + " of revision " + p.revision +
+                              ": every statement had run (" + ops_text(p.version_ops) + ")";
+  return out;
+}
+
+}  // namespace migrate::runtime
