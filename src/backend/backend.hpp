@@ -29,12 +29,11 @@ namespace migrate::backend {
 /// A schema object whose presence `repair` checks in the catalog (CONTRACT.md §4 repair;
 /// issue 4: "reports whether it is really present").
 ///
-/// Names are passed AS WRITTEN IN THE SQL, one identifier per field (no `schema.table` in
-/// `table`): a double-quoted identifier (`"Mixed Case"`, with `""` for a quote; SQLite's
-/// `` `x` `` and `[x]` too) is compared exactly, quotes removed; an unquoted one is folded
-/// the way the database folds it: PostgreSQL lower-cases it (ASCII, as the server does),
-/// SQLite compares it case-insensitively (as it compares every identifier, quoted or not).
-/// An already-folded unquoted name (`users`) therefore works as well. See `parse_written_name`.
+/// Names are catalog names, already folded by the caller the way the database folds an
+/// identifier (script/effects does it): PostgreSQL compares them exactly (an unquoted
+/// `Users` in SQL must arrive as `users`, a quoted `"Users"` as `Users`); SQLite compares
+/// them case-insensitively, as it compares every identifier. No quotes, one identifier per
+/// field (no `schema.table` in `table`).
 struct CatalogObject {
   enum class Kind { table, column, index, constraint };
   Kind kind = Kind::table;
@@ -42,16 +41,6 @@ struct CatalogObject {
   std::string table;   ///< table, column, constraint: the table (required); index: may be empty
   std::string name;    ///< column, index or constraint name (empty for a table)
 };
-
-/// An identifier as written in SQL: its text without quotes, and whether it was quoted.
-struct WrittenName {
-  std::string text;
-  bool quoted = false;
-};
-/// Splits `"Mixed ""Q"""` into {`Mixed "Q"`, quoted}; `users` into {`users`, unquoted}.
-/// Backquotes and brackets (SQLite's other quotes) count as quotes too. Surrounding
-/// whitespace is ignored.
-WrittenName parse_written_name(std::string_view written);
 
 /// What `Backend::backup` wrote and how to undo to it.
 struct BackupResult {

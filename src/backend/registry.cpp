@@ -73,26 +73,4 @@ std::string redact_url(const std::string& url) {
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-WrittenName parse_written_name(std::string_view written) {
-  auto begin = written.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  auto end = written.find_last_not_of(" \t\r\n");
-  written = written.substr(begin, end - begin + 1);
-  if (written.size() >= 2) {
-    char open = written.front(), close = written.back();
-    char expected = open == '"' ? '"' : open == '`' ? '`' : open == '[' ? ']' : '\0';
-    if (expected && close == expected) {
-      auto inner = written.substr(1, written.size() - 2);
-      WrittenName name{{}, true};
-      // A doubled quote inside stands for one ("a""b" is a"b); brackets have no escape.
-      for (std::size_t i = 0; i < inner.size(); ++i) {
-        name.text += inner[i];
-        if (open != '[' && inner[i] == open && i + 1 < inner.size() && inner[i + 1] == open) ++i;
-      }
-      return name;
-    }
-  }
-  return {std::string(written), false};
-}
-
 }  // namespace migrate::backend

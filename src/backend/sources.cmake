@@ -1,5 +1,6 @@
 # Sources of src/backend (paths relative to src/).
 target_sources(migrate_core PRIVATE
+  backend/backup_support.cpp
   backend/registry.cpp
   backend/sql_dialect.cpp
   backend/sqlite/sqlite_backend.cpp

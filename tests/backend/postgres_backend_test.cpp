@@ -219,6 +219,107 @@ TEST_F(PostgresBackendTest, ColumnNamesInDeclarationOrder) {
   m_db->execute("DROP SCHEMA " + other + " CASCADE");
 }
 
+TEST_F(PostgresBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints) {
+  using Kind = CatalogObject::Kind;
+  std::string other = "objs_" + std::to_string(::getpid());
+  m_db->execute_script(
+      "DROP SCHEMA IF EXISTS " + other + " CASCADE; CREATE SCHEMA " + other +
+      ";\nCREATE TABLE users (id INTEGER PRIMARY KEY, \"Email\" TEXT, note TEXT);\n"
+      "ALTER TABLE users ADD CONSTRAINT \"Email Unique\" UNIQUE (\"Email\");\n"
+      "ALTER TABLE users ADD CONSTRAINT id_positive CHECK (id > 0);\n"
+      "CREATE INDEX users_note ON users (note);\n"
+      "CREATE VIEW users_view AS SELECT id FROM users;\n"
+      "CREATE TABLE " + other + ".elsewhere (x INTEGER CONSTRAINT x_positive CHECK (x > 0));\n"
+      "CREATE INDEX elsewhere_x ON " + other + ".elsewhere (x);");
+  auto exists = [&](Kind kind, std::string table, std::string name, std::string schema = "") {
+    return m_db->object_exists({kind, std::move(schema), std::move(table), std::move(name)});
+  };
+  std::string here = scalar(*m_db, "SELECT current_schema()");
+  EXPECT_TRUE(exists(Kind::table, "users", ""));
+  EXPECT_TRUE(exists(Kind::table, "users", "", here));
+  EXPECT_FALSE(exists(Kind::table, "USERS", ""));      // folded names come in folded
+  EXPECT_FALSE(exists(Kind::table, "users_view", ""));  // a view is no table
+  EXPECT_FALSE(exists(Kind::table, "users_note", ""));  // nor an index
+  EXPECT_FALSE(exists(Kind::table, "elsewhere", ""));   // not on the search_path
+  EXPECT_TRUE(exists(Kind::table, "elsewhere", "", other));
+  EXPECT_FALSE(exists(Kind::table, "users", "", other));
+  EXPECT_FALSE(exists(Kind::table, "users", "", "no_such_schema"));
+
+  EXPECT_TRUE(exists(Kind::column, "users", "Email"));
+  EXPECT_FALSE(exists(Kind::column, "users", "email"));
+  EXPECT_TRUE(exists(Kind::column, "users", "note"));
+  EXPECT_FALSE(exists(Kind::column, "users", "ctid"));  // system columns do not count
+  EXPECT_TRUE(exists(Kind::column, "elsewhere", "x", other));
+  EXPECT_FALSE(exists(Kind::column, "elsewhere", "x"));
+
+  EXPECT_TRUE(exists(Kind::index, "", "users_note"));
+  EXPECT_TRUE(exists(Kind::index, "users", "users_note"));
+  EXPECT_TRUE(exists(Kind::index, "users", "users_pkey"));
+  EXPECT_FALSE(exists(Kind::index, "elsewhere", "users_note"));
+  EXPECT_FALSE(exists(Kind::index, "", "elsewhere_x"));
+  EXPECT_TRUE(exists(Kind::index, "elsewhere", "elsewhere_x", other));
+
+  EXPECT_TRUE(exists(Kind::constraint, "users", "Email Unique"));
+  EXPECT_TRUE(exists(Kind::constraint, "users", "id_positive"));
+  EXPECT_TRUE(exists(Kind::constraint, "users", "users_pkey"));
+  EXPECT_FALSE(exists(Kind::constraint, "users", "email unique"));
+  EXPECT_FALSE(exists(Kind::constraint, "users", "x_positive"));
+  EXPECT_TRUE(exists(Kind::constraint, "elsewhere", "x_positive", other));
+
+  m_db->execute_script(
+      "ALTER TABLE users DROP CONSTRAINT id_positive; DROP INDEX users_note; ALTER TABLE users DROP COLUMN note;"
+      "DROP SCHEMA " + other + " CASCADE");
+  EXPECT_FALSE(exists(Kind::constraint, "users", "id_positive"));
+  EXPECT_FALSE(exists(Kind::index, "", "users_note"));
+  EXPECT_FALSE(exists(Kind::column, "users", "note"));
+  EXPECT_FALSE(exists(Kind::table, "elsewhere", "", other));
+  EXPECT_THROW(exists(Kind::constraint, "", "id_positive"), Error);
+}
+
+TEST_F(PostgresBackendTest, RequestCancelStopsTheRunningStatement) {
+  m_db->execute_script("CREATE TABLE cancelled (x INTEGER); INSERT INTO cancelled VALUES (1)");
+  m_db->request_cancel();  // nothing runs: the server ignores it
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM cancelled"), "1");
+
+  m_db->begin();
+  m_db->execute("INSERT INTO cancelled VALUES (2)");
+  auto watcher = open_pg();
+  auto pid = std::to_string(m_db->backend_pid());
+  std::thread canceller([&] {
+    // Cancel once the server reports the sleep running (a cancel before it would be ignored).
+    for (int i = 0; i < 1000; ++i) {
+      if (scalar(*watcher, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid +
+                               " AND state = 'active' AND query LIKE '%pg_sleep%'") == "1")
+        break;
+      std::this_thread::sleep_for(10ms);
+    }
+    m_db->request_cancel();
+  });
+  auto start = std::chrono::steady_clock::now();
+  try {
+    m_db->query("SELECT pg_sleep(30)");
+    ADD_FAILURE() << "pg_sleep(30) was not cancelled";
+  } catch (const DatabaseError& e) {
+    EXPECT_EQ(e.details().sqlstate, "57014") << e.what();
+    EXPECT_NE(std::string(e.what()).find("[57014]"), std::string::npos) << e.what();
+  }
+  canceller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 15s);
+  EXPECT_TRUE(m_db->in_transaction());  // aborted, still open until the rollback
+  m_db->rollback();
+  EXPECT_FALSE(m_db->in_transaction());
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM cancelled"), "1");
+  m_db->execute("INSERT INTO cancelled VALUES (3)");
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM cancelled"), "2");
+}
+
+TEST(PostgresUrlTest, UrlWithoutPasswordDropsItEntirely) {
+  auto t = ConnectionTarget::from_url("postgresql+psycopg2://alice:s3cr%40t@db.example:5433/app?sslmode=require&password=other&application_name=x");
+  EXPECT_EQ(t.without_password, "postgresql://alice@db.example:5433/app?sslmode=require&application_name=x");
+  EXPECT_EQ(ConnectionTarget::from_url("postgres://bob@h/db?password=pw").without_password, "postgresql://bob@h/db");
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql:///db?host=/tmp").without_password, "postgresql:///db?host=/tmp");
+}
+
 TEST_F(PostgresBackendTest, DatabaseUserAndApplicationName) {
   EXPECT_EQ(m_db->database_user(), scalar(*m_db, "SELECT session_user"));
   EXPECT_EQ(scalar(*m_db, "SHOW application_name"), "migrate");

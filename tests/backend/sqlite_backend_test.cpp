@@ -3,6 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <thread>
+
 #include "backend/backend.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
 #include "support/temp_dir.hpp"
@@ -164,6 +167,97 @@ TEST(SqliteBackendTest, ColumnNamesInDeclarationOrder) {
   EXPECT_TRUE(db->column_names("temp", "t").empty());
   db->execute_script("ATTACH DATABASE '" + (dir.path() / "other.db").string() + "' AS other; CREATE TABLE other.t (only_here)");
   EXPECT_EQ(db->column_names("other", "t"), std::vector<std::string>{"only_here"});
+}
+
+TEST(SqliteBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints) {
+  using Kind = backend::CatalogObject::Kind;
+  test::TempDir dir;
+  auto db = backend::open("sqlite:///" + (dir.path() / "catalog.db").string());
+  db->execute_script(
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, \"Email\" TEXT CONSTRAINT email_unique UNIQUE,\n"
+      "  note TEXT DEFAULT 'CONSTRAINT fake_one' /* CONSTRAINT fake_two */,\n"
+      "  CONSTRAINT [Positive Id] CHECK (id > 0));\n"
+      "CREATE INDEX users_note ON users (note);\n"
+      "CREATE TABLE orders (user_id INTEGER -- CONSTRAINT fake_three\n"
+      ", CONSTRAINT \"orders_user_fk\" FOREIGN KEY (user_id) REFERENCES users (id));");
+  auto exists = [&](Kind kind, std::string table, std::string name, std::string schema = "") {
+    return db->object_exists({kind, std::move(schema), std::move(table), std::move(name)});
+  };
+  EXPECT_TRUE(exists(Kind::table, "users", ""));
+  EXPECT_TRUE(exists(Kind::table, "USERS", ""));  // SQLite names are case-insensitive
+  EXPECT_TRUE(exists(Kind::table, "users", "", "main"));
+  EXPECT_FALSE(exists(Kind::table, "users", "", "not_attached"));
+  EXPECT_FALSE(exists(Kind::table, "users_note", ""));  // an index, not a table
+  EXPECT_FALSE(exists(Kind::table, "missing", ""));
+
+  EXPECT_TRUE(exists(Kind::column, "users", "email"));
+  EXPECT_TRUE(exists(Kind::column, "Users", "Note"));
+  EXPECT_FALSE(exists(Kind::column, "users", "user_id"));
+  EXPECT_FALSE(exists(Kind::column, "missing", "id"));
+
+  EXPECT_TRUE(exists(Kind::index, "", "users_note"));
+  EXPECT_TRUE(exists(Kind::index, "users", "USERS_NOTE"));
+  EXPECT_FALSE(exists(Kind::index, "orders", "users_note"));
+  EXPECT_FALSE(exists(Kind::index, "", "missing_idx"));
+
+  EXPECT_TRUE(exists(Kind::constraint, "users", "email_unique"));
+  EXPECT_TRUE(exists(Kind::constraint, "users", "positive id"));
+  EXPECT_TRUE(exists(Kind::constraint, "orders", "ORDERS_USER_FK"));
+  EXPECT_FALSE(exists(Kind::constraint, "orders", "email_unique"));  // another table's
+  EXPECT_FALSE(exists(Kind::constraint, "users", "email"));          // a prefix is no match
+  EXPECT_FALSE(exists(Kind::constraint, "users", "fake_one"));       // inside a string
+  EXPECT_FALSE(exists(Kind::constraint, "users", "fake_two"));       // inside a comment
+  EXPECT_FALSE(exists(Kind::constraint, "orders", "fake_three"));
+
+  db->execute_script("DROP INDEX users_note; ALTER TABLE users DROP COLUMN note; DROP TABLE orders");
+  EXPECT_FALSE(exists(Kind::index, "", "users_note"));
+  EXPECT_FALSE(exists(Kind::column, "users", "note"));
+  EXPECT_FALSE(exists(Kind::table, "orders", ""));
+  EXPECT_FALSE(exists(Kind::constraint, "orders", "orders_user_fk"));
+
+  db->execute_script("ATTACH DATABASE '" + (dir.path() / "other.db").string() +
+                     "' AS other; CREATE TABLE other.elsewhere (x, CONSTRAINT x_pos CHECK (x > 0))");
+  EXPECT_TRUE(exists(Kind::table, "elsewhere", "", "other"));
+  EXPECT_FALSE(exists(Kind::table, "elsewhere", ""));  // not in main
+  EXPECT_TRUE(exists(Kind::column, "elsewhere", "x", "other"));
+  EXPECT_TRUE(exists(Kind::constraint, "elsewhere", "x_pos", "other"));
+  EXPECT_EQ(kind_of([&] { exists(Kind::column, "", "x"); }), ErrorKind::internal);
+}
+
+TEST(SqliteBackendTest, RequestCancelInterruptsTheRunningStatement) {
+  test::TempDir dir;
+  auto db = backend::open("sqlite:///" + (dir.path() / "cancel.db").string());
+  db->execute_script("CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+  db->request_cancel();  // nothing runs: no effect on what follows
+  EXPECT_EQ(db->query("SELECT count(*) FROM t").at(0).at(0).value(), "1");
+
+  db->begin();
+  db->execute("INSERT INTO t VALUES (2)");
+  std::atomic<bool> finished{false};
+  // A cancel before the statement starts is a no-op, so keep asking until it has stopped.
+  std::thread canceller([&] {
+    while (!finished) {
+      db->request_cancel();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  auto start = std::chrono::steady_clock::now();
+  try {
+    db->query("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000000) "
+              "SELECT count(*) FROM c");
+    ADD_FAILURE() << "the statement was not interrupted";
+  } catch (const backend::DatabaseError& e) {
+    EXPECT_EQ(e.details().sqlstate, "SQLITE_INTERRUPT") << e.what();
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+  }
+  finished = true;
+  canceller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  db->rollback();
+  EXPECT_FALSE(db->in_transaction());
+  EXPECT_EQ(db->query("SELECT count(*) FROM t").at(0).at(0).value(), "1");  // the insert rolled back
+  db->execute("INSERT INTO t VALUES (3)");
+  EXPECT_EQ(db->query("SELECT count(*) FROM t").at(0).at(0).value(), "2");
 }
 
 TEST(RegistryTest, DialectFromUrlWithoutConnecting) {

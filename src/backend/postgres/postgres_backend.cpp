@@ -2,7 +2,10 @@
 
 #include <libpq-fe.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -11,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "backend/backup_support.hpp"
 #include "backend/postgres/statement_scanner.hpp"
 
 namespace migrate::backend::postgres {
@@ -75,6 +79,29 @@ std::string percent_decode(std::string_view s) {
     }
   }
   return out;
+}
+
+/// `rest` (a URL after its "scheme://") without the password: the userinfo's ":password"
+/// (found as libpq finds it: an '@' before any '/') and every `password=` query parameter.
+std::string strip_password(std::string rest) {
+  auto stop = rest.find_first_of("@/");
+  if (stop != std::string::npos && rest[stop] == '@') {
+    auto colon = rest.find(':');
+    if (colon != std::string::npos && colon < stop) rest.erase(colon, stop - colon);
+  }
+  auto q = rest.find('?');
+  if (q == std::string::npos) return rest;
+  std::string query = rest.substr(q + 1), kept;
+  for (std::size_t begin = 0; begin <= query.size();) {
+    auto end = query.find('&', begin);
+    if (end == std::string::npos) end = query.size();
+    std::string param = query.substr(begin, end - begin);
+    if (percent_decode(param.substr(0, param.find('='))) != "password" && !param.empty())
+      kept += (kept.empty() ? "" : "&") + param;
+    begin = end + 1;
+  }
+  rest.resize(q);
+  return kept.empty() ? rest : rest + "?" + kept;
 }
 
 /// Server notices (`NOTICE: table "x" does not exist, skipping`) go to the log instead of
@@ -190,6 +217,8 @@ ConnectionTarget ConnectionTarget::from_url(const std::string& url) {
     }
   }
 
+  t.without_password = "postgresql://" + strip_password(rest);
+
   // libpq takes the URI itself (so PG* variables and ~/.pgpass fill in what it leaves out),
   // under the scheme it knows.
   t.conninfo = "postgresql://" + rest;
@@ -265,10 +294,13 @@ std::unique_ptr<Session> connect(const ConnectionTarget& target) {
 
 PostgresBackend::PostgresBackend(const std::string& url)
     : m_target(ConnectionTarget::from_url(url)), m_session(connect(m_target)) {
+  m_cancel = PQgetCancel(m_session->raw());
   spdlog::debug("connected to {} (server pid {})", m_target.redacted, backend_pid());
 }
 
-PostgresBackend::~PostgresBackend() = default;  // closing the sessions also frees the lock
+PostgresBackend::~PostgresBackend() {  // closing the sessions also frees the lock
+  if (PGcancel* cancel = m_cancel.exchange(nullptr)) PQfreeCancel(cancel);
+}
 
 Capabilities PostgresBackend::capabilities() const {
   Capabilities caps;
@@ -476,6 +508,138 @@ std::vector<std::string> PostgresBackend::column_names(std::string_view schema, 
   for (auto& row : rows)
     if (!row.empty() && row[0]) names.push_back(*row[0]);
   return names;
+}
+
+bool PostgresBackend::object_exists(const CatalogObject& object) {
+  using Kind = CatalogObject::Kind;
+  if (object.kind != Kind::table && object.name.empty())
+    throw Error(ErrorKind::internal, "object_exists: the column, index or constraint has no name");
+  if ((object.kind == Kind::column || object.kind == Kind::constraint) && object.table.empty())
+    throw Error(ErrorKind::internal, "object_exists: a column or constraint needs its table");
+  auto& s = *m_session;
+  // Where a relation `c` must live: the given schema, or the search_path's first match.
+  std::string placed = object.schema.empty()
+                           ? "pg_catalog.pg_table_is_visible(c.oid)"
+                           : "c.relnamespace = (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " +
+                                 s.literal(object.schema) + ")";
+  std::string table_rel = "SELECT c.oid FROM pg_catalog.pg_class c WHERE c.relname = " + s.literal(object.table) +
+                          " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND " + placed;
+  std::string sql;
+  switch (object.kind) {
+    case Kind::table:
+      sql = "SELECT 1 FROM pg_catalog.pg_class c WHERE c.relname = " + s.literal(object.table) +
+            " AND c.relkind IN ('r', 'p', 'f') AND " + placed;
+      break;
+    case Kind::column:
+      sql = "SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid IN (" + table_rel +
+            ") AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = " + s.literal(object.name);
+      break;
+    case Kind::index:
+      // An index always lives in its table's schema, so placing the index places both.
+      sql = "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_index x ON x.indexrelid = c.oid "
+            "WHERE c.relname = " + s.literal(object.name) + " AND c.relkind IN ('i', 'I') AND " + placed;
+      if (!object.table.empty())
+        sql += " AND (SELECT t.relname FROM pg_catalog.pg_class t WHERE t.oid = x.indrelid) = " +
+               s.literal(object.table);
+      break;
+    case Kind::constraint:
+      sql = "SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid IN (" + table_rel +
+            ") AND k.conname = " + s.literal(object.name);
+      break;
+  }
+  return !query(sql).empty();
+}
+
+void PostgresBackend::request_cancel() noexcept {
+  if (PGcancel* cancel = m_cancel.load()) {
+    char error[256];
+    PQcancel(cancel, error, sizeof error);  // a failed cancel leaves the statement running: nothing to do
+  }
+}
+
+namespace {
+
+/// pg_dump to use: MIGRATE_PG_DUMP, else PATH, else the newest /usr/lib/postgresql/*/bin
+/// (Debian and Ubuntu install the versioned clients there). Throws Error{usage}.
+std::filesystem::path find_pg_dump() {
+  if (const char* chosen = std::getenv("MIGRATE_PG_DUMP"); chosen && *chosen) {
+    if (::access(chosen, X_OK) != 0)
+      throw Error(ErrorKind::usage, std::string("cannot back up: MIGRATE_PG_DUMP names '") + chosen +
+                                        "', which is not an executable pg_dump",
+                  "point MIGRATE_PG_DUMP at pg_dump, or unset it to look in PATH");
+    return chosen;
+  }
+  std::vector<std::filesystem::path> versioned;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", ec))
+    versioned.push_back(entry.path() / "bin");
+  // Newest first: "15" < "9.6" as strings, so compare the major version as a number.
+  std::sort(versioned.begin(), versioned.end(), [](const auto& a, const auto& b) {
+    return std::atof(a.parent_path().filename().c_str()) > std::atof(b.parent_path().filename().c_str());
+  });
+  auto found = find_executable("pg_dump", versioned);
+  if (found.empty())
+    throw Error(ErrorKind::usage, "cannot back up: pg_dump is not installed (looked in PATH and /usr/lib/postgresql/*/bin)",
+                "install the PostgreSQL client tools (Debian/Ubuntu: apt-get install postgresql-client; "
+                "pg_dump must not be older than the server), set MIGRATE_PG_DUMP to its path, or run without --backup");
+  return found;
+}
+
+/// `name` made safe for a file name: letters, digits, '-', '_' and '.' kept, the rest '_'.
+std::string file_name_part(std::string_view name) {
+  std::string out;
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out.empty() ? "db" : out;
+}
+
+}  // namespace
+
+std::filesystem::path PostgresBackend::default_backup_path(std::string_view timestamp) const {
+  const char* db = m_session->raw() ? PQdb(m_session->raw()) : nullptr;
+  return "migrate-backup-" + file_name_part(db ? db : "") + "-" + std::string(timestamp) + ".dump";
+}
+
+BackupResult PostgresBackend::backup(const std::filesystem::path& path) {
+  auto pg_dump = find_pg_dump();
+  // The password libpq actually used (URL, PGPASSWORD or ~/.pgpass); hidden from every
+  // message like the URL's own.
+  const char* used = m_session->raw() ? PQpass(m_session->raw()) : nullptr;
+  std::string password = used ? used : "";
+  ConnectionTarget secrets = m_target;
+  if (!password.empty()) secrets.secrets.push_back(password);
+
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  if (ec) absolute = path;
+  create_backup_file(path);
+  std::vector<std::string> args{"--format=custom", "--no-password", "--file=" + absolute.string(),
+                                "--dbname=" + m_target.without_password};
+  std::vector<std::string> add;
+  if (!password.empty()) add.push_back("PGPASSWORD=" + password);
+  ProcessResult result;
+  try {
+    result = run_process(pg_dump, args, child_environment({"PGPASSWORD"}, add));
+  } catch (...) {
+    remove_partial_backup(path);
+    throw;
+  }
+  if (result.exit_status != 0) {
+    remove_partial_backup(path);
+    std::string how = result.signal ? "was killed by signal " + std::to_string(result.signal)
+                                    : "failed (exit status " + std::to_string(result.exit_status) + ")";
+    std::string output = trim(result.output);
+    throw Error(ErrorKind::database,
+                secrets.redact(pg_dump.string() + " " + how + " backing up " + m_target.redacted +
+                               (output.empty() ? std::string() : ":\n" + output)),
+                "nothing was changed; fix the cause (credentials, a pg_dump older than the server, disk "
+                "space) or run without --backup");
+  }
+  BackupResult backup;
+  backup.path = path;
+  backup.restore_command = "pg_restore --clean --if-exists --no-owner --dbname " +
+                           shell_quote(m_target.without_password) + " " + shell_quote(absolute.string());
+  return backup;
 }
 
 std::string PostgresBackend::database_user() {

@@ -36,13 +36,17 @@
 ///
 /// Only this folder includes libpqxx; this header keeps it out of its includers.
 
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "backend/backend.hpp"
+
+struct pg_cancel;  // libpq's PGcancel
 
 namespace migrate::backend::postgres {
 
@@ -53,6 +57,10 @@ class Session;
 struct ConnectionTarget {
   std::string conninfo;  ///< the URI handed to libpq (scheme normalised, fallback_application_name added)
   std::string redacted;  ///< the URL as the user wrote it, password replaced by `***`
+  /// The URL as libpq reads it (scheme normalised to postgresql://) with the password taken
+  /// out entirely (userinfo and `password=` parameters), for the commands migrate starts or
+  /// prints (pg_dump, pg_restore): they get the password elsewhere.
+  std::string without_password;
   /// Every string that may be the password: as written (percent-encoded) and decoded, read
   /// both the way libpq reads the userinfo and the way redact_url does, and any `password=`
   /// parameter. Empty when the URL has none.
@@ -115,6 +123,30 @@ class PostgresBackend final : public Backend {
   /// one visible through search_path. pg_catalog rather than information_schema because the
   /// latter hides columns the user has no privilege on.
   std::vector<std::string> column_names(std::string_view schema, std::string_view table) override;
+  /// From pg_catalog. Relations (tables; indexes; the tables of columns and constraints)
+  /// are looked up in `schema`, or with an empty schema among those visible through
+  /// search_path (pg_table_is_visible), as an unqualified name in a statement would be.
+  /// Names compare exactly: the caller folds them (see CatalogObject).
+  bool object_exists(const CatalogObject& object) override;
+
+  /// PQcancel on the cancel object made at connect time: async-signal-safe (libpq documents
+  /// it for signal handlers). The statement running on the main connection then fails with
+  /// SQLSTATE 57014 (query_canceled); the server ignores a cancel that arrives while nothing
+  /// runs. The lock connection is never cancelled: it runs only short queries.
+  void request_cancel() noexcept override;
+
+  /// `pg_dump --format=custom --no-password --file=<path> --dbname=<URL without password>`
+  /// of the whole database, started without a shell; the password (from the URL,
+  /// PGPASSWORD or ~/.pgpass, as libpq used it) reaches pg_dump only as PGPASSWORD in its
+  /// environment, never on its command line. pg_dump is looked up in MIGRATE_PG_DUMP (a
+  /// path, for a client matching a newer server), then PATH, then
+  /// /usr/lib/postgresql/<newest>/bin. The restore command is `pg_restore --clean
+  /// --if-exists --no-owner --dbname '<URL without password>' '<file>'`: the password is
+  /// left out entirely, so the user supplies it through PGPASSWORD or ~/.pgpass.
+  BackupResult backup(const std::filesystem::path& path) override;
+  /// `migrate-backup-<database>-<timestamp>.dump` in the working directory.
+  std::filesystem::path default_backup_path(std::string_view timestamp) const override;
+
   /// `current_user`.
   std::string database_user() override;
 
@@ -138,6 +170,9 @@ class PostgresBackend final : public Backend {
   std::string m_lock_table = "migrate_version";
   bool m_locked = false;
   long long m_held_key = 0;
+  /// Made at connect time so request_cancel() allocates nothing (PQcancel is signal-safe,
+  /// PQgetCancel is not). Atomic: the destructor clears it before freeing it.
+  std::atomic<pg_cancel*> m_cancel{nullptr};
 };
 
 /// Opens the backend for a `postgresql://` / `postgres://` URL.

@@ -13,6 +13,7 @@
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "backend/backup_support.hpp"
 #include "backend/sql_dialect.hpp"
 
 namespace migrate::backend::sqlite {
@@ -109,6 +110,67 @@ DatabaseError make_error(sqlite3* db, int code, long position) {
   return DatabaseError(d.server_message + " [" + d.sqlstate + "]", d);
 }
 
+bool equal_ignoring_ascii_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool is_word_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+/// True when `create_sql` (a CREATE TABLE statement from sqlite_master) declares a
+/// constraint named `name`: the keyword CONSTRAINT followed by that identifier, bare or
+/// quoted ("x", `x`, [x], 'x'), compared case-insensitively. Comments and string literals
+/// are skipped, so `DEFAULT 'CONSTRAINT x'` does not count.
+bool declares_constraint(std::string_view create_sql, std::string_view name) {
+  bool after_keyword = false;
+  std::size_t i = 0;
+  while (i < create_sql.size()) {
+    char c = create_sql[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+      continue;
+    }
+    if (create_sql.substr(i, 2) == "--" || create_sql.substr(i, 2) == "/*") {
+      i = skip_blank(create_sql, i);
+      continue;
+    }
+    std::string token;
+    bool quoted = false;
+    if (c == '"' || c == '`' || c == '[' || c == '\'') {
+      char close = c == '[' ? ']' : c;
+      quoted = true;
+      for (++i; i < create_sql.size(); ++i) {
+        if (create_sql[i] == close) {
+          if (close != ']' && i + 1 < create_sql.size() && create_sql[i + 1] == close) {
+            token += close;
+            ++i;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        token += create_sql[i];
+      }
+    } else if (is_word_char(c)) {
+      while (i < create_sql.size() && is_word_char(create_sql[i])) token += create_sql[i++];
+    } else {
+      ++i;
+      after_keyword = false;
+      continue;
+    }
+    if (after_keyword && equal_ignoring_ascii_case(token, name)) return true;
+    after_keyword = !quoted && equal_ignoring_ascii_case(token, "constraint");
+  }
+  return false;
+}
+
 /// Finalizes a statement on every path out of the step loop.
 struct StatementGuard {
   sqlite3_stmt* stmt = nullptr;
@@ -150,6 +212,7 @@ SqliteBackend::SqliteBackend(std::string path) : m_path(std::move(path)) {
   try {
     m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                               k_busy_timeout_ms);
+    m_handle = m_db->getHandle();
   } catch (const SQLite::Exception& e) {
     DatabaseError::Details d;
     d.sqlstate = result_name(e.getExtendedErrorCode());
@@ -159,6 +222,7 @@ SqliteBackend::SqliteBackend(std::string path) : m_path(std::move(path)) {
 }
 
 SqliteBackend::~SqliteBackend() {
+  m_handle = nullptr;
   // Close the connection before the lock descriptor. On Linux, close() of ANY descriptor
   // of a file drops every POSIX (fcntl) lock this process holds on it, including the ones
   // SQLite's own connection uses; closing ours while SQLite is idle is harmless. Two
@@ -272,6 +336,100 @@ std::vector<std::string> SqliteBackend::column_names(std::string_view schema, st
   for (auto& row : query(sql))
     if (!row.empty() && row[0]) names.push_back(*row[0]);
   return names;
+}
+
+bool SqliteBackend::object_exists(const CatalogObject& object) {
+  using Kind = CatalogObject::Kind;
+  if (object.kind != Kind::table && object.name.empty())
+    throw Error(ErrorKind::internal, "object_exists: the column, index or constraint has no name");
+  if ((object.kind == Kind::column || object.kind == Kind::constraint) && object.table.empty())
+    throw Error(ErrorKind::internal, "object_exists: a column or constraint needs its table");
+  if (!object.schema.empty()) {
+    // An attached database that is not there holds nothing (instead of SQLite's
+    // "unknown database" error).
+    auto attached = query("SELECT 1 FROM pragma_database_list WHERE name = " + sql::quote_literal(object.schema) +
+                          " COLLATE NOCASE");
+    if (attached.empty()) return false;
+  }
+  std::string master = object.schema.empty()
+                           ? "sqlite_master"
+                           : sql::quote_ident(Dialect::sqlite, object.schema) + ".sqlite_master";
+  auto table_is = [&](std::string_view column) {
+    return std::string(column) + " = " + sql::quote_literal(object.table) + " COLLATE NOCASE";
+  };
+  switch (object.kind) {
+    case Kind::table:
+      return !query("SELECT 1 FROM " + master + " WHERE type = 'table' AND " + table_is("name")).empty();
+    case Kind::column: {
+      std::string sql = "SELECT 1 FROM pragma_table_info(" + sql::quote_literal(object.table);
+      if (!object.schema.empty()) sql += ", " + sql::quote_literal(object.schema);
+      return !query(sql + ") WHERE name = " + sql::quote_literal(object.name) + " COLLATE NOCASE").empty();
+    }
+    case Kind::index: {
+      std::string sql = "SELECT 1 FROM " + master + " WHERE type = 'index' AND name = " +
+                        sql::quote_literal(object.name) + " COLLATE NOCASE";
+      if (!object.table.empty()) sql += " AND " + table_is("tbl_name");
+      return !query(sql).empty();
+    }
+    case Kind::constraint:
+      for (const auto& row : query("SELECT sql FROM " + master + " WHERE type = 'table' AND " + table_is("name")))
+        if (!row.empty() && row[0] && declares_constraint(*row[0], object.name)) return true;
+      return false;
+  }
+  return false;
+}
+
+void SqliteBackend::request_cancel() noexcept {
+  // sqlite3_interrupt only sets a flag the running statement checks; SQLite's own shell
+  // calls it from its SIGINT handler. With no statement running it does nothing.
+  if (sqlite3* handle = m_handle) sqlite3_interrupt(handle);
+}
+
+std::filesystem::path SqliteBackend::default_backup_path(std::string_view timestamp) const {
+  if (m_memory) return "migrate-backup-memory-" + std::string(timestamp) + ".db";
+  return m_path + "." + std::string(timestamp) + ".backup";
+}
+
+BackupResult SqliteBackend::backup(const std::filesystem::path& path) {
+  if (m_memory)
+    throw Error(ErrorKind::usage, "cannot back up an in-memory database (sqlite:///:memory:)",
+                "run without --backup: an in-memory database disappears with the process anyway");
+  create_backup_file(path);
+  sqlite3* destination = nullptr;
+  auto fail = [&](const std::string& why) {
+    if (destination) sqlite3_close(destination);
+    remove_partial_backup(path);
+    return Error(ErrorKind::database, "backing up '" + m_path + "' to '" + path.string() + "' failed: " + why,
+                 "nothing was changed; fix the cause (disk space, permissions) or run without --backup");
+  };
+  // The destination file exists and is empty, which SQLite reads as an empty database; the
+  // backup then fills it page by page.
+  if (sqlite3_open_v2(path.c_str(), &destination, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+    throw fail(destination ? sqlite3_errmsg(destination) : "out of memory");
+  sqlite3_backup* copy = sqlite3_backup_init(destination, "main", m_handle, "main");
+  if (!copy) throw fail(sqlite3_errmsg(destination));
+  // step(-1) copies everything at once; another process's write lock makes it answer BUSY or
+  // LOCKED, so retry for as long as a statement would wait (the busy timeout).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+  int rc;
+  while ((rc = sqlite3_backup_step(copy, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    std::this_thread::sleep_for(k_lock_poll);
+  }
+  sqlite3_backup_finish(copy);
+  if (rc != SQLITE_DONE) throw fail(std::string(sqlite3_errstr(rc)) + " [" + result_name(rc) + "]");
+  if (int finished = sqlite3_errcode(destination); finished != SQLITE_OK)
+    throw fail(std::string(sqlite3_errmsg(destination)) + " [" + result_name(finished) + "]");
+  if (sqlite3_close(destination) != SQLITE_OK) {
+    destination = nullptr;
+    throw fail("closing the backup file failed");
+  }
+  BackupResult result;
+  result.path = path;
+  std::error_code ec;
+  auto absolute_backup = std::filesystem::absolute(path, ec);
+  result.restore_command = "cp -- " + shell_quote((ec ? path : absolute_backup).string()) + " " + shell_quote(m_lock_path);
+  return result;
 }
 
 long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {

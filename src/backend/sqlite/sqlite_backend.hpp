@@ -12,6 +12,7 @@
 ///
 /// Only this folder includes SQLiteCpp; this header keeps it out of its includers.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@
 namespace SQLite {
 class Database;
 }
+struct sqlite3;
 
 namespace migrate::backend::sqlite {
 
@@ -64,6 +66,26 @@ class SqliteBackend final : public Backend {
   /// `PRAGMA table_info` (through `pragma_table_info`), in column order; `schema` non-empty
   /// names an attached database. SQLite matches the table name case-insensitively.
   std::vector<std::string> column_names(std::string_view schema, std::string_view table) override;
+  /// sqlite_master for tables and indexes, pragma_table_info for columns; a named
+  /// constraint is found in its table's CREATE statement (`CONSTRAINT <name>`, the only place
+  /// SQLite keeps constraint names). Names compare case-insensitively, as SQLite's do.
+  /// Only the main (or the named attached) database is searched, not temp.
+  bool object_exists(const CatalogObject& object) override;
+
+  /// sqlite3_interrupt on this connection: the running statement fails with
+  /// SQLITE_INTERRUPT (a write inside a transaction rolls the transaction back).
+  void request_cancel() noexcept override;
+
+  /// The online backup API from this connection into a new file (mode 0600), so the copy
+  /// is consistent even while other connections write. The restore command is
+  /// `cp -- '<backup>' '<database>'` with absolute paths; it must only run while nothing
+  /// uses the database (the application stopped, no `-wal` or `-journal` file beside it),
+  /// or the copy is overwritten or mixed with a live journal. An in-memory database cannot
+  /// be backed up (Error{usage}).
+  BackupResult backup(const std::filesystem::path& path) override;
+  /// `<database file>.<timestamp>.backup`, beside the database.
+  std::filesystem::path default_backup_path(std::string_view timestamp) const override;
+
   /// SQLite has no users: always "".
   std::string database_user() override { return {}; }
 
@@ -80,6 +102,9 @@ class SqliteBackend final : public Backend {
   int m_lock_fd = -1;
   bool m_locked = false;
   std::unique_ptr<SQLite::Database> m_db;
+  /// The connection's handle, kept apart so the signal handler's request_cancel reads one
+  /// plain pointer and calls nothing but sqlite3_interrupt.
+  std::atomic<::sqlite3*> m_handle{nullptr};
 };
 
 /// Opens the backend for a `sqlite://` URL (see path_of_url).
