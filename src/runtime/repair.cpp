@@ -452,9 +452,10 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
     throw;
   }
   RepairOutcome out{"resume", p.revision, rows, after, p.version_ops, ran, id, ""};
-  out.summary = "Resumed " + p.direction + " of revision " + p.revision + ": ran statements " +
-                std::to_string(done + 1) + "-" + std::to_string(statements.size()) + " of " +
-                std::to_string(statements.size()) + " (" + ops_text(p.version_ops) + ")";
+  auto total = std::to_string(statements.size());
+  std::string range = ran == 1 ? "statement " + total : "statements " + std::to_string(done + 1) + "-" + total;
+  out.summary = "Resumed " + p.direction + " of revision " + p.revision + ": ran " + range + " of " + total + " (" +
+                ops_text(p.version_ops) + ")";
   if (ran == 0) out.summary = "Resumed " + p.direction + " of revision " + p.revision +
                               ": every statement had run (" + ops_text(p.version_ops) + ")";
   return out;
