@@ -1,6 +1,25 @@
 #include "core/error.hpp"
 
+#include <atomic>
+#include <csignal>
+
 namespace migrate {
+namespace {
+// For exit_status(ErrorKind): the signal of the newest interrupted Error.
+std::atomic<int> g_last_interrupt_signal{SIGINT};
+}  // namespace
+
+Error Error::interrupted(int signal, const std::string& message, std::string hint) {
+  Error e(ErrorKind::interrupted, message, std::move(hint));
+  e.m_signal = signal;
+  g_last_interrupt_signal.store(signal);
+  return e;
+}
+
+int exit_status(const Error& error) {
+  if (error.kind() == ErrorKind::interrupted && error.signal() > 0) return 128 + error.signal();
+  return exit_status(error.kind());
+}
 
 std::string_view to_string(ErrorKind kind) {
   switch (kind) {
@@ -23,6 +42,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::lock_timeout: return "lock_timeout";
     case ErrorKind::needs_repair: return "needs_repair";
     case ErrorKind::check_failed: return "check_failed";
+    case ErrorKind::interrupted: return "interrupted";
     case ErrorKind::internal: return "internal";
   }
   return "internal";
@@ -34,6 +54,7 @@ int exit_status(ErrorKind kind) {
     case ErrorKind::database: return 3;
     case ErrorKind::lock_timeout: return 4;
     case ErrorKind::needs_repair: return 5;
+    case ErrorKind::interrupted: return 128 + g_last_interrupt_signal.load();
     case ErrorKind::internal: return 70;
     default: return 2;
   }

@@ -32,6 +32,7 @@ enum class ErrorKind {
   lock_timeout,
   needs_repair,
   check_failed,  ///< a check ran and found problems (exit 1), e.g. `current --check-heads`
+  interrupted,   ///< SIGINT/SIGTERM stopped a run (exit 128 + signal: 130, 143)
   internal,
 };
 
@@ -39,7 +40,9 @@ enum class ErrorKind {
 std::string_view to_string(ErrorKind kind);
 
 /// Exit status for a kind: 1 check_failed; 2 usage/config/script/graph/planning;
-/// 3 database; 4 lock_timeout; 5 needs_repair; 70 internal.
+/// 3 database; 4 lock_timeout; 5 needs_repair; 70 internal; interrupted: 128 + the signal
+/// of the newest interrupted Error this process made (130 when there was none), since the
+/// kind alone does not say which signal; prefer exit_status(const Error&).
 int exit_status(ErrorKind kind);
 
 class Error : public std::runtime_error {
@@ -47,12 +50,21 @@ class Error : public std::runtime_error {
   Error(ErrorKind kind, const std::string& message, std::string hint = {})
       : std::runtime_error(message), m_kind(kind), m_hint(std::move(hint)) {}
 
+  /// Error{interrupted} for a run stopped by `signal` (SIGINT, SIGTERM).
+  static Error interrupted(int signal, const std::string& message, std::string hint = {});
+
   ErrorKind kind() const noexcept { return m_kind; }
   const std::string& hint() const noexcept { return m_hint; }
+  /// The signal of an interrupted error; 0 for every other kind.
+  int signal() const noexcept { return m_signal; }
 
  private:
   ErrorKind m_kind;
   std::string m_hint;
+  int m_signal = 0;
 };
+
+/// Exit status for an error: exit_status(kind), except 128 + signal for interrupted.
+int exit_status(const Error& error);
 
 }  // namespace migrate

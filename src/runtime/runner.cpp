@@ -4,11 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
+#include <cstdlib>
 #include <ctime>
 #include <spdlog/spdlog.h>
 
 #include "backend/sql_dialect.hpp"
+#include "runtime/interrupt.hpp"
 #include "script/statement_splitter.hpp"
+#include "util/sha256.hpp"
 
 #ifndef MIGRATE_VERSION
 #define MIGRATE_VERSION "unknown"
@@ -138,6 +142,7 @@ struct Runner::StepContext {
   std::vector<std::string> heads_after;
   std::string started_at;
   Clock::time_point start;
+  std::vector<script::Statement> statements;  ///< of `section`, split
   int statements_total = 0;
 };
 
@@ -201,21 +206,74 @@ Error needs_repair_error(const std::vector<PartialRevision>& partial) {
           p.revision, where, p.direction, p.statements_done, p.statements_total, p.started_at);
     }
   }
+  const auto& rev = partial.front().revision;
   return Error(ErrorKind::needs_repair, message,
-               "fix the database by hand, then record its real state with `migrate stamp <revision>` "
-               "(finished) or `migrate stamp <its down revision>` (undone); the `repair` command of a "
-               "later release will do this for you");
+               fmt::format("run `migrate repair` to see which statements ran and whether their effects are in the "
+                           "database; then either `migrate repair --resume` (runs the statements that did not "
+                           "complete), or fix it by hand and record it with `migrate repair --mark-applied {0} "
+                           "--reason \"...\"` (finished) or `migrate repair --mark-reverted {0} --reason \"...\"` "
+                           "(undone); `migrate stamp <revision>` also resolves every partial revision",
+                           rev));
+}
+
+/// "5s" or nothing: for messages.
+std::string describe_timeouts(const std::optional<std::string>& lock, const std::optional<std::string>& statement) {
+  return fmt::format("lock_timeout={}, statement_timeout={}", lock.value_or("default"),
+                     statement.value_or("default"));
+}
+
+/// The database's own advice (e.g. PostgreSQL's 25001 "mark the revision transactional =
+/// false"), then what the runner did about the failure.
+std::string combine_hints(const backend::DatabaseError& e, const std::string& runner_hint) {
+  std::string db_hint = !e.hint().empty() ? e.hint() : e.details().server_hint;
+  if (db_hint.empty()) return runner_hint;
+  if (runner_hint.empty()) return db_hint;
+  return db_hint + "; " + runner_hint;
+}
+
+/// `MIGRATE_TEST_*` hooks (runner.hpp), read once per run.
+int env_count(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value || !*value) return 0;
+  return std::atoi(value);
+}
+
+int env_signal(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value) return SIGTERM;
+  std::string_view v(value);
+  auto colon = v.find(':');
+  if (colon == std::string_view::npos) return SIGTERM;
+  auto sig = v.substr(colon + 1);
+  return sig == "INT" || sig == "SIGINT" ? SIGINT : SIGTERM;
+}
+
+std::string backup_timestamp() {
+  auto secs = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
 }
 
 }  // namespace
 
 RunResult Runner::run(const Planner& planner) {
+  const auto& vt = m_settings.version_table;
+  m_db.set_lock_key(vt.schema, vt.name);
   LockGuard lock(m_db, m_settings.lock_timeout);
+  // After the lock: a signal while waiting for it ends the process the default way, which
+  // is right then (nothing changed yet; the lock attempt dies with the process).
+  SignalScope signals(m_db);
   m_db_user = m_db.database_user();
   m_committed_any = false;
+  m_statements_run = 0;
+  m_crash_after = env_count("MIGRATE_TEST_CRASH_AFTER_STATEMENT");
+  m_signal_after = env_count("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT");
+  m_test_signal = env_signal("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT");
+  m_timeouts = {};
   try {
-    if (m_settings.dry_run) m_db.begin();
-    ensure_version_table();
     auto rows = read_version_rows();
     if (m_settings.command != "stamp") {
       auto partial = partial_revisions();
@@ -224,18 +282,101 @@ RunResult Runner::run(const Planner& planner) {
     RunResult result;
     result.plan = planner(rows);
     check_plan(result.plan);
-    for (size_t i = 0; i < result.plan.steps.size(); ++i)
-      result.duration_ms.push_back(run_step(result.plan.steps[i], rows));
+    stop_if_interrupted("before anything changed");
+    // The first change comes next: the backup, if asked for, is taken now, outside any
+    // transaction, under the lock (so it is exactly the state the plan starts from).
+    if (!m_settings.dry_run && !result.plan.steps.empty()) {
+      if (m_settings.before_changes) m_settings.before_changes(result.plan);
+      if (m_settings.backup) result.backup = take_backup(*m_settings.backup);
+    }
+    if (m_settings.dry_run) {
+      if (!result.plan.steps.empty()) apply_timeouts(step_file(result.plan.steps.front()));
+      m_db.begin();
+    }
+    ensure_version_table();
+    for (size_t i = 0; i < result.plan.steps.size(); ++i) {
+      const auto& step = result.plan.steps[i];
+      stop_if_interrupted(fmt::format("before {}", short_log(step)));
+      result.duration_ms.push_back(run_step(step, rows));
+    }
+    if (m_db.in_transaction()) stop_if_interrupted("before the run's transaction was committed");
     if (m_settings.dry_run) {
       m_db.rollback();
     } else if (m_db.in_transaction()) {
       commit_run();
     }
+    if (int sig = SignalScope::pending_signal())
+      spdlog::warn("{} arrived after the last revision was committed: the run is complete", signal_name(sig));
+    reset_timeouts();
     return result;
   } catch (...) {
     if (m_db.in_transaction()) m_db.rollback();
+    reset_timeouts();
     throw;
   }
+}
+
+backend::BackupResult Runner::take_backup(const std::filesystem::path& requested) {
+  auto path = requested.empty() ? m_db.default_backup_path(backup_timestamp()) : requested;
+  auto backup = m_db.backup(path);
+  spdlog::info("Backup written to {}; restore with: {}", backup.path.string(), backup.restore_command);
+  return backup;
+}
+
+void Runner::stop_if_interrupted(const std::string& where) {
+  int sig = SignalScope::pending_signal();
+  if (!sig) return;
+  std::string undone;
+  if (m_db.in_transaction()) {
+    undone = m_settings.dry_run ? "dry run: every change was rolled back"
+             : m_committed_any
+                 ? "the run's open transaction (the revisions since the last non-transactional one) was rolled back"
+                 : "the whole run was rolled back";
+    m_db.rollback();
+  } else {
+    undone = m_committed_any ? "the revisions before it are committed" : "nothing was changed";
+  }
+  throw Error::interrupted(sig, fmt::format("interrupted by {} {}", signal_name(sig), where),
+                           undone + "; run the command again to continue");
+}
+
+const script::RevisionFile* Runner::step_file(const Step& step) const {
+  return step.direction == Direction::stamp ? nullptr : m_files(step.revision.value_or(""));
+}
+
+void Runner::apply_timeouts(const script::RevisionFile* file) {
+  SessionTimeouts wanted{m_settings.session_lock_timeout, m_settings.session_statement_timeout};
+  if (file && file->lock_timeout) wanted.lock = file->lock_timeout;
+  if (file && file->statement_timeout) wanted.statement = file->statement_timeout;
+  if (wanted == m_timeouts) return;
+  if (m_db.in_transaction()) {
+    // A SET inside the transaction would be undone by its rollback, and would change the
+    // rules halfway through it: the transaction's first revision decides.
+    spdlog::warn("revision {} asks for {}, but it runs inside a transaction opened by an earlier revision "
+                 "(transaction_per_migration = false, or --dry-run), which keeps {}",
+                 file ? file->id : std::string("(stamp)"), describe_timeouts(wanted.lock, wanted.statement),
+                 describe_timeouts(m_timeouts.lock, m_timeouts.statement));
+    return;
+  }
+  m_db.set_session_timeouts(wanted.lock, wanted.statement);
+  m_timeouts = wanted;
+}
+
+void Runner::reset_timeouts() noexcept {
+  if (m_timeouts == SessionTimeouts{}) return;
+  try {
+    m_db.set_session_timeouts(std::nullopt, std::nullopt);
+    m_timeouts = {};
+  } catch (const std::exception& e) {
+    spdlog::warn("could not reset lock_timeout/statement_timeout on {}: {}", m_db.describe(), e.what());
+  }
+}
+
+void Runner::statement_done() {
+  ++m_statements_run;
+  // Test hooks (runner.hpp): a crash or a signal at an exact point of the run.
+  if (m_crash_after > 0 && m_statements_run == m_crash_after) raise(SIGKILL);
+  if (m_signal_after > 0 && m_statements_run == m_signal_after) raise(m_test_signal);
 }
 
 void Runner::ensure_version_table() {
@@ -294,6 +435,9 @@ long long Runner::run_step(const Step& step, std::vector<std::string>& rows) {
     ctx.file = m_files(step.revision.value_or(""));
     ctx.section = section_for(*ctx.file, step.direction, m_db.dialect());
   }
+  if (ctx.section)
+    ctx.statements = script::split_statements(ctx.section->sql, m_db.dialect(), ctx.section->first_line);
+  ctx.statements_total = static_cast<int>(ctx.statements.size());
   if (ctx.file && !ctx.file->message.empty())
     spdlog::info("Running {}, {}", short_log(step), ctx.file->message);
   else
@@ -322,42 +466,87 @@ Error Runner::statement_error(const backend::DatabaseError& e, const StepContext
                fmt::format("revision {} failed at {}:{}: {}\n  statement: {}", id,
                            ctx.file ? ctx.file->path.string() : std::string("?"), line, e.what(),
                            excerpt(statement)),
-               hint);
+               combine_hints(e, hint));
+}
+
+void Runner::interrupt_transactional(const StepContext& ctx, int statements_done) {
+  int sig = SignalScope::pending_signal();
+  const auto& id = ctx.step->revision.value_or("");
+  std::string what = id.empty() ? short_log(*ctx.step) : "revision " + id;
+  auto hint = rollback_hint(id.empty() ? "(stamp)" : id);
+  m_db.rollback();
+  // History only: the revision left no trace, but the journal says it was tried and why it
+  // stopped. Its own short transaction; a dry run records nothing.
+  if (!m_settings.dry_run) {
+    try {
+      m_db.begin();
+      std::string error = "interrupted by " + signal_name(sig);
+      write_journal(ctx, "rolled_back", statements_done, &error, elapsed_ms(ctx.start));
+      m_db.commit();
+    } catch (const std::exception& e) {
+      m_db.rollback();
+      spdlog::error("could not record the interruption of {} in the journal: {}", what, e.what());
+    }
+  }
+  throw Error::interrupted(
+      sig,
+      fmt::format("interrupted by {} while running {}{} (after statement {} of {})", signal_name(sig), what,
+                  ctx.file ? " (" + ctx.file->path.string() + ")" : std::string(), statements_done,
+                  ctx.statements_total),
+      hint + "; run the command again to continue");
 }
 
 long long Runner::run_transactional(StepContext& ctx) {
   const auto& id = ctx.step->revision.value_or("");
-  if (ctx.section) ctx.statements_total = static_cast<int>(
-      script::split_statements(ctx.section->sql, m_db.dialect(), ctx.section->first_line).size());
+  apply_timeouts(ctx.file);
   begin_if_needed();
+  int done = 0;
   try {
-    if (ctx.section) {
-      try {
-        m_db.execute_script(ctx.section->sql);
-      } catch (const backend::DatabaseError& e) {
-        auto hint = rollback_hint(id);
-        m_db.rollback();
-        throw statement_error(e, ctx, ctx.section->sql, ctx.section->first_line, hint);
+    {
+      // A signal now also cancels the running statement: all of it rolls back anyway.
+      CancelWindow cancel;
+      for (const auto& statement : ctx.statements) {
+        if (SignalScope::pending_signal()) interrupt_transactional(ctx, done);
+        try {
+          m_db.execute_script(statement.text);
+        } catch (const backend::DatabaseError& e) {
+          if (SignalScope::pending_signal()) interrupt_transactional(ctx, done);
+          auto hint = rollback_hint(id);
+          m_db.rollback();
+          throw statement_error(e, ctx, statement.text, statement.line, hint);
+        }
+        // A COMMIT or ROLLBACK in the revision's own SQL ends the transaction we opened: its
+        // changes may be committed while the version table does not say so. Stop here.
+        if (!m_db.in_transaction())
+          throw Error(ErrorKind::database,
+                      fmt::format("revision {} ({}) ended the transaction it runs in (a COMMIT or ROLLBACK in "
+                                  "its SQL, line {}); its changes may be committed, but it is not recorded as "
+                                  "applied",
+                                  id, ctx.file->path.string(), statement.line),
+                      "remove the COMMIT/ROLLBACK or declare `transactional = false` in its header; then check "
+                      "the schema and record the real state with `migrate stamp`");
+        ++done;
+        statement_done();
       }
-      // A COMMIT or ROLLBACK in the revision's own SQL ends the transaction we opened: its
-      // changes may be committed while the version table does not say so. Stop here.
-      if (!m_db.in_transaction())
-        throw Error(ErrorKind::database,
-                    fmt::format("revision {} ({}) ended the transaction it runs in (a COMMIT or ROLLBACK in "
-                                "its SQL); its changes may be committed, but it is not recorded as applied",
-                                id, ctx.file->path.string()),
-                    "remove the COMMIT/ROLLBACK or declare `transactional = false` in its header; then check "
-                    "the schema and record the real state with `migrate stamp`");
+      if (SignalScope::pending_signal()) interrupt_transactional(ctx, done);
+      try {
+        apply_ops(*ctx.step);
+        write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start));
+      } catch (const backend::DatabaseError&) {
+        if (SignalScope::pending_signal()) interrupt_transactional(ctx, done);
+        throw;
+      }
     }
-    apply_ops(*ctx.step);
-    write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start));
+    // The commit runs outside the cancel window: a signal now lets it finish, and the run
+    // stops before the next revision.
     if (m_settings.transaction_per_migration && !m_settings.dry_run) commit_run();
   } catch (const backend::DatabaseError& e) {
     // Recording the step (version table, journal) or committing it failed.
     auto hint = rollback_hint(id.empty() ? "(stamp)" : id);
     m_db.rollback();
     throw Error(ErrorKind::database,
-                fmt::format("{} failed while recording it: {}", short_log(*ctx.step), e.what()), hint);
+                fmt::format("{} failed while recording it: {}", short_log(*ctx.step), e.what()),
+                combine_hints(e, hint));
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::database && m_db.in_transaction()) {
       auto hint = rollback_hint(id.empty() ? "(stamp)" : id);
@@ -371,13 +560,11 @@ long long Runner::run_transactional(StepContext& ctx) {
 
 long long Runner::run_non_transactional(StepContext& ctx) {
   const auto& id = ctx.step->revision.value_or("");
-  auto dialect = m_db.dialect();
   // Statements that cannot run in a transaction: whatever ran before is committed first,
   // as Alembic's autocommit_block does.
   if (m_db.in_transaction()) commit_run();
-  std::vector<script::Statement> statements;
-  if (ctx.section) statements = script::split_statements(ctx.section->sql, dialect, ctx.section->first_line);
-  ctx.statements_total = static_cast<int>(statements.size());
+  apply_timeouts(ctx.file);
+  const auto& statements = ctx.statements;
 
   m_db.begin();
   long long journal_id = write_journal(ctx, "running", 0, nullptr, -1);
@@ -394,10 +581,11 @@ long long Runner::run_non_transactional(StepContext& ctx) {
   };
   auto partial_hint = [&](int done) {
     return fmt::format(
-        "revision {} is non-transactional: {} of {} statements ran and stay committed. Fix the "
-        "database by hand, then run `migrate stamp` to record its real state (the `repair` command of "
-        "a later release will help); until then upgrade and downgrade refuse to run",
-        id, done, ctx.statements_total);
+        "revision {} is non-transactional: {} of {} statements ran and stay committed; run `migrate repair` "
+        "to see them, then `migrate repair --resume` once the cause is fixed, or fix the database by hand "
+        "and record it with `migrate repair --mark-applied {} --reason \"...\"` (or --mark-reverted); until "
+        "then upgrade and downgrade refuse to run",
+        id, done, ctx.statements_total, id);
   };
 
   for (size_t k = 0; k < statements.size(); ++k) {
@@ -413,6 +601,19 @@ long long Runner::run_non_transactional(StepContext& ctx) {
                       fmt::format("\n  (statement {} of {}; revision {} is partially applied)", k + 1,
                                   ctx.statements_total, id),
                   error.hint());
+    }
+    statement_done();
+    // A signal lets the statement that was running finish (it cannot be undone); the
+    // revision stops before the next one and is left `failed`, for `repair`.
+    if (int sig = SignalScope::pending_signal(); sig && k + 1 < statements.size()) {
+      int done = static_cast<int>(k + 1);
+      auto reason = fmt::format("interrupted by {} after statement {} of {}", signal_name(sig), done,
+                                ctx.statements_total);
+      mark_failed(done, reason);
+      throw Error::interrupted(sig,
+                               fmt::format("revision {} ({}) {}; it is partially applied", id,
+                                           ctx.file->path.string(), reason),
+                               partial_hint(done));
     }
   }
 
@@ -470,7 +671,8 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
   e.direction = direction_name(ctx.step->direction);
   e.command = m_settings.command;
   e.heads_before = ctx.heads_before;
-  e.heads_after = status == "running" ? ctx.heads_before : ctx.heads_after;
+  // Only an applied step moved the heads; running, failed and rolled_back rows did not.
+  e.heads_after = status == "applied" ? ctx.heads_after : ctx.heads_before;
   e.version_ops = ctx.step->ops;
   if (file) {
     e.checksum = file->checksum;
@@ -484,7 +686,7 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
     // The copy a later downgrade or diff works from; read only for upgrades (the file text
     // is not kept in memory after parsing).
     if (ctx.step->direction == Direction::upgrade) e.file_content = normalized_file_content(*file);
-    if (ctx.section) e.statement_hashes = statement_hashes(ctx.section->sql, dialect, ctx.section->first_line);
+    for (const auto& statement : ctx.statements) e.statement_hashes.push_back(util::sha256_hex(statement.text));
   }
   e.status = status;
   e.statements_done = statements_done;

@@ -8,9 +8,10 @@
 ///    step (sql_dialect.hpp lists its columns).
 ///
 /// Transactions (alembic-semantics.md §7, with SQLite treated as transactional DDL):
-///  - transactional revision, `transaction_per_migration`: BEGIN; revision SQL; version ops;
-///    journal row `applied`; COMMIT. A failure leaves no trace of that revision, and the
-///    revisions before it stay committed.
+///  - transactional revision, `transaction_per_migration`: BEGIN; revision SQL, statement by
+///    statement (script::split_statements, so an error names its exact statement and line);
+///    version ops; journal row `applied`; COMMIT. A failure leaves no trace of that revision,
+///    and the revisions before it stay committed.
 ///  - `transaction_per_migration = false`: one transaction for the whole run.
 ///  - non-transactional revision (`transactional = false`, or a backend without transactional
 ///    DDL): the open run transaction is committed first; a journal row `running` is committed;
@@ -19,10 +20,36 @@
 ///    becomes `failed` (error text, statements done) and later runs refuse with needs_repair.
 ///  - stamp steps: version ops and a journal row (direction `stamp`) in one transaction.
 ///
+/// Session timeouts (PostgreSQL): before each step that starts outside a transaction, the
+/// runner sets `lock_timeout`/`statement_timeout` to the revision header's values, else
+/// RunSettings' (the configuration's), else the session default, through
+/// Backend::set_session_timeouts (only when they change). Inside one transaction for the
+/// whole run (`transaction_per_migration = false`, `--dry-run`) the values of the revision
+/// that opened the transaction hold for all of it (a SET inside it would be undone by a
+/// rollback); a later revision asking for others gets a warning. Reset at the end.
+///
+/// Signals (runtime/interrupt.hpp): SIGINT/SIGTERM during run(). In a transactional revision
+/// the running statement is cancelled (Backend::request_cancel), the transaction rolled back,
+/// a journal row `rolled_back` (error "interrupted by SIGTERM") appended in its own
+/// transaction, and Error::interrupted thrown. In a non-transactional revision the running
+/// statement finishes, then the runner stops and marks the row `failed` with error
+/// "interrupted by SIGINT after statement k of n" (statements_done = k). Between steps the
+/// run stops before the next one. The lock is always released; exit status 128 + signal.
+///
+/// Test hooks (environment, read at the start of run(); for the crash and interrupt tests):
+///  - `MIGRATE_TEST_CRASH_AFTER_STATEMENT=N`: `raise(SIGKILL)` right after the N-th revision
+///    statement of the run completes (1-based, counted across the whole run, transactional
+///    or not). For a non-transactional revision the kill comes after that statement's
+///    journal progress update, so statements_done == N (counting that revision's statements).
+///  - `MIGRATE_TEST_SIGNAL_AFTER_STATEMENT=N[:INT|:TERM]`: `raise()` SIGTERM (default) or
+///    SIGINT at the same point, to exercise the between-statements path deterministically.
+///
 /// Progress goes to spdlog at info level (stderr): `Running upgrade <from> -> <to>, <message>`.
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -45,6 +72,17 @@ struct RunSettings {
   /// "upgrade", "downgrade", "stamp", ... recorded in the journal's `command` column.
   /// "stamp" runs even when partial revisions exist (it is how a user resolves them).
   std::string command;
+  /// PostgreSQL `lock_timeout` / `statement_timeout` for every revision (the configuration's
+  /// values, "5s"); a revision header's own value overrides it; nullopt = session default.
+  std::optional<std::string> session_lock_timeout;
+  std::optional<std::string> session_statement_timeout;
+  /// `--backup [PATH]`: a full copy of the database taken under the lock, after planning,
+  /// only when the plan has steps and not in a dry run, before the first change. An empty
+  /// path means Backend::default_backup_path(<UTC time like 20261121T193000Z>).
+  std::optional<std::filesystem::path> backup;
+  /// Called at that same point (plan with steps, not a dry run, before the first change),
+  /// before the backup. An exception from it stops the run with nothing changed.
+  std::function<void(const graph::Plan&)> before_changes;
 };
 
 /// Returns the file for a revision id, or nullptr when its file is gone.
@@ -56,6 +94,7 @@ using Planner = std::function<graph::Plan(const std::vector<std::string>& rows)>
 struct RunResult {
   graph::Plan plan;                   ///< what the planner returned, every step of it ran
   std::vector<long long> duration_ms;  ///< per step, same order as plan.steps
+  std::optional<backend::BackupResult> backup;  ///< the backup taken for RunSettings::backup
 };
 
 /// A non-transactional revision that the journal shows as started (`running`: the process
@@ -88,13 +127,16 @@ class Runner {
   /// in progress in another process.
   std::vector<PartialRevision> partial_revisions();
 
-  /// Executes a plan, in this order: lock (Error{lock_timeout} after `lock_timeout`) →
-  /// create the version table if missing (inside the dry-run transaction for a dry run) →
-  /// read rows → refuse with Error{needs_repair} if partial_revisions() is non-empty (except
-  /// for `command == "stamp"`) → plan = planner(rows) → refuse, before running anything, a
-  /// downgrade step through an irreversible revision (Error{irreversible}), a step whose file
-  /// is gone (Error{needs_repair}), and for a dry run any non-transactional revision
-  /// (Error{usage}) → run the steps (see the file comment) → unlock.
+  /// Executes a plan, in this order: set_lock_key(version table) → lock (Error{lock_timeout}
+  /// after `lock_timeout`) → install the signal handlers → read rows → refuse with
+  /// Error{needs_repair} if partial_revisions() is non-empty (except for `command ==
+  /// "stamp"`) → plan = planner(rows) → refuse, before running anything, a downgrade step
+  /// through an irreversible revision (Error{irreversible}), a step whose file is gone
+  /// (Error{needs_repair}), and for a dry run any non-transactional revision (Error{usage})
+  /// → before_changes and the backup (plan with steps, not a dry run) → create the version
+  /// table if missing (inside the dry-run transaction for a dry run; also for an empty plan)
+  /// → run the steps (see the file comment) → restore the signal handlers → unlock.
+  /// A signal throws Error::interrupted (kind interrupted) as the file comment says.
   /// A failing statement throws Error{database} naming revision, file, line and statement.
   /// Errors thrown by `planner` pass through unchanged (the lock is released).
   RunResult run(const Planner& planner);
@@ -102,8 +144,25 @@ class Runner {
  private:
   struct StepContext;
 
+  /// The session's lock_timeout/statement_timeout as last set by this run (nullopt = default).
+  struct SessionTimeouts {
+    std::optional<std::string> lock, statement;
+    bool operator==(const SessionTimeouts&) const = default;
+  };
+
   void ensure_version_table();
   void check_plan(const graph::Plan& plan) const;
+  const script::RevisionFile* step_file(const graph::Step& step) const;
+  backend::BackupResult take_backup(const std::filesystem::path& requested);
+  /// Sets the timeouts `file` (nullptr: a stamp) runs with, if they differ from the current ones.
+  void apply_timeouts(const script::RevisionFile* file);
+  void reset_timeouts() noexcept;
+  /// Counts a finished revision statement and fires the test hooks.
+  void statement_done();
+  /// Throws Error::interrupted (rolling back an open transaction) when a signal arrived.
+  void stop_if_interrupted(const std::string& where);
+  /// Rolls back, appends the `rolled_back` row, throws Error::interrupted.
+  [[noreturn]] void interrupt_transactional(const StepContext& ctx, int statements_done);
   bool is_transactional(const script::RevisionFile* file) const;
   void begin_if_needed();
   void commit_run();
@@ -124,6 +183,11 @@ class Runner {
   FileLookup m_files;
   std::string m_db_user;
   bool m_committed_any = false;  ///< this run committed something (for error hints)
+  SessionTimeouts m_timeouts;
+  int m_statements_run = 0;  ///< revision statements finished in this run (test hooks)
+  int m_crash_after = 0;     ///< MIGRATE_TEST_CRASH_AFTER_STATEMENT, 0 = off
+  int m_signal_after = 0;    ///< MIGRATE_TEST_SIGNAL_AFTER_STATEMENT, 0 = off
+  int m_test_signal = 0;
 };
 
 /// Offline `--sql` (alembic-semantics.md §6, CONTRACT.md §4): writes the script for `plan` to

@@ -241,6 +241,55 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
   EXPECT_NE(partial[0].error.find("nope"), std::string::npos);
 }
 
+TEST_P(BackendConformanceTest, JournalOfAnOlderReleaseGetsTheNewColumns) {
+  // The previous release's table: today's DDL without the issue-4 columns.
+  std::vector<std::string> added = {"checksum_algorithm", "file_content", "statement_hashes", "version_ops",
+                                    "has_downgrade"};
+  std::string ddl = sql::create_journal_table(dialect(), "", "conf_version_journal");
+  for (const auto& name : added) {
+    auto at = ddl.find(",\n    " + name + " ");
+    ASSERT_NE(at, std::string::npos) << name;
+    ddl.erase(at, ddl.find_first_of(",\n", at + 6) - at);
+  }
+  m_db->execute(ddl);
+  m_db->execute("INSERT INTO conf_version_journal (revision, direction, command, heads_before, heads_after, "
+                "downgrade_sql, status, statements_done, statements_total, error, started_at) VALUES ('ra', "
+                "'upgrade', 'upgrade', '', '', 'DROP TABLE ta;', 'failed', 1, 2, 'boom', '2026-11-01T00:00:00.000Z')");
+  runtime::VersionTable vt;
+  vt.name = "conf_version";
+  runtime::Journal journal(*m_db, vt);
+  auto columns_before = journal.columns();
+  ASSERT_EQ(journal.partial().size(), 1u);
+  EXPECT_TRUE(journal.all().at(0).has_downgrade);
+  EXPECT_EQ(journal.columns(), columns_before);  // reads change nothing
+
+  runtime::JournalEntry e;
+  e.revision = "ra";
+  e.direction = "repair";
+  e.command = "repair --resume";
+  e.status = "applied";
+  e.checksum = std::string(64, 'a');
+  e.checksum_algorithm = runtime::k_checksum_algorithm;
+  e.file_content = "line 1\nit's line 2\n";
+  e.statement_hashes = {"h1", "h2"};
+  e.version_ops = {graph::VersionOp::insert("ra")};
+  e.reason = "finished by resume";
+  auto id = journal.append(e);  // ensure() first
+  std::vector<std::string> expected = {"id"};
+  for (const auto& c : sql::journal_columns(dialect())) expected.push_back(c.name);
+  EXPECT_EQ(journal.columns(), expected);
+  auto back = journal.get(id);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->file_content, e.file_content);
+  EXPECT_EQ(back->statement_hashes, e.statement_hashes);
+  EXPECT_EQ(back->version_ops, e.version_ops);
+  EXPECT_FALSE(back->has_downgrade);
+  EXPECT_EQ(back->reason, "finished by resume");
+  EXPECT_TRUE(journal.partial().empty());
+  EXPECT_EQ(journal.recorded_checksum("ra")->id, id);
+  EXPECT_EQ(journal.all().at(0).checksum_algorithm, "");
+}
+
 /// Files and a linear planner for the Runner checks below.
 struct Chain {
   std::map<std::string, script::RevisionFile> files;

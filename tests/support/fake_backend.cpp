@@ -65,7 +65,8 @@ void FakeBackend::maybe_fail(std::string_view sql) {
   d.sqlstate = "FAKE_ERROR";
   d.server_message = "fake failure on '" + *fail_on + "'";
   d.position = static_cast<long>(start);
-  throw backend::DatabaseError(d.server_message, d);
+  d.server_hint = fail_hint;
+  throw backend::DatabaseError(d.server_message, d, fail_hint);
 }
 
 void FakeBackend::execute_script(std::string_view sql) {
@@ -115,6 +116,7 @@ void FakeBackend::request_cancel() noexcept {
 backend::BackupResult FakeBackend::backup(const std::filesystem::path& path) {
   calls.push_back("backup: " + path.string());
   if (backup_error) throw *backup_error;
+  if (backup_result) return *backup_result;
   return m_inner->backup(path);
 }
 

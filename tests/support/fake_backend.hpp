@@ -36,8 +36,12 @@ class FakeBackend : public backend::Backend {
   bool commit_fails = false;
   /// request_cancel() calls (it runs in signal handlers: an atomic, not `calls`).
   std::atomic<int> cancel_requests{0};
+  /// The hint (and server hint) of the DatabaseError `fail_on` throws.
+  std::string fail_hint;
   /// When set, backup() throws this instead of forwarding.
   std::optional<Error> backup_error;
+  /// When set, backup() returns this instead of forwarding (the file is not written).
+  std::optional<backend::BackupResult> backup_result;
   /// When set, reported instead of the inner backend's capabilities.
   std::optional<backend::Capabilities> capabilities_override;
 

@@ -75,9 +75,9 @@ TEST_F(RunnerTest, CallOrderWithATransactionPerMigration) {
   EXPECT_EQ(result.plan.steps.size(), 2u);
   EXPECT_EQ(result.duration_ms.size(), 2u);
   EXPECT_EQ(summarize(db.calls),
-            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER);",
+            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
                                       "version op", "create journal", "journal", "commit", "begin",
-                                      "sql: CREATE TABLE tb (x INTEGER);", "version op", "journal", "commit",
+                                      "sql: CREATE TABLE tb (x INTEGER)", "version op", "journal", "commit",
                                       "unlock"}));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"b"}));
 }
@@ -87,8 +87,8 @@ TEST_F(RunnerTest, CallOrderWithOneTransactionForTheRun) {
   runtime::Runner runner(db, settings(false), files.lookup());
   runner.run(test::linear_upgrade({"a", "b"}));
   EXPECT_EQ(summarize(db.calls),
-            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER);",
-                                      "version op", "create journal", "journal", "sql: CREATE TABLE tb (x INTEGER);",
+            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
+                                      "version op", "create journal", "journal", "sql: CREATE TABLE tb (x INTEGER)",
                                       "version op", "journal", "commit", "unlock"}));
 }
 
@@ -100,7 +100,8 @@ TEST_F(RunnerTest, PlannerSeesTheRowsReadUnderTheLock) {
   std::vector<std::string> seen;
   runner.run([&](const std::vector<std::string>& rows) {
     seen = rows;
-    EXPECT_EQ(db.calls.front(), "lock");
+    EXPECT_EQ(db.calls.at(0), "set_lock_key: .migrate_version");
+    EXPECT_EQ(db.calls.at(1), "lock");
     return graph::Plan{rows, {}, rows};
   });
   EXPECT_EQ(seen, (std::vector<std::string>{"a"}));
@@ -172,7 +173,7 @@ TEST_F(RunnerTest, FakeFailureRollsBackAndUnlocks) {
   EXPECT_THROW(runner.run(test::linear_upgrade({"a", "b"})), Error);
   auto calls = summarize(db.calls);
   ASSERT_GE(calls.size(), 3u);
-  EXPECT_EQ(calls[calls.size() - 3], "sql: CREATE TABLE tb (x INTEGER);");
+  EXPECT_EQ(calls[calls.size() - 3], "sql: CREATE TABLE tb (x INTEGER)");
   EXPECT_EQ(calls[calls.size() - 2], "rollback");
   EXPECT_EQ(calls.back(), "unlock");
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
@@ -268,7 +269,7 @@ TEST_F(RunnerTest, LockTimeoutRunsNothing) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
   }
-  EXPECT_EQ(db.calls, (std::vector<std::string>{"lock"}));
+  EXPECT_EQ(db.calls, (std::vector<std::string>{"set_lock_key: .migrate_version", "lock"}));
 }
 
 TEST_F(RunnerTest, JournalRowRecordsTheStep) {
@@ -390,7 +391,7 @@ TEST_F(RunnerTest, NonTransactionalRevisionRunsStatementByStatement) {
   runtime::Runner runner(db, settings(), files.lookup());
   runner.run(test::linear_upgrade({"a", "b"}));
   EXPECT_EQ(summarize(db.calls),
-            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER);",
+            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
                                       "version op", "create journal", "journal", "commit", "begin", "journal",
                                       "commit", "sql: CREATE TABLE tb (x INTEGER)", "journal update",
                                       "sql: INSERT INTO tb VALUES (1)", "journal update", "begin", "version op",
@@ -408,11 +409,11 @@ TEST_F(RunnerTest, NonTransactionalRevisionCommitsTheOpenRunTransactionFirst) {
   runtime::Runner runner(db, settings(false), files.lookup());
   runner.run(test::linear_upgrade({"a", "b", "c"}));
   EXPECT_EQ(summarize(db.calls),
-            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER);",
+            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
                                       "version op", "create journal", "journal", "commit", "begin", "journal",
                                       "commit", "sql: CREATE TABLE tb (x INTEGER)", "journal update", "begin",
                                       "version op", "journal update", "commit", "begin",
-                                      "sql: CREATE TABLE tc (x INTEGER);", "version op", "journal", "commit",
+                                      "sql: CREATE TABLE tc (x INTEGER)", "version op", "journal", "commit",
                                       "unlock"}));
 }
 

@@ -5,4 +5,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/runtime/offline_sql_test.cpp
   unit/runtime/concurrency_test.cpp
   unit/runtime/journal_test.cpp
+  unit/runtime/runner_safety_test.cpp
 )
