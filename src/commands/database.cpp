@@ -25,6 +25,8 @@ runtime::RunSettings run_settings(const config::Config& config, const std::strin
       throw Error(ErrorKind::usage, "--lock-timeout must be a non-negative number of seconds");
     s.lock_timeout = std::chrono::milliseconds(static_cast<long long>(*lock_timeout_seconds * 1000));
   }
+  s.session_lock_timeout = config.lock_timeout;
+  s.session_statement_timeout = config.statement_timeout;
   s.dry_run = dry_run;
   s.command = command;
   return s;

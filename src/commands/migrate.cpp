@@ -3,6 +3,7 @@
 // just prints it (--plan): the three modes swap the executor, not the logic.
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <iostream>
 #include <ostream>
 
@@ -30,11 +31,9 @@ Range split_range(const std::string& arg) {
 void check_mode_flags(const MigrateOptions& opts) {
   int modes = int(opts.sql) + int(opts.plan) + int(opts.dry_run);
   if (modes > 1) throw Error(ErrorKind::usage, "--sql, --plan and --dry-run do not go together", "pick one");
-  if (opts.backup && (opts.sql || opts.plan))
-    throw Error(ErrorKind::usage, "--backup does not go with --sql or --plan", "nothing is changed in those modes");
-  if (opts.backup)
-    throw Error(ErrorKind::usage, "--backup is not available in this release yet",
-                "take a copy of the database file (SQLite) or a pg_dump before running");
+  if (opts.backup && (opts.sql || opts.plan || opts.dry_run))
+    throw Error(ErrorKind::usage, "--backup does not go with --sql, --plan or --dry-run",
+                "nothing is changed in those modes, so there is nothing to back up");
 }
 
 /// The rows an offline run starts from: the range's start resolved (absent: empty table).
@@ -106,8 +105,9 @@ void warn_journal_copies(const Project& p, const graph::Plan& plan) {
 int execute(const Context& ctx, const Project& p, backend::Backend& db, const std::string& command,
             const std::string& target, const MigrateOptions& opts, bool tolerate_unknown_rows,
             const std::function<graph::Plan(const std::vector<std::string>&)>& plan_for) {
-  runtime::Runner runner(db, run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run),
-                         file_lookup(p));
+  auto settings = run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run);
+  if (opts.backup) settings.backup = std::filesystem::path(*opts.backup);  // "" = the backend's default path
+  runtime::Runner runner(db, settings, file_lookup(p));
   auto planner = [&](const std::vector<std::string>& rows) {
     if (!tolerate_unknown_rows) require_known_rows(p, rows);
     validate(p, db, command, rows);
@@ -127,7 +127,13 @@ int execute(const Context& ctx, const Project& p, backend::Backend& db, const st
   if (opts.dry_run) spdlog::info("Dry run: every change was rolled back");
   log_outcome(command, result.plan);
   if (ctx.format == Format::json) {
-    *ctx.out << plan_json(command, target, result.plan, result.duration_ms).dump() << "\n";
+    auto doc = plan_json(command, target, result.plan, result.duration_ms);
+    if (result.backup) {
+      util::Json backup = util::Json::object();
+      backup.set("path", result.backup->path.string()).set("restore_command", result.backup->restore_command);
+      doc.set("backup", std::move(backup));
+    }
+    *ctx.out << doc.dump() << "\n";
   }
   return 0;
 }
