@@ -318,7 +318,15 @@ RunResult Runner::run(const Planner& planner) {
 
 backend::BackupResult Runner::take_backup(const std::filesystem::path& requested) {
   auto path = requested.empty() ? m_db.default_backup_path(backup_timestamp()) : requested;
-  auto backup = m_db.backup(path);
+  backend::BackupResult backup;
+  try {
+    backup = m_db.backup(path);
+  } catch (const Error&) {
+    // A terminal's Ctrl-C reaches the whole process group, pg_dump included: its failure
+    // is then the interruption, not a backup problem.
+    stop_if_interrupted("while taking the backup");
+    throw;
+  }
   spdlog::info("Backup written to {}; restore with: {}", backup.path.string(), backup.restore_command);
   return backup;
 }

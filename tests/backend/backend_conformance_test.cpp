@@ -43,6 +43,12 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendCase> {
   std::unique_ptr<backend::Backend> reopen() const { return backend::open(m_url); }
   Dialect dialect() const { return m_db->dialect(); }
 
+  static std::vector<std::string> column_of(backend::Backend& db, std::string_view query) {
+    std::vector<std::string> out;
+    for (auto& row : db.query(query)) out.push_back(row.at(0).value_or("NULL"));
+    return out;
+  }
+
   std::vector<std::string> column(std::string_view query) {
     std::vector<std::string> out;
     for (auto& row : m_db->query(query)) out.push_back(row.at(0).value_or("NULL"));
@@ -412,6 +418,40 @@ TEST_P(BackendConformanceTest, ConcurrentRunnersApplyEachRevisionOnce) {
   EXPECT_EQ(column("SELECT version_num FROM conf_version"), (std::vector<std::string>{"rb"}));
   EXPECT_EQ(column("SELECT revision FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"ra", "rb"}));
   EXPECT_EQ(column("SELECT count(*) FROM tb"), (std::vector<std::string>{"1"}));
+}
+
+TEST_P(BackendConformanceTest, RevisionHeaderTimeoutsApplyToThatRevisionOnly) {
+  // PostgreSQL enforces the header's statement_timeout for its revision and resets the
+  // session afterwards; SQLite has no such setting and runs the same plan unchanged.
+  bool pg = dialect() == Dialect::postgresql;
+  Chain chain;
+  chain.add("ra", {}, pg ? "SELECT pg_sleep(0.3);" : "SELECT 1;");
+  chain.add("rb", {"ra"}, pg ? "CREATE TABLE tb (x INTEGER);\nSELECT pg_sleep(3);" : "CREATE TABLE tb (x INTEGER);");
+  chain.files["rb"].statement_timeout = "200ms";
+  auto settings = conformance_settings();
+  settings.session_lock_timeout = "4s";
+  runtime::Runner runner(*m_db, settings, chain.lookup());
+  auto started = std::chrono::steady_clock::now();
+  if (pg) {
+    try {
+      runner.run(upgrade_ab);
+      FAIL() << "no error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::database);
+      EXPECT_NE(std::string(e.what()).find("57014"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("versions/rb.sql:4"), std::string::npos) << e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+    EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"ra"}));  // ra ran with no statement limit
+    EXPECT_FALSE(m_db->table_exists("", "tb"));
+    // Back to the session's defaults.
+    auto defaults = reopen();
+    EXPECT_EQ(column("SHOW statement_timeout"), column_of(*defaults, "SHOW statement_timeout"));
+    EXPECT_EQ(column("SHOW lock_timeout"), column_of(*defaults, "SHOW lock_timeout"));
+  } else {
+    runner.run(upgrade_ab);
+    EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"rb"}));
+  }
 }
 
 std::vector<BackendCase> backend_cases() {
