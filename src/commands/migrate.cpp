@@ -70,9 +70,9 @@ void log_outcome(const std::string& command, const graph::Plan& plan) {
 void validate(const Project& p, backend::Backend& db, const std::string& command,
               const std::vector<std::string>& rows) {
   if (command != "upgrade" && command != "downgrade") return;
-  runtime::Journal journal(db, run_settings(p.config(), command, std::nullopt, false).version_table);
   auto report = runtime::validate_applied(p.map(), rows, file_lookup(p),
-                                          [&p](const std::string& id) { return p.has_file(id); }, journal);
+                                          [&p](const std::string& id) { return p.has_file(id); }, db,
+                                          run_settings(p.config(), command, std::nullopt, false).version_table);
   runtime::require_valid(report, command);
 }
 

@@ -256,7 +256,8 @@ RepairReport inspect(RepairContext& ctx) {
     auto all = journal.all();
     for (const auto& e : partial) report.partial.push_back(report_partial(ctx, journal, all, e));
   }
-  report.validation = validate_applied(ctx.map, read_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, journal);
+  report.validation =
+      validate_applied(ctx.map, read_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, ctx.db, ctx.version_table);
   return report;
 }
 
