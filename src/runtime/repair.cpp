@@ -7,6 +7,7 @@
 
 #include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
+#include "runtime/interrupt.hpp"
 #include "script/effects.hpp"
 #include "script/statement_splitter.hpp"
 #include "util/strings.hpp"
@@ -140,23 +141,38 @@ std::string check_catalog(backend::Backend& db, const backend::CatalogObject& ob
   }
 }
 
-/// Progress of `e` including later `repair --resume` rows of the same revision.
-void effective_progress(const std::vector<JournalEntry>& all, const JournalEntry& e, int& done, std::string& error) {
-  done = e.statements_done;
-  error = e.error;
+/// How far a partial revision got: its own row, then any later `repair --resume` rows of the
+/// same revision that ran more statements. `hashes[i]` is the hash of statement i+1 as the
+/// row that ran it recorded it (a resume may run a statement fixed after the first failure).
+struct Progress {
+  int done = 0;
+  std::string error;
+  std::vector<std::string> hashes;
+};
+
+Progress effective_progress(const std::vector<JournalEntry>& all, const JournalEntry& e) {
+  Progress p;
+  auto take = [&p](const JournalEntry& row) {
+    for (int i = p.done; i < row.statements_done; ++i)
+      p.hashes.push_back(static_cast<std::size_t>(i) < row.statement_hashes.size() ? row.statement_hashes[i] : "");
+    p.done = std::max(p.done, row.statements_done);
+    if (!row.error.empty()) p.error = row.error;
+  };
+  take(e);
   for (const auto& r : all) {
     if (r.id <= e.id || r.revision != e.revision || r.direction != "repair" || r.command != k_resume) continue;
-    if (r.status != "running" && r.status != "failed") continue;
-    done = std::max(done, r.statements_done);
-    if (!r.error.empty()) error = r.error;
+    if (r.status == "running" || r.status == "failed") take(r);
   }
+  return p;
 }
 
 PartialReport report_partial(RepairContext& ctx, Journal& journal, const std::vector<JournalEntry>& all,
                              const JournalEntry& e) {
   PartialReport p;
   p.entry = e;
-  effective_progress(all, e, p.statements_done, p.error);
+  auto progress = effective_progress(all, e);
+  p.statements_done = progress.done;
+  p.error = progress.error;
   auto file = file_for(ctx, journal, e, p.source);
   if (!file) return p;
   const auto* section = section_of(*file, e.direction, ctx.db.dialect());
@@ -176,7 +192,7 @@ PartialReport report_partial(RepairContext& ctx, Journal& journal, const std::ve
       } else {
         s.catalog = "not checkable";
       }
-    } else if (s.number == p.statements_done + 1 && e.status == "failed") {
+    } else if (s.number == p.statements_done + 1 && !p.error.empty()) {
       s.state = "failed";
     } else {
       s.state = "not run";
@@ -372,9 +388,8 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
   const auto* section = section_of(*file, p.direction, dialect);
   std::vector<script::Statement> statements;
   if (section) statements = script::split_statements(section->sql, dialect, section->first_line);
-  int done = 0;
-  std::string last_error;
-  effective_progress(journal.all(), p, done, last_error);
+  auto progress = effective_progress(journal.all(), p);
+  int done = progress.done;
   auto hashes = statement_hashes(section ? std::string_view(section->sql) : std::string_view(), dialect,
                                  section ? section->first_line : 1);
   // The statements that already ran must be the ones in the file now: resuming after an
@@ -385,12 +400,12 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
                     " now has only " + std::to_string(statements.size()),
                 "restore the file as it ran, or record the state with `migrate repair --mark-applied/--mark-reverted`");
   for (int i = 0; i < done; ++i) {
-    if (static_cast<std::size_t>(i) < p.statement_hashes.size() && p.statement_hashes[i] == hashes[i]) continue;
+    const auto& ran = progress.hashes[static_cast<std::size_t>(i)];
+    if (!ran.empty() && ran == hashes[static_cast<std::size_t>(i)]) continue;
     throw Error(ErrorKind::needs_repair,
                 "revision " + p.revision + ": statement " + std::to_string(i + 1) + " (" + file->path.string() + ":" +
                     std::to_string(statements[i].line) + ") already ran, but it was " +
-                    (static_cast<std::size_t>(i) < p.statement_hashes.size() ? "edited since"
-                                                                              : "not recorded with a hash") +
+                    (!ran.empty() ? "edited since" : "not recorded with a hash") +
                     "; resuming would run the rest against a different history",
                 "restore the statements that ran as they were, or fix the schema by hand and record it with "
                 "`migrate repair --mark-applied/--mark-reverted " + p.revision + " --reason ...`");
@@ -417,6 +432,9 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
   };
 
   if (file->lock_timeout || file->statement_timeout) ctx.db.set_session_timeouts(file->lock_timeout, file->statement_timeout);
+  // As in the runner's non-transactional path: SIGINT/SIGTERM lets the running statement
+  // finish (it cannot be undone) and stops before the next one, recorded in the journal.
+  SignalScope signals(ctx.db);
   int ran = 0;
   for (std::size_t k = static_cast<std::size_t>(done); k < statements.size(); ++k) {
     const auto& st = statements[k];
@@ -438,6 +456,13 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
                       std::to_string(st.line) + "): " + e.what() + "\n  statement: " + first_line_of(st.text),
                   "fix the statement or the database, then run `migrate repair --resume` again; statements 1-" +
                       std::to_string(k) + " stay committed");
+    }
+    if (int sig = SignalScope::pending_signal(); sig && k + 1 < statements.size()) {
+      auto why = "interrupted by " + signal_name(sig) + " after statement " + std::to_string(k + 1) + " of " +
+                 std::to_string(statements.size());
+      journal.finish(id, "failed", static_cast<int>(k + 1), why, rows, elapsed());
+      throw Error::interrupted(sig, "repair --resume of revision " + p.revision + " " + why,
+                               "run `migrate repair --resume` again to finish it");
     }
   }
   if (file->lock_timeout || file->statement_timeout) ctx.db.set_session_timeouts(std::nullopt, std::nullopt);

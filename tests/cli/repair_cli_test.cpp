@@ -122,6 +122,36 @@ TEST_F(RepairCliTest, ResumeFinishesFromTheFirstStatementThatDidNotComplete) {
   EXPECT_FALSE(has_table("t1"));
 }
 
+TEST_F(RepairCliTest, ResumeThatFailsAgainKeepsItsProgress) {
+  write_revision("a_first.sql", {"aaa1", "", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;"});
+  auto write_b = [&](const std::string& second, const std::string& third) {
+    write_revision("b_second.sql", {"bbb2", "\"aaa1\"",
+                                    "CREATE TABLE t1 (id INTEGER);\n" + second + "\n" + third +
+                                        "\nINSERT INTO t1 VALUES (4);",
+                                    "DROP TABLE t1;", "-- transactional = false\n"});
+  };
+  write_b("INSERT INTO nowhere VALUES (2);", "INSERT INTO nowhere_either VALUES (3);");
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 3);
+  // Statement 2 fixed; statement 3 still fails: the resume stops there.
+  write_b("INSERT INTO t1 VALUES (2);", "INSERT INTO nowhere_either VALUES (3);");
+  auto first = migrate({"repair", "--resume"});
+  ASSERT_EQ(first.status, 3) << describe(first);
+  EXPECT_TRUE(contains(first.err, "failed at statement 3 of 4")) << first.err;
+  auto listing = migrate({"repair"});
+  EXPECT_EQ(listing.status, 5) << describe(listing);
+  EXPECT_TRUE(contains(listing.out, "after statement 2 of 4")) << listing.out;
+  EXPECT_TRUE(contains(listing.out, "nowhere_either")) << listing.out;
+  // Statement 3 fixed: the second resume checks statement 2 against what the first resume ran.
+  write_b("INSERT INTO t1 VALUES (2);", "INSERT INTO t1 VALUES (3);");
+  auto second = migrate({"repair", "--resume"});
+  ASSERT_EQ(second.status, 0) << describe(second);
+  EXPECT_TRUE(contains(second.out, "ran statements 3-4 of 4")) << second.out;
+  EXPECT_EQ(column("SELECT id FROM t1 ORDER BY id"), (std::vector<std::string>{"2", "3", "4"}));
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(migrate({"repair"}).status, 0);
+  EXPECT_EQ(migrate({"upgrade", "head"}).status, 0);
+}
+
 TEST_F(RepairCliTest, ResumeRefusesWhenAStatementThatRanWasEdited) {
   fail_bbb2();
   write_revision("b_second.sql", {"bbb2", "\"aaa1\"",
