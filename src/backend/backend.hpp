@@ -140,7 +140,9 @@ class Backend {
   /// Asks the statement running on this connection to stop. Async-signal-safe: called from
   /// a SIGINT/SIGTERM handler while another statement runs (SQLite: sqlite3_interrupt;
   /// PostgreSQL: PQcancel on a cancel object made at connect time). The interrupted
-  /// statement then fails with DatabaseError. A no-op when nothing runs.
+  /// statement then fails with DatabaseError, sqlstate "SQLITE_INTERRUPT" (SQLite) or
+  /// "57014" (PostgreSQL); the connection stays usable after `rollback()`. A no-op when nothing
+  /// runs.
   virtual void request_cancel() noexcept {}
 
   /// Writes a full copy of the database to `path` (created with mode 0600; an existing file
@@ -148,7 +150,11 @@ class Backend {
   /// connection; PostgreSQL: `pg_dump --format=custom` started without a shell, the
   /// password passed through the environment, never argv. Throws Error{usage} when the
   /// tool it needs is missing, Error{database} when the copy fails (the partial file is
-  /// removed). Call it outside a transaction.
+  /// removed). Call it outside a transaction. `path` comes back as given; the restore
+  /// command names files by absolute path. Restore commands: SQLite `cp -- '<backup>'
+  /// '<database>'` (only while nothing uses the database); PostgreSQL `pg_restore --clean
+  /// --if-exists --no-owner --dbname '<URL without password>' '<backup>'`, which replaces
+  /// the objects in the dump and leaves objects created after it in place.
   virtual BackupResult backup(const std::filesystem::path& path) {
     (void)path;
     throw Error(ErrorKind::internal, "backup is not implemented by this backend");
