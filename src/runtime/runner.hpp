@@ -4,8 +4,9 @@
 ///
 /// State it owns in the database (CONTRACT.md §3):
 ///  - the version table: one row per current head, changed only through a Step's `ops`;
-///  - the journal table `<version_table>_journal`, created on demand: one row per executed
-///    step (sql_dialect.hpp lists its columns).
+///  - the journal table `<version_table>_journal`, created on demand (and given the columns
+///    an older release's journal lacks): one row per executed step, written through
+///    runtime::Journal (journal.hpp says what each row means; sql_dialect.hpp lists columns).
 ///
 /// Transactions (alembic-semantics.md §7, with SQLite treated as transactional DDL):
 ///  - transactional revision, `transaction_per_migration`: BEGIN; revision SQL, statement by
@@ -35,6 +36,8 @@
 /// statement finishes, then the runner stops and marks the row `failed` with error
 /// "interrupted by SIGINT after statement k of n" (statements_done = k). Between steps the
 /// run stops before the next one. The lock is always released; exit status 128 + signal.
+/// The handlers are installed once the lock is held: a signal while waiting for the lock
+/// ends the process the default way (nothing has changed; the attempt dies with it).
 ///
 /// Test hooks (environment, read at the start of run(); for the crash and interrupt tests):
 ///  - `MIGRATE_TEST_CRASH_AFTER_STATEMENT=N`: `raise(SIGKILL)` right after the N-th revision
