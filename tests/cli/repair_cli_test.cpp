@@ -200,6 +200,41 @@ TEST_F(RepairCliTest, MarkRevertedAfterAManualUndoLetsTheRevisionRunAgain) {
   EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
 }
 
+TEST_F(RepairCliTest, PartialDowngradeIsListedResumedOrMarked) {
+  write_revision("a_first.sql", {"aaa1", "", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;"});
+  auto write_b = [&](const std::string& middle) {
+    write_revision("b_second.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE t1 (id INTEGER);\nCREATE TABLE t2 (id INTEGER);",
+                                    "DROP TABLE t2;\n" + middle + "\nDROP TABLE t1;", "-- transactional = false\n"});
+  };
+  write_b("DROP TABLE not_there;");
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  ASSERT_EQ(migrate({"downgrade", "aaa1"}).status, 3);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+
+  auto listing = migrate({"repair"});
+  EXPECT_EQ(listing.status, 5) << describe(listing);
+  EXPECT_TRUE(contains(listing.out, "Revision bbb2: downgrade failed after statement 1 of 3")) << listing.out;
+  EXPECT_TRUE(contains(listing.out, "table t2 absent")) << listing.out;
+  EXPECT_TRUE(contains(listing.out, "DROP TABLE not_there")) << listing.out;
+
+  // mark-applied: the downgrade is abandoned, bbb2 stays applied (t2 recreated by hand).
+  exec("CREATE TABLE t2 (id INTEGER)");
+  auto kept = migrate({"repair", "--mark-applied", "bbb2", "--reason", "recreated t2, keeping bbb2"});
+  ASSERT_EQ(kept.status, 0) << describe(kept);
+  EXPECT_TRUE(contains(kept.out, "no version-table change")) << kept.out;
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+
+  // The same failure again, then resumed from the fixed file.
+  ASSERT_EQ(migrate({"downgrade", "aaa1"}).status, 3);
+  write_b("SELECT 1;");
+  auto resumed = migrate({"repair", "--resume"});
+  ASSERT_EQ(resumed.status, 0) << describe(resumed);
+  EXPECT_TRUE(contains(resumed.out, "Resumed downgrade of revision bbb2: ran statements 2-3 of 3")) << resumed.out;
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
+  EXPECT_FALSE(has_table("t1"));
+  EXPECT_EQ(migrate({"repair"}).status, 0);
+}
+
 TEST_F(RepairCliTest, MarkAppliedAndRevertedOfWholeRevisions) {
   write_revision("a_first.sql", {"aaa1", "", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;"});
   write_revision("b_second.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE b (id INTEGER);", "DROP TABLE b;"});
