@@ -2,7 +2,11 @@
 // checks) in text and JSON, exit 5 while anything needs repair and 0 when clean, and the
 // recorded ways out: --resume, --mark-applied, --mark-reverted, each with its reason in the
 // journal. Runs on SQLite files and on PostgreSQL.
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "cli/cli_fixture.hpp"
 
@@ -11,6 +15,11 @@ namespace {
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 class RepairCliTest : public CliTest {
@@ -232,6 +241,27 @@ TEST_F(RepairCliTest, PartialDowngradeIsListedResumedOrMarked) {
   EXPECT_TRUE(contains(resumed.out, "Resumed downgrade of revision bbb2: ran statements 2-3 of 3")) << resumed.out;
   EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
   EXPECT_FALSE(has_table("t1"));
+  EXPECT_EQ(migrate({"repair"}).status, 0);
+}
+
+TEST_F(RepairCliTest, ActionsWaitForTheMigrationLock) {
+  fail_bbb2();
+  // Another runner holds the lock: the mark waits for it and changes nothing meanwhile.
+  auto holder = connect();
+  holder->set_lock_key("", "migrate_version");
+  holder->lock(std::chrono::seconds(10));
+  auto repair = start_migrate({"repair", "--mark-reverted", "bbb2", "--reason", "waited for the lock"});
+  bool waiting = false;
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !waiting && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(std::chrono::milliseconds(20)))
+    waiting = contains(read_text(repair.err_file), "Waiting for the migration lock");
+  EXPECT_TRUE(waiting) << read_text(repair.err_file);
+  EXPECT_EQ(migrate({"repair"}).status, 5) << "nothing recorded while the lock is held";
+  holder->unlock();
+  auto r = wait_process(repair);
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_EQ(last_journal_row(), "repair|repair --mark-reverted|applied|waited for the lock");
   EXPECT_EQ(migrate({"repair"}).status, 0);
 }
 
