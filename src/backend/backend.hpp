@@ -153,8 +153,9 @@ class Backend {
   /// removed). Call it outside a transaction. `path` comes back as given; the restore
   /// command names files by absolute path. Restore commands: SQLite `cp -- '<backup>'
   /// '<database>'` (only while nothing uses the database); PostgreSQL `pg_restore --clean
-  /// --if-exists --no-owner --dbname '<URL without password>' '<backup>'`, which replaces
-  /// the objects in the dump and leaves objects created after it in place.
+  /// --if-exists --create --no-owner --dbname '<URL of database "postgres", without
+  /// password>' '<backup>'`, which drops the database and re-creates it from the dump, so
+  /// objects created after the backup are gone too (nothing may be connected to it).
   virtual BackupResult backup(const std::filesystem::path& path) {
     (void)path;
     throw Error(ErrorKind::internal, "backup is not implemented by this backend");

@@ -3,8 +3,8 @@
 // travels only through pg_dump's environment and never shows in a command or a message.
 //
 // The PostgreSQL tests need MIGRATE_TEST_POSTGRES_URL (see postgres_backend_test.cpp); each
-// works on a database of its own, because a dump and a `pg_restore --clean` cover the whole
-// database, other tests' schemas included.
+// works on a database of its own, because a dump and a `pg_restore --clean --create` cover
+// the whole database, other tests' schemas included.
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -233,7 +233,7 @@ TEST_F(PostgresBackupTest, BackupRestoresThroughThePrintedCommand) {
   EXPECT_EQ(mode_of(path), 0600u);
   EXPECT_GT(fs::file_size(path), 0u);
   EXPECT_EQ(result.restore_command.find(k_password), std::string::npos) << result.restore_command;
-  EXPECT_EQ(result.restore_command.rfind("pg_restore --clean --if-exists --no-owner --dbname ", 0), 0u)
+  EXPECT_EQ(result.restore_command.rfind("pg_restore --clean --if-exists --create --no-owner --dbname ", 0), 0u)
       << result.restore_command;
   EXPECT_NE(result.restore_command.find(shell_quote(path.string())), std::string::npos) << result.restore_command;
 
@@ -246,6 +246,8 @@ TEST_F(PostgresBackupTest, BackupRestoresThroughThePrintedCommand) {
   m_db = open(m_url);
   EXPECT_EQ(scalar(*m_db, "SELECT string_agg(name, ',' ORDER BY id) FROM users"), "ann,bo");
   EXPECT_TRUE(m_db->object_exists({CatalogObject::Kind::index, "", "users", "users_name"}));
+  // The database is re-created from the dump: what was made after the backup is gone.
+  EXPECT_FALSE(m_db->table_exists("", "stray"));
 }
 
 TEST_F(PostgresBackupTest, DefaultPathNamesTheDatabase) {

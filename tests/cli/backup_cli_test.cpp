@@ -4,9 +4,8 @@
 // through /bin/sh, and checks that the schema and data are back as they were at the backup.
 //
 // Both backends: SQLite (`cp` of an online-backup copy) and PostgreSQL (`pg_dump` custom
-// format, `pg_restore --clean --if-exists`). The history keeps every object of the later
-// revisions inside tables that exist at the backup, so a PostgreSQL restore, which only
-// replaces what the dump holds, gives exactly the backed-up schema too.
+// format, `pg_restore --clean --if-exists --create`, which re-creates the database). The
+// last revision creates a table, so a restore must also remove what came after the backup.
 
 #include <sys/stat.h>
 
@@ -78,8 +77,9 @@ class BackupCliTest : public CliTest {
                                     "INSERT INTO orders VALUES (10, 1), (11, 2);",
                                     "DROP TABLE orders;"});
     write_revision("c_note.sql", {"ccc3", "\"bbb2\"", "ALTER TABLE orders ADD COLUMN note TEXT;\n"
-                                                      "UPDATE orders SET note = 'first' WHERE id = 10;",
-                                  "ALTER TABLE orders DROP COLUMN note;"});
+                                                      "UPDATE orders SET note = 'first' WHERE id = 10;\n"
+                                                      "CREATE TABLE order_audit (id INTEGER);",
+                                  "DROP TABLE order_audit;\nALTER TABLE orders DROP COLUMN note;"});
   }
 
   /// Everything a restore must bring back: schema, version rows and data.

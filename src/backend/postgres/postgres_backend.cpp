@@ -81,6 +81,28 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
+/// `url` (`postgresql://authority[/db][?query]`) naming database `dbname` instead, with any
+/// `dbname=` parameter dropped: the maintenance database a `pg_restore --create` connects to
+/// while it drops and re-creates the backed-up one.
+std::string with_database(const std::string& url, std::string_view dbname) {
+  auto authority_begin = url.find("://");
+  authority_begin = authority_begin == std::string::npos ? 0 : authority_begin + 3;
+  auto q = url.find('?', authority_begin);
+  std::string head = url.substr(0, q);
+  std::string out = head.substr(0, head.find('/', authority_begin)) + "/" + std::string(dbname);
+  if (q == std::string::npos) return out;
+  std::string query = url.substr(q + 1), kept;
+  for (std::size_t begin = 0; begin <= query.size();) {
+    auto end = query.find('&', begin);
+    if (end == std::string::npos) end = query.size();
+    std::string param = query.substr(begin, end - begin);
+    if (!param.empty() && percent_decode(param.substr(0, param.find('='))) != "dbname")
+      kept += (kept.empty() ? "" : "&") + param;
+    begin = end + 1;
+  }
+  return kept.empty() ? out : out + "?" + kept;
+}
+
 /// `rest` (a URL after its "scheme://") without the password: the userinfo's ":password"
 /// (found as libpq finds it: an '@' before any '/') and every `password=` query parameter.
 std::string strip_password(std::string rest) {
@@ -637,8 +659,12 @@ BackupResult PostgresBackend::backup(const std::filesystem::path& path) {
   }
   BackupResult backup;
   backup.path = path;
-  backup.restore_command = "pg_restore --clean --if-exists --no-owner --dbname " +
-                           shell_quote(m_target.without_password) + " " + shell_quote(absolute.string());
+  // --create: the database is dropped and re-created from the dump, so objects made after
+  // the backup (a table a failed upgrade created) are gone too; --clean alone would keep
+  // them, and the next upgrade would trip over them.
+  backup.restore_command = "pg_restore --clean --if-exists --create --no-owner --dbname " +
+                           shell_quote(with_database(m_target.without_password, "postgres")) + " " +
+                           shell_quote(absolute.string());
   return backup;
 }
 

@@ -141,7 +141,9 @@ class PostgresBackend final : public Backend {
   /// environment, never on its command line. pg_dump is looked up in MIGRATE_PG_DUMP (a
   /// path, for a client matching a newer server), then PATH, then
   /// /usr/lib/postgresql/<newest>/bin. The restore command is `pg_restore --clean
-  /// --if-exists --no-owner --dbname '<URL without password>' '<file>'`: the password is
+  /// --if-exists --create --no-owner --dbname '<URL of the "postgres" database, without
+  /// password>' '<file>'`: it drops the database and re-creates it as it was at the backup
+  /// (so nothing may be connected to it: stop the application first), and the password is
   /// left out entirely, so the user supplies it through PGPASSWORD or ~/.pgpass.
   BackupResult backup(const std::filesystem::path& path) override;
   /// `migrate-backup-<database>-<timestamp>.dump` in the working directory.
