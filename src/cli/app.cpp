@@ -102,7 +102,9 @@ void add_migrate_flags(CLI::App* sub, commands::MigrateOptions& o, std::string& 
   sub->add_flag("--sql", o.sql, "print the SQL instead of running it (offline)");
   sub->add_flag("--plan", o.plan, "show what would run, change nothing");
   sub->add_flag("--dry-run", o.dry_run, "run the real SQL in one transaction and roll it back");
-  sub->add_option("--backup", backup, "back up the database before the first change (optional PATH; prints the restore command)")->expected(0, 1);
+  sub->add_option("--backup", backup,
+                  "back up the database before the first change (optional PATH; prints the restore command)")
+      ->expected(0, 1);
   sub->add_option("--lock-timeout", o.lock_timeout_seconds, "seconds to wait for the migration lock");
 }
 
@@ -209,10 +211,17 @@ int run(int argc, char** argv) {
 
   commands::RepairOptions repair_o;
   auto* repair = subcommand(app, "repair", "list what needs repair (exit 5 while anything does), or record a way out");
-  repair->add_flag("--resume", repair_o.resume, "run the statements of the one partially applied revision that did not complete");
-  repair->add_option("--mark-applied", repair_o.mark_applied, "record REV as applied after a manual fix (no SQL runs; needs --reason)")->type_name("REV");
-  repair->add_option("--mark-reverted", repair_o.mark_reverted, "record REV as reverted after a manual fix (no SQL runs; needs --reason)")->type_name("REV");
-  repair->add_option("--accept-checksum", repair_o.accept_checksum, "accept the edited file of applied REV as its new checksum (needs --reason)")->type_name("REV");
+  repair->add_flag("--resume", repair_o.resume,
+                   "run the statements of the one partially applied revision that did not complete");
+  repair->add_option("--mark-applied", repair_o.mark_applied,
+                     "record REV as applied after a manual fix (no SQL runs; needs --reason)")
+      ->type_name("REV");
+  repair->add_option("--mark-reverted", repair_o.mark_reverted,
+                     "record REV as reverted after a manual fix (no SQL runs; needs --reason)")
+      ->type_name("REV");
+  repair->add_option("--accept-checksum", repair_o.accept_checksum,
+                     "accept the edited file of applied REV as its new checksum (needs --reason)")
+      ->type_name("REV");
   repair->add_option("--reason", repair_o.reason, "why (recorded in the journal)");
   add(repair, [&](const auto& ctx) { return commands::repair(ctx, repair_o); });
 

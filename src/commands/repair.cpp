@@ -28,12 +28,14 @@ std::string chosen_action(const RepairOptions& o) {
     throw Error(ErrorKind::usage, util::join(actions, ", ") + " do not go together", "run one repair action at a time");
   if (actions.empty()) {
     if (!o.reason.empty())
-      throw Error(ErrorKind::usage, "--reason goes with --resume, --mark-applied, --mark-reverted or --accept-checksum");
+      throw Error(ErrorKind::usage,
+                  "--reason goes with --resume, --mark-applied, --mark-reverted or --accept-checksum");
     return "";
   }
   if (actions[0] != "--resume" && util::trim(o.reason).empty())
     throw Error(ErrorKind::usage, actions[0] + " needs --reason TEXT (it is recorded in the journal)",
-                "for example: migrate repair " + actions[0] + " REV --reason \"index built by hand during the outage\"");
+                "for example: migrate repair " + actions[0] +
+                    " REV --reason \"index built by hand during the outage\"");
   return actions[0];
 }
 
@@ -183,7 +185,9 @@ int repair(const Context& ctx, const RepairOptions& opts) {
                             settings.lock_timeout,
                             project.map(),
                             file_lookup(project),
-                            [&project](const std::string& id) { return project.has_file(id); }};
+                            [&project](const std::string& id) { return project.has_file(id); },
+                            settings.session_lock_timeout,
+                            settings.session_statement_timeout};
   if (action.empty()) {
     auto report = runtime::inspect(rc);
     if (ctx.format == Format::json)

@@ -273,7 +273,8 @@ RepairReport inspect(RepairContext& ctx) {
     for (const auto& e : partial) report.partial.push_back(report_partial(ctx, journal, all, e));
   }
   report.validation =
-      validate_applied(ctx.map, read_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, ctx.db, ctx.version_table);
+      validate_applied(ctx.map, read_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, ctx.db,
+                       ctx.version_table);
   return report;
 }
 
@@ -370,7 +371,8 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
   Journal journal(ctx.db, ctx.version_table);
   auto partial = journal.partial();
   if (partial.empty())
-    throw Error(ErrorKind::usage, "nothing to resume: no revision is partially applied", "`migrate repair` lists the state");
+    throw Error(ErrorKind::usage, "nothing to resume: no revision is partially applied",
+                "`migrate repair` lists the state");
   if (partial.size() > 1) {
     std::vector<std::string> ids;
     for (const auto& p : partial) ids.push_back(p.revision + " (" + p.direction + ")");
@@ -431,7 +433,10 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   };
 
-  if (file->lock_timeout || file->statement_timeout) ctx.db.set_session_timeouts(file->lock_timeout, file->statement_timeout);
+  auto lock_timeout = file->lock_timeout ? file->lock_timeout : ctx.session_lock_timeout;
+  auto statement_timeout = file->statement_timeout ? file->statement_timeout : ctx.session_statement_timeout;
+  const bool own_timeouts = lock_timeout || statement_timeout;
+  if (own_timeouts) ctx.db.set_session_timeouts(lock_timeout, statement_timeout);
   // As in the runner's non-transactional path: SIGINT/SIGTERM lets the running statement
   // finish (it cannot be undone) and stops before the next one, recorded in the journal.
   SignalScope signals(ctx.db);
@@ -465,7 +470,7 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
                                "run `migrate repair --resume` again to finish it");
     }
   }
-  if (file->lock_timeout || file->statement_timeout) ctx.db.set_session_timeouts(std::nullopt, std::nullopt);
+  if (own_timeouts) ctx.db.set_session_timeouts(std::nullopt, std::nullopt);
 
   auto after = rows_after(rows, p.version_ops);
   ctx.db.begin();

@@ -68,6 +68,10 @@ struct RepairContext {
   const graph::RevisionMap& map;
   FileLookup files;
   std::function<bool(const std::string&)> has_file;
+  /// The configuration's PostgreSQL timeouts for revision SQL (RunSettings); a revision
+  /// header's own value wins, as in the runner.
+  std::optional<std::string> session_lock_timeout;
+  std::optional<std::string> session_statement_timeout;
 };
 
 RepairReport inspect(RepairContext& ctx);

@@ -226,7 +226,8 @@ void require_valid(const ValidationReport& report, const std::string& command) {
                           " changed since it was applied (checksum recorded " + m.recorded_at + ")";
     if (!m.diff.empty()) message += ": " + m.diff;
     if (report.mismatches.size() > 1)
-      message += "; " + std::to_string(report.mismatches.size() - 1) + " more applied file(s) changed too (see `migrate repair`)";
+      message += "; " + std::to_string(report.mismatches.size() - 1) +
+                 " more applied file(s) changed too (see `migrate repair`)";
     throw Error(ErrorKind::needs_repair, message,
                 "restore the file as it was applied (e.g. `git checkout -- " + m.file +
                     "`), or, if the edit is deliberate and the database already matches it, record it with "

@@ -96,7 +96,9 @@ TEST_F(DryRunCliTest, FailingForeignKeyIsReportedAndNothingChanges) {
   EXPECT_TRUE(contains(r.err, k_postgres ? "violates foreign key constraint" : "FOREIGN KEY constraint failed"))
       << r.err;
 
-  if (!k_postgres) EXPECT_TRUE(file_bytes() == before_bytes) << "the SQLite file changed";
+  if (!k_postgres) {
+    EXPECT_TRUE(file_bytes() == before_bytes) << "the SQLite file changed";
+  }
   EXPECT_EQ(state(), before);
   EXPECT_EQ(column_count("orders"), 2) << "bbb2's column was rolled back too";
 
