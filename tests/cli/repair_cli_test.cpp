@@ -244,6 +244,25 @@ TEST_F(RepairCliTest, PartialDowngradeIsListedResumedOrMarked) {
   EXPECT_EQ(migrate({"repair"}).status, 0);
 }
 
+TEST_F(RepairCliTest, PartialRevisionWhoseFileIsGoneIsListedFromTheJournal) {
+  fail_bbb2();
+  std::filesystem::remove(m_dir.path() / "migrations" / "versions" / "b_second.sql");
+  auto listing = migrate({"repair"});
+  EXPECT_EQ(listing.status, 5) << describe(listing);
+  EXPECT_TRUE(contains(listing.out, "statements (from the copy stored in the journal when it ran")) << listing.out;
+  EXPECT_TRUE(contains(listing.out, "1. line 8: CREATE TABLE t1 (id INTEGER)")) << listing.out;
+  // Nothing to resume from without the file; recording the manual undo works.
+  auto resume = migrate({"repair", "--resume"});
+  EXPECT_EQ(resume.status, 5) << describe(resume);
+  EXPECT_TRUE(contains(resume.err, "has no file to resume from")) << resume.err;
+  exec("DROP TABLE t1");
+  auto r = migrate({"repair", "--mark-reverted", "bbb2", "--reason", "release rolled back"});
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_EQ(migrate({"repair"}).status, 0);
+  EXPECT_EQ(migrate({"upgrade", "head"}).status, 0);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
+}
+
 TEST_F(RepairCliTest, ActionsWaitForTheMigrationLock) {
   fail_bbb2();
   // Another runner holds the lock: the mark waits for it and changes nothing meanwhile.
