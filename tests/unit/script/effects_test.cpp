@@ -131,6 +131,20 @@ TEST(DiffSummary, CapsTheNumberOfParts) {
   EXPECT_EQ(diff_summary(before, after, 2), "line 2 changed, line 4 changed, and 8 more changes");
 }
 
+TEST(AppliedRevisions, RowsThenTheirAncestorsThroughDependenciesInLoadOrder) {
+  graph::RevisionMap map({{"a", {}, {}, {}, "a.sql:1"},
+                          {"b", {"a"}, {}, {}, "b.sql:1"},
+                          {"c", {"b"}, {}, {}, "c.sql:1"},
+                          {"x", {}, {"other"}, {"b"}, "x.sql:1"},
+                          {"y", {"x"}, {}, {}, "y.sql:1"}});
+  EXPECT_EQ(applied_revisions(map, {"c"}), (std::vector<std::string>{"c", "a", "b"}));
+  EXPECT_EQ(applied_revisions(map, {"y"}), (std::vector<std::string>{"y", "a", "b", "x"}));
+  EXPECT_EQ(applied_revisions(map, {"y", "c"}), (std::vector<std::string>{"y", "c", "a", "b", "x"}));
+  // A row no file explains is kept: it is an applied revision whose file is gone.
+  EXPECT_EQ(applied_revisions(map, {"gone", "b"}), (std::vector<std::string>{"gone", "b", "a"}));
+  EXPECT_TRUE(applied_revisions(map, {}).empty());
+}
+
 TEST(DiffSummary, NormalizeStripsBomAndCarriageReturns) {
   EXPECT_EQ(normalize_file_text("\xEF\xBB\xBF" "a\r\nb\r\n"), "a\nb\n");
   EXPECT_EQ(normalize_file_text("a\rb"), "a\rb");
