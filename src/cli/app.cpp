@@ -78,7 +78,7 @@ int report(const Error& e, bool json) {
   }
   std::cerr << "migrate: error: " << e.what() << "\n";
   if (!e.hint().empty()) std::cerr << "hint: " << e.hint() << "\n";
-  return exit_status(e.kind());
+  return exit_status(e);
 }
 
 void add_global_options(CLI::App& app, GlobalFlags& g) {

@@ -1,18 +1,12 @@
 #include "core/error.hpp"
 
-#include <atomic>
 #include <csignal>
 
 namespace migrate {
-namespace {
-// For exit_status(ErrorKind): the signal of the newest interrupted Error.
-std::atomic<int> g_last_interrupt_signal{SIGINT};
-}  // namespace
 
 Error Error::interrupted(int signal, const std::string& message, std::string hint) {
   Error e(ErrorKind::interrupted, message, std::move(hint));
   e.m_signal = signal;
-  g_last_interrupt_signal.store(signal);
   return e;
 }
 
@@ -54,7 +48,7 @@ int exit_status(ErrorKind kind) {
     case ErrorKind::database: return 3;
     case ErrorKind::lock_timeout: return 4;
     case ErrorKind::needs_repair: return 5;
-    case ErrorKind::interrupted: return 128 + g_last_interrupt_signal.load();
+    case ErrorKind::interrupted: return 128 + SIGINT;
     case ErrorKind::internal: return 70;
     default: return 2;
   }

@@ -40,9 +40,8 @@ enum class ErrorKind {
 std::string_view to_string(ErrorKind kind);
 
 /// Exit status for a kind: 1 check_failed; 2 usage/config/script/graph/planning;
-/// 3 database; 4 lock_timeout; 5 needs_repair; 70 internal; interrupted: 128 + the signal
-/// of the newest interrupted Error this process made (130 when there was none), since the
-/// kind alone does not say which signal; prefer exit_status(const Error&).
+/// 3 database; 4 lock_timeout; 5 needs_repair; 70 internal; interrupted: 130 (SIGINT), as
+/// the kind alone does not say which signal: use exit_status(const Error&), which does.
 int exit_status(ErrorKind kind);
 
 class Error : public std::runtime_error {

@@ -269,7 +269,7 @@ TEST_F(RunnerSafetyTest, SignalInATransactionalRevisionRollsItBackAndRecordsIt) 
     EXPECT_EQ(e.kind(), ErrorKind::interrupted);
     EXPECT_EQ(e.signal(), SIGTERM);
     EXPECT_EQ(exit_status(e), 143);
-    EXPECT_EQ(exit_status(e.kind()), 143);
+    EXPECT_EQ(exit_status(e.kind()), 130);  // the kind alone cannot say which signal
     std::string m = e.what();
     EXPECT_NE(m.find("interrupted by SIGTERM while running revision b (versions/b.sql) (after statement 1 of 2)"),
               std::string::npos)
