@@ -1,6 +1,5 @@
 # Sources of src/commands (paths relative to src/).
 target_sources(migrate_core PRIVATE
-  commands/backup.cpp
   commands/database.cpp
   commands/edit.cpp
   commands/init.cpp
