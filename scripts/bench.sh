@@ -11,7 +11,8 @@
 #   (d) `migrate upgrade head` of 1,000 revisions on PostgreSQL (a fresh database each run)
 #       against `psql -X -q -v ON_ERROR_STOP=1 -f floor.sql` on another fresh database, where
 #       floor.sql is `migrate upgrade head --sql` for the PostgreSQL URL (BEGIN;/COMMIT; around
-#       each revision, version-table writes included) (target < 1.3x);
+#       each revision, version-table writes included) (target < 1.3x); then, untimed, the
+#       queries (round trips) each sends, by kind, from the server's log (log_statement = all);
 #   (e) the no-op `migrate upgrade head` on a database already at head (1,000 revisions), on
 #       PostgreSQL (target < 50 ms) and on SQLite (for reference), each next to a one-query
 #       client run (psql / sqlite3 reading the version table) as the cost of a process start
@@ -80,5 +81,5 @@ fi
 
 # Neither the runs nor the floor may pick up a developer's libpq settings.
 unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE PGSSLMODE PGOPTIONS
-MIGRATE="$migrate" WORK="$work" RUNS="$runs" ONLY="$only" PG_URL="$pg_url" \
+MIGRATE="$migrate" WORK="$work" RUNS="$runs" ONLY="$only" PG_URL="$pg_url" PG_LOG="${pg_dir:+$pg_dir/server.log}" \
   PG_BINDIR="${PG_BINDIR:-/usr/lib/postgresql/15/bin}" python3 "$root/scripts/bench/bench.py"

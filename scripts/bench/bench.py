@@ -7,6 +7,7 @@ Timing is wall clock from start to exit of the client process. Where a figure ha
 migrate and floor runs alternate (and swap order every pass), so that load from other
 processes on the machine falls on both alike; ratios are of figures from the same run."""
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -18,6 +19,7 @@ work = os.environ["WORK"]
 runs = int(os.environ["RUNS"])
 only = set(os.environ.get("ONLY", "a,b,c,d,e").split(","))
 pg_url = os.environ.get("PG_URL", "")
+pg_log = os.environ.get("PG_LOG", "")  # the server's log, for the statement counts of (d)
 psql = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "psql")
 
 peaks = {}  # part -> max RSS (MB) of its migrate runs
@@ -212,6 +214,48 @@ def fresh_database(name):
     return db_url(name)
 
 
+def statement_mix(name, cmd_for_url):
+    """Untimed: run `cmd_for_url(url)` once on a fresh database whose sessions log every
+    query (log_statement = all), and count the queries the server received, by kind. A query
+    may hold several statements; each is one round trip."""
+    if not pg_log or not os.path.exists(pg_log):
+        return None
+    url = fresh_database(name)
+    admin(f"ALTER DATABASE {name} SET log_statement = 'all'")
+    start = os.path.getsize(pg_log)
+    subprocess.run(cmd_for_url(url), cwd=lin_pg, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.2)  # the log is written by the server processes
+    with open(pg_log, "rb") as f:
+        f.seek(start)
+        text = f.read().decode(errors="replace")
+    admin(f"DROP DATABASE IF EXISTS {name}")
+    kinds, sessions = {}, set()
+    for m in re.finditer(r"\[(\d+)\] LOG:  statement: (.*)", text):
+        sessions.add(m.group(1))
+        sql = m.group(2).strip()
+        if re.match(r"(?i)begin\b", sql):
+            kind = "BEGIN"
+        elif re.match(r"(?i)commit\b", sql):
+            kind = "COMMIT"
+        elif re.search(r"pg_catalog|information_schema|current_schema|current_user", sql):
+            kind = "catalog/session"
+        elif "_journal" in sql:
+            kind = "journal"
+        elif "migrate_version" in sql:
+            kind = "version table"
+        else:
+            kind = "revision SQL"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return sum(kinds.values()), len(sessions), kinds
+
+
+def describe_mix(label, mix):
+    total, sessions, kinds = mix
+    order = ["BEGIN", "revision SQL", "version table", "journal", "catalog/session", "COMMIT"]
+    parts = ", ".join(f"{k} {kinds[k]}" for k in order if k in kinds)
+    return f"{label} {total} ({total / 1000:.1f} per revision; {sessions} session{'s' if sessions != 1 else ''}: {parts})"
+
+
 if only & {"d", "e"} and not pg_url:
     sys.exit("bench: no PostgreSQL server (PG_URL is empty)")
 
@@ -237,6 +281,13 @@ if "d" in only:
     ms_, fs = alternate(d_migrate, d_floor, d_prepare)
     note_peak("d", ms_)
     compare("(d) upgrade head, 1,000 revisions, PostgreSQL", "psql", "1.3x", ms_, fs)
+    m_mix = statement_mix("bench_count_migrate", lambda url: [migrate, "-q", "--url", url, "upgrade", "head"])
+    f_mix = statement_mix("bench_count_floor",
+                          lambda url: [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", floor_sql])
+    if m_mix and f_mix:
+        out("    queries (round trips) the server received, by kind (one untimed run each, log_statement = all):")
+        out("      " + describe_mix("migrate", m_mix))
+        out("      " + describe_mix("psql   ", f_mix))
     admin("DROP DATABASE IF EXISTS bench_migrate")
     admin("DROP DATABASE IF EXISTS bench_floor")
 
