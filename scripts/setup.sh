@@ -5,6 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/install-deps.sh"
-cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DMIGRATE_BUILD_TESTS=OFF >/dev/null
+# PostgreSQL on explicitly: install-deps.sh installs libpqxx, and a build/ first configured
+# without it would otherwise keep the cached OFF.
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release -DMIGRATE_BUILD_TESTS=OFF -DMIGRATE_WITH_POSTGRES=ON >/dev/null
 cmake --build "$root/build" --target migrate -j"$(nproc)" >/dev/null
 echo "built $root/build/migrate" >&2
