@@ -319,20 +319,54 @@ std::vector<JournalEntry> Journal::partial() {
                 "(later.direction = 'repair' AND later.revision = cur.revision))) ORDER BY cur.id");
 }
 
+namespace {
+
+/// The recorded-checksum rule of journal.hpp as a condition on the row alias `cur`: every
+/// query for recorded checksums uses this text, so they cannot drift apart.
+constexpr const char* k_recorded_checksum_rule =
+    "cur.status = 'applied' AND cur.checksum IS NOT NULL AND (cur.direction = 'upgrade' OR "
+    "(cur.direction = 'repair' AND cur.command IN ('repair --resume', 'repair --accept-checksum', "
+    "'repair --mark-applied')))";
+
+/// The stored-copy rule of journal.hpp (apart from the revision), on the alias `cur`.
+constexpr const char* k_stored_copy_rule =
+    "cur.file_content IS NOT NULL AND (cur.direction = 'upgrade' OR (cur.direction = 'repair' AND cur.command IN "
+    "('repair --resume', 'repair --accept-checksum', 'repair --mark-applied')))";
+
+bool has_column(const std::vector<std::string>& columns, const char* name) {
+  return std::find(columns.begin(), columns.end(), name) != columns.end();
+}
+
+}  // namespace
+
 std::optional<JournalEntry> Journal::recorded_checksum(const std::string& revision) {
-  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) +
-                     " AND cur.status = 'applied' AND cur.checksum IS NOT NULL AND (cur.direction = 'upgrade' OR "
-                     "(cur.direction = 'repair' AND cur.command IN ('repair --accept-checksum', 'repair --resume'))) "
-                     "ORDER BY cur.id DESC LIMIT 1");
+  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) + " AND " + k_recorded_checksum_rule +
+                     " ORDER BY cur.id DESC LIMIT 1");
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }
 
-std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {
+std::map<std::string, RecordedChecksum> Journal::recorded_checksums() {
+  std::map<std::string, RecordedChecksum> out;
   auto present = columns();
-  if (std::find(present.begin(), present.end(), "file_content") == present.end()) return std::nullopt;
-  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) +
-                     " AND cur.direction = 'upgrade' AND cur.file_content IS NOT NULL ORDER BY cur.id DESC LIMIT 1");
+  if (present.empty()) return out;
+  // A journal older than checksum_algorithm is read as it is (reads change nothing).
+  std::string algorithm = has_column(present, "checksum_algorithm") ? "cur.checksum_algorithm" : "NULL";
+  auto rows = m_db.query("SELECT cur.id, cur.revision, cur.checksum, " + algorithm + ", cur.started_at FROM " +
+                         table() + " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule +
+                         " ORDER BY cur.id");
+  for (auto& row : rows) {
+    if (row.size() < 5 || !row[0] || !row[1] || !row[2]) continue;
+    // Oldest first: a later row of the same revision replaces an earlier one.
+    out[*row[1]] = RecordedChecksum{std::stoll(*row[0]), *row[1], *row[2], row[3].value_or(""), row[4].value_or("")};
+  }
+  return out;
+}
+
+std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {
+  if (!has_column(columns(), "file_content")) return std::nullopt;
+  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) + " AND " + k_stored_copy_rule +
+                     " ORDER BY cur.id DESC LIMIT 1");
   if (rows.empty()) return std::nullopt;
   return rows.front();
 }

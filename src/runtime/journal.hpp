@@ -27,15 +27,24 @@
 /// Checksums: `checksum` is the SHA-256 hex of the revision file as read (BOM stripped,
 /// CRLF as LF: RevisionFile::checksum), `checksum_algorithm` names that rule
 /// (k_checksum_algorithm) so a later release can change it without misreading old rows.
-/// The *recorded* checksum of an applied revision is the one of its newest `applied` row
-/// that carries a checksum and is an `upgrade`, a `repair --accept-checksum` or a
-/// `repair --resume` (which finished the revision from the file it checked).
+/// The *recorded* checksum of a revision is the one of its newest row that
+///  - has status `applied` and a checksum, and
+///  - is an `upgrade`, or a `repair` whose command is `repair --resume` (finished the
+///    revision from the file it checked), `repair --accept-checksum` (the user accepted
+///    the file as it is) or `repair --mark-applied` (the user recorded the revision as
+///    applied from the file as it is; a file that was gone records nothing).
+/// Journal::recorded_checksum and Journal::recorded_checksums apply this one rule (the
+/// same SQL condition); validation before upgrade/downgrade compares files against it.
 ///
-/// Copies: each `upgrade` row stores `file_content`, the whole file as read (normalized as
-/// for the checksum), and `downgrade_sql`, the downgrade section for this database's
-/// dialect; from them a revision whose file is gone can still be downgraded, and an edit
+/// Copies: `upgrade` rows and the `repair --resume`, `--accept-checksum` and
+/// `--mark-applied` rows store `file_content`, the whole file as read (normalized as for
+/// the checksum), and `downgrade_sql`, the downgrade section for this database's dialect.
+/// The *stored copy* of a revision (Journal::stored_copy) is the newest of those rows
+/// with a file_content, whatever its status: the text the database last ran or accepted.
+/// From it a revision whose file is gone can still be shown and downgraded, and an edit
 /// of an applied file can be shown as a diff.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -69,8 +78,8 @@ struct JournalEntry {
   std::string checksum_algorithm;
   std::string file_path;
   std::string message;
-  std::string file_content;   ///< upgrade rows: the file as read (normalized)
-  std::string downgrade_sql;  ///< upgrade rows: the downgrade section for this dialect
+  std::string file_content;   ///< rows that keep a copy (file comment): the file as read (normalized)
+  std::string downgrade_sql;  ///< same rows: the downgrade section for this dialect
   bool has_downgrade = false; ///< false: the file had no downgrade section (irreversible)
   /// SHA-256 hex of each statement of the section this row ran, in order (as
   /// script::split_statements returns their text); `repair --resume` compares them.
@@ -109,6 +118,15 @@ std::string utc_now_iso();
 /// Fills db_user (from `db`), os_user, host and tool_version of `entry`.
 void fill_identity(JournalEntry& entry, backend::Backend& db);
 
+/// A recorded checksum without the row's large columns.
+struct RecordedChecksum {
+  long long id = 0;  ///< the journal row that recorded it
+  std::string revision;
+  std::string checksum;
+  std::string checksum_algorithm;  ///< "" in journals older than the column
+  std::string recorded_at;         ///< the row's started_at
+};
+
 class Journal {
  public:
   Journal(backend::Backend& db, const VersionTable& vt);
@@ -128,11 +146,15 @@ class Journal {
 
   /// Partial rows (see the file comment), oldest first; empty without a journal.
   std::vector<JournalEntry> partial();
-  /// The newest `applied` upgrade, accept-checksum or resume row of `revision` that has a
-  /// checksum; nullopt without a journal.
+  /// The row holding the recorded checksum of `revision` (see the file comment); nullopt
+  /// without a journal or without such a row.
   std::optional<JournalEntry> recorded_checksum(const std::string& revision);
-  /// The newest `upgrade` row of `revision` with a stored file_content (any status);
-  /// nullopt without a journal.
+  /// The recorded checksum of every revision that has one, by revision id, in one query
+  /// that reads only the small columns (validation runs it before every upgrade).
+  std::map<std::string, RecordedChecksum> recorded_checksums();
+  /// The stored copy of `revision` (see the file comment): the newest `upgrade`, `repair
+  /// --resume`, `repair --accept-checksum` or `repair --mark-applied` row with a
+  /// file_content, any status; nullopt without a journal or without such a row.
   std::optional<JournalEntry> stored_copy(const std::string& revision);
   /// Every row, oldest first (for tests and `repair` listings); empty without a journal.
   std::vector<JournalEntry> all();

@@ -237,6 +237,20 @@ JournalEntry repair_row(RepairContext& ctx, const std::string& command, const st
   return e;
 }
 
+/// Records `file` on a repair row as an upgrade row records it: checksum (and its rule),
+/// the whole text and this dialect's downgrade section. The row then holds the revision's
+/// recorded checksum once applied, and its stored copy (journal.hpp), so a later check
+/// or a downgrade after the file is gone works from the text this repair took as applied.
+void store_file(JournalEntry& row, const script::RevisionFile& file, Dialect dialect) {
+  row.checksum = file.checksum;
+  row.checksum_algorithm = k_checksum_algorithm;
+  row.file_content = normalized_file_content(file);
+  if (const auto* down = file.downgrade_for(dialect)) {
+    row.downgrade_sql = down->sql;
+    row.has_downgrade = true;
+  }
+}
+
 /// Applies `ops` and appends `row` in one transaction.
 long long record(RepairContext& ctx, JournalEntry row, const std::vector<graph::VersionOp>& ops) {
   Journal journal(ctx.db, ctx.version_table);
@@ -300,6 +314,10 @@ RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev_arg, const
     out.ops = plan.steps[0].ops;
   }
   auto row = repair_row(ctx, "repair --mark-applied", rev, reason);
+  // The file as it is now is what the user says the database has: later edits of it are
+  // caught against this. A revision whose file is gone keeps its earlier copy.
+  if (ctx.has_file(rev))
+    if (const auto* file = ctx.files(rev)) store_file(row, *file, ctx.db.dialect());
   row.heads_before = rows;
   out.heads_after = row.heads_after = rows_after(rows, out.ops);
   out.journal_id = record(ctx, row, out.ops);
@@ -356,9 +374,7 @@ RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, co
                                       ") matches its recorded checksum: nothing to accept");
   auto row = repair_row(ctx, "repair --accept-checksum", rev, reason);
   row.heads_before = row.heads_after = rows;
-  row.checksum = file->checksum;
-  row.checksum_algorithm = k_checksum_algorithm;
-  row.file_content = normalized_file_content(*file);
+  store_file(row, *file, ctx.db.dialect());
   RepairOutcome out{"accept-checksum", rev, rows, rows, {}, 0, 0, ""};
   out.journal_id = record(ctx, row, {});
   out.summary = "Accepted the current content of " + file->path.string() + " as applied revision " + rev +
@@ -420,9 +436,7 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
   row.duration_ms = -1;
   row.heads_before = rows;
   row.heads_after = rows;
-  row.checksum = file->checksum;
-  row.checksum_algorithm = k_checksum_algorithm;
-  row.file_content = normalized_file_content(*file);
+  store_file(row, *file, dialect);
   row.statement_hashes = hashes;
   row.version_ops = p.version_ops;
   row.statements_done = done;

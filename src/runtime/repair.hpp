@@ -13,9 +13,12 @@
 ///  - resume: exactly one partial revision; the statements that ran must hash as they did
 ///    then (statement_hashes); the rest run one by one outside a transaction, progress in the
 ///    journal row (`running`, then `failed` or `applied`); then its stored version ops.
+///    The row records the file it resumed from (checksum, content, downgrade section).
 ///  - mark_applied REV: partial upgrade → its stored version ops; partial downgrade → no
 ///    version change (REV stays applied); not applied with every parent applied → the ops
 ///    of upgrading exactly REV. Otherwise refused (Error{invalid_target}, pointing to stamp).
+///    When REV has a file, the row records its checksum and content (the recorded checksum
+///    and stored copy from then on: journal.hpp), so later edits of the file are caught.
 ///  - mark_reverted REV: partial upgrade → no version change; partial downgrade → its stored
 ///    ops; an applied head (a version row) → the ops of downgrading exactly REV.
 ///  - accept_checksum REV: an applied revision with a file; records the file's checksum and

@@ -1,10 +1,8 @@
 #include "runtime/validation.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 #include <unordered_set>
 
-#include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "util/files.hpp"
 
@@ -143,43 +141,14 @@ std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const 
   return out;
 }
 
-namespace {
-
-struct Recorded {
-  std::string checksum, algorithm, started_at;
-};
-
-/// Newest recorded checksum per revision, by Journal::recorded_checksum's rule: `applied`
-/// rows with a checksum that are upgrades, or `repair --accept-checksum` / `repair
-/// --resume` rows. Empty without a journal.
-std::unordered_map<std::string, Recorded> recorded_checksums(backend::Backend& db, const VersionTable& vt) {
-  std::unordered_map<std::string, Recorded> out;
-  if (!db.table_exists(vt.schema, vt.journal_name())) return out;
-  Journal journal(db, vt);
-  auto columns = journal.columns();
-  bool has_algorithm = std::find(columns.begin(), columns.end(), "checksum_algorithm") != columns.end();
-  auto d = db.dialect();
-  std::string sql = std::string("SELECT revision, checksum, ") + (has_algorithm ? "checksum_algorithm" : "NULL") +
-                    ", started_at FROM " + backend::sql::qualified_name(d, vt.schema, vt.journal_name()) +
-                    " WHERE status = 'applied' AND checksum IS NOT NULL AND (direction = 'upgrade' OR "
-                    "(direction = 'repair' AND command IN ('repair --accept-checksum', 'repair --resume'))) "
-                    "ORDER BY id";
-  for (auto& row : db.query(sql)) {
-    if (row.size() < 4 || !row[0] || !row[1]) continue;
-    out[*row[0]] = Recorded{*row[1], row[2].value_or(""), row[3].value_or("")};  // later rows win
-  }
-  return out;
-}
-
-}  // namespace
-
 ValidationReport validate_applied(const graph::RevisionMap& map, const std::vector<std::string>& rows,
                                   const FileLookup& files, const std::function<bool(const std::string&)>& has_file,
                                   backend::Backend& db, const VersionTable& vt) {
   ValidationReport report;
   auto applied = applied_revisions(map, rows);
   if (applied.empty()) return report;
-  auto recorded_by_id = recorded_checksums(db, vt);
+  Journal journal(db, vt);
+  auto recorded_by_id = journal.recorded_checksums();
   for (const auto& id : applied) {
     if (!has_file(id)) {
       report.missing_files.push_back(id);
@@ -192,19 +161,17 @@ ValidationReport validate_applied(const graph::RevisionMap& map, const std::vect
     const auto& recorded = found->second;
     // A checksum written under another rule cannot be compared; a later release that
     // changes the rule migrates its own rows.
-    if (!recorded.algorithm.empty() && recorded.algorithm != k_checksum_algorithm) continue;
+    if (!recorded.checksum_algorithm.empty() && recorded.checksum_algorithm != k_checksum_algorithm) continue;
     if (recorded.checksum == file->checksum) continue;
     ChecksumMismatch m;
     m.revision = id;
     m.file = file->path.string();
-    m.recorded_at = recorded.started_at;
+    m.recorded_at = recorded.recorded_at;
     m.recorded_checksum = recorded.checksum;
     m.file_checksum = file->checksum;
-    // The text the recorded checksum describes: the accepted/resumed row's copy, else the
-    // newest upgrade's.
-    Journal journal(db, vt);
+    // The text the recorded checksum describes: that row's copy, else the newest copy.
     std::string before;
-    if (auto row = journal.recorded_checksum(id)) before = row->file_content;
+    if (auto row = journal.get(recorded.id)) before = row->file_content;
     if (before.empty())
       if (auto copy = journal.stored_copy(id)) before = copy->file_content;
     if (!before.empty()) {

@@ -323,5 +323,63 @@ TEST_F(RepairCliTest, MarkAppliedAndRevertedOfWholeRevisions) {
   EXPECT_TRUE(has_table("c"));
 }
 
+TEST_F(RepairCliTest, DowngradeOfAResumedRevisionWhoseFileIsGoneRunsTheFixedText) {
+  fail_bbb2();
+  // Fixed: statement 4 now creates t2, and the downgrade drops it.
+  write_revision("b_second.sql", {"bbb2", "\"aaa1\"",
+                                  "CREATE TABLE t1 (id INTEGER);\nALTER TABLE base ADD COLUMN note TEXT;\n"
+                                  "CREATE INDEX ix_t1_id ON t1 (id);\nCREATE TABLE t2 (id INTEGER);",
+                                  "DROP TABLE t2;\nDROP INDEX ix_t1_id;\nDROP TABLE t1;\n"
+                                  "ALTER TABLE base DROP COLUMN note;",
+                                  "-- transactional = false\n"});
+  auto resumed = migrate({"repair", "--resume"});
+  ASSERT_EQ(resumed.status, 0) << describe(resumed);
+  ASSERT_TRUE(has_table("t2"));
+  // The release is rolled back: the journal's copy is the resumed text, not the failed one.
+  std::filesystem::remove(m_dir.path() / "migrations" / "versions" / "b_second.sql");
+  auto down = migrate({"downgrade", "aaa1"});
+  ASSERT_EQ(down.status, 0) << describe(down);
+  EXPECT_TRUE(contains(down.err, "revision bbb2 has no file in the version locations")) << down.err;
+  EXPECT_FALSE(has_table("t2"));
+  EXPECT_FALSE(has_table("t1"));
+  EXPECT_EQ(column_count("base"), 1);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
+}
+
+TEST_F(RepairCliTest, MarkAppliedRecordsTheFileSoLaterEditsAreCaught) {
+  write_revision("a_first.sql", {"aaa1", "", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;"});
+  RevisionText b{"bbb2", "\"aaa1\"", "CREATE TABLE b (id INTEGER);", "DROP TABLE b;"};
+  write_revision("b_second.sql", b);
+  write_revision("c_third.sql", {"ccc3", "\"bbb2\"", "CREATE TABLE c (id INTEGER);", "DROP TABLE c;"});
+  ASSERT_EQ(migrate({"upgrade", "aaa1"}).status, 0);
+  exec("CREATE TABLE b (id INTEGER)");
+  auto marked = migrate({"repair", "--mark-applied", "bbb2", "--reason", "created b by hand"});
+  ASSERT_EQ(marked.status, 0) << describe(marked);
+  EXPECT_EQ(column("SELECT checksum_algorithm || ':' || length(checksum) FROM migrate_version_journal WHERE "
+                   "command = 'repair --mark-applied'"),
+            std::vector<std::string>{"sha256-lf-v1:64"});
+
+  // An edit of the file marked as applied is caught like an edit of an upgraded one.
+  write_revision("b_second.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE b (id INTEGER, x INTEGER);", "DROP TABLE b;"});
+  auto edited = migrate({"upgrade", "head"});
+  EXPECT_EQ(edited.status, 5) << describe(edited);
+  EXPECT_TRUE(contains(edited.err, "revision bbb2 is applied, but its file")) << edited.err;
+  EXPECT_TRUE(contains(edited.err, "line 7 changed")) << edited.err;
+  EXPECT_FALSE(has_table("c"));
+  write_revision("b_second.sql", b);
+  auto up = migrate({"upgrade", "head"});
+  ASSERT_EQ(up.status, 0) << describe(up);
+
+  // Its copy in the journal stands in for the file once it is gone.
+  std::filesystem::remove(m_dir.path() / "migrations" / "versions" / "c_third.sql");
+  std::filesystem::remove(m_dir.path() / "migrations" / "versions" / "b_second.sql");
+  auto down = migrate({"downgrade", "aaa1"});
+  ASSERT_EQ(down.status, 0) << describe(down);
+  EXPECT_TRUE(contains(down.err, "revision bbb2 has no file in the version locations")) << down.err;
+  EXPECT_FALSE(has_table("b"));
+  EXPECT_FALSE(has_table("c"));
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
+}
+
 }  // namespace
 }  // namespace migrate::test

@@ -98,6 +98,7 @@ TEST_F(JournalTest, ReadsWithoutAJournalReturnNothingAndCreateNothing) {
   EXPECT_TRUE(journal.partial().empty());
   EXPECT_TRUE(journal.all().empty());
   EXPECT_FALSE(journal.recorded_checksum("a"));
+  EXPECT_TRUE(journal.recorded_checksums().empty());
   EXPECT_FALSE(journal.stored_copy("a"));
   EXPECT_FALSE(journal.exists());
 }
@@ -232,21 +233,38 @@ TEST_F(JournalTest, RecordedChecksumIsTheNewestAcceptedOne) {
     e.checksum_algorithm = runtime::k_checksum_algorithm;
     return e;
   };
+  // recorded_checksum and the batched recorded_checksums apply the same rule.
+  auto expect_recorded = [&](const std::string& rev, char c) {
+    ASSERT_TRUE(journal.recorded_checksum(rev));
+    EXPECT_EQ(journal.recorded_checksum(rev)->checksum, std::string(64, c));
+    auto all = journal.recorded_checksums();
+    ASSERT_TRUE(all.count(rev));
+    EXPECT_EQ(all.at(rev).checksum, std::string(64, c));
+    EXPECT_EQ(all.at(rev).id, journal.recorded_checksum(rev)->id);
+    EXPECT_EQ(all.at(rev).checksum_algorithm, runtime::k_checksum_algorithm);
+    EXPECT_EQ(all.at(rev).recorded_at, "2026-11-21T10:00:00.000Z");
+  };
   journal.append(with_sum(entry("a", "upgrade", "applied"), '1'));
-  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '1'));
-  journal.append(with_sum(entry("a", "downgrade", "applied"), '2'));          // not an upgrade
-  journal.append(with_sum(entry("a", "upgrade", "failed"), '3'));             // not applied
-  journal.append(with_sum(entry("a", "repair", "applied", "repair --mark-applied"), '4'));  // not an accept
-  journal.append(entry("a", "upgrade", "applied"));                           // no checksum
-  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '1'));
+  expect_recorded("a", '1');
+  journal.append(with_sum(entry("a", "downgrade", "applied"), '2'));                         // not an upgrade
+  journal.append(with_sum(entry("a", "upgrade", "failed"), '3'));                            // not applied
+  journal.append(with_sum(entry("a", "repair", "applied", "repair --mark-reverted"), '4'));  // not a record
+  journal.append(with_sum(entry("a", "repair", "running", "repair --resume"), '4'));         // not applied
+  journal.append(entry("a", "upgrade", "applied"));                                          // no checksum
+  journal.append(entry("a", "repair", "applied", "repair --mark-applied"));                  // no checksum
+  expect_recorded("a", '1');
   journal.append(with_sum(entry("a", "repair", "applied", "repair --accept-checksum"), '5'));
-  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '5'));
+  expect_recorded("a", '5');
   journal.append(with_sum(entry("a", "repair", "applied", "repair --resume"), '6'));
-  EXPECT_EQ(journal.recorded_checksum("a")->checksum, std::string(64, '6'));
+  expect_recorded("a", '6');
+  journal.append(with_sum(entry("a", "repair", "applied", "repair --mark-applied"), '7'));
+  expect_recorded("a", '7');
+  journal.append(with_sum(entry("b", "stamp", "applied"), '8'));  // a stamp records no checksum
   EXPECT_FALSE(journal.recorded_checksum("b"));
+  EXPECT_EQ(journal.recorded_checksums().size(), 1u);
 }
 
-TEST_F(JournalTest, StoredCopyIsTheNewestUpgradeWithContent) {
+TEST_F(JournalTest, StoredCopyIsTheNewestUpgradeOrRecordingRepairWithContent) {
   Journal journal(*db, vt);
   auto with_content = [](JournalEntry e, const std::string& text) {
     e.file_content = text;
@@ -256,7 +274,22 @@ TEST_F(JournalTest, StoredCopyIsTheNewestUpgradeWithContent) {
   journal.append(with_content(entry("a", "upgrade", "failed"), "v2"));
   journal.append(entry("a", "upgrade", "applied"));  // no content
   journal.append(with_content(entry("a", "downgrade", "applied"), "not a copy"));
+  journal.append(with_content(entry("a", "repair", "applied", "repair --mark-reverted"), "not a copy"));
+  journal.append(with_content(entry("a", "stamp", "applied"), "not a copy"));
   EXPECT_EQ(journal.stored_copy("a")->file_content, "v2");
+  // The repairs that take a file as applied make it the copy, whatever their status.
+  journal.append(with_content(entry("a", "repair", "failed", "repair --resume"), "v3"));
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v3");
+  journal.append(with_content(entry("a", "repair", "applied", "repair --resume"), "v4"));
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v4");
+  journal.append(with_content(entry("a", "repair", "applied", "repair --accept-checksum"), "v5"));
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v5");
+  journal.append(with_content(entry("a", "repair", "applied", "repair --mark-applied"), "v6"));
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v6");
+  journal.append(entry("a", "repair", "applied", "repair --mark-applied"));  // file gone: no content
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v6");
+  journal.append(with_content(entry("a", "upgrade", "applied"), "v7"));
+  EXPECT_EQ(journal.stored_copy("a")->file_content, "v7");
   EXPECT_FALSE(journal.stored_copy("b"));
 }
 
@@ -316,6 +349,10 @@ TEST_F(JournalTest, JournalOfThePreviousReleaseIsReadAsIsAndUpgradedByEnsure) {
   EXPECT_EQ(partial[0].revision, "b");
   EXPECT_EQ(partial[0].error, "boom");
   EXPECT_EQ(journal.recorded_checksum("a")->checksum, "abc");
+  auto recorded = journal.recorded_checksums();
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(recorded.at("a").checksum, "abc");
+  EXPECT_EQ(recorded.at("a").checksum_algorithm, "");
   EXPECT_FALSE(journal.stored_copy("a"));
   auto rows = journal.all();
   ASSERT_EQ(rows.size(), 2u);
