@@ -39,10 +39,14 @@ runtime::FileLookup file_lookup(const Project& project) {
 void require_known_rows(const Project& project, const std::vector<std::string>& rows) {
   for (const auto& row : rows) {
     if (project.map().find(row)) continue;
+    // Loaded with the database, the journal was asked for a copy too and has none.
+    std::string copy = project.journal_read() ? " and the journal holds no copy of it" : "";
     throw Error(ErrorKind::needs_repair,
-                "the version table holds revision '" + row + "', which no revision file declares",
-                "restore the revision file (e.g. check out the release that added it), or, after "
-                "checking the schema by hand, record the real state with `migrate stamp --purge <rev>`");
+                "the version table holds revision '" + row + "', but its file is gone from the version locations" +
+                    copy,
+                "restore the revision file (e.g. check out the release that added it); without the file or a "
+                "journal copy it cannot be downgraded, so otherwise check the schema by hand and record the real "
+                "state with `migrate stamp --purge <rev>`");
   }
 }
 

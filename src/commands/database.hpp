@@ -22,8 +22,8 @@ runtime::RunSettings run_settings(const config::Config& config, const std::strin
 /// Looks up revision files by id for the runtime.
 runtime::FileLookup file_lookup(const Project& project);
 
-/// Throws Error{needs_repair} when a version-table row names no revision file (unless
-/// `tolerate`), explaining the ways out.
+/// Throws Error{needs_repair} when a version-table row names no revision file (nor, for a
+/// project loaded with the database, a journal copy): its file is gone; says the ways out.
 void require_known_rows(const Project& project, const std::vector<std::string>& rows);
 
 }  // namespace migrate::commands

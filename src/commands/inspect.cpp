@@ -1,5 +1,10 @@
-// Read-only commands: heads, branches, history, show, current.
+// Read-only commands: heads, branches, history, show, current. Those that read the
+// database (current, show current, history with --indicate-current or a `current` range)
+// load the journal's copies of applied revisions whose files are gone, with a warning.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
+#include <memory>
 #include <ostream>
 
 #include "commands/commands.hpp"
@@ -15,13 +20,40 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-/// Reads the version-table rows without creating anything.
-std::vector<std::string> database_rows(const Project& project) {
-  auto db = open_database(project.config());
-  runtime::Runner runner(*db, run_settings(project.config(), "read", std::nullopt, false), file_lookup(project));
-  auto rows = runner.read_version_rows();
-  require_known_rows(project, rows);
-  return rows;
+/// A project read together with the database: the journal's copies stand in for applied
+/// revisions whose files are gone (Project::load_with_database), and the version-table
+/// rows, read without a lock and without creating anything.
+struct Online {
+  std::unique_ptr<backend::Backend> db;
+  std::unique_ptr<Project> project;
+  std::vector<std::string> rows;
+};
+
+/// Says which revisions are shown from the journal's copy (as `downgrade` says which run
+/// from it): their files are gone, and the listing is only as good as that copy.
+void warn_journal_copies(const Project& p) {
+  for (const auto& f : p.files())
+    if (p.is_journal_copy(f.id))
+      spdlog::warn("revision {} has no file in the version locations: it is shown from the copy stored in the "
+                   "journal when it was applied ({}); restore the file, or `migrate downgrade` off it",
+                   f.id, p.copy_stored_at(f.id));
+}
+
+Online load_online(const Context& ctx) {
+  Online o;
+  auto config = config::load(ctx.overrides);
+  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
+  auto connect = [&]() -> backend::Backend& {
+    o.db = open_database(config);
+    return *o.db;
+  };
+  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
+  runtime::Runner runner(*o.db, run_settings(o.project->config(), "read", std::nullopt, false),
+                         file_lookup(*o.project));
+  o.rows = runner.read_version_rows();
+  require_known_rows(*o.project, o.rows);
+  warn_journal_copies(*o.project);
+  return o;
 }
 
 /// Prints `ids` as {"revisions": [...]} or one text entry per id.
@@ -82,10 +114,14 @@ int branches(const Context& ctx, bool verbose) {
 }
 
 int history(const Context& ctx, const HistoryOptions& opts) {
-  auto p = Project::load(config::load(ctx.overrides));
   bool needs_db = opts.indicate_current || opts.rev_range.find("current") != std::string::npos;
-  std::vector<std::string> rows;
-  if (needs_db) rows = database_rows(p);
+  Online online;
+  if (needs_db)
+    online = load_online(ctx);
+  else
+    online.project = std::make_unique<Project>(Project::load(config::load(ctx.overrides)));
+  const auto& p = *online.project;
+  const auto& rows = online.rows;
   auto ids = p.map().history(opts.rev_range, rows);
   std::optional<std::vector<std::string>> current;
   if (opts.indicate_current) current = rows;
@@ -98,16 +134,18 @@ int history(const Context& ctx, const HistoryOptions& opts) {
 }
 
 int show(const Context& ctx, const std::string& rev_arg) {
-  auto p = Project::load(config::load(ctx.overrides));
+  Online online;
   std::vector<std::string> ids;
   std::optional<std::vector<std::string>> current;
   if (rev_arg == "current") {
-    auto rows = database_rows(p);
-    ids = p.map().current_heads(rows);
-    current = rows;
+    online = load_online(ctx);
+    ids = online.project->map().current_heads(online.rows);
+    current = online.rows;
   } else {
-    ids = p.map().resolve(rev_arg);
+    online.project = std::make_unique<Project>(Project::load(config::load(ctx.overrides)));
+    ids = online.project->map().resolve(rev_arg);
   }
+  const auto& p = *online.project;
   print_revisions(ctx, p, ids, current, [&](const auto& rev, const auto& file) {
     return log_entry(rev, file, current && contains(*current, rev.id));
   });
@@ -115,8 +153,9 @@ int show(const Context& ctx, const std::string& rev_arg) {
 }
 
 int current(const Context& ctx, const CurrentOptions& opts) {
-  auto p = Project::load(config::load(ctx.overrides));
-  auto rows = database_rows(p);
+  auto online = load_online(ctx);
+  const auto& p = *online.project;
+  const auto& rows = online.rows;
   if (opts.check_heads) {
     // As Alembic: the check runs before anything is printed.
     auto heads = p.map().heads();

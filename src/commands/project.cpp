@@ -1,5 +1,7 @@
 #include "commands/project.hpp"
 
+#include <algorithm>
+
 #include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "script/directory.hpp"
@@ -45,6 +47,47 @@ std::vector<std::string> read_rows(backend::Backend& db, const runtime::VersionT
   return rows;
 }
 
+/// Applied revisions (the rows and, through the files and copies `p` has, their parents
+/// and dependencies) that neither a file nor a journal copy declares, in the order found.
+std::vector<std::string> gone_applied(const Project& p, const std::vector<std::string>& rows) {
+  std::vector<std::string> gone, stack(rows.rbegin(), rows.rend());
+  std::unordered_set<std::string> seen;
+  while (!stack.empty()) {
+    auto id = std::move(stack.back());
+    stack.pop_back();
+    if (!seen.insert(id).second) continue;
+    const auto* f = p.file(id);
+    if (!f) {
+      gone.push_back(id);
+      continue;
+    }
+    for (auto it = f->depends_on.rbegin(); it != f->depends_on.rend(); ++it) stack.push_back(*it);
+    for (auto it = f->down_revisions.rbegin(); it != f->down_revisions.rend(); ++it) stack.push_back(*it);
+  }
+  return gone;
+}
+
+/// A graph error about a missing revision, said as what it is when that revision is
+/// applied: its file is gone and the journal cannot stand in (else `missing` as it is).
+Error explain_missing(const Project& p, const std::vector<std::string>& rows, const Error& missing) {
+  auto gone = gone_applied(p, rows);
+  // A gone row nothing else names is left to require_known_rows (the commands decide).
+  for (const auto& id : gone) {
+    auto names_it = [&id](const script::RevisionFile& f) {
+      auto has = [&id](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), id) != v.end(); };
+      return has(f.down_revisions) || has(f.depends_on);
+    };
+    if (std::none_of(p.files().begin(), p.files().end(), names_it)) continue;
+    return Error(ErrorKind::needs_repair,
+                 "revision " + id + " is applied, but its file is gone from the version locations and the journal "
+                 "holds no copy of it (" + missing.what() + ")",
+                 "restore the file (e.g. check out the release that added it); without the file or a journal copy "
+                 "it cannot be shown or downgraded, so otherwise check the schema by hand and record the real "
+                 "state with `migrate stamp`");
+  }
+  return missing;
+}
+
 }  // namespace
 
 Project Project::load_with_database(config::Config config, const std::function<backend::Backend&()>& connect,
@@ -60,8 +103,10 @@ Project Project::load_with_database(config::Config config, const std::function<b
     missing = e;
   }
   auto& db = connect();
+  p.m_journal_read = true;
+  auto rows = read_rows(db, vt);
   std::vector<std::string> pending;
-  for (auto& row : read_rows(db, vt))
+  for (auto& row : rows)
     if (!p.m_by_id.count(row)) pending.push_back(row);
   if (missing)  // a real file names a parent or dependency no file declares
     for (const auto& f : p.m_files) {
@@ -71,7 +116,7 @@ Project Project::load_with_database(config::Config config, const std::function<b
         if (!p.m_by_id.count(d)) pending.push_back(d);
     }
   if (pending.empty()) {
-    if (missing) throw *missing;
+    if (missing) throw explain_missing(p, rows, *missing);
     return p;
   }
   runtime::Journal journal(db, vt);
@@ -89,8 +134,13 @@ Project Project::load_with_database(config::Config config, const std::function<b
     p.m_copies.emplace(id, copy->started_at);
     p.add_file(std::move(file));
   }
-  if (p.m_copies.empty() && missing) throw *missing;
-  p.build_map();
+  if (p.m_copies.empty() && missing) throw explain_missing(p, rows, *missing);
+  try {
+    p.build_map();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::missing_revision) throw;
+    throw explain_missing(p, rows, e);
+  }
   return p;
 }
 

@@ -35,7 +35,9 @@ class Project {
   /// declares, and recursively each parent or dependency that such a copy, or a real
   /// file, names and no file declares. Script and graph errors other than a missing
   /// revision are still thrown before connecting; a missing revision the journal cannot
-  /// supply is thrown as it would be by load().
+  /// supply is thrown as Error{needs_repair} saying so when that revision is applied
+  /// (named by a row's file or copy, or an ancestor's), else as load() throws it. A row
+  /// that nothing declares and nothing names is left out (require_known_rows reports it).
   static Project load_with_database(config::Config config, const std::function<backend::Backend&()>& connect,
                                     const runtime::VersionTable& vt);
 
@@ -52,6 +54,9 @@ class Project {
   bool has_file(const std::string& id) const { return file(id) && !is_journal_copy(id); }
   /// When the journal copy of `id` was stored ("" for real files).
   std::string copy_stored_at(const std::string& id) const;
+  /// True when loaded by load_with_database: a revision with neither file nor copy has no
+  /// copy in the journal either.
+  bool journal_read() const { return m_journal_read; }
 
  private:
   static Project load_files(config::Config config);
@@ -63,6 +68,7 @@ class Project {
   std::unordered_map<std::string, std::size_t> m_by_id;
   std::unordered_map<std::string, std::string> m_copies;  ///< id -> stored_at
   std::unique_ptr<graph::RevisionMap> m_map;
+  bool m_journal_read = false;
 };
 
 }  // namespace migrate::commands
