@@ -101,6 +101,17 @@ void warn_journal_copies(const Project& p, const graph::Plan& plan) {
                    *step.revision, p.copy_stored_at(*step.revision));
 }
 
+/// The deploy-time no-op (`upgrade head` at head) without the lock: when the state read
+/// before the lock already needs no step, no repair and no new version table, taking the
+/// lock and reading it again could only find the same (a concurrent runner can only move
+/// the database towards the same files' heads, or leave a partial row that this read would
+/// have seen committed). Saves the lock session and a second round of reads.
+bool nothing_to_do(runtime::Runner& runner, const std::string& command, const MigrateOptions& opts,
+                   const graph::Plan& preflight) {
+  if (opts.dry_run || opts.backup || !preflight.steps.empty() || preflight.heads_before.empty()) return false;
+  return command == "stamp" || runner.partial_revisions().empty();
+}
+
 /// Runs a planner online, or prints its plan (--plan), with the same code path.
 int execute(const Context& ctx, const Project& p, backend::Backend& db, const std::string& command,
             const std::string& target, const MigrateOptions& opts, bool tolerate_unknown_rows,
@@ -121,6 +132,11 @@ int execute(const Context& ctx, const Project& p, backend::Backend& db, const st
   warn_journal_copies(p, preflight);
   if (opts.plan) {
     print_plan(ctx, command, target, preflight, {});
+    return 0;
+  }
+  if (nothing_to_do(runner, command, opts, preflight)) {
+    log_outcome(command, preflight);
+    if (ctx.format == Format::json) *ctx.out << plan_json(command, target, preflight, {}).dump() << "\n";
     return 0;
   }
   auto result = runner.run(planner);

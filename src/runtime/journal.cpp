@@ -177,16 +177,18 @@ std::vector<std::string> Journal::columns() {
 }
 
 void Journal::ensure() {
+  if (m_known_complete) return;
   auto dialect = m_db.dialect();
   auto present = columns();
   if (present.empty()) {
     m_db.execute(sql::create_journal_table(dialect, m_schema, m_name));
-    return;
+  } else {
+    // A journal of an older release: add what it lacks, in table order. Old rows read NULL.
+    for (const auto& column : sql::journal_columns(dialect))
+      if (std::find(present.begin(), present.end(), column.name) == present.end())
+        m_db.execute(sql::add_journal_column(dialect, m_schema, m_name, column));
   }
-  // A journal of an older release: add what it lacks, in table order. Old rows read NULL.
-  for (const auto& column : sql::journal_columns(dialect))
-    if (std::find(present.begin(), present.end(), column.name) == present.end())
-      m_db.execute(sql::add_journal_column(dialect, m_schema, m_name, column));
+  m_known_complete = !m_db.in_transaction();
 }
 
 long long Journal::append(const JournalEntry& e) {

@@ -134,6 +134,9 @@ class Journal {
   bool exists();
   /// Creates the table, or adds the columns a journal made by an older release lacks
   /// (ALTER TABLE ... ADD COLUMN); idempotent. Runs in the caller's transaction if any.
+  /// Once the table is known complete outside a transaction (found so, or created or
+  /// altered in autocommit), this object does not look again: nothing drops it. Inside a
+  /// transaction it looks every time, as a rollback could undo what it saw.
   void ensure();
   /// Inserts `entry` (its id ignored) and returns the new id. Calls ensure() first.
   long long append(const JournalEntry& entry);
@@ -172,6 +175,7 @@ class Journal {
   backend::Backend& m_db;
   std::string m_schema;
   std::string m_name;
+  bool m_known_complete = false;  ///< committed with every column (see ensure())
 };
 
 }  // namespace migrate::runtime

@@ -147,7 +147,7 @@ struct Runner::StepContext {
 };
 
 Runner::Runner(backend::Backend& db, RunSettings settings, FileLookup files)
-    : m_db(db), m_settings(std::move(settings)), m_files(std::move(files)) {}
+    : m_db(db), m_settings(std::move(settings)), m_files(std::move(files)), m_journal(db, m_settings.version_table) {}
 
 std::vector<std::string> Runner::read_version_rows() {
   const auto& vt = m_settings.version_table;
@@ -160,7 +160,7 @@ std::vector<std::string> Runner::read_version_rows() {
 
 std::vector<PartialRevision> Runner::partial_revisions() {
   std::vector<PartialRevision> out;
-  for (auto& e : Journal(m_db, m_settings.version_table).partial()) {
+  for (auto& e : m_journal.partial()) {
     PartialRevision p;
     p.journal_id = e.id;
     p.revision = e.revision;
@@ -294,6 +294,12 @@ RunResult Runner::run(const Planner& planner) {
       m_db.begin();
     }
     ensure_version_table();
+    // With a transaction per revision, the journal is made or checked once here, outside any
+    // transaction, so each revision's row needs no catalog query of its own. (A dry run or
+    // a run in one transaction keeps it inside, so that a rollback leaves no table behind.)
+    if (m_settings.transaction_per_migration && !m_settings.dry_run && !m_db.in_transaction() &&
+        !result.plan.steps.empty())
+      m_journal.ensure();
     for (size_t i = 0; i < result.plan.steps.size(); ++i) {
       const auto& step = result.plan.steps[i];
       stop_if_interrupted(fmt::format("before {}", short_log(step)));
@@ -578,7 +584,7 @@ long long Runner::run_non_transactional(StepContext& ctx) {
   long long journal_id = write_journal(ctx, "running", 0, nullptr, -1);
   commit_run();
 
-  Journal journal(m_db, m_settings.version_table);
+  auto& journal = m_journal;
   auto mark_failed = [&](int done, const std::string& error) noexcept {
     try {
       m_db.rollback();
@@ -704,10 +710,13 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
   if (status != "running") e.finished_at = utc_now_iso();
   e.duration_ms = duration_ms;
   e.db_user = m_db_user;
-  e.os_user = os_user();
-  e.host = host_name();
+  // Read once per process: getpwuid opens /etc/passwd, and a run writes a row per revision.
+  static const std::string k_os_user = os_user();
+  static const std::string k_host = host_name();
+  e.os_user = k_os_user;
+  e.host = k_host;
   e.tool_version = MIGRATE_VERSION;
-  return Journal(m_db, m_settings.version_table).append(e);
+  return m_journal.append(e);
 }
 
 // ---------------------------------------------------------------------------------------

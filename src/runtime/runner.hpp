@@ -184,6 +184,8 @@ class Runner {
   backend::Backend& m_db;
   RunSettings m_settings;
   FileLookup m_files;
+  /// One journal per runner, so it checks its table once rather than before every row.
+  Journal m_journal;
   std::string m_db_user;
   bool m_committed_any = false;  ///< this run committed something (for error hints)
   SessionTimeouts m_timeouts;

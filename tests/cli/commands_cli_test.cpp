@@ -152,3 +152,33 @@ TEST_F(TwoBranchCliTest, ListTemplatesAndRepairOnACleanDatabase) {
 
 }  // namespace
 }  // namespace migrate::test
+
+namespace migrate::test {
+namespace {
+
+TEST_F(TwoBranchCliTest, UpgradeAtHeadNeedsNoLockButWorkToDoWaitsForIt) {
+  ASSERT_EQ(migrate({"upgrade", "heads"}).status, 0);
+  // Another runner holds the migration lock (as a deploy in progress would).
+  auto holder = connect();
+  holder->set_lock_key("", "migrate_version");
+  holder->lock(std::chrono::seconds(5));
+
+  // Nothing to do: answered from the state read before the lock, without waiting for it.
+  auto noop = migrate({"upgrade", "heads", "--lock-timeout", "1"});
+  EXPECT_EQ(noop.status, 0) << describe(noop);
+  EXPECT_NE(noop.err.find("Nothing to do"), std::string::npos) << noop.err;
+
+  // Work to do: waits for the lock and gives up after the timeout, changing nothing.
+  write_revision("b3_billing.sql", {"b3", "\"b2\"", "CREATE TABLE refunds (id INTEGER);", "DROP TABLE refunds;"});
+  auto blocked = migrate({"upgrade", "heads", "--lock-timeout", "1"});
+  EXPECT_EQ(blocked.status, 4) << describe(blocked);
+  EXPECT_FALSE(has_table("refunds"));
+
+  holder->unlock();
+  auto after = migrate({"upgrade", "heads"});
+  EXPECT_EQ(after.status, 0) << describe(after);
+  EXPECT_TRUE(has_table("refunds"));
+}
+
+}  // namespace
+}  // namespace migrate::test

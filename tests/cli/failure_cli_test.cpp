@@ -31,7 +31,9 @@ TEST_F(FailureCliTest, FailingRevisionLeavesNoTraceAndEarlierOnesStay) {
   EXPECT_NE(r.err.find("ccc3"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("c_third.sql:9"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("no_such_table"), std::string::npos) << r.err;
-  if (k_postgres) EXPECT_NE(r.err.find("[42P01]"), std::string::npos) << "SQLSTATE: " << r.err;
+  if (k_postgres) {
+    EXPECT_NE(r.err.find("[42P01]"), std::string::npos) << "SQLSTATE: " << r.err;
+  }
   EXPECT_NE(r.err.find("statement: INSERT INTO no_such_table VALUES (1)"), std::string::npos) << r.err;
   EXPECT_TRUE(has_table("a"));
   EXPECT_TRUE(has_table("b"));
@@ -50,9 +52,12 @@ TEST_F(FailureCliTest, OneTransactionPerRunRollsBackTheWholeRun) {
   EXPECT_FALSE(has_table("a"));
   EXPECT_FALSE(has_table("b"));
   EXPECT_FALSE(has_table("c"));
-  if (has_table("migrate_version")) EXPECT_TRUE(version_rows().empty());
-  if (has_table("migrate_version_journal"))
+  if (has_table("migrate_version")) {
+    EXPECT_TRUE(version_rows().empty());
+  }
+  if (has_table("migrate_version_journal")) {
     EXPECT_TRUE(column("SELECT revision FROM migrate_version_journal").empty());
+  }
 }
 
 TEST_F(FailureCliTest, OneTransactionPerRunKeepsEarlierRuns) {

@@ -75,8 +75,8 @@ TEST_F(RunnerTest, CallOrderWithATransactionPerMigration) {
   EXPECT_EQ(result.plan.steps.size(), 2u);
   EXPECT_EQ(result.duration_ms.size(), 2u);
   EXPECT_EQ(summarize(db.calls),
-            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
-                                      "version op", "create journal", "journal", "commit", "begin",
+            (std::vector<std::string>{"lock", "create version table", "create journal", "begin", "sql: CREATE TABLE ta (x INTEGER)",
+                                      "version op", "journal", "commit", "begin",
                                       "sql: CREATE TABLE tb (x INTEGER)", "version op", "journal", "commit",
                                       "unlock"}));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"b"}));
@@ -310,8 +310,8 @@ TEST_F(RunnerTest, StampWritesOnlyVersionRowsAndJournal) {
   runner.run([](const auto& rows) {
     return graph::Plan{rows, {{graph::Direction::stamp, "b", {}, {"b"}, {VersionOp::insert("b")}}}, {"b"}};
   });
-  EXPECT_EQ(summarize(db.calls), (std::vector<std::string>{"lock", "create version table", "begin", "version op",
-                                                           "create journal", "journal", "commit", "unlock"}));
+  EXPECT_EQ(summarize(db.calls), (std::vector<std::string>{"lock", "create version table", "create journal", "begin", "version op",
+                                                           "journal", "commit", "unlock"}));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"b"}));
   EXPECT_FALSE(db.table_exists("", "tb"));
   EXPECT_EQ(strings(db.inner(), "SELECT direction || ':' || command FROM migrate_version_journal"),
@@ -391,8 +391,8 @@ TEST_F(RunnerTest, NonTransactionalRevisionRunsStatementByStatement) {
   runtime::Runner runner(db, settings(), files.lookup());
   runner.run(test::linear_upgrade({"a", "b"}));
   EXPECT_EQ(summarize(db.calls),
-            (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
-                                      "version op", "create journal", "journal", "commit", "begin", "journal",
+            (std::vector<std::string>{"lock", "create version table", "create journal", "begin", "sql: CREATE TABLE ta (x INTEGER)",
+                                      "version op", "journal", "commit", "begin", "journal",
                                       "commit", "sql: CREATE TABLE tb (x INTEGER)", "journal update",
                                       "sql: INSERT INTO tb VALUES (1)", "journal update", "begin", "version op",
                                       "journal update", "commit", "unlock"}));
