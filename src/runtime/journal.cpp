@@ -140,11 +140,17 @@ std::string utc_now_iso() {
   return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms));
 }
 
+void fill_process_identity(JournalEntry& entry) {
+  static const std::string k_os_user = os_user_name();
+  static const std::string k_host = host_name();
+  entry.os_user = k_os_user;
+  entry.host = k_host;
+  entry.tool_version = MIGRATE_VERSION;
+}
+
 void fill_identity(JournalEntry& entry, backend::Backend& db) {
   entry.db_user = db.database_user();
-  entry.os_user = os_user_name();
-  entry.host = host_name();
-  entry.tool_version = MIGRATE_VERSION;
+  fill_process_identity(entry);
 }
 
 // ---------------------------------------------------------------------------------------

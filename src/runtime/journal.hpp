@@ -117,6 +117,9 @@ std::string utc_now_iso();
 
 /// Fills db_user (from `db`), os_user, host and tool_version of `entry`.
 void fill_identity(JournalEntry& entry, backend::Backend& db);
+/// Fills os_user, host and tool_version, read once per process (a run writes a row per
+/// revision, and getpwuid opens /etc/passwd).
+void fill_process_identity(JournalEntry& entry);
 
 /// A recorded checksum without the row's large columns.
 struct RecordedChecksum {

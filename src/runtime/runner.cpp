@@ -1,6 +1,5 @@
 #include "runtime/runner.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,10 +12,6 @@
 #include "runtime/interrupt.hpp"
 #include "script/statement_splitter.hpp"
 #include "util/sha256.hpp"
-
-#ifndef MIGRATE_VERSION
-#define MIGRATE_VERSION "unknown"
-#endif
 
 namespace migrate::runtime {
 namespace {
@@ -52,18 +47,6 @@ std::string short_log(const Step& step) {
   std::string verb = step.direction == Direction::stamp ? "stamp_revision"
                                                         : std::string(direction_name(step.direction));
   return verb + " " + join(step.from, ", ") + " -> " + join(step.to, ", ");
-}
-
-std::string os_user() {
-  if (auto* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
-  if (const char* user = std::getenv("USER")) return user;
-  return {};
-}
-
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
 }
 
 long long elapsed_ms(Clock::time_point since) {
@@ -710,12 +693,7 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
   if (status != "running") e.finished_at = utc_now_iso();
   e.duration_ms = duration_ms;
   e.db_user = m_db_user;
-  // Read once per process: getpwuid opens /etc/passwd, and a run writes a row per revision.
-  static const std::string k_os_user = os_user();
-  static const std::string k_host = host_name();
-  e.os_user = k_os_user;
-  e.host = k_host;
-  e.tool_version = MIGRATE_VERSION;
+  fill_process_identity(e);
   return m_journal.append(e);
 }
 

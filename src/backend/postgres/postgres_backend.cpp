@@ -81,6 +81,24 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
+/// `url` with every query parameter named `key` (percent-decoded) removed; the `?` goes too
+/// when nothing is left.
+std::string without_parameter(std::string url, std::string_view key) {
+  auto q = url.find('?');
+  if (q == std::string::npos) return url;
+  std::string query = url.substr(q + 1), kept;
+  for (std::size_t begin = 0; begin <= query.size();) {
+    auto end = query.find('&', begin);
+    if (end == std::string::npos) end = query.size();
+    std::string param = query.substr(begin, end - begin);
+    if (!param.empty() && percent_decode(param.substr(0, param.find('='))) != key)
+      kept += (kept.empty() ? "" : "&") + param;
+    begin = end + 1;
+  }
+  url.resize(q);
+  return kept.empty() ? url : url + "?" + kept;
+}
+
 /// `url` (`postgresql://authority[/db][?query]`) naming database `dbname` instead, with any
 /// `dbname=` parameter dropped: the maintenance database a `pg_restore --create` connects to
 /// while it drops and re-creates the backed-up one.
@@ -90,17 +108,8 @@ std::string with_database(const std::string& url, std::string_view dbname) {
   auto q = url.find('?', authority_begin);
   std::string head = url.substr(0, q);
   std::string out = head.substr(0, head.find('/', authority_begin)) + "/" + std::string(dbname);
-  if (q == std::string::npos) return out;
-  std::string query = url.substr(q + 1), kept;
-  for (std::size_t begin = 0; begin <= query.size();) {
-    auto end = query.find('&', begin);
-    if (end == std::string::npos) end = query.size();
-    std::string param = query.substr(begin, end - begin);
-    if (!param.empty() && percent_decode(param.substr(0, param.find('='))) != "dbname")
-      kept += (kept.empty() ? "" : "&") + param;
-    begin = end + 1;
-  }
-  return kept.empty() ? out : out + "?" + kept;
+  if (q != std::string::npos) out += url.substr(q);
+  return without_parameter(out, "dbname");
 }
 
 /// `rest` (a URL after its "scheme://") without the password: the userinfo's ":password"
@@ -111,19 +120,7 @@ std::string strip_password(std::string rest) {
     auto colon = rest.find(':');
     if (colon != std::string::npos && colon < stop) rest.erase(colon, stop - colon);
   }
-  auto q = rest.find('?');
-  if (q == std::string::npos) return rest;
-  std::string query = rest.substr(q + 1), kept;
-  for (std::size_t begin = 0; begin <= query.size();) {
-    auto end = query.find('&', begin);
-    if (end == std::string::npos) end = query.size();
-    std::string param = query.substr(begin, end - begin);
-    if (percent_decode(param.substr(0, param.find('='))) != "password" && !param.empty())
-      kept += (kept.empty() ? "" : "&") + param;
-    begin = end + 1;
-  }
-  rest.resize(q);
-  return kept.empty() ? rest : rest + "?" + kept;
+  return without_parameter(rest, "password");
 }
 
 /// Server notices (`NOTICE: table "x" does not exist, skipping`) go to the log instead of
