@@ -108,7 +108,7 @@ std::optional<script::RevisionFile> file_for(RepairContext& ctx, Journal& journa
     }
   };
   if (e.direction == "upgrade" && !e.file_content.empty()) {
-    source = "the copy stored in the journal when it ran (" + (e.file_path.empty() ? e.revision : e.file_path) + ")";
+    source = "the journal's copy of " + (e.file_path.empty() ? e.revision : e.file_path) + ", as it ran";
     return parse(e.file_content);
   }
   if (const auto* f = ctx.files(e.revision)) {
@@ -116,7 +116,7 @@ std::optional<script::RevisionFile> file_for(RepairContext& ctx, Journal& journa
     return *f;
   }
   if (auto copy = journal.stored_copy(e.revision)) {
-    source = "the copy stored in the journal";
+    source = "the journal's copy of " + e.revision;
     return parse(copy->file_content);
   }
   return std::nullopt;
