@@ -15,6 +15,7 @@
 #include "backend/sql_dialect.hpp"
 #include "script/statement_splitter.hpp"
 #include "util/sha256.hpp"
+#include "util/strings.hpp"
 
 #ifndef MIGRATE_VERSION
 #define MIGRATE_VERSION "unknown"
@@ -25,26 +26,12 @@ namespace {
 
 namespace sql = backend::sql;
 
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    out += items[i];
-  }
-  return out;
-}
+using util::join;
 
+/// A stored list: util::split, except that "" is the empty list (not one empty item).
 std::vector<std::string> split(std::string_view text, char sep) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  while (true) {
-    auto at = text.find(sep, start);
-    out.emplace_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) break;
-    start = at + 1;
-  }
-  return out;
+  if (text.empty()) return {};
+  return util::split(text, sep);
 }
 
 /// NULL for "" (the JournalEntry convention), else the quoted literal.
@@ -115,14 +102,7 @@ std::string normalized_file_content(const script::RevisionFile& file) {
   std::ifstream in(file.path, std::ios::binary);
   if (!in) return {};
   std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::string_view view(raw);
-  if (view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);
-  std::string text;
-  text.reserve(view.size());
-  for (size_t i = 0; i < view.size(); ++i) {
-    if (view[i] == '\r' && i + 1 < view.size() && view[i + 1] == '\n') continue;
-    text += view[i];
-  }
+  std::string text = script::normalized_file_text(raw);
   // The copy must be the text the recorded checksum describes; a file edited since it was
   // loaded (or a checksum computed by other rules) is not stored rather than stored wrong.
   if (util::sha256_hex(text) != file.checksum) return {};

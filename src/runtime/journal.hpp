@@ -52,16 +52,10 @@
 
 #include "backend/backend.hpp"
 #include "graph/plan.hpp"
+#include "runtime/version_table.hpp"
 #include "script/revision_file.hpp"
 
 namespace migrate::runtime {
-
-/// Where the version table lives. The journal is `<name>_journal` in the same schema.
-struct VersionTable {
-  std::string schema;  ///< empty = the default schema (always empty on SQLite)
-  std::string name = "migrate_version";
-  std::string journal_name() const { return name + "_journal"; }
-};
 
 /// The rule behind `checksum`: SHA-256 of the UTF-8 file, BOM stripped, CRLF read as LF.
 inline constexpr const char* k_checksum_algorithm = "sha256-lf-v1";

@@ -8,6 +8,7 @@
 #include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "runtime/interrupt.hpp"
+#include "runtime/version_table.hpp"
 #include "script/effects.hpp"
 #include "script/statement_splitter.hpp"
 #include "util/strings.hpp"
@@ -20,43 +21,8 @@ namespace {
 
 constexpr const char* k_resume = "repair --resume";
 
-std::vector<std::string> read_rows(backend::Backend& db, const VersionTable& vt) {
-  std::vector<std::string> rows;
-  if (!db.table_exists(vt.schema, vt.name)) return rows;
-  for (auto& row : db.query(sql::select_versions(db.dialect(), vt.schema, vt.name)))
-    if (!row.empty() && row[0]) rows.push_back(*row[0]);
-  return rows;
-}
-
-/// Holds the migration lock for one action; released on every path out.
-class LockGuard {
- public:
-  LockGuard(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout) : m_db(db) {
-    m_db.set_lock_key(vt.schema, vt.name);
-    m_db.lock(timeout);
-  }
-  ~LockGuard() { m_db.unlock(); }
-  LockGuard(const LockGuard&) = delete;
-  LockGuard& operator=(const LockGuard&) = delete;
-
- private:
-  backend::Backend& m_db;
-};
-
 std::vector<std::string> rows_after(std::vector<std::string> rows, const std::vector<graph::VersionOp>& ops) {
-  using Kind = graph::VersionOp::Kind;
-  for (const auto& op : ops) {
-    auto it = std::find(rows.begin(), rows.end(), op.from);
-    switch (op.kind) {
-      case Kind::insert: rows.push_back(op.to); break;
-      case Kind::update:
-        if (it != rows.end()) *it = op.to;
-        break;
-      case Kind::remove:
-        if (it != rows.end()) rows.erase(it);
-        break;
-    }
-  }
+  for (const auto& op : ops) apply_to_rows(rows, op);
   return rows;
 }
 
@@ -82,13 +48,8 @@ void apply_ops(backend::Backend& db, const VersionTable& vt, const std::vector<g
   if (!ops.empty() && !db.table_exists(vt.schema, vt.name))
     db.execute(sql::create_version_table(d, vt.schema, vt.name));
   for (const auto& op : ops) {
-    long long n = 1;
-    switch (op.kind) {
-      case Kind::insert: db.execute(sql::insert_version(d, vt.schema, vt.name, op.to)); break;
-      case Kind::update: n = db.execute(sql::update_version(d, vt.schema, vt.name, op.from, op.to)); break;
-      case Kind::remove: n = db.execute(sql::delete_version(d, vt.schema, vt.name, op.from)); break;
-    }
-    if (n != 1)
+    auto n = db.execute(version_op_sql(d, vt, op));
+    if (op.kind != Kind::insert && n != 1)
       throw Error(ErrorKind::needs_repair,
                   "the version table does not hold revision '" + op.from + "' as the recorded step expects (" +
                       ops_text({op}) + ")",
@@ -287,17 +248,17 @@ RepairReport inspect(RepairContext& ctx) {
     for (const auto& e : partial) report.partial.push_back(report_partial(ctx, journal, all, e));
   }
   report.validation =
-      validate_applied(ctx.map, read_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, ctx.db,
+      validate_applied(ctx.map, read_version_rows(ctx.db, ctx.version_table), ctx.files, ctx.has_file, ctx.db,
                        ctx.version_table);
   return report;
 }
 
 RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
-  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
   Journal journal(ctx.db, ctx.version_table);
   auto partial = journal.partial();
   auto rev = resolve(ctx, partial, rev_arg);
-  auto rows = read_rows(ctx.db, ctx.version_table);
+  auto rows = read_version_rows(ctx.db, ctx.version_table);
   RepairOutcome out{"mark-applied", rev, rows, {}, {}, 0, 0, ""};
   if (auto p = partial_of(partial, rev)) {
     if (p->direction == "upgrade") out.ops = p->version_ops;  // finish what the upgrade would have recorded
@@ -326,11 +287,11 @@ RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev_arg, const
 }
 
 RepairOutcome mark_reverted(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
-  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
   Journal journal(ctx.db, ctx.version_table);
   auto partial = journal.partial();
   auto rev = resolve(ctx, partial, rev_arg);
-  auto rows = read_rows(ctx.db, ctx.version_table);
+  auto rows = read_version_rows(ctx.db, ctx.version_table);
   RepairOutcome out{"mark-reverted", rev, rows, {}, {}, 0, 0, ""};
   if (auto p = partial_of(partial, rev)) {
     if (p->direction == "downgrade") out.ops = p->version_ops;  // finish what the downgrade would have recorded
@@ -357,10 +318,10 @@ RepairOutcome mark_reverted(RepairContext& ctx, const std::string& rev_arg, cons
 }
 
 RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
-  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
   Journal journal(ctx.db, ctx.version_table);
   auto rev = resolve(ctx, {}, rev_arg);
-  auto rows = read_rows(ctx.db, ctx.version_table);
+  auto rows = read_version_rows(ctx.db, ctx.version_table);
   if (!contains(applied_revisions(ctx.map, rows), rev))
     throw Error(ErrorKind::usage, "revision " + rev + " is not applied: there is no applied checksum to accept",
                 "`migrate repair` lists applied files that changed");
@@ -383,7 +344,7 @@ RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, co
 }
 
 RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
-  LockGuard lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
   Journal journal(ctx.db, ctx.version_table);
   auto partial = journal.partial();
   if (partial.empty())
@@ -429,7 +390,7 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
                 "`migrate repair --mark-applied/--mark-reverted " + p.revision + " --reason ...`");
   }
 
-  auto rows = read_rows(ctx.db, ctx.version_table);
+  auto rows = read_version_rows(ctx.db, ctx.version_table);
   auto row = repair_row(ctx, k_resume, p.revision, reason);
   row.status = "running";
   row.finished_at.clear();

@@ -10,8 +10,10 @@
 
 #include "backend/sql_dialect.hpp"
 #include "runtime/interrupt.hpp"
+#include "runtime/version_table.hpp"
 #include "script/statement_splitter.hpp"
 #include "util/sha256.hpp"
+#include "util/strings.hpp"
 
 namespace migrate::runtime {
 namespace {
@@ -24,14 +26,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr size_t k_statement_excerpt = 300;
 
-std::string join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += sep;
-    out += items[i];
-  }
-  return out;
-}
+using util::join;
 
 std::string_view direction_name(Direction d) {
   switch (d) {
@@ -51,15 +46,6 @@ std::string short_log(const Step& step) {
 
 long long elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
-}
-
-/// Rows after `op`: insert appends, update replaces in place, remove erases (plan.hpp).
-void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
-  switch (op.kind) {
-    case VersionOp::Kind::insert: rows.push_back(op.to); break;
-    case VersionOp::Kind::update: std::replace(rows.begin(), rows.end(), op.from, op.to); break;
-    case VersionOp::Kind::remove: std::erase(rows, op.from); break;
-  }
 }
 
 const script::SqlSection* section_for(const script::RevisionFile& file, Direction d, Dialect dialect) {
@@ -133,12 +119,7 @@ Runner::Runner(backend::Backend& db, RunSettings settings, FileLookup files)
     : m_db(db), m_settings(std::move(settings)), m_files(std::move(files)), m_journal(db, m_settings.version_table) {}
 
 std::vector<std::string> Runner::read_version_rows() {
-  const auto& vt = m_settings.version_table;
-  if (!m_db.table_exists(vt.schema, vt.name)) return {};
-  std::vector<std::string> rows;
-  for (auto& row : m_db.query(sql::select_versions(m_db.dialect(), vt.schema, vt.name)))
-    if (!row.empty() && row[0]) rows.push_back(*row[0]);
-  return rows;
+  return runtime::read_version_rows(m_db, m_settings.version_table);
 }
 
 std::vector<PartialRevision> Runner::partial_revisions() {
@@ -160,18 +141,6 @@ std::vector<PartialRevision> Runner::partial_revisions() {
 }
 
 namespace {
-
-/// Holds the migration lock for a scope.
-class LockGuard {
- public:
-  LockGuard(backend::Backend& db, std::chrono::milliseconds timeout) : m_db(db) { m_db.lock(timeout); }
-  ~LockGuard() { m_db.unlock(); }
-  LockGuard(const LockGuard&) = delete;
-  LockGuard& operator=(const LockGuard&) = delete;
-
- private:
-  backend::Backend& m_db;
-};
 
 Error needs_repair_error(const std::vector<PartialRevision>& partial) {
   std::string message;
@@ -243,9 +212,7 @@ std::string backup_timestamp() {
 }  // namespace
 
 RunResult Runner::run(const Planner& planner) {
-  const auto& vt = m_settings.version_table;
-  m_db.set_lock_key(vt.schema, vt.name);
-  LockGuard lock(m_db, m_settings.lock_timeout);
+  MigrationLock lock(m_db, m_settings.version_table, m_settings.lock_timeout);
   // After the lock: a signal while waiting for it ends the process the default way, which
   // is right then (nothing changed yet; the lock attempt dies with the process).
   SignalScope signals(m_db);
@@ -633,29 +600,16 @@ void Runner::apply_ops(const Step& step) {
   auto dialect = m_db.dialect();
   auto table = sql::qualified_name(dialect, vt.schema, vt.name);
   for (const auto& op : step.ops) {
-    switch (op.kind) {
-      case VersionOp::Kind::insert:
-        m_db.execute(sql::insert_version(dialect, vt.schema, vt.name, op.to));
-        break;
-      case VersionOp::Kind::update: {
-        auto n = m_db.execute(sql::update_version(dialect, vt.schema, vt.name, op.from, op.to));
-        if (n != 1)
-          throw Error(ErrorKind::database,
-                      fmt::format("Online migration expected to match one row when updating '{}' to '{}' "
-                                  "in '{}'; {} found",
-                                  op.from, op.to, table, n));
-        break;
-      }
-      case VersionOp::Kind::remove: {
-        auto n = m_db.execute(sql::delete_version(dialect, vt.schema, vt.name, op.from));
-        if (n != 1)
-          throw Error(ErrorKind::database,
-                      fmt::format("Online migration expected to match one row when deleting '{}' in '{}'; "
-                                  "{} found",
-                                  op.from, table, n));
-        break;
-      }
-    }
+    auto n = m_db.execute(version_op_sql(dialect, vt, op));
+    if (op.kind == VersionOp::Kind::update && n != 1)
+      throw Error(ErrorKind::database,
+                  fmt::format("Online migration expected to match one row when updating '{}' to '{}' in '{}'; "
+                              "{} found",
+                              op.from, op.to, table, n));
+    if (op.kind == VersionOp::Kind::remove && n != 1)
+      throw Error(ErrorKind::database,
+                  fmt::format("Online migration expected to match one row when deleting '{}' in '{}'; {} found",
+                              op.from, table, n));
   }
 }
 
@@ -744,17 +698,7 @@ void write_offline_sql(const graph::Plan& plan, Dialect dialect, const VersionTa
       }
     }
     for (const auto& op : step.ops) {
-      switch (op.kind) {
-        case VersionOp::Kind::insert:
-          emit(backend::sql::insert_version(dialect, vt.schema, vt.name, op.to) + ";");
-          break;
-        case VersionOp::Kind::update:
-          emit(backend::sql::update_version(dialect, vt.schema, vt.name, op.from, op.to) + ";");
-          break;
-        case VersionOp::Kind::remove:
-          emit(backend::sql::delete_version(dialect, vt.schema, vt.name, op.from) + ";");
-          break;
-      }
+      emit(version_op_sql(dialect, vt, op) + ";");
       apply_to_rows(rows, op);
     }
     if (open && transaction_per_migration) {

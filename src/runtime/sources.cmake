@@ -5,4 +5,5 @@ target_sources(migrate_core PRIVATE
   runtime/repair.cpp
   runtime/runner.cpp
   runtime/validation.cpp
+  runtime/version_table.cpp
 )

@@ -106,17 +106,6 @@ std::string diff_summary(std::string_view before, std::string_view after, std::s
   return out;
 }
 
-std::string normalize_file_text(std::string_view raw) {
-  if (raw.substr(0, 3) == "\xEF\xBB\xBF") raw.remove_prefix(3);
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-    out += raw[i];
-  }
-  return out;
-}
-
 std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows) {
   std::vector<std::string> out;
   std::unordered_set<std::string> seen;
@@ -176,7 +165,7 @@ ValidationReport validate_applied(const graph::RevisionMap& map, const std::vect
       if (auto copy = journal.stored_copy(id)) before = copy->file_content;
     if (!before.empty()) {
       try {
-        m.diff = diff_summary(before, normalize_file_text(util::read_file(file->path)));
+        m.diff = diff_summary(before, script::normalized_file_text(util::read_file(file->path)));
       } catch (const std::exception&) {
         m.diff = "";  // unreadable now: the checksum mismatch is still the message
       }

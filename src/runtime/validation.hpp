@@ -26,8 +26,6 @@ namespace migrate::runtime {
 /// (line endings or the end of the file differ)" when the line lists are equal.
 std::string diff_summary(std::string_view before, std::string_view after, std::size_t max_hunks = 5);
 
-/// The file as the checksum reads it: a UTF-8 BOM stripped, CRLF as LF.
-std::string normalize_file_text(std::string_view raw);
 
 struct ChecksumMismatch {
   std::string revision;

@@ -500,4 +500,10 @@ RevisionFile read_revision_file(const std::filesystem::path& path) {
   return read_revision_file(std::filesystem::path(path));
 }
 
+std::string normalized_file_text(std::string_view raw) {
+  std::string storage;
+  auto text = normalize(raw, storage);
+  return storage.empty() ? std::string(text) : storage;
+}
+
 }  // namespace migrate::script

@@ -85,6 +85,10 @@ RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_
 /// Same, taking the path over (saves a path copy per file when loading thousands).
 RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content);
 
+/// The file as the parser and the checksum read it: a leading UTF-8 BOM stripped, CRLF as
+/// LF (RevisionFile::checksum is the SHA-256 of this text).
+std::string normalized_file_text(std::string_view raw);
+
 /// Reads and parses one file (throws script when unreadable).
 RevisionFile read_revision_file(const std::filesystem::path& path);
 RevisionFile read_revision_file(std::filesystem::path&& path);

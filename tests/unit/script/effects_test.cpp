@@ -146,8 +146,8 @@ TEST(AppliedRevisions, RowsThenTheirAncestorsThroughDependenciesInLoadOrder) {
 }
 
 TEST(DiffSummary, NormalizeStripsBomAndCarriageReturns) {
-  EXPECT_EQ(normalize_file_text("\xEF\xBB\xBF" "a\r\nb\r\n"), "a\nb\n");
-  EXPECT_EQ(normalize_file_text("a\rb"), "a\rb");
+  EXPECT_EQ(script::normalized_file_text("\xEF\xBB\xBF" "a\r\nb\r\n"), "a\nb\n");
+  EXPECT_EQ(script::normalized_file_text("a\rb"), "a\rb");
 }
 
 }  // namespace

@@ -1,0 +1,45 @@
+#include "runtime/version_table.hpp"
+
+#include <algorithm>
+
+#include "backend/sql_dialect.hpp"
+
+namespace migrate::runtime {
+
+namespace sql = backend::sql;
+using graph::VersionOp;
+
+std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& vt) {
+  if (!db.table_exists(vt.schema, vt.name)) return {};
+  std::vector<std::string> rows;
+  for (auto& row : db.query(sql::select_versions(db.dialect(), vt.schema, vt.name)))
+    if (!row.empty() && row[0]) rows.push_back(*row[0]);
+  return rows;
+}
+
+std::string version_op_sql(Dialect dialect, const VersionTable& vt, const VersionOp& op) {
+  switch (op.kind) {
+    case VersionOp::Kind::insert: return sql::insert_version(dialect, vt.schema, vt.name, op.to);
+    case VersionOp::Kind::update: return sql::update_version(dialect, vt.schema, vt.name, op.from, op.to);
+    case VersionOp::Kind::remove: return sql::delete_version(dialect, vt.schema, vt.name, op.from);
+  }
+  return {};
+}
+
+void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
+  switch (op.kind) {
+    case VersionOp::Kind::insert: rows.push_back(op.to); break;
+    case VersionOp::Kind::update: std::replace(rows.begin(), rows.end(), op.from, op.to); break;
+    case VersionOp::Kind::remove: std::erase(rows, op.from); break;
+  }
+}
+
+MigrationLock::MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout)
+    : m_db(db) {
+  m_db.set_lock_key(vt.schema, vt.name);
+  m_db.lock(timeout);
+}
+
+MigrationLock::~MigrationLock() { m_db.unlock(); }
+
+}  // namespace migrate::runtime
