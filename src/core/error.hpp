@@ -1,10 +1,12 @@
 #pragma once
-/// The one error family of `migrate` (architecture.md §3.5).
+/// The one error family of `migrate`.
 ///
 /// Every failure that ends a command is a `migrate::Error` carrying an `ErrorKind`.
-/// The kind decides the JSON `error.kind` string and the exit status (CONTRACT.md §5);
+/// The kind decides the JSON `error.kind` string and the exit status (docs/exit-codes.md);
 /// the message says what went wrong, naming revision, file and line where known;
-/// the hint says what to do next. Only `cli::run` catches these.
+/// the hint says what to do next; `where()` carries the same location as fields, so a
+/// caller (CI, an embedding program) need not parse the message. Only `cli::run` catches
+/// these in the command-line tool.
 
 #include <stdexcept>
 #include <string>
@@ -44,6 +46,19 @@ std::string_view to_string(ErrorKind kind);
 /// the kind alone does not say which signal: use exit_status(const Error&), which does.
 int exit_status(ErrorKind kind);
 
+/// Where a failure happened, as fields. Empty strings and 0 mean "does not apply".
+struct ErrorLocation {
+  std::string revision;   ///< the revision being run
+  std::string file;       ///< its file (or `<journal copy of REV>`)
+  int line = 0;           ///< 1-based line in `file` of the failing statement
+  std::string statement;  ///< the failing statement, whitespace folded, shortened
+  std::string sqlstate;   ///< SQLSTATE (PostgreSQL) or extended result name (SQLite)
+
+  bool empty() const noexcept {
+    return revision.empty() && file.empty() && line == 0 && statement.empty() && sqlstate.empty();
+  }
+};
+
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, const std::string& message, std::string hint = {})
@@ -56,11 +71,20 @@ class Error : public std::runtime_error {
   const std::string& hint() const noexcept { return m_hint; }
   /// The signal of an interrupted error; 0 for every other kind.
   int signal() const noexcept { return m_signal; }
+  /// Where it happened, as far as known (empty for most kinds).
+  const ErrorLocation& where() const noexcept { return m_where; }
+  /// Returns a copy of this error carrying `where`.
+  Error located(ErrorLocation where) const {
+    Error e = *this;
+    e.m_where = std::move(where);
+    return e;
+  }
 
  private:
   ErrorKind m_kind;
   std::string m_hint;
   int m_signal = 0;
+  ErrorLocation m_where;
 };
 
 /// Exit status for an error: exit_status(kind), except 128 + signal for interrupted.
