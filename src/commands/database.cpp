@@ -14,11 +14,17 @@ std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
   return backend::open(config.database_url);
 }
 
-runtime::RunSettings run_settings(const config::Config& config, const std::string& command,
+runtime::VersionTable version_table(const config::Config& config) {
+  runtime::VersionTable vt;
+  vt.schema = config.version_table_schema;
+  vt.name = config.version_table;
+  return vt;
+}
+
+runtime::RunSettings run_settings(const config::Config& config, runtime::Command command,
                                   std::optional<double> lock_timeout_seconds, bool dry_run) {
   runtime::RunSettings s;
-  s.version_table.schema = config.version_table_schema;
-  s.version_table.name = config.version_table;
+  s.version_table = version_table(config);
   s.transaction_per_migration = config.transaction_per_migration;
   if (lock_timeout_seconds) {
     if (*lock_timeout_seconds < 0 || !std::isfinite(*lock_timeout_seconds))

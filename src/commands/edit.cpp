@@ -43,8 +43,7 @@ int edit(const Context& ctx, const std::string& rev_arg) {
   std::vector<std::string> ids;
   if (rev_arg == "current") {
     auto db = open_database(p.config());
-    runtime::Runner runner(*db, run_settings(p.config(), "read", std::nullopt, false), file_lookup(p));
-    auto rows = runner.read_version_rows();
+    auto rows = runtime::read_version_rows(*db, version_table(p.config()));
     require_known_rows(p, rows);
     if (rows.empty()) throw Error(ErrorKind::revision_not_found, "No current revisions", "the version table is empty");
     ids = p.map().current_heads(rows);

@@ -42,15 +42,13 @@ void warn_journal_copies(const Project& p) {
 Online load_online(const Context& ctx) {
   Online o;
   auto config = config::load(ctx.overrides);
-  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
+  auto vt = version_table(config);
   auto connect = [&]() -> backend::Backend& {
     o.db = open_database(config);
     return *o.db;
   };
   o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
-  runtime::Runner runner(*o.db, run_settings(o.project->config(), "read", std::nullopt, false),
-                         file_lookup(*o.project));
-  o.rows = runner.read_version_rows();
+  o.rows = runtime::read_version_rows(*o.db, vt);
   require_known_rows(*o.project, o.rows);
   warn_journal_copies(*o.project);
   return o;

@@ -11,6 +11,7 @@
 #include "commands/database.hpp"
 #include "commands/project.hpp"
 #include "core/error.hpp"
+#include "runtime/offline_writer.hpp"
 #include "runtime/validation.hpp"
 
 namespace migrate::commands {
@@ -44,7 +45,7 @@ std::vector<std::string> offline_start(const Project& p, const std::optional<std
 
 void print_offline(const Context& ctx, const Project& p, const graph::Plan& plan) {
   runtime::write_offline_sql(plan, backend::dialect_of_url(p.config().database_url),
-                             run_settings(p.config(), "offline", std::nullopt, false).version_table,
+                             version_table(p.config()),
                              p.config().transaction_per_migration, file_lookup(p), *ctx.out);
 }
 
@@ -67,28 +68,13 @@ void log_outcome(const std::string& command, const graph::Plan& plan) {
 
 /// Refuses (Error{needs_repair}) when an applied file changed, or, for an upgrade, when one
 /// is gone: runtime/validation.hpp. Stamps are how users get out, so they are not checked.
-void validate(const Project& p, backend::Backend& db, const std::string& command,
+void validate(const Project& p, backend::Backend& db, runtime::Command command,
               const std::vector<std::string>& rows) {
-  if (command != "upgrade" && command != "downgrade") return;
+  if (command == runtime::Command::stamp) return;
   auto report = runtime::validate_applied(p.map(), rows, file_lookup(p),
                                           [&p](const std::string& id) { return p.has_file(id); }, db,
-                                          run_settings(p.config(), command, std::nullopt, false).version_table);
-  runtime::require_valid(report, command);
-}
-
-/// A dry run rolls everything back in one transaction, which a non-transactional revision
-/// cannot join: refuse before anything runs, naming every such revision of the plan.
-void refuse_non_transactional_dry_run(const Project& p, const graph::Plan& plan) {
-  std::vector<std::string> found;
-  for (const auto& step : plan.steps) {
-    if (step.direction == graph::Direction::stamp || !step.revision) continue;
-    const auto* f = p.file(*step.revision);
-    if (f && !f->transactional) found.push_back(*step.revision + " (" + f->path.string() + ")");
-  }
-  if (found.empty()) return;
-  throw Error(ErrorKind::usage,
-              "--dry-run cannot roll back non-transactional revisions; the plan contains: " + join_ids(found),
-              "run without --dry-run, or test those revisions on a copy of the database (e.g. from `--backup`)");
+                                          version_table(p.config()));
+  runtime::require_valid(report, runtime::to_string(command));
 }
 
 /// A downgrade through a revision whose file is gone runs the copy stored in the journal:
@@ -106,17 +92,19 @@ void warn_journal_copies(const Project& p, const graph::Plan& plan) {
 /// lock and reading it again could only find the same (a concurrent runner can only move
 /// the database towards the same files' heads, or leave a partial row that this read would
 /// have seen committed). Saves the lock session and a second round of reads.
-bool nothing_to_do(runtime::Runner& runner, const std::string& command, const MigrateOptions& opts,
+bool nothing_to_do(runtime::Runner& runner, runtime::Command command, const MigrateOptions& opts,
                    const graph::Plan& preflight) {
   if (opts.dry_run || opts.backup || !preflight.steps.empty() || preflight.heads_before.empty()) return false;
-  return command == "stamp" || runner.partial_revisions().empty();
+  return command == runtime::Command::stamp || runner.partial_revisions().empty();
 }
 
 /// Runs a planner online, or prints its plan (--plan), with the same code path.
-int execute(const Context& ctx, const Project& p, backend::Backend& db, const std::string& command,
+int execute(const Context& ctx, const Project& p, backend::Backend& db, runtime::Command command,
             const std::string& target, const MigrateOptions& opts, bool tolerate_unknown_rows,
             const std::function<graph::Plan(const std::vector<std::string>&)>& plan_for) {
   auto settings = run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run);
+  settings.stop = ctx.stop;
+  settings.observer = ctx.observer;
   if (opts.backup) settings.backup = std::filesystem::path(*opts.backup);  // "" = the backend's default path
   runtime::Runner runner(db, settings, file_lookup(p));
   auto planner = [&](const std::vector<std::string>& rows) {
@@ -128,22 +116,22 @@ int execute(const Context& ctx, const Project& p, backend::Backend& db, const st
   // even the version table's creation); the runner plans again from the rows it reads
   // under the lock, and that is the plan that runs.
   auto preflight = planner(runner.read_version_rows());
-  if (opts.dry_run) refuse_non_transactional_dry_run(p, preflight);
+  if (opts.dry_run) runtime::check_plan(preflight, file_lookup(p), runtime::PlanUse::dry_run);
   warn_journal_copies(p, preflight);
   if (opts.plan) {
-    print_plan(ctx, command, target, preflight, {});
+    print_plan(ctx, runtime::to_string(command), target, preflight, {});
     return 0;
   }
   if (nothing_to_do(runner, command, opts, preflight)) {
-    log_outcome(command, preflight);
-    if (ctx.format == Format::json) *ctx.out << plan_json(command, target, preflight, {}).dump() << "\n";
+    log_outcome(runtime::to_string(command), preflight);
+    if (ctx.format == Format::json) *ctx.out << plan_json(runtime::to_string(command), target, preflight, {}).dump() << "\n";
     return 0;
   }
   auto result = runner.run(planner);
   if (opts.dry_run) spdlog::info("Dry run: every change was rolled back");
-  log_outcome(command, result.plan);
+  log_outcome(runtime::to_string(command), result.plan);
   if (ctx.format == Format::json) {
-    auto doc = plan_json(command, target, result.plan, result.duration_ms);
+    auto doc = plan_json(runtime::to_string(command), target, result.plan, result.duration_ms);
     if (result.backup) {
       util::Json backup = util::Json::object();
       backup.set("path", result.backup->path.string()).set("restore_command", result.backup->restore_command);
@@ -162,7 +150,7 @@ struct Online {
 
 Online open_online(config::Config config) {
   Online o;
-  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
+  auto vt = version_table(config);
   auto connect = [&]() -> backend::Backend& {
     o.db = open_database(config);
     return *o.db;
@@ -186,7 +174,7 @@ int upgrade(const Context& ctx, const MigrateOptions& opts) {
   }
   auto online = open_online(std::move(config));
   const auto& op = *online.project;
-  return execute(ctx, op, *online.db, "upgrade", opts.target, opts, false,
+  return execute(ctx, op, *online.db, runtime::Command::upgrade, opts.target, opts, false,
                  [&](const auto& rows) { return op.map().plan_upgrade(opts.target, rows); });
 }
 
@@ -206,7 +194,7 @@ int downgrade(const Context& ctx, const MigrateOptions& opts) {
   if (range.start) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
   auto online = open_online(std::move(config));
   const auto& op = *online.project;
-  return execute(ctx, op, *online.db, "downgrade", opts.target, opts, false,
+  return execute(ctx, op, *online.db, runtime::Command::downgrade, opts.target, opts, false,
                  [&](const auto& rows) { return op.map().plan_downgrade(opts.target, rows); });
 }
 
@@ -235,7 +223,7 @@ int stamp(const Context& ctx, const StampOptions& opts) {
   MigrateOptions mopts;
   mopts.plan = opts.plan;
   auto db = open_database(p.config());
-  return execute(ctx, p, *db, "stamp", target, mopts, opts.purge,
+  return execute(ctx, p, *db, runtime::Command::stamp, target, mopts, opts.purge,
                  [&](const auto& rows) { return p.map().plan_stamp(opts.revisions, rows, opts.purge); });
 }
 

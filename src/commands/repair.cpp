@@ -173,7 +173,7 @@ util::Json outcome_json(const runtime::RepairOutcome& o, const std::string& reas
 int repair(const Context& ctx, const RepairOptions& opts) {
   auto action = chosen_action(opts);
   auto config = config::load(ctx.overrides);
-  auto settings = run_settings(config, "repair", std::nullopt, false);
+  auto settings = run_settings(config, runtime::Command::upgrade, std::nullopt, false);
   std::unique_ptr<backend::Backend> db;
   auto connect = [&]() -> backend::Backend& {
     db = open_database(config);
@@ -187,7 +187,9 @@ int repair(const Context& ctx, const RepairOptions& opts) {
                             file_lookup(project),
                             [&project](const std::string& id) { return project.has_file(id); },
                             settings.session_lock_timeout,
-                            settings.session_statement_timeout};
+                            settings.session_statement_timeout,
+                            ctx.stop,
+                            ctx.observer};
   if (action.empty()) {
     auto report = runtime::inspect(rc);
     if (ctx.format == Format::json)

@@ -366,4 +366,32 @@ std::vector<std::string> RevisionMap::branch_points() const {
   return out;
 }
 
+const char* to_string(Direction direction) {
+  switch (direction) {
+    case Direction::upgrade: return "upgrade";
+    case Direction::downgrade: return "downgrade";
+    case Direction::stamp: return "stamp";
+  }
+  return "upgrade";
+}
+
+std::string describe(const VersionOp& op) {
+  switch (op.kind) {
+    case VersionOp::Kind::insert: return "insert " + op.to;
+    case VersionOp::Kind::update: return "update " + op.from + " -> " + op.to;
+    case VersionOp::Kind::remove: return "delete " + op.from;
+  }
+  return {};
+}
+
+std::string short_log(const Step& step) {
+  auto join = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+  };
+  std::string verb = step.direction == Direction::stamp ? "stamp_revision" : to_string(step.direction);
+  return verb + " " + join(step.from) + " -> " + join(step.to);
+}
+
 }  // namespace migrate::graph

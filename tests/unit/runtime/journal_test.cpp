@@ -400,7 +400,7 @@ TEST_F(JournalTest, RunnerUpgradesAnOldJournalAndWritesEveryColumn) {
   file.checksum = util::sha256_hex(text);
   files.add(file);
   runtime::RunSettings settings;
-  settings.command = "upgrade";
+  settings.command = runtime::Command::upgrade;
   runtime::Runner(*db, settings, files.lookup()).run(test::linear_upgrade({"a"}));
 
   Journal journal(*db, vt);

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "runtime/runner.hpp"
+#include "runtime/offline_writer.hpp"
 #include "unit/runtime/runtime_fixture.hpp"
 
 namespace migrate {
