@@ -157,6 +157,20 @@ class RevisionMap {
   std::vector<std::string> offline_start(std::string_view start) const;
 
  private:
+  // The construction passes, in order (each a step of Alembic's RevisionMap build).
+  static void check_specs(const std::vector<RevisionSpec>& specs);
+  void add_revisions(std::vector<RevisionSpec>& specs);
+  void map_branch_labels();
+  /// down_revision links; returns each revision's resolved depends_on (indices).
+  std::vector<std::vector<std::uint32_t>> resolve_links();
+  /// children, dependents, all_next, heads and bases; returns each revision's "all down"
+  /// list (down_revisions + dependencies, deduplicated) for the dependency-cycle pass.
+  std::vector<std::vector<std::uint32_t>> link_children(const std::vector<std::vector<std::uint32_t>>& resolved_deps);
+  void normalize_depends_on(const std::vector<std::vector<std::uint32_t>>& resolved_deps);
+  void detect_cycles(const std::vector<std::vector<std::uint32_t>>& all_down);
+  void compute_generations();
+  void add_branches();
+
   std::vector<Revision> m_revisions;
   std::unordered_map<std::string, std::size_t> m_index;        // id -> position
   std::unordered_map<std::string, std::size_t> m_label_index;  // declared label -> position
