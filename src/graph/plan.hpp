@@ -38,7 +38,7 @@ struct Step {
   /// upgrade/downgrade: the revision whose SQL runs. stamp: the destination
   /// (nullopt when the destination is base).
   std::optional<std::string> revision;
-  /// For the log line `Running <direction> <from, ...> -> <to, ...>` (Alembic §5):
+  /// For the log line `Running <direction> <from, ...> -> <to, ...>`:
   /// upgrade R: from = R.down_revisions, to = {R}; downgrade R: from = {R},
   /// to = R.down_revisions; stamp: from = rows replaced, to = {destination} or {}.
   std::vector<std::string> from;

@@ -145,7 +145,7 @@ std::pair<std::optional<std::string>, Idx> Engine::parse_downgrade_target(const 
         for (const auto& c : cur)
           if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) distinct.push_back(c);
         if (refuse_multiple_rows && distinct.size() > 1) {
-          // CONTRACT.md §4: refused, where Alembic warns and takes the first row.
+          // docs/commands.md: refused, where Alembic warns and takes the first row.
           std::vector<Idx> cur_revs;
           for (const auto& c : distinct) cur_revs.push_back(revision_for_ident(c, std::nullopt));
           std::string choices;

@@ -104,7 +104,7 @@ void RevisionMap::add_revisions(std::vector<RevisionSpec>& specs) {
     auto [it, inserted] = m_index.emplace(s.id, i);
     if (!inserted) {
       // Alembic only warns ("present more than once") and lets the later file win; two files
-      // with one id is an error here (CONTRACT.md §5 duplicate_revision).
+      // with one id is an error here (docs/exit-codes.md duplicate_revision).
       const auto& first = m_revisions[it->second];
       throw Error(ErrorKind::duplicate_revision,
                   "Revision " + s.id + " is present more than once" +

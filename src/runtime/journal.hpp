@@ -1,6 +1,6 @@
 #pragma once
-/// The journal table `<version_table>_journal` (CONTRACT.md §3): the history of every step
-/// `migrate` ran against a database, and the record that recovery works from (issue 4).
+/// The journal table `<version_table>_journal` (docs/database-state.md): the history of every step
+/// `migrate` ran against a database, and the record that recovery works from.
 ///
 /// Rows are appended and, for the step that is running, updated in place while it runs
 /// (progress of a non-transactional revision, its final status); a finished row is never

@@ -1,4 +1,4 @@
-// One suite every backend must pass (architecture.md §3.7, §3.9 #8). Instantiated for SQLite
+// One suite every backend must pass (ARCHITECTURE.md). Instantiated for SQLite
 // on real files; a PostgreSQL instantiation takes its URL from MIGRATE_TEST_POSTGRES_URL.
 
 #include <gtest/gtest.h>

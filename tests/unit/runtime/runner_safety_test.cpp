@@ -1,5 +1,5 @@
 // Runner: per-statement errors, lock key, session timeouts, hints, backups, signals and the
-// crash hook (issue 4). Runner logic on the FakeBackend; effects on real SQLite files.
+// crash hook. Runner logic on the FakeBackend; effects on real SQLite files.
 
 #include <gtest/gtest.h>
 #include <signal.h>
