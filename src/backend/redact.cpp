@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <utility>
 
 #include "util/strings.hpp"
 #ifdef MIGRATE_HAVE_POSTGRES
@@ -61,25 +62,34 @@ std::size_t url_authority(std::string_view text) {
   return sep + 3;
 }
 
-/// Masks the value of every password parameter in `query` (`k=v&k=v`, keys
-/// percent-decoded, any case); the value runs to the next '&', a '#' included, as libpq
-/// reads it.
-std::string mask_query(std::string_view query, std::vector<std::string>& secrets) {
+using Span = std::pair<std::size_t, std::size_t>;  // [begin, end) of text to hide
+
+/// `text` with every span replaced by one mask, overlapping spans merged.
+std::string mask_spans(std::string_view text, std::vector<Span> spans) {
+  std::sort(spans.begin(), spans.end());
   std::string out;
-  for (std::size_t begin = 0; begin <= query.size();) {
-    auto end = std::min(query.find('&', begin), query.size());
-    auto param = query.substr(begin, end - begin);
-    auto eq = param.find('=');
-    if (eq != std::string_view::npos && is_password_key(param.substr(0, eq))) {
-      secrets.emplace_back(param.substr(eq + 1));
-      out += std::string(param.substr(0, eq + 1)) + std::string(k_mask);
-    } else {
-      out += param;
-    }
-    if (end < query.size()) out += '&';
-    begin = end + 1;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < spans.size();) {
+    auto [begin, end] = spans[i];
+    for (++i; i < spans.size() && spans[i].first <= end; ++i) end = std::max(end, spans[i].second);
+    out += std::string(text.substr(pos, begin - pos)) + std::string(k_mask);
+    pos = end;
   }
-  return out;
+  return out + std::string(text.substr(pos));
+}
+
+/// The values of password parameters (`?k=v&k=v`, keys percent-decoded, any case) after
+/// any '?' or '&' from `from` on: a '?' inside a password makes where the query starts
+/// uncertain, so every candidate counts. A value runs to the next '&', a '#' included, as
+/// libpq reads it.
+void query_password_spans(std::string_view text, std::size_t from, std::vector<Span>& spans) {
+  for (auto i = text.find_first_of("?&", from); i != std::string_view::npos; i = text.find_first_of("?&", i + 1)) {
+    auto eq = text.find('=', i + 1);
+    if (eq == std::string_view::npos) return;
+    if (text.substr(i + 1, eq - i - 1).find('&') != std::string_view::npos) continue;
+    if (!is_password_key(text.substr(i + 1, eq - i - 1))) continue;
+    spans.emplace_back(eq + 1, std::min(text.find('&', eq + 1), text.size()));
+  }
 }
 
 /// A URL of any scheme. The userinfo's password runs from the first ':' to an '@': libpq
@@ -88,22 +98,26 @@ std::string mask_query(std::string_view query, std::vector<std::string>& secrets
 /// the last.
 Scan scan_url(std::string_view text, std::size_t authority) {
   Scan scan;
+  std::vector<Span> spans;
   auto first_at = text.find('@', authority);
   auto colon = text.find(':', authority);
-  std::size_t rest = 0;
   if (first_at != std::string_view::npos && colon < first_at) {
     auto last_at = text.rfind('@');
     for (auto at = first_at; at != std::string_view::npos && at <= last_at; at = text.find('@', at + 1))
       scan.secrets.emplace_back(text.substr(colon + 1, at - colon - 1));
-    // The pieces between '@'s: libpq reads the later ones as the host and may quote them.
-    for (const auto& piece : util::split(text.substr(colon + 1, last_at - colon - 1), '@'))
-      scan.secrets.push_back(piece);
-    scan.shown = std::string(text.substr(0, colon + 1)) + std::string(k_mask);
-    rest = last_at;
+    // Its pieces: where libpq reads the userinfo differently, they become the host, port or
+    // database name, which libpq's messages quote.
+    auto userinfo = text.substr(colon + 1, last_at - colon - 1);
+    for (std::size_t begin = 0; begin <= userinfo.size();) {
+      auto end = std::min(userinfo.find_first_of("@/:?#&", begin), userinfo.size());
+      scan.secrets.emplace_back(userinfo.substr(begin, end - begin));
+      begin = end + 1;
+    }
+    spans.emplace_back(colon + 1, last_at);
   }
-  auto query = text.find('?', rest);
-  scan.shown += std::string(text.substr(rest, query == std::string_view::npos ? std::string_view::npos : query - rest));
-  if (query != std::string_view::npos) scan.shown += "?" + mask_query(text.substr(query + 1), scan.secrets);
+  query_password_spans(text, authority, spans);
+  for (auto [begin, end] : spans) scan.secrets.emplace_back(text.substr(begin, end - begin));
+  scan.shown = mask_spans(text, spans);
   return scan;
 }
 
