@@ -86,6 +86,13 @@ TEST(PostgresUrlTest, AQuestionMarkInThePasswordStaysInThePassword) {
   EXPECT_EQ(t.without_password, "postgresql://app@db/app");
 }
 
+TEST(PostgresUrlTest, NoPasswordFreeUrlWhenThePasswordCannotBeTakenOut) {
+  // libpq reads the password "p" and the host "ssW0rd@db": what is left would show "ssW0rd".
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql://u:p@ssW0rd@db/app").without_password, "");
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql://u@db/app?pass%77ord=Hid3me99").without_password,
+            "postgresql://u@db/app");
+}
+
 TEST(PostgresUrlTest, PasswordParameterIsRedactedToo) {
   auto t = ConnectionTarget::from_url("postgresql://alice@db/app?password=hunter22&sslmode=require");
   EXPECT_EQ(t.redacted, "postgresql://alice@db/app?password=***&sslmode=require");

@@ -60,8 +60,9 @@ BackupResult PostgresBackend::backup(const std::filesystem::path& path) {
   if (m_target.without_password.empty())
     throw Error(ErrorKind::usage,
                 "cannot back up " + m_target.redacted + ": its password cannot be taken out of the URL safely",
-                "percent-encode special characters in the password (e.g. '@' as %40, '?' as %3F), or pass it in "
-                "PGPASSWORD or ~/.pgpass");
+                "percent-encode special characters in the password (e.g. '@' as %40, '?' as %3F); a password that "
+                "also appears elsewhere in the URL (as the user name, say) would show in the printed restore "
+                "command: pass it in PGPASSWORD or ~/.pgpass instead");
   // The password libpq actually used (URL, PGPASSWORD or ~/.pgpass); hidden from every
   // message like the URL's own.
   const char* used = m_session->raw() ? PQpass(m_session->raw()) : nullptr;
