@@ -77,9 +77,8 @@ Config load_from_string(const std::string& text, const std::filesystem::path& fi
 /// `where` (e.g. "migrate.toml:12").
 std::string expand_env(const std::string& text, const std::string& where);
 
-/// The URL with any password replaced by "***", for output and logs: the password of
-/// `scheme://user:pass@host` and the value of a `password=` parameter (query string or
-/// libpq key=value string). Other text is unchanged.
+/// The URL with any password replaced by "***", for output and logs: backend::redact_url,
+/// the one redactor (see backend/redact.hpp).
 std::string redact_url(const std::string& url);
 
 }  // namespace migrate::config

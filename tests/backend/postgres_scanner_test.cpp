@@ -63,17 +63,34 @@ TEST(StatementScannerTest, PositionsCountUtf8Characters) {
   EXPECT_EQ(byte_offset_of_position(s, 1000, true), s.size());
 }
 
-TEST(PostgresUrlTest, LibpqGetsTheUriWithAFallbackApplicationName) {
+TEST(PostgresUrlTest, LibpqGetsTheUrlsKeywordsWithAFallbackApplicationName) {
   ::unsetenv("PGCLIENTENCODING");
+  // The URL as libpq reads it, as keywords, with fallback_application_name and
+  // client_encoding added as keywords of their own rather than appended to the URI.
   auto t = ConnectionTarget::from_url("postgresql://alice:s3cret@db.example:5433/app?sslmode=disable");
-  EXPECT_EQ(t.conninfo, "postgresql://alice:s3cret@db.example:5433/app?sslmode=disable&fallback_application_name="
-                        "migrate&client_encoding=UTF8");
+  EXPECT_EQ(t.conninfo, "user='alice' password='s3cret' dbname='app' host='db.example' port='5433' "
+                        "sslmode='disable' fallback_application_name='migrate' client_encoding='UTF8'");
   EXPECT_EQ(t.redacted, "postgresql://alice:***@db.example:5433/app?sslmode=disable");
   EXPECT_EQ(ConnectionTarget::from_url("postgres://db/app").conninfo,
-            "postgresql://db/app?fallback_application_name=migrate&client_encoding=UTF8");
+            "dbname='app' host='db' fallback_application_name='migrate' client_encoding='UTF8'");
   EXPECT_EQ(ConnectionTarget::from_url("postgresql+psycopg2://u@/app?host=/run/postgresql&client_encoding=LATIN1")
                 .conninfo,
-            "postgresql://u@/app?host=/run/postgresql&client_encoding=LATIN1&fallback_application_name=migrate");
+            "user='u' dbname='app' host='/run/postgresql' client_encoding='LATIN1' fallback_application_name='migrate'");
+}
+
+TEST(PostgresUrlTest, AQuestionMarkInThePasswordStaysInThePassword) {
+  auto t = ConnectionTarget::from_url("postgresql://app:Sek?ret77@db/app");
+  EXPECT_EQ(t.conninfo, "user='app' password='Sek?ret77' dbname='app' host='db' fallback_application_name='migrate' "
+                        "client_encoding='UTF8'");
+  EXPECT_EQ(t.redacted.find("Sek"), std::string::npos) << t.redacted;
+  EXPECT_EQ(t.without_password, "postgresql://app@db/app");
+}
+
+TEST(PostgresUrlTest, NoPasswordFreeUrlWhenThePasswordCannotBeTakenOut) {
+  // libpq reads the password "p" and the host "ssW0rd@db": what is left would show "ssW0rd".
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql://u:p@ssW0rd@db/app").without_password, "");
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql://u@db/app?pass%77ord=Hid3me99").without_password,
+            "postgresql://u@db/app");
 }
 
 TEST(PostgresUrlTest, PasswordParameterIsRedactedToo) {

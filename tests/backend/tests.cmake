@@ -4,6 +4,7 @@ target_sources(migrate_backend_tests PRIVATE
   backend/sqlite_backend_test.cpp
   backend/backup_test.cpp
   backend/sql_dialect_test.cpp
+  backend/redact_test.cpp
 )
 
 # PostgreSQL: the scanner/URL tests need no server; postgres_backend_test.cpp needs
