@@ -14,4 +14,6 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres_scanner_test.cpp
     backend/postgres_backend_test.cpp
   )
+  # The scanner test asks the server directly (libpq) how it reads tricky SQL.
+  target_link_libraries(migrate_backend_tests PRIVATE PkgConfig::PQ)
 endif()
