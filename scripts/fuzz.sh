@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the password redactor (fuzz/redact_fuzzer.cpp) with libFuzzer for SECONDS
 # (default 60): whatever libpq reads as the password must never show in redacted text.
-# Installs clang, its libFuzzer runtime and libpq-dev quietly when missing, builds in
+# Installs clang, its libFuzzer runtime and libpq-dev when missing (install-deps.sh --fuzz), builds in
 # build-fuzz/, and exits non-zero on a finding (the input that leaked is saved in
 # build-fuzz/ as crash-*).
 # Usage: scripts/fuzz.sh [SECONDS]
@@ -11,22 +11,7 @@ seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/build-fuzz"
 
-install_missing() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [[ ${#missing[@]} -eq 0 ]] && return 0
-  echo "Installing: ${missing[*]}" >&2
-  local sudo_cmd=()
-  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
-  export DEBIAN_FRONTEND=noninteractive
-  "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
-install_missing clang libpq-dev pkg-config
-# libFuzzer's runtime ships apart from the compiler (only recommended by it).
-install_missing "libclang-rt-$(clang++ -dumpversion | cut -d. -f1)-dev"
+"$root/scripts/install-deps.sh" --fuzz
 
 mkdir -p "$out/corpus"
 # The sources the redactor needs, and nothing that pulls in libpqxx or the rest of migrate.
