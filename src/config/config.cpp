@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "backend/redact.hpp"
-#include "config/toml_reader.hpp"
+#include "toml/reader.hpp"
 #include "core/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -12,6 +12,10 @@
 namespace migrate::config {
 
 namespace fs = std::filesystem;
+using toml::parse_toml;
+using toml::TomlEntry;
+using toml::TomlError;
+using toml::TomlValue;
 
 namespace {
 
@@ -21,14 +25,6 @@ std::optional<std::string> getenv_nonempty(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') return std::nullopt;
   return std::string(v);
-}
-
-bool is_valid_timeout(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  if (i == 0) return false;
-  std::string_view unit = util::trim(s.substr(i));
-  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
 }
 
 // Reads one parsed file into a Config; every message names "<file>:<line>".
@@ -154,7 +150,7 @@ class Reader {
       return std::to_string(e.value.integer) + "ms";
     }
     const std::string s = string_of(e);
-    if (!is_valid_timeout(s)) {
+    if (!toml::is_valid_timeout(s)) {
       fail(e, "`" + e.key + "` is not a duration: \"" + s + "\"",
            "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
     }
