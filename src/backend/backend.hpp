@@ -1,9 +1,19 @@
 #pragma once
-/// The database backend interface.
+/// The database backend interface, in roles:
+///  - `Backend` itself is the connection: statements, transactions, session settings,
+///    cancelling, and the accessors to the other roles;
+///  - `Catalog` (required): what exists in the database (the runtime's own tables, and the
+///    objects `repair` checks);
+///  - `Locker` (optional): the migration lock that makes runners of one database take turns;
+///  - `Backups` (optional): a full copy of the database and the command that restores it.
+/// An optional role's accessor returns nullptr when the backend has no such thing; the
+/// runtime then refuses what needs it (an unguarded run, a `--backup`) with a clear error
+/// rather than degrading quietly.
 ///
 /// How to add a backend:
-///  1. Implement `Backend` in `backend/<name>/`, the only folder that includes its client
-///     library; translate every library exception into `DatabaseError` at that edge.
+///  1. Implement `Backend` (and the roles it has) in `backend/<name>/`, the only folder that
+///     includes its client library; translate every library exception into `DatabaseError`
+///     at that edge.
 ///  2. Fill `Capabilities` truthfully, with a comment per flag saying why.
 ///  3. Add its URL scheme to `backend/registry.cpp` (behind a CMake option if optional).
 ///  4. Instantiate `tests/backend/backend_conformance_test.cpp` for it.
@@ -75,14 +85,28 @@ class DatabaseError : public Error {
 
 using Row = std::vector<std::optional<std::string>>;
 
-class Backend {
+/// What exists in the database. Every backend has one.
+class Catalog {
  public:
-  virtual ~Backend() = default;
+  virtual ~Catalog() = default;
 
-  virtual Dialect dialect() const = 0;
-  virtual Capabilities capabilities() const = 0;
-  /// The URL with the password redacted, for messages.
-  virtual std::string describe() const = 0;
+  /// True when the table exists (schema empty = the default schema).
+  virtual bool table_exists(std::string_view schema, std::string_view table) = 0;
+  /// The table's column names in declaration order; empty when the table does not exist.
+  /// Used to add columns to a journal created by an older release. Names are exact (as
+  /// `table_exists`), not folded: the runtime passes the names it created the table with.
+  /// SQLite: `schema` non-empty names an attached database (`main`, `temp`, ...).
+  /// PostgreSQL: schema empty = the table an unqualified name reaches (search_path), as
+  /// `table_exists` does.
+  virtual std::vector<std::string> column_names(std::string_view schema, std::string_view table) = 0;
+  /// True when `object` is in the catalog now (names compared as the database folds them).
+  virtual bool object_exists(const CatalogObject& object) = 0;
+};
+
+/// The migration lock: one runner per database (or per version table) at a time.
+class Locker {
+ public:
+  virtual ~Locker() = default;
 
   /// Takes the migration lock (one runner per database), polling until `timeout`.
   /// Throws Error{lock_timeout} naming who holds it where known. The lock dies with the
@@ -95,7 +119,40 @@ class Backend {
   /// it. PostgreSQL derives its advisory-lock key from it (an empty schema means
   /// `current_schema()`), so runners of different version tables, e.g. one per tenant
   /// schema, do not exclude each other. Without a call the table is "migrate_version".
-  virtual void set_lock_key(std::string_view /*schema*/, std::string_view /*version_table*/) {}
+  virtual void set_lock_key(std::string_view schema, std::string_view version_table) = 0;
+};
+
+/// Full copies of the database, for `--backup`.
+class Backups {
+ public:
+  virtual ~Backups() = default;
+
+  /// Writes a full copy of the database to `path` (created with mode 0600; an existing file
+  /// is an error) and returns the restore command. SQLite: the online backup API from this
+  /// connection; PostgreSQL: `pg_dump --format=custom` started without a shell, the
+  /// password passed through the environment, never argv. Throws Error{usage} when the
+  /// tool it needs is missing, Error{database} when the copy fails (the partial file is
+  /// removed). Call it outside a transaction. `path` comes back as given; the restore
+  /// command names files by absolute path. Restore commands: SQLite `cp -- '<backup>'
+  /// '<database>'` (only while nothing uses the database); PostgreSQL `pg_restore --clean
+  /// --if-exists --create --no-owner --dbname '<URL of database "postgres", without
+  /// password>' '<backup>'`, which drops the database and re-creates it from the dump, so
+  /// objects created after the backup are gone too (nothing may be connected to it).
+  virtual BackupResult backup(const std::filesystem::path& path) = 0;
+  /// Where `--backup` without a PATH writes, for a backup taken at `timestamp`
+  /// (`20261121T193000Z`): SQLite `<db file>.<timestamp>.backup` beside the database;
+  /// PostgreSQL `migrate-backup-<dbname>-<timestamp>.dump` in the working directory.
+  virtual std::filesystem::path default_backup_path(std::string_view timestamp) const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual Dialect dialect() const = 0;
+  virtual Capabilities capabilities() const = 0;
+  /// The URL with the password redacted, for messages.
+  virtual std::string describe() const = 0;
 
   /// Session safety settings for the statements that follow: PostgreSQL's `lock_timeout`
   /// and `statement_timeout`, values as PostgreSQL reads them ("5s", "250ms", "0" = off);
@@ -120,24 +177,6 @@ class Backend {
   /// Runs one query; returns its rows in the order the database returns them.
   virtual std::vector<Row> query(std::string_view sql) = 0;
 
-  /// True when the table exists (schema empty = the default schema).
-  virtual bool table_exists(std::string_view schema, std::string_view table) = 0;
-  /// The table's column names in declaration order; empty when the table does not exist.
-  /// Used to add columns to a journal created by an older release. Names are exact (as
-  /// `table_exists`), not folded: the runtime passes the names it created the table with.
-  /// SQLite: `schema` non-empty names an attached database (`main`, `temp`, ...).
-  /// PostgreSQL: schema empty = the table an unqualified name reaches (search_path), as
-  /// `table_exists` does.
-  virtual std::vector<std::string> column_names(std::string_view schema, std::string_view table) {
-    (void)schema, (void)table;
-    throw Error(ErrorKind::internal, "column_names is not implemented by this backend");
-  }
-  /// True when `object` is in the catalog now (names compared as the database folds them).
-  virtual bool object_exists(const CatalogObject& object) {
-    (void)object;
-    throw Error(ErrorKind::internal, "object_exists is not implemented by this backend");
-  }
-
   /// Asks the statement running on this connection to stop. Async-signal-safe: called from
   /// a SIGINT/SIGTERM handler while another statement runs (SQLite: sqlite3_interrupt;
   /// PostgreSQL: PQcancel on a cancel object made at connect time). The interrupted
@@ -146,29 +185,15 @@ class Backend {
   /// runs.
   virtual void request_cancel() noexcept {}
 
-  /// Writes a full copy of the database to `path` (created with mode 0600; an existing file
-  /// is an error) and returns the restore command. SQLite: the online backup API from this
-  /// connection; PostgreSQL: `pg_dump --format=custom` started without a shell, the
-  /// password passed through the environment, never argv. Throws Error{usage} when the
-  /// tool it needs is missing, Error{database} when the copy fails (the partial file is
-  /// removed). Call it outside a transaction. `path` comes back as given; the restore
-  /// command names files by absolute path. Restore commands: SQLite `cp -- '<backup>'
-  /// '<database>'` (only while nothing uses the database); PostgreSQL `pg_restore --clean
-  /// --if-exists --create --no-owner --dbname '<URL of database "postgres", without
-  /// password>' '<backup>'`, which drops the database and re-creates it from the dump, so
-  /// objects created after the backup are gone too (nothing may be connected to it).
-  virtual BackupResult backup(const std::filesystem::path& path) {
-    (void)path;
-    throw Error(ErrorKind::internal, "backup is not implemented by this backend");
-  }
-  /// Where `--backup` without a PATH writes, for a backup taken at `timestamp`
-  /// (`20261121T193000Z`): SQLite `<db file>.<timestamp>.backup` beside the database;
-  /// PostgreSQL `migrate-backup-<dbname>-<timestamp>.dump` in the working directory.
-  virtual std::filesystem::path default_backup_path(std::string_view timestamp) const {
-    return std::filesystem::path("migrate-backup-" + std::string(timestamp) + ".db");
-  }
   /// The database user name, for the journal ("" where there is none, as on sqlite).
   virtual std::string database_user() = 0;
+
+  /// The catalog role (always there; owned by the backend).
+  virtual Catalog& catalog() = 0;
+  /// The migration lock, or nullptr when this backend cannot take one.
+  virtual Locker* locker() { return nullptr; }
+  /// Full copies, or nullptr when this backend cannot make one.
+  virtual Backups* backups() { return nullptr; }
 };
 
 /// Opens the backend for a URL (scheme lookup in registry.cpp). Throws Error{config} for an

@@ -41,7 +41,7 @@ namespace {
 /// Version-table rows in SELECT order, or none when the table does not exist.
 std::vector<std::string> read_rows(backend::Backend& db, const runtime::VersionTable& vt) {
   std::vector<std::string> rows;
-  if (!db.table_exists(vt.schema, vt.name)) return rows;
+  if (!db.catalog().table_exists(vt.schema, vt.name)) return rows;
   for (auto& row : db.query(backend::sql::select_versions(db.dialect(), vt.schema, vt.name)))
     if (!row.empty() && row[0]) rows.push_back(*row[0]);
   return rows;

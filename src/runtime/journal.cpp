@@ -137,27 +137,9 @@ Journal::Journal(backend::Backend& db, const VersionTable& vt)
 
 std::string Journal::table() const { return sql::qualified_name(m_db.dialect(), m_schema, m_name); }
 
-bool Journal::exists() { return m_db.table_exists(m_schema, m_name); }
+bool Journal::exists() { return m_db.catalog().table_exists(m_schema, m_name); }
 
-std::vector<std::string> Journal::columns() {
-  try {
-    return m_db.column_names(m_schema, m_name);
-  } catch (const Error& e) {
-    if (e.kind() != ErrorKind::internal) throw;
-  }
-  // A backend without column_names: ask the catalog directly.
-  std::vector<std::string> out;
-  if (m_db.dialect() == Dialect::sqlite) {
-    for (auto& row : m_db.query("PRAGMA table_info(" + sql::quote_literal(m_name) + ")"))
-      if (row.size() > 1 && row[1]) out.push_back(*row[1]);
-  } else {
-    std::string schema = m_schema.empty() ? "current_schema()" : sql::quote_literal(m_schema);
-    for (auto& row : m_db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = " + schema +
-                                " AND table_name = " + sql::quote_literal(m_name) + " ORDER BY ordinal_position"))
-      if (!row.empty() && row[0]) out.push_back(*row[0]);
-  }
-  return out;
-}
+std::vector<std::string> Journal::columns() { return m_db.catalog().column_names(m_schema, m_name); }
 
 void Journal::ensure() {
   if (m_known_complete) return;

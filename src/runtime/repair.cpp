@@ -86,7 +86,7 @@ std::string first_line_of(const std::string& text) {
 
 std::string check_catalog(backend::Backend& db, const backend::CatalogObject& object) {
   try {
-    return db.object_exists(object) ? "present" : "absent";
+    return db.catalog().object_exists(object) ? "present" : "absent";
   } catch (const std::exception& e) {
     spdlog::debug("catalog check of {} failed: {}", script::describe(object), e.what());
     return "not checkable";

@@ -164,10 +164,14 @@ void Runner::prepare_changes(RunResult& result, const script::RevisionFile* firs
 }
 
 backend::BackupResult Runner::take_backup(const std::filesystem::path& requested) {
-  auto path = requested.empty() ? m_db.default_backup_path(backup_timestamp()) : requested;
+  auto* backups = m_db.backups();
+  if (!backups)
+    throw Error(ErrorKind::usage, "--backup: the database at " + m_db.describe() + " cannot be backed up by migrate",
+                "take a backup with the database's own tools, then run without --backup");
+  auto path = requested.empty() ? backups->default_backup_path(backup_timestamp()) : requested;
   backend::BackupResult backup;
   try {
-    backup = m_db.backup(path);
+    backup = backups->backup(path);
   } catch (const Error&) {
     // A terminal's Ctrl-C reaches the whole process group, pg_dump included: its failure
     // is then the interruption, not a backup problem.

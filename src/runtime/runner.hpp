@@ -78,7 +78,7 @@ struct RunSettings {
   std::optional<std::string> session_statement_timeout;
   /// `--backup [PATH]`: a full copy of the database taken under the lock, after planning,
   /// only when the plan has steps and not in a dry run, before the first change. An empty
-  /// path means Backend::default_backup_path(<UTC time like 20261121T193000Z>).
+  /// path means Backups::default_backup_path(<UTC time like 20261121T193000Z>).
   std::optional<std::filesystem::path> backup;
   /// Called at that same point (plan with steps, not a dry run, before the first change),
   /// before the backup. An exception from it stops the run with nothing changed.

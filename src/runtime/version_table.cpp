@@ -10,7 +10,7 @@ namespace sql = backend::sql;
 using graph::VersionOp;
 
 std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& vt) {
-  if (!db.table_exists(vt.schema, vt.name)) return {};
+  if (!db.catalog().table_exists(vt.schema, vt.name)) return {};
   std::vector<std::string> rows;
   for (auto& row : db.query(sql::select_versions(db.dialect(), vt.schema, vt.name)))
     if (!row.empty() && row[0]) rows.push_back(*row[0]);
@@ -27,7 +27,7 @@ std::string version_op_sql(Dialect dialect, const VersionTable& vt, const Versio
 }
 
 void ensure_version_table(backend::Backend& db, const VersionTable& vt) {
-  if (db.table_exists(vt.schema, vt.name)) return;
+  if (db.catalog().table_exists(vt.schema, vt.name)) return;
   db.execute(sql::create_version_table(db.dialect(), vt.schema, vt.name));
 }
 
@@ -50,11 +50,14 @@ void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
 }
 
 MigrationLock::MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout)
-    : m_db(db) {
-  m_db.set_lock_key(vt.schema, vt.name);
-  m_db.lock(timeout);
+    : m_locker(db.locker()) {
+  if (!m_locker)
+    throw Error(ErrorKind::config, "the database at " + db.describe() + " has no migration lock",
+                "this backend cannot keep two runners apart; it cannot run state changes");
+  m_locker->set_lock_key(vt.schema, vt.name);
+  m_locker->lock(timeout);
 }
 
-MigrationLock::~MigrationLock() { m_db.unlock(); }
+MigrationLock::~MigrationLock() { m_locker->unlock(); }
 
 }  // namespace migrate::runtime

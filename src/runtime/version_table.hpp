@@ -50,8 +50,9 @@ std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const Ver
 /// unique: the table's primary key).
 void apply_to_rows(std::vector<std::string>& rows, const graph::VersionOp& op);
 
-/// Holds the migration lock on `vt` for a scope: names it (Backend::set_lock_key), takes it
-/// (Error{lock_timeout} after `timeout`), releases it on every way out.
+/// Holds the migration lock on `vt` for a scope: names it (Locker::set_lock_key), takes it
+/// (Error{lock_timeout} after `timeout`), releases it on every way out. Error{config} for a
+/// backend without a Locker.
 class MigrationLock {
  public:
   MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout);
@@ -60,7 +61,7 @@ class MigrationLock {
   MigrationLock& operator=(const MigrationLock&) = delete;
 
  private:
-  backend::Backend& m_db;
+  backend::Locker* m_locker;
 };
 
 }  // namespace migrate::runtime

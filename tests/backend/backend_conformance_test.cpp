@@ -61,9 +61,9 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendCase> {
 };
 
 TEST_P(BackendConformanceTest, VersionTableRoundTrip) {
-  EXPECT_FALSE(m_db->table_exists("", "conf_version"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "conf_version"));
   m_db->execute(sql::create_version_table(dialect(), "", "conf_version"));
-  EXPECT_TRUE(m_db->table_exists("", "conf_version"));
+  EXPECT_TRUE(m_db->catalog().table_exists("", "conf_version"));
   EXPECT_EQ(m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1")), 1);
   EXPECT_EQ(m_db->execute(sql::insert_version(dialect(), "", "conf_version", "b2")), 1);
   EXPECT_EQ(column(sql::select_versions(dialect(), "", "conf_version")), (std::vector<std::string>{"a1", "b2"}));
@@ -110,7 +110,7 @@ TEST_P(BackendConformanceTest, RollbackLeavesNoTrace) {
   m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1"));
   m_db->rollback();
   EXPECT_FALSE(m_db->in_transaction());
-  EXPECT_FALSE(m_db->table_exists("", "t1"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "t1"));
   EXPECT_TRUE(column(sql::select_versions(dialect(), "", "conf_version")).empty());
   m_db->rollback();  // no transaction: a no-op, never throws
 }
@@ -121,7 +121,7 @@ TEST_P(BackendConformanceTest, CommitIsVisibleToAnotherConnection) {
   m_db->commit();
   EXPECT_FALSE(m_db->in_transaction());
   auto other = reopen();
-  EXPECT_TRUE(other->table_exists("", "t1"));
+  EXPECT_TRUE(other->catalog().table_exists("", "t1"));
   EXPECT_EQ(*other->query("SELECT x FROM t1").at(0).at(0), "7");
 }
 
@@ -166,7 +166,7 @@ TEST_P(BackendConformanceTest, ErrorCarriesPositionCodeAndMessage) {
     EXPECT_NE(e.details().server_message.find("no_such_table"), std::string::npos) << e.details().server_message;
     EXPECT_EQ(e.details().sqlstate, dialect() == Dialect::sqlite ? "SQLITE_ERROR" : "42P01");
   }
-  EXPECT_TRUE(m_db->table_exists("", "t1"));  // statements before the failing one ran
+  EXPECT_TRUE(m_db->catalog().table_exists("", "t1"));  // statements before the failing one ran
 }
 
 TEST_P(BackendConformanceTest, ConstraintErrorCarriesExtendedCode) {
@@ -183,35 +183,35 @@ TEST_P(BackendConformanceTest, ConstraintErrorCarriesExtendedCode) {
 
 TEST_P(BackendConformanceTest, LockTwiceTimesOutUntilReleased) {
   auto other = reopen();
-  m_db->lock(std::chrono::milliseconds(1000));
+  m_db->locker()->lock(std::chrono::milliseconds(1000));
   try {
-    other->lock(std::chrono::milliseconds(150));
+    other->locker()->lock(std::chrono::milliseconds(150));
     FAIL() << "second lock succeeded";
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
     EXPECT_NE(std::string(e.what()).find("another migrate process holds the lock"), std::string::npos) << e.what();
   }
-  m_db->unlock();
-  EXPECT_NO_THROW(other->lock(std::chrono::milliseconds(1000)));
-  other->unlock();
+  m_db->locker()->unlock();
+  EXPECT_NO_THROW(other->locker()->lock(std::chrono::milliseconds(1000)));
+  other->locker()->unlock();
 }
 
 TEST_P(BackendConformanceTest, LockIsReleasedOnClose) {
   auto first = reopen();
-  first->lock(std::chrono::milliseconds(1000));
+  first->locker()->lock(std::chrono::milliseconds(1000));
   first.reset();
-  EXPECT_NO_THROW(m_db->lock(std::chrono::milliseconds(1000)));
-  m_db->unlock();
+  EXPECT_NO_THROW(m_db->locker()->lock(std::chrono::milliseconds(1000)));
+  m_db->locker()->unlock();
 }
 
 TEST_P(BackendConformanceTest, LockDoesNotBlockTheLockHoldersOwnWrites) {
-  m_db->lock(std::chrono::milliseconds(1000));
+  m_db->locker()->lock(std::chrono::milliseconds(1000));
   m_db->begin();
   m_db->execute_script("CREATE TABLE t1 (x INTEGER)");
   m_db->commit();
   auto other = reopen();  // readers do not need the lock
-  EXPECT_TRUE(other->table_exists("", "t1"));
-  m_db->unlock();
+  EXPECT_TRUE(other->catalog().table_exists("", "t1"));
+  m_db->locker()->unlock();
 }
 
 TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
@@ -235,8 +235,8 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
     EXPECT_EQ(e.kind(), ErrorKind::database);
     EXPECT_NE(std::string(e.what()).find("versions/nt.sql:7"), std::string::npos) << e.what();
   }
-  EXPECT_TRUE(m_db->table_exists("", "t1"));
-  EXPECT_FALSE(m_db->table_exists("", "t2"));
+  EXPECT_TRUE(m_db->catalog().table_exists("", "t1"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "t2"));
   EXPECT_TRUE(runner.read_version_rows().empty());
   auto partial = runner.partial_revisions();
   ASSERT_EQ(partial.size(), 1u);
@@ -359,8 +359,8 @@ TEST_P(BackendConformanceTest, RunnerFailureLeavesNoTraceOfTheRevision) {
     EXPECT_NE(std::string(e.what()).find("versions/rb.sql:5"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(m_db->in_transaction());
-  EXPECT_TRUE(m_db->table_exists("", "ta"));
-  EXPECT_FALSE(m_db->table_exists("", "tb"));
+  EXPECT_TRUE(m_db->catalog().table_exists("", "ta"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "tb"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"ra"}));
   EXPECT_EQ(column("SELECT revision FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"ra"}));
 }
@@ -374,7 +374,7 @@ TEST_P(BackendConformanceTest, RunnerDryRunChangesNothing) {
   runtime::Runner runner(*m_db, settings, chain.lookup());
   EXPECT_EQ(runner.run(upgrade_ab).plan.steps.size(), 2u);
   EXPECT_FALSE(m_db->in_transaction());
-  for (auto table : {"ta", "tb", "conf_version", "conf_version_journal"}) EXPECT_FALSE(m_db->table_exists("", table)) << table;
+  for (auto table : {"ta", "tb", "conf_version", "conf_version_journal"}) EXPECT_FALSE(m_db->catalog().table_exists("", table)) << table;
 }
 
 TEST_P(BackendConformanceTest, ConcurrentRunnersApplyEachRevisionOnce) {
@@ -443,7 +443,7 @@ TEST_P(BackendConformanceTest, RevisionHeaderTimeoutsApplyToThatRevisionOnly) {
     }
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
     EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"ra"}));  // ra ran with no statement limit
-    EXPECT_FALSE(m_db->table_exists("", "tb"));
+    EXPECT_FALSE(m_db->catalog().table_exists("", "tb"));
     // Back to the session's defaults.
     auto defaults = reopen();
     EXPECT_EQ(column("SHOW statement_timeout"), column_of(*defaults, "SHOW statement_timeout"));

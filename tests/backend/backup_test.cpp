@@ -90,7 +90,7 @@ TEST(SqliteBackupTest, BackupRestoresThroughThePrintedCommand) {
   auto db = open("sqlite:///" + db_path.string());
   db->execute_script("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'ann'), (2, 'bo')");
 
-  auto result = db->backup(backup_path);
+  auto result = db->backups()->backup(backup_path);
   EXPECT_EQ(result.path, backup_path);
   EXPECT_EQ(mode_of(backup_path), 0600u);
   EXPECT_EQ(result.restore_command, "cp -- " + shell_quote(backup_path.string()) + " " + shell_quote(db_path.string()));
@@ -102,7 +102,7 @@ TEST(SqliteBackupTest, BackupRestoresThroughThePrintedCommand) {
   ASSERT_EQ(restored.status, 0) << restored.err;
   db = open("sqlite:///" + db_path.string());
   EXPECT_EQ(scalar(*db, "SELECT group_concat(name, ',') FROM (SELECT name FROM users ORDER BY id)"), "ann,bo");
-  EXPECT_FALSE(db->table_exists("", "other"));
+  EXPECT_FALSE(db->catalog().table_exists("", "other"));
 }
 
 TEST(SqliteBackupTest, RelativeBackupPathGivesAnAbsoluteRestoreCommand) {
@@ -112,11 +112,11 @@ TEST(SqliteBackupTest, RelativeBackupPathGivesAnAbsoluteRestoreCommand) {
   {
     auto db = open("sqlite:///rel.db");
     db->execute_script("CREATE TABLE t (x); INSERT INTO t VALUES (7)");
-    auto result = db->backup("rel.backup");
+    auto result = db->backups()->backup("rel.backup");
     EXPECT_EQ(result.path, fs::path("rel.backup"));
     EXPECT_EQ(result.restore_command, "cp -- " + shell_quote((fs::absolute("rel.backup")).string()) + " " +
                                           shell_quote(fs::absolute("rel.db").string()));
-    EXPECT_EQ(db->default_backup_path("20261121T193000Z"), fs::path("rel.db.20261121T193000Z.backup"));
+    EXPECT_EQ(db->backups()->default_backup_path("20261121T193000Z"), fs::path("rel.db.20261121T193000Z.backup"));
   }
   fs::current_path(old);
   EXPECT_TRUE(fs::exists(dir.path() / "rel.backup"));
@@ -127,7 +127,7 @@ TEST(SqliteBackupTest, BackupOfAWalDatabaseIsComplete) {
   auto db = open("sqlite:///" + (dir.path() / "wal.db").string());
   db->query("PRAGMA journal_mode=WAL");
   db->execute_script("CREATE TABLE t (x); INSERT INTO t VALUES (1), (2), (3)");  // still in the -wal file
-  db->backup(dir.path() / "wal.backup");
+  db->backups()->backup(dir.path() / "wal.backup");
   auto copy = open("sqlite:///" + (dir.path() / "wal.backup").string());
   EXPECT_EQ(scalar(*copy, "SELECT count(*) FROM t"), "3");
 }
@@ -137,20 +137,20 @@ TEST(SqliteBackupTest, ExistingDestinationIsRefusedAndKept) {
   auto db = open("sqlite:///" + (dir.path() / "app.db").string());
   db->execute_script("CREATE TABLE t (x)");
   auto existing = dir.write("old.backup", "precious");
-  auto e = error_of([&] { db->backup(existing); });
+  auto e = error_of([&] { db->backups()->backup(existing); });
   EXPECT_EQ(e.kind(), ErrorKind::usage);
   EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
   EXPECT_NE(std::string(e.what()).find(existing.string()), std::string::npos) << e.what();
   EXPECT_EQ(test::read_file(existing), "precious");
 
-  auto missing_dir = error_of([&] { db->backup(dir.path() / "no" / "such" / "dir.backup"); });
+  auto missing_dir = error_of([&] { db->backups()->backup(dir.path() / "no" / "such" / "dir.backup"); });
   EXPECT_EQ(missing_dir.kind(), ErrorKind::usage);
 }
 
 TEST(SqliteBackupTest, InMemoryDatabaseCannotBeBackedUp) {
   test::TempDir dir;
   auto db = open("sqlite:///:memory:");
-  EXPECT_EQ(error_of([&] { db->backup(dir.path() / "m.backup"); }).kind(), ErrorKind::usage);
+  EXPECT_EQ(error_of([&] { db->backups()->backup(dir.path() / "m.backup"); }).kind(), ErrorKind::usage);
   EXPECT_FALSE(fs::exists(dir.path() / "m.backup"));
 }
 
@@ -228,7 +228,7 @@ TEST_F(PostgresBackupTest, BackupRestoresThroughThePrintedCommand) {
       "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'ann'), (2, 'bo');"
       "CREATE INDEX users_name ON users (name)");
   auto path = m_dir.path() / "before upgrade.dump";
-  auto result = m_db->backup(path);
+  auto result = m_db->backups()->backup(path);
   EXPECT_EQ(result.path, path);
   EXPECT_EQ(mode_of(path), 0600u);
   EXPECT_GT(fs::file_size(path), 0u);
@@ -245,19 +245,19 @@ TEST_F(PostgresBackupTest, BackupRestoresThroughThePrintedCommand) {
   ASSERT_EQ(restored.status, 0) << restored.out << restored.err;
   m_db = open(m_url);
   EXPECT_EQ(scalar(*m_db, "SELECT string_agg(name, ',' ORDER BY id) FROM users"), "ann,bo");
-  EXPECT_TRUE(m_db->object_exists({CatalogObject::Kind::index, "", "users", "users_name"}));
+  EXPECT_TRUE(m_db->catalog().object_exists({CatalogObject::Kind::index, "", "users", "users_name"}));
   // The database is re-created from the dump: what was made after the backup is gone.
-  EXPECT_FALSE(m_db->table_exists("", "stray"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "stray"));
 }
 
 TEST_F(PostgresBackupTest, DefaultPathNamesTheDatabase) {
-  EXPECT_EQ(m_db->default_backup_path("20261121T193000Z"),
+  EXPECT_EQ(m_db->backups()->default_backup_path("20261121T193000Z"),
             fs::path("migrate-backup-" + m_database + "-20261121T193000Z.dump"));
 }
 
 TEST_F(PostgresBackupTest, ExistingDestinationIsRefusedAndKept) {
   auto existing = m_dir.write("old.dump", "precious");
-  auto e = error_of([&] { m_db->backup(existing); });
+  auto e = error_of([&] { m_db->backups()->backup(existing); });
   EXPECT_EQ(e.kind(), ErrorKind::usage);
   EXPECT_NE(std::string(e.what()).find("already exists"), std::string::npos) << e.what();
   EXPECT_EQ(test::read_file(existing), "precious");
@@ -269,7 +269,7 @@ TEST_F(PostgresBackupTest, PasswordReachesPgDumpOnlyThroughItsEnvironment) {
   ::setenv("MIGRATE_PG_DUMP", fake.c_str(), 1);
   ::setenv("PGPASSWORD", "not-this-one", 1);
   auto path = m_dir.path() / "failed.dump";
-  auto e = error_of([&] { m_db->backup(path); });
+  auto e = error_of([&] { m_db->backups()->backup(path); });
   ::unsetenv("MIGRATE_PG_DUMP");
   ::unsetenv("PGPASSWORD");
 
@@ -294,7 +294,7 @@ TEST_F(PostgresBackupTest, PasswordReachesPgDumpOnlyThroughItsEnvironment) {
 TEST_F(PostgresBackupTest, MissingPgDumpIsAUsageErrorThatSaysWhatToInstall) {
   ::setenv("MIGRATE_PG_DUMP", (m_dir.path() / "nowhere" / "pg_dump").c_str(), 1);
   auto path = m_dir.path() / "never.dump";
-  auto e = error_of([&] { m_db->backup(path); });
+  auto e = error_of([&] { m_db->backups()->backup(path); });
   ::unsetenv("MIGRATE_PG_DUMP");
   EXPECT_EQ(e.kind(), ErrorKind::usage);
   EXPECT_NE(std::string(e.what()).find("MIGRATE_PG_DUMP"), std::string::npos) << e.what();

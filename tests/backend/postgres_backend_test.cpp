@@ -194,13 +194,13 @@ TEST_F(PostgresBackendTest, TableExistsHonoursTheSchema) {
   std::string other = "other_" + std::to_string(::getpid());
   m_db->execute_script("DROP SCHEMA IF EXISTS " + other + " CASCADE; CREATE SCHEMA " + other +
                        "; CREATE TABLE " + other + ".elsewhere (x INTEGER); CREATE TABLE here (x INTEGER)");
-  EXPECT_TRUE(m_db->table_exists(other, "elsewhere"));
-  EXPECT_FALSE(m_db->table_exists("", "elsewhere"));  // not on the search_path
-  EXPECT_TRUE(m_db->table_exists("", "here"));
-  EXPECT_FALSE(m_db->table_exists(other, "here"));
-  EXPECT_TRUE(m_db->table_exists("pg_catalog", "pg_class"));
+  EXPECT_TRUE(m_db->catalog().table_exists(other, "elsewhere"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "elsewhere"));  // not on the search_path
+  EXPECT_TRUE(m_db->catalog().table_exists("", "here"));
+  EXPECT_FALSE(m_db->catalog().table_exists(other, "here"));
+  EXPECT_TRUE(m_db->catalog().table_exists("pg_catalog", "pg_class"));
   m_db->execute_script("CREATE TABLE \"Mixed Case\" (x INTEGER)");
-  EXPECT_TRUE(m_db->table_exists("", "Mixed Case"));
+  EXPECT_TRUE(m_db->catalog().table_exists("", "Mixed Case"));
   m_db->execute("DROP SCHEMA " + other + " CASCADE");
 }
 
@@ -211,11 +211,11 @@ TEST_F(PostgresBackendTest, ColumnNamesInDeclarationOrder) {
                        "ALTER TABLE cn DROP COLUMN dropped; ALTER TABLE cn ADD COLUMN added INTEGER;"
                        "CREATE TABLE " + other + ".cn (elsewhere INTEGER)");
   auto expected = std::vector<std::string>{"zeta", "Mixed Case", "alpha", "added"};
-  EXPECT_EQ(m_db->column_names("", "cn"), expected);  // the one on the search_path
-  EXPECT_EQ(m_db->column_names(scalar(*m_db, "SELECT current_schema()"), "cn"), expected);
-  EXPECT_EQ(m_db->column_names(other, "cn"), std::vector<std::string>{"elsewhere"});
-  EXPECT_TRUE(m_db->column_names("", "CN").empty());  // exact names, as table_exists
-  EXPECT_TRUE(m_db->column_names("", "missing").empty());
+  EXPECT_EQ(m_db->catalog().column_names("", "cn"), expected);  // the one on the search_path
+  EXPECT_EQ(m_db->catalog().column_names(scalar(*m_db, "SELECT current_schema()"), "cn"), expected);
+  EXPECT_EQ(m_db->catalog().column_names(other, "cn"), std::vector<std::string>{"elsewhere"});
+  EXPECT_TRUE(m_db->catalog().column_names("", "CN").empty());  // exact names, as table_exists
+  EXPECT_TRUE(m_db->catalog().column_names("", "missing").empty());
   m_db->execute("DROP SCHEMA " + other + " CASCADE");
 }
 
@@ -232,7 +232,7 @@ TEST_F(PostgresBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints)
       "CREATE TABLE " + other + ".elsewhere (x INTEGER CONSTRAINT x_positive CHECK (x > 0));\n"
       "CREATE INDEX elsewhere_x ON " + other + ".elsewhere (x);");
   auto exists = [&](Kind kind, std::string table, std::string name, std::string schema = "") {
-    return m_db->object_exists({kind, std::move(schema), std::move(table), std::move(name)});
+    return m_db->catalog().object_exists({kind, std::move(schema), std::move(table), std::move(name)});
   };
   std::string here = scalar(*m_db, "SELECT current_schema()");
   EXPECT_TRUE(exists(Kind::table, "users", ""));
@@ -358,12 +358,12 @@ TEST_F(PostgresBackendTest, LostConnectionIsADatabaseError) {
 
 TEST_F(PostgresBackendTest, LockTimeoutNamesTheHoldersPidUserAndApplication) {
   auto holder = open_pg("application_name=holder_app");
-  holder->lock(1s);
+  holder->locker()->lock(1s);
   ASSERT_NE(holder->lock_session_pid(), 0);
   auto waiter = open_pg();
   auto start = std::chrono::steady_clock::now();
   try {
-    waiter->lock(300ms);
+    waiter->locker()->lock(300ms);
     FAIL() << "second lock succeeded";
   } catch (const Error& e) {
     std::string what = e.what();
@@ -376,58 +376,58 @@ TEST_F(PostgresBackendTest, LockTimeoutNamesTheHoldersPidUserAndApplication) {
         << e.hint();
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
-  holder->unlock();
+  holder->locker()->unlock();
   EXPECT_EQ(holder->lock_session_pid(), 0);  // the lock session is closed with the lock
-  EXPECT_NO_THROW(waiter->lock(1s));
-  waiter->unlock();
+  EXPECT_NO_THROW(waiter->locker()->lock(1s));
+  waiter->locker()->unlock();
 }
 
 TEST_F(PostgresBackendTest, LockIsReleasedWhenTheHolderIsDestroyed) {
   auto holder = open_pg();
-  holder->lock(1s);
+  holder->locker()->lock(1s);
   holder.reset();
-  EXPECT_NO_THROW(m_db->lock(2s));
-  m_db->unlock();
+  EXPECT_NO_THROW(m_db->locker()->lock(2s));
+  m_db->locker()->unlock();
 }
 
 TEST_F(PostgresBackendTest, LockDiesWithAKilledSession) {
   auto holder = open_pg();
-  holder->lock(1s);
+  holder->locker()->lock(1s);
   m_db->query("SELECT pg_terminate_backend(" + std::to_string(holder->lock_session_pid()) + ")");
-  EXPECT_NO_THROW(m_db->lock(2s));
-  holder->unlock();  // its session is gone: a warning, not an exception
-  m_db->unlock();
+  EXPECT_NO_THROW(m_db->locker()->lock(2s));
+  holder->locker()->unlock();  // its session is gone: a warning, not an exception
+  m_db->locker()->unlock();
 }
 
 TEST_F(PostgresBackendTest, LockKeyFollowsTheVersionTable) {
   auto a = open_pg();
   auto b = open_pg();
-  a->set_lock_key("tenant_a", "migrate_version");
-  b->set_lock_key("tenant_b", "migrate_version");
-  a->lock(1s);
-  EXPECT_NO_THROW(b->lock(1s));  // different version tables: no exclusion
-  b->unlock();
-  b->set_lock_key("tenant_a", "migrate_version");
-  EXPECT_THROW(b->lock(200ms), Error);
-  a->unlock();
+  a->locker()->set_lock_key("tenant_a", "migrate_version");
+  b->locker()->set_lock_key("tenant_b", "migrate_version");
+  a->locker()->lock(1s);
+  EXPECT_NO_THROW(b->locker()->lock(1s));  // different version tables: no exclusion
+  b->locker()->unlock();
+  b->locker()->set_lock_key("tenant_a", "migrate_version");
+  EXPECT_THROW(b->locker()->lock(200ms), Error);
+  a->locker()->unlock();
 }
 
 TEST_F(PostgresBackendTest, LockIsNotHeldInAnOpenTransaction) {
-  m_db->lock(1s);
+  m_db->locker()->lock(1s);
   auto pid = m_db->lock_session_pid();
   auto state = scalar(*m_db, "SELECT state FROM pg_stat_activity WHERE pid = " + std::to_string(pid));
   EXPECT_EQ(state, "idle");  // not "idle in transaction"
-  m_db->unlock();
+  m_db->locker()->unlock();
 }
 
 TEST_F(PostgresBackendTest, WaitingRunnerDoesNotBlockAConcurrentIndexBuild) {
   m_db->execute_script("CREATE TABLE cic (x INTEGER); INSERT INTO cic SELECT generate_series(1, 1000)");
-  m_db->lock(1s);
+  m_db->locker()->lock(1s);
   auto waiter = open_pg();
   std::atomic<bool> waiter_locked{false};
   std::thread t([&] {
     try {
-      waiter->lock(20s);
+      waiter->locker()->lock(20s);
       waiter_locked = true;
     } catch (const std::exception& e) {
       ADD_FAILURE() << e.what();
@@ -438,10 +438,10 @@ TEST_F(PostgresBackendTest, WaitingRunnerDoesNotBlockAConcurrentIndexBuild) {
   m_db->execute_script("CREATE INDEX CONCURRENTLY cic_x ON cic (x)");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_FALSE(waiter_locked);
-  m_db->unlock();
+  m_db->locker()->unlock();
   t.join();
   EXPECT_TRUE(waiter_locked);
-  waiter->unlock();
+  waiter->locker()->unlock();
 }
 
 TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
@@ -463,7 +463,7 @@ TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
   settings.version_table = {schema, "app_version"};
   settings.command = runtime::Command::upgrade;
   settings.lock_timeout = 2s;
-  m_db->set_lock_key(schema, "app_version");
+  m_db->locker()->set_lock_key(schema, "app_version");
   runtime::Runner runner(*m_db, settings, [&](const std::string& id) -> const script::RevisionFile* {
     auto it = files.find(id);
     return it == files.end() ? nullptr : &it->second;
@@ -474,23 +474,23 @@ TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
                     {graph::Direction::upgrade, "p2", {"p1"}, {"p2"}, {VersionOp::update("p1", "p2")}}},
                    {"p2"}};
   runner.run([&](const auto&) { return plan; });
-  EXPECT_TRUE(m_db->table_exists(schema, "app_version"));
-  EXPECT_TRUE(m_db->table_exists(schema, "app_version_journal"));
-  EXPECT_FALSE(m_db->table_exists("", "app_version"));
+  EXPECT_TRUE(m_db->catalog().table_exists(schema, "app_version"));
+  EXPECT_TRUE(m_db->catalog().table_exists(schema, "app_version_journal"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "app_version"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"p2"}));
   EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM " + schema + ".app_version_journal WHERE status = 'applied'"), "2");
   EXPECT_EQ(scalar(*m_db, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_x'::regclass"), "t");
   auto next = open_pg();  // the run released its lock
-  next->set_lock_key(schema, "app_version");
-  EXPECT_NO_THROW(next->lock(100ms));
-  next->unlock();
+  next->locker()->set_lock_key(schema, "app_version");
+  EXPECT_NO_THROW(next->locker()->lock(100ms));
+  next->locker()->unlock();
   m_db->execute("DROP SCHEMA " + schema + " CASCADE");
 }
 
 TEST_F(PostgresBackendTest, ReservedAndMixedCaseVersionTableNamesWork) {
   for (std::string name : {"window", "Versions", "user", "with space"}) {
     m_db->execute(sql::create_version_table(Dialect::postgresql, "", name));
-    EXPECT_TRUE(m_db->table_exists("", name)) << name;
+    EXPECT_TRUE(m_db->catalog().table_exists("", name)) << name;
     m_db->execute(sql::insert_version(Dialect::postgresql, "", name, "a1"));
     EXPECT_EQ(m_db->execute(sql::update_version(Dialect::postgresql, "", name, "a1", "b2")), 1) << name;
     EXPECT_EQ(scalar(*m_db, sql::select_versions(Dialect::postgresql, "", name)), "b2") << name;
@@ -510,7 +510,7 @@ TEST_F(PostgresBackendTest, RegistryOpensBothSchemes) {
 
 TEST_F(PostgresBackendTest, NoticesDoNotBreakStatements) {
   m_db->execute_script("DROP TABLE IF EXISTS never_there; DROP TABLE IF EXISTS never_there_either");
-  EXPECT_FALSE(m_db->table_exists("", "never_there"));
+  EXPECT_FALSE(m_db->catalog().table_exists("", "never_there"));
 }
 
 }  // namespace

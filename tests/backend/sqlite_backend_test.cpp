@@ -54,10 +54,10 @@ TEST(SqliteBackendTest, RelativePathIsRelativeToWorkingDirectory) {
 TEST(SqliteBackendTest, MemoryDatabaseNeedsNoLock) {
   auto a = backend::open("sqlite:///:memory:");
   auto b = backend::open("sqlite:///:memory:");
-  a->lock(std::chrono::milliseconds(10));
-  EXPECT_NO_THROW(b->lock(std::chrono::milliseconds(10)));
-  a->unlock();
-  b->unlock();
+  a->locker()->lock(std::chrono::milliseconds(10));
+  EXPECT_NO_THROW(b->locker()->lock(std::chrono::milliseconds(10)));
+  a->locker()->unlock();
+  b->locker()->unlock();
 }
 
 TEST(SqliteBackendTest, CapabilitiesSayTransactionalDdlWithoutSchemas) {
@@ -73,9 +73,9 @@ TEST(SqliteBackendTest, LockTimeoutNamesTheFile) {
   auto url = "sqlite:///" + (dir.path() / "locked.db").string();
   auto a = backend::open(url);
   auto b = backend::open(url);
-  a->lock(std::chrono::milliseconds(10));
+  a->locker()->lock(std::chrono::milliseconds(10));
   try {
-    b->lock(std::chrono::milliseconds(60));
+    b->locker()->lock(std::chrono::milliseconds(60));
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
@@ -88,13 +88,13 @@ TEST(SqliteBackendTest, LockIsHeldAgainstAnotherProcess) {
   test::TempDir dir;
   auto url = "sqlite:///" + (dir.path() / "proc.db").string();
   auto a = backend::open(url);
-  a->lock(std::chrono::milliseconds(10));
+  a->locker()->lock(std::chrono::milliseconds(10));
   pid_t pid = fork();
   if (pid == 0) {
     int code = 0;
     try {
       auto b = backend::open(url);
-      b->lock(std::chrono::milliseconds(100));
+      b->locker()->lock(std::chrono::milliseconds(100));
       code = 1;
     } catch (const Error& e) {
       code = e.kind() == ErrorKind::lock_timeout ? 0 : 2;
@@ -160,13 +160,13 @@ TEST(SqliteBackendTest, ColumnNamesInDeclarationOrder) {
   auto db = backend::open("sqlite:///" + (dir.path() / "cols.db").string());
   db->execute_script("CREATE TABLE t (zeta INTEGER, \"Mixed Case\" TEXT, alpha); ALTER TABLE t ADD COLUMN added");
   auto expected = std::vector<std::string>{"zeta", "Mixed Case", "alpha", "added"};
-  EXPECT_EQ(db->column_names("", "t"), expected);
-  EXPECT_EQ(db->column_names("main", "t"), expected);
-  EXPECT_EQ(db->column_names("", "T"), expected);  // SQLite names are case-insensitive
-  EXPECT_TRUE(db->column_names("", "missing").empty());
-  EXPECT_TRUE(db->column_names("temp", "t").empty());
+  EXPECT_EQ(db->catalog().column_names("", "t"), expected);
+  EXPECT_EQ(db->catalog().column_names("main", "t"), expected);
+  EXPECT_EQ(db->catalog().column_names("", "T"), expected);  // SQLite names are case-insensitive
+  EXPECT_TRUE(db->catalog().column_names("", "missing").empty());
+  EXPECT_TRUE(db->catalog().column_names("temp", "t").empty());
   db->execute_script("ATTACH DATABASE '" + (dir.path() / "other.db").string() + "' AS other; CREATE TABLE other.t (only_here)");
-  EXPECT_EQ(db->column_names("other", "t"), std::vector<std::string>{"only_here"});
+  EXPECT_EQ(db->catalog().column_names("other", "t"), std::vector<std::string>{"only_here"});
 }
 
 TEST(SqliteBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints) {
@@ -181,7 +181,7 @@ TEST(SqliteBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints) {
       "CREATE TABLE orders (user_id INTEGER -- CONSTRAINT fake_three\n"
       ", CONSTRAINT \"orders_user_fk\" FOREIGN KEY (user_id) REFERENCES users (id));");
   auto exists = [&](Kind kind, std::string table, std::string name, std::string schema = "") {
-    return db->object_exists({kind, std::move(schema), std::move(table), std::move(name)});
+    return db->catalog().object_exists({kind, std::move(schema), std::move(table), std::move(name)});
   };
   EXPECT_TRUE(exists(Kind::table, "users", ""));
   EXPECT_TRUE(exists(Kind::table, "USERS", ""));  // SQLite names are case-insensitive

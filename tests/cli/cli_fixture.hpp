@@ -102,7 +102,7 @@ class CliTest : public ::testing::Test {
   void exec(const std::string& sql) const { connect()->execute(sql); }
 
   std::vector<std::string> version_rows() const { return column("SELECT version_num FROM migrate_version"); }
-  bool has_table(const std::string& name) const { return connect()->table_exists("", name); }
+  bool has_table(const std::string& name) const { return connect()->catalog().table_exists("", name); }
   int column_count(const std::string& table) const {
     auto n = column(k_postgres ? "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' AND "
                                  "table_name = '" + table + "'"

@@ -160,8 +160,8 @@ TEST_F(TwoBranchCliTest, UpgradeAtHeadNeedsNoLockButWorkToDoWaitsForIt) {
   ASSERT_EQ(migrate({"upgrade", "heads"}).status, 0);
   // Another runner holds the migration lock (as a deploy in progress would).
   auto holder = connect();
-  holder->set_lock_key("", "migrate_version");
-  holder->lock(std::chrono::seconds(5));
+  holder->locker()->set_lock_key("", "migrate_version");
+  holder->locker()->lock(std::chrono::seconds(5));
 
   // Nothing to do: answered from the state read before the lock, without waiting for it.
   auto noop = migrate({"upgrade", "heads", "--lock-timeout", "1"});
@@ -174,7 +174,7 @@ TEST_F(TwoBranchCliTest, UpgradeAtHeadNeedsNoLockButWorkToDoWaitsForIt) {
   EXPECT_EQ(blocked.status, 4) << describe(blocked);
   EXPECT_FALSE(has_table("refunds"));
 
-  holder->unlock();
+  holder->locker()->unlock();
   auto after = migrate({"upgrade", "heads"});
   EXPECT_EQ(after.status, 0) << describe(after);
   EXPECT_TRUE(has_table("refunds"));

@@ -267,8 +267,8 @@ TEST_F(RepairCliTest, ActionsWaitForTheMigrationLock) {
   fail_bbb2();
   // Another runner holds the lock: the mark waits for it and changes nothing meanwhile.
   auto holder = connect();
-  holder->set_lock_key("", "migrate_version");
-  holder->lock(std::chrono::seconds(10));
+  holder->locker()->set_lock_key("", "migrate_version");
+  holder->locker()->lock(std::chrono::seconds(10));
   auto repair = start_migrate({"repair", "--mark-reverted", "bbb2", "--reason", "waited for the lock"});
   bool waiting = false;
   for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -277,7 +277,7 @@ TEST_F(RepairCliTest, ActionsWaitForTheMigrationLock) {
     waiting = contains(read_text(repair.err_file), "Waiting for the migration lock");
   EXPECT_TRUE(waiting) << read_text(repair.err_file);
   EXPECT_EQ(migrate({"repair"}).status, 5) << "nothing recorded while the lock is held";
-  holder->unlock();
+  holder->locker()->unlock();
   auto r = wait_process(repair);
   ASSERT_EQ(r.status, 0) << describe(r);
   EXPECT_EQ(last_journal_row(), "repair|repair --mark-reverted|applied|waited for the lock");

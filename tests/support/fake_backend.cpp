@@ -23,12 +23,12 @@ backend::Capabilities FakeBackend::capabilities() const {
 void FakeBackend::lock(std::chrono::milliseconds timeout) {
   calls.push_back("lock");
   if (lock_times_out) throw Error(ErrorKind::lock_timeout, "fake: another migrate process holds the lock");
-  m_inner->lock(timeout);
+  m_inner->locker()->lock(timeout);
 }
 
 void FakeBackend::unlock() noexcept {
   calls.push_back("unlock");
-  m_inner->unlock();
+  m_inner->locker()->unlock();
 }
 
 void FakeBackend::begin() {
@@ -89,17 +89,17 @@ std::vector<backend::Row> FakeBackend::query(std::string_view sql) {
 
 bool FakeBackend::table_exists(std::string_view schema, std::string_view table) {
   calls.push_back("table_exists: " + std::string(table));
-  return m_inner->table_exists(schema, table);
+  return m_inner->catalog().table_exists(schema, table);
 }
 
 std::vector<std::string> FakeBackend::column_names(std::string_view schema, std::string_view table) {
   calls.push_back("column_names: " + std::string(table));
-  return m_inner->column_names(schema, table);
+  return m_inner->catalog().column_names(schema, table);
 }
 
 void FakeBackend::set_lock_key(std::string_view schema, std::string_view version_table) {
   calls.push_back("set_lock_key: " + std::string(schema) + "." + std::string(version_table));
-  m_inner->set_lock_key(schema, version_table);
+  m_inner->locker()->set_lock_key(schema, version_table);
 }
 
 void FakeBackend::set_session_timeouts(const std::optional<std::string>& lock_timeout,
@@ -117,7 +117,7 @@ backend::BackupResult FakeBackend::backup(const std::filesystem::path& path) {
   calls.push_back("backup: " + path.string());
   if (backup_error) throw *backup_error;
   if (backup_result) return *backup_result;
-  return m_inner->backup(path);
+  return m_inner->backups()->backup(path);
 }
 
 }  // namespace migrate::test

@@ -13,7 +13,10 @@
 
 namespace migrate::test {
 
-class FakeBackend : public backend::Backend {
+class FakeBackend : public backend::Backend,
+                    public backend::Catalog,
+                    public backend::Locker,
+                    public backend::Backups {
  public:
   /// Wraps a fresh `sqlite:///:memory:` database.
   FakeBackend();
@@ -65,16 +68,19 @@ class FakeBackend : public backend::Backend {
   std::vector<backend::Row> query(std::string_view sql) override;
   bool table_exists(std::string_view schema, std::string_view table) override;
   std::vector<std::string> column_names(std::string_view schema, std::string_view table) override;
-  bool object_exists(const backend::CatalogObject& object) override { return m_inner->object_exists(object); }
+  bool object_exists(const backend::CatalogObject& object) override { return m_inner->catalog().object_exists(object); }
   void set_lock_key(std::string_view schema, std::string_view version_table) override;
   void set_session_timeouts(const std::optional<std::string>& lock_timeout,
                             const std::optional<std::string>& statement_timeout) override;
   void request_cancel() noexcept override;
   backend::BackupResult backup(const std::filesystem::path& path) override;
   std::filesystem::path default_backup_path(std::string_view timestamp) const override {
-    return m_inner->default_backup_path(timestamp);
+    return m_inner->backups()->default_backup_path(timestamp);
   }
   std::string database_user() override { return "fake_user"; }
+  backend::Catalog& catalog() override { return *this; }
+  backend::Locker* locker() override { return this; }
+  backend::Backups* backups() override { return this; }
 
  private:
   /// Throws (after running what comes before) when `sql` contains `fail_on`.

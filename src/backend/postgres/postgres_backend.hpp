@@ -62,7 +62,7 @@ class Session;
 /// bigint (the argument type of pg_advisory_lock).
 long long advisory_lock_key(std::string_view schema, std::string_view table);
 
-class PostgresBackend final : public Backend {
+class PostgresBackend final : public Backend, public Catalog, public Locker, public Backups {
  public:
   /// Connects (one connection; the lock connection is opened by `lock()`). Throws
   /// Error{config} for a bad URL, DatabaseError when the connection fails.
@@ -136,6 +136,10 @@ class PostgresBackend final : public Backend {
 
   /// `current_user`.
   std::string database_user() override;
+
+  Catalog& catalog() override { return *this; }
+  Locker* locker() override { return this; }
+  Backups* backups() override { return this; }
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
   int backend_pid() const;

@@ -31,7 +31,7 @@ namespace migrate::backend::sqlite {
 /// `sqlite://host/...` form or a query string (no options are supported yet).
 std::string path_of_url(const std::string& url);
 
-class SqliteBackend final : public Backend {
+class SqliteBackend final : public Backend, public Catalog, public Locker, public Backups {
  public:
   /// Opens (creating if needed) the database at `path` (":memory:" for in-memory) with a
   /// 5 s busy timeout, so a reader waits instead of failing on a briefly locked file.
@@ -45,6 +45,8 @@ class SqliteBackend final : public Backend {
   Capabilities capabilities() const override;
   std::string describe() const override;
 
+  /// The file lock covers the whole database: the version table's name does not matter.
+  void set_lock_key(std::string_view /*schema*/, std::string_view /*version_table*/) override {}
   void lock(std::chrono::milliseconds timeout) override;
   void unlock() noexcept override;
 
@@ -88,6 +90,10 @@ class SqliteBackend final : public Backend {
 
   /// SQLite has no users: always "".
   std::string database_user() override { return {}; }
+
+  Catalog& catalog() override { return *this; }
+  Locker* locker() override { return this; }
+  Backups* backups() override { return this; }
 
   const std::string& path() const noexcept { return m_path; }
 

@@ -81,11 +81,11 @@ class RunnerSafetyTest : public ::testing::Test {
   bool lock_is_free() {
     auto other = backend::open(file_url());
     try {
-      other->lock(std::chrono::milliseconds(0));
+      other->locker()->lock(std::chrono::milliseconds(0));
     } catch (const Error&) {
       return false;
     }
-    other->unlock();
+    other->locker()->unlock();
     return true;
   }
 
@@ -119,7 +119,7 @@ TEST_F(RunnerSafetyTest, ErrorNamesTheExactStatementAndLine) {
     EXPECT_NE(m.find("statement: INSERT INTO tb VALUES (1, 2)"), std::string::npos) << m;
     EXPECT_EQ(e.hint(), "revision b was rolled back; earlier revisions are committed");
   }
-  EXPECT_FALSE(db->table_exists("", "tb"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb"));
 }
 
 TEST_F(RunnerSafetyTest, DatabaseHintIsKeptBesideTheRollbackNote) {
@@ -291,8 +291,8 @@ TEST_F(RunnerSafetyTest, SignalInATransactionalRevisionRollsItBackAndRecordsIt) 
         << m;
     EXPECT_NE(e.hint().find("revision b was rolled back"), std::string::npos) << e.hint();
   }
-  EXPECT_TRUE(db->table_exists("", "ta"));
-  EXPECT_FALSE(db->table_exists("", "tb"));
+  EXPECT_TRUE(db->catalog().table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
   EXPECT_EQ(strings(*db, "SELECT revision || ' ' || status || ' ' || COALESCE(error, '') || ' ' || heads_after "
                          "FROM migrate_version_journal ORDER BY id"),
@@ -323,8 +323,8 @@ TEST_F(RunnerSafetyTest, SignalInANonTransactionalRevisionStopsAfterTheStatement
         << m;
     EXPECT_NE(e.hint().find("migrate repair --resume"), std::string::npos) << e.hint();
   }
-  EXPECT_TRUE(db->table_exists("", "tb"));
-  EXPECT_FALSE(db->table_exists("", "tb2"));
+  EXPECT_TRUE(db->catalog().table_exists("", "tb"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb2"));
   EXPECT_EQ(strings(*db, "SELECT count(*) FROM tb"), (std::vector<std::string>{"0"}));
   auto partial = runner.partial_revisions();
   ASSERT_EQ(partial.size(), 1u);
@@ -349,7 +349,7 @@ TEST_F(RunnerSafetyTest, SignalAfterTheLastStatementOfANonTransactionalRevisionF
     EXPECT_NE(std::string(e.what()).find("before upgrade b -> c"), std::string::npos) << e.what();
   }
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"b"}));
-  EXPECT_FALSE(db->table_exists("", "tc"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tc"));
   EXPECT_TRUE(runner.partial_revisions().empty());
 }
 
@@ -359,7 +359,7 @@ TEST_F(RunnerSafetyTest, SignalInOneTransactionForTheRunRollsBackTheRun) {
   CliRunControl control;
   runtime::Runner runner(*db, control.with(settings(false)), files.lookup());
   EXPECT_THROW(runner.run(test::linear_upgrade({"a", "b"})), Error);
-  EXPECT_FALSE(db->table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "ta"));
   EXPECT_EQ(strings(*db, "SELECT revision || ' ' || status FROM migrate_version_journal"),
             (std::vector<std::string>{"a rolled_back"}));
   EXPECT_TRUE(lock_is_free());
@@ -372,8 +372,8 @@ TEST_F(RunnerSafetyTest, SignalInADryRunRecordsNothing) {
   auto s = control.with(settings());
   s.dry_run = true;
   EXPECT_THROW(runtime::Runner(*db, s, files.lookup()).run(test::linear_upgrade({"a", "b"})), Error);
-  EXPECT_FALSE(db->table_exists("", "migrate_version"));
-  EXPECT_FALSE(db->table_exists("", "migrate_version_journal"));
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version"));
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version_journal"));
 }
 
 TEST_F(RunnerSafetyTest, CancelIsRequestedOnlyInsideTransactionalRevisions) {

@@ -121,8 +121,8 @@ TEST_F(RunnerTest, EmptyPlanStillCreatesTheVersionTable) {
   runtime::Runner runner(*db, settings(), files.lookup());
   auto result = runner.run([](const auto& rows) { return graph::Plan{rows, {}, rows}; });
   EXPECT_TRUE(result.plan.steps.empty());
-  EXPECT_TRUE(db->table_exists("", "migrate_version"));
-  EXPECT_FALSE(db->table_exists("", "migrate_version_journal"));
+  EXPECT_TRUE(db->catalog().table_exists("", "migrate_version"));
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version_journal"));
 }
 
 TEST_F(RunnerTest, FailureHalfwayLeavesNoTraceAndEarlierRevisionsStay) {
@@ -142,9 +142,9 @@ TEST_F(RunnerTest, FailureHalfwayLeavesNoTraceAndEarlierRevisionsStay) {
     EXPECT_EQ(e.hint(), "revision b was rolled back; earlier revisions are committed");
   }
   EXPECT_FALSE(db->in_transaction());
-  EXPECT_TRUE(db->table_exists("", "ta"));
-  EXPECT_FALSE(db->table_exists("", "tb"));
-  EXPECT_FALSE(db->table_exists("", "tc"));
+  EXPECT_TRUE(db->catalog().table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tc"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
   EXPECT_EQ(strings(*db, "SELECT revision FROM migrate_version_journal ORDER BY id"), (std::vector<std::string>{"a"}));
 }
@@ -160,10 +160,10 @@ TEST_F(RunnerTest, FailureInOneRunTransactionRollsBackTheWholeRun) {
     EXPECT_EQ(e.kind(), ErrorKind::database);
     EXPECT_EQ(e.hint(), "the whole run was rolled back");
   }
-  EXPECT_FALSE(db->table_exists("", "ta"));
-  EXPECT_FALSE(db->table_exists("", "tb"));
+  EXPECT_FALSE(db->catalog().table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb"));
   EXPECT_TRUE(runner.read_version_rows().empty());
-  EXPECT_FALSE(db->table_exists("", "migrate_version_journal"));
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version_journal"));
 }
 
 TEST_F(RunnerTest, FakeFailureRollsBackAndUnlocks) {
@@ -216,8 +216,8 @@ TEST_F(RunnerTest, DowngradeRunsDowngradeSql) {
   back.run([](const auto& rows) {
     return graph::Plan{rows, {down("b", {"a"}, {VersionOp::update("b", "a")})}, {"a"}};
   });
-  EXPECT_FALSE(db->table_exists("", "tb"));
-  EXPECT_TRUE(db->table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb"));
+  EXPECT_TRUE(db->catalog().table_exists("", "ta"));
   EXPECT_EQ(back.read_version_rows(), (std::vector<std::string>{"a"}));
   EXPECT_EQ(strings(*db, "SELECT direction || ':' || revision || ':' || heads_before || '>' || heads_after "
                          "FROM migrate_version_journal ORDER BY id"),
@@ -366,7 +366,7 @@ TEST_F(RunnerTest, FailedCommitRollsBackTheRevision) {
 
 TEST_F(RunnerTest, LockHeldByAnotherConnectionTimesOut) {
   auto holder = backend::open(file_url());
-  holder->lock(std::chrono::milliseconds(100));
+  holder->locker()->lock(std::chrono::milliseconds(100));
   auto db = backend::open(file_url());
   auto s = settings();
   s.lock_timeout = std::chrono::milliseconds(120);
@@ -377,10 +377,10 @@ TEST_F(RunnerTest, LockHeldByAnotherConnectionTimesOut) {
     EXPECT_EQ(e.kind(), ErrorKind::lock_timeout);
     EXPECT_EQ(exit_status(e.kind()), 4);
   }
-  EXPECT_FALSE(db->table_exists("", "migrate_version"));
-  holder->unlock();
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version"));
+  holder->locker()->unlock();
   runtime::Runner(*db, s, files.lookup()).run(test::linear_upgrade({"a"}));
-  EXPECT_TRUE(db->table_exists("", "ta"));
+  EXPECT_TRUE(db->catalog().table_exists("", "ta"));
 }
 
 // --- non-transactional revisions ---------------------------------------------------------
@@ -433,8 +433,8 @@ TEST_F(RunnerTest, NonTransactionalFailureLeavesAFailedJournalRowAndNeedsRepair)
     EXPECT_NE(m.find("statement 2 of 3"), std::string::npos) << m;
     EXPECT_NE(e.hint().find("1 of 3 statements ran"), std::string::npos) << e.hint();
   }
-  EXPECT_TRUE(db->table_exists("", "tb"));
-  EXPECT_FALSE(db->table_exists("", "tb2"));
+  EXPECT_TRUE(db->catalog().table_exists("", "tb"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb2"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
   auto partial = runner.partial_revisions();
   ASSERT_EQ(partial.size(), 1u);
@@ -508,7 +508,7 @@ TEST_F(RunnerTest, DryRunLeavesTheFileByteIdentical) {
   EXPECT_EQ(result.duration_ms.size(), 2u);
   EXPECT_FALSE(db->in_transaction());
   EXPECT_EQ(test::read_file(path), before);
-  EXPECT_FALSE(db->table_exists("", "tb"));
+  EXPECT_FALSE(db->catalog().table_exists("", "tb"));
   EXPECT_EQ(dry.read_version_rows(), (std::vector<std::string>{"a"}));
 }
 
@@ -545,8 +545,8 @@ TEST_F(RunnerTest, DryRunFailureRollsBackEverything) {
     EXPECT_EQ(e.kind(), ErrorKind::database);
     EXPECT_EQ(e.hint(), "dry run: every change was rolled back");
   }
-  EXPECT_FALSE(db->table_exists("", "ta"));
-  EXPECT_FALSE(db->table_exists("", "migrate_version"));
+  EXPECT_FALSE(db->catalog().table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version"));
 }
 
 TEST_F(RunnerTest, DryRunRefusesNonTransactionalRevisions) {
