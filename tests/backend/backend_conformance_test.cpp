@@ -5,11 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "backend/backend.hpp"
 #include "backend/sql_dialect.hpp"
@@ -179,6 +182,45 @@ TEST_P(BackendConformanceTest, ConstraintErrorCarriesExtendedCode) {
     EXPECT_EQ(e.details().position, static_cast<long>(script.find("INSERT INTO t1 VALUES (1)")));
     EXPECT_EQ(e.details().sqlstate, dialect() == Dialect::sqlite ? "SQLITE_CONSTRAINT_PRIMARYKEY" : "23505");
   }
+}
+
+TEST_P(BackendConformanceTest, RequestCancelStopsTheRunningStatement) {
+  m_db->execute_script("CREATE TABLE t1 (x INTEGER); INSERT INTO t1 VALUES (1)");
+  m_db->request_cancel();  // nothing runs: no effect on what follows
+  EXPECT_EQ(column("SELECT count(*) FROM t1"), (std::vector<std::string>{"1"}));
+
+  m_db->begin();
+  m_db->execute("INSERT INTO t1 VALUES (2)");
+  std::atomic<bool> finished{false};
+  // A cancel before the statement starts is a no-op, so keep asking until it has stopped.
+  std::thread canceller([&] {
+    while (!finished) {
+      m_db->request_cancel();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  const bool sqlite = dialect() == Dialect::sqlite;
+  auto long_query = sqlite ? "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000000) "
+                             "SELECT count(*) FROM c"
+                           : "SELECT pg_sleep(30)";
+  auto start = std::chrono::steady_clock::now();
+  try {
+    m_db->query(long_query);
+    ADD_FAILURE() << "the statement was not cancelled";
+  } catch (const backend::DatabaseError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_EQ(e.details().sqlstate, sqlite ? "SQLITE_INTERRUPT" : "57014") << e.what();
+    EXPECT_NE(std::string(e.what()).find(sqlite ? "SQLITE_INTERRUPT" : "[57014]"), std::string::npos) << e.what();
+  }
+  finished = true;
+  canceller.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+  if (!sqlite) EXPECT_TRUE(m_db->in_transaction());  // aborted, still open until the rollback
+  m_db->rollback();
+  EXPECT_FALSE(m_db->in_transaction());
+  EXPECT_EQ(column("SELECT count(*) FROM t1"), (std::vector<std::string>{"1"}));  // the insert rolled back
+  m_db->execute("INSERT INTO t1 VALUES (3)");
+  EXPECT_EQ(column("SELECT count(*) FROM t1"), (std::vector<std::string>{"2"}));
 }
 
 TEST_P(BackendConformanceTest, LockTwiceTimesOutUntilReleased) {

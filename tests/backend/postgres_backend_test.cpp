@@ -276,43 +276,6 @@ TEST_F(PostgresBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints)
   EXPECT_THROW(exists(Kind::constraint, "", "id_positive"), Error);
 }
 
-TEST_F(PostgresBackendTest, RequestCancelStopsTheRunningStatement) {
-  m_db->execute_script("CREATE TABLE cancelled (x INTEGER); INSERT INTO cancelled VALUES (1)");
-  m_db->request_cancel();  // nothing runs: the server ignores it
-  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM cancelled"), "1");
-
-  m_db->begin();
-  m_db->execute("INSERT INTO cancelled VALUES (2)");
-  auto watcher = open_pg();
-  auto pid = std::to_string(m_db->backend_pid());
-  std::thread canceller([&] {
-    // Cancel once the server reports the sleep running (a cancel before it would be ignored).
-    for (int i = 0; i < 1000; ++i) {
-      if (scalar(*watcher, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid +
-                               " AND state = 'active' AND query LIKE '%pg_sleep%'") == "1")
-        break;
-      std::this_thread::sleep_for(10ms);
-    }
-    m_db->request_cancel();
-  });
-  auto start = std::chrono::steady_clock::now();
-  try {
-    m_db->query("SELECT pg_sleep(30)");
-    ADD_FAILURE() << "pg_sleep(30) was not cancelled";
-  } catch (const DatabaseError& e) {
-    EXPECT_EQ(e.details().sqlstate, "57014") << e.what();
-    EXPECT_NE(std::string(e.what()).find("[57014]"), std::string::npos) << e.what();
-  }
-  canceller.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 15s);
-  EXPECT_TRUE(m_db->in_transaction());  // aborted, still open until the rollback
-  m_db->rollback();
-  EXPECT_FALSE(m_db->in_transaction());
-  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM cancelled"), "1");
-  m_db->execute("INSERT INTO cancelled VALUES (3)");
-  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM cancelled"), "2");
-}
-
 TEST(PostgresUrlTest, UrlWithoutPasswordDropsItEntirely) {
   auto t = ConnectionTarget::from_url("postgresql+psycopg2://alice:s3cr%40t@db.example:5433/app?sslmode=require&password=other&application_name=x");
   EXPECT_EQ(t.without_password, "postgresql://alice@db.example:5433/app?sslmode=require&application_name=x");

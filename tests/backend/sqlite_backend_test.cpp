@@ -224,42 +224,6 @@ TEST(SqliteBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints) {
   EXPECT_EQ(kind_of([&] { exists(Kind::column, "", "x"); }), ErrorKind::internal);
 }
 
-TEST(SqliteBackendTest, RequestCancelInterruptsTheRunningStatement) {
-  test::TempDir dir;
-  auto db = backend::open("sqlite:///" + (dir.path() / "cancel.db").string());
-  db->execute_script("CREATE TABLE t (x); INSERT INTO t VALUES (1)");
-  db->request_cancel();  // nothing runs: no effect on what follows
-  EXPECT_EQ(db->query("SELECT count(*) FROM t").at(0).at(0).value(), "1");
-
-  db->begin();
-  db->execute("INSERT INTO t VALUES (2)");
-  std::atomic<bool> finished{false};
-  // A cancel before the statement starts is a no-op, so keep asking until it has stopped.
-  std::thread canceller([&] {
-    while (!finished) {
-      db->request_cancel();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  });
-  auto start = std::chrono::steady_clock::now();
-  try {
-    db->query("WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 1000000000) "
-              "SELECT count(*) FROM c");
-    ADD_FAILURE() << "the statement was not interrupted";
-  } catch (const backend::DatabaseError& e) {
-    EXPECT_EQ(e.details().sqlstate, "SQLITE_INTERRUPT") << e.what();
-    EXPECT_EQ(e.kind(), ErrorKind::database);
-  }
-  finished = true;
-  canceller.join();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
-  db->rollback();
-  EXPECT_FALSE(db->in_transaction());
-  EXPECT_EQ(db->query("SELECT count(*) FROM t").at(0).at(0).value(), "1");  // the insert rolled back
-  db->execute("INSERT INTO t VALUES (3)");
-  EXPECT_EQ(db->query("SELECT count(*) FROM t").at(0).at(0).value(), "2");
-}
-
 TEST(RegistryTest, DialectFromUrlWithoutConnecting) {
   EXPECT_EQ(backend::dialect_of_url("sqlite:///x.db"), Dialect::sqlite);
   EXPECT_EQ(backend::dialect_of_url("postgresql://u:p@localhost/db"), Dialect::postgresql);
