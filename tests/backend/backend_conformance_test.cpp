@@ -215,7 +215,9 @@ TEST_P(BackendConformanceTest, RequestCancelStopsTheRunningStatement) {
   finished = true;
   canceller.join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
-  if (!sqlite) EXPECT_TRUE(m_db->in_transaction());  // aborted, still open until the rollback
+  if (!sqlite) {
+    EXPECT_TRUE(m_db->in_transaction());  // aborted, still open until the rollback
+  }
   m_db->rollback();
   EXPECT_FALSE(m_db->in_transaction());
   EXPECT_EQ(column("SELECT count(*) FROM t1"), (std::vector<std::string>{"1"}));  // the insert rolled back
