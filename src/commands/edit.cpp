@@ -6,11 +6,18 @@
 #include <sstream>
 
 #include "commands/commands.hpp"
-#include "commands/database.hpp"
-#include "commands/project.hpp"
+#include "api/database.hpp"
+#include "api/project.hpp"
 #include "core/error.hpp"
 
 namespace migrate::commands {
+
+using api::Project;
+using api::file_lookup;
+using api::open_database;
+using api::require_known_rows;
+using api::run_settings;
+
 
 namespace {
 

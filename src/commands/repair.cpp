@@ -5,13 +5,20 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "commands/database.hpp"
-#include "commands/project.hpp"
+#include "api/database.hpp"
+#include "api/project.hpp"
 #include "core/error.hpp"
 #include "runtime/repair.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::commands {
+
+using api::Project;
+using api::file_lookup;
+using api::open_database;
+using api::require_known_rows;
+using api::run_settings;
+
 
 namespace {
 

@@ -5,11 +5,14 @@
 #include <regex>
 
 #include "commands/commands.hpp"
-#include "commands/project.hpp"
+#include "api/project.hpp"
 #include "core/error.hpp"
 #include "script/revision_writer.hpp"
 
 namespace migrate::commands {
+
+using api::Project;
+
 
 namespace {
 

@@ -1,10 +1,10 @@
-#include "commands/database.hpp"
+#include "api/database.hpp"
 
 #include <cmath>
 
 #include "core/error.hpp"
 
-namespace migrate::commands {
+namespace migrate::api {
 
 std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
   if (config.database_url.empty())
@@ -50,4 +50,4 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
   }
 }
 
-}  // namespace migrate::commands
+}  // namespace migrate::api

@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "backend/backend.hpp"
-#include "commands/project.hpp"
+#include "api/project.hpp"
 #include "runtime/runner.hpp"
 
-namespace migrate::commands {
+namespace migrate::api {
 
 /// Opens the configured database. Throws Error{config} when no URL is configured.
 std::unique_ptr<backend::Backend> open_database(const config::Config& config);
@@ -26,4 +26,4 @@ runtime::FileLookup file_lookup(const Project& project);
 /// project loaded with the database, a journal copy): its file is gone; says the ways out.
 void require_known_rows(const Project& project, const std::vector<std::string>& rows);
 
-}  // namespace migrate::commands
+}  // namespace migrate::api

@@ -1,0 +1,5 @@
+# Sources of src/api (paths relative to src/).
+target_sources(migrate_core PRIVATE
+  api/database.cpp
+  api/project.cpp
+)
