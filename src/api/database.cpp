@@ -7,6 +7,8 @@
 namespace migrate::api {
 
 std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
+  if (config.database_url.empty() && config.file.empty())  // built from migrate::Settings
+    throw Error(ErrorKind::config, "no database URL is configured", "set Settings::database_url");
   if (config.database_url.empty())
     throw Error(ErrorKind::config, "no database URL is configured",
                 "set [database].url in " + config.file.string() +

@@ -3,3 +3,8 @@ target_sources(migrate_core PRIVATE
   api/database.cpp
   api/project.cpp
 )
+target_sources(migrate_core PRIVATE
+  api/convert.cpp
+  api/migrator.cpp
+  api/stop.cpp
+)
