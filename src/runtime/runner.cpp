@@ -425,12 +425,13 @@ Error Runner::statement_error(const backend::DatabaseError& e, const StepContext
   const auto& id = ctx.step->revision.value_or("");
   auto pos = e.details().position;
   int line = line_at(sent, pos, first_line);
-  auto statement = statement_at(sent, pos, m_db.dialect(), first_line);
-  return Error(ErrorKind::database,
-               fmt::format("revision {} failed at {}:{}: {}\n  statement: {}", id,
-                           ctx.file ? ctx.file->path.string() : std::string("?"), line, e.what(),
-                           excerpt(statement)),
-               combine_hints(e, hint));
+  auto statement = excerpt(statement_at(sent, pos, m_db.dialect(), first_line));
+  auto file = ctx.file ? ctx.file->path.string() : std::string();
+  Error error(ErrorKind::database,
+              fmt::format("revision {} failed at {}:{}: {}\n  statement: {}", id, file.empty() ? "?" : file, line,
+                          e.what(), statement),
+              combine_hints(e, hint));
+  return error.located({id, file, line, statement, e.details().sqlstate});
 }
 
 void Runner::interrupt_transactional(const StepContext& ctx, int statements_done) {
@@ -515,7 +516,7 @@ long long Runner::run_transactional(StepContext& ctx) {
     if (e.kind() == ErrorKind::database && m_db.in_transaction()) {
       auto hint = rollback_hint(id.empty() ? "(stamp)" : id);
       m_db.rollback();
-      throw Error(e.kind(), e.what(), e.hint().empty() ? hint : e.hint());
+      throw Error(e.kind(), e.what(), e.hint().empty() ? hint : e.hint()).located(e.where());
     }
     throw;
   }
@@ -564,7 +565,8 @@ long long Runner::run_non_transactional(StepContext& ctx) {
                   std::string(error.what()) +
                       fmt::format("\n  (statement {} of {}; revision {} is partially applied)", k + 1,
                                   ctx.statements_total, id),
-                  error.hint());
+                  error.hint())
+          .located(error.where());
     }
     statement_done();
     // A signal lets the statement that was running finish (it cannot be undone); the
