@@ -68,10 +68,21 @@ bool wants_json(int argc, char** argv) {
   return false;
 }
 
+/// The location fields of a failure, each only where known, so that a consumer can tell
+/// "no such field" from an empty value.
+void add_location(util::Json& err, const ErrorLocation& where) {
+  if (!where.revision.empty()) err.set("revision", where.revision);
+  if (!where.file.empty()) err.set("file", where.file);
+  if (where.line > 0) err.set("line", where.line);
+  if (!where.statement.empty()) err.set("statement", where.statement);
+  if (!where.sqlstate.empty()) err.set("sqlstate", where.sqlstate);
+}
+
 int report(const Error& e, bool json) {
   if (json) {
     util::Json err = util::Json::object();
     err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
+    add_location(err, e.where());
     util::Json doc = util::Json::object();
     doc.set("error", std::move(err));
     std::cout << doc.dump() << std::endl;
