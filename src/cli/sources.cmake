@@ -1,4 +1,4 @@
 # Sources of src/cli (paths relative to src/).
-target_sources(migrate_core PRIVATE
+target_sources(migrate_cli PRIVATE
   cli/app.cpp
 )

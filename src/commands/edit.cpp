@@ -1,4 +1,4 @@
-// `edit REV`: opens the revision files in $EDITOR (alembic-semantics.md §5).
+// `edit REV`: opens the revision files in $EDITOR.
 #include <sys/wait.h>
 #include <unistd.h>
 

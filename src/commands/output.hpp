@@ -1,6 +1,6 @@
 #pragma once
-/// How commands present results: Alembic's text formats (alembic-semantics.md §5.2) or the
-/// contract's JSON documents (CONTRACT.md §5). Stdout carries only the result; logs and
+/// How commands present results: Alembic's text formats or JSON documents with stable
+/// field names. Stdout carries only the result; logs and
 /// progress go to stderr through spdlog.
 
 #include <iosfwd>

@@ -1,4 +1,4 @@
-// Commands that write revision files: revision and merge (alembic-semantics.md §5.1).
+// Commands that write revision files: revision and merge.
 #include <algorithm>
 #include <filesystem>
 #include <ostream>

@@ -1,5 +1,5 @@
 # Sources of src/commands (paths relative to src/).
-target_sources(migrate_core PRIVATE
+target_sources(migrate_cli PRIVATE
   commands/edit.cpp
   commands/init.cpp
   commands/inspect.cpp
