@@ -52,4 +52,23 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
   }
 }
 
+std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db) {
+  runtime::Runner runner(db, run_settings(project.config(), "read", std::nullopt, false), file_lookup(project));
+  auto rows = runner.read_version_rows();
+  require_known_rows(project, rows);
+  return rows;
+}
+
+OnlineProject open_online(const config::Config& config, bool read_rows) {
+  OnlineProject o;
+  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
+  auto connect = [&]() -> backend::Backend& {
+    o.db = open_database(config);
+    return *o.db;
+  };
+  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
+  if (read_rows) o.rows = read_known_rows(*o.project, *o.db);
+  return o;
+}
+
 }  // namespace migrate::api

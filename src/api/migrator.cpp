@@ -217,22 +217,7 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
   return result;
 }
 
-/// The project with journal copies of gone applied files, and the open database.
-struct Online {
-  std::unique_ptr<backend::Backend> db;
-  std::unique_ptr<Project> project;
-};
-
-Online open_online(const config::Config& config) {
-  Online o;
-  auto vt = api::run_settings(config, "read", std::nullopt, false).version_table;
-  auto connect = [&]() -> backend::Backend& {
-    o.db = api::open_database(config);
-    return *o.db;
-  };
-  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
-  return o;
-}
+using api::open_online;
 
 }  // namespace
 
@@ -267,7 +252,7 @@ RunResult Migrator::plan(Command command, const std::vector<std::string>& target
   }
   if (split_range(req.target).start)
     throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
-  auto online = open_online(m_impl->config);
+  auto online = open_online(m_impl->config, false);
   const auto& op = *online.project;
   req.plan_for = [&](const auto& rows) {
     return command == Command::upgrade ? op.map().plan_upgrade(req.target, rows)
@@ -286,7 +271,7 @@ RunResult run_walk(const config::Config& config, Command command, const std::str
   if (split_range(target).start)
     throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
   stop.throw_if_requested("before connecting; nothing was changed");
-  auto online = open_online(config);
+  auto online = open_online(config, false);
   const auto& op = *online.project;
   Request req{command, target, false, options.dry_run, options.backup, options.lock_timeout, options.observer};
   req.plan_for = [&](const auto& rows) {
@@ -350,12 +335,11 @@ void Migrator::write_sql(Command command, const std::vector<std::string>& target
 }
 
 Status Migrator::status() {
-  auto online = open_online(m_impl->config);
+  auto online = open_online(m_impl->config, true);
   const auto& p = *online.project;
   runtime::Runner runner(*online.db, api::run_settings(p.config(), "read", std::nullopt, false), api::file_lookup(p));
   Status s;
-  s.rows = runner.read_version_rows();
-  api::require_known_rows(p, s.rows);
+  s.rows = online.rows;
   s.current_heads = p.map().current_heads(s.rows);
   s.heads = p.map().heads();
   for (const auto& partial : runner.partial_revisions()) s.partial.push_back(api::to_public(partial));

@@ -13,10 +13,6 @@
 namespace migrate::commands {
 
 using api::Project;
-using api::file_lookup;
-using api::open_database;
-using api::require_known_rows;
-using api::run_settings;
 
 
 namespace {
@@ -49,10 +45,8 @@ int edit(const Context& ctx, const std::string& rev_arg) {
   auto p = Project::load(config::load(ctx.overrides));
   std::vector<std::string> ids;
   if (rev_arg == "current") {
-    auto db = open_database(p.config());
-    runtime::Runner runner(*db, run_settings(p.config(), "read", std::nullopt, false), file_lookup(p));
-    auto rows = runner.read_version_rows();
-    require_known_rows(p, rows);
+    auto db = api::open_database(p.config());
+    auto rows = api::read_known_rows(p, *db);
     if (rows.empty()) throw Error(ErrorKind::revision_not_found, "No current revisions", "the version table is empty");
     ids = p.map().current_heads(rows);
   } else {

@@ -15,10 +15,6 @@
 namespace migrate::commands {
 
 using api::Project;
-using api::file_lookup;
-using api::open_database;
-using api::require_known_rows;
-using api::run_settings;
 
 
 namespace {
@@ -27,14 +23,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-/// A project read together with the database: the journal's copies stand in for applied
-/// revisions whose files are gone (Project::load_with_database), and the version-table
-/// rows, read without a lock and without creating anything.
-struct Online {
-  std::unique_ptr<backend::Backend> db;
-  std::unique_ptr<Project> project;
-  std::vector<std::string> rows;
-};
+using Online = api::OnlineProject;
 
 /// Says which revisions are shown from the journal's copy (as `downgrade` says which run
 /// from it): their files are gone, and the listing is only as good as that copy.
@@ -46,19 +35,9 @@ void warn_journal_copies(const Project& p) {
                    f.id, p.copy_stored_at(f.id));
 }
 
+/// The project with the journal's copies and the version-table rows, read without a lock.
 Online load_online(const Context& ctx) {
-  Online o;
-  auto config = config::load(ctx.overrides);
-  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
-  auto connect = [&]() -> backend::Backend& {
-    o.db = open_database(config);
-    return *o.db;
-  };
-  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
-  runtime::Runner runner(*o.db, run_settings(o.project->config(), "read", std::nullopt, false),
-                         file_lookup(*o.project));
-  o.rows = runner.read_version_rows();
-  require_known_rows(*o.project, o.rows);
+  auto o = api::open_online(config::load(ctx.overrides), true);
   warn_journal_copies(*o.project);
   return o;
 }
