@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <sstream>
+#include <thread>
 
 #include "backend/backend.hpp"
 #include "support/temp_dir.hpp"
@@ -185,6 +186,30 @@ TEST_P(MigratorTest, StopRequestedBeforeTheRunChangesNothing) {
   EXPECT_FALSE(has_table("migrate_version"));
   // Reported once: the next run goes ahead.
   EXPECT_EQ(migrator.upgrade("head").heads_after, std::vector<std::string>{"bbb2"});
+}
+
+TEST_P(MigratorTest, StopRequestedDuringARunCancelsTheRunningRevision) {
+  // A statement that runs for a long time unless cancelled.
+  std::string slow = postgres() ? "SELECT pg_sleep(60);"
+                                : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) "
+                                  "SELECT count(*) FROM c;";
+  m_dir.write("migrations/versions/c.sql",
+              revision_text("ccc3", "bbb2", "CREATE TABLE t_c (id INTEGER);\n" + slow, "DROP TABLE t_c;"));
+  Migrator migrator(settings());
+  std::thread stopper([&migrator] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    migrator.request_stop(SIGINT);
+  });
+  try {
+    migrator.upgrade("head");
+    ADD_FAILURE() << "the upgrade should stop";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::interrupted) << e.what();
+    EXPECT_EQ(e.signal(), SIGINT);
+  }
+  stopper.join();
+  EXPECT_EQ(migrator.current(), std::vector<std::string>{"bbb2"});
+  EXPECT_FALSE(has_table("t_c"));
 }
 
 TEST_P(MigratorTest, PlanningErrorsAreStructured) {
