@@ -75,9 +75,13 @@ class Migrator {
   explicit Migrator(const std::filesystem::path& config_file);
   /// Uses `settings` instead of a file. Throws Error{config} when script_location is empty.
   explicit Migrator(const Settings& settings);
+  /// Closes nothing that outlives a call: each operation opens and closes its own connection.
   ~Migrator();
+  /// Moves the configuration and any pending stop request; the moved-from Migrator may only
+  /// be destroyed or assigned to. Not while another thread may call request_stop().
   Migrator(Migrator&&) noexcept;
   Migrator& operator=(Migrator&&) noexcept;
+  /// Not copyable: a stop request belongs to one Migrator.
   Migrator(const Migrator&) = delete;
   Migrator& operator=(const Migrator&) = delete;
 
