@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL 15 cluster for the tests (architecture.md §3.7), like libpqxx's
+# A throwaway PostgreSQL 15 cluster for the tests (ARCHITECTURE.md), like libpqxx's
 # tools/run-test-postgres.sh.
 #
 #   scripts/pg-test-server.sh start [ENV_FILE]

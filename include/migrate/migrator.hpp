@@ -24,15 +24,20 @@
 
 namespace migrate {
 
+namespace api {
+struct MigratorAccess;  // the command line's access to the runtime controls
+}  // namespace api
+
 /// Callbacks about a run's progress. Owned by the caller; it must outlive the call it is
 /// given to. Callbacks run on the calling thread; an exception thrown from one ends the run
 /// like any failure (changes of the step in progress are rolled back where they can be).
 class Observer {
  public:
   virtual ~Observer() = default;
-  /// A step is about to run (or, see RunOptions::observer, has run).
+  /// A step is about to run (under the lock, after planning and the backup).
   virtual void step_started(const PlanStep& step) { (void)step; }
-  /// A step committed; `step.duration` is set.
+  /// A step committed (or, with one transaction for the run, finished its statements);
+  /// `step.duration` is set.
   virtual void step_finished(const PlanStep& step) { (void)step; }
   /// A statement of `revision` finished (1-based `number` within its section).
   virtual void statement_finished(const std::string& revision, int number) {
@@ -53,9 +58,7 @@ struct RunOptions {
   /// How long to wait for another runner's migration lock; nullopt: 60 s. Negative:
   /// Error{usage}.
   std::optional<std::chrono::milliseconds> lock_timeout;
-  /// Progress callbacks, or nullptr. With this release's runtime, step_started and
-  /// step_finished are delivered in plan order once the run's steps have completed (with
-  /// their durations), and statement_finished is not delivered.
+  /// Progress callbacks, or nullptr.
   Observer* observer = nullptr;
 };
 
@@ -124,17 +127,19 @@ class Migrator {
   /// does not apply to, the runtime's errors otherwise.
   RepairOutcome repair(RepairAction action, const std::string& revision, const std::string& reason);
 
-  /// Asks the current or next run to stop as if `signal` (SIGINT, SIGTERM) had arrived:
-  /// before the lock the run ends with Error{interrupted} with nothing changed; during the
-  /// run the running transactional revision is cancelled and rolled back, a non-
-  /// transactional one stops after its current statement. Async-signal-safe and callable
-  /// from any thread or from the embedding program's own signal handler. Sticky until a
-  /// run reports it (the Error thrown) or clear_stop() is called.
+  /// Asks the run to stop as if `signal` (SIGINT, SIGTERM) had arrived. During a run (once
+  /// it holds the migration lock) the running transactional revision is cancelled and
+  /// rolled back, a non-transactional one stops after its current statement, and the run
+  /// throws Error{interrupted}. Before that, the request is kept, and the next operation
+  /// ends with Error{interrupted} before changing anything. Async-signal-safe and callable
+  /// from any thread or from the embedding program's own signal handler (the runner installs
+  /// no handlers). A kept request lasts until an operation reports it or clear_stop().
   void request_stop(int signal) noexcept;
   /// Forgets a stop request that no run has acted upon.
   void clear_stop() noexcept;
 
  private:
+  friend struct api::MigratorAccess;
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };

@@ -44,6 +44,15 @@ namespace api {
 
 std::string command_name(Command command) { return to_string(command); }
 
+runtime::Command to_runtime(Command command) {
+  switch (command) {
+    case Command::upgrade: return runtime::Command::upgrade;
+    case Command::downgrade: return runtime::Command::downgrade;
+    case Command::stamp: return runtime::Command::stamp;
+  }
+  return runtime::Command::upgrade;
+}
+
 VersionOp to_public(const graph::VersionOp& op) {
   VersionOp out;
   switch (op.kind) {
@@ -76,6 +85,16 @@ Direction to_public(graph::Direction d) {
 
 }  // namespace
 
+PlanStep to_public(const graph::Step& s) {
+  PlanStep step;
+  step.direction = to_public(s.direction);
+  step.revision = s.revision;
+  step.from = s.from;
+  step.to = s.to;
+  step.ops = to_public(s.ops);
+  return step;
+}
+
 RunResult to_public(Command command, const std::string& target, const graph::Plan& plan,
                     const std::vector<long long>& durations_ms) {
   RunResult r;
@@ -84,30 +103,28 @@ RunResult to_public(Command command, const std::string& target, const graph::Pla
   r.heads_before = plan.heads_before;
   r.heads_after = plan.heads_after;
   for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-    const auto& s = plan.steps[i];
-    PlanStep step;
-    step.direction = to_public(s.direction);
-    step.revision = s.revision;
-    step.from = s.from;
-    step.to = s.to;
-    step.ops = to_public(s.ops);
+    auto step = to_public(plan.steps[i]);
     if (i < durations_ms.size()) step.duration = std::chrono::milliseconds(durations_ms[i]);
     r.steps.push_back(std::move(step));
   }
   return r;
 }
 
-PartialRevision to_public(const runtime::PartialRevision& p) {
+PartialRevision to_public(const runtime::JournalEntry& e) {
   PartialRevision out;
-  out.journal_id = p.journal_id;
-  out.revision = p.revision;
-  out.direction = p.direction;
-  out.status = p.status;
-  out.statements_done = p.statements_done;
-  out.statements_total = p.statements_total;
-  out.error = p.error;
-  out.started_at = p.started_at;
-  out.file = p.file_path;
+  out.journal_id = e.id;
+  out.revision = e.revision;
+  out.direction = e.direction;
+  out.status = e.status;
+  out.statements_done = e.statements_done;
+  out.statements_total = e.statements_total;
+  out.error = e.error;
+  out.started_at = e.started_at;
+  out.command = e.command;
+  out.db_user = e.db_user;
+  out.os_user = e.os_user;
+  out.host = e.host;
+  out.file = e.file_path;
   return out;
 }
 

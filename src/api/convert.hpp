@@ -22,12 +22,14 @@ std::vector<VersionOp> to_public(const std::vector<graph::VersionOp>& ops);
 RunResult to_public(Command command, const std::string& target, const graph::Plan& plan,
                     const std::vector<long long>& durations_ms);
 
-PartialRevision to_public(const runtime::PartialRevision& p);
+PlanStep to_public(const graph::Step& step);
+PartialRevision to_public(const runtime::JournalEntry& partial);
 PartialRevision to_public(const runtime::PartialReport& p);
 RepairReport to_public(const runtime::RepairReport& r);
 RepairOutcome to_public(RepairAction action, const runtime::RepairOutcome& o);
 
-/// "upgrade", "downgrade" or "stamp": the runtime's command names.
+/// "upgrade", "downgrade" or "stamp".
 std::string command_name(Command command);
+runtime::Command to_runtime(Command command);
 
 }  // namespace migrate::api

@@ -16,11 +16,17 @@ std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
   return backend::open(config.database_url);
 }
 
-runtime::RunSettings run_settings(const config::Config& config, const std::string& command,
+runtime::VersionTable version_table(const config::Config& config) {
+  runtime::VersionTable vt;
+  vt.schema = config.version_table_schema;
+  vt.name = config.version_table;
+  return vt;
+}
+
+runtime::RunSettings run_settings(const config::Config& config, runtime::Command command,
                                   std::optional<double> lock_timeout_seconds, bool dry_run) {
   runtime::RunSettings s;
-  s.version_table.schema = config.version_table_schema;
-  s.version_table.name = config.version_table;
+  s.version_table = version_table(config);
   s.transaction_per_migration = config.transaction_per_migration;
   if (lock_timeout_seconds) {
     if (*lock_timeout_seconds < 0 || !std::isfinite(*lock_timeout_seconds))
@@ -53,15 +59,14 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
 }
 
 std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db) {
-  runtime::Runner runner(db, run_settings(project.config(), "read", std::nullopt, false), file_lookup(project));
-  auto rows = runner.read_version_rows();
+  auto rows = runtime::read_version_rows(db, version_table(project.config()));
   require_known_rows(project, rows);
   return rows;
 }
 
 OnlineProject open_online(const config::Config& config, bool read_rows) {
   OnlineProject o;
-  auto vt = run_settings(config, "read", std::nullopt, false).version_table;
+  auto vt = version_table(config);
   auto connect = [&]() -> backend::Backend& {
     o.db = open_database(config);
     return *o.db;

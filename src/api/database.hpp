@@ -15,8 +15,11 @@ namespace migrate::api {
 /// Opens the configured database. Throws Error{config} when no URL is configured.
 std::unique_ptr<backend::Backend> open_database(const config::Config& config);
 
+/// Where the configuration puts the version table (and its journal).
+runtime::VersionTable version_table(const config::Config& config);
+
 /// Runner settings from the configuration.
-runtime::RunSettings run_settings(const config::Config& config, const std::string& command,
+runtime::RunSettings run_settings(const config::Config& config, runtime::Command command,
                                   std::optional<double> lock_timeout_seconds, bool dry_run);
 
 /// Looks up revision files by id for the runtime.

@@ -10,11 +10,14 @@
 #include <csignal>
 #include <ostream>
 
+#include "api/access.hpp"
 #include "api/convert.hpp"
 #include "api/database.hpp"
 #include "api/project.hpp"
 #include "api/stop.hpp"
 #include "config/config.hpp"
+#include "runtime/offline_writer.hpp"
+#include "runtime/plan_check.hpp"
 #include "runtime/repair.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/validation.hpp"
@@ -25,6 +28,7 @@ namespace migrate {
 struct Migrator::Impl {
   config::Config config;
   api::StopState stop;
+  runtime::RunObserver* internal_observer = nullptr;  ///< the command line's test hooks
 };
 
 namespace {
@@ -82,7 +86,7 @@ std::vector<std::string> offline_start(const Project& p, const std::optional<std
 
 void write_offline(const Project& p, const graph::Plan& plan, std::ostream& out) {
   runtime::write_offline_sql(plan, backend::dialect_of_url(p.config().database_url),
-                             api::run_settings(p.config(), "offline", std::nullopt, false).version_table,
+                             api::version_table(p.config()),
                              p.config().transaction_per_migration, api::file_lookup(p), out);
 }
 
@@ -99,26 +103,10 @@ void log_outcome(const std::string& command, const graph::Plan& plan) {
 /// is gone (runtime/validation.hpp). Stamps are how users get out, so they are not checked.
 void validate(const Project& p, backend::Backend& db, Command command, const std::vector<std::string>& rows) {
   if (command == Command::stamp) return;
-  auto name = api::command_name(command);
   auto report = runtime::validate_applied(p.map(), rows, api::file_lookup(p),
                                           [&p](const std::string& id) { return p.has_file(id); }, db,
-                                          api::run_settings(p.config(), name, std::nullopt, false).version_table);
-  runtime::require_valid(report, name);
-}
-
-/// A dry run rolls everything back in one transaction, which a non-transactional revision
-/// cannot join: refuse before anything runs, naming every such revision of the plan.
-void refuse_non_transactional_dry_run(const Project& p, const graph::Plan& plan) {
-  std::vector<std::string> found;
-  for (const auto& step : plan.steps) {
-    if (step.direction == graph::Direction::stamp || !step.revision) continue;
-    const auto* f = p.file(*step.revision);
-    if (f && !f->transactional) found.push_back(*step.revision + " (" + f->path.string() + ")");
-  }
-  if (found.empty()) return;
-  throw Error(ErrorKind::usage,
-              "--dry-run cannot roll back non-transactional revisions; the plan contains: " + join_ids(found),
-              "run without --dry-run, or test those revisions on a copy of the database (e.g. from `--backup`)");
+                                          api::version_table(p.config()));
+  runtime::require_valid(report, api::command_name(command));
 }
 
 /// A downgrade through a revision whose file is gone runs the copy stored in the journal:
@@ -140,6 +128,7 @@ struct Request {
   std::optional<std::filesystem::path> backup;
   std::optional<std::chrono::milliseconds> lock_timeout;
   Observer* observer = nullptr;
+  runtime::RunObserver* internal_observer = nullptr;
   bool tolerate_unknown_rows = false;  ///< stamp --purge replaces rows nothing declares
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
 };
@@ -155,7 +144,7 @@ bool nothing_to_do(runtime::Runner& runner, const Request& req, const graph::Pla
 }
 
 runtime::RunSettings settings_for(const Project& p, const Request& req) {
-  auto settings = api::run_settings(p.config(), api::command_name(req.command), std::nullopt, req.dry_run);
+  auto settings = api::run_settings(p.config(), api::to_runtime(req.command), std::nullopt, req.dry_run);
   if (req.lock_timeout) {
     if (req.lock_timeout->count() < 0)
       throw Error(ErrorKind::usage, "the lock timeout must not be negative");
@@ -165,33 +154,21 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
   return settings;
 }
 
-/// Delivers the observer's step callbacks from the finished run (the runtime offers no
-/// per-step hook yet).
-void notify(Observer* observer, const RunResult& result) {
-  if (!observer) return;
-  for (const auto& step : result.steps) {
-    PlanStep started = step;
-    started.duration.reset();
-    observer->step_started(started);
-    observer->step_finished(step);
-  }
-}
-
-/// Plans (and for plan_only returns), else runs under the lock. `stop` is checked before the
-/// lock and handed to the runtime's signal handling once the run holds the lock.
+/// Plans (and for plan_only returns), else runs under the lock. A kept stop request is
+/// reported before the lock; the run itself takes requests through the token.
 RunResult execute(const Project& p, backend::Backend& db, const Request& req, api::StopState& stop) {
+  api::ObserverBridge bridge(req.observer, req.internal_observer, stop);
   auto settings = settings_for(p, req);
+  settings.stop = &stop.token();
+  settings.observer = &bridge;
   runtime::Runner runner(db, settings, api::file_lookup(p));
-  bool under_lock = false;
   auto planner = [&](const std::vector<std::string>& rows) {
-    // Called by the runner under the lock, once its signal handlers are installed.
-    if (under_lock) stop.enter_window();
     if (!req.tolerate_unknown_rows) api::require_known_rows(p, rows);
     validate(p, db, req.command, rows);
     return req.plan_for(rows);
   };
   auto preflight = planner(runner.read_version_rows());
-  if (req.dry_run) refuse_non_transactional_dry_run(p, preflight);
+  if (req.dry_run) runtime::check_plan(preflight, api::file_lookup(p), runtime::PlanUse::dry_run);
   warn_journal_copies(p, preflight);
   if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});
   if (nothing_to_do(runner, req, preflight)) {
@@ -201,19 +178,20 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
     return result;
   }
   stop.throw_if_requested("before taking the migration lock; nothing was changed");
-  under_lock = true;
   runtime::RunResult ran;
-  {
-    api::StopWindow window(stop);
+  try {
     ran = runner.run(planner);
+  } catch (...) {
+    stop.clear();  // a request made during the run belonged to it
+    throw;
   }
+  stop.clear();
   if (req.dry_run) spdlog::info("Dry run: every change was rolled back");
   log_outcome(api::command_name(req.command), ran.plan);
   auto result = api::to_public(req.command, req.target, ran.plan, ran.duration_ms);
   result.executed = true;
   result.dry_run = req.dry_run;
   if (ran.backup) result.backup = BackupInfo{ran.backup->path, ran.backup->restore_command};
-  notify(req.observer, result);
   return result;
 }
 
@@ -264,7 +242,7 @@ RunResult Migrator::plan(Command command, const std::vector<std::string>& target
 namespace {
 
 RunResult run_walk(const config::Config& config, Command command, const std::string& target,
-                   const RunOptions& options, api::StopState& stop) {
+                   const RunOptions& options, api::StopState& stop, runtime::RunObserver* internal_observer) {
   if (options.backup && options.dry_run)
     throw Error(ErrorKind::usage, "--backup does not go with --sql, --plan or --dry-run",
                 "nothing is changed in those modes, so there is nothing to back up");
@@ -273,7 +251,8 @@ RunResult run_walk(const config::Config& config, Command command, const std::str
   stop.throw_if_requested("before connecting; nothing was changed");
   auto online = open_online(config, false);
   const auto& op = *online.project;
-  Request req{command, target, false, options.dry_run, options.backup, options.lock_timeout, options.observer};
+  Request req{command, target, false, options.dry_run, options.backup, options.lock_timeout, options.observer,
+              internal_observer};
   req.plan_for = [&](const auto& rows) {
     return command == Command::upgrade ? op.map().plan_upgrade(target, rows) : op.map().plan_downgrade(target, rows);
   };
@@ -283,11 +262,11 @@ RunResult run_walk(const config::Config& config, Command command, const std::str
 }  // namespace
 
 RunResult Migrator::upgrade(const std::string& target, const RunOptions& options) {
-  return run_walk(m_impl->config, Command::upgrade, target, options, m_impl->stop);
+  return run_walk(m_impl->config, Command::upgrade, target, options, m_impl->stop, m_impl->internal_observer);
 }
 
 RunResult Migrator::downgrade(const std::string& target, const RunOptions& options) {
-  return run_walk(m_impl->config, Command::downgrade, target, options, m_impl->stop);
+  return run_walk(m_impl->config, Command::downgrade, target, options, m_impl->stop, m_impl->internal_observer);
 }
 
 RunResult Migrator::stamp(const std::vector<std::string>& revisions, const StampOptions& options) {
@@ -299,6 +278,7 @@ RunResult Migrator::stamp(const std::vector<std::string>& revisions, const Stamp
   Request req{Command::stamp, join_ids(revisions)};
   req.lock_timeout = options.lock_timeout;
   req.observer = options.observer;
+  req.internal_observer = m_impl->internal_observer;
   req.tolerate_unknown_rows = options.purge;
   req.plan_for = [&](const auto& rows) { return p.map().plan_stamp(revisions, rows, options.purge); };
   auto db = api::open_database(p.config());
@@ -337,7 +317,8 @@ void Migrator::write_sql(Command command, const std::vector<std::string>& target
 Status Migrator::status() {
   auto online = open_online(m_impl->config, true);
   const auto& p = *online.project;
-  runtime::Runner runner(*online.db, api::run_settings(p.config(), "read", std::nullopt, false), api::file_lookup(p));
+  runtime::Runner runner(*online.db, api::run_settings(p.config(), runtime::Command::upgrade, std::nullopt, false),
+                         api::file_lookup(p));
   Status s;
   s.rows = online.rows;
   s.current_heads = p.map().current_heads(s.rows);
@@ -350,10 +331,11 @@ std::vector<std::string> Migrator::current() { return status().current_heads; }
 
 namespace {
 
-/// Runs `fn` with the repair context of a freshly loaded project and open database.
+/// Runs `fn` with the repair context of a freshly loaded project and open database; a
+/// resume takes stop requests through `stop` and reports its statements to `observer`.
 template <typename Fn>
-auto with_repair_context(const config::Config& config, Fn fn) {
-  auto settings = api::run_settings(config, "repair", std::nullopt, false);
+auto with_repair_context(const config::Config& config, api::StopState& stop, runtime::RunObserver* observer, Fn fn) {
+  auto settings = api::run_settings(config, runtime::Command::upgrade, std::nullopt, false);
   std::unique_ptr<backend::Backend> db;
   auto connect = [&]() -> backend::Backend& {
     db = api::open_database(config);
@@ -367,21 +349,25 @@ auto with_repair_context(const config::Config& config, Fn fn) {
                             api::file_lookup(project),
                             [&project](const std::string& id) { return project.has_file(id); },
                             settings.session_lock_timeout,
-                            settings.session_statement_timeout};
+                            settings.session_statement_timeout,
+                            &stop.token(),
+                            observer};
   return fn(rc);
 }
 
 }  // namespace
 
 RepairReport Migrator::repair_report() {
-  return with_repair_context(m_impl->config, [](runtime::RepairContext& rc) { return api::to_public(runtime::inspect(rc)); });
+  return with_repair_context(m_impl->config, m_impl->stop, nullptr,
+                             [](runtime::RepairContext& rc) { return api::to_public(runtime::inspect(rc)); });
 }
 
 RepairOutcome Migrator::repair(RepairAction action, const std::string& revision, const std::string& reason) {
   if (action != RepairAction::resume && util::trim(reason).empty())
     throw Error(ErrorKind::usage, std::string(to_string(action)) + " needs a reason (it is recorded in the journal)");
   m_impl->stop.throw_if_requested("before repairing; nothing was changed");
-  return with_repair_context(m_impl->config, [&](runtime::RepairContext& rc) {
+  api::ObserverBridge bridge(nullptr, m_impl->internal_observer, m_impl->stop);
+  return with_repair_context(m_impl->config, m_impl->stop, &bridge, [&](runtime::RepairContext& rc) {
     switch (action) {
       case RepairAction::resume: return api::to_public(action, runtime::resume(rc, reason));
       case RepairAction::mark_applied: return api::to_public(action, runtime::mark_applied(rc, revision, reason));
@@ -395,5 +381,11 @@ RepairOutcome Migrator::repair(RepairAction action, const std::string& revision,
 void Migrator::request_stop(int signal) noexcept { m_impl->stop.request(signal); }
 
 void Migrator::clear_stop() noexcept { m_impl->stop.clear(); }
+
+void api::MigratorAccess::set_runtime_controls(Migrator& migrator, runtime::StopToken* stop,
+                                               runtime::RunObserver* observer) {
+  migrator.m_impl->stop.use_token(stop);
+  migrator.m_impl->internal_observer = observer;
+}
 
 }  // namespace migrate

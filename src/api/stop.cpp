@@ -1,40 +1,48 @@
 #include "api/stop.hpp"
 
-#include <csignal>
-
+#include "api/convert.hpp"
 #include "core/error.hpp"
-#include "runtime/interrupt.hpp"
 
 namespace migrate::api {
 
-static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free,
-              "request() must be async-signal-safe");
+static_assert(std::atomic<int>::is_always_lock_free, "request() must be async-signal-safe");
 
 void StopState::request(int signal) noexcept {
-  m_signal.store(signal);
-  if (m_window.load() && !m_raised.exchange(true)) std::raise(signal);
+  if (!token().request_stop(signal)) m_pending.store(signal);
 }
 
-void StopState::clear() noexcept { m_signal.store(0); }
-
 void StopState::throw_if_requested(const std::string& where) {
-  int sig = m_signal.exchange(0);
+  int sig = m_pending.exchange(0);
   if (sig == 0) return;
   throw Error::interrupted(sig, "interrupted by " + runtime::signal_name(sig) + " " + where,
                            "nothing was changed; run the command again when ready");
 }
 
-void StopState::enter_window() noexcept {
-  m_window.store(true);
-  int sig = m_signal.load();
-  if (sig != 0 && !m_raised.exchange(true)) std::raise(sig);
+void StopState::forward_pending() noexcept {
+  int sig = m_pending.exchange(0);
+  if (sig != 0) token().request_stop(sig);
 }
 
-void StopState::leave_window() noexcept {
-  m_window.store(false);
-  // A request raised into the run was the runtime's to report (or to drop when the run had
-  // already finished its last step).
-  if (m_raised.exchange(false)) m_signal.store(0);
+void ObserverBridge::step_started(const graph::Step& step) {
+  m_stop.forward_pending();
+  m_revision = step.revision.value_or("");
+  m_step_base = m_last;
+  if (m_internal) m_internal->step_started(step);
+  if (m_observer) m_observer->step_started(to_public(step));
+}
+
+void ObserverBridge::statement_finished(int number) {
+  m_last = number;
+  if (m_internal) m_internal->statement_finished(number);
+  if (m_observer) m_observer->statement_finished(m_revision, number - m_step_base);
+}
+
+void ObserverBridge::step_finished(const graph::Step& step, long long duration_ms) {
+  if (m_internal) m_internal->step_finished(step, duration_ms);
+  if (!m_observer) return;
+  auto finished = to_public(step);
+  finished.duration = std::chrono::milliseconds(duration_ms);
+  m_observer->step_finished(finished);
 }
 
 }  // namespace migrate::api

@@ -1,48 +1,64 @@
 #pragma once
-/// A stop request for Migrator::request_stop, handed to the runtime's signal handling.
+/// Stop requests and progress callbacks of a Migrator, handed to the runtime's
+/// runtime::StopToken and runtime::RunObserver (runtime/run_control.hpp).
 ///
-/// The runtime stops a run when its own SIGINT/SIGTERM handlers (runtime/interrupt.hpp,
-/// installed only while a run holds the lock) see a signal. So a request made while that
-/// window is open raises the signal in the requesting thread, once, and the runtime's handler
-/// takes it from there (cancelling the running statement where it may); a request made
-/// outside the window is kept and checked at the points before the lock. Every member that
-/// request() touches is a lock-free atomic, so request() is async-signal-safe.
+/// The runtime takes a stop request only while a run is armed (it holds the migration lock).
+/// A request made before that is kept here and reported by the Migrator's checkpoints
+/// before connecting and before the lock (Error{interrupted}, nothing changed); one made in
+/// the short gap between the last checkpoint and the arming is handed to the token when the
+/// first step starts. Every member that request() touches is a lock-free atomic, so it is
+/// async-signal-safe.
+
+#include <migrate/migrator.hpp>
 
 #include <atomic>
 #include <string>
+
+#include "runtime/run_control.hpp"
 
 namespace migrate::api {
 
 class StopState {
  public:
-  /// Records `signal`; raises it when a run's signal window is open (at most once per run).
+  /// The token runs use: the one set by use_token(), else this state's own.
+  runtime::StopToken& token() noexcept { return m_external ? *m_external : m_own; }
+  /// Uses `token` (owned by the caller, e.g. the command line's signal handlers) instead of
+  /// the own one; nullptr goes back to the own one.
+  void use_token(runtime::StopToken* token) noexcept { m_external = token; }
+  /// Hands `signal` to an armed run, else keeps it for the next checkpoint.
   void request(int signal) noexcept;
-  /// Forgets a request no run has acted upon.
-  void clear() noexcept;
-  /// Throws Error::interrupted naming the signal and `where`, when a request is pending
-  /// (and forgets it: the error reports it).
+  /// Forgets a kept request.
+  void clear() noexcept { m_pending.store(0); }
+  /// Throws Error::interrupted naming the signal and `where` when a request is kept (and
+  /// forgets it: the error reports it).
   void throw_if_requested(const std::string& where);
-  /// Called once the runtime's handlers are installed: a pending request is raised now.
-  void enter_window() noexcept;
-  /// Called when the run returns or throws: the handlers are gone, requests are kept again.
-  void leave_window() noexcept;
+  /// Called from inside an armed run: a kept request goes to the token now.
+  void forward_pending() noexcept;
 
  private:
-  std::atomic<int> m_signal{0};
-  std::atomic<bool> m_window{false};
-  std::atomic<bool> m_raised{false};
+  runtime::StopToken m_own;
+  runtime::StopToken* m_external = nullptr;
+  std::atomic<int> m_pending{0};
 };
 
-/// Leaves the window when the run ends, however it ends.
-class StopWindow {
+/// The runtime's observer for one run: forwards to the embedding program's Observer (public
+/// types, statement numbers within the step) and to an internal observer (the command
+/// line's test hooks), and hands a kept stop request to the run once it is armed.
+class ObserverBridge : public runtime::RunObserver {
  public:
-  explicit StopWindow(StopState& state) noexcept : m_state(state) {}
-  ~StopWindow() { m_state.leave_window(); }
-  StopWindow(const StopWindow&) = delete;
-  StopWindow& operator=(const StopWindow&) = delete;
+  ObserverBridge(Observer* observer, runtime::RunObserver* internal, StopState& stop) noexcept
+      : m_observer(observer), m_internal(internal), m_stop(stop) {}
+  void step_started(const graph::Step& step) override;
+  void statement_finished(int number) override;
+  void step_finished(const graph::Step& step, long long duration_ms) override;
 
  private:
-  StopState& m_state;
+  Observer* m_observer;
+  runtime::RunObserver* m_internal;
+  StopState& m_stop;
+  std::string m_revision;  ///< of the step running
+  int m_step_base = 0;     ///< run-wide statement count when the step started
+  int m_last = 0;          ///< run-wide statement count so far
 };
 
 }  // namespace migrate::api

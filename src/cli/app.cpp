@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/signals.hpp"
+#include "cli/test_hooks.hpp"
 #include "commands/commands.hpp"
 #include "core/error.hpp"
 #include "util/json.hpp"
@@ -276,6 +278,12 @@ int run(int argc, char** argv) {
     // Only -v/--verbose on the main app counts as logging verbosity; `current --verbose` etc. are output options.
     setup_logging(g);
     auto ctx = make_context(g);
+    // SIGINT/SIGTERM reach a run through this token; outside a run they act as usual.
+    runtime::StopToken stop;
+    SignalHandlers signals(stop);
+    TestHooks hooks;
+    ctx.stop = &stop;
+    if (hooks.active()) ctx.observer = &hooks;
     for (const auto& row : table)
       if (row.app->parsed()) return row.handler(ctx);
     throw Error(ErrorKind::usage, "no command given", "see `migrate --help`");

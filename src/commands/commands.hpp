@@ -10,6 +10,7 @@
 
 #include "commands/output.hpp"
 #include "config/config.hpp"
+#include "runtime/run_control.hpp"
 
 namespace migrate::commands {
 
@@ -18,6 +19,9 @@ struct Context {
   config::Overrides overrides;
   Format format = Format::text;
   std::ostream* out = nullptr;  ///< stdout
+  /// Where stop requests (SIGINT/SIGTERM) reach a run, and who follows it; nullable.
+  runtime::StopToken* stop = nullptr;
+  runtime::RunObserver* observer = nullptr;
 };
 
 struct InitOptions {

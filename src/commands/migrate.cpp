@@ -51,7 +51,7 @@ void print_run(const Context& ctx, const RunResult& result) {
 int walk(const Context& ctx, Command command, const MigrateOptions& opts) {
   check_mode_flags(opts);
   auto lock_timeout = lock_timeout_of(opts);
-  Migrator migrator(config_source(ctx));
+  auto migrator = make_migrator(ctx);
   if (opts.sql) {
     migrator.write_sql(command, {opts.target}, *ctx.out);
     return 0;
@@ -76,7 +76,7 @@ int downgrade(const Context& ctx, const MigrateOptions& opts) { return walk(ctx,
 int stamp(const Context& ctx, const StampOptions& opts) {
   if (opts.sql && opts.purge) throw Error(ErrorKind::usage, "Can't use --purge with --sql mode");
   if (opts.sql && opts.plan) throw Error(ErrorKind::usage, "--sql and --plan do not go together");
-  Migrator migrator(config_source(ctx));
+  auto migrator = make_migrator(ctx);
   if (opts.sql) {
     migrator.write_sql(Command::stamp, opts.revisions, *ctx.out);
     return 0;

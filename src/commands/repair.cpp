@@ -170,7 +170,7 @@ util::Json outcome_json(const RepairOutcome& o, const std::string& reason) {
 
 int repair(const Context& ctx, const RepairOptions& opts) {
   auto action = chosen_action(opts);
-  Migrator migrator(config_source(ctx));
+  auto migrator = make_migrator(ctx);
   if (action.empty()) {
     auto report = migrator.repair_report();
     if (ctx.format == Format::json)

@@ -133,7 +133,7 @@ struct Engine {
   // --- planning -----------------------------------------------------------------------
   std::vector<Idx> parse_upgrade_target(const Arg& current, const Arg& target, bool assert_len) const;
   /// `refuse_multiple_rows`: `-N` with several distinct rows throws ambiguous_walk (the
-  /// `downgrade` command, CONTRACT.md §4) instead of starting from the first row (Alembic).
+  /// `downgrade` command, docs/commands.md) instead of starting from the first row (Alembic).
   std::pair<std::optional<std::string>, Idx> parse_downgrade_target(const Arg& current,
                                                                     std::string_view target,
                                                                     bool assert_len,

@@ -1,9 +1,9 @@
 #pragma once
-/// Graph-specific error data (architecture.md §3.5: subclasses only where they carry data).
+/// Graph-specific error data (ARCHITECTURE.md: subclasses only where they carry data).
 ///
 /// Every graph error is a `migrate::Error`; this header adds the one that callers may want to
 /// catch on purpose, `MultipleHeadsError`, and the Alembic texts for "multiple heads", which
-/// differ by the command that hit them (alembic-semantics.md §2.2).
+/// differ by the command that hit them (docs/revision-graph.md).
 
 #include <string>
 #include <string_view>
@@ -13,7 +13,7 @@
 
 namespace migrate::graph {
 
-/// Which Alembic wording a "multiple heads" failure uses (alembic-semantics.md §2.2).
+/// Which Alembic wording a "multiple heads" failure uses (docs/revision-graph.md).
 enum class HeadsContext {
   /// upgrade, downgrade, history, show, ...: "Multiple head revisions are present for given
   /// argument '<arg>'; please specify a specific target revision, '<branchname>@<arg>' to

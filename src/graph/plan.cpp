@@ -74,7 +74,7 @@ void upgrade_ops(const Engine& e, Rows& rows, Idx r, Step& step) {
     // Merge. Alembic drops parents implied by rows outside the merge, then DELETEs all but
     // one and UPDATEs that one, picking from a set (arbitrary). Here only parents that are
     // rows take part, in down_revision order, and the LAST one is kept and updated
-    // (alembic-semantics.md §6: DELETE ae10, UPDATE 27c6 -> 53ff for (ae10, 27c6)).
+    // (docs/revision-graph.md: DELETE ae10, UPDATE 27c6 -> 53ff for (ae10, 27c6)).
     const std::vector<Idx> other = rows_except(e, rows, parents);
     std::vector<Idx> keep;
     for (auto p : in_rows)
@@ -110,7 +110,7 @@ void downgrade_ops(const Engine& e, Rows& rows, Idx r, Step& step) {
   }
   if (parents.size() > 1) {
     // Unmerge. Alembic picks from a set; here the first remaining parent takes over R's row
-    // and the others are INSERTed first (§6: INSERT 27c6, UPDATE 53ff -> ae10).
+    // and the others are INSERTed first (INSERT 27c6, UPDATE 53ff -> ae10).
     for (std::size_t k = 1; k < targets.size(); ++k) rows.insert(step, e.id(targets[k]));
     rows.update(step, rid, e.id(targets.front()));
     return;
@@ -364,6 +364,34 @@ std::vector<std::string> RevisionMap::branch_points() const {
   for (const auto& id : history("", {}))
     if (find(id)->is_branch_point()) out.push_back(id);
   return out;
+}
+
+const char* to_string(Direction direction) {
+  switch (direction) {
+    case Direction::upgrade: return "upgrade";
+    case Direction::downgrade: return "downgrade";
+    case Direction::stamp: return "stamp";
+  }
+  return "upgrade";
+}
+
+std::string describe(const VersionOp& op) {
+  switch (op.kind) {
+    case VersionOp::Kind::insert: return "insert " + op.to;
+    case VersionOp::Kind::update: return "update " + op.from + " -> " + op.to;
+    case VersionOp::Kind::remove: return "delete " + op.from;
+  }
+  return {};
+}
+
+std::string short_log(const Step& step) {
+  auto join = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (const auto& id : ids) out += (out.empty() ? "" : ", ") + id;
+    return out;
+  };
+  std::string verb = step.direction == Direction::stamp ? "stamp_revision" : to_string(step.direction);
+  return verb + " " + join(step.from) + " -> " + join(step.to);
 }
 
 }  // namespace migrate::graph

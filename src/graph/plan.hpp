@@ -1,7 +1,7 @@
 #pragma once
 /// The output of planning: an ordered list of steps, each with the exact version-table
-/// row changes it makes (alembic-semantics.md §4.2, §4.3). Pure data: the runtime runs
-/// it against a database, the offline sink prints it, `--plan` shows it.
+/// row changes it makes (Alembic's HeadMaintainer rules: docs/revision-graph.md). Pure data:
+/// the runtime runs it against a database, the offline writer prints it, `--plan` shows it.
 
 #include <optional>
 #include <string>
@@ -10,6 +10,9 @@
 namespace migrate::graph {
 
 enum class Direction { upgrade, downgrade, stamp };
+
+/// "upgrade", "downgrade" or "stamp": the journal's `direction` and the JSON's.
+const char* to_string(Direction direction);
 
 /// One change to the version table. insert: `to` is set; remove: `from` is set;
 /// update: both.
@@ -27,12 +30,15 @@ struct VersionOp {
   bool operator==(const VersionOp&) const = default;
 };
 
+/// "insert R", "update A -> B", "delete R".
+std::string describe(const VersionOp& op);
+
 struct Step {
   Direction direction;
   /// upgrade/downgrade: the revision whose SQL runs. stamp: the destination
   /// (nullopt when the destination is base).
   std::optional<std::string> revision;
-  /// For the log line `Running <direction> <from, ...> -> <to, ...>` (Alembic §5):
+  /// For the log line `Running <direction> <from, ...> -> <to, ...>`:
   /// upgrade R: from = R.down_revisions, to = {R}; downgrade R: from = {R},
   /// to = R.down_revisions; stamp: from = rows replaced, to = {destination} or {}.
   std::vector<std::string> from;
@@ -40,6 +46,9 @@ struct Step {
   /// Row changes in execution order.
   std::vector<VersionOp> ops;
 };
+
+/// `upgrade a -> b` / `stamp_revision a -> ` as Alembic logs a step (ids joined by ", ").
+std::string short_log(const Step& step);
 
 struct Plan {
   std::vector<std::string> heads_before;  ///< version-table rows before, row order

@@ -145,7 +145,7 @@ std::pair<std::optional<std::string>, Idx> Engine::parse_downgrade_target(const 
         for (const auto& c : cur)
           if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) distinct.push_back(c);
         if (refuse_multiple_rows && distinct.size() > 1) {
-          // CONTRACT.md §4: refused, where Alembic warns and takes the first row.
+          // docs/commands.md: refused, where Alembic warns and takes the first row.
           std::vector<Idx> cur_revs;
           for (const auto& c : distinct) cur_revs.push_back(revision_for_ident(c, std::nullopt));
           std::string choices;
@@ -349,61 +349,106 @@ bool is_convex(const Engine& e, const Bits& set) {
 
 }  // namespace
 
-std::vector<Idx> Engine::topological_sort(Bits todo, const std::vector<Idx>& heads) const {
-  std::vector<Idx> current;
-  for (auto h : heads)
-    if (h >= 0 && todo.test(h) && std::find(current.begin(), current.end(), h) == current.end())
-      current.push_back(h);
-  std::sort(current.begin(), current.end());  // load order
+namespace {
 
-  // Alembic keeps the ancestor set of every work-list entry and asks whether the candidate
-  // lies in another entry's set. Only members of `todo` are ever asked about, and the emitted
-  // nodes always form an up-closed part of `todo` (the output is a topological order), so a
-  // convex `todo` stays convex: then "c is an ancestor of entry e" holds exactly when e is
-  // reached from c going up inside `todo`, a search over the few not-yet-emitted revisions
-  // above c. Otherwise (some history ranges) the entries' ancestor sets are kept, lazily.
-  const bool convex = is_convex(*this, todo);
-  std::vector<LazyAncestors> anc;
-  Bits in_list(size());
-  std::vector<std::uint32_t> mark(convex ? size() : 0, 0);
-  std::uint32_t epoch = 0;
-  std::vector<Idx> stack;
-  for (auto h : current) {
-    if (convex) in_list.set(h);
-    else anc.emplace_back(*this, h, nullptr);
+/// The work list of Engine::topological_sort: the entries still to walk down, with what it
+/// takes to ask whether another entry lies above one of them.
+///
+/// Alembic keeps the ancestor set of every work-list entry and asks whether the candidate
+/// lies in another entry's set. Only members of `todo` are ever asked about, and the emitted
+/// nodes always form an up-closed part of `todo` (the output is a topological order), so a
+/// convex `todo` stays convex: then "c is an ancestor of entry e" holds exactly when e is
+/// reached from c going up inside `todo`, a search over the few not-yet-emitted revisions
+/// above c. Otherwise (some history ranges) the entries' ancestor sets are kept, lazily.
+class SortFrontier {
+ public:
+  SortFrontier(const Engine& e, const Bits& todo, const std::vector<Idx>& heads)
+      : m_e(e), m_convex(is_convex(e, todo)), m_in_list(e.size()), m_mark(m_convex ? e.size() : 0, 0) {
+    for (auto h : heads)
+      if (h >= 0 && todo.test(h) && std::find(current.begin(), current.end(), h) == current.end())
+        current.push_back(h);
+    std::sort(current.begin(), current.end());  // load order
+    for (auto h : current) {
+      if (m_convex) m_in_list.set(h);
+      else m_anc.emplace_back(e, h, nullptr);
+    }
   }
 
-  // Index of the first other entry that has `c = current[i]` as an ancestor.
-  auto entry_above = [&](std::size_t i) -> std::optional<std::size_t> {
+  /// Index of the first other entry that has `current[i]` as an ancestor.
+  std::optional<std::size_t> entry_above(std::size_t i, const Bits& todo) {
     const Idx c = current[i];
-    if (!convex) {
-      for (std::size_t j = 0; j < anc.size(); ++j)
-        if (j != i && anc[j].contains(*this, c)) return j;
+    if (!m_convex) {
+      for (std::size_t j = 0; j < m_anc.size(); ++j)
+        if (j != i && m_anc[j].contains(m_e, c)) return j;
       return std::nullopt;
     }
-    ++epoch;
+    ++m_epoch;
     bool hit = false;
-    stack.assign(links(c).eff_next.begin(), links(c).eff_next.end());
-    while (!stack.empty()) {
-      Idx x = stack.back();
-      stack.pop_back();
-      if (!todo.test(x) || mark[x] == epoch) continue;
-      mark[x] = epoch;
-      if (in_list.test(x)) hit = true;  // entries above may have more entries above them
-      for (auto y : links(x).eff_next) stack.push_back(y);
+    m_stack.assign(m_e.links(c).eff_next.begin(), m_e.links(c).eff_next.end());
+    while (!m_stack.empty()) {
+      Idx x = m_stack.back();
+      m_stack.pop_back();
+      if (!todo.test(x) || m_mark[x] == m_epoch) continue;
+      m_mark[x] = m_epoch;
+      if (m_in_list.test(x)) hit = true;  // entries above may have more entries above them
+      for (auto y : m_e.links(x).eff_next) m_stack.push_back(y);
     }
     if (!hit) return std::nullopt;
     for (std::size_t j = 0; j < current.size(); ++j)
-      if (j != i && mark[current[j]] == epoch) return j;
+      if (j != i && m_mark[current[j]] == m_epoch) return j;
     return std::nullopt;
-  };
+  }
 
+  /// `current[i]` (the emitted `candidate`) has no parents left to walk: drop it.
+  void drop(std::size_t i, Idx candidate) {
+    if (m_convex) m_in_list.reset(candidate);
+    current.erase(current.begin() + static_cast<std::ptrdiff_t>(i));
+    if (!m_convex) m_anc.erase(m_anc.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+
+  /// `current[i]` (the emitted `candidate`) is replaced by its parents `to_add` (non-empty).
+  void descend(std::size_t i, Idx candidate, const std::vector<Idx>& to_add) {
+    if (m_convex) m_in_list.reset(candidate);
+    current[i] = to_add.front();
+    for (std::size_t k = 1; k < to_add.size(); ++k) current.push_back(to_add[k]);
+    if (m_convex) {
+      for (auto p : to_add) m_in_list.set(p);
+      return;
+    }
+    // Alembic's "plain movement down a revision line": no normalized dependencies and one
+    // down_revision; anc(parent) = anc(candidate) - {candidate}.
+    const bool plain = m_e.rev(candidate).effective_parents.size() == 1 && m_e.links(candidate).down.size() == 1;
+    if (plain) {
+      m_anc[i].step_down(m_e, candidate);
+    } else {
+      m_anc[i] = LazyAncestors(m_e, to_add.front(), nullptr);
+      for (std::size_t k = 1; k < to_add.size(); ++k) m_anc.emplace_back(m_e, to_add[k], nullptr);
+    }
+  }
+
+  std::vector<Idx> current;  ///< the entries, in walk order
+
+ private:
+  const Engine& m_e;
+  const bool m_convex;
+  std::vector<LazyAncestors> m_anc;  ///< not convex: each entry's ancestors
+  Bits m_in_list;                    ///< convex: the entries, as a set
+  std::vector<std::uint32_t> m_mark;
+  std::uint32_t m_epoch = 0;
+  std::vector<Idx> m_stack;
+};
+
+}  // namespace
+
+std::vector<Idx> Engine::topological_sort(Bits todo, const std::vector<Idx>& heads) const {
+  SortFrontier frontier(*this, todo, heads);
+  auto& current = frontier.current;
   const std::size_t expected = todo.count();
   std::vector<Idx> output;
   std::size_t i = 0;
   while (!current.empty()) {
     const Idx candidate = current[i];
-    if (auto j = entry_above(i)) {
+    if (auto j = frontier.entry_above(i, todo)) {
       // Another head is above us: it has to be walked first.
       i = *j;
       continue;
@@ -416,28 +461,12 @@ std::vector<Idx> Engine::topological_sort(Bits todo, const std::vector<Idx>& hea
     for (auto p : links(candidate).eff)
       if (todo.test(p) && std::find(current.begin(), current.end(), static_cast<Idx>(p)) == current.end())
         to_add.push_back(p);
-    if (convex) in_list.reset(candidate);
     if (to_add.empty()) {
-      current.erase(current.begin() + static_cast<std::ptrdiff_t>(i));
-      if (!convex) anc.erase(anc.begin() + static_cast<std::ptrdiff_t>(i));
+      frontier.drop(i, candidate);
       i = i > 0 ? i - 1 : 0;
       continue;
     }
-    current[i] = to_add.front();
-    for (std::size_t k = 1; k < to_add.size(); ++k) current.push_back(to_add[k]);
-    if (convex) {
-      for (auto p : to_add) in_list.set(p);
-      continue;
-    }
-    // Alembic's "plain movement down a revision line": no normalized dependencies and one
-    // down_revision; anc(parent) = anc(candidate) - {candidate}.
-    const bool plain = rev(candidate).effective_parents.size() == 1 && links(candidate).down.size() == 1;
-    if (plain) {
-      anc[i].step_down(*this, candidate);
-    } else {
-      anc[i] = LazyAncestors(*this, to_add.front(), nullptr);
-      for (std::size_t k = 1; k < to_add.size(); ++k) anc.emplace_back(*this, to_add[k], nullptr);
-    }
+    frontier.descend(i, candidate, to_add);
   }
   // Alembic asserts here; it happens for a history range whose lower end is related to the
   // upper one through a dependency only (e.g. `dep:current`).

@@ -63,8 +63,18 @@ MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::stri
       m_argument(std::move(argument)) {}
 
 RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
-  const std::size_t n = specs.size();
+  check_specs(specs);
+  add_revisions(specs);
+  map_branch_labels();
+  auto resolved_deps = resolve_links();
+  auto all_down = link_children(resolved_deps);
+  normalize_depends_on(resolved_deps);
+  if (!m_revisions.empty()) detect_cycles(all_down);
+  compute_generations();
+  add_branches();
+}
 
+void RevisionMap::check_specs(const std::vector<RevisionSpec>& specs) {
   // Revision() constructor checks (alembic Revision.__init__): self-loops, then id grammar.
   for (const auto& s : specs) {
     if (std::find(s.down_revisions.begin(), s.down_revisions.end(), s.id) != s.down_revisions.end())
@@ -83,7 +93,10 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
                                          s.id + "'" + at_origin(s.origin));
     if (s.id.empty()) throw Error(ErrorKind::script, "Empty revision identifier" + at_origin(s.origin));
   }
+}
 
+void RevisionMap::add_revisions(std::vector<RevisionSpec>& specs) {
+  const std::size_t n = specs.size();
   m_revisions.reserve(n);
   m_index.reserve(n * 2);
   for (std::size_t i = 0; i < n; ++i) {
@@ -91,7 +104,7 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
     auto [it, inserted] = m_index.emplace(s.id, i);
     if (!inserted) {
       // Alembic only warns ("present more than once") and lets the later file win; two files
-      // with one id is an error here (CONTRACT.md §5 duplicate_revision).
+      // with one id is an error here (docs/exit-codes.md duplicate_revision).
       const auto& first = m_revisions[it->second];
       throw Error(ErrorKind::duplicate_revision,
                   "Revision " + s.id + " is present more than once" +
@@ -111,7 +124,10 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
     m_revisions.push_back(std::move(r));
     m_keys.push_back(m_revisions.back().id);
   }
+}
 
+void RevisionMap::map_branch_labels() {
+  const std::size_t n = m_revisions.size();
   // Branch labels live in the revision-id namespace (_map_branch_labels), load order.
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = m_revisions[i];
@@ -128,7 +144,10 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
       m_keys.push_back(label);
     }
   }
+}
 
+std::vector<std::vector<std::uint32_t>> RevisionMap::resolve_links() {
+  const std::size_t n = m_revisions.size();
   // depends_on: exact ids or labels (_add_depends_on); then down_revisions must exist.
   m_links.resize(n);
   std::vector<std::vector<std::uint32_t>> resolved_deps(n);
@@ -157,7 +176,12 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
       push_unique(m_links[i].down, static_cast<std::uint32_t>(it->second));
     }
   }
+  return resolved_deps;
+}
 
+std::vector<std::vector<std::uint32_t>> RevisionMap::link_children(
+    const std::vector<std::vector<std::uint32_t>>& resolved_deps) {
+  const std::size_t n = m_revisions.size();
   // Children / dependents / all_next (add_nextrev) and the "all down" list used by the
   // dependency cycle pass (_all_down_revisions: down_revision + resolved deps, deduped).
   std::vector<std::vector<std::uint32_t>> all_down(n);
@@ -182,7 +206,11 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
     if (m_links[i].all_next.empty()) m_real_heads.push_back(u);
     if (m_links[i].down.empty()) m_bases.push_back(u);
   }
+  return all_down;
+}
 
+void RevisionMap::normalize_depends_on(const std::vector<std::vector<std::uint32_t>>& resolved_deps) {
+  const std::size_t n = m_revisions.size();
   // _normalize_depends_on: drop a dependency that a down_revision-ancestor already depends on.
   // Alembic keeps the survivors in a set (arbitrary order); declared order is kept here.
   {
@@ -211,7 +239,10 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
       for (auto e : eff) m_revisions[i].effective_parents.push_back(m_revisions[e].id);
     }
   }
+}
 
+void RevisionMap::detect_cycles(const std::vector<std::vector<std::uint32_t>>& all_down) {
+  const std::size_t n = m_revisions.size();
   // _detect_cycles: first through down_revision only, then with dependencies.
   if (n > 0) {
     auto all_ids = [&] {
@@ -264,7 +295,10 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
           [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return all_down[x]; },
           [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].all_next; });
   }
+}
 
+void RevisionMap::compute_generations() {
+  const std::size_t n = m_revisions.size();
   // Generation (longest effective-parent path from a root), for pruning ancestor searches.
   {
     std::vector<std::uint32_t> pending(n, 0);
@@ -284,7 +318,10 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
       }
     }
   }
+}
 
+void RevisionMap::add_branches() {
+  const std::size_t n = m_revisions.size();
   // _add_branches: a label reaches every down_revision descendant of its revision, then the
   // walk goes down from the last descendant visited until a (real) branch point, a merge
   // point or a base. Alembic visits children from a frozenset and labelled revisions from a

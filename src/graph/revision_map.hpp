@@ -1,12 +1,12 @@
 #pragma once
-/// The revision graph, pure: no files, no database, no logging (architecture.md §3.2).
+/// The revision graph, pure: no files, no database, no logging (ARCHITECTURE.md).
 ///
-/// Built from `RevisionSpec`s in load order (CONTRACT.md §2: sorted file names per version
+/// Built from `RevisionSpec`s in load order (docs/file-format.md: sorted file names per version
 /// location, locations in configuration order). Load order is the tie-break of every
-/// operation, exactly as in Alembic (alembic-semantics.md §1.2, §3.4).
+/// operation, exactly as in Alembic (docs/revision-graph.md).
 ///
-/// All errors are `migrate::Error` with the kinds of CONTRACT.md §5; messages follow
-/// Alembic's texts (alembic-semantics.md §2.2, §10) and name the `origin` of the
+/// All errors are `migrate::Error` with the kinds of docs/exit-codes.md; messages follow
+/// Alembic's texts (docs/revision-graph.md) and name the `origin` of the
 /// revision (file:line) where one is involved.
 
 #include <cstddef>
@@ -43,10 +43,10 @@ struct Revision {
   std::vector<std::string> declared_branch_labels;
   std::vector<std::string> declared_depends_on;
   std::vector<std::string> dependencies;       ///< depends_on resolved to ids
-  std::vector<std::string> effective_parents;  ///< §1.4 normalized: down_revisions, then deps
+  std::vector<std::string> effective_parents;  ///< normalized: down_revisions, then deps
   std::vector<std::string> children;           ///< via down_revision, load order
   std::vector<std::string> dependents;         ///< revisions that depend_on this, load order
-  std::vector<std::string> branch_labels;      ///< declared + propagated (§1.5)
+  std::vector<std::string> branch_labels;      ///< declared + propagated
   std::string origin;
   std::size_t load_index = 0;
 
@@ -61,7 +61,7 @@ struct Revision {
 
 class RevisionMap {
  public:
-  /// Validates and builds (§1.3). Throws: duplicate_revision (two specs with one id, a
+  /// Validates and builds. Throws: duplicate_revision (two specs with one id, a
   /// label declared twice or equal to an id), missing_revision (a down_revision or
   /// depends_on naming nothing), cycle, dependency_cycle (self-loops included).
   explicit RevisionMap(std::vector<RevisionSpec> specs);
@@ -80,7 +80,7 @@ class RevisionMap {
   /// True when `ancestor` is a proper ancestor of `rev` through effective parents.
   bool is_ancestor(std::string_view ancestor, std::string_view rev) const;
 
-  /// Resolves an identifier as Alembic's `get_revisions` does (§2.1): id, unique prefix
+  /// Resolves an identifier as Alembic's `get_revisions` does: id, unique prefix
   /// (only keys longer than 3 chars are candidates; an exact id or label wins), label, head,
   /// heads (real heads), base, X@head, X@heads (versioned heads in X's lineage), X@base,
   /// X@<id> (lineage checked, prefixes matched within X's lineage). `base`, "" and `X@base`
@@ -99,20 +99,20 @@ class RevisionMap {
   std::optional<std::string> resolve_one(std::string_view ident,
                                          HeadsContext context = HeadsContext::command) const;
 
-  /// `upgrade TARGET` (§3.1, §2.3 upgrade targets, §4.2 row updates). `current` = the
+  /// `upgrade TARGET` (docs/revision-graph.md: upgrade targets, row updates). `current` = the
   /// version-table rows in row order. Nothing to do is an empty plan, not an error.
   /// Throws the resolution errors of `resolve`, overlap (targets or rows), ambiguous_walk,
   /// relative_out_of_range, needs_repair (a row naming no revision).
   Plan plan_upgrade(std::string_view target, const std::vector<std::string>& current) const;
 
-  /// `downgrade TARGET` (§3.2, §2.3 downgrade targets, §4.2). Reversibility is a property
+  /// `downgrade TARGET` (docs/revision-graph.md: downgrade targets, row updates). Reversibility is a property
   /// of files, not of the graph: the runtime checks it on the returned plan.
   /// `-N` with several distinct rows throws ambiguous_walk with a hint naming `<branch>@-N`
-  /// per row (CONTRACT.md §4). Rows that overlap (one an ancestor of another) throw overlap;
+  /// per row (docs/commands.md). Rows that overlap (one an ancestor of another) throw overlap;
   /// a row naming no revision throws needs_repair.
   Plan plan_downgrade(std::string_view target, const std::vector<std::string>& current) const;
 
-  /// `stamp TARGET...` (§4.3). With `purge`, the plan first removes every current row
+  /// `stamp TARGET...`. With `purge`, the plan first removes every current row
   /// (ops `remove` for each, in its own leading step with revision nullopt; no step when the
   /// table is empty) and then stamps from an empty table; unknown ids in `current` are no
   /// error then (without `purge` they throw needs_repair). Each Alembic stamp step is one
@@ -124,11 +124,11 @@ class RevisionMap {
   Plan plan_stamp(const std::vector<std::string>& targets, const std::vector<std::string>& current,
                   bool purge) const;
 
-  /// `history -r RANGE` (§3.3, §5): RANGE is "" (everything) or "[start]:[end]" (empty
+  /// `history -r RANGE`: RANGE is "" (everything) or "[start]:[end]" (empty
   /// start = base, empty end = heads; relative ends such as `-3:current` walk without
   /// enforcing the length, so overshooting stops at the end). `current` may stand at either
   /// end and is replaced by the rows; with no rows it falls back to base / heads, as Alembic.
-  /// Newest first, both ends included (§3.4). Throws usage for a range without exactly one
+  /// Newest first, both ends included. Throws usage for a range without exactly one
   /// ':' ("History range requires [start]:[end], [start]:, or :[end]"), invalid_target for
   /// ends that are not ancestor and descendant ("Requested range A:B does not refer to
   /// ancestor/descendant revisions along the same branch"), the errors of `resolve`, and
@@ -136,9 +136,9 @@ class RevisionMap {
   std::vector<std::string> history(std::string_view range,
                                    const std::vector<std::string>& current) const;
 
-  /// `current` (§5 table): rows plus revisions implied through dependencies that are not
+  /// `current`: rows plus revisions implied through dependencies that are not
   /// ancestors of another listed one. Order: the rows in row order, then the implied ones in
-  /// load order (Alembic prints a set). Unknown row → needs_repair (CONTRACT.md §5: "a
+  /// load order (Alembic prints a set). Unknown row → needs_repair (docs/exit-codes.md: "a
   /// version row no file explains"), message "Can't locate revision identified by 'x'".
   std::vector<std::string> current_heads(const std::vector<std::string>& rows) const;
 
@@ -157,6 +157,20 @@ class RevisionMap {
   std::vector<std::string> offline_start(std::string_view start) const;
 
  private:
+  // The construction passes, in order (each a step of Alembic's RevisionMap build).
+  static void check_specs(const std::vector<RevisionSpec>& specs);
+  void add_revisions(std::vector<RevisionSpec>& specs);
+  void map_branch_labels();
+  /// down_revision links; returns each revision's resolved depends_on (indices).
+  std::vector<std::vector<std::uint32_t>> resolve_links();
+  /// children, dependents, all_next, heads and bases; returns each revision's "all down"
+  /// list (down_revisions + dependencies, deduplicated) for the dependency-cycle pass.
+  std::vector<std::vector<std::uint32_t>> link_children(const std::vector<std::vector<std::uint32_t>>& resolved_deps);
+  void normalize_depends_on(const std::vector<std::vector<std::uint32_t>>& resolved_deps);
+  void detect_cycles(const std::vector<std::vector<std::uint32_t>>& all_down);
+  void compute_generations();
+  void add_branches();
+
   std::vector<Revision> m_revisions;
   std::unordered_map<std::string, std::size_t> m_index;        // id -> position
   std::unordered_map<std::string, std::size_t> m_label_index;  // declared label -> position

@@ -1,11 +1,7 @@
 #include "runtime/journal.hpp"
 
-#include <pwd.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iterator>
@@ -14,6 +10,7 @@
 
 #include "backend/sql_dialect.hpp"
 #include "script/statement_splitter.hpp"
+#include "util/process_identity.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
 
@@ -36,18 +33,6 @@ std::vector<std::string> split(std::string_view text, char sep) {
 
 /// NULL for "" (the JournalEntry convention), else the quoted literal.
 std::string text_or_null(const std::string& value) { return value.empty() ? "NULL" : sql::quote_literal(value); }
-
-std::string os_user_name() {
-  if (auto* pw = getpwuid(geteuid()); pw && pw->pw_name) return pw->pw_name;
-  if (const char* user = std::getenv("USER")) return user;
-  return {};
-}
-
-std::string host_name() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return {};
-  return buf;
-}
 
 int to_int(const std::string& s) { return s.empty() ? 0 : std::stoi(s); }
 
@@ -121,11 +106,23 @@ std::string utc_now_iso() {
 }
 
 void fill_process_identity(JournalEntry& entry) {
-  static const std::string k_os_user = os_user_name();
-  static const std::string k_host = host_name();
+  static const std::string k_os_user = util::os_user_name();
+  static const std::string k_host = util::host_name();
   entry.os_user = k_os_user;
   entry.host = k_host;
   entry.tool_version = MIGRATE_VERSION;
+}
+
+void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect dialect, bool keep_copy) {
+  entry.checksum = file.checksum;
+  entry.checksum_algorithm = k_checksum_algorithm;
+  entry.file_path = file.path.string();
+  entry.message = file.message;
+  if (const auto* down = file.downgrade_for(dialect)) {
+    entry.downgrade_sql = down->sql;
+    entry.has_downgrade = true;
+  }
+  if (keep_copy) entry.file_content = normalized_file_content(file);
 }
 
 void fill_identity(JournalEntry& entry, backend::Backend& db) {

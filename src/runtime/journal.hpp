@@ -1,6 +1,6 @@
 #pragma once
-/// The journal table `<version_table>_journal` (CONTRACT.md §3): the history of every step
-/// `migrate` ran against a database, and the record that recovery works from (issue 4).
+/// The journal table `<version_table>_journal` (docs/database-state.md): the history of every step
+/// `migrate` ran against a database, and the record that recovery works from.
 ///
 /// Rows are appended and, for the step that is running, updated in place while it runs
 /// (progress of a non-transactional revision, its final status); a finished row is never
@@ -108,6 +108,11 @@ std::string normalized_file_content(const script::RevisionFile& file);
 
 /// Now as the journal writes times: ISO-8601 UTC with milliseconds, `2026-11-21T19:30:00.123Z`.
 std::string utc_now_iso();
+
+/// Records `file` on a row: checksum (and its rule), path, message, this dialect's downgrade
+/// section, and with `keep_copy` the whole text (normalized_file_content), which makes the
+/// row a candidate for the stored copy.
+void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect dialect, bool keep_copy);
 
 /// Fills db_user (from `db`), os_user, host and tool_version of `entry`.
 void fill_identity(JournalEntry& entry, backend::Backend& db);

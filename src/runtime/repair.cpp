@@ -7,7 +7,11 @@
 
 #include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
-#include "runtime/interrupt.hpp"
+#include "runtime/plan_check.hpp"
+#include "runtime/session_timeouts.hpp"
+#include "runtime/statement_error.hpp"
+#include "runtime/step_executor.hpp"
+#include "runtime/transaction.hpp"
 #include "runtime/version_table.hpp"
 #include "script/effects.hpp"
 #include "script/statement_splitter.hpp"
@@ -27,34 +31,22 @@ std::vector<std::string> rows_after(std::vector<std::string> rows, const std::ve
 }
 
 std::string ops_text(const std::vector<graph::VersionOp>& ops) {
-  using Kind = graph::VersionOp::Kind;
   if (ops.empty()) return "no version-table change";
   std::vector<std::string> parts;
-  for (const auto& op : ops) {
-    switch (op.kind) {
-      case Kind::insert: parts.push_back("insert " + op.to); break;
-      case Kind::update: parts.push_back("update " + op.from + " -> " + op.to); break;
-      case Kind::remove: parts.push_back("delete " + op.from); break;
-    }
-  }
+  for (const auto& op : ops) parts.push_back(graph::describe(op));
   return "version table: " + util::join(parts, ", ");
 }
 
 /// Runs version-table changes exactly: an UPDATE or DELETE must hit one row, else the
 /// table is not what the recorded step expects and nothing is guessed.
 void apply_ops(backend::Backend& db, const VersionTable& vt, const std::vector<graph::VersionOp>& ops) {
-  using Kind = graph::VersionOp::Kind;
-  auto d = db.dialect();
-  if (!ops.empty() && !db.table_exists(vt.schema, vt.name))
-    db.execute(sql::create_version_table(d, vt.schema, vt.name));
-  for (const auto& op : ops) {
-    auto n = db.execute(version_op_sql(d, vt, op));
-    if (op.kind != Kind::insert && n != 1)
-      throw Error(ErrorKind::needs_repair,
-                  "the version table does not hold revision '" + op.from + "' as the recorded step expects (" +
-                      ops_text({op}) + ")",
-                  "check the version table; record the real state with `migrate stamp`");
-  }
+  if (ops.empty()) return;
+  ensure_version_table(db, vt);
+  if (auto mismatch = run_version_ops(db, vt, ops))
+    throw Error(ErrorKind::needs_repair,
+                "the version table does not hold revision '" + mismatch->op.from + "' as the recorded step expects (" +
+                    ops_text({mismatch->op}) + ")",
+                "check the version table; record the real state with `migrate stamp`");
 }
 
 /// The file whose section a partial row ran: the copy stored in the row (upgrades), else the
@@ -84,7 +76,7 @@ std::optional<script::RevisionFile> file_for(RepairContext& ctx, Journal& journa
 }
 
 const script::SqlSection* section_of(const script::RevisionFile& f, const std::string& direction, Dialect d) {
-  return direction == "downgrade" ? f.downgrade_for(d) : f.upgrade_for(d);
+  return section_for(f, direction == "downgrade" ? graph::Direction::downgrade : graph::Direction::upgrade, d);
 }
 
 std::string first_line_of(const std::string& text) {
@@ -198,34 +190,23 @@ JournalEntry repair_row(RepairContext& ctx, const std::string& command, const st
   return e;
 }
 
-/// Records `file` on a repair row as an upgrade row records it: checksum (and its rule),
-/// the whole text and this dialect's downgrade section. The row then holds the revision's
-/// recorded checksum once applied, and its stored copy (journal.hpp), so a later check
-/// or a downgrade after the file is gone works from the text this repair took as applied.
+/// Records `file` on a repair row as an upgrade row records it (journal.hpp record_file):
+/// the row then holds the revision's recorded checksum once applied, and its stored copy, so
+/// a later check or a downgrade after the file is gone works from the text this repair took
+/// as applied.
 void store_file(JournalEntry& row, const script::RevisionFile& file, Dialect dialect) {
-  row.checksum = file.checksum;
-  row.checksum_algorithm = k_checksum_algorithm;
-  row.file_content = normalized_file_content(file);
-  if (const auto* down = file.downgrade_for(dialect)) {
-    row.downgrade_sql = down->sql;
-    row.has_downgrade = true;
-  }
+  record_file(row, file, dialect, true);
 }
 
 /// Applies `ops` and appends `row` in one transaction.
 long long record(RepairContext& ctx, JournalEntry row, const std::vector<graph::VersionOp>& ops) {
   Journal journal(ctx.db, ctx.version_table);
-  ctx.db.begin();
-  try {
-    apply_ops(ctx.db, ctx.version_table, ops);
-    row.version_ops = ops;
-    long long id = journal.append(row);
-    ctx.db.commit();
-    return id;
-  } catch (...) {
-    ctx.db.rollback();
-    throw;
-  }
+  Transaction transaction(ctx.db);
+  apply_ops(ctx.db, ctx.version_table, ops);
+  row.version_ops = ops;
+  long long id = journal.append(row);
+  transaction.commit();
+  return id;
 }
 
 bool contains(const std::vector<std::string>& v, const std::string& x) {
@@ -343,9 +324,10 @@ RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, co
   return out;
 }
 
-RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
-  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
-  Journal journal(ctx.db, ctx.version_table);
+namespace {
+
+/// The one partial revision `--resume` works on.
+JournalEntry only_partial(Journal& journal) {
   auto partial = journal.partial();
   if (partial.empty())
     throw Error(ErrorKind::usage, "nothing to resume: no revision is partially applied",
@@ -357,113 +339,159 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
                                       std::to_string(partial.size()) + ": " + util::join(ids, ", "),
                 "resolve all but one with `migrate repair --mark-applied/--mark-reverted REV --reason ...`");
   }
-  const auto& p = partial.front();
-  const auto dialect = ctx.db.dialect();
-  const script::RevisionFile* file = ctx.has_file(p.revision) ? ctx.files(p.revision) : nullptr;
-  if (!file)
-    throw Error(ErrorKind::needs_repair, "revision " + p.revision + " has no file to resume from",
-                "restore the file, or record the state with `migrate repair --mark-applied/--mark-reverted " +
-                    p.revision + " --reason ...`");
-  const auto* section = section_of(*file, p.direction, dialect);
-  std::vector<script::Statement> statements;
-  if (section) statements = script::split_statements(section->sql, dialect, section->first_line);
-  auto progress = effective_progress(journal.all(), p);
+  return partial.front();
+}
+
+/// The statements that already ran must be the ones in the file now: resuming after an edit
+/// of those would leave a schema no file describes.
+void require_unchanged(const JournalEntry& p, const script::RevisionFile& file,
+                       const std::vector<script::Statement>& statements, const Progress& progress,
+                       const std::vector<std::string>& hashes) {
   int done = progress.done;
-  auto hashes = statement_hashes(section ? std::string_view(section->sql) : std::string_view(), dialect,
-                                 section ? section->first_line : 1);
-  // The statements that already ran must be the ones in the file now: resuming after an
-  // edit of those would leave a schema no file describes.
   if (static_cast<int>(statements.size()) < done)
     throw Error(ErrorKind::needs_repair,
-                "revision " + p.revision + ": " + std::to_string(done) + " statements ran, but " + file->path.string() +
+                "revision " + p.revision + ": " + std::to_string(done) + " statements ran, but " + file.path.string() +
                     " now has only " + std::to_string(statements.size()),
                 "restore the file as it ran, or record the state with `migrate repair --mark-applied/--mark-reverted`");
   for (int i = 0; i < done; ++i) {
     const auto& ran = progress.hashes[static_cast<std::size_t>(i)];
     if (!ran.empty() && ran == hashes[static_cast<std::size_t>(i)]) continue;
     throw Error(ErrorKind::needs_repair,
-                "revision " + p.revision + ": statement " + std::to_string(i + 1) + " (" + file->path.string() + ":" +
+                "revision " + p.revision + ": statement " + std::to_string(i + 1) + " (" + file.path.string() + ":" +
                     std::to_string(statements[i].line) + ") already ran, but it was " +
                     (!ran.empty() ? "edited since" : "not recorded with a hash") +
                     "; resuming would run the rest against a different history",
                 "restore the statements that ran as they were, or fix the schema by hand and record it with "
                 "`migrate repair --mark-applied/--mark-reverted " + p.revision + " --reason ...`");
   }
+}
 
-  auto rows = read_version_rows(ctx.db, ctx.version_table);
-  auto row = repair_row(ctx, k_resume, p.revision, reason);
+/// What a resume runs: the partial row, its file and the section's statements.
+struct ResumeWork {
+  JournalEntry partial;
+  const script::RevisionFile* file = nullptr;
+  std::vector<script::Statement> statements;
+  std::vector<std::string> hashes;
+  int done = 0;  ///< statements that ran before (this row's and earlier resumes')
+};
+
+ResumeWork resume_work(RepairContext& ctx, Journal& journal) {
+  ResumeWork w;
+  w.partial = only_partial(journal);
+  const auto& p = w.partial;
+  const auto dialect = ctx.db.dialect();
+  w.file = ctx.has_file(p.revision) ? ctx.files(p.revision) : nullptr;
+  if (!w.file)
+    throw Error(ErrorKind::needs_repair, "revision " + p.revision + " has no file to resume from",
+                "restore the file, or record the state with `migrate repair --mark-applied/--mark-reverted " +
+                    p.revision + " --reason ...`");
+  const auto* section = section_of(*w.file, p.direction, dialect);
+  if (section) w.statements = script::split_statements(section->sql, dialect, section->first_line);
+  auto progress = effective_progress(journal.all(), p);
+  w.done = progress.done;
+  w.hashes = statement_hashes(section ? std::string_view(section->sql) : std::string_view(), dialect,
+                              section ? section->first_line : 1);
+  require_unchanged(p, *w.file, w.statements, progress, w.hashes);
+  return w;
+}
+
+/// The `running` row a resume records its progress in, committed before any statement runs.
+JournalEntry resume_row(RepairContext& ctx, const ResumeWork& w, const std::vector<std::string>& rows,
+                        const std::string& reason) {
+  auto row = repair_row(ctx, k_resume, w.partial.revision, reason);
   row.status = "running";
   row.finished_at.clear();
   row.duration_ms = -1;
   row.heads_before = rows;
   row.heads_after = rows;
-  store_file(row, *file, dialect);
-  row.statement_hashes = hashes;
-  row.version_ops = p.version_ops;
-  row.statements_done = done;
-  row.statements_total = static_cast<int>(statements.size());
-  long long id = journal.append(row);  // committed before any statement runs: the progress record
+  store_file(row, *w.file, ctx.db.dialect());
+  row.statement_hashes = w.hashes;
+  row.version_ops = w.partial.version_ops;
+  row.statements_done = w.done;
+  row.statements_total = static_cast<int>(w.statements.size());
+  return row;
+}
+
+[[noreturn]] void resume_stopped(Journal& journal, long long id, const ResumeWork& w,
+                                 const StepExecutor::Outcome& outcome, const std::vector<std::string>& rows,
+                                 long long elapsed) {
+  const auto& rev = w.partial.revision;
+  auto total = std::to_string(w.statements.size());
+  if (outcome.end == StepExecutor::Outcome::End::stopped) {
+    auto why = "interrupted by " + signal_name(outcome.signal) + " after statement " + std::to_string(outcome.done) +
+               " of " + total;
+    journal.finish(id, "failed", outcome.done, why, rows, elapsed);
+    throw Error::interrupted(outcome.signal, "repair --resume of revision " + rev + " " + why,
+                             "run `migrate repair --resume` again to finish it");
+  }
+  const auto& e = *outcome.error;
+  try {
+    journal.finish(id, "failed", outcome.done, e.what(), rows, elapsed);
+  } catch (const std::exception& j) {
+    spdlog::error("could not record the failure in the journal: {}", j.what());
+  }
+  const auto& st = w.statements[static_cast<std::size_t>(outcome.done)];
+  auto file = w.file->path.string();
+  Error error(ErrorKind::database,
+              "repair --resume of revision " + rev + " failed at statement " + std::to_string(outcome.done + 1) +
+                  " of " + total + " (" + file + ":" + std::to_string(st.line) + "): " + e.what() +
+                  "\n  statement: " + first_line_of(st.text),
+              "fix the statement or the database, then run `migrate repair --resume` again; statements 1-" +
+                  std::to_string(outcome.done) + " stay committed");
+  throw error.located({rev, file, st.line, statement_excerpt(st.text), e.details().sqlstate});
+}
+
+std::string resume_summary(const ResumeWork& w, int ran) {
+  const auto& p = w.partial;
+  auto total = std::to_string(w.statements.size());
+  if (ran == 0)
+    return "Resumed " + p.direction + " of revision " + p.revision + ": every statement had run (" +
+           ops_text(p.version_ops) + ")";
+  std::string range = ran == 1 ? "statement " + total : "statements " + std::to_string(w.done + 1) + "-" + total;
+  return "Resumed " + p.direction + " of revision " + p.revision + ": ran " + range + " of " + total + " (" +
+         ops_text(p.version_ops) + ")";
+}
+
+}  // namespace
+
+RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  Journal journal(ctx.db, ctx.version_table);
+  auto work = resume_work(ctx, journal);
+  const auto& p = work.partial;
+  auto rows = read_version_rows(ctx.db, ctx.version_table);
+  long long id = journal.append(resume_row(ctx, work, rows, reason));
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
   };
 
-  auto lock_timeout = file->lock_timeout ? file->lock_timeout : ctx.session_lock_timeout;
-  auto statement_timeout = file->statement_timeout ? file->statement_timeout : ctx.session_statement_timeout;
-  const bool own_timeouts = lock_timeout || statement_timeout;
-  if (own_timeouts) ctx.db.set_session_timeouts(lock_timeout, statement_timeout);
-  // As in the runner's non-transactional path: SIGINT/SIGTERM lets the running statement
-  // finish (it cannot be undone) and stops before the next one, recorded in the journal.
-  SignalScope signals(ctx.db);
-  int ran = 0;
-  for (std::size_t k = static_cast<std::size_t>(done); k < statements.size(); ++k) {
-    const auto& st = statements[k];
-    spdlog::info("Resuming {} {}: statement {} of {} ({}:{})", p.direction, p.revision, k + 1, statements.size(),
-                 file->path.string(), st.line);
-    try {
-      ctx.db.execute_script(st.text);
-      ++ran;
-      journal.set_progress(id, static_cast<int>(k + 1));
-    } catch (const backend::DatabaseError& e) {
-      try {
-        journal.finish(id, "failed", static_cast<int>(k), e.what(), rows, elapsed());
-      } catch (const std::exception& j) {
-        spdlog::error("could not record the failure in the journal: {}", j.what());
-      }
-      throw Error(ErrorKind::database,
-                  "repair --resume of revision " + p.revision + " failed at statement " + std::to_string(k + 1) +
-                      " of " + std::to_string(statements.size()) + " (" + file->path.string() + ":" +
-                      std::to_string(st.line) + "): " + e.what() + "\n  statement: " + first_line_of(st.text),
-                  "fix the statement or the database, then run `migrate repair --resume` again; statements 1-" +
-                      std::to_string(k) + " stay committed");
-    }
-    if (int sig = SignalScope::pending_signal(); sig && k + 1 < statements.size()) {
-      auto why = "interrupted by " + signal_name(sig) + " after statement " + std::to_string(k + 1) + " of " +
-                 std::to_string(statements.size());
-      journal.finish(id, "failed", static_cast<int>(k + 1), why, rows, elapsed());
-      throw Error::interrupted(sig, "repair --resume of revision " + p.revision + " " + why,
-                               "run `migrate repair --resume` again to finish it");
-    }
-  }
-  if (own_timeouts) ctx.db.set_session_timeouts(std::nullopt, std::nullopt);
+  // As the runner's non-transactional path: a stop request lets the running statement finish
+  // (it cannot be undone) and stops before the next one, recorded in the journal.
+  StopToken unstoppable;
+  StopToken& stop = ctx.stop ? *ctx.stop : unstoppable;
+  StopToken::Armed armed(stop);
+  SessionTimeouts timeouts(ctx.db, ctx.session_lock_timeout, ctx.session_statement_timeout);
+  timeouts.apply_for(work.file);
+  StepExecutor executor(ctx.db, stop, ctx.observer);
+  if (work.done < static_cast<int>(work.statements.size()))
+    spdlog::info("Resuming {} {}: statements {}-{} of {} ({})", p.direction, p.revision, work.done + 1,
+                 work.statements.size(), work.statements.size(), work.file->path.string());
+  auto outcome = executor.run(work.statements, static_cast<std::size_t>(work.done), StepExecutor::Mode::one_by_one,
+                              {p.revision, work.file->path.string()},
+                              [&](int done) { journal.set_progress(id, done); });
+  if (outcome.end != StepExecutor::Outcome::End::completed)
+    resume_stopped(journal, id, work, outcome, rows, elapsed());
+  timeouts.reset();
 
   auto after = rows_after(rows, p.version_ops);
-  ctx.db.begin();
-  try {
-    apply_ops(ctx.db, ctx.version_table, p.version_ops);
-    journal.finish(id, "applied", static_cast<int>(statements.size()), "", after, elapsed());
-    ctx.db.commit();
-  } catch (...) {
-    ctx.db.rollback();
-    throw;
-  }
+  Transaction transaction(ctx.db);
+  apply_ops(ctx.db, ctx.version_table, p.version_ops);
+  journal.finish(id, "applied", static_cast<int>(work.statements.size()), "", after, elapsed());
+  transaction.commit();
+  int ran = static_cast<int>(work.statements.size()) - work.done;
   RepairOutcome out{"resume", p.revision, rows, after, p.version_ops, ran, id, ""};
-  auto total = std::to_string(statements.size());
-  std::string range = ran == 1 ? "statement " + total : "statements " + std::to_string(done + 1) + "-" + total;
-  out.summary = "Resumed " + p.direction + " of revision " + p.revision + ": ran " + range + " of " + total + " (" +
-                ops_text(p.version_ops) + ")";
-  if (ran == 0) out.summary = "Resumed " + p.direction + " of revision " + p.revision +
-                              ": every statement had run (" + ops_text(p.version_ops) + ")";
+  out.summary = resume_summary(work, ran);
   return out;
 }
 

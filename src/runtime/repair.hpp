@@ -1,5 +1,5 @@
 #pragma once
-/// `migrate repair` (CONTRACT.md §4, issue 4): what needs repair, and the recorded ways out.
+/// `migrate repair`: what needs repair, and the recorded ways out.
 ///
 /// Inspection (no lock, nothing written): every partial revision of the journal
 /// (Journal::partial) with the statements of the section it ran, which ran, which failed
@@ -11,8 +11,10 @@
 /// each appending one journal row, direction `repair`, `command` naming the action, status
 /// `applied` (which resolves a partial row of the same revision), the user's reason:
 ///  - resume: exactly one partial revision; the statements that ran must hash as they did
-///    then (statement_hashes); the rest run one by one outside a transaction, progress in the
-///    journal row (`running`, then `failed` or `applied`); then its stored version ops.
+///    then (statement_hashes); the rest run one by one outside a transaction through the
+///    runner's StepExecutor, progress in the journal row (`running`, then `failed` or
+///    `applied`); then its stored version ops. A stop request (RepairContext::stop) lets the
+///    running statement finish and records the stop.
 ///    The row records the file it resumed from (checksum, content, downgrade section).
 ///  - mark_applied REV: partial upgrade → its stored version ops; partial downgrade → no
 ///    version change (REV stays applied); not applied with every parent applied → the ops
@@ -75,6 +77,9 @@ struct RepairContext {
   /// header's own value wins, as in the runner.
   std::optional<std::string> session_lock_timeout;
   std::optional<std::string> session_statement_timeout;
+  /// Where stop requests for `resume` come from, and who follows its statements (nullable).
+  StopToken* stop = nullptr;
+  RunObserver* observer = nullptr;
 };
 
 RepairReport inspect(RepairContext& ctx);

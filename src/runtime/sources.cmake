@@ -1,6 +1,11 @@
 # Sources of src/runtime (paths relative to src/).
 target_sources(migrate_core PRIVATE
-  runtime/interrupt.cpp
+  runtime/offline_writer.cpp
+  runtime/plan_check.cpp
+  runtime/run_control.cpp
+  runtime/session_timeouts.cpp
+  runtime/statement_error.cpp
+  runtime/step_executor.cpp
   runtime/journal.cpp
   runtime/repair.cpp
   runtime/runner.cpp

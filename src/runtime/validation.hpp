@@ -1,5 +1,5 @@
 #pragma once
-/// Validation of applied revisions before a state-changing command (issue 4: "an applied
+/// Validation of applied revisions before a state-changing command ("an applied
 /// revision whose file changed (checksum mismatch) or whose file is missing is reported
 /// with its file name and a diff summary of what changed; the command refuses to run unless
 /// the user chooses a documented way out").

@@ -26,6 +26,21 @@ std::string version_op_sql(Dialect dialect, const VersionTable& vt, const Versio
   return {};
 }
 
+void ensure_version_table(backend::Backend& db, const VersionTable& vt) {
+  if (db.table_exists(vt.schema, vt.name)) return;
+  db.execute(sql::create_version_table(db.dialect(), vt.schema, vt.name));
+}
+
+std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& vt,
+                                         const std::vector<VersionOp>& ops) {
+  auto dialect = db.dialect();
+  for (const auto& op : ops) {
+    auto changed = db.execute(version_op_sql(dialect, vt, op));
+    if (op.kind != VersionOp::Kind::insert && changed != 1) return VersionOpMismatch{op, changed};
+  }
+  return std::nullopt;
+}
+
 void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
   switch (op.kind) {
     case VersionOp::Kind::insert: rows.push_back(op.to); break;

@@ -1,8 +1,11 @@
 #pragma once
-/// The version table as the runtime uses it (CONTRACT.md §3): where it lives, reading its
-/// rows, rendering and tracking the row changes of a plan (graph::VersionOp), and the
-/// migration lock that guards it. The runner, the offline writer and `repair` all go
-/// through these, so the three cannot drift apart.
+/// The version table as the runtime uses it: one row per current head, exactly as Alembic's
+/// `alembic_version` (docs/database-state.md). Where it lives, reading its rows, rendering,
+/// running and tracking the row changes of a plan (graph::VersionOp), and the migration lock
+/// that guards it. The runner, the offline writer and `repair` all go through these, so the
+/// three cannot drift apart.
+
+#include <optional>
 
 #include <chrono>
 #include <string>
@@ -27,6 +30,21 @@ std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTa
 
 /// The statement for one row change, exactly Alembic's text (sql_dialect.hpp), no ';'.
 std::string version_op_sql(Dialect dialect, const VersionTable& vt, const graph::VersionOp& op);
+
+/// Creates the version table when it does not exist yet.
+void ensure_version_table(backend::Backend& db, const VersionTable& vt);
+
+/// An UPDATE or DELETE of the version table that did not change exactly one row.
+struct VersionOpMismatch {
+  graph::VersionOp op;
+  long long rows_changed = 0;
+};
+
+/// Runs `ops` in order on the open transaction. Each UPDATE and DELETE must change exactly one
+/// row: the first that does not is returned (the ops after it are not run; the caller rolls
+/// back and reports it in its own words). nullopt when every op matched.
+std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& vt,
+                                                const std::vector<graph::VersionOp>& ops);
 
 /// `rows` after `op`: insert appends, update replaces in place, delete erases (rows are
 /// unique: the table's primary key).

@@ -10,7 +10,7 @@ namespace migrate::script {
 
 /// Every `*.sql` file directly in each location (sub-folders too, walked sorted and
 /// top-down, when `recursive`), file names sorted per folder, locations in the given
-/// order: that is the load order (CONTRACT.md §2). Within a folder its files come before
+/// order: that is the load order (docs/file-format.md). Within a folder its files come before
 /// its sub-folders' files (os.walk order). Names starting with '.' (files and folders) are
 /// skipped. A missing location, or one that is not a folder, is an error (config) naming
 /// it and suggesting `migrate init`. A real path reached twice (two locations naming one

@@ -1,5 +1,5 @@
 #pragma once
-/// One parsed revision file (CONTRACT.md §2).
+/// One parsed revision file (docs/file-format.md).
 ///
 /// Format, line by line (the file is read as UTF-8, a leading BOM is ignored, CRLF = LF):
 ///  - Free `--` comment lines and blank lines may come before the header. Any other line
@@ -74,7 +74,7 @@ struct RevisionFile {
   const SqlSection* downgrade_for(Dialect dialect) const;
 };
 
-/// A revision id: 1 to 32 characters of [A-Za-z0-9_] (CONTRACT.md §2; '-' would read as a
+/// A revision id: 1 to 32 characters of [A-Za-z0-9_] (docs/file-format.md; '-' would read as a
 /// relative move, ':' as a range). The rule the parser applies to `revision`.
 bool is_valid_revision_id(std::string_view id);
 

@@ -17,7 +17,7 @@ struct NewRevision {
   std::chrono::system_clock::time_point created;
 };
 
-/// Slug per Alembic §9: word-character runs of the message joined by '_', lower-cased
+/// Slug per Alembic: word-character runs of the message joined by '_', lower-cased
 /// (ASCII), and when longer than `truncate_length` code points (<= 0 means 40): cut to it,
 /// cut back to the last '_', and '_' appended (`this_is_a_really_long_name_with_lots_of_`).
 /// Non-ASCII characters count as word characters. An empty message gives "".
@@ -35,7 +35,7 @@ std::string render_file_name(const std::string& file_template, const NewRevision
 /// `create_date` text "YYYY-MM-DD HH:MM:SS.ffffff" in `timezone` (rules as above).
 std::string format_create_date(std::chrono::system_clock::time_point t, const std::string& timezone);
 
-/// Renders the file content from templates/revision.sql.tmpl: the header (CONTRACT.md §2:
+/// Renders the file content from templates/revision.sql.tmpl: the header (docs/file-format.md:
 /// revision; down_revision as a string, "" for a base or an array for a merge;
 /// branch_labels and depends_on as arrays, only when non-empty; message, "empty message"
 /// when empty, as Alembic writes; create_date), a blank line, an empty

@@ -9,7 +9,7 @@ target_sources(migrate_core PRIVATE
 )
 
 # Every file under templates/ is compiled into the binary, so an installed `migrate` needs no
-# data folder (architecture.md §3.9, 12). The header is written at configure time; the glob and
+# data folder (ARCHITECTURE.md). The header is written at configure time; the glob and
 # the file list are configure dependencies, so adding or editing a template re-runs CMake.
 set(MIGRATE_TEMPLATE_DIR ${CMAKE_CURRENT_SOURCE_DIR}/../templates)
 file(GLOB_RECURSE MIGRATE_TEMPLATE_FILES CONFIGURE_DEPENDS LIST_DIRECTORIES false ${MIGRATE_TEMPLATE_DIR}/*)

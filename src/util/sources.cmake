@@ -2,5 +2,6 @@
 target_sources(migrate_core PRIVATE
   util/strings.cpp
   util/files.cpp
+  util/process_identity.cpp
   util/sha256.cpp
 )

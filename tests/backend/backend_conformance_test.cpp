@@ -1,4 +1,4 @@
-// One suite every backend must pass (architecture.md §3.7, §3.9 #8). Instantiated for SQLite
+// One suite every backend must pass (ARCHITECTURE.md). Instantiated for SQLite
 // on real files; a PostgreSQL instantiation takes its URL from MIGRATE_TEST_POSTGRES_URL.
 
 #include <gtest/gtest.h>
@@ -225,7 +225,7 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
   file.downgrade[""] = {"DROP TABLE t1;\n", 11};
   runtime::RunSettings settings;
   settings.version_table.name = "conf_version";
-  settings.command = "upgrade";
+  settings.command = runtime::Command::upgrade;
   runtime::Runner runner(*m_db, settings, [&](const std::string& id) { return id == "nt1" ? &file : nullptr; });
   graph::Plan plan{{}, {{graph::Direction::upgrade, "nt1", {}, {"nt1"}, {graph::VersionOp::insert("nt1")}}}, {"nt1"}};
   try {
@@ -328,7 +328,7 @@ graph::Plan upgrade_ab(const std::vector<std::string>& rows) {
 runtime::RunSettings conformance_settings() {
   runtime::RunSettings s;
   s.version_table.name = "conf_version";
-  s.command = "upgrade";
+  s.command = runtime::Command::upgrade;
   s.lock_timeout = std::chrono::milliseconds(2000);
   return s;
 }

@@ -461,7 +461,7 @@ TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
   add("p2", {"p1"}, "CREATE INDEX CONCURRENTLY items_x ON items (x);", false);
   runtime::RunSettings settings;
   settings.version_table = {schema, "app_version"};
-  settings.command = "upgrade";
+  settings.command = runtime::Command::upgrade;
   settings.lock_timeout = 2s;
   m_db->set_lock_key(schema, "app_version");
   runtime::Runner runner(*m_db, settings, [&](const std::string& id) -> const script::RevisionFile* {

@@ -1,4 +1,4 @@
-// End-to-end `--backup` (issue 4, done-when #5): `upgrade`/`downgrade` take a backup before
+// End-to-end `--backup`: `upgrade`/`downgrade` take a backup before
 // changing anything, say where it is and how to restore it (stderr in text, a "backup"
 // object in JSON); the test then breaks the database, runs the printed restore command
 // through /bin/sh, and checks that the schema and data are back as they were at the backup.

@@ -1,4 +1,4 @@
-// End-to-end checksum validation (issue 4, Done-when 2): an applied file edited afterwards
+// End-to-end checksum validation: an applied file edited afterwards
 // stops upgrade and downgrade with a message naming the file and what changed, and both
 // ways out work: restore the file, or accept the edit with a reason. SQLite and PostgreSQL.
 #include <filesystem>

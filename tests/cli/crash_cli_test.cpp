@@ -1,4 +1,4 @@
-// Crash test (issue 4, Done-when 1): the runner is killed with SIGKILL right after each
+// Crash test: the runner is killed with SIGKILL right after each
 // statement of a 4-statement revision (MIGRATE_TEST_CRASH_AFTER_STATEMENT=k, runner.hpp).
 // Transactional: after every kill the revision is wholly not applied (schema, version table
 // and journal as before), and a later upgrade applies it. Non-transactional: `repair`

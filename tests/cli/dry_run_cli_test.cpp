@@ -1,4 +1,4 @@
-// End-to-end `--dry-run` (issue 4, Done-when 3): the seed's failing foreign key, rows that
+// End-to-end `--dry-run`: the seed's failing foreign key, rows that
 // violate a new constraint. `upgrade head --dry-run` runs the real SQL on the real database
 // in one transaction, reports the failing revision and statement, exits 3, and leaves the
 // database byte-for-byte unchanged (SQLite) or unchanged in catalog and data (PostgreSQL).

@@ -1,5 +1,5 @@
 // End-to-end: heads, history, branches, show, current, offline --sql, revision and merge,
-// on Alembic's documented branch example (alembic-semantics.md §6).
+// on Alembic's documented branch example (docs/revision-graph.md).
 #include <filesystem>
 
 #include "cli/cli_fixture.hpp"

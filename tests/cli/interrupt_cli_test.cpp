@@ -1,4 +1,4 @@
-// End-to-end: SIGINT/SIGTERM during `migrate upgrade` (issue 4, "Signals"), on SQLite files
+// End-to-end: SIGINT/SIGTERM during `migrate upgrade`, on SQLite files
 // and on PostgreSQL. A transactional revision is rolled back and recorded `rolled_back`; a
 // non-transactional one stops after its current statement and is left `failed` for
 // `repair`; the lock is released and the exit status is 128 + signal.

@@ -1,4 +1,4 @@
-// End-to-end downgrade of revisions whose files are gone (issue 4, Done-when 4): the
+// End-to-end downgrade of revisions whose files are gone: the
 // application was rolled back to a release without the applied revision's file; `upgrade`
 // refuses and says the ways out, `downgrade -1` runs the downgrade SQL stored in the journal
 // when the revision was applied, with a warning. SQLite and PostgreSQL.

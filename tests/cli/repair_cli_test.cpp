@@ -1,4 +1,4 @@
-// End-to-end `migrate repair` (issue 4): the listing (statements, errors, who, catalog
+// End-to-end `migrate repair`: the listing (statements, errors, who, catalog
 // checks) in text and JSON, exit 5 while anything needs repair and 0 when clean, and the
 // recorded ways out: --resume, --mark-applied, --mark-reverted, each with its reason in the
 // journal. Runs on SQLite files and on PostgreSQL.

@@ -32,7 +32,7 @@ RevisionMap branched() {
                       rev("c2", {"b"}, {}, {"c2branch"}), rev("d2", {"c2"})});
 }
 
-// The tutorial merge (alembic-semantics.md §6), in file-name load order.
+// The tutorial merge (docs/revision-graph.md), in file-name load order.
 const std::string k_1975 = "1975ea83b712", k_27c6 = "27c6a30d7c24", k_53ff = "53fffde5ad5",
                   k_ae10 = "ae1027a6acf";
 RevisionMap tutorial_merge() {
@@ -197,7 +197,7 @@ TEST(RevisionMapTest, IllegalCharactersInIdAreRejected) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Branch labels (§1.5)
+// Branch labels
 
 TEST(RevisionMapTest, LabelOnLinearChainReachesWholeChain) {
   RevisionMap m({rev("d"), rev("e", {"d"}, {}, {"ebranch"}), rev("f", {"e"})});
@@ -233,7 +233,7 @@ TEST(RevisionMapTest, LabelWhoseDescendantsBranchMayMissAncestors) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Identifier resolution (§2)
+// Identifier resolution
 
 TEST(RevisionMapTest, ResolvesExactIdAndUniquePrefix) {
   RevisionMap m({rev("e6239818bb3a"), rev("548bbb905360", {"e6239818bb3a"}), rev("e", {"548bbb905360"})});
@@ -352,7 +352,7 @@ TEST(RevisionMapTest, NegativeNumberWalksDownFromHeads) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Upgrade planning (§3.1, §3.4, §4.2)
+// Upgrade planning
 
 TEST(RevisionMapTest, UpgradeOverMergeAppliesLastParentFirst) {
   auto m = tutorial_merge();
@@ -478,7 +478,7 @@ TEST(RevisionMapTest, UpgradeFromEffectiveHeadInsertsNewRow) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Downgrade planning (§3.2, §4.2)
+// Downgrade planning
 
 TEST(RevisionMapTest, BranchedPathDowngradesFirstBranchFirst) {
   auto m = branched();
@@ -619,7 +619,7 @@ TEST(RevisionMapTest, InvalidDowngradeTargets) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Stamp (§4.3)
+// Stamp
 
 TEST(RevisionMapTest, StampToBaseDeletesEveryRow) {
   auto m = branched();
@@ -686,7 +686,7 @@ TEST(RevisionMapTest, StampSeveralDestinationsSharingOneRow) {
 }
 
 // ---------------------------------------------------------------------------------------
-// History, current, branches (§3.3, §5)
+// History, current, branches
 
 TEST(RevisionMapTest, HistoryRanges) {
   RevisionMap m({rev("a"), rev("b", {"a"}), rev("c", {"b"}), rev("d", {"c"})});

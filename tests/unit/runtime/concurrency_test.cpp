@@ -43,7 +43,7 @@ TEST(RunnerConcurrencyTest, EightProcessesApplyEachRevisionOnce) {
       try {
         auto db = backend::open(url);
         runtime::RunSettings s;
-        s.command = "upgrade";
+        s.command = runtime::Command::upgrade;
         s.lock_timeout = std::chrono::milliseconds(60000);
         runtime::Runner(*db, s, files.lookup()).run(test::linear_upgrade({"a", "b", "c", "d"}));
       } catch (const Error& e) {

@@ -21,7 +21,7 @@ using graph::VersionOp;
 using runtime::Journal;
 using runtime::JournalEntry;
 
-// The journal DDL of the release before issue 4, verbatim.
+// The journal DDL of the release before the journal kept copies and statement hashes, verbatim.
 constexpr const char* k_old_journal_ddl =
     "CREATE TABLE IF NOT EXISTS migrate_version_journal (\n"
     "    id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -400,7 +400,7 @@ TEST_F(JournalTest, RunnerUpgradesAnOldJournalAndWritesEveryColumn) {
   file.checksum = util::sha256_hex(text);
   files.add(file);
   runtime::RunSettings settings;
-  settings.command = "upgrade";
+  settings.command = runtime::Command::upgrade;
   runtime::Runner(*db, settings, files.lookup()).run(test::linear_upgrade({"a"}));
 
   Journal journal(*db, vt);

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "runtime/runner.hpp"
+#include "runtime/offline_writer.hpp"
 #include "unit/runtime/runtime_fixture.hpp"
 
 namespace migrate {
@@ -29,7 +29,7 @@ class OfflineSqlTest : public ::testing::Test {
     vt.name = "alembic_version";
   }
 
-  /// alembic-semantics.md §6: upgrade heads from nothing over a merge.
+  /// docs/revision-graph.md: upgrade heads from nothing over a merge.
   graph::Plan merge_upgrade() const {
     return {{},
             {up("1975ea83b712", {}, {VersionOp::insert("1975ea83b712")}),

@@ -1,5 +1,5 @@
 // Runner: per-statement errors, lock key, session timeouts, hints, backups, signals and the
-// crash hook (issue 4). Runner logic on the FakeBackend; effects on real SQLite files.
+// crash hook. Runner logic on the FakeBackend; effects on real SQLite files.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -9,7 +9,8 @@
 
 #include <cstdlib>
 
-#include "runtime/interrupt.hpp"
+#include "cli/signals.hpp"
+#include "cli/test_hooks.hpp"
 #include "runtime/journal.hpp"
 #include "runtime/runner.hpp"
 #include "support/fake_backend.hpp"
@@ -44,6 +45,19 @@ class ScopedEnv {
   const char* m_name;
 };
 
+/// What the command-line tool wires around a run: SIGINT/SIGTERM handlers feeding a stop
+/// token, and the MIGRATE_TEST_* hooks (read when this is made) as the run's observer.
+struct CliRunControl {
+  runtime::StopToken stop;
+  cli::SignalHandlers handlers{stop};
+  cli::TestHooks hooks;
+  runtime::RunSettings with(runtime::RunSettings s) {
+    s.stop = &stop;
+    s.observer = &hooks;
+    return s;
+  }
+};
+
 class RunnerSafetyTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -57,7 +71,7 @@ class RunnerSafetyTest : public ::testing::Test {
   runtime::RunSettings settings(bool per_migration = true) {
     runtime::RunSettings s;
     s.transaction_per_migration = per_migration;
-    s.command = "upgrade";
+    s.command = runtime::Command::upgrade;
     s.lock_timeout = std::chrono::milliseconds(500);
     return s;
   }
@@ -263,7 +277,8 @@ TEST_F(RunnerSafetyTest, SignalInATransactionalRevisionRollsItBackAndRecordsIt) 
   ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "2");  // a: 1 statement; b: 2
   runtime::Runner runner(*db, settings(), files.lookup());
   try {
-    runner.run(test::linear_upgrade({"a", "b"}));
+    CliRunControl control;
+    runtime::Runner(*db, control.with(settings()), files.lookup()).run(test::linear_upgrade({"a", "b"}));
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::interrupted);
@@ -295,7 +310,8 @@ TEST_F(RunnerSafetyTest, SignalInANonTransactionalRevisionStopsAfterTheStatement
                      "DROP TABLE tb;", false));
   auto db = backend::open(file_url());
   ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "2:INT");  // statement 1 of b
-  runtime::Runner runner(*db, settings(), files.lookup());
+  CliRunControl control;
+  runtime::Runner runner(*db, control.with(settings()), files.lookup());
   try {
     runner.run(test::linear_upgrade({"a", "b"}));
     FAIL();
@@ -323,7 +339,8 @@ TEST_F(RunnerSafetyTest, SignalAfterTheLastStatementOfANonTransactionalRevisionF
   files.add(revision("c", {"b"}, "CREATE TABLE tc (x INTEGER);", "DROP TABLE tc;"));
   auto db = backend::open(file_url());
   ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "3");
-  runtime::Runner runner(*db, settings(), files.lookup());
+  CliRunControl control;
+  runtime::Runner runner(*db, control.with(settings()), files.lookup());
   try {
     runner.run(test::linear_upgrade({"a", "b", "c"}));
     FAIL();
@@ -339,7 +356,8 @@ TEST_F(RunnerSafetyTest, SignalAfterTheLastStatementOfANonTransactionalRevisionF
 TEST_F(RunnerSafetyTest, SignalInOneTransactionForTheRunRollsBackTheRun) {
   auto db = backend::open(file_url());
   ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "1");
-  runtime::Runner runner(*db, settings(false), files.lookup());
+  CliRunControl control;
+  runtime::Runner runner(*db, control.with(settings(false)), files.lookup());
   EXPECT_THROW(runner.run(test::linear_upgrade({"a", "b"})), Error);
   EXPECT_FALSE(db->table_exists("", "ta"));
   EXPECT_EQ(strings(*db, "SELECT revision || ' ' || status FROM migrate_version_journal"),
@@ -350,7 +368,8 @@ TEST_F(RunnerSafetyTest, SignalInOneTransactionForTheRunRollsBackTheRun) {
 TEST_F(RunnerSafetyTest, SignalInADryRunRecordsNothing) {
   auto db = backend::open(file_url());
   ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "1");
-  auto s = settings();
+  CliRunControl control;
+  auto s = control.with(settings());
   s.dry_run = true;
   EXPECT_THROW(runtime::Runner(*db, s, files.lookup()).run(test::linear_upgrade({"a", "b"})), Error);
   EXPECT_FALSE(db->table_exists("", "migrate_version"));
@@ -362,13 +381,15 @@ TEST_F(RunnerSafetyTest, CancelIsRequestedOnlyInsideTransactionalRevisions) {
   {
     test::FakeBackend db;
     ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "2");
-    EXPECT_THROW(runtime::Runner(db, settings(), files.lookup()).run(test::linear_upgrade({"a", "b", "c"})), Error);
+    CliRunControl control;
+    EXPECT_THROW(runtime::Runner(db, control.with(settings()), files.lookup()).run(test::linear_upgrade({"a", "b", "c"})), Error);
     EXPECT_EQ(db.cancel_requests.load(), 1);
   }
   {
     test::FakeBackend db;
     ScopedEnv hook("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT", "4");  // statement 1 of c
-    EXPECT_THROW(runtime::Runner(db, settings(), files.lookup()).run(test::linear_upgrade({"a", "b", "c"})), Error);
+    CliRunControl control;
+    EXPECT_THROW(runtime::Runner(db, control.with(settings()), files.lookup()).run(test::linear_upgrade({"a", "b", "c"})), Error);
     EXPECT_EQ(db.cancel_requests.load(), 0);
   }
 }
@@ -384,7 +405,8 @@ TEST_F(RunnerSafetyTest, CrashHookKillsAfterTheNthStatementWithProgressRecorded)
     setenv("MIGRATE_TEST_CRASH_AFTER_STATEMENT", "3", 1);  // a: 1, b: 2 of 3
     try {
       auto db = backend::open(file_url());
-      runtime::Runner(*db, settings(), files.lookup()).run(test::linear_upgrade({"a", "b"}));
+      CliRunControl control;
+      runtime::Runner(*db, control.with(settings()), files.lookup()).run(test::linear_upgrade({"a", "b"}));
     } catch (...) {
     }
     _exit(0);

@@ -53,7 +53,7 @@ class RunnerTest : public ::testing::Test {
     files.add(revision("c", {"b"}, "CREATE TABLE tc (x INTEGER);", "DROP TABLE tc;"));
   }
 
-  runtime::RunSettings settings(bool per_migration = true, const std::string& command = "upgrade") {
+  runtime::RunSettings settings(bool per_migration = true, runtime::Command command = runtime::Command::upgrade) {
     runtime::RunSettings s;
     s.transaction_per_migration = per_migration;
     s.command = command;
@@ -198,7 +198,7 @@ TEST_F(RunnerTest, UpdateMustMatchExactlyOneRow) {
 TEST_F(RunnerTest, DeleteMustMatchExactlyOneRow) {
   test::FakeBackend db;
   files.add(revision("e", {}, "", ""));
-  runtime::Runner runner(db, settings(true, "downgrade"), files.lookup());
+  runtime::Runner runner(db, settings(true, runtime::Command::downgrade), files.lookup());
   try {
     runner.run([](const auto& rows) { return graph::Plan{rows, {down("e", {}, {VersionOp::remove("e")})}, {}}; });
     FAIL();
@@ -212,7 +212,7 @@ TEST_F(RunnerTest, DowngradeRunsDowngradeSql) {
   auto db = backend::open(file_url());
   runtime::Runner runner(*db, settings(), files.lookup());
   runner.run(test::linear_upgrade({"a", "b"}));
-  runtime::Runner back(*db, settings(true, "downgrade"), files.lookup());
+  runtime::Runner back(*db, settings(true, runtime::Command::downgrade), files.lookup());
   back.run([](const auto& rows) {
     return graph::Plan{rows, {down("b", {"a"}, {VersionOp::update("b", "a")})}, {"a"}};
   });
@@ -230,7 +230,7 @@ TEST_F(RunnerTest, IrreversibleRevisionIsRefusedBeforeAnythingRuns) {
   runtime::Runner(*real, settings(), files.lookup()).run(test::linear_upgrade({"a", "b", "c"}));
   real.reset();
   test::FakeBackend db(backend::open(file_url()));
-  runtime::Runner runner(db, settings(true, "downgrade"), files.lookup());
+  runtime::Runner runner(db, settings(true, runtime::Command::downgrade), files.lookup());
   try {
     runner.run([](const auto& rows) {
       return graph::Plan{rows,
@@ -306,7 +306,7 @@ TEST_F(RunnerTest, JournalRowRecordsTheStep) {
 
 TEST_F(RunnerTest, StampWritesOnlyVersionRowsAndJournal) {
   test::FakeBackend db;
-  runtime::Runner runner(db, settings(true, "stamp"), files.lookup());
+  runtime::Runner runner(db, settings(true, runtime::Command::stamp), files.lookup());
   runner.run([](const auto& rows) {
     return graph::Plan{rows, {{graph::Direction::stamp, "b", {}, {"b"}, {VersionOp::insert("b")}}}, {"b"}};
   });
@@ -322,7 +322,7 @@ TEST_F(RunnerTest, StampToBaseRecordsNoRevision) {
   test::FakeBackend db;
   runtime::Runner runner(db, settings(), files.lookup());
   runner.run(test::linear_upgrade({"a"}));
-  runtime::Runner stamp(db, settings(true, "stamp"), files.lookup());
+  runtime::Runner stamp(db, settings(true, runtime::Command::stamp), files.lookup());
   stamp.run([](const auto& rows) {
     return graph::Plan{rows, {{graph::Direction::stamp, std::nullopt, {"a"}, {}, {VersionOp::remove("a")}}}, {}};
   });
@@ -468,7 +468,7 @@ TEST_F(RunnerTest, NonTransactionalFailureLeavesAFailedJournalRowAndNeedsRepair)
 
   // Fixed by hand, then stamped: resolved.
   db->execute_script("CREATE TABLE tb2 (x);");
-  runtime::Runner(*db, settings(true, "stamp"), files.lookup()).run([](const auto& rows) {
+  runtime::Runner(*db, settings(true, runtime::Command::stamp), files.lookup()).run([](const auto& rows) {
     return graph::Plan{rows, {{graph::Direction::stamp, "b", {"a"}, {"b"}, {VersionOp::update("a", "b")}}}, {"b"}};
   });
   EXPECT_TRUE(runner.partial_revisions().empty());

@@ -6,4 +6,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/runtime/concurrency_test.cpp
   unit/runtime/journal_test.cpp
   unit/runtime/runner_safety_test.cpp
+  unit/runtime/step_executor_test.cpp
 )
