@@ -34,7 +34,10 @@ class RecordingObserver : public Observer {
     finished.push_back(step.revision.value_or(""));
     EXPECT_TRUE(step.duration.has_value());
   }
-  std::vector<std::string> started, finished;
+  void statement_finished(const std::string& revision, int number) override {
+    statements.push_back(revision + ":" + std::to_string(number));
+  }
+  std::vector<std::string> started, finished, statements;
 };
 
 class MigratorTest : public ::testing::TestWithParam<bool> {
@@ -105,6 +108,7 @@ TEST_P(MigratorTest, UpgradesToHead) {
   EXPECT_TRUE(result.steps[1].duration.has_value());
   EXPECT_EQ(observer.started, (std::vector<std::string>{"aaa1", "bbb2"}));
   EXPECT_EQ(observer.finished, (std::vector<std::string>{"aaa1", "bbb2"}));
+  EXPECT_EQ(observer.statements, (std::vector<std::string>{"aaa1:1", "bbb2:1"}));
   EXPECT_TRUE(has_table("t_a"));
   EXPECT_TRUE(has_table("t_b"));
 
