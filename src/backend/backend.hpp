@@ -1,5 +1,5 @@
 #pragma once
-/// The database backend interface (architecture.md §3.2, §3.9 #5).
+/// The database backend interface.
 ///
 /// How to add a backend:
 ///  1. Implement `Backend` in `backend/<name>/`, the only folder that includes its client
@@ -22,12 +22,13 @@
 #include <vector>
 
 #include "core/dialect.hpp"
+#include "backend/redact.hpp"  // redact_url, Redactor: every caller that shows a URL
 #include "core/error.hpp"
 
 namespace migrate::backend {
 
-/// A schema object whose presence `repair` checks in the catalog (CONTRACT.md §4 repair;
-/// issue 4: "reports whether it is really present").
+/// A schema object whose presence `repair` checks in the catalog, to report whether it is
+/// really present.
 ///
 /// Names are catalog names, already folded by the caller the way the database folds an
 /// identifier (script/effects does it): PostgreSQL compares them exactly (an unquoted
@@ -177,9 +178,5 @@ std::unique_ptr<Backend> open(const std::string& url);
 
 /// The dialect a URL names, without connecting (for offline --sql). Throws Error{config}.
 Dialect dialect_of_url(const std::string& url);
-
-/// `url` with the password of its `user:password@` part replaced by `***`, for messages and
-/// logs (CONTRACT.md §1: a password never appears in output). Other URLs come back unchanged.
-std::string redact_url(const std::string& url);
 
 }  // namespace migrate::backend

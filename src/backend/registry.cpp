@@ -1,4 +1,4 @@
-// URL scheme -> backend (architecture.md §3.9 #6). A new backend adds one row to each
+// URL scheme -> backend. A new backend adds one row to each
 // function below, behind its CMake option when its client library is optional.
 
 #include <string>
@@ -57,20 +57,6 @@ Dialect dialect_of_url(const std::string& url) {
   // Offline SQL needs no client library, so this works without PostgreSQL support.
   if (scheme == "postgresql" || scheme == "postgres") return Dialect::postgresql;
   unknown_scheme(scheme, url);
-}
-
-std::string redact_url(const std::string& url) {
-  auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) return url;
-  auto authority_begin = scheme_end + 3;
-  // The userinfo ends at the last '@' before any query string: a password may hold an
-  // unescaped '/' or '@', and hiding too much is better than showing a password.
-  auto query = url.find_first_of("?#", authority_begin);
-  auto at = url.rfind('@', query == std::string::npos ? std::string::npos : query);
-  if (at == std::string::npos || at < authority_begin) return url;
-  auto colon = url.find(':', authority_begin);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
 }  // namespace migrate::backend

@@ -1,6 +1,7 @@
 # Sources of src/backend (paths relative to src/).
 target_sources(migrate_core PRIVATE
   backend/backup_support.cpp
+  backend/redact.cpp
   backend/registry.cpp
   backend/sql_dialect.cpp
   backend/sqlite/sqlite_backend.cpp
@@ -10,7 +11,11 @@ target_sources(migrate_core PRIVATE
 # public so the tests can see whether it is compiled in.
 if(MIGRATE_WITH_POSTGRES)
   target_sources(migrate_core PRIVATE
-    backend/postgres/postgres_backend.cpp
+    backend/postgres/backup.cpp
+    backend/postgres/catalog.cpp
+    backend/postgres/lock.cpp
+    backend/postgres/session.cpp
+    backend/postgres/url.cpp
     backend/postgres/statement_scanner.cpp
   )
   target_link_libraries(migrate_core PRIVATE PkgConfig::PQXX PkgConfig::PQ)

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "config/toml_reader.hpp"
+#include "backend/redact.hpp"
+#include "toml/reader.hpp"
 #include "core/error.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -11,6 +12,10 @@
 namespace migrate::config {
 
 namespace fs = std::filesystem;
+using toml::parse_toml;
+using toml::TomlEntry;
+using toml::TomlError;
+using toml::TomlValue;
 
 namespace {
 
@@ -20,14 +25,6 @@ std::optional<std::string> getenv_nonempty(const char* name) {
   const char* v = std::getenv(name);
   if (v == nullptr || *v == '\0') return std::nullopt;
   return std::string(v);
-}
-
-bool is_valid_timeout(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  if (i == 0) return false;
-  std::string_view unit = util::trim(s.substr(i));
-  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
 }
 
 // Reads one parsed file into a Config; every message names "<file>:<line>".
@@ -153,7 +150,7 @@ class Reader {
       return std::to_string(e.value.integer) + "ms";
     }
     const std::string s = string_of(e);
-    if (!is_valid_timeout(s)) {
+    if (!toml::is_valid_timeout(s)) {
       fail(e, "`" + e.key + "` is not a duration: \"" + s + "\"",
            "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
     }
@@ -307,51 +304,22 @@ std::string expand_env(const std::string& text, const std::string& where) {
                          return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                                 ch == '_';
                        });
+    // The text is a URL: what sits between the braces may be part of its password.
     if (!valid) {
-      throw Error(ErrorKind::config, where + ": bad variable name \"${" + name + "}\"",
+      throw Error(ErrorKind::config, backend::Redactor(text).text(where + ": bad variable name \"${" + name + "}\""),
                   "names are letters, digits and _, not starting with a digit");
     }
     const char* value = std::getenv(name.c_str());
     if (value == nullptr) {
-      throw Error(ErrorKind::config, where + ": environment variable " + name + " is not set",
-                  "export " + name + "=... , or pass the URL with --url or $MIGRATE_DATABASE_URL");
+      backend::Redactor secrets(text);
+      throw Error(ErrorKind::config, secrets.text(where + ": environment variable " + name + " is not set"),
+                  secrets.text("export " + name + "=... , or pass the URL with --url or $MIGRATE_DATABASE_URL"));
     }
     out += value;
     pos = close + 1;
   }
 }
 
-std::string redact_url(const std::string& url) {
-  std::string out = url;
-  // scheme://user:password@host...
-  if (const std::size_t scheme = out.find("://"); scheme != std::string::npos) {
-    const std::size_t start = scheme + 3;
-    std::size_t end = out.find_first_of("/?#", start);
-    if (end == std::string::npos) end = out.size();
-    const std::size_t at = out.rfind('@', end - 1);
-    if (at != std::string::npos && at >= start) {
-      const std::size_t colon = out.find(':', start);
-      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
-    }
-  }
-  // password=... in a query string or a libpq "key=value" string.
-  const std::string lower = util::to_lower(out);
-  std::string result;
-  std::size_t pos = 0;
-  for (std::size_t found = lower.find("password=", pos); found != std::string::npos;
-       found = lower.find("password=", found + 1)) {
-    const bool at_boundary = found == 0 || out[found - 1] == '?' || out[found - 1] == '&' ||
-                             out[found - 1] == ' ' || out[found - 1] == ';';
-    if (!at_boundary || found < pos) continue;
-    const std::size_t value = found + 9;
-    std::size_t end = out.find_first_of("& #;", value);
-    if (end == std::string::npos) end = out.size();
-    result.append(out, pos, value - pos);
-    result += "***";
-    pos = end;
-  }
-  result.append(out, pos, std::string::npos);
-  return result;
-}
+std::string redact_url(const std::string& url) { return backend::redact_url(url); }
 
 }  // namespace migrate::config

@@ -1,6 +1,6 @@
 #pragma once
 /// Project configuration (CONTRACT.md §1). The only module that sees toml++; other modules
-/// parse TOML through config/toml_reader.hpp.
+/// parse TOML through toml/reader.hpp.
 ///
 /// Path rules: relative paths in the file (script_location, version_locations) are
 /// relative to the file's own folder. A SQLite URL taken from the FILE with a relative path
@@ -77,9 +77,8 @@ Config load_from_string(const std::string& text, const std::filesystem::path& fi
 /// `where` (e.g. "migrate.toml:12").
 std::string expand_env(const std::string& text, const std::string& where);
 
-/// The URL with any password replaced by "***", for output and logs: the password of
-/// `scheme://user:pass@host` and the value of a `password=` parameter (query string or
-/// libpq key=value string). Other text is unchanged.
+/// The URL with any password replaced by "***", for output and logs: backend::redact_url,
+/// the one redactor (see backend/redact.hpp).
 std::string redact_url(const std::string& url);
 
 }  // namespace migrate::config

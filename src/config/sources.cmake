@@ -1,5 +1,4 @@
 # Sources of src/config (paths relative to src/).
 target_sources(migrate_core PRIVATE
-  config/toml_reader.cpp
   config/config.cpp
 )

@@ -134,6 +134,8 @@ struct Engine {
   std::vector<Idx> parse_upgrade_target(const Arg& current, const Arg& target, bool assert_len) const;
   /// `refuse_multiple_rows`: `-N` with several distinct rows throws ambiguous_walk (the
   /// `downgrade` command, docs/commands.md) instead of starting from the first row (Alembic).
+  /// Throws ambiguous_walk for `-N` from several distinct `rows`, naming `<branch>@-N` choices.
+  [[noreturn]] void refuse_walk_from_rows(const std::vector<std::string>& rows, const std::string& relative) const;
   std::pair<std::optional<std::string>, Idx> parse_downgrade_target(const Arg& current,
                                                                     std::string_view target,
                                                                     bool assert_len,

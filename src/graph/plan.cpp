@@ -216,6 +216,45 @@ Plan RevisionMap::plan_downgrade(std::string_view target, const std::vector<std:
 // rows are all gone INSERTs its destination (as stamping from an empty table would), one whose
 // rows are partly gone uses the ones left, and a destination already present is a no-op. So
 // `stamp c1 c2` from the row of merge(c1, c2) gives rows [c1, c2].
+namespace {
+
+/// The stamp step to `dest` from the rows on its lineage (`filtered`), as Alembic's
+/// StampStep: a new row for a branch not represented, else an UPDATE of the last present
+/// row after DELETEs of the others. nullopt when an earlier step already wrote `dest`.
+std::optional<Step> stamp_step(const Engine& e, Idx dest, const std::vector<Idx>& filtered, Rows& rows) {
+  const std::string& did = e.id(dest);
+  if (rows.has(did)) return std::nullopt;  // written by an earlier step (Alembic: assertion)
+  Step s;
+  s.direction = Direction::stamp;
+  s.revision = did;
+  s.to = {did};
+  detail::Bits desc = e.descendants({dest}, true);
+  detail::Bits anc = e.ancestors({dest}, true);
+  bool downward = false, upward = false;
+  for (auto h : filtered)
+    if (desc.test(h)) downward = true;
+  if (!downward)
+    for (auto h : filtered)
+      if (anc.test(h)) upward = true;
+  std::vector<std::string> present;
+  if (downward || upward)
+    for (auto h : filtered)
+      if (rows.has(e.id(h))) present.push_back(e.id(h));
+  const bool all_present = present.size() == filtered.size();
+  if (!downward && !upward) {
+    rows.insert(s, did);  // a branch not represented: new row
+  } else if (present.empty() || (upward && !all_present)) {
+    rows.insert(s, did);
+  } else {
+    for (std::size_t k = 0; k + 1 < present.size(); ++k) rows.remove(s, present[k]);
+    rows.update(s, present.back(), did);
+    s.from = present;
+  }
+  return s;
+}
+
+}  // namespace
+
 Plan RevisionMap::plan_stamp(const std::vector<std::string>& targets, const std::vector<std::string>& current,
                              bool purge) const {
   Engine e{*this};
@@ -259,38 +298,7 @@ Plan RevisionMap::plan_stamp(const std::vector<std::string>& targets, const std:
         continue;
       }
       if (std::find(filtered.begin(), filtered.end(), dest) != filtered.end()) continue;
-      const std::string& did = e.id(dest);
-      Step s;
-      s.direction = Direction::stamp;
-      s.revision = did;
-      s.to = {did};
-      if (rows.has(did)) continue;  // written by an earlier step (Alembic: assertion)
-
-      detail::Bits desc = e.descendants({dest}, true);
-      detail::Bits anc = e.ancestors({dest}, true);
-      bool downward = false, upward = false;
-      for (auto h : filtered) {
-        if (desc.test(h)) downward = true;
-      }
-      if (!downward)
-        for (auto h : filtered)
-          if (anc.test(h)) upward = true;
-
-      std::vector<std::string> present;
-      if (downward || upward)
-        for (auto h : filtered)
-          if (rows.has(e.id(h))) present.push_back(e.id(h));
-      const bool all_present = present.size() == filtered.size();
-      if (!downward && !upward) {
-        rows.insert(s, did);  // a branch not represented: new row
-      } else if (present.empty() || (upward && !all_present)) {
-        rows.insert(s, did);
-      } else {
-        for (std::size_t k = 0; k + 1 < present.size(); ++k) rows.remove(s, present[k]);
-        rows.update(s, present.back(), did);
-        s.from = present;
-      }
-      plan.steps.push_back(std::move(s));
+      if (auto s = stamp_step(e, dest, filtered, rows)) plan.steps.push_back(std::move(*s));
     }
   } catch (const detail::MultipleHeads& mh) {
     rethrow_heads(mh, mh.argument, HeadsContext::stamp);

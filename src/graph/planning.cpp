@@ -104,6 +104,26 @@ std::vector<Idx> Engine::parse_upgrade_target(const Arg& current, const Arg& tar
   return {r};
 }
 
+void Engine::refuse_walk_from_rows(const std::vector<std::string>& rows, const std::string& relative) const {
+  // Refused (docs/commands.md), where Alembic warns and takes the first row.
+  std::vector<Idx> cur_revs;
+  for (const auto& c : rows) cur_revs.push_back(revision_for_ident(c, std::nullopt));
+  std::string choices;
+  for (auto r : cur_revs) {
+    std::string name = id(r);
+    for (const auto& label : rev(r).branch_labels)
+      if (filter_for_lineage(cur_revs, label).size() == 1) {
+        name = label;
+        break;
+      }
+    if (!choices.empty()) choices += ", ";
+    choices += name + "@" + relative;
+  }
+  throw Error(ErrorKind::ambiguous_walk,
+              "downgrade " + relative + " from multiple heads is ambiguous (current: " + join(rows) + ")",
+              "use <label-or-head-id>@" + relative + " to choose a branch, one of: " + choices);
+}
+
 std::pair<std::optional<std::string>, Idx> Engine::parse_downgrade_target(const Arg& current,
                                                                           std::string_view target,
                                                                           bool assert_len,
@@ -144,25 +164,7 @@ std::pair<std::optional<std::string>, Idx> Engine::parse_downgrade_target(const 
         std::vector<std::string> distinct;
         for (const auto& c : cur)
           if (std::find(distinct.begin(), distinct.end(), c) == distinct.end()) distinct.push_back(c);
-        if (refuse_multiple_rows && distinct.size() > 1) {
-          // docs/commands.md: refused, where Alembic warns and takes the first row.
-          std::vector<Idx> cur_revs;
-          for (const auto& c : distinct) cur_revs.push_back(revision_for_ident(c, std::nullopt));
-          std::string choices;
-          for (auto r : cur_revs) {
-            std::string name = id(r);
-            for (const auto& label : rev(r).branch_labels)
-              if (filter_for_lineage(cur_revs, label).size() == 1) {
-                name = label;
-                break;
-              }
-            if (!choices.empty()) choices += ", ";
-            choices += name + "@" + rel->relative;
-          }
-          throw Error(ErrorKind::ambiguous_walk,
-                      "downgrade " + rel->relative + " from multiple heads is ambiguous (current: " + join(distinct) + ")",
-                      "use <label-or-head-id>@" + rel->relative + " to choose a branch, one of: " + choices);
-        }
+        if (refuse_multiple_rows && distinct.size() > 1) refuse_walk_from_rows(distinct, rel->relative);
         symbol = cur.front();
         branch = symbol;
       }

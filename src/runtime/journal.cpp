@@ -9,7 +9,7 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "backend/sql_dialect.hpp"
-#include "script/statement_splitter.hpp"
+#include "sql/statements.hpp"
 #include "util/process_identity.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -78,7 +78,7 @@ std::vector<graph::VersionOp> decode_version_ops(std::string_view text) {
 
 std::vector<std::string> statement_hashes(std::string_view sql_text, Dialect dialect, int first_line) {
   std::vector<std::string> out;
-  for (const auto& s : script::split_statements(sql_text, dialect, first_line))
+  for (const auto& s : migrate::sql::split_statements(sql_text, dialect, first_line))
     out.push_back(util::sha256_hex(s.text));
   return out;
 }

@@ -76,7 +76,7 @@ struct JournalEntry {
   std::string downgrade_sql;  ///< same rows: the downgrade section for this dialect
   bool has_downgrade = false; ///< false: the file had no downgrade section (irreversible)
   /// SHA-256 hex of each statement of the section this row ran, in order (as
-  /// script::split_statements returns their text); `repair --resume` compares them.
+  /// sql::split_statements returns their text); `repair --resume` compares them.
   std::vector<std::string> statement_hashes;
   /// The step's version-table changes, so a resume or a mark can finish them exactly.
   std::vector<graph::VersionOp> version_ops;
@@ -96,7 +96,7 @@ struct JournalEntry {
 std::string encode_version_ops(const std::vector<graph::VersionOp>& ops);
 std::vector<graph::VersionOp> decode_version_ops(std::string_view text);
 
-/// SHA-256 hex of each statement of `sql` as script::split_statements returns it (text
+/// SHA-256 hex of each statement of `sql` as sql::split_statements returns it (text
 /// without its ';', trimmed), in order: what `statement_hashes` stores and what a resume
 /// compares against.
 std::vector<std::string> statement_hashes(std::string_view sql, Dialect dialect, int first_line = 1);

@@ -1,7 +1,7 @@
 #include "runtime/offline_writer.hpp"
 
 #include "backend/sql_dialect.hpp"
-#include "script/statement_splitter.hpp"
+#include "sql/statements.hpp"
 
 namespace migrate::runtime {
 
@@ -23,7 +23,7 @@ void write_offline_sql(const graph::Plan& plan, Dialect dialect, const VersionTa
     if (rows.empty()) emit(backend::sql::create_version_table(dialect, vt.schema, vt.name) + ";");
     emit("-- Running " + graph::short_log(step));
     if (const auto* section = file ? section_for(*file, step.direction, dialect) : nullptr)
-      for (const auto& statement : script::split_statements(section->sql, dialect, section->first_line))
+      for (const auto& statement : sql::split_statements(section->sql, dialect, section->first_line))
         emit(statement.text + ";");
     for (const auto& op : step.ops) {
       emit(version_op_sql(dialect, vt, op) + ";");

@@ -14,12 +14,11 @@
 #include "runtime/transaction.hpp"
 #include "runtime/version_table.hpp"
 #include "script/effects.hpp"
-#include "script/statement_splitter.hpp"
+#include "sql/statements.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::runtime {
 
-namespace sql = backend::sql;
 
 namespace {
 
@@ -130,7 +129,7 @@ PartialReport report_partial(RepairContext& ctx, Journal& journal, const std::ve
   if (!file) return p;
   const auto* section = section_of(*file, e.direction, ctx.db.dialect());
   if (!section) return p;
-  auto statements = script::split_statements(section->sql, ctx.db.dialect(), section->first_line);
+  auto statements = sql::split_statements(section->sql, ctx.db.dialect(), section->first_line);
   for (std::size_t i = 0; i < statements.size(); ++i) {
     StatementState s;
     s.number = static_cast<int>(i + 1);
@@ -345,7 +344,7 @@ JournalEntry only_partial(Journal& journal) {
 /// The statements that already ran must be the ones in the file now: resuming after an edit
 /// of those would leave a schema no file describes.
 void require_unchanged(const JournalEntry& p, const script::RevisionFile& file,
-                       const std::vector<script::Statement>& statements, const Progress& progress,
+                       const std::vector<sql::Statement>& statements, const Progress& progress,
                        const std::vector<std::string>& hashes) {
   int done = progress.done;
   if (static_cast<int>(statements.size()) < done)
@@ -370,7 +369,7 @@ void require_unchanged(const JournalEntry& p, const script::RevisionFile& file,
 struct ResumeWork {
   JournalEntry partial;
   const script::RevisionFile* file = nullptr;
-  std::vector<script::Statement> statements;
+  std::vector<sql::Statement> statements;
   std::vector<std::string> hashes;
   int done = 0;  ///< statements that ran before (this row's and earlier resumes')
 };
@@ -386,7 +385,7 @@ ResumeWork resume_work(RepairContext& ctx, Journal& journal) {
                 "restore the file, or record the state with `migrate repair --mark-applied/--mark-reverted " +
                     p.revision + " --reason ...`");
   const auto* section = section_of(*w.file, p.direction, dialect);
-  if (section) w.statements = script::split_statements(section->sql, dialect, section->first_line);
+  if (section) w.statements = sql::split_statements(section->sql, dialect, section->first_line);
   auto progress = effective_progress(journal.all(), p);
   w.done = progress.done;
   w.hashes = statement_hashes(section ? std::string_view(section->sql) : std::string_view(), dialect,

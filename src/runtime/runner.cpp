@@ -77,7 +77,7 @@ struct Runner::StepContext {
   std::vector<std::string> heads_after;
   std::string started_at;
   Clock::time_point start;
-  std::vector<script::Statement> statements;  ///< of `section`, split
+  std::vector<sql::Statement> statements;  ///< of `section`, split
   int statements_total = 0;
   StepExecutor::Owner owner() const { return {revision, file ? file->path.string() : std::string()}; }
 };
@@ -221,7 +221,7 @@ long long Runner::run_step(const Step& step, const script::RevisionFile* file, s
   ctx.heads_after = rows;
   if (file) ctx.section = section_for(*file, step.direction, m_db.dialect());
   if (ctx.section)
-    ctx.statements = script::split_statements(ctx.section->sql, m_db.dialect(), ctx.section->first_line);
+    ctx.statements = sql::split_statements(ctx.section->sql, m_db.dialect(), ctx.section->first_line);
   ctx.statements_total = static_cast<int>(ctx.statements.size());
   if (file && !file->message.empty())
     spdlog::info("Running {}, {}", graph::short_log(step), file->message);

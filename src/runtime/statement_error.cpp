@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "script/statement_splitter.hpp"
+#include "sql/statements.hpp"
 
 namespace migrate::runtime {
 namespace {
@@ -21,11 +21,11 @@ int line_at(std::string_view text, long position, int first_line) {
 /// The statement of `text` that contains byte `position` (the splitter's statements are
 /// located in `text` in order; a statement not found verbatim falls back to its line).
 std::string statement_at(std::string_view text, long position, Dialect dialect, int first_line) {
-  auto statements = script::split_statements(text, dialect, first_line);
+  auto statements = sql::split_statements(text, dialect, first_line);
   if (statements.empty()) return std::string(text);
   if (position < 0) return statements.front().text;
   size_t cursor = 0;
-  const script::Statement* best = &statements.front();
+  const sql::Statement* best = &statements.front();
   int line = line_at(text, position, first_line);
   for (const auto& s : statements) {
     auto at = text.find(s.text, cursor);

@@ -31,7 +31,7 @@ Outcome completed(int done) {
 
 }  // namespace
 
-StepExecutor::Outcome StepExecutor::run(const std::vector<script::Statement>& statements, std::size_t first,
+StepExecutor::Outcome StepExecutor::run(const std::vector<sql::Statement>& statements, std::size_t first,
                                         Mode mode, const Owner& owner, const std::function<void(int)>& progress) {
   if (mode == Mode::in_transaction) return run_in_transaction(statements, first, owner);
   return run_one_by_one(statements, first, progress);
@@ -42,7 +42,7 @@ void StepExecutor::finished_one() {
   if (m_observer) m_observer->statement_finished(m_statements_run);
 }
 
-StepExecutor::Outcome StepExecutor::run_in_transaction(const std::vector<script::Statement>& statements,
+StepExecutor::Outcome StepExecutor::run_in_transaction(const std::vector<sql::Statement>& statements,
                                                        std::size_t first, const Owner& owner) {
   // A stop request now also cancels the running statement: all of it rolls back anyway.
   StopToken::CancelWindow cancel(m_stop, m_db);
@@ -71,7 +71,7 @@ StepExecutor::Outcome StepExecutor::run_in_transaction(const std::vector<script:
   return completed(done);
 }
 
-StepExecutor::Outcome StepExecutor::run_one_by_one(const std::vector<script::Statement>& statements,
+StepExecutor::Outcome StepExecutor::run_one_by_one(const std::vector<sql::Statement>& statements,
                                                    std::size_t first, const std::function<void(int)>& progress) {
   for (std::size_t k = first; k < statements.size(); ++k) {
     int done = static_cast<int>(k);

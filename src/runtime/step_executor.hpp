@@ -12,7 +12,7 @@
 
 #include "backend/backend.hpp"
 #include "runtime/run_control.hpp"
-#include "script/statement_splitter.hpp"
+#include "sql/statements.hpp"
 
 namespace migrate::runtime {
 
@@ -57,13 +57,13 @@ class StepExecutor {
   /// records that the first k statements completed; a DatabaseError it throws counts as the
   /// statement's failure. Throws only Error (COMMIT/ROLLBACK in the SQL) and what the
   /// observer throws; database failures come back in the Outcome.
-  Outcome run(const std::vector<script::Statement>& statements, std::size_t first, Mode mode, const Owner& owner,
+  Outcome run(const std::vector<sql::Statement>& statements, std::size_t first, Mode mode, const Owner& owner,
               const std::function<void(int)>& progress = {});
 
  private:
-  Outcome run_in_transaction(const std::vector<script::Statement>& statements, std::size_t first,
+  Outcome run_in_transaction(const std::vector<sql::Statement>& statements, std::size_t first,
                              const Owner& owner);
-  Outcome run_one_by_one(const std::vector<script::Statement>& statements, std::size_t first,
+  Outcome run_one_by_one(const std::vector<sql::Statement>& statements, std::size_t first,
                          const std::function<void(int)>& progress);
   void finished_one();
 

@@ -1,21 +1,7 @@
 #pragma once
-/// The catalog effect of one SQL statement, where it can be checked (issue 4: `repair`
-/// reports whether the effect of each statement that ran is really present).
-///
-/// Recognized forms (keywords case-insensitive, comments and whitespace anywhere):
-///  - CREATE [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS] t ...    → table t present
-///  - DROP TABLE [IF EXISTS] t                                         → table t absent
-///  - ALTER TABLE [IF EXISTS] [ONLY] t ADD [COLUMN] [IF NOT EXISTS] c  → column t.c present
-///  - ALTER TABLE ... DROP [COLUMN] [IF EXISTS] c                      → column t.c absent
-///  - ALTER TABLE ... ADD CONSTRAINT k ...                             → constraint k on t present
-///  - ALTER TABLE ... DROP CONSTRAINT [IF EXISTS] k                    → constraint k on t absent
-///  - CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] i ON [ONLY] t → index i present
-///  - DROP INDEX [CONCURRENTLY] [IF EXISTS] i                          → index i absent
-/// Names may be schema-qualified and quoted ("..." on both dialects, `...` and [...] on
-/// SQLite). Unquoted names are folded to lower case on PostgreSQL (as the server folds
-/// them) and kept as written on SQLite (whose catalog compares them case-insensitively).
-/// Anything else, a statement naming several objects (DROP TABLE a, b), an ALTER TABLE
-/// with several actions, or an unnamed index or constraint gives nullopt: not checkable.
+/// Forwarding header; callers move to sql/effects.hpp (sql::catalog_effect, sql::describe),
+/// whose objects are sql::CatalogObject. Until then this converts them to and from the
+/// backend's CatalogObject, which src/sql may not depend on.
 
 #include <optional>
 #include <string>
@@ -23,6 +9,7 @@
 
 #include "backend/backend.hpp"
 #include "core/dialect.hpp"
+#include "sql/effects.hpp"
 
 namespace migrate::script {
 
@@ -31,10 +18,38 @@ struct CatalogEffect {
   bool expect_present = true;  ///< true: the statement creates it; false: it drops it
 };
 
-/// The effect of `statement` (one statement, no trailing ';' needed). Never throws.
-std::optional<CatalogEffect> catalog_effect(std::string_view statement, Dialect dialect);
+inline backend::CatalogObject to_backend_object(const sql::CatalogObject& o) {
+  using Kind = backend::CatalogObject::Kind;
+  Kind kind = Kind::table;
+  switch (o.kind) {
+    case sql::ObjectKind::table: kind = Kind::table; break;
+    case sql::ObjectKind::column: kind = Kind::column; break;
+    case sql::ObjectKind::index: kind = Kind::index; break;
+    case sql::ObjectKind::constraint: kind = Kind::constraint; break;
+  }
+  return backend::CatalogObject{kind, o.schema, o.table, o.name};
+}
 
-/// "table s.t", "column t.c", "index i", "constraint k on t", for messages.
-std::string describe(const backend::CatalogObject& object);
+inline sql::CatalogObject to_sql_object(const backend::CatalogObject& o) {
+  using Kind = backend::CatalogObject::Kind;
+  sql::ObjectKind kind = sql::ObjectKind::table;
+  switch (o.kind) {
+    case Kind::table: kind = sql::ObjectKind::table; break;
+    case Kind::column: kind = sql::ObjectKind::column; break;
+    case Kind::index: kind = sql::ObjectKind::index; break;
+    case Kind::constraint: kind = sql::ObjectKind::constraint; break;
+  }
+  return sql::CatalogObject{kind, o.schema, o.table, o.name};
+}
+
+/// sql::catalog_effect with the backend's object type.
+inline std::optional<CatalogEffect> catalog_effect(std::string_view statement, Dialect dialect) {
+  auto effect = sql::catalog_effect(statement, dialect);
+  if (!effect) return std::nullopt;
+  return CatalogEffect{to_backend_object(effect->object), effect->expect_present};
+}
+
+/// sql::describe with the backend's object type.
+inline std::string describe(const backend::CatalogObject& object) { return sql::describe(to_sql_object(object)); }
 
 }  // namespace migrate::script

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "config/toml_reader.hpp"
+#include "toml/reader.hpp"
 #include "core/error.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
@@ -12,8 +12,8 @@ namespace migrate::script {
 
 namespace {
 
-using config::TomlEntry;
-using config::TomlValue;
+using toml::TomlEntry;
+using toml::TomlValue;
 
 constexpr std::string_view k_header_hint =
     "A revision file starts with `-- migrate:revision` followed by `-- revision = \"<id>\"`; "
@@ -22,15 +22,6 @@ constexpr std::string_view k_header_hint =
 [[noreturn]] void fail(const std::filesystem::path& path, int line, const std::string& what,
                        std::string hint = {}) {
   throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint));
-}
-
-// "5s", "250 ms", "1min", "0": what PostgreSQL's SET accepts for the two timeouts.
-bool is_valid_timeout(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-  if (i == 0) return false;
-  std::string_view unit = util::trim(s.substr(i));
-  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -314,8 +305,8 @@ class Parser {
         doc += '\n';
       }
       try {
-        entries = config::parse_toml(doc);
-      } catch (const config::TomlError& e) {
+        entries = toml::parse_toml(doc);
+      } catch (const toml::TomlError& e) {
         fail(m_path, file_line(e.line()), "bad TOML in the header: " + std::string(e.what()),
              "each header line is `-- key = value` in TOML, e.g. `-- down_revision = \"1975ea83b712\"`");
       }
@@ -332,7 +323,7 @@ class Parser {
   [[noreturn]] void wrong_type(const TomlEntry& e, std::string_view expected) const {
     fail(m_path, file_line(e.value.line),
          "`" + e.key + "` must be " + std::string(expected) + ", not a " +
-             std::string(config::type_name(e.value.type)),
+             std::string(toml::type_name(e.value.type)),
          "for example `-- " + e.key + " = " + example_of(e.key) + "`");
   }
 
@@ -380,7 +371,7 @@ class Parser {
       return std::to_string(e.value.integer) + "ms";
     }
     if (e.value.type != TomlValue::Type::string) wrong_type(e, "a string such as \"5s\" or an integer (milliseconds)");
-    if (!is_valid_timeout(e.value.text)) {
+    if (!toml::is_valid_timeout(e.value.text)) {
       fail(m_path, file_line(e.value.line), "`" + e.key + "` is not a duration: \"" + e.value.text + "\"",
            "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
     }

@@ -1,7 +1,5 @@
 # Sources of src/script (paths relative to src/).
 target_sources(migrate_core PRIVATE
-  script/statement_splitter.cpp
-  script/effects.cpp
   script/revision_file.cpp
   script/directory.cpp
   script/templates.cpp

@@ -1,6 +1,8 @@
-// The PostgreSQL statement scanner and URL handling: pure code, no server needed.
+// The PostgreSQL statement scanner and URL handling: pure code, no server needed, except the
+// server-oracle tests of the shared SQL lexer (skipped without MIGRATE_TEST_POSTGRES_URL).
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <cstdlib>
 
@@ -9,6 +11,8 @@
 
 #include "backend/postgres/postgres_backend.hpp"
 #include "backend/postgres/statement_scanner.hpp"
+#include "sql/lexer.hpp"
+#include "sql/statements.hpp"
 
 namespace migrate::backend::postgres {
 namespace {
@@ -19,61 +23,130 @@ std::vector<std::string> statements(std::string_view sql) {
   return out;
 }
 
-TEST(StatementScannerTest, SplitsOnSemicolonsAndDropsEmptyStatements) {
-  EXPECT_EQ(statements("SELECT 1; SELECT 2;\n  ;\n-- only a comment\n/* and */ ;"),
-            (std::vector<std::string>{"SELECT 1;", "SELECT 2;"}));
-  EXPECT_EQ(statements("SELECT 1"), (std::vector<std::string>{"SELECT 1"}));
-  EXPECT_TRUE(statements("  -- nothing\n").empty());
+// The scanner forwards to sql::statement_spans (tests/unit/sql/statement_spans_test.cpp has
+// the cases); a span runs through its ';', or to the end of the script.
+TEST(StatementScannerTest, ForwardsToTheSqlModule) {
+  EXPECT_EQ(statements("SELECT 1; SELECT $$;$$; -- c\n;\nSELECT 3 -- end\n"),
+            (std::vector<std::string>{"SELECT 1;", "SELECT $$;$$;", "SELECT 3 -- end\n"}));
+  EXPECT_EQ(byte_offset_of_position("SELECT 'é' FROM nope", 17, true), 17u);
 }
 
-TEST(StatementScannerTest, StatementStartsAfterLeadingComments) {
-  std::string sql = "-- intro\n/* block */\n  INSERT INTO t VALUES (1);";
-  auto spans = scan_statements(sql);
-  ASSERT_EQ(spans.size(), 1u);
-  EXPECT_EQ(spans[0].begin, sql.find("INSERT"));
-  EXPECT_EQ(spans[0].end, sql.size());
+// The server is the oracle where a server is configured: the token the server names in a
+// syntax error is the token the lexer finds at that position, and a script the server
+// accepts gives one result per statement the splitter finds.
+class ServerOracleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+    if (!url || !*url) {
+      const char* required = std::getenv("MIGRATE_REQUIRE_POSTGRES");
+      if (required && std::string(required) == "1") FAIL() << "MIGRATE_REQUIRE_POSTGRES=1 but no server";
+      GTEST_SKIP() << "MIGRATE_TEST_POSTGRES_URL is not set";
+    }
+    m_conn = PQconnectdb(url);
+    ASSERT_EQ(PQstatus(m_conn), CONNECTION_OK) << PQerrorMessage(m_conn);
+    // Everything runs inside one transaction that is rolled back: nothing stays behind.
+    PQclear(PQexec(m_conn, "BEGIN"));
+  }
+  void TearDown() override {
+    if (!m_conn) return;
+    PQclear(PQexec(m_conn, "ROLLBACK"));
+    PQfinish(m_conn);
+  }
+
+  struct Outcome {
+    int results = 0;          // statements the server ran
+    std::string error;        // the first error's message, empty when none
+    long error_position = 0;  // its 1-based character position, 0 when none
+  };
+
+  Outcome run(const std::string& sql) {
+    Outcome out;
+    PQclear(PQexec(m_conn, "SAVEPOINT oracle"));
+    EXPECT_EQ(PQsendQuery(m_conn, sql.c_str()), 1) << PQerrorMessage(m_conn);
+    while (PGresult* r = PQgetResult(m_conn)) {
+      const auto status = PQresultStatus(r);
+      if (status == PGRES_FATAL_ERROR && out.error.empty()) {
+        out.error = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        const char* position = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+        out.error_position = position ? std::atol(position) : 0;
+      } else if (status != PGRES_FATAL_ERROR) {
+        ++out.results;
+      }
+      PQclear(r);
+    }
+    PQclear(PQexec(m_conn, "ROLLBACK TO SAVEPOINT oracle"));
+    return out;
+  }
+
+  PGconn* m_conn = nullptr;
+};
+
+TEST_F(ServerOracleTest, TheServerNamesTheTokenTheLexerFinds) {
+  struct Case {
+    std::string sql;
+    std::string token;  // what the lexer reads at the server's error position
+  };
+  for (const Case& c : {Case{"SELECT 1$$;$$ junk", "$$;$$"}, Case{"SELECT 1.5$$ x $$ more", "$$ x $$"},
+                        Case{"SELECT $1$$ x $$ more", "$$ x $$"}, Case{"SELECT 1e5$$ x $$ more", "1e5$$"},
+                        Case{"SELECT 1x$$ x $$ more", "1x$$"}, Case{"SELECT a$$ x $$ more", "$$ more"},
+                        Case{"SELECT $1abc, 2", "$1abc"}}) {
+    const Outcome outcome = run(c.sql);
+    ASSERT_GT(outcome.error_position, 0) << c.sql << ": " << outcome.error;
+    const std::size_t offset = byte_offset_of_position(c.sql, outcome.error_position, true);
+    std::string found;
+    for (const auto& t : sql::tokenize(c.sql, Dialect::postgresql)) {
+      if (t.begin == offset) found = std::string(t.text);
+    }
+    EXPECT_EQ(found, c.token) << c.sql << ": " << outcome.error;
+    EXPECT_NE(outcome.error.find(c.token), std::string::npos) << c.sql << ": " << outcome.error;
+  }
 }
 
-TEST(StatementScannerTest, SemicolonsInsideQuotesAndCommentsDoNotSplit) {
-  EXPECT_EQ(statements("SELECT 'a;b', 'it''s;'; SELECT \"we;ird\"\"x\" FROM t; -- c;d\nSELECT 3"),
-            (std::vector<std::string>{"SELECT 'a;b', 'it''s;';", "SELECT \"we;ird\"\"x\" FROM t;", "SELECT 3"}));
-  EXPECT_EQ(statements("SELECT E'a\\';b'; SELECT 2"), (std::vector<std::string>{"SELECT E'a\\';b';", "SELECT 2"}));
-  EXPECT_EQ(statements("SELECT /* a /* nested; */ still; */ 1; SELECT 2"),
-            (std::vector<std::string>{"SELECT /* a /* nested; */ still; */ 1;", "SELECT 2"}));
+TEST_F(ServerOracleTest, TheServerRunsOneResultPerStatement) {
+  for (const std::string sql :
+       {"CREATE FUNCTION begin() RETURNS void LANGUAGE sql AS $$ $$; SELECT 1;",
+        "CREATE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN x > 0 THEN 1 END; "
+        "SELECT 2; END; SELECT 3",
+        "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC END; SELECT 1; ; -- none\n",
+        "CREATE TABLE t (\"begin\" int); CREATE VIEW v AS SELECT begin atomic FROM t; SELECT 1",
+        "SELECT 'a;b', E'c\\';d', $q$;$q$, U&'\\0041;' /* ; /* ; */ */; SELECT 2 -- ;\n",
+        "SELECT a$$ FROM (SELECT 1 AS a$$) s; SELECT $ok$;$ok$, 1.5e+3"}) {
+    const Outcome outcome = run(sql);
+    EXPECT_EQ(outcome.error, "") << sql;
+    EXPECT_EQ(static_cast<std::size_t>(outcome.results), scan_statements(sql).size()) << sql;
+    EXPECT_EQ(outcome.results, static_cast<int>(sql::split_statements(sql, Dialect::postgresql).size())) << sql;
+  }
 }
 
-TEST(StatementScannerTest, DollarQuotedBodiesAreOneStatement) {
-  std::string f1 = "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;";
-  std::string f2 = "CREATE FUNCTION g() RETURNS int AS $body$ SELECT 1; $x$ ; $body$ LANGUAGE sql;";
-  EXPECT_EQ(statements(f1 + "\n" + f2 + "\nSELECT $1, a$b FROM t;"),
-            (std::vector<std::string>{f1, f2, "SELECT $1, a$b FROM t;"}));
-}
-
-TEST(StatementScannerTest, BeginAtomicBodiesAreOneStatement) {
-  std::string f = "CREATE OR REPLACE FUNCTION h(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC "
-                  "SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END; SELECT x; END;";
-  EXPECT_EQ(statements(f + " BEGIN; COMMIT;"), (std::vector<std::string>{f, "BEGIN;", "COMMIT;"}));
-}
-
-TEST(StatementScannerTest, PositionsCountUtf8Characters) {
-  std::string s = "SELECT 'é€' FROM nope";
-  EXPECT_EQ(byte_offset_of_position(s, 1, true), 0u);
-  EXPECT_EQ(byte_offset_of_position(s, 18, true), s.find("nope"));
-  EXPECT_EQ(byte_offset_of_position(s, 18, false), 17u);
-  EXPECT_EQ(byte_offset_of_position(s, 1000, true), s.size());
-}
-
-TEST(PostgresUrlTest, LibpqGetsTheUriWithAFallbackApplicationName) {
+TEST(PostgresUrlTest, LibpqGetsTheUrlsKeywordsWithAFallbackApplicationName) {
   ::unsetenv("PGCLIENTENCODING");
+  // The URL as libpq reads it, as keywords, with fallback_application_name and
+  // client_encoding added as keywords of their own rather than appended to the URI.
   auto t = ConnectionTarget::from_url("postgresql://alice:s3cret@db.example:5433/app?sslmode=disable");
-  EXPECT_EQ(t.conninfo, "postgresql://alice:s3cret@db.example:5433/app?sslmode=disable&fallback_application_name="
-                        "migrate&client_encoding=UTF8");
+  EXPECT_EQ(t.conninfo, "user='alice' password='s3cret' dbname='app' host='db.example' port='5433' "
+                        "sslmode='disable' fallback_application_name='migrate' client_encoding='UTF8'");
   EXPECT_EQ(t.redacted, "postgresql://alice:***@db.example:5433/app?sslmode=disable");
   EXPECT_EQ(ConnectionTarget::from_url("postgres://db/app").conninfo,
-            "postgresql://db/app?fallback_application_name=migrate&client_encoding=UTF8");
+            "dbname='app' host='db' fallback_application_name='migrate' client_encoding='UTF8'");
   EXPECT_EQ(ConnectionTarget::from_url("postgresql+psycopg2://u@/app?host=/run/postgresql&client_encoding=LATIN1")
                 .conninfo,
-            "postgresql://u@/app?host=/run/postgresql&client_encoding=LATIN1&fallback_application_name=migrate");
+            "user='u' dbname='app' host='/run/postgresql' client_encoding='LATIN1' fallback_application_name='migrate'");
+}
+
+TEST(PostgresUrlTest, AQuestionMarkInThePasswordStaysInThePassword) {
+  auto t = ConnectionTarget::from_url("postgresql://app:Sek?ret77@db/app");
+  EXPECT_EQ(t.conninfo, "user='app' password='Sek?ret77' dbname='app' host='db' fallback_application_name='migrate' "
+                        "client_encoding='UTF8'");
+  EXPECT_EQ(t.redacted.find("Sek"), std::string::npos) << t.redacted;
+  EXPECT_EQ(t.without_password, "postgresql://app@db/app");
+}
+
+TEST(PostgresUrlTest, NoPasswordFreeUrlWhenThePasswordCannotBeTakenOut) {
+  // libpq reads the password "p" and the host "ssW0rd@db": what is left would show "ssW0rd".
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql://u:p@ssW0rd@db/app").without_password, "");
+  EXPECT_EQ(ConnectionTarget::from_url("postgresql://u@db/app?pass%77ord=Hid3me99").without_password,
+            "postgresql://u@db/app");
 }
 
 TEST(PostgresUrlTest, PasswordParameterIsRedactedToo) {

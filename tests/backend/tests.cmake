@@ -4,6 +4,7 @@ target_sources(migrate_backend_tests PRIVATE
   backend/sqlite_backend_test.cpp
   backend/backup_test.cpp
   backend/sql_dialect_test.cpp
+  backend/redact_test.cpp
 )
 
 # PostgreSQL: the scanner/URL tests need no server; postgres_backend_test.cpp needs
@@ -13,4 +14,6 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres_scanner_test.cpp
     backend/postgres_backend_test.cpp
   )
+  # The scanner test asks the server directly (libpq) how it reads tricky SQL.
+  target_link_libraries(migrate_backend_tests PRIVATE PkgConfig::PQ)
 endif()

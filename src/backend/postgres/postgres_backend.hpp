@@ -1,7 +1,7 @@
 #pragma once
 /// The PostgreSQL backend (libpqxx 6.4 over the system libpq).
 ///
-/// URLs (CONTRACT.md §1): `postgresql://[user[:password]@][host][:port][/database][?param=value&...]`,
+/// URLs: `postgresql://[user[:password]@][host][:port][/database][?param=value&...]`,
 /// also `postgres://` and SQLAlchemy's `postgresql+driver://`. The URL goes to libpq as a
 /// connection URI, so every libpq parameter works in the query string (`sslmode`,
 /// `host=/socket/dir`, `application_name`, `options=-c%20search_path%3Dapp`, ...), and so do
@@ -10,8 +10,9 @@
 /// `fallback_application_name`, so `PGAPPNAME` or the URL still win), and `client_encoding`
 /// to UTF8 unless the URL or `PGCLIENTENCODING` sets it (revision files are UTF-8). A URL libpq cannot
 /// parse is Error{config}; a failed connection is DatabaseError (sqlstate 08001).
-/// The password (from the userinfo or a `password=` parameter) is never shown: `describe()`
-/// and every message replace it with `***`.
+/// The URL's keywords reach libpq as a keyword string (ConnectionTarget::conninfo). The
+/// password (from the userinfo or a `password=` parameter) is never shown: `describe()` and
+/// every message go through backend::Redactor, which hides it as libpq reads it.
 ///
 /// Statements run as simple queries (no server-side prepare), so the SQL reaches the server
 /// exactly as written. Errors become DatabaseError with the server's SQLSTATE, message,
@@ -24,7 +25,7 @@
 /// Locking: a session-level advisory lock (`pg_try_advisory_lock(bigint)`) taken on a second,
 /// dedicated connection that never keeps a transaction open, so a non-transactional
 /// revision's `CREATE INDEX CONCURRENTLY` on the holder's side never waits for a waiting
-/// runner (peers.md pain #5). Waiters poll every 100 ms until the timeout, then throw
+/// runner. Waiters poll every 100 ms until the timeout, then throw
 /// Error{lock_timeout} naming the holder's pid, user and application from `pg_locks` and
 /// `pg_stat_activity`. The key is the 64-bit FNV-1a hash of "<schema>.<version table>"
 /// (`set_lock_key`; the schema defaults to `current_schema()`), so runners of different
@@ -34,7 +35,11 @@
 /// PgBouncer or pgpool) and when an unlock is answered `false` (the session changed under
 /// us: transaction pooling).
 ///
-/// Only this folder includes libpqxx; this header keeps it out of its includers.
+/// The code is split by role, one class still: url.cpp (what libpq is handed, what messages
+/// show), session.cpp (connecting, statements, transactions, error translation), lock.cpp
+/// (the advisory lock), catalog.cpp (table/column/object look-ups) and backup.cpp (pg_dump);
+/// session.hpp holds what they share. Only this folder includes libpqxx and libpq; this
+/// header keeps them out of its includers.
 
 #include <atomic>
 #include <chrono>
@@ -45,33 +50,13 @@
 #include <vector>
 
 #include "backend/backend.hpp"
+#include "backend/postgres/url.hpp"
 
 struct pg_cancel;  // libpq's PGcancel
 
 namespace migrate::backend::postgres {
 
 class Session;
-
-/// What a PostgreSQL URL means to libpq, for `PostgresBackend`. Throws Error{config} when
-/// the scheme is not postgresql/postgres(+driver) or libpq cannot parse the URL.
-struct ConnectionTarget {
-  std::string conninfo;  ///< the URI handed to libpq (scheme normalised, fallback_application_name added)
-  std::string redacted;  ///< the URL as the user wrote it, password replaced by `***`
-  /// The URL as libpq reads it (scheme normalised to postgresql://) with the password taken
-  /// out entirely (userinfo and `password=` parameters), for the commands migrate starts or
-  /// prints (pg_dump, pg_restore): they get the password elsewhere.
-  std::string without_password;
-  /// Every string that may be the password: as written (percent-encoded) and decoded, read
-  /// both the way libpq reads the userinfo and the way redact_url does, and any `password=`
-  /// parameter. Empty when the URL has none.
-  std::vector<std::string> secrets;
-
-  static ConnectionTarget from_url(const std::string& url);
-  /// `text` with the password removed (for libpq's own messages, which may quote parts of
-  /// the URL). A password shorter than 4 characters cannot be replaced safely: a text that
-  /// contains it is withheld entirely.
-  std::string redact(std::string text) const;
-};
 
 /// The advisory-lock key for a version table: FNV-1a 64 of "<schema>.<table>", as a signed
 /// bigint (the argument type of pg_advisory_lock).

@@ -17,8 +17,8 @@ using runtime::StepExecutor;
 using runtime::StopToken;
 using End = StepExecutor::Outcome::End;
 
-std::vector<script::Statement> statements(std::vector<std::string> texts) {
-  std::vector<script::Statement> out;
+std::vector<sql::Statement> statements(std::vector<std::string> texts) {
+  std::vector<sql::Statement> out;
   int line = 10;
   for (auto& t : texts) out.push_back({std::move(t), line++});
   return out;

@@ -1,17 +1,19 @@
-#include "config/toml_reader.hpp"
+#include "toml/reader.hpp"
+
+#include "util/strings.hpp"
 
 #include <algorithm>
 #include <sstream>
 
 #include <toml++/toml.h>
 
-namespace migrate::config {
+namespace migrate::toml {
 
 namespace {
 
-TomlValue convert(const toml::node& node);
+TomlValue convert(const ::toml::node& node);
 
-std::vector<TomlEntry> convert_table(const toml::table& table) {
+std::vector<TomlEntry> convert_table(const ::toml::table& table) {
   std::vector<TomlEntry> out;
   out.reserve(table.size());
   for (const auto& [key, node] : table) out.push_back(TomlEntry{std::string(key.str()), convert(node)});
@@ -21,44 +23,44 @@ std::vector<TomlEntry> convert_table(const toml::table& table) {
   return out;
 }
 
-TomlValue convert(const toml::node& node) {
+TomlValue convert(const ::toml::node& node) {
   TomlValue v;
   v.line = static_cast<int>(node.source().begin.line);
   switch (node.type()) {
-    case toml::node_type::string:
+    case ::toml::node_type::string:
       v.type = TomlValue::Type::string;
       v.text = std::string(*node.as_string());
       break;
-    case toml::node_type::integer:
+    case ::toml::node_type::integer:
       v.type = TomlValue::Type::integer;
       v.integer = node.as_integer()->get();
       break;
-    case toml::node_type::floating_point:
+    case ::toml::node_type::floating_point:
       v.type = TomlValue::Type::floating;
       v.floating = node.as_floating_point()->get();
       break;
-    case toml::node_type::boolean:
+    case ::toml::node_type::boolean:
       v.type = TomlValue::Type::boolean;
       v.boolean = node.as_boolean()->get();
       break;
-    case toml::node_type::date:
-    case toml::node_type::time:
-    case toml::node_type::date_time: {
+    case ::toml::node_type::date:
+    case ::toml::node_type::time:
+    case ::toml::node_type::date_time: {
       v.type = TomlValue::Type::date_time;
       std::ostringstream s;
       node.visit([&s](const auto& n) { s << n; });
       v.text = s.str();
       break;
     }
-    case toml::node_type::array:
+    case ::toml::node_type::array:
       v.type = TomlValue::Type::array;
       for (const auto& item : *node.as_array()) v.items.push_back(convert(item));
       break;
-    case toml::node_type::table:
+    case ::toml::node_type::table:
       v.type = TomlValue::Type::table;
       v.entries = convert_table(*node.as_table());
       break;
-    case toml::node_type::none:
+    case ::toml::node_type::none:
       break;
   }
   return v;
@@ -81,12 +83,20 @@ std::string_view type_name(TomlValue::Type type) {
 
 std::vector<TomlEntry> parse_toml(std::string_view text) {
   try {
-    toml::table table = toml::parse(text);
+    ::toml::table table = ::toml::parse(text);
     return convert_table(table);
-  } catch (const toml::parse_error& e) {
+  } catch (const ::toml::parse_error& e) {
     throw TomlError(std::string(e.description()), static_cast<int>(e.source().begin.line),
                     static_cast<int>(e.source().begin.column));
   }
 }
 
-}  // namespace migrate::config
+bool is_valid_timeout(std::string_view value) {
+  std::size_t i = 0;
+  while (i < value.size() && value[i] >= '0' && value[i] <= '9') ++i;
+  if (i == 0) return false;
+  std::string_view unit = util::trim(value.substr(i));
+  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
+}
+
+}  // namespace migrate::toml

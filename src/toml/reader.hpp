@@ -1,7 +1,8 @@
 #pragma once
-/// The one door to toml++ for modules other than config/ (architecture.md §3.2: toml++ stays
-/// here). Parses a TOML document into plain values that carry their line numbers, so callers
-/// can validate keys and report "file:line" without seeing toml++ types.
+/// The one door to toml++ (it is included nowhere else), used by config/ for migrate.toml and
+/// by script/ for revision headers. Parses a TOML document into plain values that carry their
+/// line numbers, so callers can validate keys and report "file:line" without seeing toml++
+/// types; and holds the rules both read the same way (the session timeouts).
 
 #include <cstdint>
 #include <stdexcept>
@@ -9,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace migrate::config {
+namespace migrate::toml {
 
 struct TomlEntry;
 
@@ -51,4 +52,9 @@ class TomlError : public std::runtime_error {
 /// Throws TomlError on a syntax error (duplicate keys included).
 std::vector<TomlEntry> parse_toml(std::string_view text);
 
-}  // namespace migrate::config
+/// True for a PostgreSQL `lock_timeout` / `statement_timeout` value as migrate.toml and
+/// revision headers accept it: digits, then nothing or a unit (`ms`, `s`, `min`, `h`, `d`),
+/// blanks allowed between: "5s", "250 ms", "1min", "0".
+bool is_valid_timeout(std::string_view value);
+
+}  // namespace migrate::toml

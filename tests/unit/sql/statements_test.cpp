@@ -1,11 +1,11 @@
-#include "script/statement_splitter.hpp"
+#include "sql/statements.hpp"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <random>
 
-namespace migrate::script {
+namespace migrate::sql {
 namespace {
 
 std::vector<std::string> texts(std::string_view sql, Dialect d = Dialect::sqlite) {
@@ -209,6 +209,77 @@ TEST(SplitterTest, UnterminatedCommentIsDropped) {
   EXPECT_EQ(texts("SELECT 1; /* abc; SELECT 2"), (V{"SELECT 1"}));
 }
 
+// The cases where the splitter and the PostgreSQL backend's old scanner disagreed; the one
+// lexer and one body rule now decide them the same way for both (statement_spans_test.cpp).
+
+TEST(SplitterTest, FunctionNamedBeginIsNotABody) {
+  EXPECT_EQ(texts("CREATE FUNCTION public.begin() RETURNS void LANGUAGE sql AS $$ $$; SELECT 1;", Dialect::postgresql),
+            (V{"CREATE FUNCTION public.begin() RETURNS void LANGUAGE sql AS $$ $$", "SELECT 1"}));
+  EXPECT_EQ(texts("CREATE FUNCTION public.begin() RETURNS void LANGUAGE sql AS $$ $$; SELECT 1;", Dialect::sqlite),
+            (V{"CREATE FUNCTION public.begin() RETURNS void LANGUAGE sql AS $$ $$", "SELECT 1"}));
+  EXPECT_EQ(texts("CREATE OR REPLACE FUNCTION begin(x int) RETURNS int LANGUAGE sql RETURN x; SELECT 1",
+                  Dialect::postgresql),
+            (V{"CREATE OR REPLACE FUNCTION begin(x int) RETURNS int LANGUAGE sql RETURN x", "SELECT 1"}));
+  EXPECT_EQ(texts("CREATE FUNCTION \"begin\"() RETURNS int LANGUAGE sql RETURN 1; SELECT 2", Dialect::postgresql),
+            (V{"CREATE FUNCTION \"begin\"() RETURNS int LANGUAGE sql RETURN 1", "SELECT 2"}));
+}
+
+TEST(SplitterTest, BeginAtomicOutsideARoutineIsNotABody) {
+  // `begin` a column, `atomic` its alias.
+  EXPECT_EQ(texts("CREATE VIEW v AS SELECT begin atomic FROM t; SELECT 1;", Dialect::postgresql),
+            (V{"CREATE VIEW v AS SELECT begin atomic FROM t", "SELECT 1"}));
+}
+
+TEST(SplitterTest, BeginAtomicBodyForms) {
+  const auto pg = Dialect::postgresql;
+  EXPECT_EQ(texts("CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END; SELECT 1", pg),
+            (V{"CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); END", "SELECT 1"}));
+  EXPECT_EQ(texts("create or replace procedure p() begin atomic select 1; select 2; end; select 3", pg),
+            (V{"create or replace procedure p() begin atomic select 1; select 2; end", "select 3"}));
+  EXPECT_EQ(texts("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC END; SELECT 1", pg),
+            (V{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC END", "SELECT 1"}));
+  EXPECT_EQ(texts("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN /* c; */ ATOMIC SELECT 1; END; SELECT 2", pg),
+            (V{"CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN /* c; */ ATOMIC SELECT 1; END", "SELECT 2"}));
+  EXPECT_EQ(texts("CREATE FUNCTION f(a int DEFAULT (CASE WHEN true THEN 1 END)) RETURNS int LANGUAGE sql "
+                  "BEGIN ATOMIC SELECT a; END; SELECT 1",
+                  pg),
+            (V{"CREATE FUNCTION f(a int DEFAULT (CASE WHEN true THEN 1 END)) RETURNS int LANGUAGE sql "
+               "BEGIN ATOMIC SELECT a; END",
+               "SELECT 1"}));
+  // A body is a PostgreSQL form only.
+  EXPECT_EQ(texts("CREATE FUNCTION f() BEGIN ATOMIC SELECT 1; END; SELECT 2", Dialect::sqlite),
+            (V{"CREATE FUNCTION f() BEGIN ATOMIC SELECT 1", "END", "SELECT 2"}));
+}
+
+// PostgreSQL's scanner: a `$` inside an identifier continues it, `$digits` is a parameter,
+// and identifier characters right after a number are that number's (rejected) junk. A `$$`
+// right after a number or a parameter therefore opens a body, as the server reads it
+// (`SELECT 1$$;$$` fails with a syntax error at "$$;$$"; postgres_scanner_test.cpp asks a
+// server).
+TEST(SplitterTest, DollarAfterDigitsFollowsTheServer) {
+  const auto pg = Dialect::postgresql;
+  EXPECT_EQ(texts("SELECT 1$$;$$; SELECT 2", pg), (V{"SELECT 1$$;$$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT 1.5$$;$$; SELECT 2", pg), (V{"SELECT 1.5$$;$$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT $1$$;$$; SELECT 2", pg), (V{"SELECT $1$$;$$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT $1$a$;$a$; SELECT 2", pg), (V{"SELECT $1$a$;$a$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT a1$$; SELECT 2", pg), (V{"SELECT a1$$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT 1x$$; SELECT 2", pg), (V{"SELECT 1x$$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT 1e5$$; SELECT 2", pg), (V{"SELECT 1e5$$", "SELECT 2"}));
+  EXPECT_EQ(texts("SELECT 1e+5$$;$$; SELECT 2", pg), (V{"SELECT 1e+5$$;$$", "SELECT 2"}));
+  // SQLite: `$$` is a parameter name, never a body.
+  EXPECT_EQ(texts("SELECT 1$$;$$; SELECT 2"), (V{"SELECT 1$$", "$$", "SELECT 2"}));
+}
+
+TEST(SplitterTest, UnicodeEscapeStringsAndIdentifiers) {
+  EXPECT_EQ(texts("SELECT U&'d\\0061t; a', U&\"x;\"; SELECT 2", Dialect::postgresql),
+            (V{"SELECT U&'d\\0061t; a', U&\"x;\"", "SELECT 2"}));
+}
+
+TEST(SplitterTest, OperatorsStopBeforeComments) {
+  EXPECT_EQ(texts("SELECT 2*--;\n3; SELECT 1+/*;*/2", Dialect::postgresql), (V{"SELECT 2*--;\n3", "SELECT 1+/*;*/2"}));
+  EXPECT_EQ(texts("SELECT 2*--;\n3; SELECT 1+/*;*/2"), (V{"SELECT 2*--;\n3", "SELECT 1+/*;*/2"}));
+}
+
 // SQLite's own sqlite3_complete() is the oracle: every statement but the last must be
 // complete once ';' is added, and must not have been complete at an earlier ';'.
 TEST(SplitterTest, AgreesWithSqliteCompleteOnRandomInput) {
@@ -236,4 +307,4 @@ TEST(SplitterTest, AgreesWithSqliteCompleteOnRandomInput) {
 }
 
 }  // namespace
-}  // namespace migrate::script
+}  // namespace migrate::sql
