@@ -70,10 +70,21 @@ bool wants_json(int argc, char** argv) {
   return false;
 }
 
+/// The location fields of a failure, each only where known, so that a consumer can tell
+/// "no such field" from an empty value.
+void add_location(util::Json& err, const ErrorLocation& where) {
+  if (!where.revision.empty()) err.set("revision", where.revision);
+  if (!where.file.empty()) err.set("file", where.file);
+  if (where.line > 0) err.set("line", where.line);
+  if (!where.statement.empty()) err.set("statement", where.statement);
+  if (!where.sqlstate.empty()) err.set("sqlstate", where.sqlstate);
+}
+
 int report(const Error& e, bool json) {
   if (json) {
     util::Json err = util::Json::object();
     err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
+    add_location(err, e.where());
     util::Json doc = util::Json::object();
     doc.set("error", std::move(err));
     std::cout << doc.dump() << std::endl;
@@ -110,6 +121,135 @@ void add_migrate_flags(CLI::App* sub, commands::MigrateOptions& o, std::string& 
   sub->add_option("--lock-timeout", o.lock_timeout_seconds, "seconds to wait for the migration lock");
 }
 
+/// Every subcommand's options, bound to CLI11 and read by the handlers after parsing.
+struct CommandOptions {
+  commands::InitOptions init_o;
+  commands::RevisionOptions rev_o;
+  commands::MergeOptions merge_o;
+  commands::MigrateOptions up_o, down_o;
+  std::string up_backup, down_backup;
+  commands::StampOptions stamp_o;
+  commands::CurrentOptions cur_o;
+  commands::HistoryOptions hist_o;
+  commands::HeadsOptions heads_o;
+  bool branches_verbose = false;
+  std::string show_rev;
+  std::string edit_rev;
+  commands::RepairOptions repair_o;
+};
+
+using Handler = std::function<int(const commands::Context&)>;
+using Table = std::vector<Subcommand>;
+
+/// init, list-templates, revision, merge: commands that write or list files.
+void add_file_commands(CLI::App& app, CommandOptions& o, Table& table) {
+  auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
+
+  auto* init = subcommand(app, "init", "create a migration folder and migrate.toml from a template");
+  init->add_option("directory", o.init_o.directory, "folder for the migration scripts")->required();
+  init->add_option("-t,--template", o.init_o.template_name, "template name (see list-templates)");
+  add(init, [&o](const auto& ctx) { return commands::init(ctx, o.init_o); });
+
+  add(subcommand(app, "list-templates", "list the templates `init` can use"),
+      [](const auto& ctx) { return commands::list_templates(ctx); });
+
+  auto* revision = subcommand(app, "revision", "create a new revision file");
+  revision->add_option("-m,--message", o.rev_o.message, "what the revision does");
+  revision->add_option("--head", o.rev_o.heads, "revision(s) to base it on (default: head)")->allow_extra_args(false);
+  revision->add_flag("--splice", o.rev_o.splice, "allow a non-head --head (starts a branch)");
+  revision->add_option("--branch-label", o.rev_o.branch_label, "label for a new branch");
+  revision->add_option("--depends-on", o.rev_o.depends_on, "revision(s) this one depends on (repeatable)")->allow_extra_args(false);
+  revision->add_option("--rev-id", o.rev_o.rev_id, "use this id instead of a random one");
+  revision->add_option("--version-path", o.rev_o.version_path, "version location to write into");
+  add(revision, [&o](const auto& ctx) { return commands::revision(ctx, o.rev_o); });
+
+  auto* merge = subcommand(app, "merge", "create a revision that merges two or more heads");
+  merge->add_option("revisions", o.merge_o.revisions, "revisions to merge (or `heads`)")->required();
+  merge->add_option("-m,--message", o.merge_o.message, "message");
+  merge->add_option("--branch-label", o.merge_o.branch_label, "label for the merge revision");
+  merge->add_option("--rev-id", o.merge_o.rev_id, "use this id instead of a random one");
+  merge->add_flag("--splice", o.merge_o.splice, "allow non-head revisions");
+  add(merge, [&o](const auto& ctx) { return commands::merge(ctx, o.merge_o); });
+}
+
+/// upgrade, downgrade, stamp.
+void add_migrate_commands(CLI::App& app, CommandOptions& o, Table& table) {
+  auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
+
+  auto* upgrade = subcommand(app, "upgrade", "apply revisions up to TARGET");
+  add_migrate_flags(upgrade, o.up_o, o.up_backup);
+  add(upgrade, [&o, upgrade](const auto& ctx) {
+    if (upgrade->count("--backup")) o.up_o.backup = o.up_backup;
+    return commands::upgrade(ctx, o.up_o);
+  });
+  auto* downgrade = subcommand(app, "downgrade", "revert revisions down to TARGET");
+  add_migrate_flags(downgrade, o.down_o, o.down_backup);
+  add(downgrade, [&o, downgrade](const auto& ctx) {
+    if (downgrade->count("--backup")) o.down_o.backup = o.down_backup;
+    return commands::downgrade(ctx, o.down_o);
+  });
+
+  auto* stamp = subcommand(app, "stamp", "set the version table without running SQL");
+  stamp->add_option("revisions", o.stamp_o.revisions, "destination revision(s)")->required();
+  stamp->add_flag("--sql", o.stamp_o.sql, "print the SQL instead of running it");
+  stamp->add_flag("--purge", o.stamp_o.purge, "empty the version table first");
+  stamp->add_flag("--plan", o.stamp_o.plan, "show the row changes, change nothing");
+  add(stamp, [&o](const auto& ctx) { return commands::stamp(ctx, o.stamp_o); });
+}
+
+/// current, history, heads, branches, show, edit.
+void add_inspect_commands(CLI::App& app, CommandOptions& o, Table& table) {
+  auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
+
+  auto* current = subcommand(app, "current", "show the database's current revision(s)");
+  current->add_flag("-v,--verbose", o.cur_o.verbose, "full entries");
+  current->add_flag("--check-heads", o.cur_o.check_heads, "exit 1 unless the database is on all heads");
+  add(current, [&o](const auto& ctx) { return commands::current(ctx, o.cur_o); });
+
+  auto* history = subcommand(app, "history", "list revisions, newest first");
+  history->add_option("-r,--rev-range", o.hist_o.rev_range, "[start]:[end]");
+  history->add_flag("-v,--verbose", o.hist_o.verbose, "full entries");
+  history->add_flag("-i,--indicate-current", o.hist_o.indicate_current, "mark the database's revisions");
+  add(history, [&o](const auto& ctx) { return commands::history(ctx, o.hist_o); });
+
+  auto* heads = subcommand(app, "heads", "show the head revisions");
+  heads->add_flag("-v,--verbose", o.heads_o.verbose, "full entries");
+  heads->add_flag("--resolve-dependencies", o.heads_o.resolve_dependencies, "leave out effective heads");
+  add(heads, [&o](const auto& ctx) { return commands::heads(ctx, o.heads_o); });
+
+  auto* branches = subcommand(app, "branches", "show branch points");
+  branches->add_flag("-v,--verbose", o.branches_verbose, "full entries");
+  add(branches, [&o](const auto& ctx) { return commands::branches(ctx, o.branches_verbose); });
+
+  auto* show = subcommand(app, "show", "show revision(s) in full");
+  show->add_option("rev", o.show_rev, "revision identifier")->required();
+  add(show, [&o](const auto& ctx) { return commands::show(ctx, o.show_rev); });
+
+  auto* edit = subcommand(app, "edit", "open revision file(s) in $EDITOR");
+  edit->add_option("rev", o.edit_rev, "revision identifier")->required();
+  add(edit, [&o](const auto& ctx) { return commands::edit(ctx, o.edit_rev); });
+}
+
+/// repair and its actions.
+void add_repair_command(CLI::App& app, CommandOptions& o, Table& table) {
+  auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
+
+  auto* repair = subcommand(app, "repair", "list what needs repair (exit 5 while anything does), or record a way out");
+  repair->add_flag("--resume", o.repair_o.resume,
+                   "run the statements of the one partially applied revision that did not complete");
+  repair->add_option("--mark-applied", o.repair_o.mark_applied,
+                     "record REV as applied after a manual fix (no SQL runs; needs --reason)")
+      ->type_name("REV");
+  repair->add_option("--mark-reverted", o.repair_o.mark_reverted,
+                     "record REV as reverted after a manual fix (no SQL runs; needs --reason)")
+      ->type_name("REV");
+  repair->add_option("--accept-checksum", o.repair_o.accept_checksum,
+                     "accept the edited file of applied REV as its new checksum (needs --reason)")
+      ->type_name("REV");
+  repair->add_option("--reason", o.repair_o.reason, "why (recorded in the journal)");
+  add(repair, [&o](const auto& ctx) { return commands::repair(ctx, o.repair_o); });
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -120,112 +260,12 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   add_global_options(app, g);
 
-  std::vector<Subcommand> table;
-  auto add = [&](CLI::App* sub, std::function<int(const commands::Context&)> handler) {
-    table.push_back({sub, std::move(handler)});
-  };
-
-  commands::InitOptions init_o;
-  auto* init = subcommand(app, "init", "create a migration folder and migrate.toml from a template");
-  init->add_option("directory", init_o.directory, "folder for the migration scripts")->required();
-  init->add_option("-t,--template", init_o.template_name, "template name (see list-templates)");
-  add(init, [&](const auto& ctx) { return commands::init(ctx, init_o); });
-
-  add(subcommand(app, "list-templates", "list the templates `init` can use"),
-      [&](const auto& ctx) { return commands::list_templates(ctx); });
-
-  commands::RevisionOptions rev_o;
-  auto* revision = subcommand(app, "revision", "create a new revision file");
-  revision->add_option("-m,--message", rev_o.message, "what the revision does");
-  revision->add_option("--head", rev_o.heads, "revision(s) to base it on (default: head)")->allow_extra_args(false);
-  revision->add_flag("--splice", rev_o.splice, "allow a non-head --head (starts a branch)");
-  revision->add_option("--branch-label", rev_o.branch_label, "label for a new branch");
-  revision->add_option("--depends-on", rev_o.depends_on, "revision(s) this one depends on (repeatable)")->allow_extra_args(false);
-  revision->add_option("--rev-id", rev_o.rev_id, "use this id instead of a random one");
-  revision->add_option("--version-path", rev_o.version_path, "version location to write into");
-  add(revision, [&](const auto& ctx) { return commands::revision(ctx, rev_o); });
-
-  commands::MergeOptions merge_o;
-  auto* merge = subcommand(app, "merge", "create a revision that merges two or more heads");
-  merge->add_option("revisions", merge_o.revisions, "revisions to merge (or `heads`)")->required();
-  merge->add_option("-m,--message", merge_o.message, "message");
-  merge->add_option("--branch-label", merge_o.branch_label, "label for the merge revision");
-  merge->add_option("--rev-id", merge_o.rev_id, "use this id instead of a random one");
-  merge->add_flag("--splice", merge_o.splice, "allow non-head revisions");
-  add(merge, [&](const auto& ctx) { return commands::merge(ctx, merge_o); });
-
-  commands::MigrateOptions up_o, down_o;
-  std::string up_backup, down_backup;
-  auto* upgrade = subcommand(app, "upgrade", "apply revisions up to TARGET");
-  add_migrate_flags(upgrade, up_o, up_backup);
-  add(upgrade, [&](const auto& ctx) {
-    if (upgrade->count("--backup")) up_o.backup = up_backup;
-    return commands::upgrade(ctx, up_o);
-  });
-  auto* downgrade = subcommand(app, "downgrade", "revert revisions down to TARGET");
-  add_migrate_flags(downgrade, down_o, down_backup);
-  add(downgrade, [&](const auto& ctx) {
-    if (downgrade->count("--backup")) down_o.backup = down_backup;
-    return commands::downgrade(ctx, down_o);
-  });
-
-  commands::StampOptions stamp_o;
-  auto* stamp = subcommand(app, "stamp", "set the version table without running SQL");
-  stamp->add_option("revisions", stamp_o.revisions, "destination revision(s)")->required();
-  stamp->add_flag("--sql", stamp_o.sql, "print the SQL instead of running it");
-  stamp->add_flag("--purge", stamp_o.purge, "empty the version table first");
-  stamp->add_flag("--plan", stamp_o.plan, "show the row changes, change nothing");
-  add(stamp, [&](const auto& ctx) { return commands::stamp(ctx, stamp_o); });
-
-  commands::CurrentOptions cur_o;
-  auto* current = subcommand(app, "current", "show the database's current revision(s)");
-  current->add_flag("-v,--verbose", cur_o.verbose, "full entries");
-  current->add_flag("--check-heads", cur_o.check_heads, "exit 1 unless the database is on all heads");
-  add(current, [&](const auto& ctx) { return commands::current(ctx, cur_o); });
-
-  commands::HistoryOptions hist_o;
-  auto* history = subcommand(app, "history", "list revisions, newest first");
-  history->add_option("-r,--rev-range", hist_o.rev_range, "[start]:[end]");
-  history->add_flag("-v,--verbose", hist_o.verbose, "full entries");
-  history->add_flag("-i,--indicate-current", hist_o.indicate_current, "mark the database's revisions");
-  add(history, [&](const auto& ctx) { return commands::history(ctx, hist_o); });
-
-  commands::HeadsOptions heads_o;
-  auto* heads = subcommand(app, "heads", "show the head revisions");
-  heads->add_flag("-v,--verbose", heads_o.verbose, "full entries");
-  heads->add_flag("--resolve-dependencies", heads_o.resolve_dependencies, "leave out effective heads");
-  add(heads, [&](const auto& ctx) { return commands::heads(ctx, heads_o); });
-
-  bool branches_verbose = false;
-  auto* branches = subcommand(app, "branches", "show branch points");
-  branches->add_flag("-v,--verbose", branches_verbose, "full entries");
-  add(branches, [&](const auto& ctx) { return commands::branches(ctx, branches_verbose); });
-
-  std::string show_rev;
-  auto* show = subcommand(app, "show", "show revision(s) in full");
-  show->add_option("rev", show_rev, "revision identifier")->required();
-  add(show, [&](const auto& ctx) { return commands::show(ctx, show_rev); });
-
-  std::string edit_rev;
-  auto* edit = subcommand(app, "edit", "open revision file(s) in $EDITOR");
-  edit->add_option("rev", edit_rev, "revision identifier")->required();
-  add(edit, [&](const auto& ctx) { return commands::edit(ctx, edit_rev); });
-
-  commands::RepairOptions repair_o;
-  auto* repair = subcommand(app, "repair", "list what needs repair (exit 5 while anything does), or record a way out");
-  repair->add_flag("--resume", repair_o.resume,
-                   "run the statements of the one partially applied revision that did not complete");
-  repair->add_option("--mark-applied", repair_o.mark_applied,
-                     "record REV as applied after a manual fix (no SQL runs; needs --reason)")
-      ->type_name("REV");
-  repair->add_option("--mark-reverted", repair_o.mark_reverted,
-                     "record REV as reverted after a manual fix (no SQL runs; needs --reason)")
-      ->type_name("REV");
-  repair->add_option("--accept-checksum", repair_o.accept_checksum,
-                     "accept the edited file of applied REV as its new checksum (needs --reason)")
-      ->type_name("REV");
-  repair->add_option("--reason", repair_o.reason, "why (recorded in the journal)");
-  add(repair, [&](const auto& ctx) { return commands::repair(ctx, repair_o); });
+  Table table;
+  CommandOptions options;
+  add_file_commands(app, options, table);
+  add_migrate_commands(app, options, table);
+  add_inspect_commands(app, options, table);
+  add_repair_command(app, options, table);
 
   try {
     try {

@@ -1,5 +1,5 @@
 #pragma once
-/// One plain function per verb (architecture.md §3.9 #2). They never see CLI11; `cli/`
+/// One plain function per verb. They never see CLI11; `cli/`
 /// fills the option structs. Each returns the exit status for a successful run (0, or 1
 /// when a check found problems) and throws migrate::Error for failures.
 

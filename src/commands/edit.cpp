@@ -1,4 +1,4 @@
-// `edit REV`: opens the revision files in $EDITOR (alembic-semantics.md §5).
+// `edit REV`: opens the revision files in $EDITOR.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -6,11 +6,14 @@
 #include <sstream>
 
 #include "commands/commands.hpp"
-#include "commands/database.hpp"
-#include "commands/project.hpp"
+#include "api/database.hpp"
+#include "api/project.hpp"
 #include "core/error.hpp"
 
 namespace migrate::commands {
+
+using api::Project;
+
 
 namespace {
 
@@ -42,9 +45,8 @@ int edit(const Context& ctx, const std::string& rev_arg) {
   auto p = Project::load(config::load(ctx.overrides));
   std::vector<std::string> ids;
   if (rev_arg == "current") {
-    auto db = open_database(p.config());
-    auto rows = runtime::read_version_rows(*db, version_table(p.config()));
-    require_known_rows(p, rows);
+    auto db = api::open_database(p.config());
+    auto rows = api::read_known_rows(p, *db);
     if (rows.empty()) throw Error(ErrorKind::revision_not_found, "No current revisions", "the version table is empty");
     ids = p.map().current_heads(rows);
   } else {

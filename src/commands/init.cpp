@@ -1,4 +1,4 @@
-// `init DIR` and `list-templates` (alembic-semantics.md §5): like `alembic init`, DIR
+// `init DIR` and `list-templates`: like `alembic init`, DIR
 // receives the migration scripts folder and the configuration file is written beside the
 // current directory (or at -c FILE), never overwritten.
 #include <spdlog/spdlog.h>

@@ -8,11 +8,14 @@
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "commands/database.hpp"
-#include "commands/project.hpp"
+#include "api/database.hpp"
+#include "api/project.hpp"
 #include "core/error.hpp"
 
 namespace migrate::commands {
+
+using api::Project;
+
 
 namespace {
 
@@ -20,14 +23,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-/// A project read together with the database: the journal's copies stand in for applied
-/// revisions whose files are gone (Project::load_with_database), and the version-table
-/// rows, read without a lock and without creating anything.
-struct Online {
-  std::unique_ptr<backend::Backend> db;
-  std::unique_ptr<Project> project;
-  std::vector<std::string> rows;
-};
+using Online = api::OnlineProject;
 
 /// Says which revisions are shown from the journal's copy (as `downgrade` says which run
 /// from it): their files are gone, and the listing is only as good as that copy.
@@ -39,17 +35,9 @@ void warn_journal_copies(const Project& p) {
                    f.id, p.copy_stored_at(f.id));
 }
 
+/// The project with the journal's copies and the version-table rows, read without a lock.
 Online load_online(const Context& ctx) {
-  Online o;
-  auto config = config::load(ctx.overrides);
-  auto vt = version_table(config);
-  auto connect = [&]() -> backend::Backend& {
-    o.db = open_database(config);
-    return *o.db;
-  };
-  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
-  o.rows = runtime::read_version_rows(*o.db, vt);
-  require_known_rows(*o.project, o.rows);
+  auto o = api::open_online(config::load(ctx.overrides), true);
   warn_journal_copies(*o.project);
   return o;
 }

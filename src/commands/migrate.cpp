@@ -1,33 +1,16 @@
-// State-changing commands: upgrade, downgrade, stamp. Each works out its plan with the
-// pure graph, then hands it to the runtime (online), to the offline writer (--sql), or
-// just prints it (--plan): the three modes swap the executor, not the logic.
-#include <spdlog/spdlog.h>
+// State-changing verbs: upgrade, downgrade, stamp. Each turns its options into a call of
+// migrate::Migrator (offline `--sql`, `--plan`, or a run) and renders the result.
+#include <migrate/migrator.hpp>
 
-#include <filesystem>
-#include <iostream>
+#include <cmath>
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "commands/database.hpp"
-#include "commands/project.hpp"
-#include "core/error.hpp"
-#include "runtime/offline_writer.hpp"
-#include "runtime/validation.hpp"
+#include "commands/source.hpp"
 
 namespace migrate::commands {
 
 namespace {
-
-struct Range {
-  std::optional<std::string> start;  ///< nullopt: no ':' in the argument
-  std::string end;
-};
-
-Range split_range(const std::string& arg) {
-  auto colon = arg.find(':');
-  if (colon == std::string::npos) return {std::nullopt, arg};
-  return {arg.substr(0, colon), arg.substr(colon + 1)};
-}
 
 void check_mode_flags(const MigrateOptions& opts) {
   int modes = int(opts.sql) + int(opts.plan) + int(opts.dry_run);
@@ -37,194 +20,75 @@ void check_mode_flags(const MigrateOptions& opts) {
                 "nothing is changed in those modes, so there is nothing to back up");
 }
 
-/// The rows an offline run starts from: the range's start resolved (absent: empty table).
-std::vector<std::string> offline_start(const Project& p, const std::optional<std::string>& start) {
-  if (!start || start->empty()) return {};
-  return p.map().resolve(*start);
+std::optional<std::chrono::milliseconds> lock_timeout_of(const MigrateOptions& opts) {
+  if (!opts.lock_timeout_seconds) return std::nullopt;
+  double seconds = *opts.lock_timeout_seconds;
+  if (seconds < 0 || !std::isfinite(seconds))
+    throw Error(ErrorKind::usage, "--lock-timeout must be a non-negative number of seconds");
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
-void print_offline(const Context& ctx, const Project& p, const graph::Plan& plan) {
-  runtime::write_offline_sql(plan, backend::dialect_of_url(p.config().database_url),
-                             version_table(p.config()),
-                             p.config().transaction_per_migration, file_lookup(p), *ctx.out);
-}
-
-void print_plan(const Context& ctx, const std::string& command, const std::string& target, const graph::Plan& plan,
-                const std::vector<long long>& durations) {
+/// --plan: the plan as text or JSON.
+void print_plan(const Context& ctx, const RunResult& plan) {
   if (ctx.format == Format::json)
-    *ctx.out << plan_json(command, target, plan, durations).dump() << "\n";
-  else if (durations.empty())
-    *ctx.out << plan_text(command, target, plan);
+    *ctx.out << plan_json(plan).dump() << "\n";
+  else
+    *ctx.out << plan_text(plan);
 }
 
-void log_outcome(const std::string& command, const graph::Plan& plan) {
-  if (plan.steps.empty()) {
-    spdlog::info("Nothing to do: the database is at {}", join_ids(plan.heads_before, "base"));
-    return;
+/// A run: nothing on stdout in text mode (progress went to the log), the document in JSON.
+void print_run(const Context& ctx, const RunResult& result) {
+  if (ctx.format != Format::json) return;
+  auto doc = plan_json(result);
+  if (result.backup) {
+    util::Json backup = util::Json::object();
+    backup.set("path", result.backup->path.string()).set("restore_command", result.backup->restore_command);
+    doc.set("backup", std::move(backup));
   }
-  spdlog::info("{} finished: {} step(s); heads now {}", command, plan.steps.size(),
-               join_ids(plan.heads_after, "(none)"));
+  *ctx.out << doc.dump() << "\n";
 }
 
-/// Refuses (Error{needs_repair}) when an applied file changed, or, for an upgrade, when one
-/// is gone: runtime/validation.hpp. Stamps are how users get out, so they are not checked.
-void validate(const Project& p, backend::Backend& db, runtime::Command command,
-              const std::vector<std::string>& rows) {
-  if (command == runtime::Command::stamp) return;
-  auto report = runtime::validate_applied(p.map(), rows, file_lookup(p),
-                                          [&p](const std::string& id) { return p.has_file(id); }, db,
-                                          version_table(p.config()));
-  runtime::require_valid(report, runtime::to_string(command));
-}
-
-/// A downgrade through a revision whose file is gone runs the copy stored in the journal:
-/// say so, naming the revision and when the copy was stored.
-void warn_journal_copies(const Project& p, const graph::Plan& plan) {
-  for (const auto& step : plan.steps)
-    if (step.revision && step.direction == graph::Direction::downgrade && p.is_journal_copy(*step.revision))
-      spdlog::warn("revision {} has no file in the version locations: its downgrade SQL comes from the copy stored "
-                   "in the journal when it was applied ({})",
-                   *step.revision, p.copy_stored_at(*step.revision));
-}
-
-/// The deploy-time no-op (`upgrade head` at head) without the lock: when the state read
-/// before the lock already needs no step, no repair and no new version table, taking the
-/// lock and reading it again could only find the same (a concurrent runner can only move
-/// the database towards the same files' heads, or leave a partial row that this read would
-/// have seen committed). Saves the lock session and a second round of reads.
-bool nothing_to_do(runtime::Runner& runner, runtime::Command command, const MigrateOptions& opts,
-                   const graph::Plan& preflight) {
-  if (opts.dry_run || opts.backup || !preflight.steps.empty() || preflight.heads_before.empty()) return false;
-  return command == runtime::Command::stamp || runner.partial_revisions().empty();
-}
-
-/// Runs a planner online, or prints its plan (--plan), with the same code path.
-int execute(const Context& ctx, const Project& p, backend::Backend& db, runtime::Command command,
-            const std::string& target, const MigrateOptions& opts, bool tolerate_unknown_rows,
-            const std::function<graph::Plan(const std::vector<std::string>&)>& plan_for) {
-  auto settings = run_settings(p.config(), command, opts.lock_timeout_seconds, opts.dry_run);
-  settings.stop = ctx.stop;
-  settings.observer = ctx.observer;
-  if (opts.backup) settings.backup = std::filesystem::path(*opts.backup);  // "" = the backend's default path
-  runtime::Runner runner(db, settings, file_lookup(p));
-  auto planner = [&](const std::vector<std::string>& rows) {
-    if (!tolerate_unknown_rows) require_known_rows(p, rows);
-    validate(p, db, command, rows);
-    return plan_for(rows);
-  };
-  // Plan before the lock too, so that identifier and planning errors change nothing (not
-  // even the version table's creation); the runner plans again from the rows it reads
-  // under the lock, and that is the plan that runs.
-  auto preflight = planner(runner.read_version_rows());
-  if (opts.dry_run) runtime::check_plan(preflight, file_lookup(p), runtime::PlanUse::dry_run);
-  warn_journal_copies(p, preflight);
+int walk(const Context& ctx, Command command, const MigrateOptions& opts) {
+  check_mode_flags(opts);
+  auto lock_timeout = lock_timeout_of(opts);
+  auto migrator = make_migrator(ctx);
+  if (opts.sql) {
+    migrator.write_sql(command, {opts.target}, *ctx.out);
+    return 0;
+  }
   if (opts.plan) {
-    print_plan(ctx, runtime::to_string(command), target, preflight, {});
+    print_plan(ctx, migrator.plan(command, {opts.target}));
     return 0;
   }
-  if (nothing_to_do(runner, command, opts, preflight)) {
-    log_outcome(runtime::to_string(command), preflight);
-    if (ctx.format == Format::json) *ctx.out << plan_json(runtime::to_string(command), target, preflight, {}).dump() << "\n";
-    return 0;
-  }
-  auto result = runner.run(planner);
-  if (opts.dry_run) spdlog::info("Dry run: every change was rolled back");
-  log_outcome(runtime::to_string(command), result.plan);
-  if (ctx.format == Format::json) {
-    auto doc = plan_json(runtime::to_string(command), target, result.plan, result.duration_ms);
-    if (result.backup) {
-      util::Json backup = util::Json::object();
-      backup.set("path", result.backup->path.string()).set("restore_command", result.backup->restore_command);
-      doc.set("backup", std::move(backup));
-    }
-    *ctx.out << doc.dump() << "\n";
-  }
+  RunOptions run{opts.dry_run, opts.backup ? std::optional<std::filesystem::path>(*opts.backup) : std::nullopt,
+                 lock_timeout, nullptr};
+  print_run(ctx, command == Command::upgrade ? migrator.upgrade(opts.target, run)
+                                             : migrator.downgrade(opts.target, run));
   return 0;
-}
-
-/// The project with journal copies of gone applied files, and the open database.
-struct Online {
-  std::unique_ptr<backend::Backend> db;
-  std::unique_ptr<Project> project;
-};
-
-Online open_online(config::Config config) {
-  Online o;
-  auto vt = version_table(config);
-  auto connect = [&]() -> backend::Backend& {
-    o.db = open_database(config);
-    return *o.db;
-  };
-  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
-  return o;
 }
 
 }  // namespace
 
-int upgrade(const Context& ctx, const MigrateOptions& opts) {
-  check_mode_flags(opts);
-  auto config = config::load(ctx.overrides);
-  auto range = split_range(opts.target);
-  if (range.start && !opts.sql) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
-  if (opts.sql) {
-    auto p = Project::load(std::move(config));
-    auto rows = offline_start(p, range.start);
-    print_offline(ctx, p, p.map().plan_upgrade(range.end, rows));
-    return 0;
-  }
-  auto online = open_online(std::move(config));
-  const auto& op = *online.project;
-  return execute(ctx, op, *online.db, runtime::Command::upgrade, opts.target, opts, false,
-                 [&](const auto& rows) { return op.map().plan_upgrade(opts.target, rows); });
-}
+int upgrade(const Context& ctx, const MigrateOptions& opts) { return walk(ctx, Command::upgrade, opts); }
 
-int downgrade(const Context& ctx, const MigrateOptions& opts) {
-  check_mode_flags(opts);
-  auto config = config::load(ctx.overrides);
-  auto range = split_range(opts.target);
-  if (opts.sql) {
-    auto p = Project::load(std::move(config));
-    if (!range.start)
-      throw Error(ErrorKind::usage, "downgrade with --sql requires <fromrev>:<torev>",
-                  "for example `migrate downgrade --sql head:base`");
-    auto rows = offline_start(p, range.start);
-    print_offline(ctx, p, p.map().plan_downgrade(range.end, rows));
-    return 0;
-  }
-  if (range.start) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
-  auto online = open_online(std::move(config));
-  const auto& op = *online.project;
-  return execute(ctx, op, *online.db, runtime::Command::downgrade, opts.target, opts, false,
-                 [&](const auto& rows) { return op.map().plan_downgrade(opts.target, rows); });
-}
+int downgrade(const Context& ctx, const MigrateOptions& opts) { return walk(ctx, Command::downgrade, opts); }
 
 int stamp(const Context& ctx, const StampOptions& opts) {
   if (opts.sql && opts.purge) throw Error(ErrorKind::usage, "Can't use --purge with --sql mode");
   if (opts.sql && opts.plan) throw Error(ErrorKind::usage, "--sql and --plan do not go together");
-  auto p = Project::load(config::load(ctx.overrides));
-  std::string target = join_ids(opts.revisions);
+  auto migrator = make_migrator(ctx);
   if (opts.sql) {
-    std::optional<std::string> start;
-    std::vector<std::string> destinations;
-    for (const auto& arg : opts.revisions) {
-      auto r = split_range(arg);
-      if (r.start) {
-        if (start && *start != *r.start)
-          throw Error(ErrorKind::usage, "Stamp operation with --sql only supports a single starting revision at a time");
-        start = r.start;
-      }
-      destinations.push_back(r.end);
-    }
-    print_offline(ctx, p, p.map().plan_stamp(destinations, offline_start(p, start), false));
+    migrator.write_sql(Command::stamp, opts.revisions, *ctx.out);
     return 0;
   }
-  for (const auto& arg : opts.revisions)
-    if (arg.find(':') != std::string::npos) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges go with --sql");
-  MigrateOptions mopts;
-  mopts.plan = opts.plan;
-  auto db = open_database(p.config());
-  return execute(ctx, p, *db, runtime::Command::stamp, target, mopts, opts.purge,
-                 [&](const auto& rows) { return p.map().plan_stamp(opts.revisions, rows, opts.purge); });
+  if (opts.plan) {
+    print_plan(ctx, migrator.plan(Command::stamp, opts.revisions, opts.purge));
+    return 0;
+  }
+  migrate::StampOptions stamp_options;
+  stamp_options.purge = opts.purge;
+  print_run(ctx, migrator.stamp(opts.revisions, stamp_options));
+  return 0;
 }
 
 }  // namespace migrate::commands

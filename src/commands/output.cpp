@@ -10,8 +10,8 @@ std::string down_text(const graph::Revision& rev) {
   return rev.down_revisions.empty() ? "<base>" : join_ids(rev.down_revisions);
 }
 
-std::string op_text(const graph::VersionOp& op) {
-  using Kind = graph::VersionOp::Kind;
+std::string op_text(const VersionOp& op) {
+  using Kind = VersionOp::Kind;
   switch (op.kind) {
     case Kind::insert: return "insert " + op.to;
     case Kind::update: return "update " + op.from + " -> " + op.to;
@@ -20,19 +20,10 @@ std::string op_text(const graph::VersionOp& op) {
   return {};
 }
 
-const char* direction_name(graph::Direction d) {
-  switch (d) {
-    case graph::Direction::upgrade: return "upgrade";
-    case graph::Direction::downgrade: return "downgrade";
-    case graph::Direction::stamp: return "stamp";
-  }
-  return "";
-}
-
 }  // namespace
 
-util::Json op_json(const graph::VersionOp& op) {
-  using Kind = graph::VersionOp::Kind;
+util::Json op_json(const VersionOp& op) {
+  using Kind = VersionOp::Kind;
   switch (op.kind) {
     case Kind::insert: return util::Json(util::Json::Array{"insert", op.to});
     case Kind::update: return util::Json(util::Json::Array{"update", op.from, op.to});
@@ -108,12 +99,10 @@ util::Json revision_json(const graph::Revision& rev, const script::RevisionFile&
   return r;
 }
 
-util::Json plan_json(const std::string& command, const std::string& target, const graph::Plan& plan,
-                     const std::vector<long long>& durations_ms) {
+util::Json plan_json(const RunResult& plan) {
   util::Json steps = util::Json::array();
   util::Json all_ops = util::Json::array();
-  for (std::size_t i = 0; i < plan.steps.size(); ++i) {
-    const auto& step = plan.steps[i];
+  for (const auto& step : plan.steps) {
     util::Json ops = util::Json::array();
     for (const auto& op : step.ops) {
       ops.push(op_json(op));
@@ -121,14 +110,14 @@ util::Json plan_json(const std::string& command, const std::string& target, cons
     }
     util::Json s = util::Json::object();
     s.set("revision", util::Json::optional(step.revision))
-        .set("direction", direction_name(step.direction))
+        .set("direction", to_string(step.direction))
         .set("version_table_ops", std::move(ops));
-    if (i < durations_ms.size()) s.set("duration_ms", durations_ms[i]);
+    if (step.duration) s.set("duration_ms", static_cast<long long>(step.duration->count()));
     steps.push(std::move(s));
   }
   util::Json doc = util::Json::object();
-  doc.set("command", command)
-      .set("target", target)
+  doc.set("command", to_string(plan.command))
+      .set("target", plan.target)
       .set("heads_before", util::Json::strings(plan.heads_before))
       .set("steps", std::move(steps))
       .set("heads_after", util::Json::strings(plan.heads_after))
@@ -136,13 +125,13 @@ util::Json plan_json(const std::string& command, const std::string& target, cons
   return doc;
 }
 
-std::string plan_text(const std::string& command, const std::string& target, const graph::Plan& plan) {
+std::string plan_text(const RunResult& plan) {
   std::ostringstream s;
-  s << "Plan for " << command << " " << target << "\n";
+  s << "Plan for " << to_string(plan.command) << " " << plan.target << "\n";
   s << "  heads before: " << join_ids(plan.heads_before, "(none)") << "\n";
   if (plan.steps.empty()) s << "  nothing to do\n";
   for (const auto& step : plan.steps) {
-    s << "  " << direction_name(step.direction) << " " << join_ids(step.from) << " -> " << join_ids(step.to)
+    s << "  " << to_string(step.direction) << " " << join_ids(step.from) << " -> " << join_ids(step.to)
       << "  [";
     for (std::size_t i = 0; i < step.ops.size(); ++i) s << (i ? "; " : "") << op_text(step.ops[i]);
     s << "]\n";

@@ -1,6 +1,6 @@
 #pragma once
-/// How commands present results: Alembic's text formats (alembic-semantics.md §5.2) or the
-/// contract's JSON documents (CONTRACT.md §5). Stdout carries only the result; logs and
+/// How commands present results: Alembic's text formats or JSON documents with stable
+/// field names. Stdout carries only the result; logs and
 /// progress go to stderr through spdlog.
 
 #include <iosfwd>
@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "graph/plan.hpp"
+#include <migrate/types.hpp>
+
 #include "graph/revision_map.hpp"
 #include "script/revision_file.hpp"
 #include "util/json.hpp"
@@ -38,15 +39,14 @@ std::string log_entry(const graph::Revision& rev, const script::RevisionFile& fi
 util::Json revision_json(const graph::Revision& rev, const script::RevisionFile& file,
                          std::optional<bool> is_current);
 
-/// `["insert", rev]`, `["update", from, to]` or `["delete", rev]` (CONTRACT.md §5).
-util::Json op_json(const graph::VersionOp& op);
+/// `["insert", rev]`, `["update", from, to]` or `["delete", rev]`.
+util::Json op_json(const VersionOp& op);
 
-/// The contract's upgrade/downgrade/stamp document. `durations_ms` is empty for --plan.
-util::Json plan_json(const std::string& command, const std::string& target, const graph::Plan& plan,
-                     const std::vector<long long>& durations_ms);
+/// The upgrade/downgrade/stamp document; steps carry `duration_ms` when they ran.
+util::Json plan_json(const RunResult& result);
 
 /// Human-readable plan for `--plan` (one line per step with its row changes).
-std::string plan_text(const std::string& command, const std::string& target, const graph::Plan& plan);
+std::string plan_text(const RunResult& result);
 
 /// `a, b` or `<base>`-style joins.
 std::string join_ids(const std::vector<std::string>& ids, const std::string& empty = "");

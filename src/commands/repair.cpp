@@ -1,17 +1,15 @@
 // `repair`: lists what needs repair (exit 5 while anything does, 0 when clean) or records
-// one way out (CONTRACT.md §4; logic in runtime/repair.hpp).
-#include <spdlog/spdlog.h>
+// one way out, through migrate::Migrator; this file parses the flags and renders.
+#include <migrate/migrator.hpp>
 
 #include <ostream>
 
 #include "commands/commands.hpp"
-#include "commands/database.hpp"
-#include "commands/project.hpp"
-#include "core/error.hpp"
-#include "runtime/repair.hpp"
+#include "commands/source.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::commands {
+
 
 namespace {
 
@@ -39,13 +37,13 @@ std::string chosen_action(const RepairOptions& o) {
   return actions[0];
 }
 
-std::string who(const runtime::JournalEntry& e) {
+std::string who(const PartialRevision& e) {
   std::string os = e.os_user.empty() ? "?" : e.os_user;
   if (!e.host.empty()) os += "@" + e.host;
   return e.db_user.empty() ? os : e.db_user + " (" + os + ")";
 }
 
-std::string catalog_text(const runtime::StatementState& s) {
+std::string catalog_text(const PartialStatement& s) {
   if (s.object.empty()) return "not checkable";
   std::string expected = s.expect_present ? "present" : "absent";
   std::string text = s.object + " " + s.catalog;
@@ -53,19 +51,19 @@ std::string catalog_text(const runtime::StatementState& s) {
   return text;
 }
 
-void print_partial_text(std::ostream& out, const runtime::PartialReport& p) {
-  const auto& e = p.entry;
+void print_partial_text(std::ostream& out, const PartialRevision& p) {
+  const auto& e = p;
   std::string what = e.status == "failed" ? "failed" : "was interrupted";
   out << "Revision " << e.revision << ": " << e.direction << " " << what << " after statement " << p.statements_done
       << " of " << e.statements_total << " (non-transactional: the statements that ran stay committed)\n";
   out << "  started " << e.started_at << " by " << who(e) << " (" << e.command << ")\n";
-  if (!e.file_path.empty()) out << "  file: " << e.file_path << "\n";
+  if (!e.file.empty()) out << "  file: " << e.file << "\n";
   if (!p.error.empty()) out << "  error: " << p.error << "\n";
   if (e.status == "running")
     out << "  the run stopped without recording an error (the process died, or it still runs elsewhere)\n";
   if (!p.statements.empty()) out << "  statements (from " << p.source << "):\n";
   for (const auto& s : p.statements) {
-    out << "    " << s.number << ". line " << s.line << ": " << s.first_line << "\n       " << s.state;
+    out << "    " << s.number << ". line " << s.line << ": " << s.text << "\n       " << s.state;
     if (s.state == "done") out << "; catalog: " << catalog_text(s);
     if (s.state == "failed" && !p.error.empty()) out << ": " << p.error;
     out << "\n";
@@ -75,30 +73,30 @@ void print_partial_text(std::ostream& out, const runtime::PartialReport& p) {
       << e.revision << " --reason \"...\"` or `--mark-reverted " << e.revision << " --reason \"...\"`\n";
 }
 
-void print_text(std::ostream& out, const runtime::RepairReport& r) {
+void print_text(std::ostream& out, const RepairReport& r) {
   if (r.clean()) {
     out << "Nothing needs repair.\n";
     return;
   }
   for (const auto& p : r.partial) print_partial_text(out, p);
-  for (const auto& m : r.validation.mismatches) {
+  for (const auto& m : r.checksum_mismatches) {
     out << "Revision " << m.revision << ": applied, but " << m.file << " changed since (checksum recorded "
         << m.recorded_at << ")";
     if (!m.diff.empty()) out << ": " << m.diff;
     out << "\n  ways out: restore the file as it was applied, or `migrate repair --accept-checksum " << m.revision
         << " --reason \"...\"`\n";
   }
-  for (const auto& id : r.validation.missing_files)
+  for (const auto& id : r.missing_files)
     out << "Revision " << id << ": applied, but its file is gone from the version locations\n"
         << "  ways out: restore the file, or `migrate downgrade` off it (using the copy stored in the journal)\n";
 }
 
-util::Json partial_json(const runtime::PartialReport& p) {
-  const auto& e = p.entry;
+util::Json partial_json(const PartialRevision& p) {
+  const auto& e = p;
   util::Json statements = util::Json::array();
   for (const auto& s : p.statements) {
     util::Json o = util::Json::object();
-    o.set("number", s.number).set("line", s.line).set("text", s.first_line).set("state", s.state);
+    o.set("number", s.number).set("line", s.line).set("text", s.text).set("state", s.state);
     if (s.state == "done") {
       util::Json c = util::Json::object();
       c.set("object", s.object.empty() ? util::Json() : util::Json(s.object))
@@ -120,16 +118,16 @@ util::Json partial_json(const runtime::PartialReport& p) {
       .set("db_user", e.db_user)
       .set("os_user", e.os_user)
       .set("host", e.host)
-      .set("file", e.file_path)
+      .set("file", e.file)
       .set("statements", std::move(statements));
   return o;
 }
 
-util::Json report_json(const runtime::RepairReport& r) {
+util::Json report_json(const RepairReport& r) {
   util::Json partial = util::Json::array();
   for (const auto& p : r.partial) partial.push(partial_json(p));
   util::Json mismatches = util::Json::array();
-  for (const auto& m : r.validation.mismatches) {
+  for (const auto& m : r.checksum_mismatches) {
     util::Json o = util::Json::object();
     o.set("revision", m.revision)
         .set("file", m.file)
@@ -140,7 +138,7 @@ util::Json report_json(const runtime::RepairReport& r) {
     mismatches.push(std::move(o));
   }
   util::Json missing = util::Json::array();
-  for (const auto& id : r.validation.missing_files) missing.push(util::Json(id));
+  for (const auto& id : r.missing_files) missing.push(util::Json(id));
   util::Json doc = util::Json::object();
   doc.set("needs_repair", std::move(partial))
       .set("checksum_mismatches", std::move(mismatches))
@@ -149,14 +147,14 @@ util::Json report_json(const runtime::RepairReport& r) {
   return doc;
 }
 
-util::Json outcome_json(const runtime::RepairOutcome& o, const std::string& reason) {
+util::Json outcome_json(const RepairOutcome& o, const std::string& reason) {
   util::Json ops = util::Json::array();
   for (const auto& op : o.ops) ops.push(op_json(op));
   util::Json before = util::Json::array(), after = util::Json::array();
   for (const auto& h : o.heads_before) before.push(util::Json(h));
   for (const auto& h : o.heads_after) after.push(util::Json(h));
   util::Json doc = util::Json::object();
-  doc.set("action", o.action)
+  doc.set("action", to_string(o.action))
       .set("revision", o.revision)
       .set("reason", reason)
       .set("heads_before", std::move(before))
@@ -172,37 +170,21 @@ util::Json outcome_json(const runtime::RepairOutcome& o, const std::string& reas
 
 int repair(const Context& ctx, const RepairOptions& opts) {
   auto action = chosen_action(opts);
-  auto config = config::load(ctx.overrides);
-  auto settings = run_settings(config, runtime::Command::upgrade, std::nullopt, false);
-  std::unique_ptr<backend::Backend> db;
-  auto connect = [&]() -> backend::Backend& {
-    db = open_database(config);
-    return *db;
-  };
-  auto project = Project::load_with_database(config, connect, settings.version_table);
-  runtime::RepairContext rc{*db,
-                            settings.version_table,
-                            settings.lock_timeout,
-                            project.map(),
-                            file_lookup(project),
-                            [&project](const std::string& id) { return project.has_file(id); },
-                            settings.session_lock_timeout,
-                            settings.session_statement_timeout,
-                            ctx.stop,
-                            ctx.observer};
+  auto migrator = make_migrator(ctx);
   if (action.empty()) {
-    auto report = runtime::inspect(rc);
+    auto report = migrator.repair_report();
     if (ctx.format == Format::json)
       *ctx.out << report_json(report).dump() << "\n";
     else
       print_text(*ctx.out, report);
     return report.clean() ? 0 : k_needs_repair_status;
   }
-  runtime::RepairOutcome outcome;
-  if (action == "--resume") outcome = runtime::resume(rc, opts.reason);
-  else if (action == "--mark-applied") outcome = runtime::mark_applied(rc, opts.mark_applied, opts.reason);
-  else if (action == "--mark-reverted") outcome = runtime::mark_reverted(rc, opts.mark_reverted, opts.reason);
-  else outcome = runtime::accept_checksum(rc, opts.accept_checksum, opts.reason);
+  RepairOutcome outcome;
+  if (action == "--resume") outcome = migrator.repair(RepairAction::resume, "", opts.reason);
+  else if (action == "--mark-applied") outcome = migrator.repair(RepairAction::mark_applied, opts.mark_applied, opts.reason);
+  else if (action == "--mark-reverted")
+    outcome = migrator.repair(RepairAction::mark_reverted, opts.mark_reverted, opts.reason);
+  else outcome = migrator.repair(RepairAction::accept_checksum, opts.accept_checksum, opts.reason);
   if (ctx.format == Format::json)
     *ctx.out << outcome_json(outcome, opts.reason).dump() << "\n";
   else

@@ -1,15 +1,18 @@
-// Commands that write revision files: revision and merge (alembic-semantics.md §5.1).
+// Commands that write revision files: revision and merge.
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
 #include <regex>
 
 #include "commands/commands.hpp"
-#include "commands/project.hpp"
+#include "api/project.hpp"
 #include "core/error.hpp"
 #include "script/revision_writer.hpp"
 
 namespace migrate::commands {
+
+using api::Project;
+
 
 namespace {
 

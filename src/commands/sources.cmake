@@ -1,12 +1,10 @@
 # Sources of src/commands (paths relative to src/).
-target_sources(migrate_core PRIVATE
-  commands/database.cpp
+target_sources(migrate_cli PRIVATE
   commands/edit.cpp
   commands/init.cpp
   commands/inspect.cpp
   commands/migrate.cpp
   commands/output.cpp
-  commands/project.cpp
   commands/repair.cpp
   commands/revision.cpp
 )

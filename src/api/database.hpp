@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "backend/backend.hpp"
-#include "commands/project.hpp"
+#include "api/project.hpp"
 #include "runtime/runner.hpp"
 
-namespace migrate::commands {
+namespace migrate::api {
 
 /// Opens the configured database. Throws Error{config} when no URL is configured.
 std::unique_ptr<backend::Backend> open_database(const config::Config& config);
@@ -29,4 +29,19 @@ runtime::FileLookup file_lookup(const Project& project);
 /// project loaded with the database, a journal copy): its file is gone; says the ways out.
 void require_known_rows(const Project& project, const std::vector<std::string>& rows);
 
-}  // namespace migrate::commands
+/// The version-table rows (SELECT order), read without a lock and without creating
+/// anything; require_known_rows checked. Throws Error{database} when the read fails.
+std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db);
+
+/// A project read together with its database: the journal's copies stand in for applied
+/// revisions whose files are gone (Project::load_with_database).
+struct OnlineProject {
+  std::unique_ptr<backend::Backend> db;
+  std::unique_ptr<Project> project;
+  std::vector<std::string> rows;  ///< read_known_rows, when asked for
+};
+
+/// Loads the project of `config` with its database; with `read_rows`, also its rows.
+OnlineProject open_online(const config::Config& config, bool read_rows);
+
+}  // namespace migrate::api

@@ -3,7 +3,7 @@
 /// them. Every command that reads revision files starts here.
 ///
 /// Commands that work on a database can also load the copies the journal keeps of applied
-/// revisions whose files are gone (issue 4: `downgrade -1` after the application was rolled
+/// revisions whose files are gone (say `downgrade -1` after the application was rolled
 /// back to a release without the applied revision's file). Such a revision is a *journal
 /// copy*: its RevisionFile is parsed from the stored file_content, its path reads
 /// `<journal copy of REV>`, and it comes after every real file in load order.
@@ -21,12 +21,12 @@
 #include "runtime/journal.hpp"
 #include "script/revision_file.hpp"
 
-namespace migrate::commands {
+namespace migrate::api {
 
 class Project {
  public:
   /// Loads files from the configured version locations and validates the graph. Throws
-  /// script/graph errors before any database work (CONTRACT.md §2, §5).
+  /// script/graph errors before any database work.
   static Project load(config::Config config);
 
   /// Same, then connects (`connect`, called once the files are read), reads the version
@@ -71,4 +71,4 @@ class Project {
   bool m_journal_read = false;
 };
 
-}  // namespace migrate::commands
+}  // namespace migrate::api

@@ -1,4 +1,4 @@
-#include "commands/project.hpp"
+#include "api/project.hpp"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "script/directory.hpp"
 
-namespace migrate::commands {
+namespace migrate::api {
 
 Project Project::load_files(config::Config config) {
   Project p;
@@ -159,4 +159,4 @@ std::string Project::copy_stored_at(const std::string& id) const {
   return it == m_copies.end() ? "" : it->second;
 }
 
-}  // namespace migrate::commands
+}  // namespace migrate::api

@@ -1,12 +1,14 @@
-#include "commands/database.hpp"
+#include "api/database.hpp"
 
 #include <cmath>
 
 #include "core/error.hpp"
 
-namespace migrate::commands {
+namespace migrate::api {
 
 std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
+  if (config.database_url.empty() && config.file.empty())  // built from migrate::Settings
+    throw Error(ErrorKind::config, "no database URL is configured", "set Settings::database_url");
   if (config.database_url.empty())
     throw Error(ErrorKind::config, "no database URL is configured",
                 "set [database].url in " + config.file.string() +
@@ -56,4 +58,22 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
   }
 }
 
-}  // namespace migrate::commands
+std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db) {
+  auto rows = runtime::read_version_rows(db, version_table(project.config()));
+  require_known_rows(project, rows);
+  return rows;
+}
+
+OnlineProject open_online(const config::Config& config, bool read_rows) {
+  OnlineProject o;
+  auto vt = version_table(config);
+  auto connect = [&]() -> backend::Backend& {
+    o.db = open_database(config);
+    return *o.db;
+  };
+  o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));
+  if (read_rows) o.rows = read_known_rows(*o.project, *o.db);
+  return o;
+}
+
+}  // namespace migrate::api

@@ -1,0 +1,147 @@
+#pragma once
+/// `migrate::Migrator`: the migration runner as a library. It does what the `migrate`
+/// command line does for upgrade, downgrade, stamp, repair and current, and returns
+/// structured results instead of printing them. Progress and warnings are logged through
+/// spdlog's default logger (stderr unless the embedding program configures it).
+///
+/// Every operation reads the revision files and the database afresh, so one Migrator can
+/// serve several calls. A Migrator is not thread-safe, except request_stop(). Failures are
+/// thrown as migrate::Error (include/migrate/error.hpp): the kind says what went wrong,
+/// where() says revision, file, line, statement and SQLSTATE for a failing statement.
+///
+/// Self-contained: only the standard library and the other `migrate/` headers.
+
+#include <chrono>
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <migrate/error.hpp>
+#include <migrate/types.hpp>
+
+namespace migrate {
+
+namespace api {
+struct MigratorAccess;  // the command line's access to the runtime controls
+}  // namespace api
+
+/// Callbacks about a run's progress. Owned by the caller; it must outlive the call it is
+/// given to. Callbacks run on the calling thread; an exception thrown from one ends the run
+/// like any failure (changes of the step in progress are rolled back where they can be).
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  /// A step is about to run (under the lock, after planning and the backup).
+  virtual void step_started(const PlanStep& step) { (void)step; }
+  /// A step committed (or, with one transaction for the run, finished its statements);
+  /// `step.duration` is set.
+  virtual void step_finished(const PlanStep& step) { (void)step; }
+  /// A statement of `revision` finished (1-based `number` within its section).
+  virtual void statement_finished(const std::string& revision, int number) {
+    (void)revision;
+    (void)number;
+  }
+};
+
+/// How a run (upgrade, downgrade) goes.
+struct RunOptions {
+  /// Run the real SQL in one transaction and roll it back. Refused (Error{usage}) before
+  /// anything runs when the plan has non-transactional revisions.
+  bool dry_run = false;
+  /// Back up the database before the first change (only when there is something to do).
+  /// An empty path means the backend's default next to the database (SQLite) or in the
+  /// working directory (PostgreSQL). An existing file is never overwritten.
+  std::optional<std::filesystem::path> backup;
+  /// How long to wait for another runner's migration lock; nullopt: 60 s. Negative:
+  /// Error{usage}.
+  std::optional<std::chrono::milliseconds> lock_timeout;
+  /// Progress callbacks, or nullptr.
+  Observer* observer = nullptr;
+};
+
+/// How a stamp goes.
+struct StampOptions {
+  bool purge = false;  ///< empty the version table first
+  std::optional<std::chrono::milliseconds> lock_timeout;  ///< as RunOptions::lock_timeout
+  Observer* observer = nullptr;                           ///< as RunOptions::observer
+};
+
+class Migrator {
+ public:
+  /// Reads the configuration as the command line does. Throws Error{config} for a missing or
+  /// invalid file or an unknown environment. Revision files are read by each operation.
+  explicit Migrator(const ConfigSource& source);
+  /// Reads the configuration file at `config_file` (no other overrides).
+  explicit Migrator(const std::filesystem::path& config_file);
+  /// Uses `settings` instead of a file. Throws Error{config} when script_location is empty.
+  explicit Migrator(const Settings& settings);
+  /// Closes nothing that outlives a call: each operation opens and closes its own connection.
+  ~Migrator();
+  /// Moves the configuration and any pending stop request; the moved-from Migrator may only
+  /// be destroyed or assigned to. Not while another thread may call request_stop().
+  Migrator(Migrator&&) noexcept;
+  Migrator& operator=(Migrator&&) noexcept;
+  /// Not copyable: a stop request belongs to one Migrator.
+  Migrator(const Migrator&) = delete;
+  Migrator& operator=(const Migrator&) = delete;
+
+  /// What `command` to `targets` would do, read from the database without a lock; nothing
+  /// is created or changed. upgrade/downgrade take exactly one target (`head`, `+1`, `-1`,
+  /// a revision, `base`, ...); stamp takes one or more. Throws Error (graph, planning,
+  /// needs_repair for changed or missing applied files, database).
+  RunResult plan(Command command, const std::vector<std::string>& targets, bool purge = false);
+
+  /// Applies revisions up to `target` under the migration lock, each revision in its own
+  /// transaction unless configured otherwise. Returns the plan that ran with per-step
+  /// durations (no steps when already there). Throws Error: usage (bad options), graph and
+  /// planning kinds, needs_repair, irreversible, lock_timeout, database (where() filled
+  /// for a failing statement), interrupted (request_stop or a signal).
+  RunResult upgrade(const std::string& target, const RunOptions& options = {});
+  /// Reverts revisions down to `target` (`-1`, `base`, a revision, `branch@-1`); as upgrade.
+  RunResult downgrade(const std::string& target, const RunOptions& options = {});
+  /// Sets the version table to `revisions` without running SQL (also while partial
+  /// revisions exist: it is a way out of them). Throws as upgrade.
+  RunResult stamp(const std::vector<std::string>& revisions, const StampOptions& options = {});
+
+  /// Writes the offline SQL script of `command` to `out`, with no connection. Targets may be
+  /// ranges `start:end` (downgrade needs one); stamp takes several. Throws Error (usage for
+  /// a bad range, graph and planning kinds, irreversible, script) before writing anything.
+  void write_sql(Command command, const std::vector<std::string>& targets, std::ostream& out);
+
+  /// The database's revisions, partial revisions and the project's heads, read without a
+  /// lock; creates nothing. Throws Error{needs_repair} when a row names a revision with
+  /// neither file nor journal copy, Error{database} when the database cannot be read.
+  Status status();
+  /// The current revisions (status().current_heads).
+  std::vector<std::string> current();
+
+  /// What needs repair: partial revisions with their statements, changed and missing
+  /// applied files. No lock, nothing written.
+  RepairReport repair_report();
+  /// Records one way out under the migration lock, with `reason` in the journal (required,
+  /// non-blank, except for resume). `revision` is ignored for resume. Throws
+  /// Error{usage} for a missing reason, Error{invalid_target} for a revision the action
+  /// does not apply to, the runtime's errors otherwise.
+  RepairOutcome repair(RepairAction action, const std::string& revision, const std::string& reason);
+
+  /// Asks the run to stop as if `signal` (SIGINT, SIGTERM) had arrived. During a run (once
+  /// it holds the migration lock) the running transactional revision is cancelled and
+  /// rolled back, a non-transactional one stops after its current statement, and the run
+  /// throws Error{interrupted}. Before that, the request is kept, and the next operation
+  /// ends with Error{interrupted} before changing anything. Async-signal-safe and callable
+  /// from any thread or from the embedding program's own signal handler (the runner installs
+  /// no handlers). A kept request lasts until an operation reports it or clear_stop().
+  void request_stop(int signal) noexcept;
+  /// Forgets a stop request that no run has acted upon.
+  void clear_stop() noexcept;
+
+ private:
+  friend struct api::MigratorAccess;
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace migrate

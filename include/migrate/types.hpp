@@ -1,0 +1,165 @@
+#pragma once
+/// Plain result and settings types of the `migrate` library: what a `migrate::Migrator` is
+/// built from, what its runs take, and what they return. Value types only; they own all
+/// their data. Self-contained: only the standard library.
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migrate {
+
+/// Where a Migrator's configuration comes from when it reads a `migrate.toml`.
+struct ConfigSource {
+  /// The configuration file. Empty: `$MIGRATE_CONFIG`, else `./migrate.toml`.
+  std::filesystem::path file;
+  /// Database URL overriding every other source (as `--url`). Empty: the usual precedence
+  /// (`$MIGRATE_DATABASE_URL`, `$DATABASE_URL`, the environment section, `[database].url`).
+  std::string url;
+  /// `[environments.NAME]` section to use (as `--env`). Empty: none.
+  std::string environment;
+  /// `-x KEY=VALUE` pairs.
+  std::map<std::string, std::string> x_args;
+};
+
+/// A configuration given in code instead of a file. Relative paths are relative to the
+/// working directory when the Migrator is built.
+struct Settings {
+  std::filesystem::path script_location;  ///< required
+  /// Folders of revision files, in load order. Empty: `<script_location>/versions`.
+  std::vector<std::filesystem::path> version_locations;
+  bool recursive_version_locations = false;
+  /// `sqlite:///path.db`, `sqlite:////abs/path.db`, `postgresql://user@host/db?...`.
+  std::string database_url;
+  std::string version_table = "migrate_version";
+  std::string version_table_schema;  ///< PostgreSQL only; empty: the search path's
+  /// false: a whole run is one transaction.
+  bool transaction_per_migration = true;
+  /// PostgreSQL `lock_timeout` / `statement_timeout` set before each revision ("5s",
+  /// "10min"); a revision header's own value wins. nullopt: the session default.
+  std::optional<std::string> session_lock_timeout;
+  std::optional<std::string> session_statement_timeout;
+};
+
+enum class Command { upgrade, downgrade, stamp };
+enum class Direction { upgrade, downgrade, stamp };
+
+/// One change of the version table.
+struct VersionOp {
+  enum class Kind { insert, update, remove };
+  Kind kind = Kind::insert;
+  std::string from;  ///< update/remove: the row replaced or deleted
+  std::string to;    ///< insert/update: the row written
+  bool operator==(const VersionOp&) const = default;
+};
+
+/// One step of a plan: one revision's SQL, or one stamp.
+struct PlanStep {
+  Direction direction = Direction::upgrade;
+  /// upgrade/downgrade: the revision whose SQL runs; stamp: the destination (nullopt: base).
+  std::optional<std::string> revision;
+  std::vector<std::string> from;  ///< revisions before the step (for log lines)
+  std::vector<std::string> to;    ///< revisions after the step
+  std::vector<VersionOp> ops;     ///< version-table changes, in execution order
+  /// How long the step took; nullopt when it did not run (a plan, a no-op).
+  std::optional<std::chrono::milliseconds> duration;
+};
+
+/// A backup taken before the first change of a run.
+struct BackupInfo {
+  std::filesystem::path path;
+  std::string restore_command;  ///< a shell command that restores it
+};
+
+/// A plan, or the outcome of a run (the plan that ran under the lock).
+struct RunResult {
+  Command command = Command::upgrade;
+  std::string target;                     ///< as given (stamp: the revisions joined with ", ")
+  std::vector<std::string> heads_before;  ///< version-table rows before, row order
+  std::vector<PlanStep> steps;
+  std::vector<std::string> heads_after;   ///< rows after every step, row order
+  std::optional<BackupInfo> backup;       ///< set when RunOptions::backup took one
+  bool executed = false;                  ///< false for plan(); true when run (even a no-op)
+  bool dry_run = false;                   ///< every change was rolled back
+};
+
+/// One statement of a partially applied revision.
+struct PartialStatement {
+  int number = 0;          ///< 1-based within the section
+  int line = 0;            ///< file line of its first character
+  std::string text;        ///< its first line
+  std::string state;       ///< "done" | "failed" | "not run"
+  std::string object;      ///< the catalog object it creates or drops; "" when not checkable
+  bool expect_present = true;  ///< the statement leaves `object` present (else absent)
+  std::string catalog;     ///< done statements: "present" | "absent" | "not checkable"; else ""
+};
+
+/// A non-transactional revision that started (the process died) or failed part-way, with
+/// no later repair or stamp resolving it.
+struct PartialRevision {
+  long long journal_id = 0;
+  std::string revision;
+  std::string direction;  ///< "upgrade" | "downgrade"
+  std::string status;     ///< "running" | "failed"
+  int statements_done = 0;
+  int statements_total = 0;
+  std::string error;      ///< the newest error ("" for "running")
+  std::string started_at;  ///< ISO-8601 UTC
+  std::string command;     ///< the command that ran it
+  std::string db_user, os_user, host;
+  std::string file;        ///< the revision file's path as recorded
+  std::string source;      ///< where `statements` come from (a file, or the journal's copy)
+  std::vector<PartialStatement> statements;  ///< empty when the section's text is unknown
+};
+
+/// An applied revision whose file changed since it ran.
+struct ChecksumMismatch {
+  std::string revision;
+  std::string file;
+  std::string recorded_at;
+  std::string recorded_checksum;
+  std::string file_checksum;
+  std::string diff;  ///< a short summary; "" without a stored copy
+};
+
+/// What needs repair.
+struct RepairReport {
+  std::vector<PartialRevision> partial;
+  std::vector<ChecksumMismatch> checksum_mismatches;
+  std::vector<std::string> missing_files;  ///< applied revisions whose file is gone
+  bool clean() const { return partial.empty() && checksum_mismatches.empty() && missing_files.empty(); }
+};
+
+enum class RepairAction { resume, mark_applied, mark_reverted, accept_checksum };
+
+/// What a repair action recorded.
+struct RepairOutcome {
+  RepairAction action = RepairAction::resume;
+  std::string revision;
+  std::vector<std::string> heads_before, heads_after;
+  std::vector<VersionOp> ops;
+  int statements_run = 0;   ///< resume only
+  long long journal_id = 0;  ///< the journal row written
+  std::string summary;      ///< one sentence saying what was done
+};
+
+/// The database's state as read without a lock.
+struct Status {
+  std::vector<std::string> rows;           ///< version-table rows, row order (empty: none or no table)
+  std::vector<std::string> current_heads;  ///< the current revisions, as `migrate current` lists them
+  std::vector<std::string> heads;          ///< the project's head revisions
+  std::vector<PartialRevision> partial;    ///< partially applied revisions (statements left empty)
+  bool at_head() const;                    ///< rows are exactly the project's heads
+};
+
+/// "upgrade", "downgrade", "stamp".
+const char* to_string(Command command) noexcept;
+/// "upgrade", "downgrade", "stamp".
+const char* to_string(Direction direction) noexcept;
+/// "resume", "mark-applied", "mark-reverted", "accept-checksum".
+const char* to_string(RepairAction action) noexcept;
+
+}  // namespace migrate

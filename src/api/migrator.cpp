@@ -1,0 +1,391 @@
+// migrate::Migrator: the state-changing operations of the command line (upgrade,
+// downgrade, stamp, repair) and the read of the current state, without option parsing or
+// rendering. Each works out its plan with the pure graph and hands it to the runtime
+// (online) or to the offline writer; planning also happens before the lock, so identifier
+// and planning errors change nothing, not even the version table's creation.
+#include <migrate/migrator.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <ostream>
+
+#include "api/access.hpp"
+#include "api/convert.hpp"
+#include "api/database.hpp"
+#include "api/project.hpp"
+#include "api/stop.hpp"
+#include "config/config.hpp"
+#include "runtime/offline_writer.hpp"
+#include "runtime/plan_check.hpp"
+#include "runtime/repair.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/validation.hpp"
+#include "util/strings.hpp"
+
+namespace migrate {
+
+struct Migrator::Impl {
+  config::Config config;
+  api::StopState stop;
+  runtime::RunObserver* internal_observer = nullptr;  ///< the command line's test hooks
+};
+
+namespace {
+
+using api::Project;
+
+std::string join_ids(const std::vector<std::string>& ids, const std::string& empty = "") {
+  return ids.empty() ? empty : util::join(ids, ", ");
+}
+
+config::Config config_from(const ConfigSource& source) {
+  config::Overrides o;
+  if (!source.file.empty()) o.config_file = source.file;
+  if (!source.url.empty()) o.url = source.url;
+  if (!source.environment.empty()) o.env = source.environment;
+  o.x_args = source.x_args;
+  return config::load(o);
+}
+
+config::Config config_from(const Settings& s) {
+  if (s.script_location.empty())
+    throw Error(ErrorKind::config, "Settings::script_location is empty", "set it to the folder of the migrations");
+  config::Config c;
+  c.script_location = std::filesystem::absolute(s.script_location).lexically_normal();
+  for (const auto& loc : s.version_locations)
+    c.version_locations.push_back(std::filesystem::absolute(loc).lexically_normal());
+  if (c.version_locations.empty()) c.version_locations.push_back(c.script_location / "versions");
+  c.recursive_version_locations = s.recursive_version_locations;
+  c.database_url = s.database_url;
+  c.database_url_source = s.database_url.empty() ? "" : "Settings::database_url";
+  c.version_table = s.version_table;
+  c.version_table_schema = s.version_table_schema;
+  c.transaction_per_migration = s.transaction_per_migration;
+  c.lock_timeout = s.session_lock_timeout;
+  c.statement_timeout = s.session_statement_timeout;
+  return c;
+}
+
+struct Range {
+  std::optional<std::string> start;  ///< nullopt: no ':' in the argument
+  std::string end;
+};
+
+Range split_range(const std::string& arg) {
+  auto colon = arg.find(':');
+  if (colon == std::string::npos) return {std::nullopt, arg};
+  return {arg.substr(0, colon), arg.substr(colon + 1)};
+}
+
+/// The rows an offline run starts from: the range's start resolved (absent: empty table).
+std::vector<std::string> offline_start(const Project& p, const std::optional<std::string>& start) {
+  if (!start || start->empty()) return {};
+  return p.map().resolve(*start);
+}
+
+void write_offline(const Project& p, const graph::Plan& plan, std::ostream& out) {
+  runtime::write_offline_sql(plan, backend::dialect_of_url(p.config().database_url),
+                             api::version_table(p.config()),
+                             p.config().transaction_per_migration, api::file_lookup(p), out);
+}
+
+void log_outcome(const std::string& command, const graph::Plan& plan) {
+  if (plan.steps.empty()) {
+    spdlog::info("Nothing to do: the database is at {}", join_ids(plan.heads_before, "base"));
+    return;
+  }
+  spdlog::info("{} finished: {} step(s); heads now {}", command, plan.steps.size(),
+               join_ids(plan.heads_after, "(none)"));
+}
+
+/// Refuses (Error{needs_repair}) when an applied file changed, or, for an upgrade, when one
+/// is gone (runtime/validation.hpp). Stamps are how users get out, so they are not checked.
+void validate(const Project& p, backend::Backend& db, Command command, const std::vector<std::string>& rows) {
+  if (command == Command::stamp) return;
+  auto report = runtime::validate_applied(p.map(), rows, api::file_lookup(p),
+                                          [&p](const std::string& id) { return p.has_file(id); }, db,
+                                          api::version_table(p.config()));
+  runtime::require_valid(report, api::command_name(command));
+}
+
+/// A downgrade through a revision whose file is gone runs the copy stored in the journal:
+/// say so, naming the revision and when the copy was stored.
+void warn_journal_copies(const Project& p, const graph::Plan& plan) {
+  for (const auto& step : plan.steps)
+    if (step.revision && step.direction == graph::Direction::downgrade && p.is_journal_copy(*step.revision))
+      spdlog::warn("revision {} has no file in the version locations: its downgrade SQL comes from the copy stored "
+                   "in the journal when it was applied ({})",
+                   *step.revision, p.copy_stored_at(*step.revision));
+}
+
+/// What one online operation needs besides the project and the database.
+struct Request {
+  Command command = Command::upgrade;
+  std::string target;
+  bool plan_only = false;
+  bool dry_run = false;
+  std::optional<std::filesystem::path> backup;
+  std::optional<std::chrono::milliseconds> lock_timeout;
+  Observer* observer = nullptr;
+  runtime::RunObserver* internal_observer = nullptr;
+  bool tolerate_unknown_rows = false;  ///< stamp --purge replaces rows nothing declares
+  std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
+};
+
+/// The deploy-time no-op (`upgrade head` at head) without the lock: when the state read
+/// before the lock already needs no step, no repair and no new version table, taking the
+/// lock and reading it again could only find the same (a concurrent runner can only move
+/// the database towards the same files' heads, or leave a partial row that this read would
+/// have seen committed). Saves the lock session and a second round of reads.
+bool nothing_to_do(runtime::Runner& runner, const Request& req, const graph::Plan& preflight) {
+  if (req.dry_run || req.backup || !preflight.steps.empty() || preflight.heads_before.empty()) return false;
+  return req.command == Command::stamp || runner.partial_revisions().empty();
+}
+
+runtime::RunSettings settings_for(const Project& p, const Request& req) {
+  auto settings = api::run_settings(p.config(), api::to_runtime(req.command), std::nullopt, req.dry_run);
+  if (req.lock_timeout) {
+    if (req.lock_timeout->count() < 0)
+      throw Error(ErrorKind::usage, "the lock timeout must not be negative");
+    settings.lock_timeout = *req.lock_timeout;
+  }
+  if (req.backup) settings.backup = *req.backup;  // "" = the backend's default path
+  return settings;
+}
+
+/// Plans (and for plan_only returns), else runs under the lock. A kept stop request is
+/// reported before the lock; the run itself takes requests through the token.
+RunResult execute(const Project& p, backend::Backend& db, const Request& req, api::StopState& stop) {
+  api::ObserverBridge bridge(req.observer, req.internal_observer, stop);
+  auto settings = settings_for(p, req);
+  settings.stop = &stop.token();
+  settings.observer = &bridge;
+  runtime::Runner runner(db, settings, api::file_lookup(p));
+  auto planner = [&](const std::vector<std::string>& rows) {
+    if (!req.tolerate_unknown_rows) api::require_known_rows(p, rows);
+    validate(p, db, req.command, rows);
+    return req.plan_for(rows);
+  };
+  auto preflight = planner(runner.read_version_rows());
+  if (req.dry_run) runtime::check_plan(preflight, api::file_lookup(p), runtime::PlanUse::dry_run);
+  warn_journal_copies(p, preflight);
+  if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});
+  if (nothing_to_do(runner, req, preflight)) {
+    log_outcome(api::command_name(req.command), preflight);
+    auto result = api::to_public(req.command, req.target, preflight, {});
+    result.executed = true;
+    return result;
+  }
+  stop.throw_if_requested("before taking the migration lock; nothing was changed");
+  runtime::RunResult ran;
+  try {
+    ran = runner.run(planner);
+  } catch (...) {
+    stop.clear();  // a request made during the run belonged to it
+    throw;
+  }
+  stop.clear();
+  if (req.dry_run) spdlog::info("Dry run: every change was rolled back");
+  log_outcome(api::command_name(req.command), ran.plan);
+  auto result = api::to_public(req.command, req.target, ran.plan, ran.duration_ms);
+  result.executed = true;
+  result.dry_run = req.dry_run;
+  if (ran.backup) result.backup = BackupInfo{ran.backup->path, ran.backup->restore_command};
+  return result;
+}
+
+using api::open_online;
+
+}  // namespace
+
+Migrator::Migrator(const ConfigSource& source) : m_impl(std::make_unique<Impl>()) {
+  m_impl->config = config_from(source);
+}
+
+Migrator::Migrator(const std::filesystem::path& config_file) : Migrator(ConfigSource{config_file, {}, {}, {}}) {}
+
+Migrator::Migrator(const Settings& settings) : m_impl(std::make_unique<Impl>()) {
+  m_impl->config = config_from(settings);
+}
+
+Migrator::~Migrator() = default;
+Migrator::Migrator(Migrator&&) noexcept = default;
+Migrator& Migrator::operator=(Migrator&&) noexcept = default;
+
+RunResult Migrator::plan(Command command, const std::vector<std::string>& targets, bool purge) {
+  if (command != Command::stamp && targets.size() != 1)
+    throw Error(ErrorKind::usage, std::string(to_string(command)) + " takes exactly one target");
+  if (targets.empty()) throw Error(ErrorKind::usage, "stamp needs at least one revision");
+  Request req{command, command == Command::stamp ? join_ids(targets) : targets.front(), true};
+  req.tolerate_unknown_rows = command == Command::stamp && purge;
+  if (command == Command::stamp) {
+    auto p = Project::load(m_impl->config);
+    for (const auto& arg : targets)
+      if (arg.find(':') != std::string::npos)
+        throw Error(ErrorKind::usage, "Range revision not allowed", "ranges go with --sql");
+    auto db = api::open_database(p.config());
+    req.plan_for = [&](const auto& rows) { return p.map().plan_stamp(targets, rows, purge); };
+    return execute(p, *db, req, m_impl->stop);
+  }
+  if (split_range(req.target).start)
+    throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
+  auto online = open_online(m_impl->config, false);
+  const auto& op = *online.project;
+  req.plan_for = [&](const auto& rows) {
+    return command == Command::upgrade ? op.map().plan_upgrade(req.target, rows)
+                                       : op.map().plan_downgrade(req.target, rows);
+  };
+  return execute(op, *online.db, req, m_impl->stop);
+}
+
+namespace {
+
+RunResult run_walk(const config::Config& config, Command command, const std::string& target,
+                   const RunOptions& options, api::StopState& stop, runtime::RunObserver* internal_observer) {
+  if (options.backup && options.dry_run)
+    throw Error(ErrorKind::usage, "--backup does not go with --sql, --plan or --dry-run",
+                "nothing is changed in those modes, so there is nothing to back up");
+  if (split_range(target).start)
+    throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
+  stop.throw_if_requested("before connecting; nothing was changed");
+  auto online = open_online(config, false);
+  const auto& op = *online.project;
+  Request req{command, target, false, options.dry_run, options.backup, options.lock_timeout, options.observer,
+              internal_observer};
+  req.plan_for = [&](const auto& rows) {
+    return command == Command::upgrade ? op.map().plan_upgrade(target, rows) : op.map().plan_downgrade(target, rows);
+  };
+  return execute(op, *online.db, req, stop);
+}
+
+}  // namespace
+
+RunResult Migrator::upgrade(const std::string& target, const RunOptions& options) {
+  return run_walk(m_impl->config, Command::upgrade, target, options, m_impl->stop, m_impl->internal_observer);
+}
+
+RunResult Migrator::downgrade(const std::string& target, const RunOptions& options) {
+  return run_walk(m_impl->config, Command::downgrade, target, options, m_impl->stop, m_impl->internal_observer);
+}
+
+RunResult Migrator::stamp(const std::vector<std::string>& revisions, const StampOptions& options) {
+  if (revisions.empty()) throw Error(ErrorKind::usage, "stamp needs at least one revision");
+  auto p = Project::load(m_impl->config);
+  for (const auto& arg : revisions)
+    if (arg.find(':') != std::string::npos) throw Error(ErrorKind::usage, "Range revision not allowed", "ranges go with --sql");
+  m_impl->stop.throw_if_requested("before connecting; nothing was changed");
+  Request req{Command::stamp, join_ids(revisions)};
+  req.lock_timeout = options.lock_timeout;
+  req.observer = options.observer;
+  req.internal_observer = m_impl->internal_observer;
+  req.tolerate_unknown_rows = options.purge;
+  req.plan_for = [&](const auto& rows) { return p.map().plan_stamp(revisions, rows, options.purge); };
+  auto db = api::open_database(p.config());
+  return execute(p, *db, req, m_impl->stop);
+}
+
+void Migrator::write_sql(Command command, const std::vector<std::string>& targets, std::ostream& out) {
+  if (command != Command::stamp && targets.size() != 1)
+    throw Error(ErrorKind::usage, std::string(to_string(command)) + " takes exactly one target");
+  auto p = Project::load(m_impl->config);
+  if (command == Command::stamp) {
+    std::optional<std::string> start;
+    std::vector<std::string> destinations;
+    for (const auto& arg : targets) {
+      auto r = split_range(arg);
+      if (r.start) {
+        if (start && *start != *r.start)
+          throw Error(ErrorKind::usage, "Stamp operation with --sql only supports a single starting revision at a time");
+        start = r.start;
+      }
+      destinations.push_back(r.end);
+    }
+    write_offline(p, p.map().plan_stamp(destinations, offline_start(p, start), false), out);
+    return;
+  }
+  auto range = split_range(targets.front());
+  if (command == Command::downgrade && !range.start)
+    throw Error(ErrorKind::usage, "downgrade with --sql requires <fromrev>:<torev>",
+                "for example `migrate downgrade --sql head:base`");
+  auto rows = offline_start(p, range.start);
+  write_offline(p, command == Command::upgrade ? p.map().plan_upgrade(range.end, rows)
+                                               : p.map().plan_downgrade(range.end, rows),
+                out);
+}
+
+Status Migrator::status() {
+  auto online = open_online(m_impl->config, true);
+  const auto& p = *online.project;
+  runtime::Runner runner(*online.db, api::run_settings(p.config(), runtime::Command::upgrade, std::nullopt, false),
+                         api::file_lookup(p));
+  Status s;
+  s.rows = online.rows;
+  s.current_heads = p.map().current_heads(s.rows);
+  s.heads = p.map().heads();
+  for (const auto& partial : runner.partial_revisions()) s.partial.push_back(api::to_public(partial));
+  return s;
+}
+
+std::vector<std::string> Migrator::current() { return status().current_heads; }
+
+namespace {
+
+/// Runs `fn` with the repair context of a freshly loaded project and open database; a
+/// resume takes stop requests through `stop` and reports its statements to `observer`.
+template <typename Fn>
+auto with_repair_context(const config::Config& config, api::StopState& stop, runtime::RunObserver* observer, Fn fn) {
+  auto settings = api::run_settings(config, runtime::Command::upgrade, std::nullopt, false);
+  std::unique_ptr<backend::Backend> db;
+  auto connect = [&]() -> backend::Backend& {
+    db = api::open_database(config);
+    return *db;
+  };
+  auto project = Project::load_with_database(config, connect, settings.version_table);
+  runtime::RepairContext rc{*db,
+                            settings.version_table,
+                            settings.lock_timeout,
+                            project.map(),
+                            api::file_lookup(project),
+                            [&project](const std::string& id) { return project.has_file(id); },
+                            settings.session_lock_timeout,
+                            settings.session_statement_timeout,
+                            &stop.token(),
+                            observer};
+  return fn(rc);
+}
+
+}  // namespace
+
+RepairReport Migrator::repair_report() {
+  return with_repair_context(m_impl->config, m_impl->stop, nullptr,
+                             [](runtime::RepairContext& rc) { return api::to_public(runtime::inspect(rc)); });
+}
+
+RepairOutcome Migrator::repair(RepairAction action, const std::string& revision, const std::string& reason) {
+  if (action != RepairAction::resume && util::trim(reason).empty())
+    throw Error(ErrorKind::usage, std::string(to_string(action)) + " needs a reason (it is recorded in the journal)");
+  m_impl->stop.throw_if_requested("before repairing; nothing was changed");
+  api::ObserverBridge bridge(nullptr, m_impl->internal_observer, m_impl->stop);
+  return with_repair_context(m_impl->config, m_impl->stop, &bridge, [&](runtime::RepairContext& rc) {
+    switch (action) {
+      case RepairAction::resume: return api::to_public(action, runtime::resume(rc, reason));
+      case RepairAction::mark_applied: return api::to_public(action, runtime::mark_applied(rc, revision, reason));
+      case RepairAction::mark_reverted: return api::to_public(action, runtime::mark_reverted(rc, revision, reason));
+      case RepairAction::accept_checksum: break;
+    }
+    return api::to_public(action, runtime::accept_checksum(rc, revision, reason));
+  });
+}
+
+void Migrator::request_stop(int signal) noexcept { m_impl->stop.request(signal); }
+
+void Migrator::clear_stop() noexcept { m_impl->stop.clear(); }
+
+void api::MigratorAccess::set_runtime_controls(Migrator& migrator, runtime::StopToken* stop,
+                                               runtime::RunObserver* observer) {
+  migrator.m_impl->stop.use_token(stop);
+  migrator.m_impl->internal_observer = observer;
+}
+
+}  // namespace migrate

@@ -1,0 +1,10 @@
+# Sources of src/api (paths relative to src/).
+target_sources(migrate_core PRIVATE
+  api/database.cpp
+  api/project.cpp
+)
+target_sources(migrate_core PRIVATE
+  api/convert.cpp
+  api/migrator.cpp
+  api/stop.cpp
+)

@@ -1,0 +1,4 @@
+# Test sources of tests/unit/api (paths relative to tests/).
+target_sources(migrate_unit_tests PRIVATE
+  unit/api/migrator_test.cpp
+)
