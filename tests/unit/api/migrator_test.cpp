@@ -66,7 +66,7 @@ class MigratorTest : public ::testing::TestWithParam<bool> {
     return s;
   }
 
-  bool has_table(const std::string& name) const { return backend::open(url())->table_exists("", name); }
+  bool has_table(const std::string& name) const { return backend::open(url())->catalog().table_exists("", name); }
 
   void create_postgres_database() {
     const char* base = std::getenv("MIGRATE_TEST_POSTGRES_URL");
