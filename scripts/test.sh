@@ -4,9 +4,10 @@
 #   2. fuzzes the password redactor for a minute (scripts/fuzz.sh);
 #   3. runs the unit and backend suites under AddressSanitizer and UndefinedBehaviorSanitizer
 #      (scripts/sanitize.sh, build-sanitize/);
-#   4. builds everything into build-test/ and runs the whole suite (unit, backend
-#      conformance, end-to-end CLI on SQLite files and on a throwaway PostgreSQL) through
-#      ctest, whose summary is the last thing printed.
+#   4. builds everything into build-test/, installs it into a temporary prefix and builds and
+#      runs examples/embed against the installed package (scripts/embed-example.sh);
+#   5. runs the whole suite (unit, backend conformance, end-to-end CLI on SQLite files and on
+#      a throwaway PostgreSQL) through ctest, whose summary is the last thing printed.
 # Arguments go to ctest. MIGRATE_TEST_QUICK=1 skips steps 2 and 3 (for a quick local run).
 # Not for: benchmarks (scripts/bench.sh).
 set -euo pipefail
@@ -23,11 +24,14 @@ if [[ "${MIGRATE_TEST_QUICK:-0}" != "1" ]]; then
   "$root/scripts/sanitize.sh"
 fi
 
-echo "== the whole suite"
+echo "== build"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGRATE_BUILD_TESTS=ON \
   -DMIGRATE_WITH_POSTGRES=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
+echo "== examples/embed against the installed package"
+"$root/scripts/embed-example.sh" "$build"
 
+echo "== the whole suite"
 # A throwaway PostgreSQL 15 server for the PostgreSQL tests, stopped on every way out. A
 # server that does not start fails the run; so does a PostgreSQL test that finds no server
 # (MIGRATE_REQUIRE_POSTGRES=1 turns their skip into a failure).
