@@ -133,7 +133,7 @@ std::vector<JournalColumn> journal_columns(Dialect dialect) {
       {"host", "TEXT", ""},
       {"tool_version", "VARCHAR(32)", ""},
       {"reason", "TEXT", ""},
-      // Issue 4 (failure and recovery). Added to older journals by Journal::ensure, so
+      // Added with repair and the stored copies; added to older journals by Journal::ensure, so
       // none of them may be NOT NULL.
       {"checksum_algorithm", "VARCHAR(32)", ""},
       {"file_content", "TEXT", ""},

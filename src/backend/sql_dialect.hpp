@@ -1,7 +1,7 @@
 #pragma once
 /// SQL text that `migrate` itself generates, per dialect: identifier and literal quoting, the
-/// version table (alembic-semantics.md §4.1) and its row changes (§6, exact Alembic text), and
-/// the journal table (CONTRACT.md §3).
+/// version table (docs/revision-graph.md) and its row changes (exact Alembic text), and
+/// the journal table (docs/database-state.md).
 ///
 /// Everything here is pure string building from a `Dialect` value: no connection is needed,
 /// so the offline `--sql` writer and the online runner print and run the very same text.
@@ -34,7 +34,7 @@ std::string qualified_name(Dialect dialect, std::string_view schema, std::string
 std::string create_version_table(Dialect dialect, std::string_view schema, std::string_view name);
 
 /// `SELECT version_num FROM t`: unordered, as Alembic reads it (rows come in the database's
-/// order, rowid order on SQLite; CONTRACT.md §3).
+/// order, rowid order on SQLite; docs/database-state.md).
 std::string select_versions(Dialect dialect, std::string_view schema, std::string_view name);
 
 /// `INSERT INTO t (version_num) VALUES ('a')`.
@@ -62,7 +62,7 @@ struct JournalColumn {
 /// direction, command, heads_before, heads_after (comma-joined), checksum, file_path,
 /// message, downgrade_sql, status (`applied` | `running` | `failed` | `rolled_back`),
 /// statements_done, statements_total, error, started_at, finished_at (ISO-8601 UTC text),
-/// duration_ms, db_user, os_user, host, tool_version, reason, and since issue 4
+/// duration_ms, db_user, os_user, host, tool_version, reason, and, added later (repair),
 /// checksum_algorithm, file_content, statement_hashes (newline-joined hex), version_ops
 /// (encoded, runtime/journal.hpp), has_downgrade (0/1).
 std::vector<JournalColumn> journal_columns(Dialect dialect);

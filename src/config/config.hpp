@@ -1,6 +1,6 @@
 #pragma once
-/// Project configuration (CONTRACT.md §1). The only module that sees toml++; other modules
-/// parse TOML through toml/reader.hpp.
+/// Project configuration (docs/configuration.md): migrate.toml, read through toml/reader.hpp
+/// (the one module that sees toml++).
 ///
 /// Path rules: relative paths in the file (script_location, version_locations) are
 /// relative to the file's own folder. A SQLite URL taken from the FILE with a relative path

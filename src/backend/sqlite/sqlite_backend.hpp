@@ -1,7 +1,7 @@
 #pragma once
 /// The SQLite backend (SQLiteCpp over the system libsqlite3).
 ///
-/// URLs (CONTRACT.md §1): `sqlite:///relative/path.db` (relative to the working directory),
+/// URLs (docs/configuration.md): `sqlite:///relative/path.db` (relative to the working directory),
 /// `sqlite:////absolute/path.db`, `sqlite:///:memory:` (also `sqlite://`, as SQLAlchemy).
 /// Opening creates the file when it is missing, as Alembic does.
 ///
