@@ -34,6 +34,7 @@
 #include "core/dialect.hpp"
 #include "backend/redact.hpp"  // redact_url, Redactor: every caller that shows a URL
 #include "core/error.hpp"
+#include "sql/effects.hpp"
 
 namespace migrate::backend {
 
@@ -41,17 +42,11 @@ namespace migrate::backend {
 /// really present.
 ///
 /// Names are catalog names, already folded by the caller the way the database folds an
-/// identifier (script/effects does it): PostgreSQL compares them exactly (an unquoted
+/// identifier (sql/effects does it): PostgreSQL compares them exactly (an unquoted
 /// `Users` in SQL must arrive as `users`, a quoted `"Users"` as `Users`); SQLite compares
 /// them case-insensitively, as it compares every identifier. No quotes, one identifier per
 /// field (no `schema.table` in `table`).
-struct CatalogObject {
-  enum class Kind { table, column, index, constraint };
-  Kind kind = Kind::table;
-  std::string schema;  ///< empty = the default schema / search_path (SQLite: an attached database name)
-  std::string table;   ///< table, column, constraint: the table (required); index: may be empty
-  std::string name;    ///< column, index or constraint name (empty for a table)
-};
+using CatalogObject = ::migrate::sql::CatalogObject;
 
 /// What `Backend::backup` wrote and how to undo to it.
 struct BackupResult {

@@ -13,7 +13,7 @@
 #include "runtime/step_executor.hpp"
 #include "runtime/transaction.hpp"
 #include "runtime/version_table.hpp"
-#include "script/effects.hpp"
+#include "sql/effects.hpp"
 #include "sql/statements.hpp"
 #include "util/strings.hpp"
 
@@ -88,7 +88,7 @@ std::string check_catalog(backend::Backend& db, const backend::CatalogObject& ob
   try {
     return db.catalog().object_exists(object) ? "present" : "absent";
   } catch (const std::exception& e) {
-    spdlog::debug("catalog check of {} failed: {}", script::describe(object), e.what());
+    spdlog::debug("catalog check of {} failed: {}", sql::describe(object), e.what());
     return "not checkable";
   }
 }
@@ -137,8 +137,8 @@ PartialReport report_partial(RepairContext& ctx, Journal& journal, const std::ve
     s.first_line = first_line_of(statements[i].text);
     if (s.number <= p.statements_done) {
       s.state = "done";
-      if (auto effect = script::catalog_effect(statements[i].text, ctx.db.dialect())) {
-        s.object = script::describe(effect->object);
+      if (auto effect = sql::catalog_effect(statements[i].text, ctx.db.dialect())) {
+        s.object = sql::describe(effect->object);
         s.expect_present = effect->expect_present;
         s.catalog = check_catalog(ctx.db, effect->object);
       } else {

@@ -45,7 +45,7 @@ struct StatementState {
   int line = 0;            ///< file line of its first character
   std::string first_line;  ///< the first line of its text
   std::string state;       ///< "done" | "failed" | "not run"
-  std::string object;      ///< script::describe of its effect, "" when not checkable
+  std::string object;      ///< sql::describe of its effect, "" when not checkable
   bool expect_present = true;
   std::string catalog;     ///< done statements: "present" | "absent" | "not checkable"; else ""
 };

@@ -30,6 +30,7 @@ enum class ObjectKind { table, column, index, constraint };
 
 /// A catalog object a statement creates or drops.
 struct CatalogObject {
+  using Kind = ObjectKind;
   ObjectKind kind = ObjectKind::table;
   std::string schema;  ///< empty = the default schema / search_path (SQLite: an attached database name)
   std::string table;   ///< table, column, constraint: the table; index: may be empty

@@ -7,4 +7,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/runtime/journal_test.cpp
   unit/runtime/runner_safety_test.cpp
   unit/runtime/step_executor_test.cpp
+  unit/runtime/validation_test.cpp
 )

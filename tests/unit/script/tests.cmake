@@ -4,7 +4,6 @@ target_sources(migrate_unit_tests PRIVATE
   unit/script/directory_test.cpp
   unit/script/revision_writer_test.cpp
   unit/script/templates_test.cpp
-  unit/script/effects_test.cpp
 )
 
 # tests/unit/sql is listed from here so tests/CMakeLists.txt needs no edit while callers

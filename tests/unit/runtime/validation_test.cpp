@@ -1,17 +1,18 @@
-// script/effects.hpp forwards to sql::catalog_effect (tests/unit/sql/effects_test.cpp);
-// this checks the conversion to and from the backend's CatalogObject.
-#include "script/effects.hpp"
-
+// A statement's catalog effect as the backend's catalog receives it (backend::CatalogObject
+// is sql::CatalogObject), and the line-diff summary of an edited applied file.
 #include <gtest/gtest.h>
+
+#include "backend/backend.hpp"
+#include "sql/effects.hpp"
 
 #include "runtime/validation.hpp"
 
-namespace migrate::script {
+namespace migrate::sql {
 namespace {
 
 using Kind = backend::CatalogObject::Kind;
 
-TEST(CatalogEffectForwarder, ConvertsEveryKindToTheBackendObject) {
+TEST(CatalogObjectTest, EveryKindReachesTheBackendsCatalog) {
   struct Case {
     const char* sql;
     Kind kind;
@@ -34,7 +35,7 @@ TEST(CatalogEffectForwarder, ConvertsEveryKindToTheBackendObject) {
   EXPECT_EQ(dropped->object.name, "ix");
 }
 
-TEST(CatalogEffectForwarder, Describe) {
+TEST(CatalogObjectTest, Describe) {
   EXPECT_EQ(describe({Kind::table, "app", "users", ""}), "table app.users");
   EXPECT_EQ(describe({Kind::column, "", "users", "email"}), "column users.email");
   EXPECT_EQ(describe({Kind::index, "", "users", "ix"}), "index ix");
@@ -42,7 +43,7 @@ TEST(CatalogEffectForwarder, Describe) {
 }
 
 }  // namespace
-}  // namespace migrate::script
+}  // namespace migrate::sql
 
 // The line-diff summary shown with a checksum mismatch (runtime/validation.hpp) lives
 // beside the statement effects: both describe what changed in a revision file.
