@@ -18,7 +18,7 @@ mkdir -p "$out/corpus"
 sources=(fuzz/redact_fuzzer.cpp src/backend/redact.cpp src/backend/postgres/url.cpp src/util/strings.cpp
          src/core/error.cpp)
 (cd "$root" && clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DMIGRATE_HAVE_POSTGRES -Isrc $(pkg-config --cflags libpq) "${sources[@]}" $(pkg-config --libs libpq) \
+  -DMIGRATE_HAVE_POSTGRES -Isrc -Iinclude $(pkg-config --cflags libpq) "${sources[@]}" $(pkg-config --libs libpq) \
   -o "$out/redact_fuzzer")
 
 # New inputs go to build-fuzz/corpus; the checked-in seeds stay as they are.
