@@ -16,7 +16,6 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres/lock.cpp
     backend/postgres/session.cpp
     backend/postgres/url.cpp
-    backend/postgres/statement_scanner.cpp
   )
   target_link_libraries(migrate_core PRIVATE PkgConfig::PQXX PkgConfig::PQ)
   target_compile_definitions(migrate_core PUBLIC MIGRATE_HAVE_POSTGRES)

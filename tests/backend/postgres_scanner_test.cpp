@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "backend/postgres/postgres_backend.hpp"
-#include "backend/postgres/statement_scanner.hpp"
 #include "sql/lexer.hpp"
 #include "sql/statements.hpp"
 
@@ -19,16 +18,17 @@ namespace {
 
 std::vector<std::string> statements(std::string_view sql) {
   std::vector<std::string> out;
-  for (auto span : scan_statements(sql)) out.emplace_back(sql.substr(span.begin, span.end - span.begin));
+  for (auto span : sql::statement_spans(sql, Dialect::postgresql))
+    out.emplace_back(sql.substr(span.begin, span.terminator_end - span.begin));
   return out;
 }
 
-// The scanner forwards to sql::statement_spans (tests/unit/sql/statement_spans_test.cpp has
-// the cases); a span runs through its ';', or to the end of the script.
-TEST(StatementScannerTest, ForwardsToTheSqlModule) {
+// The backend runs statement_spans' spans through their ';' (tests/unit/sql/statement_spans_test.cpp
+// has the cases), or to the end of the script.
+TEST(StatementScannerTest, SpansRunThroughTheirTerminator) {
   EXPECT_EQ(statements("SELECT 1; SELECT $$;$$; -- c\n;\nSELECT 3 -- end\n"),
             (std::vector<std::string>{"SELECT 1;", "SELECT $$;$$;", "SELECT 3 -- end\n"}));
-  EXPECT_EQ(byte_offset_of_position("SELECT 'é' FROM nope", 17, true), 17u);
+  EXPECT_EQ(sql::byte_offset_of_position("SELECT 'é' FROM nope", 17, true), 17u);
 }
 
 // The server is the oracle where a server is configured: the token the server names in a
@@ -93,7 +93,7 @@ TEST_F(ServerOracleTest, TheServerNamesTheTokenTheLexerFinds) {
                         Case{"SELECT $1abc, 2", "$1abc"}}) {
     const Outcome outcome = run(c.sql);
     ASSERT_GT(outcome.error_position, 0) << c.sql << ": " << outcome.error;
-    const std::size_t offset = byte_offset_of_position(c.sql, outcome.error_position, true);
+    const std::size_t offset = sql::byte_offset_of_position(c.sql, outcome.error_position, true);
     std::string found;
     for (const auto& t : sql::tokenize(c.sql, Dialect::postgresql)) {
       if (t.begin == offset) found = std::string(t.text);
@@ -114,7 +114,7 @@ TEST_F(ServerOracleTest, TheServerRunsOneResultPerStatement) {
         "SELECT a$$ FROM (SELECT 1 AS a$$) s; SELECT $ok$;$ok$, 1.5e+3"}) {
     const Outcome outcome = run(sql);
     EXPECT_EQ(outcome.error, "") << sql;
-    EXPECT_EQ(static_cast<std::size_t>(outcome.results), scan_statements(sql).size()) << sql;
+    EXPECT_EQ(static_cast<std::size_t>(outcome.results), sql::statement_spans(sql, Dialect::postgresql).size()) << sql;
     EXPECT_EQ(outcome.results, static_cast<int>(sql::split_statements(sql, Dialect::postgresql).size())) << sql;
   }
 }

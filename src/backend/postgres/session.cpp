@@ -10,7 +10,7 @@
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
 
-#include "backend/postgres/statement_scanner.hpp"
+#include "sql/statements.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::backend::postgres {
@@ -118,9 +118,9 @@ DatabaseError::Details error_details(PGconn* conn, const PGresult* r, std::strin
   if (auto position = field(PG_DIAG_STATEMENT_POSITION); !position.empty()) {
     const char* encoding = PQparameterStatus(conn, "client_encoding");
     bool utf8 = encoding && (std::strcmp(encoding, "UTF8") == 0 || std::strcmp(encoding, "UNICODE") == 0);
-    d.position = static_cast<long>(base_offset + byte_offset_of_position(sent, std::atol(position.c_str()), utf8));
+    d.position = static_cast<long>(base_offset + ::migrate::sql::byte_offset_of_position(sent, std::atol(position.c_str()), utf8));
   } else {
-    auto spans = scan_statements(sent);
+    auto spans = ::migrate::sql::statement_spans(sent, Dialect::postgresql);
     if (!spans.empty())
       d.position = static_cast<long>(base_offset + spans[std::min(error_index, spans.size() - 1)].begin);
   }
@@ -277,10 +277,12 @@ bool PostgresBackend::in_transaction() const {
 
 void PostgresBackend::execute_script(std::string_view sql) {
   if (!in_transaction()) {
-    auto spans = scan_statements(sql);
+    // libpq runs a multi-statement string as one implicit transaction: outside a
+    // transaction, each statement runs (and commits) by itself, as psql does.
+    auto spans = ::migrate::sql::statement_spans(sql, Dialect::postgresql);
     if (spans.size() > 1) {
       for (const auto& span : spans)
-        run(*m_session, sql.substr(span.begin, span.end - span.begin), span.begin, false);
+        run(*m_session, sql.substr(span.begin, span.terminator_end - span.begin), span.begin, false);
       return;
     }
   }
