@@ -4,6 +4,8 @@
 # Installs clang, its libFuzzer runtime and libpq-dev when missing (install-deps.sh --fuzz), builds in
 # build-fuzz/, and exits non-zero on a finding (the input that leaked is saved in
 # build-fuzz/ as crash-*).
+# The seed is fixed (MIGRATE_FUZZ_SEED, default 1) so that a CI run can be replayed; set it
+# to explore other inputs.
 # Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 
@@ -23,4 +25,4 @@ sources=(fuzz/redact_fuzzer.cpp src/backend/redact.cpp src/backend/postgres/url.
 
 # New inputs go to build-fuzz/corpus; the checked-in seeds stay as they are.
 cd "$out"
-./redact_fuzzer -max_total_time="$seconds" -timeout=10 -print_final_stats=1 corpus "$root/fuzz/corpus"
+./redact_fuzzer -seed="${MIGRATE_FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -print_final_stats=1 corpus "$root/fuzz/corpus"

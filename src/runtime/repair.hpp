@@ -3,8 +3,8 @@
 ///
 /// Inspection (no lock, nothing written): every partial revision of the journal
 /// (Journal::partial) with the statements of the section it ran, which ran, which failed
-/// and why, and for each that ran whether its catalog effect is there now (script/effects
-/// + Backend::object_exists); plus applied revisions whose file changed or is gone
+/// and why, and for each that ran whether its catalog effect is there now (sql/effects
+/// + Catalog::object_exists); plus applied revisions whose file changed or is gone
 /// (runtime/validation).
 ///
 /// Actions, each under the migration lock (set_lock_key, lock with the configured timeout),
