@@ -125,6 +125,60 @@ void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect 
   if (keep_copy) entry.file_content = normalized_file_content(file);
 }
 
+JournalEntry step_row(const StepFacts& facts, Dialect dialect, const std::string& status, int statements_done,
+                      const std::string& error, long long duration_ms) {
+  JournalEntry e;
+  e.revision = facts.step.revision.value_or("");
+  e.direction = graph::to_string(facts.step.direction);
+  e.command = facts.command;
+  e.heads_before = facts.heads_before;
+  // Only an applied step moved the heads; running, failed and rolled_back rows did not.
+  e.heads_after = status == "applied" ? facts.heads_after : facts.heads_before;
+  e.version_ops = facts.step.ops;
+  if (facts.file) {
+    // The copy a later downgrade or diff works from is kept for upgrades only (the file
+    // text is not kept in memory after parsing).
+    record_file(e, *facts.file, dialect, facts.step.direction == graph::Direction::upgrade);
+    for (const auto& statement : facts.statements) e.statement_hashes.push_back(util::sha256_hex(statement.text));
+  }
+  e.status = status;
+  e.statements_done = statements_done;
+  e.statements_total = static_cast<int>(facts.statements.size());
+  e.error = error;
+  e.started_at = facts.started_at;
+  if (status != "running") e.finished_at = utc_now_iso();
+  e.duration_ms = duration_ms;
+  e.db_user = facts.db_user;
+  fill_process_identity(e);
+  return e;
+}
+
+Error needs_repair_error(const std::vector<JournalEntry>& partial) {
+  std::string message;
+  for (const auto& p : partial) {
+    if (!message.empty()) message += "\n";
+    std::string where = p.file_path.empty() ? "" : " (" + p.file_path + ")";
+    if (p.status == "failed") {
+      message += fmt::format(
+          "revision {}{} is partially applied: its {} failed at statement {} of {} (started {}): {}",
+          p.revision, where, p.direction, p.statements_done + 1, p.statements_total, p.started_at, p.error);
+    } else {
+      message += fmt::format(
+          "revision {}{} is partially applied: its {} stopped after statement {} of {} (started {}; "
+          "the process ended without finishing it)",
+          p.revision, where, p.direction, p.statements_done, p.statements_total, p.started_at);
+    }
+  }
+  const auto& rev = partial.front().revision;
+  return Error(ErrorKind::needs_repair, message,
+               fmt::format("run `migrate repair` to see which statements ran and whether their effects are in the "
+                           "database; then either `migrate repair --resume` (runs the statements that did not "
+                           "complete), or fix it by hand and record it with `migrate repair --mark-applied {0} "
+                           "--reason \"...\"` (finished) or `migrate repair --mark-reverted {0} --reason \"...\"` "
+                           "(undone); `migrate stamp <revision>` also resolves every partial revision",
+                           rev));
+}
+
 void fill_identity(JournalEntry& entry, backend::Backend& db) {
   entry.db_user = db.database_user();
   fill_process_identity(entry);

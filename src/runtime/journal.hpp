@@ -54,6 +54,7 @@
 #include "graph/plan.hpp"
 #include "runtime/version_table.hpp"
 #include "script/revision_file.hpp"
+#include "sql/statements.hpp"
 
 namespace migrate::runtime {
 
@@ -113,6 +114,29 @@ std::string utc_now_iso();
 /// section, and with `keep_copy` the whole text (normalized_file_content), which makes the
 /// row a candidate for the stored copy.
 void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect dialect, bool keep_copy);
+
+/// What the runner knows about a step when it records it.
+struct StepFacts {
+  const graph::Step& step;
+  const script::RevisionFile* file;  ///< nullptr for a stamp
+  const std::vector<sql::Statement>& statements;  ///< of the section it runs
+  const std::vector<std::string>& heads_before;
+  const std::vector<std::string>& heads_after;   ///< once applied
+  const std::string& started_at;
+  std::string command;  ///< the journal's `command`: "upgrade", "downgrade", "stamp"
+  const std::string& db_user;
+};
+
+/// The journal row of a step with `status` (`running`, `applied`, `failed`, `rolled_back`):
+/// heads_after only moves for `applied`; the file's checksum, path, message and downgrade
+/// section, its whole text for an upgrade (the stored copy), a hash per statement; identity
+/// of who ran it; finished_at for every status but `running`. `error` "" = none.
+JournalEntry step_row(const StepFacts& facts, Dialect dialect, const std::string& status, int statements_done,
+                      const std::string& error, long long duration_ms);
+
+/// Error{needs_repair} naming each partial row (what failed or stopped, where, when) with the
+/// ways out (`repair`, `--resume`, `--mark-applied`, `--mark-reverted`, `stamp`).
+Error needs_repair_error(const std::vector<JournalEntry>& partial);
 
 /// Fills db_user (from `db`), os_user, host and tool_version of `entry`.
 void fill_identity(JournalEntry& entry, backend::Backend& db);

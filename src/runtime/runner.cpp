@@ -7,7 +7,6 @@
 #include "backend/sql_dialect.hpp"
 #include "runtime/statement_error.hpp"
 #include "runtime/version_table.hpp"
-#include "util/sha256.hpp"
 
 namespace migrate::runtime {
 
@@ -21,31 +20,6 @@ long long elapsed_ms(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
 }
 
-Error needs_repair_error(const std::vector<JournalEntry>& partial) {
-  std::string message;
-  for (const auto& p : partial) {
-    if (!message.empty()) message += "\n";
-    std::string where = p.file_path.empty() ? "" : " (" + p.file_path + ")";
-    if (p.status == "failed") {
-      message += fmt::format(
-          "revision {}{} is partially applied: its {} failed at statement {} of {} (started {}): {}",
-          p.revision, where, p.direction, p.statements_done + 1, p.statements_total, p.started_at, p.error);
-    } else {
-      message += fmt::format(
-          "revision {}{} is partially applied: its {} stopped after statement {} of {} (started {}; "
-          "the process ended without finishing it)",
-          p.revision, where, p.direction, p.statements_done, p.statements_total, p.started_at);
-    }
-  }
-  const auto& rev = partial.front().revision;
-  return Error(ErrorKind::needs_repair, message,
-               fmt::format("run `migrate repair` to see which statements ran and whether their effects are in the "
-                           "database; then either `migrate repair --resume` (runs the statements that did not "
-                           "complete), or fix it by hand and record it with `migrate repair --mark-applied {0} "
-                           "--reason \"...\"` (finished) or `migrate repair --mark-reverted {0} --reason \"...\"` "
-                           "(undone); `migrate stamp <revision>` also resolves every partial revision",
-                           rev));
-}
 
 std::string backup_timestamp() {
   auto secs = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -386,46 +360,15 @@ void Runner::finish_non_transactional(StepContext& ctx, long long journal_id) {
 
 void Runner::apply_ops(const Step& step) {
   const auto& vt = m_settings.version_table;
-  auto mismatch = run_version_ops(m_db, vt, step.ops);
-  if (!mismatch) return;
-  auto table = backend::sql::qualified_name(m_db.dialect(), vt.schema, vt.name);
-  const auto& op = mismatch->op;
-  if (op.kind == graph::VersionOp::Kind::update)
-    throw Error(ErrorKind::database,
-                fmt::format("Online migration expected to match one row when updating '{}' to '{}' in '{}'; "
-                            "{} found",
-                            op.from, op.to, table, mismatch->rows_changed));
-  throw Error(ErrorKind::database,
-              fmt::format("Online migration expected to match one row when deleting '{}' in '{}'; {} found",
-                          op.from, table, mismatch->rows_changed));
+  if (auto mismatch = run_version_ops(m_db, vt, step.ops)) throw version_op_error(m_db.dialect(), vt, *mismatch);
 }
 
 long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
                                 const std::string* error, long long duration_ms) {
-  JournalEntry e;
-  e.revision = ctx.revision;
-  e.direction = graph::to_string(ctx.step->direction);
-  e.command = to_string(m_settings.command);
-  e.heads_before = ctx.heads_before;
-  // Only an applied step moved the heads; running, failed and rolled_back rows did not.
-  e.heads_after = status == "applied" ? ctx.heads_after : ctx.heads_before;
-  e.version_ops = ctx.step->ops;
-  if (ctx.file) {
-    // The copy a later downgrade or diff works from is kept for upgrades only (the file
-    // text is not kept in memory after parsing).
-    record_file(e, *ctx.file, m_db.dialect(), ctx.step->direction == Direction::upgrade);
-    for (const auto& statement : ctx.statements) e.statement_hashes.push_back(util::sha256_hex(statement.text));
-  }
-  e.status = status;
-  e.statements_done = statements_done;
-  e.statements_total = ctx.statements_total;
-  if (error) e.error = *error;
-  e.started_at = ctx.started_at;
-  if (status != "running") e.finished_at = utc_now_iso();
-  e.duration_ms = duration_ms;
-  e.db_user = m_db_user;
-  fill_process_identity(e);
-  return m_journal.append(e);
+  StepFacts facts{*ctx.step,        ctx.file,          ctx.statements, ctx.heads_before, ctx.heads_after,
+                  ctx.started_at,   to_string(m_settings.command), m_db_user};
+  return m_journal.append(
+      step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms));
 }
 
 }  // namespace migrate::runtime

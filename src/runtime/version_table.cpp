@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "backend/sql_dialect.hpp"
 
 namespace migrate::runtime {
@@ -39,6 +41,18 @@ std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const Ver
     if (op.kind != VersionOp::Kind::insert && changed != 1) return VersionOpMismatch{op, changed};
   }
   return std::nullopt;
+}
+
+Error version_op_error(Dialect dialect, const VersionTable& vt, const VersionOpMismatch& mismatch) {
+  auto table = sql::qualified_name(dialect, vt.schema, vt.name);
+  const auto& op = mismatch.op;
+  if (op.kind == VersionOp::Kind::update)
+    return Error(ErrorKind::database,
+                 fmt::format("Online migration expected to match one row when updating '{}' to '{}' in '{}'; {} found",
+                             op.from, op.to, table, mismatch.rows_changed));
+  return Error(ErrorKind::database,
+               fmt::format("Online migration expected to match one row when deleting '{}' in '{}'; {} found", op.from,
+                           table, mismatch.rows_changed));
 }
 
 void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {

@@ -13,6 +13,7 @@
 
 #include "backend/backend.hpp"
 #include "core/dialect.hpp"
+#include "core/error.hpp"
 #include "graph/plan.hpp"
 
 namespace migrate::runtime {
@@ -45,6 +46,10 @@ struct VersionOpMismatch {
 /// back and reports it in its own words). nullopt when every op matched.
 std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& vt,
                                                 const std::vector<graph::VersionOp>& ops);
+
+/// Error{database} in Alembic's words for a row change that did not match one row ("Online
+/// migration expected to match one row when updating 'a' to 'b' in 't'; 0 found").
+Error version_op_error(Dialect dialect, const VersionTable& vt, const VersionOpMismatch& mismatch);
 
 /// `rows` after `op`: insert appends, update replaces in place, delete erases (rows are
 /// unique: the table's primary key).
