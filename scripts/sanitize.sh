@@ -20,21 +20,9 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMIGRATE_BUILD_T
   -DMIGRATE_WITH_POSTGRES=ON -DMIGRATE_SANITIZE="$sanitizers" "${launcher[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target migrate_unit_tests migrate_backend_tests
 
-# A throwaway PostgreSQL server, stopped on every way out. A server that does not start
-# fails the run; so does a PostgreSQL test that finds no server.
-pg_env="$(mktemp)"
-pg_dir=""
-cleanup() {
-  [[ -n "$pg_dir" ]] && "$root/scripts/pg-test-server.sh" stop "$pg_dir" || true
-  rm -f "$pg_env"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-"$root/scripts/pg-test-server.sh" start "$pg_env"
-# shellcheck source=/dev/null
-source "$pg_env"
-pg_dir="$MIGRATE_TEST_POSTGRES_DIR"
-export MIGRATE_REQUIRE_POSTGRES=1
+# A throwaway PostgreSQL server, stopped on every way out.
+# shellcheck source=scripts/with-test-postgres.sh
+source "$root/scripts/with-test-postgres.sh"
 
 # Stop at the first finding with a full report; leaks count as findings.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_init_order=1:detect_stack_use_after_return=1}"

@@ -32,22 +32,9 @@ echo "== examples/embed against the installed package"
 "$root/scripts/embed-example.sh" "$build"
 
 echo "== the whole suite"
-# A throwaway PostgreSQL 15 server for the PostgreSQL tests, stopped on every way out. A
-# server that does not start fails the run; so does a PostgreSQL test that finds no server
-# (MIGRATE_REQUIRE_POSTGRES=1 turns their skip into a failure).
-pg_env="$(mktemp)"
-pg_dir=""
-cleanup() {
-  [[ -n "$pg_dir" ]] && "$root/scripts/pg-test-server.sh" stop "$pg_dir" || true
-  rm -f "$pg_env"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-"$root/scripts/pg-test-server.sh" start "$pg_env"
-# shellcheck source=/dev/null
-source "$pg_env"
-pg_dir="$MIGRATE_TEST_POSTGRES_DIR"
-export MIGRATE_REQUIRE_POSTGRES=1
+# A throwaway PostgreSQL 15 server for the PostgreSQL tests, stopped on every way out.
+# shellcheck source=scripts/with-test-postgres.sh
+source "$root/scripts/with-test-postgres.sh"
 
 cd "$build"
 ctest --output-on-failure -j"$(nproc)" "$@"

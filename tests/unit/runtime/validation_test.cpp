@@ -35,13 +35,6 @@ TEST(CatalogObjectTest, EveryKindReachesTheBackendsCatalog) {
   EXPECT_EQ(dropped->object.name, "ix");
 }
 
-TEST(CatalogObjectTest, Describe) {
-  EXPECT_EQ(describe({Kind::table, "app", "users", ""}), "table app.users");
-  EXPECT_EQ(describe({Kind::column, "", "users", "email"}), "column users.email");
-  EXPECT_EQ(describe({Kind::index, "", "users", "ix"}), "index ix");
-  EXPECT_EQ(describe({Kind::constraint, "", "orders", "fk"}), "constraint fk on orders");
-}
-
 }  // namespace
 }  // namespace migrate::sql
 
