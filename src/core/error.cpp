@@ -35,6 +35,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::database: return "database";
     case ErrorKind::lock_timeout: return "lock_timeout";
     case ErrorKind::needs_repair: return "needs_repair";
+    case ErrorKind::unversioned_database: return "unversioned_database";
     case ErrorKind::check_failed: return "check_failed";
     case ErrorKind::interrupted: return "interrupted";
     case ErrorKind::internal: return "internal";
@@ -48,6 +49,7 @@ int exit_status(ErrorKind kind) {
     case ErrorKind::database: return 3;
     case ErrorKind::lock_timeout: return 4;
     case ErrorKind::needs_repair: return 5;
+    case ErrorKind::unversioned_database: return 5;
     case ErrorKind::interrupted: return 128 + SIGINT;
     case ErrorKind::internal: return 70;
     default: return 2;

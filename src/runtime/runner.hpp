@@ -72,6 +72,9 @@ struct RunSettings {
   /// end: the database is left exactly as it was. Non-transactional revisions are refused.
   bool dry_run = false;
   Command command = Command::upgrade;
+  /// `--allow-unversioned`: an upgrade from an empty version table proceeds on a database that
+  /// already holds tables (otherwise refused with Error{unversioned_database}).
+  bool allow_unversioned = false;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for every revision (the configuration's
   /// values, "5s"); a revision header's own value overrides it; nullopt = session default.
   std::optional<std::string> session_lock_timeout;
