@@ -140,6 +140,9 @@ std::vector<JournalColumn> journal_columns(Dialect dialect) {
       {"statement_hashes", "TEXT", ""},
       {"version_ops", "TEXT", ""},
       {"has_downgrade", "INTEGER", ""},
+      // Added with failed-attempt rows and statement intents (journal.hpp says what they mean).
+      {"transactional", "INTEGER", ""},
+      {"statement_started", "INTEGER", ""},
   };
 }
 

@@ -36,6 +36,10 @@ std::string text_or_null(const std::string& value) { return value.empty() ? "NUL
 
 int to_int(const std::string& s) { return s.empty() ? 0 : std::stoi(s); }
 
+bool has_column(const std::vector<std::string>& columns, const char* name) {
+  return std::find(columns.begin(), columns.end(), name) != columns.end();
+}
+
 /// Columns a reader needs; without them the table is not a journal at all.
 constexpr const char* k_required[] = {"id", "revision", "direction", "status"};
 
@@ -240,6 +244,8 @@ long long Journal::append(const JournalEntry& e) {
       {"statement_hashes", text_or_null(join(e.statement_hashes, "\n"))},
       {"version_ops", text_or_null(encode_version_ops(e.version_ops))},
       {"has_downgrade", e.has_downgrade ? "1" : "0"},
+      {"transactional", e.transactional ? "1" : "0"},
+      {"statement_started", e.statement_started > 0 ? std::to_string(e.statement_started) : std::string("NULL")},
   };
   std::string names, literals;
   for (const auto& column : sql::journal_columns(m_db.dialect())) {
@@ -255,6 +261,10 @@ long long Journal::append(const JournalEntry& e) {
 
 void Journal::set_progress(long long id, int statements_done) {
   m_db.execute(fmt::format("UPDATE {} SET statements_done = {} WHERE id = {}", table(), statements_done, id));
+}
+
+void Journal::set_started(long long id, int number) {
+  m_db.execute(fmt::format("UPDATE {} SET statement_started = {} WHERE id = {}", table(), number, id));
 }
 
 void Journal::finish(long long id, const std::string& status, int statements_done, const std::string& error,
@@ -326,6 +336,9 @@ std::vector<JournalEntry> Journal::select(const std::string& where_and_order) {
     e.host = get("host");
     e.tool_version = get("tool_version");
     e.reason = get("reason");
+    // Rows older than the column are non-transactional: only those were ever left behind failed.
+    e.transactional = get("transactional") == "1";
+    e.statement_started = to_int(get("statement_started"));
     out.push_back(std::move(e));
   }
   return out;
@@ -334,8 +347,12 @@ std::vector<JournalEntry> Journal::select(const std::string& where_and_order) {
 std::vector<JournalEntry> Journal::partial() {
   // A repair resolves its own revision only; a stamp rewrites the version table wholesale
   // and so resolves every earlier partial row.
-  return select("WHERE cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') "
-                "AND NOT EXISTS (SELECT 1 FROM " + table() +
+  // A failed transactional attempt left nothing behind: history, not partial. (Journals older
+  // than the `transactional` column hold no such rows.)
+  std::string non_transactional =
+      has_column(columns(), "transactional") ? "AND (cur.transactional IS NULL OR cur.transactional = 0) " : "";
+  return select("WHERE cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') " +
+                non_transactional + "AND NOT EXISTS (SELECT 1 FROM " + table() +
                 " later WHERE later.id > cur.id AND later.status = 'applied' AND (later.direction = 'stamp' OR "
                 "(later.direction = 'repair' AND later.revision = cur.revision))) ORDER BY cur.id");
 }
@@ -353,10 +370,6 @@ constexpr const char* k_recorded_checksum_rule =
 constexpr const char* k_stored_copy_rule =
     "cur.file_content IS NOT NULL AND (cur.direction = 'upgrade' OR (cur.direction = 'repair' AND cur.command IN "
     "('repair --resume', 'repair --accept-checksum', 'repair --mark-applied')))";
-
-bool has_column(const std::vector<std::string>& columns, const char* name) {
-  return std::find(columns.begin(), columns.end(), name) != columns.end();
-}
 
 }  // namespace
 
@@ -398,6 +411,11 @@ std::optional<JournalEntry> Journal::get(long long id) {
   auto rows = select("WHERE cur.id = " + std::to_string(id));
   if (rows.empty()) return std::nullopt;
   return rows.front();
+}
+
+StepExecutor::Progress journal_progress(Journal& journal, long long id) {
+  return {[&journal, id](int number) { journal.set_started(id, number); },
+          [&journal, id](int done) { journal.set_progress(id, done); }};
 }
 
 }  // namespace migrate::runtime

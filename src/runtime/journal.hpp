@@ -11,16 +11,29 @@
 ///    status `applied`: done and recorded in the version table in the same transaction
 ///    (transactional) or right after its last statement (non-transactional);
 ///    `running`: a non-transactional revision was started and has not finished (the process
-///    died, or it is still running in another process); `failed`: a non-transactional
-///    revision stopped at a statement (error, or SIGINT/SIGTERM between statements), the
-///    statements before it stay committed; `rolled_back`: a transactional revision was
-///    interrupted (SIGINT/SIGTERM) and rolled back, recorded for the history only.
+///    died, or it is still running in another process); `failed` with `transactional` 0: a
+///    non-transactional revision stopped at a statement (error, or SIGINT/SIGTERM between
+///    statements), the statements before it stay committed; `failed` with `transactional`
+///    1: a transactional revision's statement (or its recording) failed and everything of it
+///    was rolled back: the row is appended afterwards in a transaction of its own, for the
+///    history only (who tried what, when, and the error); `rolled_back`: a transactional
+///    revision was interrupted (SIGINT/SIGTERM) and rolled back, recorded for the history only.
+///
+/// Progress of a non-transactional revision (statements_done, statement_started): each
+/// statement that can run inside a transaction runs in one together with the row's
+/// `statements_done` update, so the two commit or vanish together. A statement that cannot
+/// (PostgreSQL's `CREATE INDEX CONCURRENTLY`, `VACUUM`, SQLite's `PRAGMA`, a transaction
+/// statement of the revision's own) first records its intent, `statement_started` = its
+/// number, then runs on its own, then `statements_done` moves. A `running` row whose
+/// statement_started is statements_done + 1 therefore says: that statement may have run
+/// (the process died between its start and its record); `repair` shows it so and
+/// `repair --resume` needs to be told which way it went.
 ///  - direction `stamp`: version-table rows changed without SQL (`migrate stamp`).
 ///  - direction `repair`: a recovery action; `command` says which one (`repair --resume`,
 ///    `repair --mark-applied`, `repair --mark-reverted`, `repair --accept-checksum`) and
 ///    `reason` why (`--reason`).
 ///
-/// A `running`/`failed` upgrade or downgrade row of revision R is *partial* until a later
+/// A `running`/`failed` non-transactional upgrade or downgrade row of revision R is *partial* until a later
 /// row with status `applied` is either a `stamp` (any revision: the blanket way out) or a
 /// `repair` of the same revision R.
 ///
@@ -52,6 +65,7 @@
 
 #include "backend/backend.hpp"
 #include "graph/plan.hpp"
+#include "runtime/step_executor.hpp"
 #include "runtime/version_table.hpp"
 #include "script/revision_file.hpp"
 #include "sql/statements.hpp"
@@ -90,6 +104,10 @@ struct JournalEntry {
   long long duration_ms = -1;
   std::string db_user, os_user, host, tool_version;
   std::string reason;
+  bool transactional = false;  ///< the step ran in a transaction (its failure left nothing behind)
+  /// Non-transactional steps: the number of the statement whose intent was recorded before it
+  /// ran outside a transaction (see the file comment); 0 = none.
+  int statement_started = 0;
 };
 
 /// `insert a` / `update a b` / `delete a`, one per line, and back. decode throws
@@ -168,6 +186,8 @@ class Journal {
   long long append(const JournalEntry& entry);
   /// Progress of a running non-transactional step.
   void set_progress(long long id, int statements_done);
+  /// Intent: statement `number` (1-based) is about to run outside a transaction.
+  void set_started(long long id, int number);
   /// Final status of a row appended as `running`: applied / failed (with error; "" = none).
   /// Sets finished_at to now.
   void finish(long long id, const std::string& status, int statements_done, const std::string& error,
@@ -203,5 +223,9 @@ class Journal {
   std::string m_name;
   bool m_known_complete = false;  ///< committed with every column (see ensure())
 };
+
+/// The progress record of a non-transactional step's row `id` (the file comment): intent
+/// through set_started, completion through set_progress.
+StepExecutor::Progress journal_progress(Journal& journal, long long id);
 
 }  // namespace migrate::runtime

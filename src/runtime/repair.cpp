@@ -478,7 +478,7 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
                  work.statements.size(), work.statements.size(), work.file->path.string());
   auto outcome = executor.run(work.statements, static_cast<std::size_t>(work.done), StepExecutor::Mode::one_by_one,
                               {p.revision, work.file->path.string()},
-                              [&](int done) { journal.set_progress(id, done); });
+                              journal_progress(journal, id));
   if (outcome.end != StepExecutor::Outcome::End::completed)
     resume_stopped(journal, id, work, outcome, rows, elapsed());
   timeouts.reset();

@@ -226,22 +226,28 @@ Error Runner::statement_failure(const backend::DatabaseError& e, const StepConte
   return statement_error(e, {ctx.revision, ctx.owner().file, statement.text, statement.line, m_db.dialect()}, hint);
 }
 
+/// A transactional step that failed or was interrupted was rolled back whole, its journal
+/// row with it: the attempt is appended as a `failed` (or `rolled_back`) row in a transaction
+/// of its own, for the history only (it does not make the revision partial). A dry run
+/// records nothing; a journal that cannot be written is logged, never allowed to hide the
+/// failure itself.
+void Runner::record_rolled_back_attempt(const StepContext& ctx, const std::string& status, int statements_done,
+                                        const std::string& error) {
+  if (m_settings.dry_run) return;
+  try {
+    Transaction record(m_db);
+    write_journal(ctx, status, statements_done, &error, elapsed_ms(ctx.start));
+    record.commit();
+  } catch (const std::exception& e) {
+    spdlog::error("could not record the attempt of {} in the journal: {}", graph::short_log(*ctx.step), e.what());
+  }
+}
+
 void Runner::interrupt_transactional(const StepContext& ctx, int statements_done, int sig) {
   std::string what = ctx.revision.empty() ? graph::short_log(*ctx.step) : "revision " + ctx.revision;
   auto hint = rollback_hint(ctx.revision.empty() ? "(stamp)" : ctx.revision);
   m_transaction.reset();
-  // History only: the revision left no trace, but the journal says it was tried and why it
-  // stopped. Its own short transaction; a dry run records nothing.
-  if (!m_settings.dry_run) {
-    try {
-      Transaction record(m_db);
-      std::string error = "interrupted by " + signal_name(sig);
-      write_journal(ctx, "rolled_back", statements_done, &error, elapsed_ms(ctx.start));
-      record.commit();
-    } catch (const std::exception& e) {
-      spdlog::error("could not record the interruption of {} in the journal: {}", what, e.what());
-    }
-  }
+  record_rolled_back_attempt(ctx, "rolled_back", statements_done, "interrupted by " + signal_name(sig));
   throw Error::interrupted(
       sig,
       fmt::format("interrupted by {} while running {}{} (after statement {} of {})", signal_name(sig), what,
@@ -257,9 +263,10 @@ long long Runner::run_transactional(StepContext& ctx) {
   using End = StepExecutor::Outcome::End;
   if (outcome.end == End::stopped) interrupt_transactional(ctx, outcome.done, outcome.signal);
   if (outcome.end == End::failed) {
-    auto hint = rollback_hint(ctx.revision);
+    auto error = statement_failure(*outcome.error, ctx, outcome.done, rollback_hint(ctx.revision));
     m_transaction.reset();
-    throw statement_failure(*outcome.error, ctx, outcome.done, hint);
+    record_rolled_back_attempt(ctx, "failed", outcome.done, error.what());
+    throw error;
   }
   record_transactional(ctx, outcome.done);
   return elapsed_ms(ctx.start);
@@ -281,12 +288,15 @@ void Runner::record_transactional(StepContext& ctx, int done) {
     if (m_settings.transaction_per_migration && !m_settings.dry_run) commit_run();
   } catch (const backend::DatabaseError& e) {
     m_transaction.reset();
-    throw Error(ErrorKind::database,
+    Error error(ErrorKind::database,
                 fmt::format("{} failed while recording it: {}", graph::short_log(*ctx.step), e.what()),
                 combine_hints(e, hint));
+    record_rolled_back_attempt(ctx, "failed", done, error.what());
+    throw error;
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::database || !m_transaction || !m_transaction->open()) throw;
     m_transaction.reset();
+    record_rolled_back_attempt(ctx, "failed", done, e.what());
     throw Error(e.kind(), e.what(), e.hint().empty() ? hint : e.hint()).located(e.where());
   }
 }
@@ -309,7 +319,7 @@ long long Runner::run_non_transactional(StepContext& ctx) {
   long long journal_id = write_journal(ctx, "running", 0, nullptr, -1);
   commit_run();
   auto outcome = m_executor.run(ctx.statements, 0, StepExecutor::Mode::one_by_one, ctx.owner(),
-                                [&](int done) { m_journal.set_progress(journal_id, done); });
+                                journal_progress(m_journal, journal_id));
   if (outcome.end != StepExecutor::Outcome::End::completed) fail_non_transactional(ctx, journal_id, outcome);
   finish_non_transactional(ctx, journal_id);
   return elapsed_ms(ctx.start);
@@ -367,8 +377,9 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
                                 const std::string* error, long long duration_ms) {
   StepFacts facts{*ctx.step,        ctx.file,          ctx.statements, ctx.heads_before, ctx.heads_after,
                   ctx.started_at,   to_string(m_settings.command), m_db_user};
-  return m_journal.append(
-      step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms));
+  auto row = step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms);
+  row.transactional = is_transactional(ctx.file);
+  return m_journal.append(row);
 }
 
 }  // namespace migrate::runtime

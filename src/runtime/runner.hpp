@@ -13,8 +13,9 @@
 /// Transactions (SQLite is treated as transactional DDL, as PostgreSQL):
 ///  - transactional revision, `transaction_per_migration`: BEGIN; the revision's SQL,
 ///    statement by statement (so an error names its exact statement and line); version ops;
-///    journal row `applied`; COMMIT. A failure leaves no trace of that revision, and the
-///    revisions before it stay committed.
+///    journal row `applied`; COMMIT. A failure leaves no trace of that revision in the
+///    schema and the version table, and the revisions before it stay committed; the attempt
+///    is then appended to the journal as a `failed` row in its own transaction (history).
 ///  - `transaction_per_migration = false`: one transaction for the whole run.
 ///  - non-transactional revision (`transactional = false`, or a backend without transactional
 ///    DDL): the open run transaction is committed first; a journal row `running` is committed;
@@ -136,6 +137,8 @@ class Runner {
   /// Throws Error::interrupted (rolling back an open transaction) when a stop was requested.
   void stop_if_requested(const std::string& where);
   /// Rolls back, appends the `rolled_back` row, throws Error::interrupted.
+  void record_rolled_back_attempt(const StepContext& ctx, const std::string& status, int statements_done,
+                                  const std::string& error);
   [[noreturn]] void interrupt_transactional(const StepContext& ctx, int statements_done, int signal);
   bool is_transactional(const script::RevisionFile* file) const;
   void begin_if_needed();

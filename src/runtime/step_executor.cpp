@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "runtime/transaction.hpp"
+#include "sql/effects.hpp"
+
 namespace migrate::runtime {
 namespace {
 
@@ -32,7 +35,7 @@ Outcome completed(int done) {
 }  // namespace
 
 StepExecutor::Outcome StepExecutor::run(const std::vector<sql::Statement>& statements, std::size_t first,
-                                        Mode mode, const Owner& owner, const std::function<void(int)>& progress) {
+                                        Mode mode, const Owner& owner, const Progress& progress) {
   if (mode == Mode::in_transaction) return run_in_transaction(statements, first, owner);
   return run_one_by_one(statements, first, progress);
 }
@@ -71,13 +74,37 @@ StepExecutor::Outcome StepExecutor::run_in_transaction(const std::vector<sql::St
   return completed(done);
 }
 
+/// SQLSTATE 25001 active_sql_transaction: "cannot run inside a transaction block", raised
+/// before the statement does anything.
+constexpr const char* k_active_sql_transaction = "25001";
+
+bool StepExecutor::run_with_record(const sql::Statement& statement, std::size_t k, const Progress& progress) {
+  Transaction transaction(m_db);
+  try {
+    m_db.execute_script(statement.text);
+  } catch (const backend::DatabaseError& e) {
+    if (e.details().sqlstate == k_active_sql_transaction) return false;
+    throw;
+  }
+  if (progress.done) progress.done(static_cast<int>(k) + 1);
+  transaction.commit();
+  return true;
+}
+
+void StepExecutor::run_alone(const sql::Statement& statement, std::size_t k, const Progress& progress) {
+  if (progress.started) progress.started(static_cast<int>(k) + 1);
+  m_db.execute_script(statement.text);
+  if (progress.done) progress.done(static_cast<int>(k) + 1);
+}
+
 StepExecutor::Outcome StepExecutor::run_one_by_one(const std::vector<sql::Statement>& statements,
-                                                   std::size_t first, const std::function<void(int)>& progress) {
+                                                   std::size_t first, const Progress& progress) {
   for (std::size_t k = first; k < statements.size(); ++k) {
     int done = static_cast<int>(k);
     try {
-      m_db.execute_script(statements[k].text);
-      if (progress) progress(done + 1);
+      const auto& statement = statements[k];
+      bool alone = sql::runs_outside_transaction(statement.text, m_db.dialect()) || m_db.in_transaction();
+      if (alone || !run_with_record(statement, k, progress)) run_alone(statement, k, progress);
     } catch (const backend::DatabaseError& e) {
       return failed(done, e);
     }

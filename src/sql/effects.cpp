@@ -201,4 +201,41 @@ std::string describe(const CatalogObject& o) {
   return "object";
 }
 
+namespace {
+
+bool any_keyword(const Token& t, std::initializer_list<std::string_view> keywords) {
+  for (auto k : keywords)
+    if (t.is_keyword(k)) return true;
+  return false;
+}
+
+bool postgres_needs_no_transaction(const std::vector<Token>& t) {
+  if (any_keyword(t[0], {"vacuum"})) return true;
+  if (t.size() > 1 && any_keyword(t[0], {"create", "drop"}) && any_keyword(t[1], {"database", "tablespace"}))
+    return true;
+  if (t.size() > 1 && t[0].is_keyword("alter") && t[1].is_keyword("system")) return true;
+  // CREATE [UNIQUE] INDEX CONCURRENTLY, DROP INDEX CONCURRENTLY, REINDEX ... CONCURRENTLY.
+  bool index_work = t[0].is_keyword("reindex") || (any_keyword(t[0], {"create", "drop"}) && t.size() > 1 &&
+                                                   any_keyword(t[1], {"index", "unique"}));
+  if (!index_work) return false;
+  for (std::size_t i = 1; i < t.size() && i < 6; ++i)
+    if (t[i].is_keyword("concurrently")) return true;
+  return false;
+}
+
+}  // namespace
+
+bool runs_outside_transaction(std::string_view statement, Dialect dialect) {
+  std::vector<Token> tokens;
+  for (const auto& t : tokenize(statement, dialect))
+    if (t.is_significant()) tokens.push_back(t);
+  if (tokens.empty()) return false;
+  const Token& first = tokens[0];
+  if (any_keyword(first, {"begin", "start", "commit", "end", "rollback", "abort", "savepoint", "release"}))
+    return true;
+  if (tokens.size() > 1 && first.is_keyword("prepare") && tokens[1].is_keyword("transaction")) return true;
+  if (dialect == Dialect::sqlite) return any_keyword(first, {"pragma", "vacuum", "attach", "detach"});
+  return postgres_needs_no_transaction(tokens);
+}
+
 }  // namespace migrate::sql

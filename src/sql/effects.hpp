@@ -45,6 +45,16 @@ struct CatalogEffect {
 /// The effect of `statement` (one statement, no trailing ';' needed). Never throws.
 std::optional<CatalogEffect> catalog_effect(std::string_view statement, Dialect dialect);
 
+/// True when `statement` cannot or must not run inside a transaction block, so that a
+/// non-transactional revision runs it on its own rather than in a transaction with its
+/// progress record: a transaction statement of the revision's own (BEGIN, COMMIT, ROLLBACK,
+/// END, ABORT, SAVEPOINT, RELEASE, PREPARE TRANSACTION); SQLite `PRAGMA` (some are silently
+/// ignored inside a transaction), `VACUUM`, `ATTACH`, `DETACH`; PostgreSQL `VACUUM`,
+/// `CREATE`/`DROP DATABASE` and `TABLESPACE`, `ALTER SYSTEM`, and any `CONCURRENTLY` index
+/// build, drop or reindex. Statements the server refuses inside a block for reasons this
+/// list does not know are caught at run time (SQLSTATE 25001). Never throws.
+bool runs_outside_transaction(std::string_view statement, Dialect dialect);
+
 /// "table s.t", "column t.c", "index i", "constraint k on t", for messages.
 std::string describe(const CatalogObject& object);
 

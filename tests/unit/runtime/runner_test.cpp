@@ -146,7 +146,15 @@ TEST_F(RunnerTest, FailureHalfwayLeavesNoTraceAndEarlierRevisionsStay) {
   EXPECT_FALSE(db->catalog().table_exists("", "tb"));
   EXPECT_FALSE(db->catalog().table_exists("", "tc"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
-  EXPECT_EQ(strings(*db, "SELECT revision FROM migrate_version_journal ORDER BY id"), (std::vector<std::string>{"a"}));
+  // The attempt stays in the history: a `failed` row appended after the rollback, which
+  // makes nothing partial.
+  EXPECT_EQ(strings(*db, "SELECT revision || ':' || status || ':' || transactional FROM migrate_version_journal "
+                         "ORDER BY id"),
+            (std::vector<std::string>{"a:applied:1", "b:failed:1"}));
+  auto error = strings(*db, "SELECT error FROM migrate_version_journal WHERE revision = 'b'");
+  ASSERT_EQ(error.size(), 1u);
+  EXPECT_NE(error[0].find("no such table: nope"), std::string::npos) << error[0];
+  EXPECT_TRUE(runner.partial_revisions().empty());
 }
 
 TEST_F(RunnerTest, FailureInOneRunTransactionRollsBackTheWholeRun) {
@@ -163,18 +171,23 @@ TEST_F(RunnerTest, FailureInOneRunTransactionRollsBackTheWholeRun) {
   EXPECT_FALSE(db->catalog().table_exists("", "ta"));
   EXPECT_FALSE(db->catalog().table_exists("", "tb"));
   EXPECT_TRUE(runner.read_version_rows().empty());
-  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version_journal"));
+  // Only the failed attempt is left, in its own transaction after the rollback.
+  EXPECT_EQ(strings(*db, "SELECT revision || ':' || status FROM migrate_version_journal ORDER BY id"),
+            (std::vector<std::string>{"b:failed"}));
 }
 
 TEST_F(RunnerTest, FakeFailureRollsBackAndUnlocks) {
   test::FakeBackend db;
-  db.fail_on = "CREATE TABLE tb";
+  db.fail_on = "CREATE TABLE tb (x INTEGER)";
   runtime::Runner runner(db, settings(), files.lookup());
   EXPECT_THROW(runner.run(test::linear_upgrade({"a", "b"})), Error);
   auto calls = summarize(db.calls);
-  ASSERT_GE(calls.size(), 3u);
-  EXPECT_EQ(calls[calls.size() - 3], "sql: CREATE TABLE tb (x INTEGER)");
-  EXPECT_EQ(calls[calls.size() - 2], "rollback");
+  ASSERT_GE(calls.size(), 6u);
+  EXPECT_EQ(calls[calls.size() - 6], "sql: CREATE TABLE tb (x INTEGER)");
+  EXPECT_EQ(calls[calls.size() - 5], "rollback");
+  // The failed attempt's row, in a transaction of its own (the fake fails on it too, as it
+  // holds the file's text: the journal write is then given up and logged).
+  EXPECT_EQ(calls[calls.size() - 4], "begin");
   EXPECT_EQ(calls.back(), "unlock");
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"a"}));
 }
@@ -392,10 +405,11 @@ TEST_F(RunnerTest, NonTransactionalRevisionRunsStatementByStatement) {
   runner.run(test::linear_upgrade({"a", "b"}));
   EXPECT_EQ(summarize(db.calls),
             (std::vector<std::string>{"lock", "create version table", "create journal", "begin", "sql: CREATE TABLE ta (x INTEGER)",
-                                      "version op", "journal", "commit", "begin", "journal",
-                                      "commit", "sql: CREATE TABLE tb (x INTEGER)", "journal update",
-                                      "sql: INSERT INTO tb VALUES (1)", "journal update", "begin", "version op",
-                                      "journal update", "commit", "unlock"}));
+                                      "version op", "journal", "commit", "begin", "journal", "commit",
+                                      // each statement commits together with its progress record
+                                      "begin", "sql: CREATE TABLE tb (x INTEGER)", "journal update", "commit",
+                                      "begin", "sql: INSERT INTO tb VALUES (1)", "journal update", "commit",
+                                      "begin", "version op", "journal update", "commit", "unlock"}));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"b"}));
   EXPECT_EQ(strings(db.inner(), "SELECT status || ' ' || statements_done || '/' || statements_total || ' ' || "
                                 "heads_after FROM migrate_version_journal WHERE revision = 'b'"),
@@ -411,8 +425,8 @@ TEST_F(RunnerTest, NonTransactionalRevisionCommitsTheOpenRunTransactionFirst) {
   EXPECT_EQ(summarize(db.calls),
             (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
                                       "version op", "create journal", "journal", "commit", "begin", "journal",
-                                      "commit", "sql: CREATE TABLE tb (x INTEGER)", "journal update", "begin",
-                                      "version op", "journal update", "commit", "begin",
+                                      "commit", "begin", "sql: CREATE TABLE tb (x INTEGER)", "journal update",
+                                      "commit", "begin", "version op", "journal update", "commit", "begin",
                                       "sql: CREATE TABLE tc (x INTEGER)", "version op", "journal", "commit",
                                       "unlock"}));
 }

@@ -123,12 +123,61 @@ TEST(StepExecutorTest, OneByOneRecordsProgressFromTheFirstIndexAndStopsAfterTheR
   StepExecutor executor(db, stop, &observer);
   std::vector<int> progress;
   auto outcome = executor.run(statements({"CREATE TABLE a (x)", "CREATE TABLE b (x)", "CREATE TABLE c (x)"}), 1,
-                              StepExecutor::Mode::one_by_one, k_owner, [&](int done) { progress.push_back(done); });
+                              StepExecutor::Mode::one_by_one, k_owner,
+                              {{}, [&](int done) { progress.push_back(done); }});
   EXPECT_EQ(outcome.end, End::stopped);
   EXPECT_EQ(outcome.done, 2);  // statement 1 ran before; 2 ran now, then the stop
   EXPECT_EQ(progress, (std::vector<int>{2}));
   EXPECT_EQ(db.cancel_requests.load(), 0);  // a statement outside a transaction is never cancelled
   EXPECT_EQ(scripts_run(db), (std::vector<std::string>{"CREATE TABLE b (x)"}));
+}
+
+TEST(StepExecutorTest, OneByOneCommitsEachStatementTogetherWithItsProgress) {
+  test::FakeBackend db;
+  StopToken stop;
+  StepExecutor executor(db, stop, nullptr);
+  std::vector<std::string> events;
+  StepExecutor::Progress progress{[&](int n) { events.push_back("started " + std::to_string(n)); },
+                                  [&](int done) {
+                                    // Inside the statement's own transaction: they commit together.
+                                    events.push_back("done " + std::to_string(done) +
+                                                     (db.in_transaction() ? " in transaction" : " alone"));
+                                  }};
+  auto outcome = executor.run(statements({"CREATE TABLE a (x)", "INSERT INTO a VALUES (1)"}), 0,
+                              StepExecutor::Mode::one_by_one, k_owner, progress);
+  EXPECT_EQ(outcome.end, End::completed);
+  EXPECT_EQ(events, (std::vector<std::string>{"done 1 in transaction", "done 2 in transaction"}));
+  EXPECT_EQ(db.writes(), (std::vector<std::string>{"begin", "execute_script: CREATE TABLE a (x)", "commit", "begin",
+                                                   "execute_script: INSERT INTO a VALUES (1)", "commit"}));
+}
+
+TEST(StepExecutorTest, OneByOneRecordsTheIntentOfAStatementThatCannotRunInATransaction) {
+  test::FakeBackend db;
+  StopToken stop;
+  StepExecutor executor(db, stop, nullptr);
+  std::vector<std::string> events;
+  StepExecutor::Progress progress{[&](int n) { events.push_back("started " + std::to_string(n)); },
+                                  [&](int done) { events.push_back("done " + std::to_string(done)); }};
+  auto outcome = executor.run(statements({"PRAGMA user_version = 7", "VACUUM"}), 0, StepExecutor::Mode::one_by_one,
+                              k_owner, progress);
+  EXPECT_EQ(outcome.end, End::completed);
+  EXPECT_EQ(events, (std::vector<std::string>{"started 1", "done 1", "started 2", "done 2"}));
+  EXPECT_EQ(db.writes(),
+            (std::vector<std::string>{"execute_script: PRAGMA user_version = 7", "execute_script: VACUUM"}));
+}
+
+TEST(StepExecutorTest, OneByOneRollsBackAStatementWhoseProgressCannotBeRecorded) {
+  test::FakeBackend db;
+  StopToken stop;
+  StepExecutor executor(db, stop, nullptr);
+  StepExecutor::Progress progress{{}, [&](int) {
+                                    throw backend::DatabaseError("journal gone", {});
+                                  }};
+  auto outcome =
+      executor.run(statements({"CREATE TABLE a (x)"}), 0, StepExecutor::Mode::one_by_one, k_owner, progress);
+  EXPECT_EQ(outcome.end, End::failed);
+  EXPECT_EQ(outcome.done, 0);
+  EXPECT_FALSE(db.inner().catalog().table_exists("", "a"));  // the statement went with its record
 }
 
 TEST(StepExecutorTest, OneByOneFinishesWhenTheStopComesAfterTheLastStatement) {

@@ -115,3 +115,25 @@ TEST(CatalogEffect, OpaqueLiteralsOfPostgres) {
 
 }  // namespace
 }  // namespace migrate::sql
+
+namespace migrate {
+namespace {
+
+TEST(RunsOutsideTransactionTest, KnowsWhatCannotRunInATransactionBlock) {
+  using sql::runs_outside_transaction;
+  for (const char* s : {"CREATE INDEX CONCURRENTLY i ON t (x)", "create unique index concurrently if not exists i on t (x)",
+                        "DROP INDEX CONCURRENTLY i", "REINDEX INDEX CONCURRENTLY i", "VACUUM ANALYZE t",
+                        "CREATE DATABASE d", "ALTER SYSTEM SET work_mem = '1MB'", "COMMIT", "begin",
+                        "/* c */ SAVEPOINT s"})
+    EXPECT_TRUE(runs_outside_transaction(s, Dialect::postgresql)) << s;
+  for (const char* s : {"CREATE INDEX i ON t (x)", "INSERT INTO t SELECT 1", "ALTER TYPE mood ADD VALUE 'ok'",
+                        "CREATE TABLE concurrently (x int)", "UPDATE t SET vacuum = 1", ""})
+    EXPECT_FALSE(runs_outside_transaction(s, Dialect::postgresql)) << s;
+  for (const char* s : {"PRAGMA foreign_keys = OFF", "pragma user_version=3", "VACUUM", "ATTACH 'x.db' AS x", "END"})
+    EXPECT_TRUE(runs_outside_transaction(s, Dialect::sqlite)) << s;
+  for (const char* s : {"CREATE TABLE t (x)", "DELETE FROM t", "CREATE TRIGGER tr AFTER INSERT ON t BEGIN SELECT 1; END"})
+    EXPECT_FALSE(runs_outside_transaction(s, Dialect::sqlite)) << s;
+}
+
+}  // namespace
+}  // namespace migrate
