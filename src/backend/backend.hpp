@@ -96,6 +96,11 @@ class Catalog {
   virtual std::vector<std::string> column_names(std::string_view schema, std::string_view table) = 0;
   /// True when `object` is in the catalog now (names compared as the database folds them).
   virtual bool object_exists(const CatalogObject& object) = 0;
+  /// Up to `limit` tables and views outside the system catalogs, sorted: SQLite `name`,
+  /// PostgreSQL `schema.name` (every schema but the system ones and objects of extensions).
+  /// `migrate`'s own tables are listed too; the caller leaves them out. For the refusal to
+  /// upgrade a database that holds a schema no version table accounts for.
+  virtual std::vector<std::string> user_relations(std::size_t limit) = 0;
 };
 
 /// The migration lock: one runner per database (or per version table) at a time.

@@ -64,10 +64,18 @@ void print_partial_text(std::ostream& out, const PartialRevision& p) {
   if (!p.statements.empty()) out << "  statements (from " << p.source << "):\n";
   for (const auto& s : p.statements) {
     out << "    " << s.number << ". line " << s.line << ": " << s.text << "\n       " << s.state;
-    if (s.state == "done") out << "; catalog: " << catalog_text(s);
+    if (s.state == "may have run")
+      out << " (it started outside a transaction and the run died before recording its end)";
+    if (s.state == "done" || s.state == "may have run") out << "; catalog: " << catalog_text(s);
     if (s.state == "failed" && !p.error.empty()) out << ": " << p.error;
     out << "\n";
   }
+  for (const auto& s : p.statements)
+    if (s.state == "may have run")
+      out << "  statement " << s.number << " is in doubt: check whether it took effect (the catalog line above, or "
+          << "the data), then `migrate repair --resume --assume-ran` (skips it) or `--assume-not-run` (runs it "
+          << "again); an index left INVALID by an interrupted CONCURRENTLY build must be dropped before "
+          << "--assume-not-run\n";
   out << "  ways out: `migrate repair --resume` (runs statements " << p.statements_done + 1 << "-"
       << e.statements_total << "), or fix the schema by hand and record it with `migrate repair --mark-applied "
       << e.revision << " --reason \"...\"` or `--mark-reverted " << e.revision << " --reason \"...\"`\n";
@@ -97,7 +105,7 @@ util::Json partial_json(const PartialRevision& p) {
   for (const auto& s : p.statements) {
     util::Json o = util::Json::object();
     o.set("number", s.number).set("line", s.line).set("text", s.text).set("state", s.state);
-    if (s.state == "done") {
+    if (s.state == "done" || s.state == "may have run") {
       util::Json c = util::Json::object();
       c.set("object", s.object.empty() ? util::Json() : util::Json(s.object))
           .set("expected", s.object.empty() ? util::Json() : util::Json(s.expect_present ? "present" : "absent"))

@@ -100,6 +100,10 @@ struct Progress {
   int done = 0;
   std::string error;
   std::vector<std::string> hashes;
+  /// The statement whose intent was recorded by the newest row that is still `running`,
+  /// with nothing recorded after it: it may or may not have run (journal.hpp). 0 = none.
+  int in_doubt = 0;
+  std::string in_doubt_hash;  ///< its hash as that row recorded it
 };
 
 Progress effective_progress(const std::vector<JournalEntry>& all, const JournalEntry& e) {
@@ -109,6 +113,12 @@ Progress effective_progress(const std::vector<JournalEntry>& all, const JournalE
       p.hashes.push_back(static_cast<std::size_t>(i) < row.statement_hashes.size() ? row.statement_hashes[i] : "");
     p.done = std::max(p.done, row.statements_done);
     if (!row.error.empty()) p.error = row.error;
+    // Each newer row says what became of the statement in doubt: only a row still `running`
+    // with an intent past its progress leaves one.
+    bool doubt = row.status == "running" && row.statement_started == row.statements_done + 1;
+    p.in_doubt = doubt ? row.statement_started : 0;
+    auto index = static_cast<std::size_t>(row.statement_started - 1);
+    p.in_doubt_hash = doubt && index < row.statement_hashes.size() ? row.statement_hashes[index] : "";
   };
   take(e);
   for (const auto& r : all) {
@@ -135,8 +145,9 @@ PartialReport report_partial(RepairContext& ctx, Journal& journal, const std::ve
     s.number = static_cast<int>(i + 1);
     s.line = statements[i].line;
     s.first_line = first_line_of(statements[i].text);
-    if (s.number <= p.statements_done) {
-      s.state = "done";
+    bool in_doubt = s.number == progress.in_doubt;
+    if (s.number <= p.statements_done || in_doubt) {
+      s.state = in_doubt ? "may have run" : "done";
       if (auto effect = sql::catalog_effect(statements[i].text, ctx.db.dialect())) {
         s.object = sql::describe(effect->object);
         s.expect_present = effect->expect_present;
@@ -372,6 +383,8 @@ struct ResumeWork {
   std::vector<sql::Statement> statements;
   std::vector<std::string> hashes;
   int done = 0;  ///< statements that ran before (this row's and earlier resumes')
+  int in_doubt = 0;  ///< Progress::in_doubt
+  std::string in_doubt_hash;
 };
 
 ResumeWork resume_work(RepairContext& ctx, Journal& journal) {
@@ -391,7 +404,42 @@ ResumeWork resume_work(RepairContext& ctx, Journal& journal) {
   w.hashes = statement_hashes(section ? std::string_view(section->sql) : std::string_view(), dialect,
                               section ? section->first_line : 1);
   require_unchanged(p, *w.file, w.statements, progress, w.hashes);
+  w.in_doubt = progress.in_doubt;
+  w.in_doubt_hash = progress.in_doubt_hash;
   return w;
+}
+
+std::string statement_place(const ResumeWork& w, int number) {
+  const auto& st = w.statements[static_cast<std::size_t>(number - 1)];
+  return "statement " + std::to_string(number) + " (" + w.file->path.string() + ":" + std::to_string(st.line) +
+         ": " + first_line_of(st.text) + ")";
+}
+
+/// Settles the statement in doubt as the caller says; returns the note the journal keeps.
+std::string settle_in_doubt(ResumeWork& w, InDoubt choice) {
+  if (w.in_doubt == 0) {
+    if (choice == InDoubt::refuse) return "";
+    throw Error(ErrorKind::usage, "--assume-ran / --assume-not-run: no statement of revision " +
+                                      w.partial.revision + " is in doubt",
+                "run `migrate repair --resume` without them");
+  }
+  auto place = statement_place(w, w.in_doubt);
+  if (w.in_doubt_hash != w.hashes[static_cast<std::size_t>(w.in_doubt - 1)])
+    throw Error(ErrorKind::needs_repair, "revision " + w.partial.revision + ": " + place +
+                                             " may have run, but it was edited since",
+                "restore it as it was, or fix the schema by hand and record it with `migrate repair "
+                "--mark-applied/--mark-reverted " + w.partial.revision + " --reason ...`");
+  if (choice == InDoubt::refuse)
+    throw Error(ErrorKind::needs_repair,
+                "revision " + w.partial.revision + ": " + place +
+                    " may have run: the process died after it started and before its completion was recorded",
+                "`migrate repair` shows whether its effect is in the catalog; then run `migrate repair --resume "
+                "--assume-ran` if it ran, or `--assume-not-run` to run it again");
+  if (choice == InDoubt::assume_ran) {
+    w.done = w.in_doubt;
+    return place + " was taken to have run (--assume-ran)";
+  }
+  return place + " was taken not to have run and ran again (--assume-not-run)";
 }
 
 /// The `running` row a resume records its progress in, committed before any statement runs.
@@ -453,13 +501,15 @@ std::string resume_summary(const ResumeWork& w, int ran) {
 
 }  // namespace
 
-RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
+RepairOutcome resume(RepairContext& ctx, const std::string& reason, InDoubt in_doubt) {
   MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
   Journal journal(ctx.db, ctx.version_table);
   auto work = resume_work(ctx, journal);
+  auto note = settle_in_doubt(work, in_doubt);
   const auto& p = work.partial;
   auto rows = read_version_rows(ctx.db, ctx.version_table);
-  long long id = journal.append(resume_row(ctx, work, rows, reason));
+  auto recorded_reason = note.empty() ? reason : reason.empty() ? note : reason + "; " + note;
+  long long id = journal.append(resume_row(ctx, work, rows, recorded_reason));
   auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
@@ -490,7 +540,7 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason) {
   transaction.commit();
   int ran = static_cast<int>(work.statements.size()) - work.done;
   RepairOutcome out{"resume", p.revision, rows, after, p.version_ops, ran, id, ""};
-  out.summary = resume_summary(work, ran);
+  out.summary = resume_summary(work, ran) + (note.empty() ? "" : "; " + note);
   return out;
 }
 

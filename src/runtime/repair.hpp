@@ -11,7 +11,8 @@
 /// each appending one journal row, direction `repair`, `command` naming the action, status
 /// `applied` (which resolves a partial row of the same revision), the user's reason:
 ///  - resume: exactly one partial revision; the statements that ran must hash as they did
-///    then (statement_hashes); the rest run one by one outside a transaction through the
+///    then (statement_hashes); a statement that may have run is taken as the caller says
+///    (InDoubt), never guessed; the rest run one by one outside a transaction through the
 ///    runner's StepExecutor, progress in the journal row (`running`, then `failed` or
 ///    `applied`); then its stored version ops. A stop request (RepairContext::stop) lets the
 ///    running statement finish and records the stop.
@@ -44,10 +45,12 @@ struct StatementState {
   int number = 0;          ///< 1-based within the section
   int line = 0;            ///< file line of its first character
   std::string first_line;  ///< the first line of its text
-  std::string state;       ///< "done" | "failed" | "not run"
+  /// "done" | "may have run" (its intent was recorded, then the process died: journal.hpp)
+  /// | "failed" | "not run"
+  std::string state;
   std::string object;      ///< sql::describe of its effect, "" when not checkable
   bool expect_present = true;
-  std::string catalog;     ///< done statements: "present" | "absent" | "not checkable"; else ""
+  std::string catalog;     ///< done or may have run: "present" | "absent" | "not checkable"; else ""
 };
 
 struct PartialReport {
@@ -94,7 +97,12 @@ struct RepairOutcome {
   std::string summary;     ///< one sentence saying what was done
 };
 
-RepairOutcome resume(RepairContext& ctx, const std::string& reason);
+/// What `resume` takes a statement in doubt ("may have run") to be. With `refuse` such a
+/// statement stops the resume with Error{needs_repair}: running it again could apply it
+/// twice, skipping it could leave it out. The choice is recorded in the journal row's reason.
+enum class InDoubt { refuse, assume_ran, assume_not_run };
+
+RepairOutcome resume(RepairContext& ctx, const std::string& reason, InDoubt in_doubt = InDoubt::refuse);
 RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev, const std::string& reason);
 RepairOutcome mark_reverted(RepairContext& ctx, const std::string& rev, const std::string& reason);
 RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev, const std::string& reason);

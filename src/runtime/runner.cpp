@@ -7,6 +7,7 @@
 #include "backend/sql_dialect.hpp"
 #include "runtime/statement_error.hpp"
 #include "runtime/version_table.hpp"
+#include "util/strings.hpp"
 
 namespace migrate::runtime {
 
@@ -95,6 +96,8 @@ RunResult Runner::run_locked(const Planner& planner) {
     auto partial = partial_revisions();
     if (!partial.empty()) throw needs_repair_error(partial);
   }
+  if (m_settings.command == Command::upgrade && rows.empty() && !m_settings.allow_unversioned)
+    refuse_unversioned();
   RunResult result;
   result.plan = planner(rows);
   auto files = check_plan(result.plan, m_files, m_settings.dry_run ? PlanUse::dry_run : PlanUse::online);
@@ -114,6 +117,32 @@ RunResult Runner::run_locked(const Planner& planner) {
   if (int sig = m_stop.requested())
     spdlog::warn("{} arrived after the last revision was committed: the run is complete", signal_name(sig));
   return result;
+}
+
+/// An upgrade from no version rows on a database that already holds tables would run the
+/// first revision's CREATEs into objects that are there (the database was built by hand, by
+/// another tool, or its version table was lost): refused, as Flyway refuses a non-empty
+/// schema without its history. A database whose journal has rows was run by migrate before
+/// (say, downgraded to base while tables the revisions do not own stayed): not refused.
+void Runner::refuse_unversioned() {
+  constexpr std::size_t k_shown = 5;
+  const auto& vt = m_settings.version_table;
+  std::vector<std::string> found;
+  for (auto& name : m_db.catalog().user_relations(k_shown + 3)) {
+    auto bare = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
+    if (bare != vt.name && bare != vt.journal_name()) found.push_back(std::move(name));
+  }
+  if (found.empty() || !m_journal.all().empty()) return;
+  std::string listed = util::join(std::vector<std::string>(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(
+                                                                                 std::min(found.size(), k_shown))),
+                                  ", ");
+  if (found.size() > k_shown) listed += ", ...";
+  throw Error(ErrorKind::unversioned_database,
+              "the database at " + m_db.describe() + " already holds tables (" + listed + ") but its version table " +
+                  backend::sql::qualified_name(m_db.dialect(), vt.schema, vt.name) +
+                  " records no revision: upgrading would run the first revisions into objects that exist",
+              "if the database already has the schema of some revision, record that with `migrate stamp REV` "
+              "(`migrate history` lists them); to run the revisions anyway, pass --allow-unversioned");
 }
 
 /// Everything between the plan and its first step: the backup (taken now, outside any

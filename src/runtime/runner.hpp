@@ -132,6 +132,7 @@ class Runner {
   struct StepContext;
 
   RunResult run_locked(const Planner& planner);
+  void refuse_unversioned();
   void prepare_changes(RunResult& result, const script::RevisionFile* first_file);
   backend::BackupResult take_backup(const std::filesystem::path& requested);
   /// Throws Error::interrupted (rolling back an open transaction) when a stop was requested.

@@ -292,9 +292,9 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
 }
 
 TEST_P(BackendConformanceTest, JournalOfAnOlderReleaseGetsTheNewColumns) {
-  // The previous release's table: today's DDL without the issue-4 columns.
+  // An older release's table: today's DDL without the columns added since repair came.
   std::vector<std::string> added = {"checksum_algorithm", "file_content", "statement_hashes", "version_ops",
-                                    "has_downgrade"};
+                                    "has_downgrade", "transactional", "statement_started"};
   std::string ddl = sql::create_journal_table(dialect(), "", "conf_version_journal");
   for (const auto& name : added) {
     auto at = ddl.find(",\n    " + name + " ");
@@ -406,7 +406,10 @@ TEST_P(BackendConformanceTest, RunnerFailureLeavesNoTraceOfTheRevision) {
   EXPECT_TRUE(m_db->catalog().table_exists("", "ta"));
   EXPECT_FALSE(m_db->catalog().table_exists("", "tb"));
   EXPECT_EQ(runner.read_version_rows(), (std::vector<std::string>{"ra"}));
-  EXPECT_EQ(column("SELECT revision FROM conf_version_journal ORDER BY id"), (std::vector<std::string>{"ra"}));
+  // The attempt is history: a `failed` row after the rollback, which makes nothing partial.
+  EXPECT_EQ(column("SELECT revision || ' ' || status FROM conf_version_journal ORDER BY id"),
+            (std::vector<std::string>{"ra applied", "rb failed"}));
+  EXPECT_TRUE(runner.partial_revisions().empty());
 }
 
 TEST_P(BackendConformanceTest, RunnerDryRunChangesNothing) {

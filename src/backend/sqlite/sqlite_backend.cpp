@@ -338,6 +338,14 @@ std::vector<std::string> SqliteBackend::column_names(std::string_view schema, st
   return names;
 }
 
+std::vector<std::string> SqliteBackend::user_relations(std::size_t limit) {
+  std::vector<std::string> names;
+  for (auto& row : query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE "
+                         "'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT " + std::to_string(limit)))
+    if (!row.empty() && row[0]) names.push_back(*row[0]);
+  return names;
+}
+
 bool SqliteBackend::object_exists(const CatalogObject& object) {
   using Kind = CatalogObject::Kind;
   if (object.kind != Kind::table && object.name.empty())
