@@ -68,9 +68,9 @@ void skip_not_regular(const fs::directory_entry& entry, bool folder_walked) {
 // Alembic's revisions are Python files; a folder of them would otherwise load as empty.
 void warn_python_files(const fs::path& dir, std::size_t count) {
   if (count == 0) return;
-  spdlog::warn("{} holds {} Python file(s) (*.py), not loaded: migrate reads .sql revision files only. Alembic "
+  spdlog::warn("{} holds {} Python file{} (*.py), not loaded: migrate reads .sql revision files only. Alembic "
                "revisions must be translated into .sql files (keep their revision ids), then moved out",
-               dir.string(), count);
+               dir.string(), count, count == 1 ? "" : "s");
 }
 
 // Names starting with '.' are skipped: editor backups (`.#x.sql`), our own temporary files

@@ -113,9 +113,9 @@ TEST(DirectoryEntriesTest, PythonFilesWarnOncePerFolderWithTheirCount) {
   EXPECT_TRUE(load_revision_files({dir.path() / "v"}, true).empty());
   const auto text = log.text();
   EXPECT_EQ(count_of(text, "warning: "), 2u) << text;
-  EXPECT_NE(text.find((dir.path() / "v").string() + " holds 3 Python file(s) (*.py), not loaded"), std::string::npos)
+  EXPECT_NE(text.find((dir.path() / "v").string() + " holds 3 Python files (*.py), not loaded"), std::string::npos)
       << text;
-  EXPECT_NE(text.find((dir.path() / "v" / "sub").string() + " holds 1 Python file(s)"), std::string::npos) << text;
+  EXPECT_NE(text.find((dir.path() / "v" / "sub").string() + " holds 1 Python file (*.py)"), std::string::npos) << text;
   EXPECT_NE(text.find("migrate reads .sql revision files only"), std::string::npos) << text;
 }
 
