@@ -108,8 +108,10 @@ bool is_foreign_keys_pragma(const std::vector<sql::Token>& tokens, std::size_t i
 
 void check_foreign_keys_pragma(const std::filesystem::path& path, const SqlSection* section) {
   if (section == nullptr) return;
-  const std::string lower = util::to_lower(section->sql);
-  if (lower.find("foreign_keys") == std::string::npos) return;  // the common case: nothing to lex
+  constexpr std::string_view name = "foreign_keys";
+  const auto hit = std::search(section->sql.begin(), section->sql.end(), name.begin(), name.end(),
+                               [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a + ('a' - 'A') : a) == b; });
+  if (hit == section->sql.end()) return;  // the common case: nothing to lex
   std::vector<sql::Token> tokens = sql::tokenize(section->sql, Dialect::sqlite, section->first_line);
   std::erase_if(tokens, [](const sql::Token& t) { return !t.is_significant(); });
   for (std::size_t i = 0; i < tokens.size(); ++i) {

@@ -100,6 +100,18 @@ TEST_F(LoadErrorsCliTest, ReservedBranchLabelIsRefused) {
   expect_script_error(versions("b.sql") + ":4: \"HEAD\" cannot be a branch label");
 }
 
+TEST_F(LoadErrorsCliTest, RevisionCommandWritesNoFileWithAReservedName) {
+  auto r = migrate({"revision", "-m", "oops", "--rev-id", "head"});
+  EXPECT_EQ(r.status, 2) << describe(r);
+  EXPECT_TRUE(has(r.err, "\"head\" cannot be a revision id")) << describe(r);
+  r = migrate({"revision", "-m", "oops", "--branch-label", "base"});
+  EXPECT_EQ(r.status, 2) << describe(r);
+  EXPECT_TRUE(has(r.err, "\"base\" cannot be a branch label")) << describe(r);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(path_of(""))) files += entry.is_regular_file();
+  EXPECT_EQ(files, 1u) << "only a_first.sql";
+}
+
 TEST_F(LoadErrorsCliTest, ParentListedTwiceIsRefusedWithAShortMessage) {
   std::string parents;
   for (int i = 0; i < 100000; ++i) parents += i ? ", \"aaa1\"" : "\"aaa1\"";
