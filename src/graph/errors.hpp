@@ -5,6 +5,7 @@
 /// catch on purpose, `MultipleHeadsError`, and the Alembic texts for "multiple heads", which
 /// differ by the command that hit them (docs/revision-graph.md).
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ enum class HeadsContext {
   /// branching).Please use get_heads(), or merge the branches using alembic merge." (sic)
   current_head,
 };
+
+/// `items` joined by ", " for a message, cut after the first `shown`: "a, b, c and 99,997
+/// more". A graph of thousands of revisions must not turn one error into a page of ids.
+std::string short_list(const std::vector<std::string>& items, std::size_t shown = 10);
 
 /// The user-facing message for `context`; `argument` is what the user typed (e.g. `head`,
 /// `foo@head`), used by `HeadsContext::command` only.

@@ -138,7 +138,7 @@ Bits checked_walk(const Engine& e, const std::vector<Idx>& targets, Next&& next)
       for (auto o : targets)
         if (std::find(overlaps.begin(), overlaps.end(), o) != overlaps.end()) names.push_back(e.id(o));
       throw Error(ErrorKind::overlap,
-                  "Requested revision " + e.id(t) + " overlaps with other requested revisions " + join(names),
+                  "Requested revision " + e.id(t) + " overlaps with other requested revisions " + short_list(names),
                   "one of them already implies the other; name only the newest");
     }
   }
@@ -269,7 +269,7 @@ Idx Engine::revision_for_ident(std::string_view resolved, const std::optional<st
         full.push_back(c == rid ? c : c + " (label of " + rid + ")");
       }
       throw Error(ErrorKind::ambiguous_revision, msg,
-                  "give more characters; candidates: " + join(full));
+                  "give more characters; candidates: " + short_list(full));
     }
     revision = *key_lookup(candidates.front());
   }
@@ -364,7 +364,7 @@ Idx Engine::walk(Idx start, long long steps, const std::optional<std::string>& b
     if (children.size() > 1)
       throw Error(ErrorKind::ambiguous_walk, "Ambiguous walk",
                   "a relative move cannot cross a branch point or a merge point (candidates: " +
-                      join(ids_of(children)) + "); name a revision" +
+                      short_list(ids_of(children)) + "); name a revision" +
                       (steps > 0 ? " or restrict the walk with <branch>@+N" : ""));
     initial = children.front();
   }

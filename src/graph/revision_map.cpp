@@ -25,8 +25,31 @@ std::string at_origin(const std::string& origin) {
   return origin.empty() ? std::string() : " (" + origin + ")";
 }
 
-void push_unique(std::vector<std::string>& v, const std::string& s) {
-  if (std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
+// Appends each of `items` that `out` does not hold yet, in order. Linear in both sizes: a
+// revision may declare many thousands of branch labels, and each one reaches every
+// revision of its branch.
+void append_unique(std::vector<std::string>& out, const std::vector<std::string>& items) {
+  if (out.size() + items.size() <= 16) {
+    for (const auto& s : items)
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    return;
+  }
+  out.reserve(out.size() + items.size());  // no reallocation below: the views stay valid
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(out.size() + items.size());
+  seen.insert(out.begin(), out.end());
+  for (const auto& s : items)
+    if (seen.insert(s).second) out.push_back(s);
+}
+
+// 1234567 -> "1,234,567".
+std::string grouped(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 template <typename T>
@@ -35,6 +58,12 @@ void push_unique(std::vector<T>& v, T x) {
 }
 
 }  // namespace
+
+std::string short_list(const std::vector<std::string>& items, std::size_t shown) {
+  if (items.size() <= shown + 1) return join(items);  // "and 1 more" saves nothing
+  std::string out = join(std::vector<std::string>(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(shown)));
+  return out + " and " + grouped(items.size() - shown) + " more";
+}
 
 std::string multiple_heads_message(HeadsContext context, std::string_view argument) {
   switch (context) {
@@ -58,7 +87,7 @@ std::string multiple_heads_message(HeadsContext context, std::string_view argume
 MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::string argument,
                                        HeadsContext context)
     : Error(ErrorKind::multiple_heads, multiple_heads_message(context, argument),
-            "heads: " + join(heads)),
+            "heads: " + short_list(heads)),
       m_heads(std::move(heads)),
       m_argument(std::move(argument)) {}
 
@@ -120,7 +149,7 @@ void RevisionMap::add_revisions(std::vector<RevisionSpec>& specs) {
     r.declared_depends_on = std::move(s.depends_on);
     r.origin = std::move(s.origin);
     r.load_index = i;
-    for (const auto& l : s.branch_labels) push_unique(r.branch_labels, l);
+    append_unique(r.branch_labels, s.branch_labels);
     m_revisions.push_back(std::move(r));
     m_keys.push_back(m_revisions.back().id);
   }
@@ -263,14 +292,16 @@ void RevisionMap::detect_cycles(const std::vector<std::vector<std::uint32_t>>& a
       return seen;
     };
     auto fail = [&](ErrorKind kind, const std::string& what, std::vector<std::string> ids) {
-      std::string hint;
+      std::vector<std::string> where;
       for (const auto& id : ids) {
         const auto& o = m_revisions[m_index.at(id)].origin;
-        if (o.empty()) continue;
-        if (!hint.empty()) hint += "; ";
-        hint += id + " in " + o;
+        if (!o.empty()) where.push_back(id + " in " + o);
+        if (where.size() > 11) break;  // short_list shows 10
       }
-      throw Error(kind, what + " is detected in revisions (" + join(ids) + ")", hint);
+      std::string hint = where.empty() ? std::string() : short_list(where);
+      if (where.size() > 11) hint = short_list(std::vector<std::string>(where.begin(), where.begin() + 10)) +
+                                    " and more (" + std::to_string(ids.size()) + " revisions in all)";
+      throw Error(kind, what + " is detected in revisions (" + short_list(ids) + ")", hint);
     };
     auto check = [&](ErrorKind kind, const std::string& what, const std::vector<std::uint32_t>& heads,
                      const std::vector<std::uint32_t>& bases, auto&& down, auto&& up) {
@@ -330,9 +361,7 @@ void RevisionMap::add_branches() {
   for (std::size_t i = 0; i < n; ++i) {
     if (m_revisions[i].declared_branch_labels.empty()) continue;
     const std::vector<std::string> labels = m_revisions[i].branch_labels;
-    auto add = [&](std::uint32_t x) {
-      for (const auto& l : labels) push_unique(m_revisions[x].branch_labels, l);
-    };
+    auto add = [&](std::uint32_t x) { append_unique(m_revisions[x].branch_labels, labels); };
     std::vector<char> seen(n, 0);
     std::vector<std::uint32_t> st{static_cast<std::uint32_t>(i)};
     std::uint32_t node = static_cast<std::uint32_t>(i);

@@ -8,6 +8,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include <spdlog/spdlog.h>
+
 #include "core/error.hpp"
 #include "util/files.hpp"
 
@@ -28,24 +30,79 @@ struct Listing {
   std::vector<std::string> dirs;   // sub-folder names, sorted
 };
 
+std::string_view type_name(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory: return "a folder";
+    case fs::file_type::fifo: return "a named pipe";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::character: return "a character device";
+    default: return "not a regular file";
+  }
+}
+
+// A `*.sql` entry that is not a regular file: a dangling or looping symbolic link is an
+// error (a revision the author meant to ship is missing); anything else is skipped with a
+// warning. Only the entry's status is read: opening a named pipe would block.
+void skip_not_regular(const fs::directory_entry& entry, bool folder_walked) {
+  std::error_code ec, link_type_ec;
+  const fs::file_status status = entry.status(ec);
+  if (entry.is_symlink(link_type_ec) && (ec || status.type() == fs::file_type::not_found)) {
+    std::error_code link_ec;
+    const fs::path target = fs::read_symlink(entry.path(), link_ec);
+    throw Error(ErrorKind::script,
+                entry.path().string() + " is a symbolic link to " + target.string() +
+                    (status.type() == fs::file_type::not_found ? ", which does not exist"
+                                                               : ", which cannot be followed: " + ec.message()),
+                "fix the link, or delete it if the revision is gone");
+  }
+  if (status.type() == fs::file_type::directory) {
+    if (folder_walked) return;  // its files load as a sub-folder's
+    spdlog::warn("skipped {}: a folder, not a revision file (recursive_version_locations = true loads the "
+                 "files inside it)", entry.path().string());
+    return;
+  }
+  spdlog::warn("skipped {}: {}, not a regular file", entry.path().string(), type_name(status.type()));
+}
+
+// Alembic's revisions are Python files; a folder of them would otherwise load as empty.
+void warn_python_files(const fs::path& dir, std::size_t count) {
+  if (count == 0) return;
+  spdlog::warn("{} holds {} Python file{} (*.py), not loaded: migrate reads .sql revision files only. Alembic "
+               "revisions must be translated into .sql files (keep their revision ids), then moved out",
+               dir.string(), count, count == 1 ? "" : "s");
+}
+
 // Names starting with '.' are skipped: editor backups (`.#x.sql`), our own temporary files
 // from atomic writes, hidden folders such as `.git`.
-Listing list_folder(const fs::path& dir) {
+Listing list_folder(const fs::path& dir, bool recursive) {
   Listing out;
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) throw Error(ErrorKind::config, "Cannot read folder " + dir.string() + ": " + ec.message());
+  std::size_t python_files = 0;
+  std::vector<fs::directory_entry> odd;  // `*.sql` entries that are not regular files
   for (const auto& entry : it) {
     std::string name = entry.path().filename().string();
     if (name.empty() || name[0] == '.') continue;
     std::error_code type_ec;
-    if (entry.is_directory(type_ec)) {
-      out.dirs.push_back(std::move(name));
-    } else if (name.size() > 4 && name.ends_with(".sql") && entry.is_regular_file(type_ec)) {
+    const bool sql = name.size() > 4 && name.ends_with(".sql");
+    if (sql && entry.is_regular_file(type_ec)) {
       // The entry caches the type from readdir: no extra system call per file.
       out.files.push_back(FileName{std::move(name), entry.is_symlink(type_ec)});
+      continue;
+    }
+    if (sql) odd.push_back(entry);
+    if (entry.is_directory(type_ec)) {
+      out.dirs.push_back(std::move(name));
+    } else if (name.ends_with(".py")) {
+      ++python_files;
     }
   }
+  // In name order, so the error or warnings do not depend on the order readdir returns.
+  std::sort(odd.begin(), odd.end());
+  for (const auto& entry : odd) skip_not_regular(entry, recursive);
+  warn_python_files(dir, python_files);
   std::sort(out.files.begin(), out.files.end());
   std::sort(out.dirs.begin(), out.dirs.end());
   return out;
@@ -90,7 +147,7 @@ class Loader {
   // Pre-order, like os.walk(topdown=True) with sorted names: a folder's files, then each
   // sub-folder in name order.
   void walk(const fs::path& dir, const fs::path& real_dir) {
-    const Listing listing = list_folder(dir);
+    const Listing listing = list_folder(dir, m_recursive);
     const std::size_t folder = m_folders.size();  // opened with the first file kept
     for (const auto& file : listing.files) {
       fs::path path = dir / file.name;

@@ -1,9 +1,11 @@
 #include "script/revision_file.hpp"
 
 #include <string>
+#include <unordered_set>
 
 #include "toml/reader.hpp"
 #include "core/error.hpp"
+#include "script/file_checks.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -359,7 +361,30 @@ class Parser {
       }
       out.push_back(std::move(item.text));
     }
+    refuse_repeats(e, out);
     return out;
+  }
+
+  // A value listed twice is a typo or a tool gone wrong: a merge of one parent with itself
+  // means nothing, and an echoed list of 100,000 copies helps nobody. Linear: loading must
+  // stay cheap for long lists.
+  void refuse_repeats(const TomlEntry& e, const std::vector<std::string>& values) const {
+    if (values.size() < 2) return;
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (seen.insert(values[i]).second) continue;
+      const int item_line = i < e.value.items.size() ? e.value.items[i].line : 0;
+      fail(m_path, file_line(item_line > 0 ? item_line : e.value.line),
+           "`" + e.key + "` lists \"" + values[i] + "\" twice", "remove the repeated entry");
+    }
+  }
+
+  void refuse_reserved(const std::string& name, std::string_view what, int line) const {
+    if (!is_reserved_revision_name(name)) return;
+    fail(m_path, line, "\"" + name + "\" cannot be " + std::string(what),
+         "base, head, heads and current (in any case) name positions in the graph, so a revision or branch "
+         "named so could not be told apart from them; choose another name");
   }
 
   std::string timeout_of(const TomlEntry& e) const {
@@ -387,10 +412,12 @@ class Parser {
         fail(m_path, line, "invalid revision id \"" + m_file.id + "\"",
              "a revision id is 1 to 32 characters of A-Z, a-z, 0-9 and _");
       }
+      refuse_reserved(m_file.id, "a revision id", line);
     } else if (k == "down_revision") {
       m_file.down_revisions = strings_of(e);
     } else if (k == "branch_labels") {
       m_file.branch_labels = strings_of(e);
+      for (const auto& label : m_file.branch_labels) refuse_reserved(label, "a branch label", line);
     } else if (k == "depends_on") {
       m_file.depends_on = strings_of(e);
     } else if (k == "message") {
@@ -457,6 +484,13 @@ bool is_valid_revision_id(std::string_view id) {
   return true;
 }
 
+bool is_reserved_revision_name(std::string_view name) {
+  for (std::string_view reserved : {"base", "head", "heads", "current"}) {
+    if (util::iequals(name, reserved)) return true;
+  }
+  return false;
+}
+
 int RevisionFile::line_of(std::string_view key) const {
   for (std::size_t i = 0; i < std::size(k_keys); ++i) {
     if (k_keys[i] == key) return key_lines[i];
@@ -469,11 +503,14 @@ const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return sect
 const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const { return section_for(downgrade, dialect); }
 
 RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content) {
+  check_encoding(path, content);
   std::string storage;
   const std::string_view text = normalize(content, storage);
+  check_control_characters(path, text);
   RevisionFile file;
   file.path = std::move(path);  // libstdc++ paths own a component list: copies are not cheap
   Parser(file.path, text, file).parse();
+  check_sections(file);
   file.checksum = util::sha256_hex(text);
   return file;
 }

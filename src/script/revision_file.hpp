@@ -78,9 +78,17 @@ struct RevisionFile {
 /// relative move, ':' as a range). The rule the parser applies to `revision`.
 bool is_valid_revision_id(std::string_view id);
 
+/// `base`, `head`, `heads` or `current` in any case: symbolic names of the graph, refused as
+/// revision ids and as branch labels (a revision or label so named could not be told apart
+/// from them; `downgrade base` would not reach it).
+bool is_reserved_revision_name(std::string_view name);
+
 /// Parses a file's content. Throws migrate::Error{script} naming "path:line" for: no
-/// `-- migrate:revision` header, bad TOML, unknown keys, missing/invalid `revision`
-/// (1–32 chars of [A-Za-z0-9_]), wrong value types, an unknown dialect, a section twice.
+/// `-- migrate:revision` header, bad TOML, unknown keys, missing/invalid/reserved `revision`
+/// (1–32 chars of [A-Za-z0-9_], not base/head/heads/current), wrong value types, a value
+/// listed twice in down_revision/branch_labels/depends_on, an unknown dialect, a section
+/// twice, and what script/file_checks.hpp refuses (UTF-16, CR-only line ends, control
+/// characters, psql meta-commands, PRAGMA foreign_keys in a transactional revision).
 RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content);
 /// Same, taking the path over (saves a path copy per file when loading thousands).
 RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content);

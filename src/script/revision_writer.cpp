@@ -9,6 +9,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "script/revision_file.hpp"
 #include "script/templates.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -221,7 +222,24 @@ std::string format_create_date(std::chrono::system_clock::time_point t, const st
   return buf;
 }
 
+namespace {
+
+// A file migrate itself would refuse to load must not be written: the reserved names.
+void refuse_reserved_names(const NewRevision& rev) {
+  auto refuse = [](const std::string& name, std::string_view what, std::string_view option) {
+    if (!is_reserved_revision_name(name)) return;
+    throw Error(ErrorKind::usage, "\"" + name + "\" cannot be " + std::string(what),
+                "base, head, heads and current (in any case) name positions in the graph; give another " +
+                    std::string(option));
+  };
+  refuse(rev.id, "a revision id", "--rev-id");
+  for (const auto& label : rev.branch_labels) refuse(label, "a branch label", "--branch-label");
+}
+
+}  // namespace
+
 std::string render_revision_file(const NewRevision& rev, const std::string& timezone) {
+  refuse_reserved_names(rev);
   std::string header = "-- revision = " + toml_string(rev.id) + "\n";
   header += "-- down_revision = ";
   header += rev.down_revisions.size() == 1 ? toml_string(rev.down_revisions[0])

@@ -40,7 +40,8 @@ std::string format_create_date(std::chrono::system_clock::time_point t, const st
 /// branch_labels and depends_on as arrays, only when non-empty; message, "empty message"
 /// when empty, as Alembic writes; create_date), a blank line, an empty
 /// `-- migrate:upgrade` section and an empty `-- migrate:downgrade` section. Values are
-/// TOML basic strings, escaped as needed. Throws like format_create_date.
+/// TOML basic strings, escaped as needed. Throws like format_create_date, and Error{usage}
+/// for an id or label that is a reserved name (is_reserved_revision_name).
 std::string render_revision_file(const NewRevision& rev, const std::string& timezone);
 
 /// Writes `dir`/`file_name` atomically (temp file + rename); `dir` and any folder in

@@ -1,6 +1,7 @@
 # Sources of src/script (paths relative to src/).
 target_sources(migrate_core PRIVATE
   script/revision_file.cpp
+  script/file_checks.cpp
   script/directory.cpp
   script/templates.cpp
   script/revision_writer.cpp

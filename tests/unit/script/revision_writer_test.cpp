@@ -121,6 +121,28 @@ TEST(RenderTest, BaseMergeLabelsAndDependencies) {
       << merge;
 }
 
+TEST(RenderTest, ReservedIdOrLabelIsAUsageErrorNotAnUnloadableFile) {
+  auto r = sample();
+  r.id = "Head";
+  try {
+    render_revision_file(r, "UTC");
+    FAIL() << "Head is reserved";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage);
+    EXPECT_EQ(std::string(e.what()), "\"Head\" cannot be a revision id");
+    EXPECT_NE(e.hint().find("--rev-id"), std::string::npos) << e.hint();
+  }
+  r = sample();
+  r.branch_labels = {"current"};
+  try {
+    render_revision_file(r, "UTC");
+    FAIL() << "current is reserved";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage);
+    EXPECT_NE(e.hint().find("--branch-label"), std::string::npos) << e.hint();
+  }
+}
+
 TEST(RenderTest, RenderedFileParsesBack) {
   auto r = sample();
   r.down_revisions = {"a", "b"};
