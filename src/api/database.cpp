@@ -6,14 +6,14 @@
 
 namespace migrate::api {
 
-std::unique_ptr<backend::Backend> open_database(const config::Config& config) {
+std::unique_ptr<backend::Backend> open_database(const config::Config& config, backend::OpenMode mode) {
   if (config.database_url.empty() && config.file.empty())  // built from migrate::Settings
     throw Error(ErrorKind::config, "no database URL is configured", "set Settings::database_url");
   if (config.database_url.empty())
     throw Error(ErrorKind::config, "no database URL is configured",
                 "set [database].url in " + config.file.string() +
                     ", pass --url, or set MIGRATE_DATABASE_URL");
-  return backend::open(config.database_url);
+  return backend::open(config.database_url, mode);
 }
 
 runtime::VersionTable version_table(const config::Config& config) {
@@ -23,11 +23,16 @@ runtime::VersionTable version_table(const config::Config& config) {
   return vt;
 }
 
+runtime::VersionTable version_table(const config::Config& config, backend::Backend& db) {
+  return runtime::on_connection(db, version_table(config));
+}
+
 runtime::RunSettings run_settings(const config::Config& config, runtime::Command command,
                                   std::optional<double> lock_timeout_seconds, bool dry_run) {
   runtime::RunSettings s;
   s.version_table = version_table(config);
   s.transaction_per_migration = config.transaction_per_migration;
+  s.foreign_key_check = config.foreign_key_check;
   if (lock_timeout_seconds) {
     if (*lock_timeout_seconds < 0 || !std::isfinite(*lock_timeout_seconds))
       throw Error(ErrorKind::usage, "--lock-timeout must be a non-negative number of seconds");
@@ -59,16 +64,24 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
 }
 
 std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db) {
-  auto rows = runtime::read_version_rows(db, version_table(project.config()));
+  auto rows = runtime::read_version_rows(db, version_table(project.config(), db));
   require_known_rows(project, rows);
   return rows;
 }
 
 OnlineProject open_online(const config::Config& config, bool read_rows) {
+  return open_online(config, read_rows,
+                     read_rows ? backend::OpenMode::existing_only : backend::OpenMode::create_if_missing);
+}
+
+OnlineProject open_online(const config::Config& config, bool read_rows, backend::OpenMode mode) {
   OnlineProject o;
+  // Named once connected: load_with_database reads it (through this reference) only after
+  // calling connect.
   auto vt = version_table(config);
   auto connect = [&]() -> backend::Backend& {
-    o.db = open_database(config);
+    o.db = open_database(config, mode);
+    vt = version_table(config, *o.db);
     return *o.db;
   };
   o.project = std::make_unique<Project>(Project::load_with_database(config, connect, vt));

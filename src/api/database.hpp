@@ -12,11 +12,18 @@
 
 namespace migrate::api {
 
-/// Opens the configured database. Throws Error{config} when no URL is configured.
-std::unique_ptr<backend::Backend> open_database(const config::Config& config);
+/// Opens the configured database. Throws Error{config} when no URL is configured (or its
+/// `${VAR}` is unset). Commands that only read pass OpenMode::existing_only: a SQLite path
+/// that names no file is then Error{database} "no database at PATH" rather than a new
+/// empty database that would pass for a fresh one.
+std::unique_ptr<backend::Backend> open_database(const config::Config& config,
+                                                backend::OpenMode mode = backend::OpenMode::create_if_missing);
 
-/// Where the configuration puts the version table (and its journal).
+/// Where the configuration puts the version table (and its journal), as offline SQL names it.
 runtime::VersionTable version_table(const config::Config& config);
+/// The same, named as on `db` (runtime::on_connection): fully qualified on PostgreSQL.
+/// Every online reader and writer of the version table and journal uses this one.
+runtime::VersionTable version_table(const config::Config& config, backend::Backend& db);
 
 /// Runner settings from the configuration.
 runtime::RunSettings run_settings(const config::Config& config, runtime::Command command,
@@ -41,7 +48,13 @@ struct OnlineProject {
   std::vector<std::string> rows;  ///< read_known_rows, when asked for
 };
 
-/// Loads the project of `config` with its database; with `read_rows`, also its rows.
+/// Loads the project of `config` with its database (opened with `mode`); with `read_rows`,
+/// also its rows. The journal's copies are read under the version table's name on that
+/// connection (version_table(config, db)).
+OnlineProject open_online(const config::Config& config, bool read_rows, backend::OpenMode mode);
+/// The same; reading the rows is what the reading commands (current, history, status, log)
+/// open the database for, so with `read_rows` the database must exist (existing_only),
+/// without it it may be created (create_if_missing).
 OnlineProject open_online(const config::Config& config, bool read_rows);
 
 }  // namespace migrate::api

@@ -5,7 +5,9 @@
 ///  - `Catalog` (required): what exists in the database (the runtime's own tables, and the
 ///    objects `repair` checks);
 ///  - `Locker` (optional): the migration lock that makes runners of one database take turns;
-///  - `Backups` (optional): a full copy of the database and the command that restores it.
+///  - `Backups` (optional): a full copy of the database and the command that restores it;
+///  - `ForeignKeyChecks` (optional): foreign keys the runner switches off and checks itself
+///    (SQLite; a server that enforces them has none).
 /// An optional role's accessor returns nullptr when the backend has no such thing; the
 /// runtime then refuses what needs it (an unguarded run, a `--backup`) with a clear error
 /// rather than degrading quietly.
@@ -80,6 +82,13 @@ class DatabaseError : public Error {
 
 using Row = std::vector<std::optional<std::string>>;
 
+/// Whether opening a database may create it. Only SQLite creates a database by opening it
+/// (a missing file); a PostgreSQL database always exists before a connection.
+enum class OpenMode {
+  create_if_missing,  ///< commands that change the database, as Alembic does
+  existing_only,      ///< commands that only read: a mistyped path must not leave an empty file behind
+};
+
 /// What exists in the database. Every backend has one.
 class Catalog {
  public:
@@ -101,6 +110,13 @@ class Catalog {
   /// `migrate`'s own tables are listed too; the caller leaves them out. For the refusal to
   /// upgrade a database that holds a schema no version table accounts for.
   virtual std::vector<std::string> user_relations(std::size_t limit) = 0;
+  /// The schema the runtime names its table `table` in when the configuration names none:
+  /// where an unqualified `table` was found when the connection was made (the first schema
+  /// of that moment's search_path holding such a table), else where it would have been
+  /// created (that moment's current_schema()). Fixed at connect, so a revision that changes
+  /// `search_path` cannot move the runtime's own tables. "" where there are no schemas
+  /// (SQLite: names stay unqualified).
+  virtual std::string home_schema(std::string_view /*table*/) { return {}; }
 };
 
 /// The migration lock: one runner per database (or per version table) at a time.
@@ -143,6 +159,36 @@ class Backups {
   /// (`20261121T193000Z`): SQLite `<db file>.<timestamp>.backup` beside the database;
   /// PostgreSQL `migrate-backup-<dbname>-<timestamp>.dump` in the working directory.
   virtual std::filesystem::path default_backup_path(std::string_view timestamp) const = 0;
+};
+
+/// A row that breaks a foreign key, as SQLite's PRAGMA foreign_key_check reports it.
+struct ForeignKeyViolation {
+  std::string table;                 ///< the child table holding the row
+  std::optional<std::string> rowid;  ///< nullopt for a WITHOUT ROWID table
+  std::string parent;                ///< the table the row's key should be found in
+  std::string references;            ///< the parent key as declared: "users(id)" (or "users")
+  std::string key;                   ///< the row's key columns, "user_id=99" ("" when unreadable)
+};
+
+/// Foreign keys that the database does not keep by itself across a migration: SQLite, where
+/// enforcement is a per-connection switch that a table rebuild must not run under.
+/// PostgreSQL enforces foreign keys in the server and has no such role.
+class ForeignKeyChecks {
+ public:
+  virtual ~ForeignKeyChecks() = default;
+
+  /// Switches enforcement off on this connection (`PRAGMA foreign_keys = OFF`), so that
+  /// dropping a parent table cascades into nothing. Call it outside a transaction: SQLite
+  /// ignores the switch inside one.
+  virtual void disable_enforcement() = 0;
+  /// The tables in which a row can break a foreign key when the tables called `names`
+  /// change: the child side of every foreign key whose child or parent table is named.
+  /// Names compare case-insensitively, as SQLite's do; a name of no table is ignored.
+  virtual std::vector<std::string> tables_to_check(const std::vector<std::string>& names) = 0;
+  /// Every violation in `table` now (`PRAGMA foreign_key_check`), each with its row's key.
+  /// Throws DatabaseError when SQLite cannot check (e.g. "foreign key mismatch": a parent
+  /// key that is not unique).
+  virtual std::vector<ForeignKeyViolation> violations(std::string_view table) = 0;
 };
 
 class Backend {
@@ -194,12 +240,16 @@ class Backend {
   virtual Locker* locker() { return nullptr; }
   /// Full copies, or nullptr when this backend cannot make one.
   virtual Backups* backups() { return nullptr; }
+  /// Foreign-key checks the runner must do itself, or nullptr when the server enforces
+  /// foreign keys (PostgreSQL).
+  virtual ForeignKeyChecks* foreign_key_checks() { return nullptr; }
 };
 
 /// Opens the backend for a URL (scheme lookup in registry.cpp). Throws Error{config} for an
 /// unknown or compiled-out scheme or a malformed URL, Error{database} when the
-/// connection fails (password never shown).
-std::unique_ptr<Backend> open(const std::string& url);
+/// connection fails (password never shown), or, with OpenMode::existing_only, when there
+/// is no database to open (a SQLite file that does not exist is then not created).
+std::unique_ptr<Backend> open(const std::string& url, OpenMode mode = OpenMode::create_if_missing);
 
 /// The dialect a URL names, without connecting (for offline --sql). Throws Error{config}.
 Dialect dialect_of_url(const std::string& url);

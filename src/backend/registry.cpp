@@ -38,9 +38,9 @@ std::string scheme_of(const std::string& url) {
 
 }  // namespace
 
-std::unique_ptr<Backend> open(const std::string& url) {
+std::unique_ptr<Backend> open(const std::string& url, OpenMode mode) {
   auto scheme = scheme_of(url);
-  if (scheme == "sqlite") return sqlite::open(url);
+  if (scheme == "sqlite") return sqlite::open(url, mode);
   if (scheme == "postgresql" || scheme == "postgres") {
 #ifdef MIGRATE_HAVE_POSTGRES
     return postgres::open(url);

@@ -4,6 +4,7 @@ target_sources(migrate_core PRIVATE
   backend/redact.cpp
   backend/registry.cpp
   backend/sql_dialect.cpp
+  backend/sqlite/foreign_keys.cpp
   backend/sqlite/sqlite_backend.cpp
 )
 

@@ -73,6 +73,8 @@ class Reader {
         c.version_table_schema = string_of(e);
       } else if (k == "transaction_per_migration") {
         c.transaction_per_migration = bool_of(e);
+      } else if (k == "foreign_key_check") {
+        c.foreign_key_check = bool_of(e);
       } else if (k == "lock_timeout") {
         c.lock_timeout = timeout_of(e);
       } else if (k == "statement_timeout") {
@@ -85,7 +87,7 @@ class Reader {
         fail(e, "unknown key `" + k + "`",
              "known keys: script_location, version_locations, recursive_version_locations, file_template, "
              "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
-             "lock_timeout, statement_timeout, [database], [environments.NAME]");
+             "foreign_key_check, lock_timeout, statement_timeout, [database], [environments.NAME]");
       }
     }
     if (!script_location) {
@@ -195,21 +197,8 @@ class Reader {
     }
   }
 
-  std::string from_file(const Url& url) const {
-    return rewrite_sqlite_path(expand_env(url.value, where(url.line)), m_file.parent_path());
-  }
-
-  static std::string rewrite_sqlite_path(const std::string& url, const fs::path& dir) {
-    constexpr std::string_view prefix = "sqlite:///";
-    if (!url.starts_with(prefix)) return url;
-    std::string rest = url.substr(prefix.size());
-    std::string query;
-    if (auto q = rest.find('?'); q != std::string::npos) {
-      query = rest.substr(q);
-      rest.resize(q);
-    }
-    if (rest.empty() || rest[0] == '/' || rest == ":memory:") return url;
-    return std::string("sqlite:///") + (dir / rest).lexically_normal().string() + query;
+  DatabaseUrl from_file(const Url& url) const {
+    return DatabaseUrl::from_file(url.value, where(url.line), m_file.parent_path());
   }
 
   void select_url(Config& c) const {
@@ -247,6 +236,22 @@ class Reader {
   std::map<std::string, Environment> m_environments;
 };
 
+std::string rewrite_sqlite_path(const std::string& url, const fs::path& dir) {
+  constexpr std::string_view prefix = "sqlite:///";
+  if (!url.starts_with(prefix)) return url;
+  std::string rest = url.substr(prefix.size());
+  std::string query;
+  if (auto q = rest.find('?'); q != std::string::npos) {
+    query = rest.substr(q);
+    rest.resize(q);
+  }
+  if (rest.empty() || rest[0] == '/' || rest == ":memory:") return url;
+  return std::string("sqlite:///") + (dir / rest).lexically_normal().string() + query;
+}
+
+/// expand_env, or with `resolve` false only its syntax checks (no variable is read).
+std::string expand(const std::string& text, const std::string& where, bool resolve);
+
 fs::path find_config_file(const Overrides& overrides, std::string& how) {
   if (overrides.config_file) {
     how = "-c";
@@ -283,7 +288,27 @@ Config load_from_string(const std::string& text, const fs::path& file, const Ove
   return Reader(file, overrides).read(text);
 }
 
-std::string expand_env(const std::string& text, const std::string& where) {
+DatabaseUrl::DatabaseUrl(std::string url) : m_text(std::move(url)) {}
+
+DatabaseUrl DatabaseUrl::from_file(std::string text, std::string where, fs::path dir) {
+  // A malformed `${` does not depend on the environment: report it when the file is read.
+  expand(text, where, false);
+  DatabaseUrl url(std::move(text));
+  url.m_where = std::move(where);
+  url.m_dir = std::move(dir);
+  return url;
+}
+
+const std::string& DatabaseUrl::value() const {
+  if (!m_value) m_value = m_where.empty() ? m_text : rewrite_sqlite_path(expand_env(m_text, m_where), m_dir);
+  return *m_value;
+}
+
+std::string expand_env(const std::string& text, const std::string& where) { return expand(text, where, true); }
+
+namespace {
+
+std::string expand(const std::string& text, const std::string& where, bool resolve) {
   std::string out;
   std::size_t pos = 0;
   for (;;) {
@@ -309,6 +334,10 @@ std::string expand_env(const std::string& text, const std::string& where) {
       throw Error(ErrorKind::config, backend::Redactor(text).text(where + ": bad variable name \"${" + name + "}\""),
                   "names are letters, digits and _, not starting with a digit");
     }
+    if (!resolve) {
+      pos = close + 1;
+      continue;
+    }
     const char* value = std::getenv(name.c_str());
     if (value == nullptr) {
       backend::Redactor secrets(text);
@@ -319,6 +348,8 @@ std::string expand_env(const std::string& text, const std::string& where) {
     pos = close + 1;
   }
 }
+
+}  // namespace
 
 std::string redact_url(const std::string& url) { return backend::redact_url(url); }
 

@@ -9,16 +9,50 @@
 /// a URL from --url, $MIGRATE_DATABASE_URL or $DATABASE_URL is kept as given, so a relative
 /// SQLite path there is relative to the working directory, as the shell user expects.
 /// `sqlite:///:memory:` is never rewritten. `${VAR}` is expanded only in URLs from the
-/// file, and only in the one URL that is selected (an unset variable in an unused
-/// [environments.X] section is no error).
+/// file, only in the one URL that is selected (an unset variable in an unused
+/// [environments.X] section is no error), and only when that URL is used (DatabaseUrl):
+/// commands that need no database never read the variable.
 
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migrate::config {
+
+/// The selected database URL, expanded on first use. A URL from the file is kept as written
+/// until a command asks for it: then `${VAR}` is read from the environment (an unset one is
+/// Error{config} naming it and the file's line) and a relative SQLite path is anchored at
+/// the file's folder. So `history`, `heads`, `revision` and `show` work without the
+/// variables that only the database connection needs. Converts to the URL string where one
+/// is expected, expanding then.
+class DatabaseUrl {
+ public:
+  DatabaseUrl() = default;
+  /// A URL used as given (--url, the environment, Settings::database_url).
+  DatabaseUrl(std::string url);  // NOLINT(google-explicit-constructor): a URL is a string
+  DatabaseUrl(const char* url) : DatabaseUrl(std::string(url)) {}  // NOLINT(google-explicit-constructor)
+  /// A URL from the file at `where` ("<file>:<line>"), whose folder is `dir`.
+  static DatabaseUrl from_file(std::string text, std::string where, std::filesystem::path dir);
+
+  /// True when no URL is configured (nothing is expanded).
+  bool empty() const noexcept { return m_text.empty(); }
+  /// The URL, expanded (once). Throws Error{config} for an unset variable.
+  const std::string& value() const;
+  operator const std::string&() const { return value(); }  // NOLINT(google-explicit-constructor)
+  /// As written, `${VAR}` unexpanded (redact it before showing it, all the same).
+  const std::string& text() const noexcept { return m_text; }
+
+ private:
+  std::string m_text;
+  std::string m_where;  ///< "" for a URL used as given
+  std::filesystem::path m_dir;
+  mutable std::optional<std::string> m_value;
+};
+
+inline bool operator==(const DatabaseUrl& url, std::string_view other) { return std::string_view(url.value()) == other; }
 
 struct Config {
   std::filesystem::path file;  ///< the migrate.toml read (absolute)
@@ -33,11 +67,13 @@ struct Config {
   std::string version_table = "migrate_version";
   std::string version_table_schema;
   bool transaction_per_migration = true;
+  /// SQLite: PRAGMA foreign_key_check on the tables a revision touched, before its commit.
+  bool foreign_key_check = true;
   /// PostgreSQL SET lock_timeout / statement_timeout for every revision, as written ("5s");
   /// an integer in the file means milliseconds and is stored as "<n>ms". Unset: nullopt.
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
-  std::string database_url;  ///< after precedence and ${VAR} expansion; may be empty
+  DatabaseUrl database_url;  ///< after precedence; ${VAR} expanded when used; may be empty
   /// Where database_url came from, for messages: "--url", "$MIGRATE_DATABASE_URL",
   /// "$DATABASE_URL", "[environments.NAME] in <file>:<line>", "[database] in <file>:<line>",
   /// or "" when no URL is configured.
@@ -63,8 +99,9 @@ struct Overrides {
 /// without `url` falls through to [database]). Throws Error{config} naming file and line
 /// for bad TOML, unknown keys (top level, [database], [environments.X]), wrong types, an
 /// unknown `{token}` in file_template, a bad timeout, a missing script_location, an unknown
-/// --env (listing the known ones; checked even when a higher-precedence URL wins), an
-/// unset ${VAR}. A missing file is Error{config} with a hint to run `migrate init DIR` or
+/// --env (listing the known ones; checked even when a higher-precedence URL wins), a
+/// malformed `${...}` in the selected URL. An unset ${VAR} is reported when the URL is used
+/// (DatabaseUrl::value). A missing file is Error{config} with a hint to run `migrate init DIR` or
 /// pass -c. Does not check that the folders exist (script::load_revision_files does).
 Config load(const Overrides& overrides);
 

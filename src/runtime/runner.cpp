@@ -31,6 +31,13 @@ std::string backup_timestamp() {
   return buf;
 }
 
+/// The settings with the version table named as on this connection (on_connection), so the
+/// journal and the version ops keep their schema whatever `search_path` a revision sets.
+RunSettings on_connection(backend::Backend& db, RunSettings settings) {
+  settings.version_table = runtime::on_connection(db, settings.version_table);
+  return settings;
+}
+
 }  // namespace
 
 const char* to_string(Command command) {
@@ -59,12 +66,13 @@ struct Runner::StepContext {
 
 Runner::Runner(backend::Backend& db, RunSettings settings, FileLookup files)
     : m_db(db),
-      m_settings(std::move(settings)),
+      m_settings(on_connection(db, std::move(settings))),
       m_files(std::move(files)),
       m_journal(db, m_settings.version_table),
       m_stop(m_settings.stop ? *m_settings.stop : m_unstoppable),
       m_executor(db, m_stop, m_settings.observer),
-      m_timeouts(db, m_settings.session_lock_timeout, m_settings.session_statement_timeout) {}
+      m_timeouts(db, m_settings.session_lock_timeout, m_settings.session_statement_timeout),
+      m_foreign_keys(db, m_settings.foreign_key_check) {}
 
 std::vector<std::string> Runner::read_version_rows() {
   return runtime::read_version_rows(m_db, m_settings.version_table);
@@ -110,6 +118,7 @@ RunResult Runner::run_locked(const Planner& planner) {
   }
   if (m_transaction && m_transaction->open()) stop_if_requested("before the run's transaction was committed");
   if (m_settings.dry_run) {
+    check_foreign_keys();
     m_transaction.reset();
   } else if (m_transaction && m_transaction->open()) {
     commit_run();
@@ -156,6 +165,7 @@ void Runner::prepare_changes(RunResult& result, const script::RevisionFile* firs
   }
   if (m_settings.dry_run) {
     if (!steps.empty()) m_timeouts.apply_for(first_file);
+    m_foreign_keys.before_begin();
     m_transaction.emplace(m_db);
   }
   ensure_version_table(m_db, m_settings.version_table);
@@ -207,10 +217,17 @@ bool Runner::is_transactional(const script::RevisionFile* file) const {
 }
 
 void Runner::begin_if_needed() {
-  if (!m_transaction || !m_transaction->open()) m_transaction.emplace(m_db);
+  if (m_transaction && m_transaction->open()) return;
+  m_foreign_keys.before_begin();
+  m_transaction.emplace(m_db);
+}
+
+void Runner::check_foreign_keys() {
+  m_foreign_keys.before_commit([this](const std::string& revision) { return rollback_hint(revision); });
 }
 
 void Runner::commit_run() {
+  check_foreign_keys();
   m_transaction->commit();
   m_transaction.reset();
   m_committed_any = true;
@@ -288,6 +305,7 @@ void Runner::interrupt_transactional(const StepContext& ctx, int statements_done
 long long Runner::run_transactional(StepContext& ctx) {
   m_timeouts.apply_for(ctx.file);
   begin_if_needed();
+  m_foreign_keys.revision_starting(ctx.revision, ctx.owner().file, ctx.statements);
   auto outcome = m_executor.run(ctx.statements, 0, StepExecutor::Mode::in_transaction, ctx.owner());
   using End = StepExecutor::Outcome::End;
   if (outcome.end == End::stopped) interrupt_transactional(ctx, outcome.done, outcome.signal);
@@ -314,6 +332,7 @@ void Runner::record_transactional(StepContext& ctx, int done) {
       if (int sig = m_stop.requested()) interrupt_transactional(ctx, done, sig);
       throw;
     }
+    if (m_settings.transaction_per_migration && m_settings.dry_run) check_foreign_keys();
     if (m_settings.transaction_per_migration && !m_settings.dry_run) commit_run();
   } catch (const backend::DatabaseError& e) {
     m_transaction.reset();

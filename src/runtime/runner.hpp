@@ -48,6 +48,7 @@
 
 #include "backend/backend.hpp"
 #include "graph/plan.hpp"
+#include "runtime/foreign_keys.hpp"
 #include "runtime/journal.hpp"
 #include "runtime/plan_check.hpp"
 #include "runtime/run_control.hpp"
@@ -68,6 +69,9 @@ const char* to_string(Command command);
 struct RunSettings {
   VersionTable version_table;
   bool transaction_per_migration = true;
+  /// SQLite: PRAGMA foreign_key_check before each commit (foreign_keys.hpp); enforcement is
+  /// switched off before each transaction either way.
+  bool foreign_key_check = true;
   std::chrono::milliseconds lock_timeout{60000};
   /// The whole run in one transaction (version-table creation included), rolled back at the
   /// end: the database is left exactly as it was. Non-transactional revisions are refused.
@@ -144,6 +148,8 @@ class Runner {
   bool is_transactional(const script::RevisionFile* file) const;
   void begin_if_needed();
   void commit_run();
+  /// The foreign-key check of the open transaction's revisions (foreign_keys.hpp).
+  void check_foreign_keys();
   long long run_step(const graph::Step& step, const script::RevisionFile* file, std::vector<std::string>& rows);
   long long run_transactional(StepContext& ctx);
   void record_transactional(StepContext& ctx, int done);
@@ -170,6 +176,7 @@ class Runner {
   StopToken& m_stop;
   StepExecutor m_executor;
   SessionTimeouts m_timeouts;
+  ForeignKeyGuard m_foreign_keys;
   std::optional<Transaction> m_transaction;  ///< the open transaction of the run, if any
   std::string m_db_user;
   bool m_committed_any = false;  ///< this run committed something (for error hints)

@@ -6,6 +6,7 @@ target_sources(migrate_core PRIVATE
   runtime/session_timeouts.cpp
   runtime/statement_error.cpp
   runtime/step_executor.cpp
+  runtime/foreign_keys.cpp
   runtime/journal.cpp
   runtime/repair.cpp
   runtime/runner.cpp

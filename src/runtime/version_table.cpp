@@ -11,7 +11,13 @@ namespace migrate::runtime {
 namespace sql = backend::sql;
 using graph::VersionOp;
 
-std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& vt) {
+VersionTable on_connection(backend::Backend& db, VersionTable vt) {
+  if (vt.schema.empty()) vt.schema = db.catalog().home_schema(vt.name);
+  return vt;
+}
+
+std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& configured) {
+  auto vt = on_connection(db, configured);
   if (!db.catalog().table_exists(vt.schema, vt.name)) return {};
   std::vector<std::string> rows;
   for (auto& row : db.query(sql::select_versions(db.dialect(), vt.schema, vt.name)))
@@ -28,13 +34,15 @@ std::string version_op_sql(Dialect dialect, const VersionTable& vt, const Versio
   return {};
 }
 
-void ensure_version_table(backend::Backend& db, const VersionTable& vt) {
+void ensure_version_table(backend::Backend& db, const VersionTable& configured) {
+  auto vt = on_connection(db, configured);
   if (db.catalog().table_exists(vt.schema, vt.name)) return;
   db.execute(sql::create_version_table(db.dialect(), vt.schema, vt.name));
 }
 
-std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& vt,
+std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& configured,
                                          const std::vector<VersionOp>& ops) {
+  auto vt = on_connection(db, configured);
   auto dialect = db.dialect();
   for (const auto& op : ops) {
     auto changed = db.execute(version_op_sql(dialect, vt, op));
@@ -68,7 +76,8 @@ MigrationLock::MigrationLock(backend::Backend& db, const VersionTable& vt, std::
   if (!m_locker)
     throw Error(ErrorKind::config, "the database at " + db.describe() + " has no migration lock",
                 "this backend cannot keep two runners apart; it cannot run state changes");
-  m_locker->set_lock_key(vt.schema, vt.name);
+  auto named = on_connection(db, vt);
+  m_locker->set_lock_key(named.schema, named.name);
   m_locker->lock(timeout);
 }
 

@@ -25,6 +25,14 @@ struct VersionTable {
   std::string journal_name() const { return name + "_journal"; }
 };
 
+/// `vt` as the runtime's own statements name it on `db`: with no schema configured, the
+/// schema the connection found it in, or would have created it in, when it connected
+/// (Catalog::home_schema), so that a revision changing `search_path` cannot break the
+/// bookkeeping. Unchanged on SQLite (no schemas) and when a schema is configured. Every
+/// function below that takes `db` names the table this way; so must every other reader
+/// of the version table and its journal.
+VersionTable on_connection(backend::Backend& db, VersionTable vt);
+
 /// Version-table rows in SELECT order; empty when the table does not exist. Creates
 /// nothing, takes no lock. Throws DatabaseError when the query fails.
 std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& vt);

@@ -450,6 +450,53 @@ TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
   m_db->execute("DROP SCHEMA " + schema + " CASCADE");
 }
 
+TEST_F(PostgresBackendTest, HomeSchemaIsFixedWhenTheConnectionIsMade) {
+  auto schema = scalar(*m_db, "SELECT current_schema()");
+  ASSERT_NE(schema, "NULL");
+  auto db = open_pg();
+  db->execute("SELECT pg_catalog.set_config('search_path', '', false)");
+  EXPECT_EQ(scalar(*db, "SELECT coalesce(current_schema(), 'none')"), "none");
+  // Asked after the path changed, it still answers from the path read at connect.
+  EXPECT_EQ(db->home_schema("migrate_version"), schema);
+  EXPECT_EQ(runtime::on_connection(*db, {"", "migrate_version"}).schema, schema);
+  EXPECT_EQ(runtime::on_connection(*db, {"elsewhere", "migrate_version"}).schema, "elsewhere");
+}
+
+TEST_F(PostgresBackendTest, HomeSchemaIsWhereTheSearchPathFindsTheTable) {
+  auto base = std::getenv("MIGRATE_TEST_POSTGRES_BASE_URL");
+  ASSERT_TRUE(base && *base);
+  std::string first = "hs_first_" + std::to_string(::getpid());
+  std::string second = "hs_second_" + std::to_string(::getpid());
+  m_db->execute_script("DROP SCHEMA IF EXISTS " + first + " CASCADE; DROP SCHEMA IF EXISTS " + second +
+                       " CASCADE; CREATE SCHEMA " + first + "; CREATE SCHEMA " + second + "; CREATE TABLE " + second +
+                       ".app_version (version_num VARCHAR(32) NOT NULL)");
+  auto db = std::make_unique<PostgresBackend>(append_param(base, "options=-csearch_path%3D" + first + "%2C" + second));
+  EXPECT_EQ(db->home_schema("app_version"), second);  // found later in the path
+  EXPECT_EQ(db->home_schema("other_version"), first);  // not found: created in current_schema()
+  m_db->execute_script("DROP SCHEMA " + first + " CASCADE; DROP SCHEMA " + second + " CASCADE");
+}
+
+TEST_F(PostgresBackendTest, EmptySearchPathAtConnectFallsBackToPublic) {
+  auto base = std::getenv("MIGRATE_TEST_POSTGRES_BASE_URL");
+  ASSERT_TRUE(base && *base);
+  auto db = std::make_unique<PostgresBackend>(append_param(base, "options=-csearch_path%3D"));
+  EXPECT_EQ(scalar(*db, "SELECT coalesce(current_schema(), 'none')"), "none");
+  EXPECT_EQ(db->home_schema("migrate_version"), "public");
+}
+
+// The version-table functions name the table as on the connection, so they keep working on a
+// connection whose search_path a revision emptied.
+TEST_F(PostgresBackendTest, VersionTableSurvivesAnEmptiedSearchPath) {
+  runtime::VersionTable vt{"", "sp_version"};
+  m_db->execute("SELECT pg_catalog.set_config('search_path', '', false)");
+  runtime::ensure_version_table(*m_db, vt);
+  EXPECT_FALSE(runtime::run_version_ops(*m_db, vt, {graph::VersionOp::insert("a1")}));
+  EXPECT_EQ(runtime::read_version_rows(*m_db, vt), std::vector<std::string>{"a1"});
+  auto schema = runtime::on_connection(*m_db, vt).schema;
+  EXPECT_TRUE(m_db->catalog().table_exists(schema, "sp_version"));
+  m_db->execute("DROP TABLE " + sql::qualified_name(Dialect::postgresql, schema, "sp_version"));
+}
+
 TEST_F(PostgresBackendTest, ReservedAndMixedCaseVersionTableNamesWork) {
   for (std::string name : {"window", "Versions", "user", "with space"}) {
     m_db->execute(sql::create_version_table(Dialect::postgresql, "", name));

@@ -224,6 +224,51 @@ TEST(SqliteBackendTest, ObjectExistsFindsTablesColumnsIndexesAndConstraints) {
   EXPECT_EQ(kind_of([&] { exists(Kind::column, "", "x"); }), ErrorKind::internal);
 }
 
+TEST(SqliteBackendTest, ForeignKeysOptionIsRefusedWithTheReason) {
+  try {
+    backend::sqlite::path_of_url("sqlite:///app.db?foreign_keys=on");
+    ADD_FAILURE() << "accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::config);
+    EXPECT_NE(std::string(e.what()).find("foreign_keys is not supported"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("table rebuild"), std::string::npos) << e.what();
+    EXPECT_NE(e.hint().find("foreign_key_check = false"), std::string::npos) << e.hint();
+  }
+  EXPECT_EQ(kind_of([] { backend::sqlite::path_of_url("sqlite:///app.db?mode=ro&Foreign_Keys=1"); }),
+            ErrorKind::config);
+}
+
+TEST(SqliteBackendTest, ExistingOnlyDoesNotCreateTheFile) {
+  test::TempDir dir;
+  auto path = (dir.path() / "typo.db").string();
+  try {
+    backend::sqlite::SqliteBackend db(path, backend::OpenMode::existing_only);
+    ADD_FAILURE() << "opened a missing file";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::database);
+    EXPECT_EQ(std::string(e.what()), "no database at " + path);
+    EXPECT_NE(e.hint().find("migrate upgrade"), std::string::npos);
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+  { backend::sqlite::SqliteBackend created(path); }
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_NO_THROW(backend::open("sqlite:///" + path, backend::OpenMode::existing_only));
+  EXPECT_NO_THROW(backend::open("sqlite:///:memory:", backend::OpenMode::existing_only));
+}
+
+TEST(SqliteBackendTest, NulByteInTheSqlIsAnErrorNotALoop) {
+  backend::sqlite::SqliteBackend db(":memory:");
+  const std::string sql("CREATE TABLE t (x INTEGER);\0CREATE TABLE u (x INTEGER);", 55);
+  try {
+    db.execute_script(sql);
+    ADD_FAILURE() << "no error";
+  } catch (const backend::DatabaseError& e) {
+    EXPECT_EQ(e.details().position, 27);
+    EXPECT_NE(std::string(e.what()).find("NUL byte at byte offset 27"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(db.query("SELECT count(*) FROM sqlite_master WHERE name = 't'").at(0).at(0), "1");
+}
+
 TEST(RegistryTest, DialectFromUrlWithoutConnecting) {
   EXPECT_EQ(backend::dialect_of_url("sqlite:///x.db"), Dialect::sqlite);
   EXPECT_EQ(backend::dialect_of_url("postgresql://u:p@localhost/db"), Dialect::postgresql);

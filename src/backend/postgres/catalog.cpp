@@ -3,6 +3,8 @@
 #include "backend/postgres/postgres_backend.hpp"
 #include "backend/postgres/session.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace migrate::backend::postgres {
 
 bool PostgresBackend::table_exists(std::string_view schema, std::string_view table) {
@@ -82,6 +84,30 @@ bool PostgresBackend::object_exists(const CatalogObject& object) {
       break;
   }
   return !query(sql).empty();
+}
+
+std::string PostgresBackend::home_schema(std::string_view table) {
+  if (auto known = m_home_schemas.find(table); known != m_home_schemas.end()) return known->second;
+  std::string home;
+  if (m_connect_path.empty()) {
+    home = "public";
+    spdlog::warn("the search_path named no existing schema when migrate connected to {}, so {} is taken to be in "
+                 "schema public; set version_table_schema in migrate.toml to choose its schema",
+                 m_target.redacted, table);
+  } else {
+    std::string in;
+    for (const auto& schema : m_connect_path) in += (in.empty() ? "" : ", ") + m_session->literal(schema);
+    auto rows = query("SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+                      "c.relnamespace WHERE c.relname = " + m_session->literal(table) +
+                      " AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname IN (" + in + ")");
+    // The first schema of the path that holds it, as an unqualified name would find it.
+    for (auto schema = m_connect_path.rbegin(); schema != m_connect_path.rend(); ++schema)
+      for (const auto& row : rows)
+        if (!row.empty() && row[0] && *row[0] == *schema) home = *schema;
+    if (home.empty()) home = m_connect_path.front();
+  }
+  m_home_schemas.emplace(std::string(table), home);
+  return home;
 }
 
 }  // namespace migrate::backend::postgres

@@ -44,6 +44,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,6 +115,10 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   /// search_path (pg_table_is_visible), as an unqualified name in a statement would be.
   /// Names compare exactly: the caller folds them (see CatalogObject).
   bool object_exists(const CatalogObject& object) override;
+  /// From the search_path read at connect (current_schemas(false): the existing schemas of
+  /// the path, in order). When it named no existing schema (an empty search_path, or only
+  /// missing schemas), `public`, with a warning that says so and how to choose.
+  std::string home_schema(std::string_view table) override;
 
   /// PQcancel on the cancel object made at connect time: async-signal-safe (libpq documents
   /// it for signal handlers). The statement running on the main connection then fails with
@@ -158,6 +163,9 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   ConnectionTarget m_target;
   std::unique_ptr<Session> m_session;
   std::unique_ptr<Session> m_lock_session;  ///< only while the lock is held or being taken
+  /// The existing schemas of search_path when the connection was made, in order.
+  std::vector<std::string> m_connect_path;
+  std::map<std::string, std::string, std::less<>> m_home_schemas;  ///< home_schema's answers, by table
   std::string m_lock_schema;                ///< "" = current_schema()
   std::string m_lock_table = "migrate_version";
   bool m_locked = false;

@@ -192,6 +192,10 @@ std::unique_ptr<Backend> open(const std::string& url) { return std::make_unique<
 PostgresBackend::PostgresBackend(const std::string& url)
     : m_target(ConnectionTarget::from_url(url)), m_session(connect(m_target)) {
   m_cancel = PQgetCancel(m_session->raw());
+  // Read now, before any revision can change it: home_schema() answers from this.
+  for (auto& row : query("SELECT s.name FROM unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS s(name, ord) "
+                         "ORDER BY s.ord"))
+    if (!row.empty() && row[0]) m_connect_path.push_back(*row[0]);
   spdlog::debug("connected to {} (server pid {})", m_target.redacted, backend_pid());
 }
 

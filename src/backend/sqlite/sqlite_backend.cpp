@@ -171,11 +171,38 @@ bool declares_constraint(std::string_view create_sql, std::string_view name) {
   return false;
 }
 
+/// SQLite prepared nothing at `offset` and did not move past it: it stops reading at a NUL
+/// byte, so without this the statement loop would spin there for ever.
+DatabaseError stuck_at(std::string_view sql, size_t offset) {
+  DatabaseError::Details d;
+  d.sqlstate = "SQLITE_ERROR";
+  d.position = static_cast<long>(offset);
+  bool nul = offset < sql.size() && sql[offset] == '\0';
+  d.server_message = nul ? "the SQL holds a NUL byte at byte offset " + std::to_string(offset) +
+                               ", where SQLite stops reading"
+                         : "SQLite cannot read the SQL at byte offset " + std::to_string(offset);
+  return DatabaseError(d.server_message + " [" + d.sqlstate + "]", d,
+                       nul ? "remove the NUL byte (a binary or UTF-16 file saved as SQL?)" : "");
+}
+
 /// Finalizes a statement on every path out of the step loop.
 struct StatementGuard {
   sqlite3_stmt* stmt = nullptr;
   ~StatementGuard() { sqlite3_finalize(stmt); }
 };
+
+/// True when a URL's query string (after '?') sets `foreign_keys`.
+bool names_foreign_keys_option(std::string_view query) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    auto amp = query.find('&', pos);
+    auto param = query.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos);
+    if (equal_ignoring_ascii_case(param.substr(0, param.find('=')), "foreign_keys")) return true;
+    if (amp == std::string_view::npos) break;
+    pos = amp + 1;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -188,9 +215,17 @@ std::string path_of_url(const std::string& url) {
   if (rest.front() != '/')
     throw Error(ErrorKind::config, "bad sqlite URL '" + redact_url(url) + "'",
                 "use sqlite:///relative/path.db, sqlite:////absolute/path.db or sqlite:///:memory:");
-  if (rest.find('?') != std::string::npos)
+  if (auto query = rest.find('?'); query != std::string::npos) {
+    if (names_foreign_keys_option(rest.substr(query + 1)))
+      throw Error(ErrorKind::config,
+                  "sqlite URL option foreign_keys is not supported: '" + redact_url(url) +
+                      "': migrate switches SQLite's foreign-key enforcement off before each transaction, so that "
+                      "a table rebuild cannot cascade into child rows, and checks the tables each revision touched "
+                      "with PRAGMA foreign_key_check before it commits",
+                  "remove '?foreign_keys=...'; `foreign_key_check = false` in migrate.toml turns the check off");
     throw Error(ErrorKind::config, "sqlite URL options are not supported: '" + redact_url(url) + "'",
                 "remove the '?...' part");
+  }
   std::string path = rest.substr(1);  // "///x.db" -> "x.db"; "////abs" -> "/abs"
   if (path.empty())
     throw Error(ErrorKind::config, "sqlite URL '" + url + "' names no file",
@@ -198,20 +233,27 @@ std::string path_of_url(const std::string& url) {
   return path;
 }
 
-std::unique_ptr<Backend> open(const std::string& url) {
-  return std::make_unique<SqliteBackend>(path_of_url(url));
+std::unique_ptr<Backend> open(const std::string& url, OpenMode mode) {
+  return std::make_unique<SqliteBackend>(path_of_url(url), mode);
 }
 
-SqliteBackend::SqliteBackend(std::string path) : m_path(std::move(path)) {
+SqliteBackend::SqliteBackend(std::string path, OpenMode mode) : m_path(std::move(path)) {
   m_memory = m_path == ":memory:";
   if (!m_memory) {
     std::error_code ec;
     auto absolute = std::filesystem::absolute(m_path, ec);
     m_lock_path = ec ? m_path : absolute.string();
   }
+  bool create = m_memory || mode == OpenMode::create_if_missing;
+  if (!create && !std::filesystem::exists(m_path)) {
+    // SQLite would say only "unable to open database file"; a reading command must not
+    // create the file either (an empty database would pass for a fresh one).
+    throw Error(ErrorKind::database, "no database at " + m_path,
+                "check the URL, or run `migrate upgrade` to create it");
+  }
   try {
-    m_db = std::make_unique<SQLite::Database>(m_path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                              k_busy_timeout_ms);
+    int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
+    m_db = std::make_unique<SQLite::Database>(m_path, flags, k_busy_timeout_ms);
     m_handle = m_db->getHandle();
   } catch (const SQLite::Exception& e) {
     DatabaseError::Details d;
@@ -459,6 +501,7 @@ long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
                        static_cast<long>(start) + (within >= 0 ? within : 0));
     }
     offset = static_cast<size_t>(tail - sql.data());
+    if (!guard.stmt && offset <= start) throw stuck_at(sql, start);
     if (!guard.stmt) continue;  // only a comment or a lone ';'
     int columns = sqlite3_column_count(guard.stmt);
     auto total_before = sqlite3_total_changes64(db);

@@ -3,7 +3,8 @@
 ///
 /// URLs (docs/configuration.md): `sqlite:///relative/path.db` (relative to the working directory),
 /// `sqlite:////absolute/path.db`, `sqlite:///:memory:` (also `sqlite://`, as SQLAlchemy).
-/// Opening creates the file when it is missing, as Alembic does.
+/// Opening creates the file when it is missing, as Alembic does, unless the caller asks
+/// for an existing database only (OpenMode::existing_only, the reading commands).
 ///
 /// Locking: `lock()` takes an exclusive `flock` on the database file itself, polled every
 /// 50 ms until the timeout. The lock belongs to this object's own file descriptor, so it
@@ -28,15 +29,17 @@ namespace migrate::backend::sqlite {
 
 /// The file path a `sqlite://` URL names (":memory:" for an in-memory database), exactly as
 /// written: a relative path stays relative. Throws Error{config} for another scheme, a
-/// `sqlite://host/...` form or a query string (no options are supported yet).
+/// `sqlite://host/...` form or a query string (no options are supported yet; a
+/// `foreign_keys` option is refused with the reason: the runner owns that setting).
 std::string path_of_url(const std::string& url);
 
-class SqliteBackend final : public Backend, public Catalog, public Locker, public Backups {
+class SqliteBackend final : public Backend, public Catalog, public Locker, public Backups, public ForeignKeyChecks {
  public:
-  /// Opens (creating if needed) the database at `path` (":memory:" for in-memory) with a
-  /// 5 s busy timeout, so a reader waits instead of failing on a briefly locked file.
+  /// Opens the database at `path` (":memory:" for in-memory) with a 5 s busy timeout, so a
+  /// reader waits instead of failing on a briefly locked file; creates the file when it is
+  /// missing unless `mode` is existing_only (then Error{database} "no database at PATH").
   /// Throws DatabaseError (sqlstate = extended result name) when SQLite cannot open it.
-  explicit SqliteBackend(std::string path);
+  explicit SqliteBackend(std::string path, OpenMode mode = OpenMode::create_if_missing);
   ~SqliteBackend() override;
   SqliteBackend(const SqliteBackend&) = delete;
   SqliteBackend& operator=(const SqliteBackend&) = delete;
@@ -92,9 +95,17 @@ class SqliteBackend final : public Backend, public Catalog, public Locker, publi
   /// SQLite has no users: always "".
   std::string database_user() override { return {}; }
 
+  /// `PRAGMA foreign_keys = OFF`.
+  void disable_enforcement() override;
+  /// From sqlite_master and pragma_foreign_key_list, main database only.
+  std::vector<std::string> tables_to_check(const std::vector<std::string>& names) override;
+  /// pragma_foreign_key_check(table), the keys read through the rowid.
+  std::vector<ForeignKeyViolation> violations(std::string_view table) override;
+
   Catalog& catalog() override { return *this; }
   Locker* locker() override { return this; }
   Backups* backups() override { return this; }
+  ForeignKeyChecks* foreign_key_checks() override { return this; }
 
   const std::string& path() const noexcept { return m_path; }
 
@@ -115,6 +126,6 @@ class SqliteBackend final : public Backend, public Catalog, public Locker, publi
 };
 
 /// Opens the backend for a `sqlite://` URL (see path_of_url).
-std::unique_ptr<Backend> open(const std::string& url);
+std::unique_ptr<Backend> open(const std::string& url, OpenMode mode = OpenMode::create_if_missing);
 
 }  // namespace migrate::backend::sqlite

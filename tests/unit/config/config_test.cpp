@@ -128,7 +128,6 @@ TEST(ConfigTest, EveryErrorSaysWhatToDo) {
       "script_location = \"m\"\nfile_template = \"{x}\"\n",
       "script_location = \"m\"\ntruncate_slug_length = -1\n",
       "script_location = \"m\"\nenvironments = 1\n",
-      "script_location = \"m\"\n[database]\nurl = \"${MIGRATE_TEST_SURELY_UNSET}\"\n",
       "script_location = \"m\"\n[database]\nurl = \"${\"\n",
       "script_location = \"m\"\n[database\n",
   };
@@ -251,11 +250,47 @@ TEST(ConfigTest, ExpandsVariablesInFileUrls) {
   EXPECT_EQ(c.database_url, "postgresql://app:s3cret@db.example/x");
 }
 
-TEST(ConfigTest, UnsetVariableNamesItAndTheLine) {
+TEST(ConfigTest, UnsetVariableNamesItAndTheLineWhenTheUrlIsUsed) {
   CleanUrlEnv clean;
   EnvVar unset("MIGRATE_TEST_UNSET", std::nullopt);
-  EXPECT_EQ(error_of("script_location = \"m\"\n[database]\nurl = \"${MIGRATE_TEST_UNSET}\"\n"),
-            "/proj/migrate.toml:3: environment variable MIGRATE_TEST_UNSET is not set");
+  // Loading needs no variable: history, heads, revision and show never use the URL.
+  auto c = load_text("script_location = \"m\"\n[database]\nurl = \"${MIGRATE_TEST_UNSET}\"\n");
+  EXPECT_FALSE(c.database_url.empty());
+  EXPECT_EQ(c.database_url.text(), "${MIGRATE_TEST_UNSET}");
+  try {
+    (void)c.database_url.value();
+    ADD_FAILURE() << "an unset variable expanded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::config);
+    EXPECT_EQ(std::string(e.what()), "/proj/migrate.toml:3: environment variable MIGRATE_TEST_UNSET is not set");
+    EXPECT_FALSE(e.hint().empty());
+  }
+}
+
+TEST(ConfigTest, VariableIsReadWhenTheUrlIsFirstUsed) {
+  CleanUrlEnv clean;
+  EnvVar late("MIGRATE_TEST_LATE", std::nullopt);
+  auto c = load_text("script_location = \"m\"\n[database]\nurl = \"sqlite:///${MIGRATE_TEST_LATE}.db\"\n");
+  EnvVar set("MIGRATE_TEST_LATE", "data/app");
+  // Expanded then, and the relative SQLite path anchored at the file's folder as before.
+  EXPECT_EQ(c.database_url, "sqlite:////proj/data/app.db");
+  const std::string& as_string = c.database_url;
+  EXPECT_EQ(as_string, "sqlite:////proj/data/app.db");
+}
+
+TEST(ConfigTest, MalformedVariableIsReportedWhenTheFileIsRead) {
+  CleanUrlEnv clean;
+  EXPECT_EQ(error_of("script_location = \"m\"\n[database]\nurl = \"postgresql://${BAD-NAME}/x\"\n"),
+            "/proj/migrate.toml:3: bad variable name \"${BAD-NAME}\"");
+  EXPECT_NE(error_of("script_location = \"m\"\n[database]\nurl = \"postgresql://${HOST\"\n"), "");
+}
+
+TEST(ConfigTest, ForeignKeyCheckIsOnUnlessTurnedOff) {
+  CleanUrlEnv clean;
+  EXPECT_TRUE(load_text("script_location = \"m\"\n").foreign_key_check);
+  EXPECT_FALSE(load_text("script_location = \"m\"\nforeign_key_check = false\n").foreign_key_check);
+  EXPECT_NE(error_of("script_location = \"m\"\nforeign_key_check = \"no\"\n").find("`foreign_key_check` must be true or false"),
+            std::string::npos);
 }
 
 TEST(ConfigTest, UnusedEnvironmentIsNotExpanded) {
