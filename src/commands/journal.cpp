@@ -39,6 +39,7 @@ std::string summary_text(const Status& s) {
     if (n > 0 || always) counts.push_back(std::to_string(n) + " " + to_string(state));
   }
   text += join_ids(counts) + "; database at " + join_ids(s.rows, "base");
+  if (s.heads.empty()) return text;  // a project without revisions
   if (s.at_head()) return text + (s.heads.size() == 1 ? " (head)" : " (heads)");
   return text + "; head" + (s.heads.size() == 1 ? " " : "s ") + join_ids(s.heads, "(none)");
 }
@@ -56,11 +57,11 @@ void print_status_text(const Context& ctx, const Status& s, bool verbose) {
     rows.push_back({r.revision + (r.is_current ? " (current)" : ""), to_string(r.state), when_text(r), applied_by(r),
                     duration_text(r.duration_ms), r.message});
   auto lines = aligned(rows);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
+  for (std::size_t i = 0; i < lines.size() && !s.revisions.empty(); ++i) {
     *ctx.out << lines[i] << "\n";
     if (verbose && i > 0) *ctx.out << "    " << origin_text(s.revisions[i - 1]) << "\n";
   }
-  *ctx.out << "\n" << summary_text(s) << "\n";
+  *ctx.out << (s.revisions.empty() ? "" : "\n") << summary_text(s) << "\n";
   if (!s.has_journal && !s.rows.empty())
     *ctx.out << "The database has no journal (applied by another tool, or before it was kept): when and by whom "
                 "its revisions were applied is not known.\n";
