@@ -60,6 +60,10 @@ struct RunOptions {
   std::optional<std::chrono::milliseconds> lock_timeout;
   /// Progress callbacks, or nullptr.
   Observer* observer = nullptr;
+  /// Upgrade only: proceed from an empty version table on a database that already holds
+  /// tables (otherwise refused with Error{unversioned_database}, as the tables were made by
+  /// something else: adopt them with `stamp` or a baseline instead).
+  bool allow_unversioned = false;
 };
 
 /// How a stamp goes.
@@ -67,6 +71,8 @@ struct StampOptions {
   bool purge = false;  ///< empty the version table first
   std::optional<std::chrono::milliseconds> lock_timeout;  ///< as RunOptions::lock_timeout
   Observer* observer = nullptr;                           ///< as RunOptions::observer
+  /// Why (`stamp --reason`), for the stamp's journal rows.
+  std::string reason;
 };
 
 class Migrator {
@@ -111,12 +117,19 @@ class Migrator {
   /// a bad range, graph and planning kinds, irreversible, script) before writing anything.
   void write_sql(Command command, const std::vector<std::string>& targets, std::ostream& out);
 
-  /// The database's revisions, partial revisions and the project's heads, read without a
-  /// lock; creates nothing. Throws Error{needs_repair} when a row names a revision with
-  /// neither file nor journal copy, Error{database} when the database cannot be read.
+  /// The database's revisions, partial revisions and the project's heads, and every
+  /// revision with its state (RevisionStatus), read without a lock; creates nothing.
+  /// Throws Error{needs_repair} when a row names a revision with neither file nor journal
+  /// copy, Error{database} when the database cannot be read.
   Status status();
-  /// The current revisions (status().current_heads).
+  /// The current revisions (status().current_heads), without reading the journal's history.
   std::vector<std::string> current();
+
+  /// Journal rows, newest first, as `query` selects them; empty without a journal. No lock,
+  /// creates nothing. Throws the resolution errors of the identifier grammar for a
+  /// query.revision that names no revision of the project nor of the journal,
+  /// Error{database} when the database cannot be read.
+  std::vector<JournalRecord> log(const LogQuery& query = {});
 
   /// What needs repair: partial revisions with their statements, changed and missing
   /// applied files. No lock, nothing written.

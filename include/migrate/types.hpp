@@ -4,6 +4,7 @@
 /// their data. Self-contained: only the standard library.
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -146,13 +147,75 @@ struct RepairOutcome {
   std::string summary;      ///< one sentence saying what was done
 };
 
+/// How a revision stands in a database (`migrate status`). The version table says what is
+/// applied (a revision is applied when it is a row or below one); the journal says how it
+/// got there.
+enum class RevisionState {
+  applied,    ///< its SQL ran here, or the journal does not say how it came (no journal, or
+              ///< a database taken over from Alembic)
+  pending,    ///< not applied
+  partial,    ///< a non-transactional upgrade or downgrade of it stopped part-way
+  stamped,    ///< applied, reached by a `stamp`: its SQL never ran here
+  file_gone,  ///< applied, but its file is gone (known from the journal's stored copy)
+};
+
+/// One revision of `migrate status`, with the journal row that brought it to its state.
+struct RevisionStatus {
+  std::string revision;
+  std::string message;
+  std::string path;  ///< its file, or `<journal copy of REV>`
+  RevisionState state = RevisionState::pending;
+  bool is_current = false;  ///< a version-table row
+  /// The journal row that made it applied (its upgrade, the `repair` that resumed or marked
+  /// it, the stamp that reached it) or, for a partial revision, the partial row. 0 when the
+  /// journal has none (pending, or applied with no journal record): the fields below are
+  /// then empty.
+  long long journal_id = 0;
+  std::string command;      ///< that row's command: `upgrade`, `stamp`, `repair --resume`, ...
+  std::string started_at;   ///< ISO-8601 UTC
+  std::string applied_at;   ///< its finish time (ISO-8601 UTC); "" when unknown or partial
+  std::optional<long long> duration_ms;
+  std::string db_user, os_user, host;
+};
+
 /// The database's state as read without a lock.
 struct Status {
   std::vector<std::string> rows;           ///< version-table rows, row order (empty: none or no table)
   std::vector<std::string> current_heads;  ///< the current revisions, as `migrate current` lists them
   std::vector<std::string> heads;          ///< the project's head revisions
   std::vector<PartialRevision> partial;    ///< partially applied revisions (statements left empty)
-  bool at_head() const;                    ///< rows are exactly the project's heads
+  /// Every revision in history order (newest first, as `migrate history`), with its state.
+  std::vector<RevisionStatus> revisions;
+  bool has_journal = false;  ///< the journal table exists
+  bool at_head() const;      ///< rows are exactly the project's heads
+  /// How many of `revisions` are in `state`.
+  std::size_t count(RevisionState state) const;
+};
+
+/// One journal row (`migrate log`): one step that ran, or was attempted, on the database.
+struct JournalRecord {
+  long long id = 0;       ///< execution order
+  std::string revision;   ///< "" for a stamp to base
+  std::string direction;  ///< `upgrade`, `downgrade`, `stamp` or `repair`
+  std::string command;    ///< `upgrade`, `stamp`, `repair --mark-applied`, ...
+  std::string status;     ///< `applied`, `running`, `failed` or `rolled_back`
+  std::vector<std::string> heads_before, heads_after;
+  int statements_done = 0;
+  int statements_total = 0;
+  std::string error;        ///< "" when none
+  std::string started_at;   ///< ISO-8601 UTC
+  std::string finished_at;  ///< "" while running
+  std::optional<long long> duration_ms;
+  std::string db_user, os_user, host, tool_version;
+  std::string reason;  ///< `--reason`, "" when none
+};
+
+/// Which journal rows `Migrator::log` returns.
+struct LogQuery {
+  std::optional<std::size_t> limit;  ///< at most this many (the newest); nullopt: all
+  /// Only the rows of this revision: any identifier the grammar resolves (id, unique prefix,
+  /// label, `head`, ...), or the full id of a revision the project no longer has. "": all.
+  std::string revision;
 };
 
 /// "upgrade", "downgrade", "stamp".
@@ -161,5 +224,7 @@ const char* to_string(Command command) noexcept;
 const char* to_string(Direction direction) noexcept;
 /// "resume", "mark-applied", "mark-reverted", "accept-checksum".
 const char* to_string(RepairAction action) noexcept;
+/// "applied", "pending", "partial", "stamped", "file gone".
+const char* to_string(RevisionState state) noexcept;
 
 }  // namespace migrate

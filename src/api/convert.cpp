@@ -32,6 +32,22 @@ const char* to_string(RepairAction action) noexcept {
   return "";
 }
 
+const char* to_string(RevisionState state) noexcept {
+  switch (state) {
+    case RevisionState::applied: return "applied";
+    case RevisionState::pending: return "pending";
+    case RevisionState::partial: return "partial";
+    case RevisionState::stamped: return "stamped";
+    case RevisionState::file_gone: return "file gone";
+  }
+  return "";
+}
+
+std::size_t Status::count(RevisionState state) const {
+  return static_cast<std::size_t>(
+      std::count_if(revisions.begin(), revisions.end(), [state](const auto& r) { return r.state == state; }));
+}
+
 bool Status::at_head() const {
   auto a = rows, b = heads;
   std::sort(a.begin(), a.end());

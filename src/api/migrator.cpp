@@ -14,6 +14,7 @@
 #include "api/convert.hpp"
 #include "api/database.hpp"
 #include "api/project.hpp"
+#include "api/status.hpp"
 #include "api/stop.hpp"
 #include "config/config.hpp"
 #include "runtime/offline_writer.hpp"
@@ -90,9 +91,16 @@ void write_offline(const Project& p, const graph::Plan& plan, std::ostream& out)
                              p.config().transaction_per_migration, api::file_lookup(p), out);
 }
 
-void log_outcome(const std::string& command, const graph::Plan& plan) {
+/// The last line of a run. A dry run says that nothing stayed, so that its step count is not
+/// read as applied.
+void log_outcome(const std::string& command, const graph::Plan& plan, bool dry_run) {
   if (plan.steps.empty()) {
     spdlog::info("Nothing to do: the database is at {}", join_ids(plan.heads_before, "base"));
+    return;
+  }
+  if (dry_run) {
+    spdlog::info("dry run: {} step(s) ran and were rolled back; the database is unchanged (heads still {})",
+                 plan.steps.size(), join_ids(plan.heads_before, "(none)"));
     return;
   }
   spdlog::info("{} finished: {} step(s); heads now {}", command, plan.steps.size(),
@@ -130,6 +138,11 @@ struct Request {
   Observer* observer = nullptr;
   runtime::RunObserver* internal_observer = nullptr;
   bool tolerate_unknown_rows = false;  ///< stamp --purge replaces rows nothing declares
+  bool allow_unversioned = false;      ///< RunOptions::allow_unversioned
+  /// StampOptions::reason, for the stamp's journal rows. The runner has no field to carry it
+  /// yet (RunSettings::reason, copied into each step's row, is the missing piece), so it is
+  /// kept here and not recorded.
+  std::string reason;
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
 };
 
@@ -151,6 +164,7 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
     settings.lock_timeout = *req.lock_timeout;
   }
   if (req.backup) settings.backup = *req.backup;  // "" = the backend's default path
+  settings.allow_unversioned = req.allow_unversioned;
   return settings;
 }
 
@@ -172,7 +186,7 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
   warn_journal_copies(p, preflight);
   if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});
   if (nothing_to_do(runner, req, preflight)) {
-    log_outcome(api::command_name(req.command), preflight);
+    log_outcome(api::command_name(req.command), preflight, false);
     auto result = api::to_public(req.command, req.target, preflight, {});
     result.executed = true;
     return result;
@@ -186,8 +200,7 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
     throw;
   }
   stop.clear();
-  if (req.dry_run) spdlog::info("Dry run: every change was rolled back");
-  log_outcome(api::command_name(req.command), ran.plan);
+  log_outcome(api::command_name(req.command), ran.plan, req.dry_run);
   auto result = api::to_public(req.command, req.target, ran.plan, ran.duration_ms);
   result.executed = true;
   result.dry_run = req.dry_run;
@@ -196,6 +209,22 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
 }
 
 using api::open_online;
+
+/// The revisions `ident` names for `log --revision`: what the grammar resolves it to, or, for
+/// a full id the project no longer has (its file and copy gone), that id when the journal
+/// has rows of it.
+std::vector<std::string> resolve_logged(const Project& p, backend::Backend& db, const std::string& ident) {
+  try {
+    return p.map().resolve(ident);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::revision_not_found) throw;
+    runtime::Journal journal(db, api::version_table(p.config()));
+    if (journal.exists())
+      for (const auto& row : journal.all())
+        if (row.revision == ident) return {ident};
+    throw;
+  }
+}
 
 }  // namespace
 
@@ -253,6 +282,7 @@ RunResult run_walk(const config::Config& config, Command command, const std::str
   const auto& op = *online.project;
   Request req{command, target, false, options.dry_run, options.backup, options.lock_timeout, options.observer,
               internal_observer};
+  req.allow_unversioned = options.allow_unversioned;
   req.plan_for = [&](const auto& rows) {
     return command == Command::upgrade ? op.map().plan_upgrade(target, rows) : op.map().plan_downgrade(target, rows);
   };
@@ -280,6 +310,7 @@ RunResult Migrator::stamp(const std::vector<std::string>& revisions, const Stamp
   req.observer = options.observer;
   req.internal_observer = m_impl->internal_observer;
   req.tolerate_unknown_rows = options.purge;
+  req.reason = options.reason;
   req.plan_for = [&](const auto& rows) { return p.map().plan_stamp(revisions, rows, options.purge); };
   auto db = api::open_database(p.config());
   return execute(p, *db, req, m_impl->stop);
@@ -314,20 +345,60 @@ void Migrator::write_sql(Command command, const std::vector<std::string>& target
                 out);
 }
 
-Status Migrator::status() {
-  auto online = open_online(m_impl->config, true);
+namespace {
+
+/// The rows, the current and head revisions and the partial ones of `online`'s database;
+/// with `with_revisions`, also every revision's state from the journal's history.
+Status read_status(api::OnlineProject& online, bool with_revisions) {
   const auto& p = *online.project;
-  runtime::Runner runner(*online.db, api::run_settings(p.config(), runtime::Command::upgrade, std::nullopt, false),
-                         api::file_lookup(p));
+  runtime::Journal journal(*online.db, api::version_table(p.config()));
   Status s;
   s.rows = online.rows;
   s.current_heads = p.map().current_heads(s.rows);
   s.heads = p.map().heads();
-  for (const auto& partial : runner.partial_revisions()) s.partial.push_back(api::to_public(partial));
+  s.has_journal = journal.exists();
+  auto partial = s.has_journal ? journal.partial() : std::vector<runtime::JournalEntry>{};
+  for (const auto& row : partial) s.partial.push_back(api::to_public(row));
+  if (!with_revisions) return s;
+  auto history = s.has_journal ? journal.all() : std::vector<runtime::JournalEntry>{};
+  s.revisions = api::revision_states(p.map(), s.rows, history, partial,
+                                     [&p](const std::string& id) { return p.is_journal_copy(id); });
+  for (auto& r : s.revisions) {
+    const auto& file = p.file_of(r.revision);
+    r.message = file.message;
+    r.path = file.path.string();
+  }
   return s;
 }
 
-std::vector<std::string> Migrator::current() { return status().current_heads; }
+}  // namespace
+
+Status Migrator::status() {
+  auto online = open_online(m_impl->config, true);
+  return read_status(online, true);
+}
+
+std::vector<std::string> Migrator::current() {
+  auto online = open_online(m_impl->config, true);
+  return read_status(online, false).current_heads;
+}
+
+std::vector<JournalRecord> Migrator::log(const LogQuery& query) {
+  // Without a revision to resolve the project is not needed: the journal reads even when
+  // the revision files do not load.
+  std::optional<std::vector<std::string>> revisions;
+  std::unique_ptr<backend::Backend> db;
+  if (query.revision.empty()) {
+    db = api::open_database(m_impl->config);
+  } else {
+    auto online = open_online(m_impl->config, false);
+    revisions = resolve_logged(*online.project, *online.db, query.revision);
+    db = std::move(online.db);
+  }
+  runtime::Journal journal(*db, api::version_table(m_impl->config));
+  if (!journal.exists()) return {};
+  return api::select_log(journal.all(), revisions, query.limit);
+}
 
 namespace {
 

@@ -6,5 +6,6 @@ target_sources(migrate_core PRIVATE
 target_sources(migrate_core PRIVATE
   api/convert.cpp
   api/migrator.cpp
+  api/status.cpp
   api/stop.cpp
 )

@@ -4,7 +4,10 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstring>
+#include <optional>
+#include <string_view>
 #include <functional>
 #include <iostream>
 #include <string>
@@ -68,6 +71,75 @@ bool wants_json(int argc, char** argv) {
     if (std::strcmp(argv[i], "--format") == 0 && i + 1 < argc && std::strcmp(argv[i + 1], "json") == 0) return true;
   }
   return false;
+}
+
+/// Global options that take a value, so that a look for the command skips their values.
+bool takes_value(std::string_view arg) {
+  return arg == "-c" || arg == "--config" || arg == "--url" || arg == "--env" || arg == "-x" || arg == "--format";
+}
+
+/// The command as typed: the first argument that is neither an option nor a global option's
+/// value; nullopt when there is none.
+std::optional<std::string> typed_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (takes_value(arg)) {
+      ++i;
+    } else if (arg.empty() || arg.front() != '-') {
+      return std::string(arg);
+    }
+  }
+  return std::nullopt;
+}
+
+/// Levenshtein distance: insertions, deletions and substitutions of one character.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+/// The known command closest to `typed`, when it is close enough to be a typo (at most two
+/// edits, and fewer than half of what was typed); "" otherwise.
+std::string closest_command(const CLI::App& app, const std::string& typed) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    std::size_t d = edit_distance(typed, sub->get_name());
+    if (d < best_distance && 2 * d < typed.size()) {
+      best = sub->get_name();
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+/// The usage error for a command line CLI11 refused: an unknown command is named as such
+/// (with the known one it is probably a typo of), a missing one too; anything else keeps
+/// CLI11's message.
+Error parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  const std::string help = "see `migrate --help` or `migrate <command> --help`";
+  auto typed = typed_command(argc, argv);
+  if (!typed) {
+    if (e.get_name() == "RequiredError" && app.get_subcommands().empty())
+      return Error(ErrorKind::usage, "no command given", "see `migrate --help` for the commands");
+    return Error(ErrorKind::usage, e.what(), help);
+  }
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (sub->get_name() == *typed) return Error(ErrorKind::usage, e.what(), help);
+  auto suggestion = closest_command(app, *typed);
+  return Error(ErrorKind::usage, "unknown command '" + *typed + "'",
+               suggestion.empty() ? "see `migrate --help` for the commands"
+                                  : "did you mean '" + suggestion + "'? (see `migrate --help` for the commands)");
 }
 
 /// The location fields of a failure, each only where known, so that a consumer can tell
@@ -136,6 +208,8 @@ struct CommandOptions {
   std::string show_rev;
   std::string edit_rev;
   commands::RepairOptions repair_o;
+  commands::StatusOptions status_o;
+  commands::LogOptions log_o;
 };
 
 using Handler = std::function<int(const commands::Context&)>;
@@ -178,6 +252,8 @@ void add_migrate_commands(CLI::App& app, CommandOptions& o, Table& table) {
 
   auto* upgrade = subcommand(app, "upgrade", "apply revisions up to TARGET");
   add_migrate_flags(upgrade, o.up_o, o.up_backup);
+  upgrade->add_flag("--allow-unversioned", o.up_o.allow_unversioned,
+                    "start from an empty version table although the database already holds tables");
   add(upgrade, [&o, upgrade](const auto& ctx) {
     if (upgrade->count("--backup")) o.up_o.backup = o.up_backup;
     return commands::upgrade(ctx, o.up_o);
@@ -194,6 +270,7 @@ void add_migrate_commands(CLI::App& app, CommandOptions& o, Table& table) {
   stamp->add_flag("--sql", o.stamp_o.sql, "print the SQL instead of running it");
   stamp->add_flag("--purge", o.stamp_o.purge, "empty the version table first");
   stamp->add_flag("--plan", o.stamp_o.plan, "show the row changes, change nothing");
+  stamp->add_option("--reason", o.stamp_o.reason, "why (recorded in the journal)");
   add(stamp, [&o](const auto& ctx) { return commands::stamp(ctx, o.stamp_o); });
 }
 
@@ -230,6 +307,20 @@ void add_inspect_commands(CLI::App& app, CommandOptions& o, Table& table) {
   add(edit, [&o](const auto& ctx) { return commands::edit(ctx, o.edit_rev); });
 }
 
+/// status and log: what the database holds and how it got there.
+void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
+  auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
+
+  auto* status = subcommand(app, "status", "every revision with its state, when and by whom it was applied");
+  status->add_flag("-v,--verbose", o.status_o.verbose, "also the command, journal row and file of each revision");
+  add(status, [&o](const auto& ctx) { return commands::status(ctx, o.status_o); });
+
+  auto* log = subcommand(app, "log", "the journal, newest first");
+  log->add_option("-n", o.log_o.limit, "show at most N rows")->type_name("N");
+  log->add_option("--revision", o.log_o.revision, "only the rows of REV (id, prefix, label, ...)")->type_name("REV");
+  add(log, [&o](const auto& ctx) { return commands::log(ctx, o.log_o); });
+}
+
 /// repair and its actions.
 void add_repair_command(CLI::App& app, CommandOptions& o, Table& table) {
   auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
@@ -247,6 +338,10 @@ void add_repair_command(CLI::App& app, CommandOptions& o, Table& table) {
                      "accept the edited file of applied REV as its new checksum (needs --reason)")
       ->type_name("REV");
   repair->add_option("--reason", o.repair_o.reason, "why (recorded in the journal)");
+  repair->add_flag("--assume-ran", o.repair_o.assume_ran,
+                   "the statement that was running when the process died did complete");
+  repair->add_flag("--assume-not-run", o.repair_o.assume_not_run,
+                   "the statement that was running when the process died did not take effect");
   add(repair, [&o](const auto& ctx) { return commands::repair(ctx, o.repair_o); });
 }
 
@@ -266,6 +361,7 @@ int run(int argc, char** argv) {
   add_migrate_commands(app, options, table);
   add_inspect_commands(app, options, table);
   add_repair_command(app, options, table);
+  add_journal_commands(app, options, table);
 
   try {
     try {
@@ -273,7 +369,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::Success& e) {
       return app.exit(e);  // --help, --version
     } catch (const CLI::ParseError& e) {
-      throw Error(ErrorKind::usage, e.what(), "see `migrate --help` or `migrate <command> --help`");
+      throw parse_error(app, e, argc, argv);
     }
     // Only -v/--verbose on the main app counts as logging verbosity; `current --verbose` etc. are output options.
     setup_logging(g);

@@ -54,6 +54,7 @@ struct MigrateOptions {
   bool dry_run = false;
   std::optional<std::string> backup;  ///< --backup [PATH]; "" = default path
   std::optional<double> lock_timeout_seconds;
+  bool allow_unversioned = false;  ///< upgrade only: --allow-unversioned
 };
 
 struct StampOptions {
@@ -61,6 +62,7 @@ struct StampOptions {
   bool sql = false;
   bool purge = false;
   bool plan = false;
+  std::string reason;  ///< --reason, recorded in the journal
 };
 
 struct CurrentOptions {
@@ -85,6 +87,19 @@ struct RepairOptions {
   std::string mark_reverted;
   std::string accept_checksum;
   std::string reason;
+  /// --assume-ran / --assume-not-run: what the user states about the statement whose outcome
+  /// is unknown (the process died while it ran).
+  bool assume_ran = false;
+  bool assume_not_run = false;
+};
+
+struct StatusOptions {
+  bool verbose = false;
+};
+
+struct LogOptions {
+  std::optional<int> limit;  ///< -n N
+  std::string revision;      ///< --revision REV ("" = every row)
 };
 
 int init(const Context& ctx, const InitOptions& opts);
@@ -101,5 +116,7 @@ int branches(const Context& ctx, bool verbose);
 int show(const Context& ctx, const std::string& rev);
 int edit(const Context& ctx, const std::string& rev);
 int repair(const Context& ctx, const RepairOptions& opts);
+int status(const Context& ctx, const StatusOptions& opts);
+int log(const Context& ctx, const LogOptions& opts);
 
 }  // namespace migrate::commands

@@ -62,6 +62,7 @@ int walk(const Context& ctx, Command command, const MigrateOptions& opts) {
   }
   RunOptions run{opts.dry_run, opts.backup ? std::optional<std::filesystem::path>(*opts.backup) : std::nullopt,
                  lock_timeout, nullptr};
+  run.allow_unversioned = opts.allow_unversioned;
   print_run(ctx, command == Command::upgrade ? migrator.upgrade(opts.target, run)
                                              : migrator.downgrade(opts.target, run));
   return 0;
@@ -76,6 +77,9 @@ int downgrade(const Context& ctx, const MigrateOptions& opts) { return walk(ctx,
 int stamp(const Context& ctx, const StampOptions& opts) {
   if (opts.sql && opts.purge) throw Error(ErrorKind::usage, "Can't use --purge with --sql mode");
   if (opts.sql && opts.plan) throw Error(ErrorKind::usage, "--sql and --plan do not go together");
+  if (!opts.reason.empty() && (opts.sql || opts.plan))
+    throw Error(ErrorKind::usage, "--reason goes with a stamp that runs",
+                "--sql and --plan record nothing in the journal; drop --reason or run the stamp");
   auto migrator = make_migrator(ctx);
   if (opts.sql) {
     migrator.write_sql(Command::stamp, opts.revisions, *ctx.out);
@@ -87,6 +91,7 @@ int stamp(const Context& ctx, const StampOptions& opts) {
   }
   migrate::StampOptions stamp_options;
   stamp_options.purge = opts.purge;
+  stamp_options.reason = opts.reason;
   print_run(ctx, migrator.stamp(opts.revisions, stamp_options));
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "commands/output.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace migrate::commands {
@@ -32,6 +33,43 @@ util::Json op_json(const VersionOp& op) {
   return {};
 }
 
+
+std::string who_text(const std::string& db_user, const std::string& os_user, const std::string& host) {
+  std::string os = os_user.empty() ? "?" : os_user;
+  if (!host.empty()) os += "@" + host;
+  return db_user.empty() ? os : db_user + " (" + os + ")";
+}
+
+std::string duration_text(std::optional<long long> ms) {
+  if (!ms) return "";
+  if (*ms < 1000) return std::to_string(*ms) + " ms";
+  if (*ms < 60000) {
+    long long tenths = (*ms + 50) / 100;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
+  }
+  long long seconds = (*ms + 500) / 1000;
+  return std::to_string(seconds / 60) + " min " + std::to_string(seconds % 60) + " s";
+}
+
+std::vector<std::string> aligned(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> widths;
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (widths.size() <= i) widths.resize(i + 1, 0);
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  std::vector<std::string> out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    line.erase(line.find_last_not_of(' ') + 1);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
 
 std::string join_ids(const std::vector<std::string>& ids, const std::string& empty) {
   if (ids.empty()) return empty;

@@ -48,6 +48,17 @@ util::Json plan_json(const RunResult& result);
 /// Human-readable plan for `--plan` (one line per step with its row changes).
 std::string plan_text(const RunResult& result);
 
+/// Who ran a journal row: `db_user (os_user@host)`, or `os_user@host` when the database
+/// has no user names (SQLite); `?` for an unknown OS user.
+std::string who_text(const std::string& db_user, const std::string& os_user, const std::string& host);
+
+/// `27 ms`, `4.2 s`, `12 min 5 s`; "" for nullopt.
+std::string duration_text(std::optional<long long> ms);
+
+/// Rows of cells as lines (without their newline) whose columns line up, two spaces apart;
+/// the last cell of a line is not padded, and no line ends in blanks.
+std::vector<std::string> aligned(const std::vector<std::vector<std::string>>& rows);
+
 /// `a, b` or `<base>`-style joins.
 std::string join_ids(const std::vector<std::string>& ids, const std::string& empty = "");
 

@@ -2,6 +2,7 @@
 target_sources(migrate_cli PRIVATE
   commands/edit.cpp
   commands/init.cpp
+  commands/journal.cpp
   commands/inspect.cpp
   commands/migrate.cpp
   commands/output.cpp

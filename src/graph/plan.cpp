@@ -221,6 +221,9 @@ namespace {
 /// The stamp step to `dest` from the rows on its lineage (`filtered`), as Alembic's
 /// StampStep: a new row for a branch not represented, else an UPDATE of the last present
 /// row after DELETEs of the others. nullopt when an earlier step already wrote `dest`.
+/// A step up or down the lineage names every filtered row as where it comes from (Alembic's
+/// `stamp_revision b -> e`), also when an earlier step of the same stamp consumed them and
+/// this one INSERTs; a new branch comes from nothing.
 std::optional<Step> stamp_step(const Engine& e, Idx dest, const std::vector<Idx>& filtered, Rows& rows) {
   const std::string& did = e.id(dest);
   if (rows.has(did)) return std::nullopt;  // written by an earlier step (Alembic: assertion)
@@ -241,6 +244,7 @@ std::optional<Step> stamp_step(const Engine& e, Idx dest, const std::vector<Idx>
     for (auto h : filtered)
       if (rows.has(e.id(h))) present.push_back(e.id(h));
   const bool all_present = present.size() == filtered.size();
+  if (downward || upward) s.from = e.ids_of(filtered);
   if (!downward && !upward) {
     rows.insert(s, did);  // a branch not represented: new row
   } else if (present.empty() || (upward && !all_present)) {
@@ -248,9 +252,26 @@ std::optional<Step> stamp_step(const Engine& e, Idx dest, const std::vector<Idx>
   } else {
     for (std::size_t k = 0; k + 1 < present.size(); ++k) rows.remove(s, present[k]);
     rows.update(s, present.back(), did);
-    s.from = present;
   }
   return s;
+}
+
+/// `--purge` empties the table before the first step (Alembic deletes the rows outside its
+/// steps): the DELETEs lead the first step's ops, so the plan has as many steps as Alembic's
+/// stamp. With no step to carry them (`stamp --purge base`) they make one step of their own,
+/// to base.
+void prepend_purge(Plan& plan, const std::vector<std::string>& current) {
+  if (current.empty()) return;
+  std::vector<VersionOp> deletes;
+  for (const auto& r : current) deletes.push_back(VersionOp::remove(r));
+  if (plan.steps.empty()) {
+    Step s;
+    s.direction = Direction::stamp;
+    s.from = current;
+    plan.steps.push_back(std::move(s));
+  }
+  auto& ops = plan.steps.front().ops;
+  ops.insert(ops.begin(), deletes.begin(), deletes.end());
 }
 
 }  // namespace
@@ -262,17 +283,7 @@ Plan RevisionMap::plan_stamp(const std::vector<std::string>& targets, const std:
   plan.heads_before = current;
   Rows rows(purge ? std::vector<std::string>{} : current);
   std::vector<Idx> heads_revs;
-  if (purge) {
-    if (!current.empty()) {
-      Step s;
-      s.direction = Direction::stamp;
-      s.from = current;
-      for (const auto& r : current) s.ops.push_back(VersionOp::remove(r));
-      plan.steps.push_back(std::move(s));
-    }
-  } else {
-    heads_revs = e.rows_to_nodes(current);
-  }
+  if (!purge) heads_revs = e.rows_to_nodes(current);
   std::vector<std::string> revs = targets;
   if (revs.empty()) revs.push_back("base");
 
@@ -303,6 +314,7 @@ Plan RevisionMap::plan_stamp(const std::vector<std::string>& targets, const std:
   } catch (const detail::MultipleHeads& mh) {
     rethrow_heads(mh, mh.argument, HeadsContext::stamp);
   }
+  if (purge) prepend_purge(plan, current);
   plan.heads_after = rows.list();
   return plan;
 }

@@ -40,7 +40,9 @@ struct Step {
   std::optional<std::string> revision;
   /// For the log line `Running <direction> <from, ...> -> <to, ...>`:
   /// upgrade R: from = R.down_revisions, to = {R}; downgrade R: from = {R},
-  /// to = R.down_revisions; stamp: from = rows replaced, to = {destination} or {}.
+  /// to = R.down_revisions; stamp: from = the rows on the destination's lineage the step
+  /// moves from, as Alembic names them (also when an earlier step of the same stamp took
+  /// them and this one INSERTs), {} for a new branch; to = {destination} or {}.
   std::vector<std::string> from;
   std::vector<std::string> to;
   /// Row changes in execution order.

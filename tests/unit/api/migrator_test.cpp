@@ -157,6 +157,68 @@ TEST_P(MigratorTest, StampsWithoutRunningSql) {
   EXPECT_FALSE(has_table("t_a"));
 }
 
+TEST_P(MigratorTest, StatusListsEveryRevisionWithItsState) {
+  Migrator migrator(settings());
+  auto fresh = migrator.status();
+  ASSERT_EQ(fresh.revisions.size(), 2u);
+  EXPECT_FALSE(fresh.has_journal);
+  EXPECT_EQ(fresh.count(RevisionState::pending), 2u);
+  EXPECT_FALSE(has_table("migrate_version"));
+
+  migrator.upgrade("aaa1");
+  migrator.stamp({"bbb2"});
+  auto s = migrator.status();
+  EXPECT_TRUE(s.has_journal);
+  ASSERT_EQ(s.revisions.size(), 2u);
+  const auto& b = s.revisions[0];  // newest first
+  EXPECT_EQ(b.revision, "bbb2");
+  EXPECT_EQ(b.state, RevisionState::stamped);
+  EXPECT_TRUE(b.is_current);
+  EXPECT_EQ(b.command, "stamp");
+  const auto& a = s.revisions[1];
+  EXPECT_EQ(a.state, RevisionState::applied);
+  EXPECT_EQ(a.message, "revision aaa1");
+  EXPECT_EQ(a.command, "upgrade");
+  EXPECT_EQ(a.journal_id, 1);
+  EXPECT_FALSE(a.applied_at.empty());
+  EXPECT_TRUE(a.duration_ms.has_value());
+  EXPECT_FALSE(a.os_user.empty());
+  EXPECT_EQ(to_string(RevisionState::file_gone), std::string("file gone"));
+}
+
+TEST_P(MigratorTest, LogReturnsJournalRowsNewestFirst) {
+  Migrator migrator(settings());
+  EXPECT_TRUE(migrator.log().empty());
+  migrator.upgrade("head");
+  migrator.downgrade("-1");
+  auto all = migrator.log();
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].id, 3);
+  EXPECT_EQ(all[0].direction, "downgrade");
+  EXPECT_EQ(all[0].revision, "bbb2");
+  EXPECT_EQ(all[0].status, "applied");
+  EXPECT_EQ(all[0].heads_before, std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(all[0].heads_after, std::vector<std::string>{"aaa1"});
+  EXPECT_EQ(all[2].revision, "aaa1");
+
+  LogQuery newest;
+  newest.limit = 1;
+  ASSERT_EQ(migrator.log(newest).size(), 1u);
+  LogQuery of_b;
+  of_b.revision = "bbb";  // a prefix, as the grammar resolves it
+  auto b_rows = migrator.log(of_b);
+  ASSERT_EQ(b_rows.size(), 2u);
+  EXPECT_EQ(b_rows[1].direction, "upgrade");
+  LogQuery unknown;
+  unknown.revision = "nope";
+  try {
+    migrator.log(unknown);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::revision_not_found);
+  }
+}
+
 TEST_P(MigratorTest, FailingStatementThrowsALocatedDatabaseError) {
   auto file = m_dir.write("migrations/versions/c.sql",
                           revision_text("ccc3", "bbb2", "CREATE TABLE t_c (id INTEGER);\nINSERT INTO no_such_table VALUES (1);",

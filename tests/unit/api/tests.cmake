@@ -1,4 +1,5 @@
 # Test sources of tests/unit/api (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
   unit/api/migrator_test.cpp
+  unit/api/status_test.cpp
 )

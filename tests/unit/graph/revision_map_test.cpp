@@ -669,8 +669,8 @@ TEST(RevisionMapTest, StampNewBranchAndNoOp) {
 TEST(RevisionMapTest, StampWithPurgeEmptiesTableFirst) {
   RevisionMap m({rev("a"), rev("b", {"a"})});
   auto p = m.plan_stamp({"b"}, {"gone", "a"}, true);
-  ASSERT_EQ(p.steps.size(), 2U);
-  EXPECT_EQ(p.steps[0].revision, std::nullopt);
+  ASSERT_EQ(p.steps.size(), 1U);  // the deletes lead the first step (stamp_plan_test.cpp)
+  EXPECT_EQ(p.steps[0].revision, std::optional<std::string>("b"));
   EXPECT_EQ(ops(p), (Ids{"delete gone", "delete a", "insert b"}));
   EXPECT_EQ(p.heads_before, (Ids{"gone", "a"}));
   EXPECT_EQ(p.heads_after, (Ids{"b"}));

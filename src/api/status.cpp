@@ -1,0 +1,140 @@
+#include "api/status.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace migrate::api {
+
+namespace {
+
+using Ids = std::set<std::string>;
+
+/// `ids` and everything below them (through effective parents); ids the map does not know
+/// (a purged row, a revision whose file and copy are both gone) are skipped.
+Ids applied_closure(const graph::RevisionMap& map, const std::vector<std::string>& ids) {
+  Ids out;
+  std::vector<std::string> todo;
+  for (const auto& id : ids)
+    if (map.find(id)) todo.push_back(id);
+  while (!todo.empty()) {
+    std::string id = std::move(todo.back());
+    todo.pop_back();
+    if (!out.insert(id).second) continue;
+    for (const auto& parent : map.get(id).effective_parents) todo.push_back(parent);
+  }
+  return out;
+}
+
+/// The journal row through which each revision is applied, as the replay leaves it.
+using Origins = std::map<std::string, const runtime::JournalEntry*>;
+
+/// A stamp step: what it added to the applied revisions is stamped, what it took off is
+/// forgotten.
+void replay_stamp(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
+  Ids before = applied_closure(map, row.heads_before);
+  Ids after = applied_closure(map, row.heads_after);
+  for (const auto& id : before)
+    if (!after.count(id)) origins.erase(id);
+  for (const auto& id : after)
+    if (!before.count(id)) origins[id] = &row;
+}
+
+void replay(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
+  if (row.status != "applied") return;
+  if (row.direction == "upgrade") {
+    origins[row.revision] = &row;
+  } else if (row.direction == "downgrade") {
+    origins.erase(row.revision);
+  } else if (row.direction == "stamp") {
+    replay_stamp(map, row, origins);
+  } else if (row.direction == "repair" && row.command != "repair --accept-checksum") {
+    // --resume finishes an upgrade or a downgrade, --mark-applied / --mark-reverted record
+    // either outcome: the rows after it say which.
+    if (applied_closure(map, row.heads_after).count(row.revision))
+      origins[row.revision] = &row;
+    else
+      origins.erase(row.revision);
+  }
+}
+
+/// Who ran `row`, when, and how long it took.
+void fill_from_row(RevisionStatus& s, const runtime::JournalEntry& row) {
+  s.journal_id = row.id;
+  s.command = row.command;
+  s.started_at = row.started_at;
+  if (row.status == "applied") s.applied_at = row.finished_at;
+  if (row.duration_ms >= 0 && row.status == "applied") s.duration_ms = row.duration_ms;
+  s.db_user = row.db_user;
+  s.os_user = row.os_user;
+  s.host = row.host;
+}
+
+}  // namespace
+
+std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const std::vector<std::string>& rows,
+                                            const std::vector<runtime::JournalEntry>& journal,
+                                            const std::vector<runtime::JournalEntry>& partial,
+                                            const std::function<bool(const std::string&)>& file_gone) {
+  const Ids applied = applied_closure(map, rows);
+  Origins origins;
+  for (const auto& row : journal) replay(map, row, origins);
+  std::map<std::string, const runtime::JournalEntry*> partial_rows;
+  for (const auto& row : partial) partial_rows[row.revision] = &row;  // the newest wins
+
+  std::vector<RevisionStatus> out;
+  for (const auto& id : map.history("", {})) {
+    RevisionStatus s;
+    s.revision = id;
+    s.is_current = std::find(rows.begin(), rows.end(), id) != rows.end();
+    if (auto p = partial_rows.find(id); p != partial_rows.end()) {
+      s.state = RevisionState::partial;
+      fill_from_row(s, *p->second);
+    } else if (applied.count(id)) {
+      auto origin = origins.find(id);
+      s.state = origin != origins.end() && origin->second->direction == "stamp" ? RevisionState::stamped
+                                                                                 : RevisionState::applied;
+      if (origin != origins.end()) fill_from_row(s, *origin->second);
+      if (file_gone(id)) s.state = RevisionState::file_gone;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+JournalRecord to_record(const runtime::JournalEntry& e) {
+  JournalRecord r;
+  r.id = e.id;
+  r.revision = e.revision;
+  r.direction = e.direction;
+  r.command = e.command;
+  r.status = e.status;
+  r.heads_before = e.heads_before;
+  r.heads_after = e.heads_after;
+  r.statements_done = e.statements_done;
+  r.statements_total = e.statements_total;
+  r.error = e.error;
+  r.started_at = e.started_at;
+  r.finished_at = e.finished_at;
+  if (e.duration_ms >= 0) r.duration_ms = e.duration_ms;
+  r.db_user = e.db_user;
+  r.os_user = e.os_user;
+  r.host = e.host;
+  r.tool_version = e.tool_version;
+  r.reason = e.reason;
+  return r;
+}
+
+std::vector<JournalRecord> select_log(const std::vector<runtime::JournalEntry>& journal,
+                                      const std::optional<std::vector<std::string>>& revisions,
+                                      std::optional<std::size_t> limit) {
+  std::vector<JournalRecord> out;
+  for (auto it = journal.rbegin(); it != journal.rend(); ++it) {
+    if (limit && out.size() >= *limit) break;
+    if (revisions && std::find(revisions->begin(), revisions->end(), it->revision) == revisions->end()) continue;
+    out.push_back(to_record(*it));
+  }
+  return out;
+}
+
+}  // namespace migrate::api
