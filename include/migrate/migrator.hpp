@@ -138,7 +138,8 @@ class Migrator {
   /// non-blank, except for resume). `revision` is ignored for resume. Throws
   /// Error{usage} for a missing reason, Error{invalid_target} for a revision the action
   /// does not apply to, the runtime's errors otherwise.
-  RepairOutcome repair(RepairAction action, const std::string& revision, const std::string& reason);
+  RepairOutcome repair(RepairAction action, const std::string& revision, const std::string& reason,
+                       InDoubt in_doubt = InDoubt::refuse);
 
   /// Asks the run to stop as if `signal` (SIGINT, SIGTERM) had arrived. During a run (once
   /// it holds the migration lock) the running transactional revision is cancelled and

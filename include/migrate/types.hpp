@@ -136,6 +136,12 @@ struct RepairReport {
 
 enum class RepairAction { resume, mark_applied, mark_reverted, accept_checksum };
 
+/// What a resume takes a statement to be whose intent was recorded but whose end was not (it
+/// ran outside a transaction when the run died: state "may have run"). `refuse` stops the
+/// resume with Error{needs_repair}; the other two are the caller's word (`--assume-ran`:
+/// skip it, `--assume-not-run`: run it again), recorded in the journal row's reason.
+enum class InDoubt { refuse, assume_ran, assume_not_run };
+
 /// What a repair action recorded.
 struct RepairOutcome {
   RepairAction action = RepairAction::resume;

@@ -139,10 +139,7 @@ struct Request {
   runtime::RunObserver* internal_observer = nullptr;
   bool tolerate_unknown_rows = false;  ///< stamp --purge replaces rows nothing declares
   bool allow_unversioned = false;      ///< RunOptions::allow_unversioned
-  /// StampOptions::reason, for the stamp's journal rows. The runner has no field to carry it
-  /// yet (RunSettings::reason, copied into each step's row, is the missing piece), so it is
-  /// kept here and not recorded.
-  std::string reason;
+  std::string reason;  ///< StampOptions::reason, recorded in the stamp's journal rows
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
 };
 
@@ -165,6 +162,7 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
   }
   if (req.backup) settings.backup = *req.backup;  // "" = the backend's default path
   settings.allow_unversioned = req.allow_unversioned;
+  settings.reason = req.reason;
   return settings;
 }
 
@@ -220,7 +218,7 @@ std::vector<std::string> resolve_logged(const Project& p, backend::Backend& db, 
     if (e.kind() != ErrorKind::revision_not_found) throw;
     runtime::Journal journal(db, api::version_table(p.config()));
     if (journal.exists())
-      for (const auto& row : journal.all())
+      for (const auto& row : journal.history())
         if (row.revision == ident) return {ident};
     throw;
   }
@@ -360,7 +358,7 @@ Status read_status(api::OnlineProject& online, bool with_revisions) {
   auto partial = s.has_journal ? journal.partial() : std::vector<runtime::JournalEntry>{};
   for (const auto& row : partial) s.partial.push_back(api::to_public(row));
   if (!with_revisions) return s;
-  auto history = s.has_journal ? journal.all() : std::vector<runtime::JournalEntry>{};
+  auto history = s.has_journal ? journal.history() : std::vector<runtime::JournalEntry>{};
   s.revisions = api::revision_states(p.map(), s.rows, history, partial,
                                      [&p](const std::string& id) { return p.is_journal_copy(id); });
   for (auto& r : s.revisions) {
@@ -389,15 +387,15 @@ std::vector<JournalRecord> Migrator::log(const LogQuery& query) {
   std::optional<std::vector<std::string>> revisions;
   std::unique_ptr<backend::Backend> db;
   if (query.revision.empty()) {
-    db = api::open_database(m_impl->config);
+    db = api::open_database(m_impl->config, backend::OpenMode::existing_only);
   } else {
-    auto online = open_online(m_impl->config, false);
+    auto online = open_online(m_impl->config, false, backend::OpenMode::existing_only);
     revisions = resolve_logged(*online.project, *online.db, query.revision);
     db = std::move(online.db);
   }
   runtime::Journal journal(*db, api::version_table(m_impl->config));
   if (!journal.exists()) return {};
-  return api::select_log(journal.all(), revisions, query.limit);
+  return api::select_log(journal.history(), revisions, query.limit);
 }
 
 namespace {
@@ -405,11 +403,12 @@ namespace {
 /// Runs `fn` with the repair context of a freshly loaded project and open database; a
 /// resume takes stop requests through `stop` and reports its statements to `observer`.
 template <typename Fn>
-auto with_repair_context(const config::Config& config, api::StopState& stop, runtime::RunObserver* observer, Fn fn) {
+auto with_repair_context(const config::Config& config, api::StopState& stop, runtime::RunObserver* observer,
+                         backend::OpenMode mode, Fn fn) {
   auto settings = api::run_settings(config, runtime::Command::upgrade, std::nullopt, false);
   std::unique_ptr<backend::Backend> db;
   auto connect = [&]() -> backend::Backend& {
-    db = api::open_database(config);
+    db = api::open_database(config, mode);
     return *db;
   };
   auto project = Project::load_with_database(config, connect, settings.version_table);
@@ -429,18 +428,35 @@ auto with_repair_context(const config::Config& config, api::StopState& stop, run
 }  // namespace
 
 RepairReport Migrator::repair_report() {
-  return with_repair_context(m_impl->config, m_impl->stop, nullptr,
+  return with_repair_context(m_impl->config, m_impl->stop, nullptr, backend::OpenMode::existing_only,
                              [](runtime::RepairContext& rc) { return api::to_public(runtime::inspect(rc)); });
 }
 
-RepairOutcome Migrator::repair(RepairAction action, const std::string& revision, const std::string& reason) {
+namespace {
+
+runtime::InDoubt to_runtime(InDoubt in_doubt) {
+  switch (in_doubt) {
+    case InDoubt::assume_ran: return runtime::InDoubt::assume_ran;
+    case InDoubt::assume_not_run: return runtime::InDoubt::assume_not_run;
+    case InDoubt::refuse: break;
+  }
+  return runtime::InDoubt::refuse;
+}
+
+}  // namespace
+
+RepairOutcome Migrator::repair(RepairAction action, const std::string& revision, const std::string& reason,
+                               InDoubt in_doubt) {
   if (action != RepairAction::resume && util::trim(reason).empty())
     throw Error(ErrorKind::usage, std::string(to_string(action)) + " needs a reason (it is recorded in the journal)");
+  if (action != RepairAction::resume && in_doubt != InDoubt::refuse)
+    throw Error(ErrorKind::usage, "--assume-ran and --assume-not-run go with --resume");
   m_impl->stop.throw_if_requested("before repairing; nothing was changed");
   api::ObserverBridge bridge(nullptr, m_impl->internal_observer, m_impl->stop);
-  return with_repair_context(m_impl->config, m_impl->stop, &bridge, [&](runtime::RepairContext& rc) {
+  return with_repair_context(m_impl->config, m_impl->stop, &bridge, backend::OpenMode::existing_only,
+                             [&](runtime::RepairContext& rc) {
     switch (action) {
-      case RepairAction::resume: return api::to_public(action, runtime::resume(rc, reason));
+      case RepairAction::resume: return api::to_public(action, runtime::resume(rc, reason, to_runtime(in_doubt)));
       case RepairAction::mark_applied: return api::to_public(action, runtime::mark_applied(rc, revision, reason));
       case RepairAction::mark_reverted: return api::to_public(action, runtime::mark_reverted(rc, revision, reason));
       case RepairAction::accept_checksum: break;

@@ -127,7 +127,7 @@ Project Project::load_with_database(config::Config config, const std::function<b
     if (p.m_by_id.count(id) || !tried.insert(id).second) continue;
     auto copy = journal.stored_copy(id);
     if (!copy || copy->file_content.empty()) continue;
-    auto file = script::parse_revision_file("<journal copy of " + id + ">", copy->file_content);
+    auto file = script::parse_stored_copy("<journal copy of " + id + ">", copy->file_content);
     if (file.id != id) continue;  // a journal edited by hand: do not guess
     for (const auto& d : file.down_revisions) pending.push_back(d);
     for (const auto& d : file.depends_on) pending.push_back(d);

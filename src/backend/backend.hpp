@@ -105,11 +105,12 @@ class Catalog {
   virtual std::vector<std::string> column_names(std::string_view schema, std::string_view table) = 0;
   /// True when `object` is in the catalog now (names compared as the database folds them).
   virtual bool object_exists(const CatalogObject& object) = 0;
-  /// Up to `limit` tables and views outside the system catalogs, sorted: SQLite `name`,
-  /// PostgreSQL `schema.name` (every schema but the system ones and objects of extensions).
-  /// `migrate`'s own tables are listed too; the caller leaves them out. For the refusal to
-  /// upgrade a database that holds a schema no version table accounts for.
-  virtual std::vector<std::string> user_relations(std::size_t limit) = 0;
+  /// Up to `limit` tables and views outside the system catalogs, sorted: SQLite `name` (the
+  /// main database; `schema` is ignored), PostgreSQL `schema.name` in `schema` (empty: every
+  /// schema but the system ones), objects of extensions left out. `migrate`'s own tables are
+  /// listed too; the caller leaves them out. For the refusal to upgrade a database that holds
+  /// a schema no version table accounts for.
+  virtual std::vector<std::string> user_relations(std::string_view schema, std::size_t limit) = 0;
   /// The schema the runtime names its table `table` in when the configuration names none:
   /// where an unqualified `table` was found when the connection was made (the first schema
   /// of that moment's search_path holding such a table), else where it would have been

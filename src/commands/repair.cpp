@@ -37,10 +37,13 @@ std::string chosen_action(const RepairOptions& o) {
   return actions[0];
 }
 
-std::string who(const PartialRevision& e) {
-  std::string os = e.os_user.empty() ? "?" : e.os_user;
-  if (!e.host.empty()) os += "@" + e.host;
-  return e.db_user.empty() ? os : e.db_user + " (" + os + ")";
+InDoubt in_doubt(const RepairOptions& o) {
+  if (o.assume_ran && o.assume_not_run)
+    throw Error(ErrorKind::usage, "--assume-ran and --assume-not-run do not go together",
+                "say whether the statement in doubt ran (`migrate repair` shows what the catalog holds)");
+  if ((o.assume_ran || o.assume_not_run) && !o.resume)
+    throw Error(ErrorKind::usage, "--assume-ran and --assume-not-run go with --resume");
+  return o.assume_ran ? InDoubt::assume_ran : o.assume_not_run ? InDoubt::assume_not_run : InDoubt::refuse;
 }
 
 std::string catalog_text(const PartialStatement& s) {
@@ -56,7 +59,7 @@ void print_partial_text(std::ostream& out, const PartialRevision& p) {
   std::string what = e.status == "failed" ? "failed" : "was interrupted";
   out << "Revision " << e.revision << ": " << e.direction << " " << what << " after statement " << p.statements_done
       << " of " << e.statements_total << " (non-transactional: the statements that ran stay committed)\n";
-  out << "  started " << e.started_at << " by " << who(e) << " (" << e.command << ")\n";
+  out << "  started " << e.started_at << " by " << who_text(e.db_user, e.os_user, e.host) << " (" << e.command << ")\n";
   if (!e.file.empty()) out << "  file: " << e.file << "\n";
   if (!p.error.empty()) out << "  error: " << p.error << "\n";
   if (e.status == "running")
@@ -188,7 +191,7 @@ int repair(const Context& ctx, const RepairOptions& opts) {
     return report.clean() ? 0 : k_needs_repair_status;
   }
   RepairOutcome outcome;
-  if (action == "--resume") outcome = migrator.repair(RepairAction::resume, "", opts.reason);
+  if (action == "--resume") outcome = migrator.repair(RepairAction::resume, "", opts.reason, in_doubt(opts));
   else if (action == "--mark-applied") outcome = migrator.repair(RepairAction::mark_applied, opts.mark_applied, opts.reason);
   else if (action == "--mark-reverted")
     outcome = migrator.repair(RepairAction::mark_reverted, opts.mark_reverted, opts.reason);

@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <ostream>
-#include <regex>
 
 #include "commands/commands.hpp"
 #include "api/project.hpp"
@@ -23,8 +22,7 @@ const char* k_multiple_heads_for_revision =
     "or perform a merge.";
 
 void validate_rev_id(const std::string& id) {
-  static const std::regex valid("[A-Za-z0-9_]{1,32}");
-  if (!std::regex_match(id, valid))
+  if (!script::is_valid_revision_id(id))
     throw Error(ErrorKind::usage, "invalid --rev-id '" + id + "'",
                 "a revision id is 1 to 32 characters of A-Z, a-z, 0-9 and _ ('-' would read as a relative move)");
 }

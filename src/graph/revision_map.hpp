@@ -112,12 +112,12 @@ class RevisionMap {
   /// a row naming no revision throws needs_repair.
   Plan plan_downgrade(std::string_view target, const std::vector<std::string>& current) const;
 
-  /// `stamp TARGET...`. With `purge`, the plan first removes every current row
-  /// (ops `remove` for each, in its own leading step with revision nullopt; no step when the
-  /// table is empty) and then stamps from an empty table; unknown ids in `current` are no
-  /// error then (without `purge` they throw needs_repair). Each Alembic stamp step is one
-  /// Step (direction stamp, revision = destination or nullopt for base, from = the rows it
-  /// deletes/updates). Where Alembic crashes (several destinations sharing one existing row,
+  /// `stamp TARGET...`. With `purge`, the plan first removes every current row (ops
+  /// `remove` for each, leading the first step's ops; a single step of deletes with revision
+  /// nullopt when there is no other step) and then stamps from an empty table; unknown ids in
+  /// `current` are no error then (without `purge` they throw needs_repair). Each Alembic stamp
+  /// step is one Step (direction stamp, revision = destination or nullopt for base, from =
+  /// the lineage rows the step moves from, as Alembic names them). Where Alembic crashes (several destinations sharing one existing row,
   /// a destination written twice) each step works on the rows still present: a destination
   /// whose rows are gone is INSERTed, one already present is a no-op (see plan.cpp).
   /// MultipleHeads uses the stamp wording.

@@ -191,7 +191,7 @@ void fill_identity(JournalEntry& entry, backend::Backend& db) {
 // ---------------------------------------------------------------------------------------
 
 Journal::Journal(backend::Backend& db, const VersionTable& vt)
-    : m_db(db), m_schema(vt.schema), m_name(vt.journal_name()) {}
+    : m_db(db), m_schema(on_connection(db, vt).schema), m_name(vt.journal_name()) {}
 
 std::string Journal::table() const { return sql::qualified_name(m_db.dialect(), m_schema, m_name); }
 
@@ -277,7 +277,7 @@ void Journal::finish(long long id, const std::string& status, int statements_don
       sql::quote_literal(join(heads_after, ",")), id));
 }
 
-std::vector<JournalEntry> Journal::select(const std::string& where_and_order) {
+std::vector<JournalEntry> Journal::select(const std::string& where_and_order, bool large_columns) {
   auto present = columns();
   if (present.empty()) return {};
   for (const char* required : k_required)
@@ -288,7 +288,10 @@ std::vector<JournalEntry> Journal::select(const std::string& where_and_order) {
   // Only the columns this journal has: an older one is read as it is, not upgraded by a
   // read (reads take no lock).
   std::vector<std::string> wanted = {"id"};
-  for (const auto& column : sql::journal_columns(m_db.dialect())) wanted.push_back(column.name);
+  for (const auto& column : sql::journal_columns(m_db.dialect()))
+    if (large_columns || (column.name != "file_content" && column.name != "downgrade_sql" &&
+                          column.name != "statement_hashes"))
+      wanted.push_back(column.name);
   std::vector<std::string> names;
   for (const auto& name : wanted)
     if (std::find(present.begin(), present.end(), name) != present.end()) names.push_back(name);
@@ -406,6 +409,8 @@ std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {
 }
 
 std::vector<JournalEntry> Journal::all() { return select("ORDER BY cur.id"); }
+
+std::vector<JournalEntry> Journal::history() { return select("ORDER BY cur.id", false); }
 
 std::optional<JournalEntry> Journal::get(long long id) {
   auto rows = select("WHERE cur.id = " + std::to_string(id));

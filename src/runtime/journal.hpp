@@ -207,6 +207,9 @@ class Journal {
   std::optional<JournalEntry> stored_copy(const std::string& revision);
   /// Every row, oldest first (for tests and `repair` listings); empty without a journal.
   std::vector<JournalEntry> all();
+  /// Every row, oldest first, without the large columns (file_content, downgrade_sql and
+  /// statement_hashes read as empty): what `status` and `log` show.
+  std::vector<JournalEntry> history();
   /// The row with this id, if any.
   std::optional<JournalEntry> get(long long id);
 
@@ -215,7 +218,7 @@ class Journal {
   std::vector<std::string> columns();
 
  private:
-  std::vector<JournalEntry> select(const std::string& where_and_order);
+  std::vector<JournalEntry> select(const std::string& where_and_order, bool large_columns = true);
   std::string table() const;
 
   backend::Backend& m_db;

@@ -54,7 +54,7 @@ std::optional<script::RevisionFile> file_for(RepairContext& ctx, Journal& journa
                                              std::string& source) {
   auto parse = [&](const std::string& content) -> std::optional<script::RevisionFile> {
     try {
-      return script::parse_revision_file("<journal copy of " + e.revision + ">", content);
+      return script::parse_stored_copy("<journal copy of " + e.revision + ">", content);
     } catch (const Error&) {
       return std::nullopt;
     }

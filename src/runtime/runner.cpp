@@ -128,8 +128,9 @@ RunResult Runner::run_locked(const Planner& planner) {
   return result;
 }
 
-/// An upgrade from no version rows on a database that already holds tables would run the
-/// first revision's CREATEs into objects that are there (the database was built by hand, by
+/// An upgrade from no version rows on a database that already holds tables (PostgreSQL: in
+/// the version table's schema, so that a new tenant schema beside others is not refused)
+/// would run the first revision's CREATEs into objects that are there (the database was built by hand, by
 /// another tool, or its version table was lost): refused, as Flyway refuses a non-empty
 /// schema without its history. A database whose journal has rows was run by migrate before
 /// (say, downgraded to base while tables the revisions do not own stayed): not refused.
@@ -137,7 +138,7 @@ void Runner::refuse_unversioned() {
   constexpr std::size_t k_shown = 5;
   const auto& vt = m_settings.version_table;
   std::vector<std::string> found;
-  for (auto& name : m_db.catalog().user_relations(k_shown + 3)) {
+  for (auto& name : m_db.catalog().user_relations(vt.schema, k_shown + 3)) {
     auto bare = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
     if (bare != vt.name && bare != vt.journal_name()) found.push_back(std::move(name));
   }
@@ -427,6 +428,7 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
                   ctx.started_at,   to_string(m_settings.command), m_db_user};
   auto row = step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms);
   row.transactional = is_transactional(ctx.file);
+  row.reason = m_settings.reason;
   return m_journal.append(row);
 }
 

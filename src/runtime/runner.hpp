@@ -80,6 +80,8 @@ struct RunSettings {
   /// `--allow-unversioned`: an upgrade from an empty version table proceeds on a database that
   /// already holds tables (otherwise refused with Error{unversioned_database}).
   bool allow_unversioned = false;
+  /// Why the user ran it (`stamp --reason`), recorded in each step's journal row; "" = none.
+  std::string reason;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for every revision (the configuration's
   /// values, "5s"); a revision header's own value overrides it; nullopt = session default.
   std::optional<std::string> session_lock_timeout;

@@ -118,8 +118,10 @@ void check_foreign_keys_pragma(const std::filesystem::path& path, const SqlSecti
     if (!is_foreign_keys_pragma(tokens, i)) continue;
     fail(path, std::to_string(tokens[i].line), "`PRAGMA foreign_keys` in a transactional revision",
          "SQLite ignores PRAGMA foreign_keys inside a transaction, and migrate runs this revision in one, "
-         "so the line would do nothing; remove it, or declare `-- transactional = false` in the header "
-         "if the revision really turns foreign keys on or off itself");
+         "so the line would do nothing; remove it: migrate already turns foreign keys off before each "
+         "transaction and checks the tables the revision touched before it commits (`foreign_key_check` in "
+         "migrate.toml); or declare `-- transactional = false` in the header if the revision really turns "
+         "foreign keys on or off itself");
   }
 }
 

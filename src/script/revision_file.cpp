@@ -502,7 +502,9 @@ const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return sect
 
 const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const { return section_for(downgrade, dialect); }
 
-RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content) {
+namespace {
+
+RevisionFile parse_content(std::filesystem::path&& path, std::string_view content, bool check_sql) {
   check_encoding(path, content);
   std::string storage;
   const std::string_view text = normalize(content, storage);
@@ -510,9 +512,19 @@ RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view 
   RevisionFile file;
   file.path = std::move(path);  // libstdc++ paths own a component list: copies are not cheap
   Parser(file.path, text, file).parse();
-  check_sections(file);
+  if (check_sql) check_sections(file);
   file.checksum = util::sha256_hex(text);
   return file;
+}
+
+}  // namespace
+
+RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content) {
+  return parse_content(std::move(path), content, true);
+}
+
+RevisionFile parse_stored_copy(std::filesystem::path path, std::string_view content) {
+  return parse_content(std::move(path), content, false);
 }
 
 RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content) {

@@ -92,6 +92,10 @@ bool is_reserved_revision_name(std::string_view name);
 RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content);
 /// Same, taking the path over (saves a path copy per file when loading thousands).
 RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content);
+/// A copy the journal stored of a file that already ran: parsed as above, but its SQL
+/// sections are not held to the load-time SQL checks (psql meta-commands, PRAGMA
+/// foreign_keys), which came after it may have run: it is history, not a file to run anew.
+RevisionFile parse_stored_copy(std::filesystem::path path, std::string_view content);
 
 /// The file as the parser and the checksum read it: a leading UTF-8 BOM stripped, CRLF as
 /// LF (RevisionFile::checksum is the SHA-256 of this text).

@@ -39,8 +39,33 @@ TEST_F(FailureCliTest, FailingRevisionLeavesNoTraceAndEarlierOnesStay) {
   EXPECT_TRUE(has_table("b"));
   EXPECT_FALSE(has_table("c"));
   EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
-  EXPECT_EQ(column("SELECT revision FROM migrate_version_journal ORDER BY id"),
-            (std::vector<std::string>{"aaa1", "bbb2"}));
+  // The failed attempt stays in the history, after the rollback, and makes nothing partial.
+  EXPECT_EQ(column("SELECT revision || ' ' || status FROM migrate_version_journal ORDER BY id"),
+            (std::vector<std::string>{"aaa1 applied", "bbb2 applied", "ccc3 failed"}));
+  auto log = migrate({"log", "-n", "1"});
+  ASSERT_EQ(log.status, 0) << describe(log);
+  EXPECT_NE(log.out.find("ccc3"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("failed"), std::string::npos) << log.out;
+  EXPECT_NE(log.out.find("no_such_table"), std::string::npos) << log.out;
+  EXPECT_EQ(migrate({"repair"}).status, 0);
+}
+
+TEST_F(FailureCliTest, AnUnversionedDatabaseIsRefusedUntilAllowed) {
+  // Tables created by hand (or by another service) and no version table.
+  write_history_with_failing_third();
+  exec("CREATE TABLE tenants (id INTEGER)");
+  auto refused = migrate({"upgrade", "head", "--format", "json"});
+  ASSERT_EQ(refused.status, 5) << describe(refused);
+  EXPECT_NE(refused.out.find("\"kind\": \"unversioned_database\""), std::string::npos) << refused.out;
+  EXPECT_NE(refused.err.find("tenants"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("migrate stamp"), std::string::npos) << refused.err;
+  EXPECT_FALSE(has_table("a"));
+  auto dry = migrate({"upgrade", "bbb2", "--dry-run"});
+  EXPECT_EQ(dry.status, 5) << describe(dry);
+  auto allowed = migrate({"upgrade", "bbb2", "--allow-unversioned"});
+  ASSERT_EQ(allowed.status, 0) << describe(allowed);
+  EXPECT_TRUE(has_table("b"));
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
 }
 
 TEST_F(FailureCliTest, OneTransactionPerRunRollsBackTheWholeRun) {
@@ -55,9 +80,9 @@ TEST_F(FailureCliTest, OneTransactionPerRunRollsBackTheWholeRun) {
   if (has_table("migrate_version")) {
     EXPECT_TRUE(version_rows().empty());
   }
-  if (has_table("migrate_version_journal")) {
-    EXPECT_TRUE(column("SELECT revision FROM migrate_version_journal").empty());
-  }
+  // Only the attempt is recorded, after the rollback: the revision that failed, as failed.
+  EXPECT_EQ(column("SELECT revision || ' ' || status FROM migrate_version_journal"),
+            std::vector<std::string>{"ccc3 failed"});
 }
 
 TEST_F(FailureCliTest, OneTransactionPerRunKeepsEarlierRuns) {
@@ -69,7 +94,10 @@ TEST_F(FailureCliTest, OneTransactionPerRunKeepsEarlierRuns) {
   EXPECT_TRUE(has_table("b"));
   EXPECT_FALSE(has_table("c"));
   EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
-  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_journal"), std::vector<std::string>{"2"});
+  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_journal WHERE status = 'applied'"),
+            std::vector<std::string>{"2"});
+  EXPECT_EQ(column("SELECT revision FROM migrate_version_journal WHERE status = 'failed'"),
+            std::vector<std::string>{"ccc3"});
 }
 
 TEST_F(FailureCliTest, NonTransactionalFailureNeedsRepairAndBlocksStateChanges) {

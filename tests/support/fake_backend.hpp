@@ -69,8 +69,8 @@ class FakeBackend : public backend::Backend,
   bool table_exists(std::string_view schema, std::string_view table) override;
   std::vector<std::string> column_names(std::string_view schema, std::string_view table) override;
   bool object_exists(const backend::CatalogObject& object) override { return m_inner->catalog().object_exists(object); }
-  std::vector<std::string> user_relations(std::size_t limit) override {
-    return m_inner->catalog().user_relations(limit);
+  std::vector<std::string> user_relations(std::string_view schema, std::size_t limit) override {
+    return m_inner->catalog().user_relations(schema, limit);
   }
   void set_lock_key(std::string_view schema, std::string_view version_table) override;
   void set_session_timeouts(const std::optional<std::string>& lock_timeout,

@@ -17,13 +17,14 @@ bool PostgresBackend::table_exists(std::string_view schema, std::string_view tab
   return !rows.empty();
 }
 
-std::vector<std::string> PostgresBackend::user_relations(std::size_t limit) {
+std::vector<std::string> PostgresBackend::user_relations(std::string_view schema, std::size_t limit) {
+  std::string in_schema = schema.empty() ? "" : " AND n.nspname = " + m_session->literal(schema);
   auto rows = query(
       "SELECT n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
       "c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname NOT IN ('pg_catalog', "
       "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND NOT "
       "EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = "
-      "c.oid AND d.deptype = 'e') ORDER BY 1 LIMIT " +
+      "c.oid AND d.deptype = 'e')" + in_schema + " ORDER BY 1 LIMIT " +
       std::to_string(limit));
   std::vector<std::string> names;
   for (auto& row : rows)

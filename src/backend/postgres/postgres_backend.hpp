@@ -104,7 +104,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   /// With an empty schema, a table visible through `search_path` (pg_table_is_visible),
   /// i.e. the one an unqualified name reaches, as Alembic's has_table does.
   bool table_exists(std::string_view schema, std::string_view table) override;
-  std::vector<std::string> user_relations(std::size_t limit) override;
+  std::vector<std::string> user_relations(std::string_view schema, std::size_t limit) override;
   /// From pg_attribute (live columns in attnum order, i.e. information_schema's
   /// ordinal_position), for the same table `table_exists` finds: with an empty schema the
   /// one visible through search_path. pg_catalog rather than information_schema because the

@@ -380,7 +380,7 @@ std::vector<std::string> SqliteBackend::column_names(std::string_view schema, st
   return names;
 }
 
-std::vector<std::string> SqliteBackend::user_relations(std::size_t limit) {
+std::vector<std::string> SqliteBackend::user_relations(std::string_view /*schema*/, std::size_t limit) {
   std::vector<std::string> names;
   for (auto& row : query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE "
                          "'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT " + std::to_string(limit)))

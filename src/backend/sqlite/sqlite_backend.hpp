@@ -76,7 +76,7 @@ class SqliteBackend final : public Backend, public Catalog, public Locker, publi
   /// SQLite keeps constraint names). Names compare case-insensitively, as SQLite's do.
   /// Only the main (or the named attached) database is searched, not temp.
   bool object_exists(const CatalogObject& object) override;
-  std::vector<std::string> user_relations(std::size_t limit) override;
+  std::vector<std::string> user_relations(std::string_view schema, std::size_t limit) override;
 
   /// sqlite3_interrupt on this connection: the running statement fails with
   /// SQLITE_INTERRUPT (a write inside a transaction rolls the transaction back).

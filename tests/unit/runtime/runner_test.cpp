@@ -533,6 +533,7 @@ TEST_F(RunnerTest, DryRunOnAFreshDatabaseCreatesNothing) {
   auto before = test::read_file(path);
   auto s = settings(false);
   s.dry_run = true;
+  s.allow_unversioned = true;  // `other` makes the file non-empty, so its bytes can be compared
   test::FakeBackend fake(std::move(db));
   runtime::Runner dry(fake, s, files.lookup());
   dry.run(test::linear_upgrade({"a", "b"}));
@@ -545,6 +546,43 @@ TEST_F(RunnerTest, DryRunOnAFreshDatabaseCreatesNothing) {
   EXPECT_EQ(test::read_file(path), before);
   EXPECT_FALSE(fake.table_exists("", "migrate_version"));
   EXPECT_FALSE(fake.table_exists("", "migrate_version_journal"));
+}
+
+TEST_F(RunnerTest, AnUnversionedDatabaseWithTablesIsRefusedUnlessAllowed) {
+  auto db = backend::open(file_url());
+  db->execute_script("CREATE TABLE tenants (id INTEGER);");
+  runtime::Runner runner(*db, settings(), files.lookup());
+  try {
+    runner.run(test::linear_upgrade({"a"}));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::unversioned_database);
+    EXPECT_EQ(exit_status(e.kind()), 5);
+    EXPECT_NE(std::string(e.what()).find("already holds tables (tenants)"), std::string::npos) << e.what();
+    EXPECT_NE(e.hint().find("migrate stamp"), std::string::npos) << e.hint();
+    EXPECT_NE(e.hint().find("--allow-unversioned"), std::string::npos) << e.hint();
+  }
+  EXPECT_FALSE(db->catalog().table_exists("", "ta"));
+  EXPECT_FALSE(db->catalog().table_exists("", "migrate_version"));
+  auto allowed = settings();
+  allowed.allow_unversioned = true;
+  runtime::Runner(*db, allowed, files.lookup()).run(test::linear_upgrade({"a"}));
+  EXPECT_TRUE(db->catalog().table_exists("", "ta"));
+  // Downgraded to base, the database is still one migrate ran (its journal says so).
+  runtime::Runner(*db, settings(), files.lookup()).run([](const std::vector<std::string>& rows) {
+    graph::Plan plan;
+    plan.heads_before = rows;
+    graph::Step step;
+    step.direction = graph::Direction::downgrade;
+    step.revision = "a";
+    step.from = {"a"};
+    step.ops = {graph::VersionOp::remove("a")};
+    plan.steps.push_back(step);
+    return plan;
+  });
+  EXPECT_TRUE(runtime::Runner(*db, settings(), files.lookup()).read_version_rows().empty());
+  runtime::Runner(*db, settings(), files.lookup()).run(test::linear_upgrade({"a"}));
+  EXPECT_TRUE(db->catalog().table_exists("", "ta"));
 }
 
 TEST_F(RunnerTest, DryRunFailureRollsBackEverything) {

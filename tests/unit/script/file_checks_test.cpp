@@ -63,6 +63,15 @@ TEST(MetaCommandTest, BackslashLineAtStatementStartNamesFileLineAndCommand) {
   EXPECT_TRUE(contains(e, "v/a.sql:7: psql meta-command `\\c`")) << e;
 }
 
+TEST(MetaCommandTest, AStoredCopyOfAFileThatRanIsHistoryAndNotHeldToTheSqlChecks) {
+  auto content = file_with("PRAGMA foreign_keys = OFF;\n\\restrict k\nCREATE TABLE t (id int);");
+  EXPECT_FALSE(error_of(content).empty());
+  auto copy = parse_stored_copy("<journal copy of a>", content);
+  EXPECT_EQ(copy.id, "a1");
+  ASSERT_NE(copy.upgrade_for(Dialect::sqlite), nullptr);
+  EXPECT_NE(copy.upgrade_for(Dialect::sqlite)->sql.find("CREATE TABLE t"), std::string::npos);
+}
+
 TEST(MetaCommandTest, EveryKindOfSectionIsChecked) {
   const std::string head = "-- migrate:revision\n-- revision = \"a1\"\n\n";
   EXPECT_TRUE(contains(error_of(head + "-- migrate:upgrade dialect=sqlite\n\\i other.sql\n"), "v/a.sql:5:"));
