@@ -19,9 +19,9 @@ bool contains(const std::string& haystack, const std::string& needle) {
 // aaa1: users and orders, one order pointing at a user that does not exist (the seed's
 // data). bbb2: a harmless column. ccc3: the foreign key from orders to users.
 // PostgreSQL adds it with ALTER TABLE; SQLite has no ADD CONSTRAINT, so the file uses the
-// table-rebuild pattern, and a trigger enforces the reference while the rows are copied
-// (the SQLite backend does not turn on PRAGMA foreign_keys, and the pragma is a no-op
-// inside the dry run's transaction anyway).
+// table-rebuild pattern, and a trigger enforces the reference while the rows are copied, so
+// the failure names its statement (the runner's foreign-key check before the commit would
+// refuse the orphan row too; tests/cli/foreign_keys_cli_test.cpp covers that path).
 constexpr const char* k_users_orders =
     "-- migrate:revision\n-- revision = \"aaa1\"\n-- message = \"users and orders\"\n\n"
     "-- migrate:upgrade\n"
