@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -171,6 +172,12 @@ struct ForeignKeyViolation {
   std::string key;                   ///< the row's key columns, "user_id=99" ("" when unreadable)
 };
 
+/// A table's foreign keys as far as a check needs them (ForeignKeyChecks::foreign_key_tables).
+struct ForeignKeyTable {
+  std::string name;                  ///< as declared
+  std::vector<std::string> parents;  ///< the parent tables its keys name, lower-cased
+};
+
 /// Foreign keys that the database does not keep by itself across a migration: SQLite, where
 /// enforcement is a per-connection switch that a table rebuild must not run under.
 /// PostgreSQL enforces foreign keys in the server and has no such role.
@@ -182,10 +189,11 @@ class ForeignKeyChecks {
   /// dropping a parent table cascades into nothing. Call it outside a transaction: SQLite
   /// ignores the switch inside one.
   virtual void disable_enforcement() = 0;
-  /// The tables in which a row can break a foreign key when the tables called `names`
-  /// change: the child side of every foreign key whose child or parent table is named.
-  /// Names compare case-insensitively, as SQLite's do; a name of no table is ignored.
-  virtual std::vector<std::string> tables_to_check(const std::vector<std::string>& names) = 0;
+  /// The foreign keys of the tables called `names` (compared case-insensitively, as SQLite
+  /// compares them; a name of no table is ignored), or of every table when `names` is empty:
+  /// per existing table, its name as declared and the parent tables its keys name (empty for
+  /// a table without foreign keys; with `names` empty, such tables are left out).
+  virtual std::map<std::string, ForeignKeyTable> foreign_key_tables(const std::vector<std::string>& names) = 0;
   /// Every violation in `table` now (`PRAGMA foreign_key_check`), each with its row's key.
   /// Throws DatabaseError when SQLite cannot check (e.g. "foreign key mismatch": a parent
   /// key that is not unique).

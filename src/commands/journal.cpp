@@ -12,9 +12,6 @@ namespace migrate::commands {
 
 namespace {
 
-/// `-` for a value the journal does not have.
-std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
-
 std::string applied_by(const RevisionStatus& r) {
   return r.journal_id == 0 ? "" : who_text(r.db_user, r.os_user, r.host);
 }

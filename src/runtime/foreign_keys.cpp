@@ -61,10 +61,36 @@ void ForeignKeyGuard::revision_starting(const std::string& revision, const std::
   // A table checked earlier in this transaction keeps its first count: what an earlier
   // revision of the same transaction broke is not "already there".
   std::vector<std::string> fresh;
-  for (auto& table : m_checks->tables_to_check({r.names.begin(), r.names.end()}))
+  for (auto& table : tables_to_check(r.names))
     if (m_checked_before.insert(util::to_lower(table)).second) fresh.push_back(table);
   for (const auto& v : violations_in(fresh, true)) ++m_old[identity_of(v)];
   m_revisions.push_back(std::move(r));
+}
+
+std::vector<std::string> ForeignKeyGuard::tables_to_check(const std::set<std::string>& names) {
+  if (!m_tables) m_tables = m_checks->foreign_key_tables({});
+  std::vector<std::string> tables;
+  for (const auto& [lower, table] : *m_tables) {
+    bool touched = names.count(lower) != 0;
+    for (const auto& parent : table.parents) touched = touched || names.count(parent) != 0;
+    if (touched && !table.parents.empty()) tables.push_back(table.name);
+  }
+  return tables;
+}
+
+void ForeignKeyGuard::refresh(const std::set<std::string>& names) {
+  if (!m_tables || names.count("rename")) {
+    m_tables = m_checks->foreign_key_tables({});
+    return;
+  }
+  // Foreign keys come only with REFERENCES (CREATE TABLE, ADD COLUMN), and go only with the
+  // table that holds them: without either, the tables read before are still the truth.
+  bool changed = names.count("references") != 0;
+  for (const auto& name : names) changed = changed || m_tables->count(name) != 0;
+  if (!changed) return;
+  for (const auto& name : names) m_tables->erase(name);
+  for (auto& [lower, table] : m_checks->foreign_key_tables({names.begin(), names.end()}))
+    if (!table.parents.empty()) (*m_tables)[lower] = std::move(table);
 }
 
 std::vector<backend::ForeignKeyViolation> ForeignKeyGuard::violations_in(const std::vector<std::string>& tables,
@@ -91,9 +117,10 @@ std::vector<backend::ForeignKeyViolation> ForeignKeyGuard::violations_in(const s
 
 void ForeignKeyGuard::before_commit(const std::function<std::string(const std::string&)>& rollback_hint) {
   if (!m_checks || !m_check || m_revisions.empty()) return;
-  std::vector<std::string> names;
-  for (const auto& r : m_revisions) names.insert(names.end(), r.names.begin(), r.names.end());
-  auto now = violations_in(m_checks->tables_to_check(names), false);
+  std::set<std::string> names;
+  for (const auto& r : m_revisions) names.insert(r.names.begin(), r.names.end());
+  refresh(names);
+  auto now = violations_in(tables_to_check(names), false);
   std::vector<backend::ForeignKeyViolation> fresh;
   std::vector<backend::ForeignKeyViolation> kept;
   for (auto& v : now) {
@@ -115,7 +142,10 @@ void ForeignKeyGuard::before_commit(const std::function<std::string(const std::s
     spdlog::warn("{} foreign-key violation(s) that were there before revision {} ran are left as they are: {}",
                  kept.size(), util::join(ids, ", "), list(kept));
   }
-  if (!fresh.empty()) throw violation_error(revisions, fresh, rollback_hint);
+  if (!fresh.empty()) {
+    m_tables.reset();
+    throw violation_error(revisions, fresh, rollback_hint);
+  }
 }
 
 Error ForeignKeyGuard::violation_error(const std::vector<Revision>& revisions,

@@ -11,6 +11,11 @@
 ///  - the child side of every foreign key whose child or parent is such a table, because a
 ///    new violation can only appear in a child row, and only when the child (an insert,
 ///    an update, a rebuild) or its parent (a delete, a drop) changed.
+/// The foreign keys of every table are read once per guard and then, before each commit, again
+/// only for the tables the transaction's revisions name, and only when they could have changed
+/// (the revision says REFERENCES, or names a table that has foreign keys; a rename re-reads
+/// them all, as SQLite rewrites the children's keys): on a schema of a thousand tables a
+/// revision costs at most one look-up of its own tables, not a pass over every table.
 /// Each of those tables is checked before the revision's first statement too: a violation
 /// already there is reported as a warning, not a failure (violations are compared by table,
 /// parent and key, so a rebuild that renumbers rowids does not make an old one look new).
@@ -27,6 +32,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +73,11 @@ class ForeignKeyGuard {
   /// A violation as compared before and after: table, parent and key (lower-cased names).
   using Identity = std::string;
 
+  /// The tables where a row can break a foreign key when the tables called `names` change:
+  /// every table with a foreign key whose child or parent is named (from m_tables).
+  std::vector<std::string> tables_to_check(const std::set<std::string>& names);
+  /// Reads the foreign keys of the tables called `names` again (all of them for a rename).
+  void refresh(const std::set<std::string>& names);
   /// The violations in `tables`; `before`: the count taken before a revision's statements.
   std::vector<backend::ForeignKeyViolation> violations_in(const std::vector<std::string>& tables, bool before);
   Error violation_error(const std::vector<Revision>& revisions, const std::vector<backend::ForeignKeyViolation>& fresh,
@@ -79,6 +90,9 @@ class ForeignKeyGuard {
   std::set<std::string> m_checked_before;      ///< tables whose old violations are counted
   std::map<Identity, int> m_old;               ///< violations there before, counted
   std::set<std::string> m_uncheckable;         ///< tables SQLite refused to check before
+  /// Tables with foreign keys, by lower-cased name; read on first use. Reset when a check
+  /// fails (the rollback undoes what the last refresh read).
+  std::optional<std::map<std::string, backend::ForeignKeyTable>> m_tables;
 };
 
 }  // namespace migrate::runtime

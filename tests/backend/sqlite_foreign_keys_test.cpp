@@ -45,13 +45,16 @@ class SqliteForeignKeysTest : public ::testing::Test {
   SqliteBackend m_db{":memory:"};
 };
 
-TEST_F(SqliteForeignKeysTest, TablesToCheckAreTheChildSideOfTouchedKeys) {
+TEST_F(SqliteForeignKeysTest, ForeignKeyTablesNameEachTablesParents) {
   auto& fk = *m_db.foreign_key_checks();
-  EXPECT_EQ(fk.tables_to_check({"users"}), std::vector<std::string>{"logs"});   // parent named
-  EXPECT_EQ(fk.tables_to_check({"LOGS"}), std::vector<std::string>{"logs"});    // child named, any case
-  EXPECT_TRUE(fk.tables_to_check({"notes", "insert", "into"}).empty());         // no foreign key
-  EXPECT_EQ(fk.tables_to_check({"duo"}), std::vector<std::string>{"pairs"});    // parent that does not exist
-  EXPECT_TRUE(fk.tables_to_check({}).empty());
+  auto all = fk.foreign_key_tables({});  // every table with a foreign key
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all.at("logs").parents, std::vector<std::string>{"users"});
+  EXPECT_EQ(all.at("pairs").parents, std::vector<std::string>{"duo"});  // a parent that does not exist
+  auto named = fk.foreign_key_tables({"LOGS", "notes", "insert", "nothing"});  // any case; no table: ignored
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(named.at("logs").name, "logs");
+  EXPECT_TRUE(named.at("notes").parents.empty());  // named, without foreign keys
 }
 
 TEST_F(SqliteForeignKeysTest, ViolationsCarryTheRowKeyAndParent) {

@@ -2,6 +2,7 @@
 // around its transactions and checks the tables a revision touched itself
 // (runtime/foreign_keys.hpp says when and why).
 
+#include <algorithm>
 #include <map>
 
 #include "backend/sql_dialect.hpp"
@@ -36,18 +37,27 @@ std::string lower_literals(const std::vector<std::string>& names) {
 
 }  // namespace
 
-void SqliteBackend::disable_enforcement() { execute("PRAGMA foreign_keys = OFF"); }
+void SqliteBackend::disable_enforcement() {
+  // Setting the switch clears SQLite's foreign-key caches of every table, a cost that grows
+  // with the schema; reading it does not. It is off unless something turned it on.
+  auto rows = query("PRAGMA foreign_keys");
+  if (!rows.empty() && !rows[0].empty() && rows[0][0] && *rows[0][0] != "0") execute("PRAGMA foreign_keys = OFF");
+}
 
-std::vector<std::string> SqliteBackend::tables_to_check(const std::vector<std::string>& names) {
-  if (names.empty()) return {};
-  // lower() folds ASCII only, as SQLite compares identifiers.
-  auto in = lower_literals(names);
-  auto rows = query(
-      "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND EXISTS (SELECT 1 FROM "
-      "pragma_foreign_key_list(m.name) f WHERE lower(m.name) IN " + in + " OR lower(f.\"table\") IN " + in +
-      ") ORDER BY m.name");
-  std::vector<std::string> tables;
-  for (const auto& row : rows) tables.push_back(value_of(row, 0));
+std::map<std::string, ForeignKeyTable> SqliteBackend::foreign_key_tables(const std::vector<std::string>& names) {
+  // Every table: a foreign key is declared by REFERENCES in the table's CREATE statement, so
+  // the LIKE (which folds ASCII case) skips the tables without one before any pragma runs.
+  // Named tables: lower() folds ASCII only, as SQLite compares identifiers.
+  std::string which = names.empty() ? "m.sql LIKE '%references%'" : "lower(m.name) IN " + lower_literals(names);
+  std::map<std::string, ForeignKeyTable> tables;
+  for (const auto& row : query("SELECT m.name, lower(f.\"table\") FROM sqlite_master m LEFT JOIN "
+                               "pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND " + which)) {
+    auto& table = tables[util::to_lower(value_of(row, 0))];
+    table.name = value_of(row, 0);
+    // A key of several columns lists its parent once per column.
+    if (row.size() > 1 && row[1] && std::find(table.parents.begin(), table.parents.end(), *row[1]) == table.parents.end())
+      table.parents.push_back(*row[1]);
+  }
   return tables;
 }
 

@@ -97,8 +97,8 @@ class SqliteBackend final : public Backend, public Catalog, public Locker, publi
 
   /// `PRAGMA foreign_keys = OFF`.
   void disable_enforcement() override;
-  /// From sqlite_master and pragma_foreign_key_list, main database only.
-  std::vector<std::string> tables_to_check(const std::vector<std::string>& names) override;
+  /// From sqlite_master and pragma_foreign_key_list, main database only; keys lower-cased.
+  std::map<std::string, ForeignKeyTable> foreign_key_tables(const std::vector<std::string>& names) override;
   /// pragma_foreign_key_check(table), the keys read through the rowid.
   std::vector<ForeignKeyViolation> violations(std::string_view table) override;
 
