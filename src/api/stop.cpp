@@ -37,6 +37,10 @@ void ObserverBridge::statement_finished(int number) {
   if (m_observer) m_observer->statement_finished(m_revision, number - m_step_base);
 }
 
+void ObserverBridge::statement_running_alone(int number) {
+  if (m_internal) m_internal->statement_running_alone(number);
+}
+
 void ObserverBridge::step_finished(const graph::Step& step, long long duration_ms) {
   if (m_internal) m_internal->step_finished(step, duration_ms);
   if (!m_observer) return;

@@ -50,6 +50,7 @@ class ObserverBridge : public runtime::RunObserver {
       : m_observer(observer), m_internal(internal), m_stop(stop) {}
   void step_started(const graph::Step& step) override;
   void statement_finished(int number) override;
+  void statement_running_alone(int number) override;
   void step_finished(const graph::Step& step, long long duration_ms) override;
 
  private:

@@ -28,12 +28,17 @@ int env_signal(const char* name) {
 
 TestHooks::TestHooks()
     : m_crash_after(env_count("MIGRATE_TEST_CRASH_AFTER_STATEMENT")),
+      m_crash_before_alone(env_count("MIGRATE_TEST_CRASH_BEFORE_ALONE_STATEMENT")),
       m_signal_after(env_count("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT")),
       m_signal(env_signal("MIGRATE_TEST_SIGNAL_AFTER_STATEMENT")) {}
 
 void TestHooks::statement_finished(int number) {
   if (m_crash_after > 0 && number == m_crash_after) raise(SIGKILL);
   if (m_signal_after > 0 && number == m_signal_after) raise(m_signal);
+}
+
+void TestHooks::statement_running_alone(int number) {
+  if (m_crash_before_alone > 0 && number == m_crash_before_alone) raise(SIGKILL);
 }
 
 }  // namespace migrate::cli

@@ -85,6 +85,9 @@ class RunObserver {
   /// A revision statement finished and its progress, if recorded, is committed. `number`
   /// counts the run's revision statements from 1, across steps.
   virtual void statement_finished(int /*number*/) {}
+  /// A statement that cannot run in a transaction is about to run on its own, its intent
+  /// committed (step_executor.hpp); `number` as for statement_finished.
+  virtual void statement_running_alone(int /*number*/) {}
   /// A step committed (or, in one transaction for the run, finished its statements).
   virtual void step_finished(const graph::Step& /*step*/, long long /*duration_ms*/) {}
 };

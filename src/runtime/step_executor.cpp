@@ -93,6 +93,7 @@ bool StepExecutor::run_with_record(const sql::Statement& statement, std::size_t 
 
 void StepExecutor::run_alone(const sql::Statement& statement, std::size_t k, const Progress& progress) {
   if (progress.started) progress.started(static_cast<int>(k) + 1);
+  if (m_observer) m_observer->statement_running_alone(m_statements_run + 1);
   m_db.execute_script(statement.text);
   if (progress.done) progress.done(static_cast<int>(k) + 1);
 }

@@ -195,5 +195,77 @@ TEST_F(RandomKillCliTest, NoStatementRunsTwiceAndResolvingReachesACleanRunsState
   RecordProperty("in_doubt", tally.in_doubt);
 }
 
+// The same state, made deterministic: killed right after the intent of statement 2 (which
+// runs on its own) was committed, before the statement ran.
+class InDoubtCliTest : public CliTest {
+ protected:
+  void write_history() {
+    write_revision("a_base.sql", {"aaa1", "", "CREATE TABLE base (id INTEGER);", "DROP TABLE base;"});
+    std::string alone = k_postgres ? "CREATE INDEX CONCURRENTLY ix_items_n ON items (n);" : "PRAGMA user_version = 7;";
+    write_revision("b_alone.sql",
+                   {"bbb2", "\"aaa1\"",
+                    "CREATE TABLE items (id INTEGER PRIMARY KEY, n INTEGER);\n" + alone +
+                        "\nINSERT INTO items (id, n) VALUES (1, 10);",
+                    "DROP TABLE items;", "-- transactional = false\n"});
+  }
+  /// Kills `upgrade head` before bbb2's statement 2 (the run's statement 3).
+  void kill_in_doubt() {
+    ASSERT_EQ(migrate({"upgrade", "aaa1"}).status, 0);
+    auto killed = migrate({"upgrade", "head"}, {{"MIGRATE_TEST_CRASH_BEFORE_ALONE_STATEMENT", "2"}});
+    ASSERT_EQ(killed.status, 128 + SIGKILL) << describe(killed);
+  }
+};
+
+TEST_F(InDoubtCliTest, RepairShowsTheStatementInDoubtAndResumeWaitsToBeToldWhichWayItWent) {
+  write_history();
+  kill_in_doubt();
+  auto listing = migrate({"repair"});
+  ASSERT_EQ(listing.status, 5) << describe(listing);
+  EXPECT_TRUE(contains(listing.out, "2. line 9:")) << listing.out;
+  EXPECT_TRUE(contains(listing.out, "may have run")) << listing.out;
+  EXPECT_TRUE(contains(listing.out, "statement 2 is in doubt")) << listing.out;
+  if (k_postgres) EXPECT_TRUE(contains(listing.out, "catalog: index ix_items_n absent")) << listing.out;
+  auto json = migrate({"repair", "--format", "json"});
+  EXPECT_TRUE(contains(json.out, "\"state\": \"may have run\"")) << json.out;
+
+  auto refused = migrate({"repair", "--resume", "--format", "json"});
+  ASSERT_EQ(refused.status, 5) << describe(refused);
+  EXPECT_TRUE(contains(refused.out, "\"kind\": \"needs_repair\"")) << refused.out;
+  EXPECT_TRUE(contains(refused.err, "statement 2")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "--assume-ran")) << refused.err;
+  EXPECT_EQ(migrate({"repair", "--resume", "--assume-ran", "--assume-not-run"}).status, 2);
+
+  // It did not run (the kill came first): run it again.
+  auto resumed = migrate({"repair", "--resume", "--assume-not-run", "--reason", "checked: not built"});
+  ASSERT_EQ(resumed.status, 0) << describe(resumed);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(column("SELECT count(*) FROM items"), std::vector<std::string>{"1"});
+  if (k_postgres)
+    EXPECT_EQ(column("SELECT indexname FROM pg_indexes WHERE indexname = 'ix_items_n'"),
+              std::vector<std::string>{"ix_items_n"});
+  else
+    EXPECT_EQ(column("PRAGMA user_version"), std::vector<std::string>{"7"});
+  auto reason = column("SELECT reason FROM migrate_version_journal WHERE command = 'repair --resume'");
+  ASSERT_EQ(reason.size(), 1u);
+  EXPECT_TRUE(contains(reason[0], "checked: not built; statement 2")) << reason[0];
+  EXPECT_TRUE(contains(reason[0], "--assume-not-run")) << reason[0];
+}
+
+TEST_F(InDoubtCliTest, AssumeRanSkipsTheStatementAndRunsTheRest) {
+  write_history();
+  kill_in_doubt();
+  // The statement did take effect (done by hand here, as the server may finish it after the
+  // client died): skip it.
+  exec(k_postgres ? "CREATE INDEX ix_items_n ON items (n)" : "PRAGMA user_version = 7");
+  auto resumed = migrate({"repair", "--resume", "--assume-ran"});
+  ASSERT_EQ(resumed.status, 0) << describe(resumed);
+  EXPECT_TRUE(contains(resumed.out, "--assume-ran")) << resumed.out;
+  EXPECT_EQ(column("SELECT count(*) FROM items"), std::vector<std::string>{"1"});
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(migrate({"repair"}).status, 0);
+  auto nothing = migrate({"repair", "--resume", "--assume-ran"});
+  EXPECT_EQ(nothing.status, 2) << describe(nothing);  // nothing is partial any more
+}
+
 }  // namespace
 }  // namespace migrate::test
