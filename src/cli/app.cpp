@@ -1,5 +1,6 @@
 #include "cli/app.hpp"
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -40,12 +41,25 @@ struct Subcommand {
   std::function<int(const commands::Context&)> handler;
 };
 
+/// `warning: ` / `error: ` before a warning or an error, nothing before an info line.
+class LevelPrefix : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm& /*time*/, spdlog::memory_buf_t& dest) override {
+    std::string_view prefix = msg.level == spdlog::level::warn ? "warning: "
+                              : msg.level >= spdlog::level::err ? "error: "
+                                                                : "";
+    dest.append(prefix.data(), prefix.data() + prefix.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
+};
+
 void setup_logging(const GlobalFlags& g) {
   auto logger = spdlog::stderr_logger_st("migrate");
-  logger->set_pattern("%^%l%$: %v");
   spdlog::set_default_logger(logger);
   // Info lines ("Running upgrade a -> b") read like Alembic's; warnings and errors are prefixed.
-  logger->set_pattern("%v");
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<LevelPrefix>('*').set_pattern("%*%v");
+  logger->set_formatter(std::move(formatter));
   spdlog::set_level(g.quiet ? spdlog::level::warn : (g.verbose > 0 ? spdlog::level::debug : spdlog::level::info));
 }
 

@@ -155,6 +155,7 @@ TEST_F(LoadErrorsCliTest, AlembicPythonFilesAreNamedOncePerFolder) {
   ASSERT_EQ(r.status, 0) << describe(r);
   EXPECT_TRUE(has(r.err, "versions holds 2 Python files (*.py), not loaded")) << describe(r);
   EXPECT_EQ(r.err.find("Python"), r.err.rfind("Python")) << "one warning per folder: " << describe(r);
+  EXPECT_EQ(r.err.rfind("warning: ", 0), 0u) << "a warning says it is one: " << describe(r);
 }
 
 }  // namespace
