@@ -251,13 +251,13 @@ RunResult Migrator::plan(Command command, const std::vector<std::string>& target
     for (const auto& arg : targets)
       if (arg.find(':') != std::string::npos)
         throw Error(ErrorKind::usage, "Range revision not allowed", "ranges go with --sql");
-    auto db = api::open_database(p.config());
+    auto db = api::open_database(p.config(), backend::OpenMode::empty_if_missing);
     req.plan_for = [&](const auto& rows) { return p.map().plan_stamp(targets, rows, purge); };
     return execute(p, *db, req, m_impl->stop);
   }
   if (split_range(req.target).start)
     throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
-  auto online = open_online(m_impl->config, false);
+  auto online = open_online(m_impl->config, false, backend::OpenMode::empty_if_missing);
   const auto& op = *online.project;
   req.plan_for = [&](const auto& rows) {
     return command == Command::upgrade ? op.map().plan_upgrade(req.target, rows)

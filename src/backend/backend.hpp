@@ -88,6 +88,9 @@ using Row = std::vector<std::optional<std::string>>;
 enum class OpenMode {
   create_if_missing,  ///< commands that change the database, as Alembic does
   existing_only,      ///< commands that only read: a mistyped path must not leave an empty file behind
+  /// `--plan`: a SQLite file that does not exist reads as an empty database (one in memory
+  /// stands in), so the plan of a first deploy is shown and no file is created.
+  empty_if_missing,
 };
 
 /// What exists in the database. Every backend has one.

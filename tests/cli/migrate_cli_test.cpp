@@ -71,6 +71,11 @@ TEST_F(UpgradeCliTest, PlanChangesNothingAndDoesNotCreateTheVersionTable) {
             std::string::npos)
       << r.out;
   EXPECT_FALSE(database_touched());
+  // Not even the SQLite file: the plan of a first deploy reads a missing file as empty.
+  if (!k_postgres) EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "app.db"));
+  auto stamp = migrate({"stamp", "bbb2", "--plan"});
+  ASSERT_EQ(stamp.status, 0) << describe(stamp);
+  if (!k_postgres) EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "app.db"));
 }
 
 TEST_F(UpgradeCliTest, ExecutedUpgradeReportsJsonWithDurations) {

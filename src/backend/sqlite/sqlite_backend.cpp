@@ -245,21 +245,30 @@ SqliteBackend::SqliteBackend(std::string path, OpenMode mode) : m_path(std::move
     m_lock_path = ec ? m_path : absolute.string();
   }
   bool create = m_memory || mode == OpenMode::create_if_missing;
-  if (!create && !std::filesystem::exists(m_path)) {
+  bool missing = !create && !std::filesystem::exists(m_path);
+  if (missing && mode == OpenMode::empty_if_missing) {
+    open_file(":memory:", true);
+    return;
+  }
+  if (missing) {
     // SQLite would say only "unable to open database file"; a reading command must not
     // create the file either (an empty database would pass for a fresh one).
     throw Error(ErrorKind::database, "no database at " + m_path,
                 "check the URL, or run `migrate upgrade` to create it");
   }
+  open_file(m_path, create);
+}
+
+void SqliteBackend::open_file(const std::string& file, bool create) {
   try {
     int flags = SQLite::OPEN_READWRITE | (create ? SQLite::OPEN_CREATE : 0);
-    m_db = std::make_unique<SQLite::Database>(m_path, flags, k_busy_timeout_ms);
+    m_db = std::make_unique<SQLite::Database>(file, flags, k_busy_timeout_ms);
     m_handle = m_db->getHandle();
   } catch (const SQLite::Exception& e) {
     DatabaseError::Details d;
     d.sqlstate = result_name(e.getExtendedErrorCode());
     d.server_message = e.what();
-    throw DatabaseError("cannot open SQLite database '" + m_path + "': " + e.what(), d);
+    throw DatabaseError("cannot open SQLite database '" + file + "': " + e.what(), d);
   }
 }
 

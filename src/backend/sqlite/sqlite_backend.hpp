@@ -110,6 +110,8 @@ class SqliteBackend final : public Backend, public Catalog, public Locker, publi
   const std::string& path() const noexcept { return m_path; }
 
  private:
+  /// Opens the connection to `file` (m_path, or ":memory:" standing in for a missing file).
+  void open_file(const std::string& file, bool create);
   /// Runs every statement of `sql`; returns the change count of the last one.
   long long run(std::string_view sql, std::vector<Row>* rows);
 
