@@ -45,7 +45,7 @@ int edit(const Context& ctx, const std::string& rev_arg) {
   auto p = Project::load(config::load(ctx.overrides));
   std::vector<std::string> ids;
   if (rev_arg == "current") {
-    auto db = api::open_database(p.config());
+    auto db = api::open_database(p.config(), backend::OpenMode::existing_only);
     auto rows = api::read_known_rows(p, *db);
     if (rows.empty()) throw Error(ErrorKind::revision_not_found, "No current revisions", "the version table is empty");
     ids = p.map().current_heads(rows);

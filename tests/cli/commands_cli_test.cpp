@@ -125,6 +125,11 @@ TEST_F(TwoBranchCliTest, HeadsResolveDependenciesLeavesOutHeadsOthersDependOn) {
 }
 
 TEST_F(TwoBranchCliTest, EditCurrentOpensTheFilesOfTheDatabaseHeads) {
+  if (!k_postgres) {
+    // Before any upgrade there is no SQLite file, and reading the heads does not make one.
+    EXPECT_EQ(migrate({"edit", "current"}).status, 3);
+    EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "app.db"));
+  }
   ASSERT_EQ(migrate({"upgrade", "audit@head"}).status, 0);
   // An "editor" that records the files it was given.
   auto log = m_dir.path() / "edited.txt";
