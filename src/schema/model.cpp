@@ -1,0 +1,268 @@
+#include "schema/model.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "util/sha256.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::schema {
+namespace {
+
+/// The bumped version changes every fingerprint on purpose: an old one never matches a
+/// serialization that means something else.
+constexpr const char* k_format = "migrate-schema-v1";
+
+/// The ordering key of a name: SQLite compares identifiers without ASCII case.
+std::string key_of(const std::string& text, Dialect dialect) {
+  return dialect == Dialect::sqlite ? util::to_lower(text) : text;
+}
+
+std::pair<std::string, std::string> key_of(const Name& n, Dialect dialect) {
+  return {key_of(n.schema, dialect), key_of(n.name, dialect)};
+}
+
+template <typename T, typename Key>
+void sort_by(std::vector<T>& items, Key key) {
+  std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
+}
+
+void canonicalize_constraints(std::vector<Constraint>& constraints, Dialect d) {
+  sort_by(constraints, [d](const Constraint& c) {
+    return std::make_tuple(static_cast<int>(c.kind), key_of(c.name, d), c.columns, c.expression);
+  });
+}
+
+void canonicalize_table(Table& t, Dialect d) {
+  canonicalize_constraints(t.constraints, d);
+  for (auto& p : t.policies) std::sort(p.roles.begin(), p.roles.end());
+  sort_by(t.policies, [d](const Policy& p) { return key_of(p.name, d); });
+}
+
+/// Writes `key value` lines, values escaped so that one value is always one line.
+class Writer {
+ public:
+  void line(const std::string& key, const std::string& value) {
+    m_out += m_prefix;
+    m_out += key;
+    m_out += ' ';
+    for (char c : value) {
+      if (c == '\\') m_out += "\\\\";
+      else if (c == '\n') m_out += "\\n";
+      else if (c == '\r') m_out += "\\r";
+      else m_out += c;
+    }
+    m_out += '\n';
+  }
+  void flag(const std::string& key, bool value) {
+    if (value) line(key, "true");
+  }
+  void text(const std::string& key, const std::string& value) {
+    if (!value.empty()) line(key, value);
+  }
+  void optional(const std::string& key, const std::optional<std::string>& value) {
+    if (value) line(key, *value);
+  }
+  void list(const std::string& key, const std::vector<std::string>& values) {
+    if (!values.empty()) line(key, util::join(values, ","));
+  }
+  /// Lines of a nested object are indented under it.
+  void open(const std::string& key, const std::string& value) {
+    line(key, value);
+    m_prefix += "  ";
+  }
+  void close() { m_prefix.resize(m_prefix.size() - 2); }
+  std::string take() { return std::move(m_out); }
+
+ private:
+  std::string m_out;
+  std::string m_prefix;
+};
+
+std::string qualified(const Name& n) { return n.schema.empty() ? n.name : n.schema + "." + n.name; }
+
+const char* kind_text(ConstraintKind k) {
+  switch (k) {
+    case ConstraintKind::primary_key: return "primary key";
+    case ConstraintKind::unique: return "unique";
+    case ConstraintKind::check: return "check";
+    case ConstraintKind::foreign_key: return "foreign key";
+    case ConstraintKind::exclusion: return "exclusion";
+  }
+  return "check";
+}
+
+void write_column(Writer& w, const Column& c) {
+  w.open("column", c.name);
+  w.line("type", c.type);
+  w.flag("not null", c.not_null);
+  w.optional("default", c.default_expression);
+  w.text("identity", c.identity);
+  w.optional("generated", c.generated);
+  w.flag("stored", c.generated_stored);
+  w.text("collation", c.collation);
+  w.text("comment", c.comment);
+  w.close();
+}
+
+void write_constraint(Writer& w, const Constraint& c) {
+  w.open(kind_text(c.kind), c.name);
+  w.list("columns", c.columns);
+  w.text("expression", c.expression);
+  if (c.foreign_key) {
+    const auto& fk = *c.foreign_key;
+    w.line("references", qualified(fk.parent));
+    w.list("parent columns", fk.parent_columns);
+    w.line("on update", fk.on_update);
+    w.line("on delete", fk.on_delete);
+    w.line("match", fk.match);
+  }
+  w.flag("deferrable", c.deferrable);
+  w.flag("initially deferred", c.initially_deferred);
+  w.flag("not valid", c.not_valid);
+  w.text("comment", c.comment);
+  w.close();
+}
+
+void write_policy(Writer& w, const Policy& p) {
+  w.open("policy", p.name);
+  w.line("command", p.command);
+  w.flag("restrictive", !p.permissive);
+  w.list("roles", p.roles);
+  w.text("using", p.using_expression);
+  w.text("with check", p.check_expression);
+  w.close();
+}
+
+void write_table(Writer& w, const Table& t) {
+  w.open("table", qualified(t.name));
+  for (const auto& c : t.columns) write_column(w, c);
+  for (const auto& c : t.constraints) write_constraint(w, c);
+  w.flag("strict", t.strict);
+  w.flag("without rowid", t.without_rowid);
+  w.flag("unlogged", t.unlogged);
+  w.text("partition by", t.partition_key);
+  if (t.partition_of) w.line("partition of", qualified(*t.partition_of));
+  w.text("partition bound", t.partition_bound);
+  w.flag("row security", t.row_security);
+  w.flag("force row security", t.force_row_security);
+  for (const auto& p : t.policies) write_policy(w, p);
+  w.text("comment", t.comment);
+  w.close();
+}
+
+void write_index(Writer& w, const Index& i) {
+  w.open("index", qualified(i.name));
+  w.line("on", i.table);
+  w.flag("unique", i.unique);
+  w.line("method", i.method);
+  for (const auto& k : i.keys) {
+    w.open("key", k.column.empty() ? "(" + k.expression + ")" : k.column);
+    w.text("collation", k.collation);
+    w.text("opclass", k.opclass);
+    w.flag("descending", k.descending);
+    if (k.nulls_first) w.line("nulls", *k.nulls_first ? "first" : "last");
+    w.close();
+  }
+  w.list("include", i.include);
+  w.text("where", i.where);
+  w.text("comment", i.comment);
+  w.close();
+}
+
+void write_type(Writer& w, const Type& t) {
+  const char* kind = t.kind == Type::Kind::enumeration ? "enum" : t.kind == Type::Kind::domain ? "domain" : "composite";
+  w.open(kind, qualified(t.name));
+  w.list("labels", t.labels);
+  w.text("base type", t.base_type);
+  w.flag("not null", t.not_null);
+  w.optional("default", t.default_expression);
+  for (const auto& c : t.checks) write_constraint(w, c);
+  for (const auto& a : t.attributes) write_column(w, a);
+  w.text("comment", t.comment);
+  w.close();
+}
+
+void write_sequence(Writer& w, const Sequence& s) {
+  w.open("sequence", qualified(s.name));
+  w.line("type", s.type);
+  w.line("start", std::to_string(s.start));
+  w.line("increment", std::to_string(s.increment));
+  w.line("min", std::to_string(s.min_value));
+  w.line("max", std::to_string(s.max_value));
+  w.line("cache", std::to_string(s.cache));
+  w.flag("cycle", s.cycle);
+  if (s.owned_by_table) w.line("owned by", qualified(*s.owned_by_table) + "." + s.owned_by_column);
+  w.text("comment", s.comment);
+  w.close();
+}
+
+void write_rest(Writer& w, const Schema& s) {
+  for (const auto& v : s.views) {
+    w.open(v.materialized ? "materialized view" : "view", qualified(v.name));
+    w.list("columns", v.columns);
+    w.line("definition", v.definition);
+    w.text("comment", v.comment);
+    w.close();
+  }
+  for (const auto& f : s.functions) {
+    w.open(f.procedure ? "procedure" : "function", qualified(f.name) + "(" + f.arguments + ")");
+    w.line("definition", f.definition);
+    w.text("comment", f.comment);
+    w.close();
+  }
+  for (const auto& t : s.triggers) {
+    w.open("trigger", qualified(t.table) + " " + t.name);
+    w.line("definition", t.definition);
+    w.flag("disabled", !t.enabled);
+    w.text("comment", t.comment);
+    w.close();
+  }
+  for (const auto& u : s.unsupported) w.line("unsupported " + u.kind, u.name);
+}
+
+}  // namespace
+
+void canonicalize(Schema& s) {
+  const Dialect d = s.dialect;
+  std::sort(s.schemas.begin(), s.schemas.end());
+  sort_by(s.extensions, [d](const Extension& e) { return key_of(e.name, d); });
+  sort_by(s.types, [d](const Type& t) { return key_of(t.name, d); });
+  for (auto& t : s.types) canonicalize_constraints(t.checks, d);
+  sort_by(s.sequences, [d](const Sequence& q) { return key_of(q.name, d); });
+  sort_by(s.tables, [d](const Table& t) { return key_of(t.name, d); });
+  for (auto& t : s.tables) canonicalize_table(t, d);
+  sort_by(s.indexes, [d](const Index& i) { return key_of(i.name, d); });
+  sort_by(s.views, [d](const View& v) { return key_of(v.name, d); });
+  sort_by(s.functions, [d](const Function& f) { return std::make_pair(key_of(f.name, d), f.arguments); });
+  sort_by(s.triggers, [d](const Trigger& t) { return std::make_pair(key_of(t.table, d), key_of(t.name, d)); });
+  sort_by(s.unsupported, [](const Unsupported& u) { return std::make_pair(u.kind, u.name); });
+}
+
+Schema canonical_copy(Schema schema) {
+  canonicalize(schema);
+  return schema;
+}
+
+std::string canonical_text(const Schema& s) {
+  Writer w;
+  w.line("format", k_format);
+  w.line("dialect", s.dialect == Dialect::sqlite ? "sqlite" : "postgresql");
+  for (const auto& name : s.schemas) w.line("schema", name);
+  for (const auto& e : s.extensions) w.line("extension", e.name + " " + e.schema + " " + e.version);
+  for (const auto& t : s.types) write_type(w, t);
+  for (const auto& q : s.sequences) write_sequence(w, q);
+  for (const auto& t : s.tables) write_table(w, t);
+  for (const auto& i : s.indexes) write_index(w, i);
+  write_rest(w, s);
+  return w.take();
+}
+
+std::string fingerprint(const Schema& schema) { return util::sha256_hex(canonical_text(canonical_copy(schema))); }
+
+bool empty(const Schema& s) {
+  return s.extensions.empty() && s.types.empty() && s.sequences.empty() && s.tables.empty() && s.indexes.empty() &&
+         s.views.empty() && s.functions.empty() && s.triggers.empty() && s.unsupported.empty();
+}
+
+}  // namespace migrate::schema

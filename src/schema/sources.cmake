@@ -1,0 +1,4 @@
+# Sources of src/schema (paths relative to src/).
+target_sources(migrate_core PRIVATE
+  schema/model.cpp
+)

@@ -1,0 +1,116 @@
+// The schema model's canonical form: order-independent, spelling-independent on SQLite,
+// every attribute part of the fingerprint.
+#include "schema/model.hpp"
+
+#include <gtest/gtest.h>
+
+namespace migrate::schema {
+namespace {
+
+Table users(const std::string& name = "users") {
+  Table t;
+  t.name = {"", name};
+  t.columns = {{"id", "integer", true}, {"email", "text", true}};
+  Constraint pk;
+  pk.name = "users_pkey";
+  pk.kind = ConstraintKind::primary_key;
+  pk.columns = {"id"};
+  Constraint check;
+  check.name = "email_has_at";
+  check.kind = ConstraintKind::check;
+  check.expression = "email LIKE '%@%'";
+  t.constraints = {check, pk};
+  return t;
+}
+
+Table logs() {
+  Table t;
+  t.name = {"", "logs"};
+  t.columns = {{"id", "integer", true}, {"user_id", "integer"}};
+  Constraint fk;
+  fk.name = "logs_user_id_fkey";
+  fk.kind = ConstraintKind::foreign_key;
+  fk.columns = {"user_id"};
+  fk.foreign_key = ForeignKey{{"", "users"}, {"id"}, "no action", "cascade", "simple"};
+  t.constraints = {fk};
+  return t;
+}
+
+Schema two_tables(bool reversed) {
+  Schema s;
+  s.dialect = Dialect::sqlite;
+  s.tables = reversed ? std::vector<Table>{logs(), users()} : std::vector<Table>{users(), logs()};
+  Index by_email;
+  by_email.name = {"", "ix_users_email"};
+  by_email.table = "users";
+  by_email.unique = true;
+  by_email.keys = {IndexKey{"email"}};
+  Index by_user;
+  by_user.name = {"", "ix_logs_user"};
+  by_user.table = "logs";
+  by_user.keys = {IndexKey{"user_id"}};
+  s.indexes = reversed ? std::vector<Index>{by_user, by_email} : std::vector<Index>{by_email, by_user};
+  return s;
+}
+
+TEST(SchemaModelTest, CreationOrderDoesNotChangeTheCanonicalFormOrTheFingerprint) {
+  auto a = two_tables(false);
+  auto b = two_tables(true);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(canonical_copy(a), canonical_copy(b));
+  EXPECT_EQ(canonical_text(canonical_copy(a)), canonical_text(canonical_copy(b)));
+  EXPECT_EQ(fingerprint(a), fingerprint(b));
+  EXPECT_EQ(fingerprint(a).size(), 64u);
+}
+
+TEST(SchemaModelTest, ColumnOrderIsPartOfATable) {
+  auto a = two_tables(false);
+  auto b = a;
+  std::swap(b.tables[0].columns[0], b.tables[0].columns[1]);
+  EXPECT_NE(fingerprint(a), fingerprint(b));
+}
+
+TEST(SchemaModelTest, EveryAttributeCountsInTheFingerprint) {
+  auto base = two_tables(false);
+  auto changed = [&](auto edit) {
+    auto s = base;
+    edit(s);
+    return fingerprint(s) != fingerprint(base);
+  };
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[0].columns[1].not_null = false; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[0].columns[1].default_expression = "''"; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[0].columns[1].collation = "nocase"; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[1].constraints[0].foreign_key->on_delete = "set null"; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[1].constraints[0].deferrable = true; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.indexes[0].where = "email IS NOT NULL"; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.indexes[0].keys[0].descending = true; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[0].strict = true; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.unsupported.push_back({"rule", "public.r", "rules are not modelled"}); }));
+}
+
+TEST(SchemaModelTest, SqliteNamesOrderWithoutCaseAndValuesStayOneLine) {
+  Schema s;
+  s.dialect = Dialect::sqlite;
+  s.tables = {users("b_table"), users("A_table")};
+  s.tables[0].comment = "two\nlines \\ here";
+  canonicalize(s);
+  EXPECT_EQ(s.tables[0].name.name, "A_table");
+  auto text = canonical_text(s);
+  EXPECT_EQ(text.rfind("format migrate-schema-v1\ndialect sqlite\n", 0), 0u) << text;
+  EXPECT_NE(text.find("  comment two\\nlines \\\\ here\n"), std::string::npos) << text;
+}
+
+TEST(SchemaModelTest, ConstraintsAreASetAndEmptyMeansNothingButMigratesTables) {
+  auto a = users();
+  auto b = users();
+  std::reverse(b.constraints.begin(), b.constraints.end());
+  Schema sa, sb;
+  sa.tables = {a};
+  sb.tables = {b};
+  EXPECT_EQ(fingerprint(sa), fingerprint(sb));
+  EXPECT_FALSE(empty(sa));
+  EXPECT_TRUE(empty(Schema{}));
+}
+
+}  // namespace
+}  // namespace migrate::schema
