@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/dialect.hpp"
+#include "schema/model.hpp"
 #include "backend/redact.hpp"  // redact_url, Redactor: every caller that shows a URL
 #include "core/error.hpp"
 #include "sql/effects.hpp"
@@ -203,6 +204,26 @@ class ForeignKeyChecks {
   virtual std::vector<ForeignKeyViolation> violations(std::string_view table) = 0;
 };
 
+/// Which part of a database a schema read covers.
+struct SchemaScope {
+  /// PostgreSQL schemas to read; empty = every schema but the system ones (pg_catalog,
+  /// information_schema, pg_toast*, pg_temp_*) and those of extensions. SQLite: ignored.
+  std::vector<std::string> schemas;
+  /// Tables left out (migrate's version table and journal), by schema and name; an empty
+  /// schema matches the name in any schema.
+  std::vector<schema::Name> excluded;
+};
+
+/// Reads the schema model (schema/model.hpp) from the database's own catalog, in a number of
+/// queries that does not grow with the number of objects.
+class SchemaReader {
+ public:
+  virtual ~SchemaReader() = default;
+  /// The schema in `scope`, canonicalized. Objects the model cannot represent are listed in
+  /// Schema::unsupported, never left out. Throws DatabaseError when a query fails.
+  virtual schema::Schema read_schema(const SchemaScope& scope) = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -252,6 +273,8 @@ class Backend {
   virtual Locker* locker() { return nullptr; }
   /// Full copies, or nullptr when this backend cannot make one.
   virtual Backups* backups() { return nullptr; }
+  /// The schema model's reader, or nullptr when this backend has none.
+  virtual SchemaReader* schema_reader() { return nullptr; }
   /// Foreign-key checks the runner must do itself, or nullptr when the server enforces
   /// foreign keys (PostgreSQL).
   virtual ForeignKeyChecks* foreign_key_checks() { return nullptr; }

@@ -15,6 +15,7 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres/backup.cpp
     backend/postgres/catalog.cpp
     backend/postgres/lock.cpp
+    backend/postgres/schema_reader.cpp
     backend/postgres/session.cpp
     backend/postgres/url.cpp
   )

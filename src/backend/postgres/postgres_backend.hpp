@@ -63,7 +63,7 @@ class Session;
 /// bigint (the argument type of pg_advisory_lock).
 long long advisory_lock_key(std::string_view schema, std::string_view table);
 
-class PostgresBackend final : public Backend, public Catalog, public Locker, public Backups {
+class PostgresBackend final : public Backend, public Catalog, public Locker, public Backups, public SchemaReader {
  public:
   /// Connects (one connection; the lock connection is opened by `lock()`). Throws
   /// Error{config} for a bad URL, DatabaseError when the connection fails.
@@ -146,6 +146,11 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   Catalog& catalog() override { return *this; }
   Locker* locker() override { return this; }
   Backups* backups() override { return this; }
+  SchemaReader* schema_reader() override { return this; }
+
+  // --- SchemaReader (schema_reader.cpp) ---
+  /// Schemas, tables, columns, constraints and indexes so far, one query each.
+  schema::Schema read_schema(const SchemaScope& scope) override;
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
   int backend_pid() const;
@@ -153,6 +158,15 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   int lock_session_pid() const;
 
  private:
+  std::string schema_condition(const SchemaScope& scope);
+  std::string table_condition(const SchemaScope& scope);
+  void read_schemas(schema::Schema& out, const SchemaScope& scope);
+  void read_tables(schema::Schema& out, const SchemaScope& scope, std::map<std::string, std::size_t>& by_oid);
+  void read_columns(schema::Schema& out, const SchemaScope& scope, const std::map<std::string, std::size_t>& by_oid);
+  void read_constraints(schema::Schema& out, const SchemaScope& scope,
+                        const std::map<std::string, std::size_t>& by_oid);
+  void read_indexes(schema::Schema& out, const SchemaScope& scope);
+
   struct Outcome;
   /// Sends `sql` as one simple query and collects its results. Errors become DatabaseError,
   /// positions shifted by `base_offset` (where `sql` starts in the caller's script).

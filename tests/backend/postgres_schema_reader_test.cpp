@@ -1,0 +1,129 @@
+// The PostgreSQL schema reader on a real server: what it reads from the catalog, and that the
+// same schema built by different SQL (order, spelling, inline or separate constraints) reads
+// as the same model. Runs in the private schema postgres_backend_test.cpp's environment makes.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "backend/backend.hpp"
+#include "schema/model.hpp"
+
+namespace migrate::backend {
+namespace {
+
+class PostgresSchemaReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+    if (!url || !*url) {
+      const char* required = std::getenv("MIGRATE_REQUIRE_POSTGRES");
+      if (required && std::string(required) == "1") FAIL() << "MIGRATE_REQUIRE_POSTGRES=1 but no server";
+      GTEST_SKIP() << "MIGRATE_TEST_POSTGRES_URL is not set";
+    }
+    m_db = open(url);
+    m_schema = *m_db->query("SELECT current_schema()").at(0).at(0);
+    ASSERT_EQ(m_schema.rfind("mt_", 0), 0u) << "the tests need their private schema";
+    reset();
+  }
+  void reset() {
+    m_db->execute_script("DROP SCHEMA \"" + m_schema + "\" CASCADE; CREATE SCHEMA \"" + m_schema + "\"");
+  }
+  schema::Schema read() {
+    SchemaScope scope;
+    scope.schemas = {m_schema};
+    return m_db->schema_reader()->read_schema(scope);
+  }
+
+  std::unique_ptr<Backend> m_db;
+  std::string m_schema;
+};
+
+constexpr const char* k_one_order =
+    "CREATE TABLE users (id integer PRIMARY KEY, email varchar(200) NOT NULL UNIQUE, "
+    "  created timestamptz DEFAULT now(), CHECK (email LIKE '%@%'));"
+    "CREATE TABLE \"Audit Log\" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+    "  user_id integer REFERENCES users(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+    "  total numeric(10,2), doubled numeric GENERATED ALWAYS AS (total * 2) STORED);"
+    "CREATE INDEX ix_log_user ON \"Audit Log\" (user_id DESC NULLS LAST) INCLUDE (total) WHERE user_id > 0;"
+    "CREATE INDEX ix_lower_email ON users (lower(email));"
+    "COMMENT ON TABLE users IS 'people';";
+
+// The same schema: other order, other spellings, constraints written apart.
+constexpr const char* k_other_order =
+    "CREATE TABLE users (id INT NOT NULL, email CHARACTER VARYING(200) NOT NULL, created TIMESTAMP WITH TIME ZONE "
+    "  DEFAULT now());"
+    "ALTER TABLE users ADD CONSTRAINT users_pkey PRIMARY KEY (id);"
+    "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"
+    "ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email LIKE '%@%');"
+    "COMMENT ON TABLE users IS 'people';"
+    "CREATE INDEX ix_lower_email ON users (LOWER(email));"
+    "CREATE TABLE \"Audit Log\" (id INT8 GENERATED ALWAYS AS IDENTITY, user_id INT4, total DECIMAL(10, 2), "
+    "  doubled NUMERIC GENERATED ALWAYS AS (total * 2) STORED);"
+    "ALTER TABLE \"Audit Log\" ADD CONSTRAINT \"Audit Log_pkey\" PRIMARY KEY (id);"
+    "ALTER TABLE \"Audit Log\" ADD CONSTRAINT \"Audit Log_user_id_fkey\" FOREIGN KEY (user_id) REFERENCES users (id) "
+    "  ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;"
+    "CREATE INDEX ix_log_user ON \"Audit Log\" USING btree (user_id DESC NULLS LAST) INCLUDE (total) "
+    "  WHERE (user_id > 0);";
+
+TEST_F(PostgresSchemaReaderTest, ReadsTablesColumnsConstraintsAndIndexes) {
+  m_db->execute_script(k_one_order);
+  auto s = read();
+  EXPECT_EQ(s.schemas, std::vector<std::string>{m_schema});
+  ASSERT_EQ(s.tables.size(), 2u);
+  const auto& log = s.tables[0];  // "Audit Log" sorts before "users"
+  EXPECT_EQ(log.name.name, "Audit Log");
+  ASSERT_EQ(log.columns.size(), 4u);
+  EXPECT_EQ(log.columns[0].identity, "always");
+  EXPECT_EQ(log.columns[2].type, "numeric(10,2)");
+  ASSERT_TRUE(log.columns[3].generated);
+  EXPECT_EQ(*log.columns[3].generated, "total * 2::numeric");
+  const schema::Constraint* fk = nullptr;
+  for (const auto& c : log.constraints)
+    if (c.kind == schema::ConstraintKind::foreign_key) fk = &c;
+  ASSERT_NE(fk, nullptr);
+  EXPECT_EQ(fk->columns, std::vector<std::string>{"user_id"});
+  EXPECT_EQ(fk->foreign_key->parent.name, "users");
+  EXPECT_EQ(fk->foreign_key->on_delete, "cascade");
+  EXPECT_TRUE(fk->deferrable && fk->initially_deferred);
+  const auto& users = s.tables[1];
+  EXPECT_EQ(users.comment, "people");
+  EXPECT_EQ(users.columns[1].type, "character varying(200)");
+  EXPECT_EQ(*users.columns[2].default_expression, "now()");
+  ASSERT_EQ(s.indexes.size(), 2u);  // the primary and unique keys' indexes belong to their constraints
+  const auto& by_user = s.indexes[0];
+  EXPECT_EQ(by_user.name.name, "ix_log_user");
+  ASSERT_EQ(by_user.keys.size(), 1u);
+  EXPECT_EQ(by_user.keys[0].column, "user_id");
+  EXPECT_TRUE(by_user.keys[0].descending);
+  ASSERT_TRUE(by_user.keys[0].nulls_first);
+  EXPECT_FALSE(*by_user.keys[0].nulls_first);
+  EXPECT_EQ(by_user.include, std::vector<std::string>{"total"});
+  EXPECT_EQ(by_user.where, "user_id > 0");
+  EXPECT_EQ(s.indexes[1].keys[0].expression, "lower(email::text)");
+}
+
+TEST_F(PostgresSchemaReaderTest, TheSameSchemaBuiltByOtherSqlReadsEqual) {
+  m_db->execute_script(k_one_order);
+  auto first = read();
+  reset();
+  m_db->execute_script(k_other_order);
+  auto second = read();
+  EXPECT_EQ(schema::canonical_text(first), schema::canonical_text(second));
+  EXPECT_EQ(schema::fingerprint(first), schema::fingerprint(second));
+  m_db->execute_script("ALTER TABLE users ALTER COLUMN created DROP DEFAULT");
+  EXPECT_NE(schema::fingerprint(read()), schema::fingerprint(first));
+}
+
+TEST_F(PostgresSchemaReaderTest, ExcludedTablesAreLeftOut) {
+  m_db->execute_script("CREATE TABLE migrate_version (version_num varchar(32) PRIMARY KEY); CREATE TABLE t (x int);");
+  SchemaScope scope;
+  scope.schemas = {m_schema};
+  scope.excluded = {{"", "migrate_version"}};
+  auto s = m_db->schema_reader()->read_schema(scope);
+  ASSERT_EQ(s.tables.size(), 1u);
+  EXPECT_EQ(s.tables[0].name.name, "t");
+}
+
+}  // namespace
+}  // namespace migrate::backend
