@@ -149,7 +149,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   SchemaReader* schema_reader() override { return this; }
 
   // --- SchemaReader (schema_reader.cpp) ---
-  /// Schemas, tables, columns, constraints and indexes so far, one query each.
+  /// One query per object class (schema_reader.cpp says which are read so far).
   schema::Schema read_schema(const SchemaScope& scope) override;
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
@@ -166,6 +166,10 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   void read_constraints(schema::Schema& out, const SchemaScope& scope,
                         const std::map<std::string, std::size_t>& by_oid);
   void read_indexes(schema::Schema& out, const SchemaScope& scope);
+  void read_views(schema::Schema& out, const SchemaScope& scope);
+  void read_sequences(schema::Schema& out, const SchemaScope& scope);
+  void read_extensions(schema::Schema& out);
+  void read_types(schema::Schema& out, const SchemaScope& scope);
 
   struct Outcome;
   /// Sends `sql` as one simple query and collects its results. Errors become DatabaseError,

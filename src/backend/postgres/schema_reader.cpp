@@ -1,7 +1,11 @@
 // The SchemaReader role of the PostgreSQL backend: the schema model from pg_catalog, one
 // query per object class whatever the number of tables (no per-table queries). Every query
-// restricts itself to the relations of the scope through the same condition (in_scope).
-// Object classes not read yet are listed as unsupported, never left out.
+// restricts itself to the relations of the scope through the same conditions
+// (schema_condition, table_condition).
+// Read so far: schemas, tables, columns, constraints, indexes, views, sequences, extensions,
+// enum and domain types. Not read yet: composite types, functions, triggers, policies and the
+// objects no class covers (rules, foreign tables, ...); until they are listed as unsupported,
+// no command uses this reader.
 
 #include <map>
 
@@ -231,6 +235,98 @@ void PostgresBackend::read_indexes(schema::Schema& out, const SchemaScope& scope
   }
 }
 
+void PostgresBackend::read_views(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true), "
+      "pg_catalog.array_to_string(ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid "
+      "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), E'\\x1f'), "
+      "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + schema_condition(scope) +
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND "
+      "d.objid = c.oid AND d.deptype = 'e')");
+  for (const auto& row : rows) {
+    schema::View v;
+    v.name = {value_of(row, 0), value_of(row, 1)};
+    v.materialized = flag_of(row, 2);
+    v.definition = value_of(row, 3);
+    v.columns = list_of(row, 4);
+    v.comment = value_of(row, 5);
+    out.views.push_back(std::move(v));
+  }
+}
+
+void PostgresBackend::read_sequences(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
+      "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tn.nspname, tc.relname, ta.attname, "
+      "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_sequence s "
+      "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND "
+      "d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'a' "
+      "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = "
+      "tc.relnamespace LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = "
+      "d.refobjsubid WHERE " + schema_condition(scope) +
+      // An identity column's sequence (an internal dependency) is part of its column.
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::regclass AND "
+      "e.objid = c.oid AND e.deptype IN ('e', 'i'))");
+  for (const auto& row : rows) {
+    schema::Sequence q;
+    q.name = {value_of(row, 0), value_of(row, 1)};
+    q.type = value_of(row, 2);
+    q.start = std::stoll(value_of(row, 3));
+    q.increment = std::stoll(value_of(row, 4));
+    q.min_value = std::stoll(value_of(row, 5));
+    q.max_value = std::stoll(value_of(row, 6));
+    q.cache = std::stoll(value_of(row, 7));
+    q.cycle = flag_of(row, 8);
+    if (row.size() > 10 && row[10]) {
+      q.owned_by_table = schema::Name{value_of(row, 9), value_of(row, 10)};
+      q.owned_by_column = value_of(row, 11);
+    }
+    q.comment = value_of(row, 12);
+    out.sequences.push_back(std::move(q));
+  }
+}
+
+void PostgresBackend::read_extensions(schema::Schema& out) {
+  for (const auto& row : query("SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e JOIN "
+                               "pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'"))
+    out.extensions.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2)});
+}
+
+void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT n.nspname, t.typname, t.typtype, pg_catalog.array_to_string(ARRAY(SELECT e.enumlabel FROM "
+      "pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), E'\\x1f'), "
+      "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, t.typnotnull, "
+      "t.typdefault, pg_catalog.array_to_string(ARRAY(SELECT co.conname || E'\\x1e' || "
+      "pg_catalog.pg_get_expr(co.conbin, 0, true) FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
+      "ORDER BY co.conname), E'\\x1f'), pg_catalog.obj_description(t.oid, 'pg_type') "
+      "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+      "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) +
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_type'::regclass AND "
+      "d.objid = t.oid AND d.deptype = 'e')");
+  for (const auto& row : rows) {
+    schema::Type t;
+    t.name = {value_of(row, 0), value_of(row, 1)};
+    t.kind = value_of(row, 2) == "e" ? schema::Type::Kind::enumeration : schema::Type::Kind::domain;
+    t.labels = list_of(row, 3);
+    t.base_type = value_of(row, 4);
+    t.not_null = flag_of(row, 5);
+    if (row.size() > 6 && row[6]) t.default_expression = value_of(row, 6);
+    for (const auto& packed : list_of(row, 7)) {
+      auto fields = util::split(packed, '\x1e');
+      fields.resize(2);
+      schema::Constraint check;
+      check.name = fields[0];
+      check.expression = fields[1];
+      t.checks.push_back(std::move(check));
+    }
+    t.comment = value_of(row, 8);
+    out.types.push_back(std::move(t));
+  }
+}
+
 schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
   schema::Schema out;
   out.dialect = Dialect::postgresql;
@@ -240,6 +336,10 @@ schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
   read_columns(out, scope, by_oid);
   read_constraints(out, scope, by_oid);
   read_indexes(out, scope);
+  read_views(out, scope);
+  read_sequences(out, scope);
+  read_extensions(out);
+  read_types(out, scope);
   schema::canonicalize(out);
   return out;
 }
