@@ -143,6 +143,35 @@ TEST_F(PostgresSchemaReaderTest, ReadsViewsSequencesAndTypes) {
   EXPECT_NE(s.views[1].definition.find("WHERE people.m = 'happy'::mood"), std::string::npos) << s.views[1].definition;
 }
 
+TEST_F(PostgresSchemaReaderTest, ReadsFunctionsTriggersPoliciesAndNamesWhatItCannotModel) {
+  m_db->execute_script(
+      "CREATE TYPE point3 AS (x float8, y float8, z float8);"
+      "CREATE TABLE accounts (id int PRIMARY KEY, owner text, updated timestamptz);"
+      "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated := now(); RETURN NEW; END $$;"
+      "CREATE TRIGGER accounts_touch BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();"
+      "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;"
+      "CREATE POLICY own_rows ON accounts FOR SELECT USING (owner = current_user);"
+      "CREATE AGGREGATE total (int) (SFUNC = int4pl, STYPE = int);"
+      "CREATE RULE no_delete AS ON DELETE TO accounts DO INSTEAD NOTHING;");
+  auto s = read();
+  ASSERT_EQ(s.types.size(), 1u);
+  EXPECT_EQ(s.types[0].attributes.size(), 3u);
+  ASSERT_EQ(s.functions.size(), 1u);
+  EXPECT_EQ(s.functions[0].name.name, "touch");
+  EXPECT_NE(s.functions[0].definition.find("CREATE OR REPLACE FUNCTION"), std::string::npos);
+  ASSERT_EQ(s.triggers.size(), 1u);
+  EXPECT_NE(s.triggers[0].definition.find("EXECUTE FUNCTION"), std::string::npos) << s.triggers[0].definition;
+  ASSERT_EQ(s.tables.size(), 1u);
+  EXPECT_TRUE(s.tables[0].row_security);
+  ASSERT_EQ(s.tables[0].policies.size(), 1u);
+  EXPECT_EQ(s.tables[0].policies[0].command, "select");
+  EXPECT_EQ(s.tables[0].policies[0].roles, std::vector<std::string>{"public"});
+  // Never left out silently: what the model cannot represent is named.
+  std::vector<std::string> kinds;
+  for (const auto& u : s.unsupported) kinds.push_back(u.kind);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"aggregate", "rule"}));
+}
+
 TEST_F(PostgresSchemaReaderTest, ExcludedTablesAreLeftOut) {
   m_db->execute_script("CREATE TABLE migrate_version (version_num varchar(32) PRIMARY KEY); CREATE TABLE t (x int);");
   SchemaScope scope;

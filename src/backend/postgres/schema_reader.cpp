@@ -2,10 +2,10 @@
 // query per object class whatever the number of tables (no per-table queries). Every query
 // restricts itself to the relations of the scope through the same conditions
 // (schema_condition, table_condition).
-// Read so far: schemas, tables, columns, constraints, indexes, views, sequences, extensions,
-// enum and domain types. Not read yet: composite types, functions, triggers, policies and the
-// objects no class covers (rules, foreign tables, ...); until they are listed as unsupported,
-// no command uses this reader.
+// Read: schemas, tables, columns, constraints, indexes, views, sequences, extensions, enum,
+// domain and composite types, functions and procedures, triggers, row-level security
+// policies. Listed as unsupported: aggregates, window functions, rules, foreign tables,
+// operators and collations of the scope. Not read yet: comments on columns of views, grants.
 
 #include <map>
 
@@ -327,6 +327,103 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
   }
 }
 
+/// Functions and procedures; aggregates and window functions are not modelled.
+void PostgresBackend::read_functions(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind, "
+      "CASE WHEN p.prokind IN ('f', 'p') THEN pg_catalog.pg_get_functiondef(p.oid) END, "
+      "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = p.pronamespace WHERE " + schema_condition(scope) +
+      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND "
+      "d.objid = p.oid AND d.deptype = 'e')");
+  for (const auto& row : rows) {
+    schema::Name name{value_of(row, 0), value_of(row, 1)};
+    auto kind = value_of(row, 3);
+    if (kind != "f" && kind != "p") {
+      out.unsupported.push_back({kind == "a" ? "aggregate" : "window function",
+                                 name.schema + "." + name.name + "(" + value_of(row, 2) + ")",
+                                 "aggregates and window functions are not part of the schema model"});
+      continue;
+    }
+    out.functions.push_back({name, value_of(row, 2), kind == "p", value_of(row, 4), value_of(row, 5)});
+  }
+}
+
+void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D', "
+      "pg_catalog.obj_description(t.oid, 'pg_trigger') FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON "
+      "c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " +
+      table_condition(scope));
+  for (const auto& row : rows)
+    out.triggers.push_back(
+        {{value_of(row, 0), value_of(row, 1)}, value_of(row, 2), value_of(row, 3), flag_of(row, 4), value_of(row, 5)});
+}
+
+void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scope,
+                                    const std::map<std::string, std::size_t>& by_oid) {
+  auto rows = query(
+      "SELECT pol.polrelid, pol.polname, pol.polcmd, pol.polpermissive, pg_catalog.array_to_string(ARRAY(SELECT "
+      "CASE WHEN r.oid = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r.oid) END FROM pg_catalog.unnest("
+      "pol.polroles) r(oid) ORDER BY 1), E'\\x1f'), pg_catalog.pg_get_expr(pol.polqual, pol.polrelid, true), "
+      "pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid, true) FROM pg_catalog.pg_policy pol JOIN "
+      "pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE " + table_condition(scope));
+  for (const auto& row : rows) {
+    auto table = by_oid.find(value_of(row, 0));
+    if (table == by_oid.end()) continue;
+    auto cmd = value_of(row, 2);
+    schema::Policy p;
+    p.name = value_of(row, 1);
+    p.command = cmd == "r" ? "select" : cmd == "a" ? "insert" : cmd == "w" ? "update" : cmd == "d" ? "delete" : "all";
+    p.permissive = flag_of(row, 3);
+    p.roles = list_of(row, 4);
+    p.using_expression = value_of(row, 5);
+    p.check_expression = value_of(row, 6);
+    out.tables[table->second].policies.push_back(std::move(p));
+  }
+}
+
+void PostgresBackend::read_composites(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT n.nspname, t.typname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
+      "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = t.typnamespace JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE " +
+      schema_condition(scope) + " ORDER BY n.nspname, t.typname, a.attnum");
+  for (const auto& row : rows) {
+    schema::Name name{value_of(row, 0), value_of(row, 1)};
+    if (out.types.empty() || !(out.types.back().name == name) || out.types.back().kind != schema::Type::Kind::composite) {
+      schema::Type t;
+      t.name = name;
+      t.kind = schema::Type::Kind::composite;
+      t.comment = value_of(row, 4);
+      out.types.push_back(std::move(t));
+    }
+    schema::Column attribute;
+    attribute.name = value_of(row, 2);
+    attribute.type = value_of(row, 3);
+    out.types.back().attributes.push_back(std::move(attribute));
+  }
+}
+
+/// What the catalog holds in scope that no class of the model covers: named, never dropped.
+void PostgresBackend::read_unsupported(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = query(
+      "SELECT 'rule', n.nspname || '.' || c.relname || ' ' || r.rulename FROM pg_catalog.pg_rewrite r JOIN "
+      "pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE r.rulename <> '_RETURN' AND " + schema_condition(scope) +
+      " UNION ALL SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END, "
+      "n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+      "c.relnamespace WHERE c.relkind IN ('f') AND " + schema_condition(scope) +
+      " UNION ALL SELECT 'operator', n.nspname || '.' || o.oprname FROM pg_catalog.pg_operator o JOIN "
+      "pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE " + schema_condition(scope) +
+      " UNION ALL SELECT 'collation', n.nspname || '.' || co.collname FROM pg_catalog.pg_collation co JOIN "
+      "pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE " + schema_condition(scope));
+  for (const auto& row : rows)
+    out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model"});
+}
+
 schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
   schema::Schema out;
   out.dialect = Dialect::postgresql;
@@ -340,6 +437,11 @@ schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
   read_sequences(out, scope);
   read_extensions(out);
   read_types(out, scope);
+  read_composites(out, scope);
+  read_functions(out, scope);
+  read_triggers(out, scope);
+  read_policies(out, scope, by_oid);
+  read_unsupported(out, scope);
   schema::canonicalize(out);
   return out;
 }
