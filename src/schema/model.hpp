@@ -11,8 +11,8 @@
 ///  - Types, defaults, check expressions, index and view definitions are the text the
 ///    catalog reports (`format_type`, `pg_get_expr`, `pg_get_constraintdef`, ...), which is
 ///    already the server's normal form: `int` and `integer` both arrive as `integer`. The
-///    few rewrites that remain (SQLite's type affinity spellings, an inline constraint's
-///    generated name) belong to normalize.hpp.
+///    few rewrites that remain (SQLite's declared type spellings, an inline constraint's
+///    generated name) are the SQLite reader's to make; it does not exist yet.
 ///  - Order: columns keep their position (part of a table on PostgreSQL; `ADD COLUMN` can only
 ///    append); everything else is a set, kept in canonical order by `canonicalize`.
 ///  - An object the model cannot represent is never dropped silently: it is listed in
