@@ -208,7 +208,7 @@ void Journal::ensure() {
   } else {
     // A journal of an older release: add what it lacks, in table order. Old rows read NULL.
     for (const auto& column : sql::journal_columns(dialect))
-      if (std::find(present.begin(), present.end(), column.name) == present.end())
+      if (!has_column(present, column.name.c_str()))
         m_db.execute(sql::add_journal_column(dialect, m_schema, m_name, column));
   }
   m_known_complete = !m_db.in_transaction();
@@ -278,10 +278,14 @@ void Journal::finish(long long id, const std::string& status, int statements_don
 }
 
 std::vector<JournalEntry> Journal::select(const std::string& where_and_order, bool large_columns) {
-  auto present = columns();
+  return select_in(columns(), where_and_order, large_columns);
+}
+
+std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& present,
+                                             const std::string& where_and_order, bool large_columns) {
   if (present.empty()) return {};
   for (const char* required : k_required)
-    if (std::find(present.begin(), present.end(), required) == present.end())
+    if (!has_column(present, required))
       throw Error(ErrorKind::database,
                   fmt::format("{} has no column {}: it is not a migrate journal", table(), required),
                   "rename or drop that table, or choose another version_table");
@@ -294,7 +298,7 @@ std::vector<JournalEntry> Journal::select(const std::string& where_and_order, bo
       wanted.push_back(column.name);
   std::vector<std::string> names;
   for (const auto& name : wanted)
-    if (std::find(present.begin(), present.end(), name) != present.end()) names.push_back(name);
+    if (has_column(present, name.c_str())) names.push_back(name);
   std::string list;
   for (const auto& name : names) list += (list.empty() ? "cur." : ", cur.") + name;
 
@@ -352,9 +356,10 @@ std::vector<JournalEntry> Journal::partial() {
   // and so resolves every earlier partial row.
   // A failed transactional attempt left nothing behind: history, not partial. (Journals older
   // than the `transactional` column hold no such rows.)
+  auto present = columns();
   std::string non_transactional =
-      has_column(columns(), "transactional") ? "AND (cur.transactional IS NULL OR cur.transactional = 0) " : "";
-  return select("WHERE cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') " +
+      has_column(present, "transactional") ? "AND (cur.transactional IS NULL OR cur.transactional = 0) " : "";
+  return select_in(present, "WHERE cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') " +
                 non_transactional + "AND NOT EXISTS (SELECT 1 FROM " + table() +
                 " later WHERE later.id > cur.id AND later.status = 'applied' AND (later.direction = 'stamp' OR "
                 "(later.direction = 'repair' AND later.revision = cur.revision))) ORDER BY cur.id");
@@ -401,8 +406,9 @@ std::map<std::string, RecordedChecksum> Journal::recorded_checksums() {
 }
 
 std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {
-  if (!has_column(columns(), "file_content")) return std::nullopt;
-  auto rows = select("WHERE cur.revision = " + sql::quote_literal(revision) + " AND " + k_stored_copy_rule +
+  auto present = columns();
+  if (!has_column(present, "file_content")) return std::nullopt;
+  auto rows = select_in(present, "WHERE cur.revision = " + sql::quote_literal(revision) + " AND " + k_stored_copy_rule +
                      " ORDER BY cur.id DESC LIMIT 1");
   if (rows.empty()) return std::nullopt;
   return rows.front();

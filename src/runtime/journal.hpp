@@ -219,6 +219,9 @@ class Journal {
 
  private:
   std::vector<JournalEntry> select(const std::string& where_and_order, bool large_columns = true);
+  /// The same, given the journal's columns (a caller that needed them already).
+  std::vector<JournalEntry> select_in(const std::vector<std::string>& present, const std::string& where_and_order,
+                                      bool large_columns = true);
   std::string table() const;
 
   backend::Backend& m_db;

@@ -142,7 +142,7 @@ void Runner::refuse_unversioned() {
     auto bare = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
     if (bare != vt.name && bare != vt.journal_name()) found.push_back(std::move(name));
   }
-  if (found.empty() || !m_journal.all().empty()) return;
+  if (found.empty() || !m_journal.history().empty()) return;
   std::string listed = util::join(std::vector<std::string>(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(
                                                                                  std::min(found.size(), k_shown))),
                                   ", ");
