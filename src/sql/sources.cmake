@@ -4,4 +4,5 @@ target_sources(migrate_core PRIVATE
   sql/lexer.cpp
   sql/statements.cpp
   sql/effects.cpp
+  sql/keywords.cpp
 )

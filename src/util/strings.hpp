@@ -29,6 +29,9 @@ bool ends_with(std::string_view s, std::string_view suffix);
 /// ASCII lower-casing; other bytes are kept.
 std::string to_lower(std::string_view s);
 
+/// ASCII upper-casing; other bytes are kept.
+std::string to_upper(std::string_view s);
+
 /// ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b);
 

@@ -4,4 +4,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/sql/statements_test.cpp
   unit/sql/statement_spans_test.cpp
   unit/sql/effects_test.cpp
+  unit/sql/keywords_test.cpp
 )
