@@ -37,6 +37,8 @@ enum class ErrorKind {
   lock_timeout,
   needs_repair,
   unversioned_database,  ///< an upgrade from no version rows on a database that already holds tables (exit 5)
+  drift,                 ///< the live schema differs from the one recorded for its heads (exit 5)
+  unsupported_object,    ///< the schema holds an object the schema model cannot represent (exit 2)
   check_failed,  ///< a check ran and found problems (exit 1), e.g. `current --check-heads`
   interrupted,   ///< SIGINT/SIGTERM stopped a run (exit 128 + signal: 130, 143)
   internal,
@@ -46,7 +48,7 @@ enum class ErrorKind {
 std::string_view to_string(ErrorKind kind);
 
 /// Exit status for a kind: 1 check_failed; 2 usage/config/script/graph/planning;
-/// 3 database; 4 lock_timeout; 5 needs_repair, unversioned_database; 70 internal; interrupted: 130 (SIGINT), as
+/// 3 database; 4 lock_timeout; 5 needs_repair, unversioned_database, drift; 70 internal; interrupted: 130 (SIGINT), as
 /// the kind alone does not say which signal: use exit_status(const Error&), which does.
 int exit_status(ErrorKind kind);
 

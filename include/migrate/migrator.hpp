@@ -64,6 +64,10 @@ struct RunOptions {
   /// tables (otherwise refused with Error{unversioned_database}, as the tables were made by
   /// something else: adopt them with `stamp` or a baseline instead).
   bool allow_unversioned = false;
+  /// Before any change, refuse with Error{drift} when the live schema's fingerprint differs
+  /// from the one the journal recorded for the current heads (also on with `check_drift =
+  /// true` in the configuration).
+  bool check_drift = false;
 };
 
 /// How a stamp goes.
@@ -124,6 +128,12 @@ class Migrator {
   Status status();
   /// The current revisions (status().current_heads), without reading the journal's history.
   std::vector<std::string> current();
+
+  /// The live schema read from the database's catalog (migrate's own tables left out; on
+  /// PostgreSQL the configured `schemas`). No lock, nothing created. Throws
+  /// Error{unsupported_object} naming the objects the model cannot represent unless
+  /// options.ignore_unsupported, Error{database} when the database cannot be read.
+  SchemaDump dump(const DumpOptions& options = {});
 
   /// Journal rows, newest first, as `query` selects them; empty without a journal. No lock,
   /// creates nothing. Throws the resolution errors of the identifier grammar for a

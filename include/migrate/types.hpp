@@ -185,6 +185,17 @@ struct RevisionStatus {
 };
 
 /// The database's state as read without a lock.
+/// The live schema against the journal's record of it (`migrate status`).
+struct SchemaStatus {
+  std::string fingerprint;           ///< SHA-256 of the live schema model
+  std::string recorded_fingerprint;  ///< the journal's newest; "" when none is recorded
+  long long recorded_row = 0;        ///< the journal row that recorded it
+  std::string recorded_at;
+  std::vector<std::string> recorded_heads;  ///< the version-table rows it was recorded for
+  bool recorded_for_heads = false;  ///< recorded_heads are the current rows
+  bool matches = false;             ///< recorded for these heads and equal to the live one
+};
+
 struct Status {
   std::vector<std::string> rows;           ///< version-table rows, row order (empty: none or no table)
   std::vector<std::string> current_heads;  ///< the current revisions, as `migrate current` lists them
@@ -193,6 +204,9 @@ struct Status {
   /// Every revision in history order (newest first, as `migrate history`), with its state.
   std::vector<RevisionStatus> revisions;
   bool has_journal = false;  ///< the journal table exists
+  /// The live schema's fingerprint against the recorded one; nullopt when the backend
+  /// cannot read its schema.
+  std::optional<SchemaStatus> schema;
   bool at_head() const;      ///< rows are exactly the project's heads
   /// How many of `revisions` are in `state`.
   std::size_t count(RevisionState state) const;
@@ -214,6 +228,29 @@ struct JournalRecord {
   std::optional<long long> duration_ms;
   std::string db_user, os_user, host, tool_version;
   std::string reason;  ///< `--reason`, "" when none
+  std::string schema_fingerprint;  ///< the schema as the row left it; "" when not recorded
+};
+
+/// An object of the database that the schema model cannot represent.
+struct UnsupportedObject {
+  std::string kind;  ///< "rule", "foreign table", "virtual table", ...
+  std::string name;  ///< qualified
+  std::string why;
+};
+
+/// What `migrate dump` asks for.
+struct DumpOptions {
+  /// Dump without the objects the model cannot represent (listed in the result and warned
+  /// about) instead of failing with Error{unsupported_object}.
+  bool ignore_unsupported = false;
+};
+
+/// The live schema (`migrate dump`).
+struct SchemaDump {
+  std::string sql;          ///< canonical, dependency-ordered SQL that rebuilds it
+  std::string json;         ///< the schema model as a JSON document
+  std::string fingerprint;  ///< SHA-256 of the model
+  std::vector<UnsupportedObject> unsupported;
 };
 
 /// Which journal rows `Migrator::log` returns.

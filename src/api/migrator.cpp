@@ -13,6 +13,7 @@
 #include "api/access.hpp"
 #include "api/convert.hpp"
 #include "api/database.hpp"
+#include "api/schema.hpp"
 #include "api/project.hpp"
 #include "api/status.hpp"
 #include "api/stop.hpp"
@@ -139,6 +140,7 @@ struct Request {
   runtime::RunObserver* internal_observer = nullptr;
   bool tolerate_unknown_rows = false;  ///< stamp --purge replaces rows nothing declares
   bool allow_unversioned = false;      ///< RunOptions::allow_unversioned
+  bool check_drift = false;            ///< RunOptions::check_drift (the configuration's is added)
   std::string reason;  ///< StampOptions::reason, recorded in the stamp's journal rows
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
 };
@@ -149,7 +151,8 @@ struct Request {
 /// the database towards the same files' heads, or leave a partial row that this read would
 /// have seen committed). Saves the lock session and a second round of reads.
 bool nothing_to_do(runtime::Runner& runner, const Request& req, const graph::Plan& preflight) {
-  if (req.dry_run || req.backup || !preflight.steps.empty() || preflight.heads_before.empty()) return false;
+  if (req.dry_run || req.backup || req.check_drift || !preflight.steps.empty() || preflight.heads_before.empty())
+    return false;
   return req.command == Command::stamp || runner.partial_revisions().empty();
 }
 
@@ -162,8 +165,21 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
   }
   if (req.backup) settings.backup = *req.backup;  // "" = the backend's default path
   settings.allow_unversioned = req.allow_unversioned;
+  settings.check_drift = settings.check_drift || req.check_drift;
   settings.reason = req.reason;
   return settings;
+}
+
+/// `dump_after_upgrade` after a successful upgrade or downgrade that kept its changes. The
+/// run is committed by now: a dump that cannot be written is a warning, not a failed run.
+void dump_after_run(const Project& p, backend::Backend& db, const Request& req) {
+  if (req.dry_run || req.command == Command::stamp) return;
+  try {
+    api::write_dump_after_upgrade(p.config(), db);
+  } catch (const std::exception& e) {
+    spdlog::warn("dump_after_upgrade: the {} succeeded, but the schema could not be written: {}",
+                 api::command_name(req.command), e.what());
+  }
 }
 
 /// Plans (and for plan_only returns), else runs under the lock. A kept stop request is
@@ -185,6 +201,7 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
   if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});
   if (nothing_to_do(runner, req, preflight)) {
     log_outcome(api::command_name(req.command), preflight, false);
+    dump_after_run(p, db, req);
     auto result = api::to_public(req.command, req.target, preflight, {});
     result.executed = true;
     return result;
@@ -199,6 +216,7 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
   }
   stop.clear();
   log_outcome(api::command_name(req.command), ran.plan, req.dry_run);
+  dump_after_run(p, db, req);
   auto result = api::to_public(req.command, req.target, ran.plan, ran.duration_ms);
   result.executed = true;
   result.dry_run = req.dry_run;
@@ -281,6 +299,7 @@ RunResult run_walk(const config::Config& config, Command command, const std::str
   Request req{command, target, false, options.dry_run, options.backup, options.lock_timeout, options.observer,
               internal_observer};
   req.allow_unversioned = options.allow_unversioned;
+  req.check_drift = options.check_drift || config.check_drift;
   req.plan_for = [&](const auto& rows) {
     return command == Command::upgrade ? op.map().plan_upgrade(target, rows) : op.map().plan_downgrade(target, rows);
   };
@@ -359,6 +378,7 @@ Status read_status(api::OnlineProject& online, bool with_revisions) {
   for (const auto& row : partial) s.partial.push_back(api::to_public(row));
   if (!with_revisions) return s;
   auto history = s.has_journal ? journal.history() : std::vector<runtime::JournalEntry>{};
+  s.schema = api::schema_status(p.config(), *online.db, s.rows);
   s.revisions = api::revision_states(p.map(), s.rows, history, partial,
                                      [&p](const std::string& id) { return p.is_journal_copy(id); });
   for (auto& r : s.revisions) {
@@ -379,6 +399,11 @@ Status Migrator::status() {
 std::vector<std::string> Migrator::current() {
   auto online = open_online(m_impl->config, true);
   return read_status(online, false).current_heads;
+}
+
+SchemaDump Migrator::dump(const DumpOptions& options) {
+  auto db = api::open_database(m_impl->config, backend::OpenMode::existing_only);
+  return api::dump_schema(m_impl->config, *db, options.ignore_unsupported);
 }
 
 std::vector<JournalRecord> Migrator::log(const LogQuery& query) {

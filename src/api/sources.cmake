@@ -2,6 +2,7 @@
 target_sources(migrate_core PRIVATE
   api/database.cpp
   api/project.cpp
+  api/schema.cpp
 )
 target_sources(migrate_core PRIVATE
   api/convert.cpp

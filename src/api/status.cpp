@@ -122,6 +122,7 @@ JournalRecord to_record(const runtime::JournalEntry& e) {
   r.host = e.host;
   r.tool_version = e.tool_version;
   r.reason = e.reason;
+  r.schema_fingerprint = e.schema_fingerprint;
   return r;
 }
 

@@ -143,6 +143,8 @@ std::vector<JournalColumn> journal_columns(Dialect dialect) {
       // Added with failed-attempt rows and statement intents (journal.hpp says what they mean).
       {"transactional", "INTEGER", ""},
       {"statement_started", "INTEGER", ""},
+      // Added with the schema model: the fingerprint of the schema as the row left it.
+      {"schema_fingerprint", "VARCHAR(64)", ""},
   };
 }
 

@@ -64,7 +64,8 @@ struct JournalColumn {
 /// statements_done, statements_total, error, started_at, finished_at (ISO-8601 UTC text),
 /// duration_ms, db_user, os_user, host, tool_version, reason, and, added later (repair),
 /// checksum_algorithm, file_content, statement_hashes (newline-joined hex), version_ops
-/// (encoded, runtime/journal.hpp), has_downgrade (0/1).
+/// (encoded, runtime/journal.hpp), has_downgrade (0/1), transactional (0/1),
+/// statement_started, schema_fingerprint (SHA-256 hex of the schema model).
 std::vector<JournalColumn> journal_columns(Dialect dialect);
 
 /// The journal table DDL (`CREATE TABLE IF NOT EXISTS`, no ';'): `id` then journal_columns().

@@ -185,7 +185,7 @@ void add_global_options(CLI::App& app, GlobalFlags& g) {
   app.add_option("--url", g.url, "database URL (overrides every other source)");
   app.add_option("--env", g.env, "use the [environments.NAME] section of the configuration");
   app.add_option("-x", g.x_args, "KEY=VALUE passed to the run (repeatable)")->allow_extra_args(false);
-  app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json", "sql"}));
   app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
 }
@@ -224,6 +224,7 @@ struct CommandOptions {
   commands::RepairOptions repair_o;
   commands::StatusOptions status_o;
   commands::LogOptions log_o;
+  commands::DumpOptions dump_o;
 };
 
 using Handler = std::function<int(const commands::Context&)>;
@@ -266,6 +267,8 @@ void add_migrate_commands(CLI::App& app, CommandOptions& o, Table& table) {
 
   auto* upgrade = subcommand(app, "upgrade", "apply revisions up to TARGET");
   add_migrate_flags(upgrade, o.up_o, o.up_backup);
+  upgrade->add_flag("--check-drift", o.up_o.check_drift,
+                    "refuse when the live schema differs from the one recorded for the current revisions");
   upgrade->add_flag("--allow-unversioned", o.up_o.allow_unversioned,
                     "start from an empty version table although the database already holds tables");
   add(upgrade, [&o, upgrade](const auto& ctx) {
@@ -274,6 +277,8 @@ void add_migrate_commands(CLI::App& app, CommandOptions& o, Table& table) {
   });
   auto* downgrade = subcommand(app, "downgrade", "revert revisions down to TARGET");
   add_migrate_flags(downgrade, o.down_o, o.down_backup);
+  downgrade->add_flag("--check-drift", o.down_o.check_drift,
+                      "refuse when the live schema differs from the one recorded for the current revisions");
   add(downgrade, [&o, downgrade](const auto& ctx) {
     if (downgrade->count("--backup")) o.down_o.backup = o.down_backup;
     return commands::downgrade(ctx, o.down_o);
@@ -333,6 +338,12 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
   log->add_option("-n", o.log_o.limit, "show at most N rows")->type_name("N");
   log->add_option("--revision", o.log_o.revision, "only the rows of REV (id, prefix, label, ...)")->type_name("REV");
   add(log, [&o](const auto& ctx) { return commands::log(ctx, o.log_o); });
+
+  auto* dump = subcommand(app, "dump", "print the live schema as SQL that rebuilds it (--format json: the model)");
+  dump->add_option("-o,--output", o.dump_o.output, "write to FILE instead of stdout")->type_name("FILE");
+  dump->add_flag("--ignore-unsupported", o.dump_o.ignore_unsupported,
+                 "leave out objects the schema model cannot represent (named in warnings) instead of failing");
+  add(dump, [&o](const auto& ctx) { return commands::dump(ctx, o.dump_o); });
 }
 
 /// repair and its actions.
@@ -394,8 +405,13 @@ int run(int argc, char** argv) {
     TestHooks hooks;
     ctx.stop = &stop;
     if (hooks.active()) ctx.observer = &hooks;
-    for (const auto& row : table)
-      if (row.app->parsed()) return row.handler(ctx);
+    for (const auto& row : table) {
+      if (!row.app->parsed()) continue;
+      if (g.format == "sql" && row.app->get_name() != "dump")
+        throw Error(ErrorKind::usage, "--format sql goes with `migrate dump` only",
+                    "use --format text or --format json with `migrate " + row.app->get_name() + "`");
+      return row.handler(ctx);
+    }
     throw Error(ErrorKind::usage, "no command given", "see `migrate --help`");
   } catch (const Error& e) {
     return report(e, json);

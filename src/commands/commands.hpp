@@ -55,6 +55,12 @@ struct MigrateOptions {
   std::optional<std::string> backup;  ///< --backup [PATH]; "" = default path
   std::optional<double> lock_timeout_seconds;
   bool allow_unversioned = false;  ///< upgrade only: --allow-unversioned
+  bool check_drift = false;        ///< --check-drift
+};
+
+struct DumpOptions {
+  std::string output;  ///< --output FILE ("" = stdout)
+  bool ignore_unsupported = false;
 };
 
 struct StampOptions {
@@ -118,5 +124,6 @@ int edit(const Context& ctx, const std::string& rev);
 int repair(const Context& ctx, const RepairOptions& opts);
 int status(const Context& ctx, const StatusOptions& opts);
 int log(const Context& ctx, const LogOptions& opts);
+int dump(const Context& ctx, const DumpOptions& opts);
 
 }  // namespace migrate::commands

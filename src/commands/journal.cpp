@@ -41,6 +41,20 @@ std::string summary_text(const Status& s) {
   return text + "; head" + (s.heads.size() == 1 ? " " : "s ") + join_ids(s.heads, "(none)");
 }
 
+/// The schema line of `status`: does the live schema still have the fingerprint the
+/// journal recorded when the database reached its current revisions?
+std::string schema_text(const SchemaStatus& schema) {
+  std::string live = "Schema fingerprint " + schema.fingerprint.substr(0, 12);
+  std::string row = " (journal row " + std::to_string(schema.recorded_row) + ", " + schema.recorded_at + ")";
+  if (schema.matches) return live + " matches the one recorded for the current revisions" + row + ".";
+  if (schema.recorded_for_heads)
+    return live + " differs from the one recorded for the current revisions" + row + ", " +
+           schema.recorded_fingerprint.substr(0, 12) +
+           ": the schema was changed outside migrate; `migrate drift` shows what differs.";
+  return live + ": the journal records no fingerprint for the current revisions (set by an older migrate, by "
+                "hand, or by a run that stopped between revisions); the next upgrade or downgrade records one.";
+}
+
 /// `file <path>`, after the journal row that applied it when there is one.
 std::string origin_text(const RevisionStatus& r) {
   if (r.journal_id) return r.command + " (journal row " + std::to_string(r.journal_id) + "), file " + r.path;
@@ -62,6 +76,19 @@ void print_status_text(const Context& ctx, const Status& s, bool verbose) {
   if (!s.has_journal && !s.rows.empty())
     *ctx.out << "The database has no journal (applied by another tool, or before it was kept): when and by whom "
                 "its revisions were applied is not known.\n";
+  if (s.schema) *ctx.out << schema_text(*s.schema) << "\n";
+}
+
+util::Json schema_json(const SchemaStatus& schema) {
+  util::Json doc = util::Json::object();
+  doc.set("fingerprint", schema.fingerprint)
+      .set("recorded_fingerprint", schema.recorded_fingerprint.empty() ? util::Json() : util::Json(schema.recorded_fingerprint))
+      .set("recorded_row", schema.recorded_row ? util::Json(schema.recorded_row) : util::Json())
+      .set("recorded_at", schema.recorded_at.empty() ? util::Json() : util::Json(schema.recorded_at))
+      .set("recorded_heads", util::Json::strings(schema.recorded_heads))
+      .set("recorded_for_heads", schema.recorded_for_heads)
+      .set("matches", schema.matches);
+  return doc;
 }
 
 util::Json status_json(const Status& s) {
@@ -99,6 +126,7 @@ util::Json status_json(const Status& s) {
       .set("has_journal", s.has_journal);
   util::Json doc = util::Json::object();
   doc.set("revisions", std::move(list)).set("summary", std::move(summary));
+  doc.set("schema", s.schema ? schema_json(*s.schema) : util::Json());
   return doc;
 }
 
@@ -149,7 +177,8 @@ util::Json log_json(const std::vector<JournalRecord>& entries) {
         .set("host", opt(e.host))
         .set("tool_version", opt(e.tool_version))
         .set("reason", opt(e.reason))
-        .set("error", opt(e.error));
+        .set("error", opt(e.error))
+        .set("schema_fingerprint", opt(e.schema_fingerprint));
     list.push(std::move(item));
   }
   util::Json doc = util::Json::object();

@@ -15,6 +15,9 @@ namespace {
 void check_mode_flags(const MigrateOptions& opts) {
   int modes = int(opts.sql) + int(opts.plan) + int(opts.dry_run);
   if (modes > 1) throw Error(ErrorKind::usage, "--sql, --plan and --dry-run do not go together", "pick one");
+  if (opts.check_drift && (opts.sql || opts.plan))
+    throw Error(ErrorKind::usage, "--check-drift does not go with --sql or --plan",
+                "--sql reads no database; --plan changes nothing (use `migrate status` to see the fingerprint)");
   if (opts.backup && (opts.sql || opts.plan || opts.dry_run))
     throw Error(ErrorKind::usage, "--backup does not go with --sql, --plan or --dry-run",
                 "nothing is changed in those modes, so there is nothing to back up");
@@ -63,6 +66,7 @@ int walk(const Context& ctx, Command command, const MigrateOptions& opts) {
   RunOptions run{opts.dry_run, opts.backup ? std::optional<std::filesystem::path>(*opts.backup) : std::nullopt,
                  lock_timeout, nullptr};
   run.allow_unversioned = opts.allow_unversioned;
+  run.check_drift = opts.check_drift;
   print_run(ctx, command == Command::upgrade ? migrator.upgrade(opts.target, run)
                                              : migrator.downgrade(opts.target, run));
   return 0;

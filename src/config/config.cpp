@@ -75,6 +75,7 @@ class Reader {
         c.transaction_per_migration = bool_of(e);
       } else if (k == "foreign_key_check") {
         c.foreign_key_check = bool_of(e);
+      } else if (read_schema_key(e, c)) {
       } else if (k == "lock_timeout") {
         c.lock_timeout = timeout_of(e);
       } else if (k == "statement_timeout") {
@@ -87,7 +88,8 @@ class Reader {
         fail(e, "unknown key `" + k + "`",
              "known keys: script_location, version_locations, recursive_version_locations, file_template, "
              "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
-             "foreign_key_check, lock_timeout, statement_timeout, [database], [environments.NAME]");
+             "foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, [database], "
+             "[environments.NAME]");
       }
     }
     if (!script_location) {
@@ -113,6 +115,22 @@ class Reader {
   struct Environment {
     std::optional<Url> url;
   };
+
+  /// The keys of the schema model (docs/schema.md); false for any other key.
+  bool read_schema_key(const TomlEntry& e, Config& c) const {
+    if (e.key == "schemas") {
+      c.schemas = strings_of(e);
+    } else if (e.key == "check_drift") {
+      c.check_drift = bool_of(e);
+    } else if (e.key == "dump_after_upgrade") {
+      auto path = string_of(e);
+      if (path.empty()) fail(e, "`dump_after_upgrade` is empty", "name the file to write, e.g. \"schema.sql\"");
+      c.dump_after_upgrade = (m_file.parent_path() / path).lexically_normal();
+    } else {
+      return false;
+    }
+    return true;
+  }
 
   std::string where(int line) const { return m_file.string() + ":" + std::to_string(line); }
 

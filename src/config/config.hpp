@@ -73,6 +73,15 @@ struct Config {
   /// an integer in the file means milliseconds and is stored as "<n>ms". Unset: nullopt.
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
+  /// PostgreSQL: the schemas the schema model covers (`schemas = [...]`); empty = every
+  /// schema but the system ones. Ignored on SQLite.
+  std::vector<std::string> schemas;
+  /// upgrade/downgrade refuse when the live schema's fingerprint differs from the one the
+  /// journal recorded for the current heads (`--check-drift` turns it on for one run).
+  bool check_drift = false;
+  /// Where `dump_after_upgrade` writes the schema after every successful upgrade or
+  /// downgrade (absolute; relative in the file to its folder); empty = nowhere.
+  std::filesystem::path dump_after_upgrade;
   DatabaseUrl database_url;  ///< after precedence; ${VAR} expanded when used; may be empty
   /// Where database_url came from, for messages: "--url", "$MIGRATE_DATABASE_URL",
   /// "$DATABASE_URL", "[environments.NAME] in <file>:<line>", "[database] in <file>:<line>",

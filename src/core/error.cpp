@@ -36,6 +36,8 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::lock_timeout: return "lock_timeout";
     case ErrorKind::needs_repair: return "needs_repair";
     case ErrorKind::unversioned_database: return "unversioned_database";
+    case ErrorKind::drift: return "drift";
+    case ErrorKind::unsupported_object: return "unsupported_object";
     case ErrorKind::check_failed: return "check_failed";
     case ErrorKind::interrupted: return "interrupted";
     case ErrorKind::internal: return "internal";
@@ -50,6 +52,7 @@ int exit_status(ErrorKind kind) {
     case ErrorKind::lock_timeout: return 4;
     case ErrorKind::needs_repair: return 5;
     case ErrorKind::unversioned_database: return 5;
+    case ErrorKind::drift: return 5;
     case ErrorKind::interrupted: return 128 + SIGINT;
     case ErrorKind::internal: return 70;
     default: return 2;

@@ -246,6 +246,7 @@ long long Journal::append(const JournalEntry& e) {
       {"has_downgrade", e.has_downgrade ? "1" : "0"},
       {"transactional", e.transactional ? "1" : "0"},
       {"statement_started", e.statement_started > 0 ? std::to_string(e.statement_started) : std::string("NULL")},
+      {"schema_fingerprint", text_or_null(e.schema_fingerprint)},
   };
   std::string names, literals;
   for (const auto& column : sql::journal_columns(m_db.dialect())) {
@@ -268,13 +269,14 @@ void Journal::set_started(long long id, int number) {
 }
 
 void Journal::finish(long long id, const std::string& status, int statements_done, const std::string& error,
-                     const std::vector<std::string>& heads_after, long long duration_ms) {
+                     const std::vector<std::string>& heads_after, long long duration_ms,
+                     const std::string& schema_fingerprint) {
   m_db.execute(fmt::format(
       "UPDATE {} SET status = {}, statements_done = {}, error = {}, finished_at = {}, duration_ms = {}, "
-      "heads_after = {} WHERE id = {}",
+      "heads_after = {}, schema_fingerprint = {} WHERE id = {}",
       table(), sql::quote_literal(status), statements_done, text_or_null(error), sql::quote_literal(utc_now_iso()),
       duration_ms >= 0 ? std::to_string(duration_ms) : std::string("NULL"),
-      sql::quote_literal(join(heads_after, ",")), id));
+      sql::quote_literal(join(heads_after, ",")), text_or_null(schema_fingerprint), id));
 }
 
 std::vector<JournalEntry> Journal::select(const std::string& where_and_order, bool large_columns) {
@@ -346,6 +348,7 @@ std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& pre
     // Rows older than the column are non-transactional: only those were ever left behind failed.
     e.transactional = get("transactional") == "1";
     e.statement_started = to_int(get("statement_started"));
+    e.schema_fingerprint = get("schema_fingerprint");
     out.push_back(std::move(e));
   }
   return out;
@@ -412,6 +415,20 @@ std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {
                      " ORDER BY cur.id DESC LIMIT 1");
   if (rows.empty()) return std::nullopt;
   return rows.front();
+}
+
+std::optional<RecordedFingerprint> Journal::recorded_fingerprint() {
+  auto present = columns();
+  if (!has_column(present, "schema_fingerprint")) return std::nullopt;
+  auto rows = select_in(present,
+                        "WHERE cur.schema_fingerprint IS NOT NULL AND (cur.status = 'applied' OR "
+                        "(cur.status IN ('failed', 'rolled_back') AND cur.transactional = 1)) ORDER BY cur.id DESC LIMIT 1",
+                        false);
+  if (rows.empty()) return std::nullopt;
+  const auto& row = rows.front();
+  return RecordedFingerprint{row.id, row.schema_fingerprint,
+                             row.status == "applied" ? row.heads_after : row.heads_before,
+                             row.finished_at.empty() ? row.started_at : row.finished_at};
 }
 
 std::vector<JournalEntry> Journal::all() { return select("ORDER BY cur.id"); }

@@ -56,6 +56,14 @@
 /// with a file_content, whatever its status: the text the database last ran or accepted.
 /// From it a revision whose file is gone can still be shown and downgraded, and an edit
 /// of an applied file can be shown as a diff.
+///
+/// Fingerprints: `schema_fingerprint` is the SHA-256 of the schema model (schema/model.hpp)
+/// as the row left the database: read before the commit of the last step of each run (the
+/// state the run leaves; intermediate steps of one run leave it NULL, as reading the whole
+/// catalog after each of a thousand revisions would make an upgrade quadratic), on a failed
+/// transactional attempt after its rollback (the state it left unchanged), and on every
+/// stamp and repair row. The heads it belongs to are the row's heads_after for an `applied`
+/// row, its heads_before for a failed transactional attempt (Journal::recorded_fingerprint).
 
 #include <map>
 #include <optional>
@@ -108,6 +116,16 @@ struct JournalEntry {
   /// Non-transactional steps: the number of the statement whose intent was recorded before it
   /// ran outside a transaction (see the file comment); 0 = none.
   int statement_started = 0;
+  /// SHA-256 hex of the schema as the row left it (see the file comment); "" = not recorded.
+  std::string schema_fingerprint;
+};
+
+/// The newest fingerprint the journal holds, and the heads it was recorded for.
+struct RecordedFingerprint {
+  long long id = 0;  ///< its journal row
+  std::string fingerprint;
+  std::vector<std::string> heads;  ///< the version-table rows the schema had then
+  std::string recorded_at;         ///< the row's finished_at (or started_at)
 };
 
 /// `insert a` / `update a b` / `delete a`, one per line, and back. decode throws
@@ -191,7 +209,11 @@ class Journal {
   /// Final status of a row appended as `running`: applied / failed (with error; "" = none).
   /// Sets finished_at to now.
   void finish(long long id, const std::string& status, int statements_done, const std::string& error,
-              const std::vector<std::string>& heads_after, long long duration_ms);
+              const std::vector<std::string>& heads_after, long long duration_ms,
+              const std::string& schema_fingerprint = "");
+  /// The newest row with a schema fingerprint (successful steps and failed transactional
+  /// attempts only); nullopt without a journal, the column, or such a row.
+  std::optional<RecordedFingerprint> recorded_fingerprint();
 
   /// Partial rows (see the file comment), oldest first; empty without a journal.
   std::vector<JournalEntry> partial();

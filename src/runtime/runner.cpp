@@ -61,6 +61,7 @@ struct Runner::StepContext {
   Clock::time_point start;
   std::vector<sql::Statement> statements;  ///< of `section`, split
   int statements_total = 0;
+  bool last_of_run = false;  ///< its journal row records the schema's fingerprint
   StepExecutor::Owner owner() const { return {revision, file ? file->path.string() : std::string()}; }
 };
 
@@ -72,7 +73,8 @@ Runner::Runner(backend::Backend& db, RunSettings settings, FileLookup files)
       m_stop(m_settings.stop ? *m_settings.stop : m_unstoppable),
       m_executor(db, m_stop, m_settings.observer),
       m_timeouts(db, m_settings.session_lock_timeout, m_settings.session_statement_timeout),
-      m_foreign_keys(db, m_settings.foreign_key_check) {}
+      m_foreign_keys(db, m_settings.foreign_key_check),
+      m_schema(db, m_settings.version_table, m_settings.schemas) {}
 
 std::vector<std::string> Runner::read_version_rows() {
   return runtime::read_version_rows(m_db, m_settings.version_table);
@@ -106,6 +108,7 @@ RunResult Runner::run_locked(const Planner& planner) {
   }
   if (m_settings.command == Command::upgrade && rows.empty() && !m_settings.allow_unversioned)
     refuse_unversioned();
+  if (m_settings.check_drift) refuse_if_drifted(m_schema, m_journal, rows, m_db.describe());
   RunResult result;
   result.plan = planner(rows);
   auto files = check_plan(result.plan, m_files, m_settings.dry_run ? PlanUse::dry_run : PlanUse::online);
@@ -114,7 +117,7 @@ RunResult Runner::run_locked(const Planner& planner) {
   for (size_t i = 0; i < result.plan.steps.size(); ++i) {
     const auto& step = result.plan.steps[i];
     stop_if_requested(fmt::format("before {}", graph::short_log(step)));
-    result.duration_ms.push_back(run_step(step, files[i], rows));
+    result.duration_ms.push_back(run_step(step, files[i], rows, i + 1 == result.plan.steps.size()));
   }
   if (m_transaction && m_transaction->open()) stop_if_requested("before the run's transaction was committed");
   if (m_settings.dry_run) {
@@ -234,8 +237,10 @@ void Runner::commit_run() {
   m_committed_any = true;
 }
 
-long long Runner::run_step(const Step& step, const script::RevisionFile* file, std::vector<std::string>& rows) {
+long long Runner::run_step(const Step& step, const script::RevisionFile* file, std::vector<std::string>& rows,
+                          bool last_of_run) {
   StepContext ctx;
+  ctx.last_of_run = last_of_run;
   ctx.step = &step;
   ctx.file = file;
   ctx.revision = step.revision.value_or("");
@@ -283,7 +288,10 @@ void Runner::record_rolled_back_attempt(const StepContext& ctx, const std::strin
   if (m_settings.dry_run) return;
   try {
     Transaction record(m_db);
-    write_journal(ctx, status, statements_done, &error, elapsed_ms(ctx.start));
+    // With one transaction per revision the database is now as the step found it, so the row
+    // can vouch for that schema; a run in one transaction rolled back more than this step.
+    auto fingerprint = m_settings.transaction_per_migration ? m_schema.fingerprint_for_journal() : std::string();
+    write_journal(ctx, status, statements_done, &error, elapsed_ms(ctx.start), fingerprint);
     record.commit();
   } catch (const std::exception& e) {
     spdlog::error("could not record the attempt of {} in the journal: {}", graph::short_log(*ctx.step), e.what());
@@ -328,7 +336,7 @@ void Runner::record_transactional(StepContext& ctx, int done) {
   try {
     try {
       apply_ops(*ctx.step);
-      write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start));
+      write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start), fingerprint_if_last(ctx));
     } catch (const backend::DatabaseError&) {
       if (int sig = m_stop.requested()) interrupt_transactional(ctx, done, sig);
       throw;
@@ -401,7 +409,8 @@ void Runner::finish_non_transactional(StepContext& ctx, long long journal_id) {
   try {
     Transaction record(m_db);
     apply_ops(*ctx.step);
-    m_journal.finish(journal_id, "applied", ctx.statements_total, "", ctx.heads_after, elapsed_ms(ctx.start));
+    m_journal.finish(journal_id, "applied", ctx.statements_total, "", ctx.heads_after, elapsed_ms(ctx.start),
+                     fingerprint_if_last(ctx));
     record.commit();
     m_committed_any = true;
   } catch (const std::exception& e) {
@@ -422,13 +431,19 @@ void Runner::apply_ops(const Step& step) {
   if (auto mismatch = run_version_ops(m_db, vt, step.ops)) throw version_op_error(m_db.dialect(), vt, *mismatch);
 }
 
+std::string Runner::fingerprint_if_last(const StepContext& ctx) {
+  if (!ctx.last_of_run || m_settings.dry_run) return "";
+  return m_schema.fingerprint_for_journal();
+}
+
 long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
-                                const std::string* error, long long duration_ms) {
+                                const std::string* error, long long duration_ms, const std::string& fingerprint) {
   StepFacts facts{*ctx.step,        ctx.file,          ctx.statements, ctx.heads_before, ctx.heads_after,
                   ctx.started_at,   to_string(m_settings.command), m_db_user};
   auto row = step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms);
   row.transactional = is_transactional(ctx.file);
   row.reason = m_settings.reason;
+  row.schema_fingerprint = fingerprint;
   return m_journal.append(row);
 }
 

@@ -23,6 +23,9 @@
 ///    each; then BEGIN; version ops; journal `applied`; COMMIT. On failure the journal row
 ///    becomes `failed` (error text, statements done) and later runs refuse with needs_repair.
 ///  - stamp steps: version ops and a journal row (direction `stamp`) in one transaction.
+///  - the last step's journal row records the schema's fingerprint, read before its commit;
+///    a failed transactional attempt's row records the fingerprint after the rollback
+///    (journal.hpp). `check_drift` compares them before anything changes (schema_state.hpp).
 ///
 /// Session timeouts (PostgreSQL): session_timeouts.hpp, before each step that starts outside
 /// a transaction; inside one transaction for the whole run (`transaction_per_migration =
@@ -52,6 +55,7 @@
 #include "runtime/journal.hpp"
 #include "runtime/plan_check.hpp"
 #include "runtime/run_control.hpp"
+#include "runtime/schema_state.hpp"
 #include "runtime/session_timeouts.hpp"
 #include "runtime/step_executor.hpp"
 #include "runtime/transaction.hpp"
@@ -82,6 +86,12 @@ struct RunSettings {
   bool allow_unversioned = false;
   /// Why the user ran it (`stamp --reason`), recorded in each step's journal row; "" = none.
   std::string reason;
+  /// PostgreSQL schemas the schema model covers (fingerprints, drift); empty = all but the
+  /// system ones.
+  std::vector<std::string> schemas;
+  /// `--check-drift`: before any change, refuse with Error{drift} when the live schema's
+  /// fingerprint differs from the one the journal recorded for the current heads.
+  bool check_drift = false;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for every revision (the configuration's
   /// values, "5s"); a revision header's own value overrides it; nullopt = session default.
   std::optional<std::string> session_lock_timeout;
@@ -152,7 +162,8 @@ class Runner {
   void commit_run();
   /// The foreign-key check of the open transaction's revisions (foreign_keys.hpp).
   void check_foreign_keys();
-  long long run_step(const graph::Step& step, const script::RevisionFile* file, std::vector<std::string>& rows);
+  long long run_step(const graph::Step& step, const script::RevisionFile* file, std::vector<std::string>& rows,
+                     bool last_of_run);
   long long run_transactional(StepContext& ctx);
   void record_transactional(StepContext& ctx, int done);
   long long run_non_transactional(StepContext& ctx);
@@ -162,8 +173,11 @@ class Runner {
   /// Runs the step's version-table ops, checking each UPDATE/DELETE hits exactly one row.
   void apply_ops(const graph::Step& step);
   /// Inserts the step's journal row (creating the table if needed); returns its id.
+  /// `fingerprint`: the schema's, for the rows that record one (journal.hpp), else "".
   long long write_journal(const StepContext& ctx, const std::string& status, int statements_done,
-                          const std::string* error, long long duration_ms);
+                          const std::string* error, long long duration_ms, const std::string& fingerprint = "");
+  /// The fingerprint the last step of a run records (not in a dry run: nothing is kept).
+  std::string fingerprint_if_last(const StepContext& ctx);
   std::string rollback_hint(const std::string& revision) const;
   std::string partial_hint(const StepContext& ctx, int done) const;
   Error statement_failure(const backend::DatabaseError& e, const StepContext& ctx, int index,
@@ -179,6 +193,7 @@ class Runner {
   StepExecutor m_executor;
   SessionTimeouts m_timeouts;
   ForeignKeyGuard m_foreign_keys;
+  SchemaState m_schema;
   std::optional<Transaction> m_transaction;  ///< the open transaction of the run, if any
   std::string m_db_user;
   bool m_committed_any = false;  ///< this run committed something (for error hints)

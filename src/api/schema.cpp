@@ -1,0 +1,93 @@
+#include "api/schema.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "api/database.hpp"
+#include "schema/json.hpp"
+#include "schema/render.hpp"
+#include "util/files.hpp"
+
+namespace migrate::api {
+namespace {
+
+std::vector<UnsupportedObject> unsupported_of(const schema::Schema& live) {
+  std::vector<UnsupportedObject> out;
+  for (const auto& u : live.unsupported) out.push_back({u.kind, u.name, u.why});
+  return out;
+}
+
+std::string listed(const std::vector<UnsupportedObject>& objects) {
+  std::string text;
+  for (const auto& o : objects) text += "\n  " + o.kind + " " + o.name + (o.why.empty() ? "" : ": " + o.why);
+  return text;
+}
+
+/// What the file holds now; "" when it does not exist or cannot be read (then it is
+/// written, and a write that fails says why).
+std::string current_text(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return "";
+  try {
+    return util::read_file(path);
+  } catch (const Error&) {
+    return "";
+  }
+}
+
+}  // namespace
+
+runtime::SchemaState schema_state(const config::Config& config, backend::Backend& db) {
+  return runtime::SchemaState(db, version_table(config, db), config.schemas);
+}
+
+SchemaDump dump_schema(const config::Config& config, backend::Backend& db, bool ignore_unsupported) {
+  auto live = schema_state(config, db).read();
+  SchemaDump dump;
+  dump.unsupported = unsupported_of(live);
+  if (!dump.unsupported.empty() && !ignore_unsupported)
+    throw Error(ErrorKind::unsupported_object,
+                "the schema of the database at " + db.describe() + " holds " + std::to_string(dump.unsupported.size()) +
+                    " object(s) that the schema model cannot represent, so a dump would not rebuild it:" +
+                    listed(dump.unsupported),
+                "pass --ignore-unsupported to dump everything else (the objects above are left out and named in "
+                "warnings)");
+  for (const auto& o : dump.unsupported)
+    spdlog::warn("left out of the dump: {} {} ({})", o.kind, o.name, o.why);
+  dump.sql = schema::render_sql(live);
+  dump.json = schema::to_json(live).dump();
+  dump.fingerprint = schema::fingerprint(live);
+  return dump;
+}
+
+std::optional<SchemaStatus> schema_status(const config::Config& config, backend::Backend& db,
+                                          const std::vector<std::string>& rows) {
+  auto state = schema_state(config, db);
+  if (!state.available()) return std::nullopt;
+  runtime::Journal journal(db, version_table(config, db));
+  auto check = runtime::check_fingerprint(state, journal, rows);
+  SchemaStatus status;
+  status.fingerprint = check.live;
+  if (check.recorded) {
+    status.recorded_fingerprint = check.recorded->fingerprint;
+    status.recorded_row = check.recorded->id;
+    status.recorded_at = check.recorded->recorded_at;
+    status.recorded_heads = check.recorded->heads;
+  }
+  status.recorded_for_heads = check.recorded_for_heads;
+  status.matches = check.matches();
+  return status;
+}
+
+void write_dump_after_upgrade(const config::Config& config, backend::Backend& db) {
+  if (config.dump_after_upgrade.empty() || !db.schema_reader()) return;
+  auto dump = dump_schema(config, db, true);
+  const auto& path = config.dump_after_upgrade;
+  if (current_text(path) == dump.sql) return;
+  util::write_file_atomic(path, dump.sql, true);
+  spdlog::info("Wrote the schema to {} (dump_after_upgrade)", path.string());
+}
+
+}  // namespace migrate::api

@@ -1,0 +1,90 @@
+#include "runtime/schema_state.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "util/strings.hpp"
+
+namespace migrate::runtime {
+
+namespace {
+
+std::vector<std::string> sorted(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  return items;
+}
+
+/// `abc123def456…`: enough of a fingerprint to tell two apart in a message.
+std::string short_fingerprint(const std::string& fingerprint) { return fingerprint.substr(0, 12); }
+
+std::string heads_text(const std::vector<std::string>& heads) {
+  return heads.empty() ? "base" : util::join(heads, ", ");
+}
+
+}  // namespace
+
+SchemaState::SchemaState(backend::Backend& db, const VersionTable& vt, std::vector<std::string> schemas)
+    : m_db(db), m_vt(vt), m_schemas(std::move(schemas)) {}
+
+bool SchemaState::available() const { return m_db.schema_reader() != nullptr; }
+
+backend::SchemaScope SchemaState::scope() const {
+  backend::SchemaScope scope;
+  scope.schemas = m_schemas;
+  scope.excluded = {{m_vt.schema, m_vt.name}, {m_vt.schema, m_vt.journal_name()}};
+  return scope;
+}
+
+schema::Schema SchemaState::read() {
+  auto* reader = m_db.schema_reader();
+  if (!reader)
+    throw Error(ErrorKind::usage, "the database at " + m_db.describe() + " cannot report its schema",
+                "schema commands need a backend with a catalog reader (SQLite or PostgreSQL)");
+  return reader->read_schema(scope());
+}
+
+std::optional<std::string> SchemaState::fingerprint() {
+  if (!available()) return std::nullopt;
+  return schema::fingerprint(read());
+}
+
+std::string SchemaState::fingerprint_for_journal() {
+  try {
+    return fingerprint().value_or("");
+  } catch (const std::exception& e) {
+    spdlog::warn("could not read the schema to record its fingerprint in the journal: {}", e.what());
+    return "";
+  }
+}
+
+FingerprintCheck check_fingerprint(SchemaState& state, Journal& journal, const std::vector<std::string>& rows) {
+  FingerprintCheck check;
+  check.live = state.fingerprint().value_or("");
+  check.recorded = journal.recorded_fingerprint();
+  check.recorded_for_heads = check.recorded && sorted(check.recorded->heads) == sorted(rows);
+  return check;
+}
+
+void refuse_if_drifted(SchemaState& state, Journal& journal, const std::vector<std::string>& rows,
+                       const std::string& database) {
+  if (!state.available()) return;
+  auto check = check_fingerprint(state, journal, rows);
+  if (!check.recorded_for_heads) {
+    spdlog::warn("--check-drift: the journal records no schema fingerprint for {} (the database was last changed "
+                 "by an older migrate, by hand, or by a run that stopped between revisions); nothing to compare "
+                 "this time, and this run records one",
+                 heads_text(rows));
+    return;
+  }
+  if (check.matches()) return;
+  throw Error(ErrorKind::drift,
+              "the live schema of the database at " + database + " differs from the one recorded when it reached " +
+                  heads_text(rows) + " (journal row " + std::to_string(check.recorded->id) + ", " +
+                  check.recorded->recorded_at + "): fingerprint " + short_fingerprint(check.live) + " now, " +
+                  short_fingerprint(check.recorded->fingerprint) + " then; nothing was changed",
+              "run `migrate drift` to see what differs (`migrate dump` prints the live schema), bring the schema "
+              "back or record the change in a revision, then run again");
+}
+
+}  // namespace migrate::runtime

@@ -1,0 +1,63 @@
+#pragma once
+/// The live schema as the runtime sees it (docs/schema.md): the schema model read from the
+/// database's catalog with migrate's own tables (version table and journal) left out and,
+/// on PostgreSQL, the configured `schemas` only. Used to record fingerprints in the journal,
+/// to refuse a run on a drifted database (`--check-drift`) and by `status` and `dump`.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "runtime/journal.hpp"
+#include "runtime/version_table.hpp"
+#include "schema/model.hpp"
+
+namespace migrate::runtime {
+
+class SchemaState {
+ public:
+  /// `vt` as named on `db` (on_connection); `schemas` empty = every non-system schema.
+  SchemaState(backend::Backend& db, const VersionTable& vt, std::vector<std::string> schemas);
+
+  /// False when the backend cannot read its schema (then nothing is recorded or checked).
+  bool available() const;
+  /// What a read covers.
+  backend::SchemaScope scope() const;
+  /// The live schema, canonicalized. Throws Error{usage} when not available(), the
+  /// backend's errors when a catalog query fails.
+  schema::Schema read();
+  /// fingerprint(read()), or nullopt when not available().
+  std::optional<std::string> fingerprint();
+  /// As fingerprint(), for recording in the journal: a read that fails is logged as a
+  /// warning and records nothing (a catalog quirk must not fail a migration that ran).
+  std::string fingerprint_for_journal();
+
+ private:
+  backend::Backend& m_db;
+  VersionTable m_vt;
+  std::vector<std::string> m_schemas;
+};
+
+/// The live fingerprint against the journal's newest recorded one.
+struct FingerprintCheck {
+  std::string live;
+  std::optional<RecordedFingerprint> recorded;
+  /// The recorded fingerprint belongs to the heads the database has now (compared as sets);
+  /// false also when nothing is recorded.
+  bool recorded_for_heads = false;
+  bool matches() const { return recorded_for_heads && recorded && recorded->fingerprint == live; }
+};
+
+/// Reads both; the caller made sure state.available().
+FingerprintCheck check_fingerprint(SchemaState& state, Journal& journal, const std::vector<std::string>& rows);
+
+/// `--check-drift`: Error{drift} (exit 5) when the live fingerprint differs from the one
+/// recorded for `rows`, with a hint naming `migrate drift`. Without a fingerprint recorded
+/// for these heads (a journal from before fingerprints, a run that died between revisions)
+/// there is nothing to compare: a warning says so and the run goes on (it records one).
+/// `database` describes the database for the message.
+void refuse_if_drifted(SchemaState& state, Journal& journal, const std::vector<std::string>& rows,
+                       const std::string& database);
+
+}  // namespace migrate::runtime
