@@ -1,4 +1,8 @@
 # Sources of src/schema (paths relative to src/).
 target_sources(migrate_core PRIVATE
   schema/model.cpp
+  schema/render.cpp
+  schema/render_postgres.cpp
+  schema/render_postgres_tables.cpp
+  schema/render_sqlite.cpp
 )
