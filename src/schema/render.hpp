@@ -5,10 +5,15 @@
 ///
 /// The output is canonical: the same model always gives byte-identical text, whatever order
 /// its objects were created in. It is dependency-ordered: schemas and extensions, then types
-/// (a type before the types and columns that use it), functions, sequences, tables, foreign
-/// keys after every table (so cycles need nothing special), indexes, views after the views
-/// they read, triggers, policies and comments. Run on an empty database (`psql -v
-/// ON_ERROR_STOP=1 -f`, `sqlite3`), it rebuilds a schema whose model equals the original.
+/// (a type before the types that use it), functions (with `check_function_bodies` off, as
+/// pg_dump does), sequences, tables, partitions attached to their parents, sequence
+/// ownership, foreign keys after every table (so cycles need nothing special), views after
+/// the views they read, indexes (after the views: a materialized view can have some),
+/// triggers, row-level security and policies; each object's comments follow it. A partition
+/// is created as a table of its own and attached, so every name in it is the model's; its
+/// keys and indexes come before its parent's, which adopt them. SQLite tables hold all their
+/// constraints inline. Run on an empty database (`psql -v ON_ERROR_STOP=1 -f`, `sqlite3`),
+/// it rebuilds a schema whose model equals the original.
 
 #include <string>
 

@@ -2,4 +2,8 @@
 target_sources(migrate_core PRIVATE
   schema/model.cpp
   schema/json.cpp
+  schema/render.cpp
+  schema/render_postgres.cpp
+  schema/render_postgres_tables.cpp
+  schema/render_sqlite.cpp
 )

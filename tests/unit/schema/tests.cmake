@@ -1,4 +1,5 @@
 # Test sources of tests/unit/schema (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
   unit/schema/model_test.cpp
+  unit/schema/render_test.cpp
 )

@@ -1,0 +1,79 @@
+#pragma once
+/// Internals of the SQL renderer (render.hpp), shared by its per-dialect files. Not part of
+/// any other module's interface.
+
+#include <cstddef>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/model.hpp"
+
+namespace migrate::schema::render_detail {
+
+/// A SQLite name as printed: bare when it is a plain identifier `[A-Za-z_][A-Za-z0-9_]*`
+/// and not a SQLite keyword, else `"..."` with `"` doubled. The one rule for SQLite names.
+std::string sqlite_name(std::string_view name);
+
+/// The identifiers `text` mentions, as the dialect resolves them: quotes removed; bare words
+/// folded to lower case on PostgreSQL (as the server folds them), every name folded on
+/// SQLite (which compares names without ASCII case). Strings and comments are not read.
+std::set<std::string> identifiers_in(std::string_view text, Dialect dialect);
+
+/// A name folded as identifiers_in folds the identifiers it finds.
+std::string folded(const std::string& name, Dialect dialect);
+
+/// An order of nodes 0..n-1 where every node comes after the nodes it depends on
+/// (`depends_on[i]`); among the nodes ready, the lowest index first, and a cycle is broken
+/// by taking the lowest index left. Deterministic for the same input.
+std::vector<std::size_t> dependency_order(const std::vector<std::set<std::size_t>>& depends_on);
+
+/// The views in dependency order: a view after every other view whose name appears as an
+/// identifier in its definition.
+std::vector<const View*> ordered_views(const std::vector<View>& views, Dialect dialect);
+
+/// Statements that build one object (each ending with ";\n"), joined into the output with a
+/// blank line between objects.
+class Blocks {
+ public:
+  void add(std::string block) {
+    if (!block.empty()) m_blocks.push_back(std::move(block));
+  }
+  std::string join(const std::string& header) const;
+
+ private:
+  std::vector<std::string> m_blocks;
+};
+
+/// Text without trailing whitespace and without one trailing ';' (catalog texts such as
+/// pg_get_viewdef end with one), so that the renderer adds exactly one.
+std::string without_terminator(std::string_view text);
+
+std::string render_postgres(const Schema& schema);
+std::string render_sqlite(const Schema& schema);
+
+}  // namespace migrate::schema::render_detail
+
+namespace migrate::schema::render_detail {
+
+// PostgreSQL pieces (render_postgres*.cpp).
+
+/// A qualified PostgreSQL name / one identifier, quoted where needed.
+std::string pg_name(const Name& name);
+std::string pg_ident(const std::string& ident);
+/// `COMMENT ON <what> IS '...';` or "" when `comment` is empty.
+std::string pg_comment(const std::string& what, const std::string& comment);
+/// `CREATE TABLE` with its columns and every constraint but foreign keys, the NOT VALID
+/// checks added after it, and the comments of the table, its columns and those constraints.
+std::string pg_table(const Table& table);
+/// `ALTER TABLE ... ADD CONSTRAINT` for every foreign key, partitions' before their parents'.
+void pg_foreign_keys(const Schema& schema, Blocks& out);
+/// `ALTER TABLE parent ATTACH PARTITION ...` for every partition.
+void pg_partitions(const Schema& schema, Blocks& out);
+/// Row-level security switches and policies of every table.
+void pg_row_security(const Schema& schema, Blocks& out);
+/// How deep a table is in a partition tree (0 = not a partition).
+int pg_partition_depth(const Schema& schema, const Name& table);
+
+}  // namespace migrate::schema::render_detail

@@ -1,0 +1,172 @@
+// PostgreSQL: the statements in dependency order (render.hpp), every object class but tables
+// (render_postgres_tables.cpp).
+#include <algorithm>
+#include <tuple>
+
+#include "backend/sql_dialect.hpp"
+#include "schema/render_internal.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::schema::render_detail {
+
+std::string pg_name(const Name& name) {
+  return backend::sql::qualified_name(Dialect::postgresql, name.schema, name.name);
+}
+
+std::string pg_ident(const std::string& ident) { return backend::sql::quote_ident(Dialect::postgresql, ident); }
+
+std::string pg_comment(const std::string& what, const std::string& comment) {
+  if (comment.empty()) return "";
+  return "COMMENT ON " + what + " IS " + backend::sql::quote_literal(comment) + ";\n";
+}
+
+namespace {
+
+constexpr const char* k_header =
+    "-- PostgreSQL schema written by migrate: canonical and dependency-ordered.\n"
+    "-- Run on an empty database: psql -v ON_ERROR_STOP=1 -f <this file>\n";
+
+std::string domain(const Type& t) {
+  std::string out = "CREATE DOMAIN " + pg_name(t.name) + " AS " + t.base_type;
+  if (t.default_expression) out += "\n    DEFAULT " + *t.default_expression;
+  if (t.not_null) out += "\n    NOT NULL";
+  std::string later;
+  for (const auto& c : t.checks) {
+    auto clause = (c.name.empty() ? "" : "CONSTRAINT " + pg_ident(c.name) + " ") + "CHECK (" + c.expression + ")";
+    if (c.not_valid) later += "ALTER DOMAIN " + pg_name(t.name) + " ADD " + clause + " NOT VALID;\n";
+    else out += "\n    " + clause;
+  }
+  out += ";\n" + later;
+  for (const auto& c : t.checks)
+    out += pg_comment("CONSTRAINT " + pg_ident(c.name) + " ON DOMAIN " + pg_name(t.name), c.comment);
+  return out + pg_comment("DOMAIN " + pg_name(t.name), t.comment);
+}
+
+std::string type(const Type& t) {
+  if (t.kind == Type::Kind::domain) return domain(t);
+  std::vector<std::string> items;
+  if (t.kind == Type::Kind::enumeration) {
+    for (const auto& label : t.labels) items.push_back(backend::sql::quote_literal(label));
+  } else {
+    for (const auto& a : t.attributes)
+      items.push_back(pg_ident(a.name) + " " + a.type + (a.collation.empty() ? "" : " COLLATE " + pg_ident(a.collation)));
+  }
+  std::string body = items.empty() ? "()" : "(\n    " + util::join(items, ",\n    ") + "\n)";
+  std::string out = "CREATE TYPE " + pg_name(t.name) + " AS " + (t.kind == Type::Kind::enumeration ? "ENUM " : "") + body;
+  out += ";\n";
+  for (const auto& a : t.attributes)
+    out += pg_comment("COLUMN " + pg_name(t.name) + "." + pg_ident(a.name), a.comment);
+  return out + pg_comment("TYPE " + pg_name(t.name), t.comment);
+}
+
+/// Types in dependency order: a domain after the type it is based on, a composite type after
+/// its attributes' types.
+void types(const Schema& s, Blocks& out) {
+  std::vector<std::set<std::size_t>> depends_on(s.types.size());
+  for (std::size_t i = 0; i < s.types.size(); ++i) {
+    const auto& t = s.types[i];
+    std::string uses = t.base_type + " " + t.default_expression.value_or("");
+    for (const auto& a : t.attributes) uses += " " + a.type;
+    for (const auto& c : t.checks) uses += " " + c.expression;
+    auto names = identifiers_in(uses, Dialect::postgresql);
+    for (std::size_t j = 0; j < s.types.size(); ++j)
+      if (j != i && names.count(s.types[j].name.name)) depends_on[i].insert(j);
+  }
+  for (auto i : dependency_order(depends_on)) out.add(type(s.types[i]));
+}
+
+std::string function(const Function& f) {
+  auto what = std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + pg_name(f.name) + "(" + f.arguments + ")";
+  return without_terminator(f.definition) + ";\n" + pg_comment(what, f.comment);
+}
+
+std::string sequence(const Sequence& q) {
+  std::string out = "CREATE SEQUENCE " + pg_name(q.name) + "\n    AS " + q.type;
+  out += "\n    START WITH " + std::to_string(q.start) + "\n    INCREMENT BY " + std::to_string(q.increment);
+  out += "\n    MINVALUE " + std::to_string(q.min_value) + "\n    MAXVALUE " + std::to_string(q.max_value);
+  out += "\n    CACHE " + std::to_string(q.cache) + (q.cycle ? "\n    CYCLE" : "") + ";\n";
+  return out + pg_comment("SEQUENCE " + pg_name(q.name), q.comment);
+}
+
+void owned_sequences(const Schema& s, Blocks& out) {
+  for (const auto& q : s.sequences)
+    if (q.owned_by_table)
+      out.add("ALTER SEQUENCE " + pg_name(q.name) + " OWNED BY " + pg_name(*q.owned_by_table) + "." +
+              pg_ident(q.owned_by_column) + ";\n");
+}
+
+std::string index_key(const IndexKey& k) {
+  std::string out = k.column.empty() ? "(" + k.expression + ")" : pg_ident(k.column);
+  if (!k.collation.empty()) out += " COLLATE " + pg_ident(k.collation);
+  if (!k.opclass.empty()) out += " " + pg_ident(k.opclass);
+  if (k.descending) out += " DESC";
+  if (k.nulls_first) out += *k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  return out;
+}
+
+std::string index(const Index& i) {
+  std::vector<std::string> keys, include;
+  for (const auto& k : i.keys) keys.push_back(index_key(k));
+  for (const auto& c : i.include) include.push_back(pg_ident(c));
+  std::string out = std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + pg_ident(i.name.name) + " ON " +
+                    pg_name({i.name.schema, i.table}) + " USING " + i.method + " (" + util::join(keys, ", ") + ")";
+  if (!include.empty()) out += " INCLUDE (" + util::join(include, ", ") + ")";
+  if (!i.where.empty()) out += " WHERE (" + i.where + ")";
+  return out + ";\n" + pg_comment("INDEX " + pg_name(i.name), i.comment);
+}
+
+/// A partition's index comes before its parent's, which then adopts it.
+void indexes(const Schema& s, Blocks& out) {
+  std::vector<std::pair<int, std::size_t>> order;
+  for (std::size_t i = 0; i < s.indexes.size(); ++i)
+    order.emplace_back(-pg_partition_depth(s, {s.indexes[i].name.schema, s.indexes[i].table}), i);
+  std::sort(order.begin(), order.end());
+  for (const auto& [depth, i] : order) out.add(index(s.indexes[i]));
+}
+
+std::string view(const View& v) {
+  const char* kind = v.materialized ? "MATERIALIZED VIEW " : "VIEW ";
+  return std::string("CREATE ") + kind + pg_name(v.name) + " AS\n" +
+         std::string(util::trim_left(without_terminator(v.definition))) + ";\n" +
+         pg_comment(kind + pg_name(v.name), v.comment);
+}
+
+std::string trigger(const Trigger& t) {
+  std::string out = without_terminator(t.definition) + ";\n";
+  if (!t.enabled) out += "ALTER TABLE " + pg_name(t.table) + " DISABLE TRIGGER " + pg_ident(t.name) + ";\n";
+  return out + pg_comment("TRIGGER " + pg_ident(t.name) + " ON " + pg_name(t.table), t.comment);
+}
+
+void schemas_and_extensions(const Schema& s, Blocks& out) {
+  for (const auto& name : s.schemas)
+    if (name != "public") out.add("CREATE SCHEMA " + pg_ident(name) + ";\n");
+  for (const auto& e : s.extensions) {
+    std::string statement = "CREATE EXTENSION " + pg_ident(e.name);
+    if (!e.schema.empty()) statement += " WITH SCHEMA " + pg_ident(e.schema);
+    if (!e.version.empty()) statement += " VERSION " + backend::sql::quote_literal(e.version);
+    out.add(statement + ";\n");
+  }
+}
+
+}  // namespace
+
+std::string render_postgres(const Schema& s) {
+  Blocks out;
+  // As pg_dump does: a function body may read tables created after it.
+  out.add("SET check_function_bodies = false;\n");
+  schemas_and_extensions(s, out);
+  types(s, out);
+  for (const auto& f : s.functions) out.add(function(f));
+  for (const auto& q : s.sequences) out.add(sequence(q));
+  for (const auto& t : s.tables) out.add(pg_table(t));
+  pg_partitions(s, out);
+  owned_sequences(s, out);
+  pg_foreign_keys(s, out);
+  for (const auto* v : ordered_views(s.views, Dialect::postgresql)) out.add(view(*v));
+  indexes(s, out);  // after the views: a materialized view can have indexes
+  for (const auto& t : s.triggers) out.add(trigger(t));
+  pg_row_security(s, out);
+  return out.join(k_header);
+}
+
+}  // namespace migrate::schema::render_detail

@@ -1,0 +1,115 @@
+// SQLite: every table with all its constraints inline (SQLite cannot add a constraint to an
+// existing table), in canonical order since it checks no parent table at CREATE time; then
+// indexes, views in dependency order and triggers. Expressions are the SQLite reader's
+// normalized texts, printed as they are.
+#include "schema/render_internal.hpp"
+#include "util/strings.hpp"
+
+namespace migrate::schema::render_detail {
+namespace {
+
+constexpr const char* k_header =
+    "-- SQLite schema written by migrate: canonical and dependency-ordered.\n"
+    "-- Run on an empty database: sqlite3 <database> < <this file>\n";
+
+std::string column_list(const std::vector<std::string>& columns) {
+  std::vector<std::string> quoted;
+  for (const auto& c : columns) quoted.push_back(sqlite_name(c));
+  return "(" + util::join(quoted, ", ") + ")";
+}
+
+std::string constraint_name(const Constraint& c) {
+  return c.name.empty() ? "" : "CONSTRAINT " + sqlite_name(c.name) + " ";
+}
+
+std::string deferrable_clause(const Constraint& c) {
+  std::string out;
+  if (c.deferrable) out += " DEFERRABLE";
+  if (c.initially_deferred) out += " INITIALLY DEFERRED";
+  return out;
+}
+
+/// The primary key written on its column: AUTOINCREMENT exists only there.
+const Constraint* autoincrement_key(const Table& t) {
+  for (const auto& c : t.constraints)
+    if (c.kind == ConstraintKind::primary_key && c.columns.size() == 1)
+      for (const auto& column : t.columns)
+        if (util::iequals(column.name, c.columns[0]) && column.identity == "autoincrement") return &c;
+  return nullptr;
+}
+
+std::string column(const Column& c, const Constraint* inline_key) {
+  std::string out = sqlite_name(c.name);
+  if (!c.type.empty()) out += " " + c.type;
+  if (inline_key && util::iequals(inline_key->columns[0], c.name))
+    out += " " + constraint_name(*inline_key) + "PRIMARY KEY AUTOINCREMENT";
+  if (c.not_null) out += " NOT NULL";
+  if (!c.collation.empty()) out += " COLLATE " + sqlite_name(c.collation);
+  if (c.default_expression) out += " DEFAULT " + *c.default_expression;
+  if (c.generated) out += " GENERATED ALWAYS AS (" + *c.generated + ")" + (c.generated_stored ? " STORED" : " VIRTUAL");
+  return out;
+}
+
+std::string foreign_key(const Constraint& c) {
+  const auto& fk = *c.foreign_key;
+  std::string out = "FOREIGN KEY " + column_list(c.columns) + " REFERENCES " + sqlite_name(fk.parent.name);
+  if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns);
+  if (fk.on_update != "no action") out += " ON UPDATE " + util::to_upper(fk.on_update);
+  if (fk.on_delete != "no action") out += " ON DELETE " + util::to_upper(fk.on_delete);
+  if (fk.match != "simple") out += " MATCH " + util::to_upper(fk.match);
+  return out + deferrable_clause(c);
+}
+
+std::string constraint(const Constraint& c) {
+  std::string out = constraint_name(c);
+  switch (c.kind) {
+    case ConstraintKind::primary_key: return out + "PRIMARY KEY " + column_list(c.columns);
+    case ConstraintKind::unique: return out + "UNIQUE " + column_list(c.columns);
+    case ConstraintKind::check: return out + "CHECK (" + c.expression + ")";
+    case ConstraintKind::foreign_key: return out + foreign_key(c);
+    case ConstraintKind::exclusion: return out + c.expression;  // not a SQLite constraint
+  }
+  return out;
+}
+
+std::string table(const Table& t) {
+  const Constraint* inline_key = autoincrement_key(t);
+  std::vector<std::string> elements;
+  for (const auto& c : t.columns) elements.push_back(column(c, inline_key));
+  for (const auto& c : t.constraints)
+    if (&c != inline_key) elements.push_back(constraint(c));
+  std::string out = "CREATE TABLE " + sqlite_name(t.name.name) + " (\n    " + util::join(elements, ",\n    ") + "\n)";
+  std::vector<std::string> options;
+  if (t.strict) options.push_back("STRICT");
+  if (t.without_rowid) options.push_back("WITHOUT ROWID");
+  if (!options.empty()) out += " " + util::join(options, ", ");
+  return out + ";\n";
+}
+
+std::string index(const Index& i) {
+  std::vector<std::string> keys;
+  for (const auto& k : i.keys) {
+    std::string key = k.column.empty() ? k.expression : sqlite_name(k.column);
+    if (!k.collation.empty()) key += " COLLATE " + sqlite_name(k.collation);
+    if (k.descending) key += " DESC";
+    keys.push_back(key);
+  }
+  std::string out = std::string("CREATE ") + (i.unique ? "UNIQUE " : "") + "INDEX " + sqlite_name(i.name.name) +
+                    " ON " + sqlite_name(i.table) + " (" + util::join(keys, ", ") + ")";
+  if (!i.where.empty()) out += " WHERE " + i.where;
+  return out + ";\n";
+}
+
+}  // namespace
+
+std::string render_sqlite(const Schema& s) {
+  Blocks out;
+  for (const auto& t : s.tables) out.add(table(t));
+  for (const auto& i : s.indexes) out.add(index(i));
+  for (const auto* v : ordered_views(s.views, Dialect::sqlite))
+    out.add("CREATE VIEW " + sqlite_name(v->name.name) + " AS " + without_terminator(v->definition) + ";\n");
+  for (const auto& t : s.triggers) out.add(without_terminator(t.definition) + ";\n");
+  return out.join(k_header);
+}
+
+}  // namespace migrate::schema::render_detail
