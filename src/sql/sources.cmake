@@ -5,4 +5,5 @@ target_sources(migrate_core PRIVATE
   sql/statements.cpp
   sql/effects.cpp
   sql/keywords.cpp
+  sql/normalize.cpp
 )
