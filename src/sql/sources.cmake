@@ -6,4 +6,5 @@ target_sources(migrate_core PRIVATE
   sql/effects.cpp
   sql/keywords.cpp
   sql/normalize.cpp
+  sql/sqlite_ddl.cpp
 )

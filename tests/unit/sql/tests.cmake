@@ -6,4 +6,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/sql/effects_test.cpp
   unit/sql/keywords_test.cpp
   unit/sql/normalize_test.cpp
+  unit/sql/sqlite_ddl_test.cpp
 )
