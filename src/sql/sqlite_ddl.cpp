@@ -136,16 +136,21 @@ std::string read_action(Cursor& c) {
   return "no action";
 }
 
-/// `( name [COLLATE c] [ASC|DESC], ... [AUTOINCREMENT] )`: the names; `autoincrement` set
-/// when the list ends with AUTOINCREMENT (SQLite's table-level `PRIMARY KEY(id AUTOINCREMENT)`).
-std::vector<std::string> read_column_list(Cursor& c, bool* autoincrement = nullptr) {
+/// `( name [COLLATE c] [ASC|DESC], ... [AUTOINCREMENT] )`: the names. For a key, `key`
+/// gets the COLLATE and DESC options and AUTOINCREMENT (SQLite's table-level
+/// `PRIMARY KEY(id AUTOINCREMENT)`).
+std::vector<std::string> read_column_list(Cursor& c, SqliteConstraint* key = nullptr) {
   std::vector<std::string> names;
   c.expect_punct('(');
   do {
     names.push_back(c.name());
-    if (c.accept("COLLATE")) c.name();
-    if (!c.accept("ASC")) c.accept("DESC");
-    if (c.accept("AUTOINCREMENT") && autoincrement) *autoincrement = true;
+    std::vector<std::string> options;
+    if (c.accept("COLLATE")) options.push_back(names.back() + " COLLATE " + util::to_upper(c.name()));
+    if (!c.accept("ASC") && c.accept("DESC")) options.push_back(names.back() + " DESC");
+    const bool autoincrement = c.accept("AUTOINCREMENT");
+    if (!key) continue;
+    key->autoincrement = key->autoincrement || autoincrement;
+    key->key_options.insert(key->key_options.end(), options.begin(), options.end());
   } while (c.accept_punct(','));
   c.expect_punct(')');
   return names;
@@ -220,7 +225,7 @@ void read_column_constraint(Cursor& c, SqliteTable& table, SqliteColumn& column,
   if (c.accept("PRIMARY")) {
     c.expect("KEY");
     auto pk = constraint_of(SqliteConstraintKind::primary_key, name, self);
-    if (!c.accept("ASC")) c.accept("DESC");
+    if (!c.accept("ASC") && c.accept("DESC")) pk.key_options.push_back(column.name + " DESC");
     read_conflict_clause(c, table, "PRIMARY KEY on column " + column.name);
     pk.autoincrement = c.accept("AUTOINCREMENT");
     table.constraints.push_back(std::move(pk));
@@ -280,10 +285,10 @@ void read_table_constraint(Cursor& c, SqliteTable& table) {
   if (c.accept("PRIMARY")) {
     c.expect("KEY");
     out.kind = SqliteConstraintKind::primary_key;
-    out.columns = read_column_list(c, &out.autoincrement);
+    out.columns = read_column_list(c, &out);
   } else if (c.accept("UNIQUE")) {
     out.kind = SqliteConstraintKind::unique;
-    out.columns = read_column_list(c);
+    out.columns = read_column_list(c, &out);
   } else if (c.accept("CHECK")) {
     out.kind = SqliteConstraintKind::check;
     out.expression = c.parenthesized();

@@ -34,6 +34,9 @@ struct SqliteConstraint {
   std::string expression;            ///< CHECK, normalized
   std::optional<SqliteForeignKey> foreign_key;
   bool autoincrement = false;        ///< PRIMARY KEY ... AUTOINCREMENT
+  /// A key's order or collation written in a PRIMARY KEY or UNIQUE list (`x DESC`,
+  /// `x COLLATE NOCASE`): it changes the key, and the schema model has no place for it.
+  std::vector<std::string> key_options;
 };
 
 struct SqliteColumn {

@@ -252,6 +252,20 @@ TEST_F(SqliteSchemaReaderTest, ListsVirtualTablesAndConflictClausesAsUnsupported
   EXPECT_FALSE(schema::empty(s));
 }
 
+TEST_F(SqliteSchemaReaderTest, ListsPrimaryKeyOrderAndKeyCollationsAsUnsupported) {
+  auto s = read(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY DESC, e TEXT, UNIQUE (e COLLATE nocase));"
+      "CREATE TABLE w (a INT, b INT, PRIMARY KEY (a, b DESC)) WITHOUT ROWID;");
+  ASSERT_EQ(s.unsupported.size(), 3u);
+  EXPECT_EQ(s.unsupported[0].kind, "key order or collation");
+  EXPECT_EQ(s.unsupported[0].name, "t");
+  EXPECT_NE(s.unsupported[0].why.find("id DESC"), std::string::npos) << s.unsupported[0].why;
+  EXPECT_NE(s.unsupported[1].why.find("UNIQUE (e COLLATE NOCASE)"), std::string::npos) << s.unsupported[1].why;
+  EXPECT_EQ(s.unsupported[2].name, "w");
+  EXPECT_NE(s.unsupported[2].why.find("PRIMARY KEY (b DESC)"), std::string::npos) << s.unsupported[2].why;
+  EXPECT_EQ(of_kind(table(s, "w"), ConstraintKind::primary_key).at(0).columns, (std::vector<std::string>{"a", "b"}));
+}
+
 TEST_F(SqliteSchemaReaderTest, LeavesOutExcludedAndInternalTables) {
   auto s = read(
       "CREATE TABLE migrate_version (version_num TEXT PRIMARY KEY);"

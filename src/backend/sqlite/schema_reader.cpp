@@ -22,6 +22,8 @@
 namespace migrate::backend::sqlite {
 namespace {
 
+namespace ddl = ::migrate::sql;  // the pure SQL readers (backend::sql is SQL rendering)
+
 std::string value_of(const Row& row, std::size_t i) { return i < row.size() && row[i] ? *row[i] : std::string(); }
 long long number_of(const Row& row, std::size_t i) {
   const auto text = value_of(row, i);
@@ -77,7 +79,7 @@ bool same_names(const std::vector<std::string>& a, const std::vector<std::string
 }
 
 /// The constraint of `definition` of `kind` on `columns` that no earlier call took.
-const ::migrate::sql::SqliteConstraint* take_constraint(const ::migrate::sql::SqliteTable& definition, ::migrate::sql::SqliteConstraintKind kind,
+const ddl::SqliteConstraint* take_constraint(const ddl::SqliteTable& definition, ddl::SqliteConstraintKind kind,
                                              const std::vector<std::string>& columns, std::vector<bool>& taken,
                                              const std::string& parent = {}) {
   for (std::size_t i = 0; i < definition.constraints.size(); ++i) {
@@ -90,7 +92,7 @@ const ::migrate::sql::SqliteConstraint* take_constraint(const ::migrate::sql::Sq
   return nullptr;
 }
 
-const ::migrate::sql::SqliteColumn* column_definition(const ::migrate::sql::SqliteTable& definition, std::string_view name) {
+const ddl::SqliteColumn* column_definition(const ddl::SqliteTable& definition, std::string_view name) {
   for (const auto& c : definition.columns)
     if (util::iequals(c.name, name)) return &c;
   return nullptr;
@@ -110,7 +112,7 @@ class Assembler {
       if (e.sql.empty() || excluded(m_scope, e.table)) continue;
       if (e.type == "index" && m_definitions.count(key(e.table))) add_index(e);
       if (e.type == "view") add_view(e);
-      if (e.type == "trigger") m_out.triggers.push_back({{"", e.table}, e.name, ::migrate::sql::normalize_sqlite_expression(e.sql)});
+      if (e.type == "trigger") m_out.triggers.push_back({{"", e.table}, e.name, ddl::normalize_sqlite_expression(e.sql)});
     }
   }
 
@@ -119,10 +121,11 @@ class Assembler {
     m_out.unsupported.push_back({std::move(kind), std::move(name), std::move(why)});
   }
   void add_table(const Entry& e);
-  void add_columns(schema::Table& table, const ::migrate::sql::SqliteTable& definition);
-  void add_primary_key(schema::Table& table, const ::migrate::sql::SqliteTable& definition, std::vector<bool>& taken);
-  void add_unique(schema::Table& table, const ::migrate::sql::SqliteTable& definition, std::vector<bool>& taken);
-  void add_foreign_keys(schema::Table& table, const ::migrate::sql::SqliteTable& definition, std::vector<bool>& taken);
+  void add_unrepresented(const std::string& table, const ddl::SqliteTable& definition);
+  void add_columns(schema::Table& table, const ddl::SqliteTable& definition);
+  void add_primary_key(schema::Table& table, const ddl::SqliteTable& definition, std::vector<bool>& taken);
+  void add_unique(schema::Table& table, const ddl::SqliteTable& definition, std::vector<bool>& taken);
+  void add_foreign_keys(schema::Table& table, const ddl::SqliteTable& definition, std::vector<bool>& taken);
   void resolve_parents(schema::Table& table);
   void add_index(const Entry& e);
   void add_view(const Entry& e);
@@ -130,16 +133,16 @@ class Assembler {
   const CatalogRows& m_rows;
   const SchemaScope& m_scope;
   schema::Schema& m_out;
-  ByName<::migrate::sql::SqliteTable> m_definitions;  ///< the parsed CREATE TABLE of each table read
+  ByName<ddl::SqliteTable> m_definitions;  ///< the parsed CREATE TABLE of each table read
 };
 
 void Assembler::add_table(const Entry& e) {
   const auto listed = m_rows.table_list.find(key(e.name));
   const std::string type = listed == m_rows.table_list.end() ? "" : value_of(listed->second, 1);
   if (excluded(m_scope, e.name) || type == "shadow") return;  // a shadow table belongs to its virtual table
-  ::migrate::sql::SqliteTable definition;
+  ddl::SqliteTable definition;
   try {
-    definition = ::migrate::sql::parse_sqlite_create_table(e.sql);
+    definition = ddl::parse_sqlite_create_table(e.sql);
   } catch (const Error& error) {
     unsupported("table", e.name, error.what());
     return;
@@ -158,27 +161,38 @@ void Assembler::add_table(const Entry& e) {
   add_unique(table, definition, taken);
   add_foreign_keys(table, definition, taken);
   for (const auto& c : definition.constraints) {
-    if (c.kind != ::migrate::sql::SqliteConstraintKind::check) continue;
+    if (c.kind != ddl::SqliteConstraintKind::check) continue;
     schema::Constraint check;
     check.name = c.name;
     check.kind = schema::ConstraintKind::check;
     check.expression = c.expression;
     table.constraints.push_back(std::move(check));
   }
-  for (const auto& clause : definition.conflict_clauses)
-    unsupported("conflict clause", e.name,
-                clause.constraint + " ON CONFLICT " + clause.resolution + ": not part of the schema model");
+  add_unrepresented(e.name, definition);
   m_definitions[key(e.name)] = std::move(definition);
   m_out.tables.push_back(std::move(table));
 }
 
-void Assembler::add_columns(schema::Table& table, const ::migrate::sql::SqliteTable& definition) {
+/// What the table's CREATE statement says that the model cannot hold: listed, never dropped.
+void Assembler::add_unrepresented(const std::string& table, const ddl::SqliteTable& definition) {
+  for (const auto& clause : definition.conflict_clauses)
+    unsupported("conflict clause", table,
+                clause.constraint + " ON CONFLICT " + clause.resolution + ": not part of the schema model");
+  for (const auto& c : definition.constraints) {
+    if (c.key_options.empty()) continue;
+    const char* kind = c.kind == ddl::SqliteConstraintKind::primary_key ? "PRIMARY KEY" : "UNIQUE";
+    unsupported("key order or collation", table,
+                std::string(kind) + " (" + util::join(c.key_options, ", ") + "): not part of the schema model");
+  }
+}
+
+void Assembler::add_columns(schema::Table& table, const ddl::SqliteTable& definition) {
   const auto rows = m_rows.columns.find(key(table.name.name));
   if (rows == m_rows.columns.end()) return;
   for (const auto& row : rows->second) {
     schema::Column c;
     c.name = value_of(row, 1);
-    c.type = ::migrate::sql::normalize_sqlite_type(value_of(row, 2));
+    c.type = ddl::normalize_sqlite_type(value_of(row, 2));
     c.not_null = value_of(row, 3) == "1";
     const auto hidden = number_of(row, 5);
     if (const auto* written = column_definition(definition, c.name)) {
@@ -193,7 +207,7 @@ void Assembler::add_columns(schema::Table& table, const ::migrate::sql::SqliteTa
 
 /// The key columns in primary-key order (table_xinfo's `pk`), named as the CREATE
 /// statement names it.
-void Assembler::add_primary_key(schema::Table& table, const ::migrate::sql::SqliteTable& definition, std::vector<bool>& taken) {
+void Assembler::add_primary_key(schema::Table& table, const ddl::SqliteTable& definition, std::vector<bool>& taken) {
   const auto rows = m_rows.columns.find(key(table.name.name));
   if (rows == m_rows.columns.end()) return;
   std::vector<std::pair<long long, std::string>> keyed;
@@ -204,7 +218,7 @@ void Assembler::add_primary_key(schema::Table& table, const ::migrate::sql::Sqli
   schema::Constraint pk;
   pk.kind = schema::ConstraintKind::primary_key;
   for (const auto& k : keyed) pk.columns.push_back(k.second);
-  if (const auto* written = take_constraint(definition, ::migrate::sql::SqliteConstraintKind::primary_key, pk.columns, taken)) {
+  if (const auto* written = take_constraint(definition, ddl::SqliteConstraintKind::primary_key, pk.columns, taken)) {
     pk.name = written->name;
     if (written->autoincrement && pk.columns.size() == 1) {
       for (auto& c : table.columns)
@@ -215,7 +229,7 @@ void Assembler::add_primary_key(schema::Table& table, const ::migrate::sql::Sqli
 }
 
 /// UNIQUE constraints are the indexes SQLite made for them (origin "u").
-void Assembler::add_unique(schema::Table& table, const ::migrate::sql::SqliteTable& definition, std::vector<bool>& taken) {
+void Assembler::add_unique(schema::Table& table, const ddl::SqliteTable& definition, std::vector<bool>& taken) {
   const auto rows = m_rows.index_keys.find(key(table.name.name));
   if (rows == m_rows.index_keys.end()) return;
   std::vector<std::pair<std::string, std::vector<std::string>>> indexes;  // in the order listed
@@ -228,13 +242,13 @@ void Assembler::add_unique(schema::Table& table, const ::migrate::sql::SqliteTab
     schema::Constraint unique;
     unique.kind = schema::ConstraintKind::unique;
     unique.columns = std::move(columns);
-    if (const auto* written = take_constraint(definition, ::migrate::sql::SqliteConstraintKind::unique, unique.columns, taken))
+    if (const auto* written = take_constraint(definition, ddl::SqliteConstraintKind::unique, unique.columns, taken))
       unique.name = written->name;
     table.constraints.push_back(std::move(unique));
   }
 }
 
-void Assembler::add_foreign_keys(schema::Table& table, const ::migrate::sql::SqliteTable& definition, std::vector<bool>& taken) {
+void Assembler::add_foreign_keys(schema::Table& table, const ddl::SqliteTable& definition, std::vector<bool>& taken) {
   const auto rows = m_rows.foreign_keys.find(key(table.name.name));
   if (rows == m_rows.foreign_keys.end()) return;
   std::map<long long, std::vector<const Row*>> by_id;
@@ -256,7 +270,7 @@ void Assembler::add_foreign_keys(schema::Table& table, const ::migrate::sql::Sql
     parent.on_update = lower_action(value_of(first, 5));
     parent.on_delete = lower_action(value_of(first, 6));
     const auto* written =
-        take_constraint(definition, ::migrate::sql::SqliteConstraintKind::foreign_key, fk.columns, taken, parent.parent.name);
+        take_constraint(definition, ddl::SqliteConstraintKind::foreign_key, fk.columns, taken, parent.parent.name);
     if (written) {
       fk.name = written->name;
       parent.match = written->foreign_key->match;
@@ -287,9 +301,9 @@ void Assembler::resolve_parents(schema::Table& table) {
 
 /// A CREATE INDEX index: keys from pragma_index_xinfo, expressions and WHERE from its text.
 void Assembler::add_index(const Entry& e) {
-  ::migrate::sql::SqliteIndex definition;
+  ddl::SqliteIndex definition;
   try {
-    definition = ::migrate::sql::parse_sqlite_create_index(e.sql);
+    definition = ddl::parse_sqlite_create_index(e.sql);
   } catch (const Error& error) {
     unsupported("index", e.name, error.what());
     return;
@@ -325,7 +339,7 @@ void Assembler::add_view(const Entry& e) {
   schema::View view;
   view.name = {"", e.name};
   try {
-    view.definition = ::migrate::sql::parse_sqlite_view_select(e.sql);
+    view.definition = ddl::parse_sqlite_view_select(e.sql);
   } catch (const Error& error) {
     unsupported("view", e.name, error.what());
     return;

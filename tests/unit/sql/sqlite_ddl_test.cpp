@@ -69,6 +69,8 @@ TEST(SqliteCreateTableTest, ReadsNamedAndUnnamedConstraintsInlineAndTableLevel) 
   EXPECT_EQ(find(t, SqliteConstraintKind::unique, 1)->columns, (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(find(t, SqliteConstraintKind::primary_key)->name, "pk");
   EXPECT_EQ(find(t, SqliteConstraintKind::primary_key)->columns, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(find(t, SqliteConstraintKind::primary_key)->key_options, std::vector<std::string>{"a DESC"});
+  EXPECT_TRUE(find(t, SqliteConstraintKind::unique, 1)->key_options.empty());
   auto fk = find(t, SqliteConstraintKind::foreign_key);
   ASSERT_NE(fk, nullptr);
   ASSERT_TRUE(fk->foreign_key);
@@ -113,6 +115,10 @@ TEST(SqliteCreateTableTest, DetectsConflictClausesAndTableLevelAutoincrement) {
   EXPECT_EQ(t.conflict_clauses[1].resolution, "REPLACE");
   EXPECT_EQ(t.conflict_clauses[2].constraint, "PRIMARY KEY (id)");
   EXPECT_TRUE(find(t, SqliteConstraintKind::primary_key)->autoincrement);
+  EXPECT_TRUE(find(t, SqliteConstraintKind::primary_key)->key_options.empty());
+  auto options = parse_sqlite_create_table("CREATE TABLE t (id INTEGER PRIMARY KEY DESC, e TEXT, UNIQUE (e COLLATE nocase))");
+  EXPECT_EQ(find(options, SqliteConstraintKind::primary_key)->key_options, std::vector<std::string>{"id DESC"});
+  EXPECT_EQ(find(options, SqliteConstraintKind::unique)->key_options, std::vector<std::string>{"e COLLATE NOCASE"});
 }
 
 TEST(SqliteCreateTableTest, CommentsAndBlanksDoNotMatterAndVirtualTablesAreRecognised) {
