@@ -312,6 +312,22 @@ TEST_F(SqliteSchemaReaderTest, TheSameSchemaWrittenDifferentlyReadsEqual) {
   EXPECT_NE(schema::fingerprint(first), schema::fingerprint(third));
 }
 
+TEST_F(SqliteSchemaReaderTest, ColumnsAddedOrRenamedLaterReadAsIfCreatedSo) {
+  auto created = read(
+      "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, label TEXT DEFAULT 'x' CHECK (length(label) < 9), "
+      "  p_id INT REFERENCES p(id) ON DELETE CASCADE);",
+      "created.sqlite");
+  auto altered = read(
+      "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, name TEXT DEFAULT 'x' CHECK (length(name) < 9));"
+      "ALTER TABLE c RENAME COLUMN name TO label;"
+      "ALTER TABLE c ADD COLUMN p_id INT REFERENCES p(id) ON DELETE CASCADE;",
+      "altered.sqlite");
+  EXPECT_EQ(schema::canonical_text(created), schema::canonical_text(altered));
+  EXPECT_EQ(schema::fingerprint(created), schema::fingerprint(altered));
+}
+
 TEST_F(SqliteSchemaReaderTest, TheNumberOfQueriesDoesNotGrowWithTheNumberOfTables) {
   auto schema_of = [](int tables) {
     std::string sql = "BEGIN;";
