@@ -115,7 +115,8 @@ class SqliteBackend final : public Backend,
 
   // --- SchemaReader (schema_reader.cpp) ---
   /// The main database's schema from `sqlite_schema` and the table-valued pragmas joined
-  /// across every table (six queries whatever the number of tables), completed by the
+  /// across every table (six queries whatever the number of tables; one more per view only
+  /// when a view names a table that is gone and SQLite cannot resolve it), completed by the
   /// CREATE statements SQLite keeps (sql/sqlite_ddl). Virtual tables and ON CONFLICT
   /// clauses are listed in Schema::unsupported; shadow tables and `sqlite_*` tables are
   /// SQLite's own and left out.
