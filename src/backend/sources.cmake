@@ -5,6 +5,7 @@ target_sources(migrate_core PRIVATE
   backend/registry.cpp
   backend/sql_dialect.cpp
   backend/sqlite/foreign_keys.cpp
+  backend/sqlite/schema_reader.cpp
   backend/sqlite/sqlite_backend.cpp
 )
 

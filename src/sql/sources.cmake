@@ -5,4 +5,6 @@ target_sources(migrate_core PRIVATE
   sql/statements.cpp
   sql/effects.cpp
   sql/keywords.cpp
+  sql/normalize.cpp
+  sql/sqlite_ddl.cpp
 )

@@ -5,4 +5,6 @@ target_sources(migrate_unit_tests PRIVATE
   unit/sql/statement_spans_test.cpp
   unit/sql/effects_test.cpp
   unit/sql/keywords_test.cpp
+  unit/sql/normalize_test.cpp
+  unit/sql/sqlite_ddl_test.cpp
 )
