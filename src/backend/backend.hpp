@@ -222,6 +222,9 @@ class SchemaReader {
   /// The schema in `scope`, canonicalized. Objects the model cannot represent are listed in
   /// Schema::unsupported, never left out. Throws DatabaseError when a query fails.
   virtual schema::Schema read_schema(const SchemaScope& scope) = 0;
+  /// How many catalog queries the last read_schema ran (0 before the first): constant
+  /// whatever the number of tables; `dump -v` logs it and the benchmark reports it.
+  virtual std::size_t last_read_query_count() const noexcept { return 0; }
 };
 
 class Backend {

@@ -121,9 +121,7 @@ class SqliteBackend final : public Backend,
   /// clauses are listed in Schema::unsupported; shadow tables and `sqlite_*` tables are
   /// SQLite's own and left out.
   schema::Schema read_schema(const SchemaScope& scope) override;
-  /// How many catalog queries the last `read_schema` ran (0 before the first): the figure
-  /// the benchmark reports as queries per read. It does not grow with the number of tables.
-  std::size_t last_read_query_count() const noexcept { return m_read_queries; }
+  std::size_t last_read_query_count() const noexcept override { return m_read_queries; }
 
   const std::string& path() const noexcept { return m_path; }
 
