@@ -446,7 +446,8 @@ auto with_repair_context(const config::Config& config, api::StopState& stop, run
                             settings.session_lock_timeout,
                             settings.session_statement_timeout,
                             &stop.token(),
-                            observer};
+                            observer,
+                            settings.schemas};
   return fn(rc);
 }
 

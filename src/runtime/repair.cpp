@@ -8,6 +8,7 @@
 #include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "runtime/plan_check.hpp"
+#include "runtime/schema_state.hpp"
 #include "runtime/session_timeouts.hpp"
 #include "runtime/statement_error.hpp"
 #include "runtime/step_executor.hpp"
@@ -214,6 +215,7 @@ long long record(RepairContext& ctx, JournalEntry row, const std::vector<graph::
   Transaction transaction(ctx.db);
   apply_ops(ctx.db, ctx.version_table, ops);
   row.version_ops = ops;
+  row.schema_fingerprint = SchemaState(ctx.db, ctx.version_table, ctx.schemas).fingerprint_for_journal();
   long long id = journal.append(row);
   transaction.commit();
   return id;
@@ -536,7 +538,8 @@ RepairOutcome resume(RepairContext& ctx, const std::string& reason, InDoubt in_d
   auto after = rows_after(rows, p.version_ops);
   Transaction transaction(ctx.db);
   apply_ops(ctx.db, ctx.version_table, p.version_ops);
-  journal.finish(id, "applied", static_cast<int>(work.statements.size()), "", after, elapsed());
+  journal.finish(id, "applied", static_cast<int>(work.statements.size()), "", after, elapsed(),
+                 SchemaState(ctx.db, ctx.version_table, ctx.schemas).fingerprint_for_journal());
   transaction.commit();
   int ran = static_cast<int>(work.statements.size()) - work.done;
   RepairOutcome out{"resume", p.revision, rows, after, p.version_ops, ran, id, ""};

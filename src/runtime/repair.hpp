@@ -83,6 +83,8 @@ struct RepairContext {
   /// Where stop requests for `resume` come from, and who follows its statements (nullable).
   StopToken* stop = nullptr;
   RunObserver* observer = nullptr;
+  /// PostgreSQL schemas the schema model covers, for the fingerprint each repair row records.
+  std::vector<std::string> schemas;
 };
 
 RepairReport inspect(RepairContext& ctx);

@@ -89,7 +89,11 @@ TEST_F(StatusLogCliTest, StatusTellsAppliedFromStampedAndPending) {
       << d;
   EXPECT_TRUE(contains(json.out, "\"summary\": {\"revisions\": 4, \"applied\": 2, \"stamped\": 1, \"file_gone\": 0, "
                                  "\"partial\": 0, \"pending\": 1, \"rows\": [\"ccc3\"], \"heads\": [\"ddd4\"], "
-                                 "\"at_head\": false, \"has_journal\": true}}"))
+                                 "\"at_head\": false, \"has_journal\": true}, \"schema\": {\"fingerprint\": \""))
+      << json.out;
+  // The stamp, the last step, recorded the schema it left; nothing changed it since.
+  EXPECT_TRUE(contains(json.out, "\"recorded_row\": 3, ")) << json.out;
+  EXPECT_TRUE(contains(json.out, "\"recorded_heads\": [\"ccc3\"], \"recorded_for_heads\": true, \"matches\": true}"))
       << json.out;
 }
 
@@ -243,7 +247,7 @@ TEST_F(StatusLogCliTest, LogShowsTheErrorAndReasonUnderTheirRow) {
   EXPECT_TRUE(contains(r.out, "\n    error: ")) << r.out;
   EXPECT_TRUE(contains(r.out, "missing")) << r.out;
   auto json = migrate({"log", "--revision", "bbb2", "--format", "json"});
-  EXPECT_TRUE(contains(json.out, "\"reason\": \"undone by hand\", \"error\": null}")) << json.out;
+  EXPECT_TRUE(contains(json.out, "\"reason\": \"undone by hand\", \"error\": null, \"schema_fingerprint\": \"")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"status\": \"failed\"")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"statements_done\": 1, \"statements_total\": 2")) << json.out;
 }
