@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 
@@ -44,7 +45,11 @@ runtime::SchemaState schema_state(const config::Config& config, backend::Backend
 }
 
 SchemaDump dump_schema(const config::Config& config, backend::Backend& db, bool ignore_unsupported) {
+  auto start = std::chrono::steady_clock::now();
   auto live = schema_state(config, db).read();
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  spdlog::debug("Read the schema ({} tables, {} views, {} indexes) in {} catalog queries, {:.1f} ms", live.tables.size(),
+                live.views.size(), live.indexes.size(), db.schema_reader()->last_read_query_count(), ms);
   SchemaDump dump;
   dump.unsupported = unsupported_of(live);
   if (!dump.unsupported.empty() && !ignore_unsupported)
