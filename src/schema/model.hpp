@@ -10,9 +10,10 @@
 ///    ASCII-folded name so that the order does not depend on spelling.
 ///  - Types, defaults, check expressions, index and view definitions are the text the
 ///    catalog reports (`format_type`, `pg_get_expr`, `pg_get_constraintdef`, ...), which is
-///    already the server's normal form: `int` and `integer` both arrive as `integer`. The
-///    few rewrites that remain (SQLite's declared type spellings, an inline constraint's
-///    generated name) are the SQLite reader's to make; it does not exist yet.
+///    already the server's normal form: `int` and `integer` both arrive as `integer`. SQLite
+///    keeps each table's original CREATE text, so its reader normalizes what it takes from
+///    there (declared types upper-cased, expressions re-printed through the one lexer:
+///    sql/normalize.hpp); docs/schema.md says what each field holds per dialect.
 ///  - Order: columns keep their position (part of a table on PostgreSQL; `ADD COLUMN` can only
 ///    append); everything else is a set, kept in canonical order by `canonicalize`.
 ///  - An object the model cannot represent is never dropped silently: it is listed in
