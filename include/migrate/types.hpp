@@ -43,6 +43,14 @@ struct Settings {
   /// "10min"); a revision header's own value wins. nullopt: the session default.
   std::optional<std::string> session_lock_timeout;
   std::optional<std::string> session_statement_timeout;
+  /// PostgreSQL: the schemas the schema model covers (fingerprints, dump, drift checks);
+  /// empty: every schema but the system ones.
+  std::vector<std::string> schemas;
+  /// Every upgrade and downgrade checks for drift first (as RunOptions::check_drift).
+  bool check_drift = false;
+  /// A file every successful upgrade or downgrade rewrites with the dump of the schema when
+  /// its text changed; empty: none.
+  std::filesystem::path dump_after_upgrade;
 };
 
 enum class Command { upgrade, downgrade, stamp };

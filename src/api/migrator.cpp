@@ -66,6 +66,9 @@ config::Config config_from(const Settings& s) {
   c.transaction_per_migration = s.transaction_per_migration;
   c.lock_timeout = s.session_lock_timeout;
   c.statement_timeout = s.session_statement_timeout;
+  c.schemas = s.schemas;
+  c.check_drift = s.check_drift;
+  if (!s.dump_after_upgrade.empty()) c.dump_after_upgrade = std::filesystem::absolute(s.dump_after_upgrade).lexically_normal();
   return c;
 }
 

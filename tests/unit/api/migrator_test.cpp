@@ -117,6 +117,48 @@ TEST_P(MigratorTest, UpgradesToHead) {
   EXPECT_EQ(again.heads_after, std::vector<std::string>{"bbb2"});
 }
 
+TEST_P(MigratorTest, DumpsTheLiveSchemaAndStatusComparesItsFingerprint) {
+  Migrator migrator(settings());
+  migrator.upgrade("head");
+  auto dump = migrator.dump();
+  EXPECT_NE(dump.sql.find("t_a"), std::string::npos) << dump.sql;
+  EXPECT_NE(dump.sql.find("t_b"), std::string::npos) << dump.sql;
+  EXPECT_EQ(dump.sql.find("migrate_version"), std::string::npos) << dump.sql;
+  EXPECT_NE(dump.json.find("\"fingerprint\": \"" + dump.fingerprint + "\""), std::string::npos) << dump.json;
+  EXPECT_TRUE(dump.unsupported.empty());
+
+  auto status = migrator.status();
+  ASSERT_TRUE(status.schema.has_value());
+  EXPECT_EQ(status.schema->fingerprint, dump.fingerprint);
+  EXPECT_TRUE(status.schema->matches);
+  EXPECT_EQ(status.schema->recorded_heads, std::vector<std::string>{"bbb2"});
+
+  backend::open(url())->execute("CREATE TABLE by_hand (id INTEGER)");
+  status = migrator.status();
+  EXPECT_FALSE(status.schema->matches);
+  EXPECT_TRUE(status.schema->recorded_for_heads);
+  RunOptions checked;
+  checked.check_drift = true;
+  try {
+    migrator.downgrade("-1", checked);
+    FAIL() << "a drifted schema must be refused";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::drift);
+    EXPECT_EQ(exit_status(e), 5);
+  }
+  EXPECT_TRUE(has_table("t_b"));  // nothing ran
+}
+
+TEST_P(MigratorTest, DumpAfterUpgradeFromSettingsWritesTheFile) {
+  auto s = settings();
+  s.dump_after_upgrade = m_dir.path() / "schema.sql";
+  Migrator migrator(s);
+  migrator.upgrade("aaa1");
+  auto written = read_file(m_dir.path() / "schema.sql");
+  EXPECT_EQ(written, migrator.dump().sql);
+  EXPECT_EQ(written.find("t_b"), std::string::npos);
+}
+
 TEST_P(MigratorTest, PlanChangesNothing) {
   Migrator migrator(settings());
   auto plan = migrator.plan(Command::upgrade, {"head"});

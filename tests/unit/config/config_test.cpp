@@ -293,6 +293,26 @@ TEST(ConfigTest, ForeignKeyCheckIsOnUnlessTurnedOff) {
             std::string::npos);
 }
 
+TEST(ConfigTest, SchemaKeysHaveTheirDefaultsAndTypes) {
+  CleanUrlEnv clean;
+  auto defaults = load_text("script_location = \"m\"\n");
+  EXPECT_TRUE(defaults.schemas.empty());
+  EXPECT_FALSE(defaults.check_drift);
+  EXPECT_TRUE(defaults.dump_after_upgrade.empty());
+  auto c = load_text(
+      "script_location = \"m\"\nschemas = [\"app\", \"billing\"]\ncheck_drift = true\n"
+      "dump_after_upgrade = \"db/schema.sql\"\n");
+  EXPECT_EQ(c.schemas, (std::vector<std::string>{"app", "billing"}));
+  EXPECT_TRUE(c.check_drift);
+  EXPECT_EQ(c.dump_after_upgrade, std::filesystem::path("/proj/db/schema.sql"));  // the file's folder anchors it
+  EXPECT_NE(error_of("script_location = \"m\"\ncheck_drift = \"yes\"\n").find("`check_drift` must be true or false"),
+            std::string::npos);
+  EXPECT_NE(error_of("script_location = \"m\"\ndump_after_upgrade = \"\"\n").find("`dump_after_upgrade` is empty"),
+            std::string::npos);
+  EXPECT_EQ(load_text("script_location = \"m\"\nschemas = \"app\"\n").schemas, std::vector<std::string>{"app"});
+  EXPECT_NE(error_of("script_location = \"m\"\nschemas = 5\n").find("/proj/migrate.toml:2"), std::string::npos);
+}
+
 TEST(ConfigTest, UnusedEnvironmentIsNotExpanded) {
   CleanUrlEnv clean;
   EnvVar unset("MIGRATE_TEST_UNSET", std::nullopt);
