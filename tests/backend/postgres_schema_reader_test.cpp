@@ -261,6 +261,27 @@ TEST_F(PostgresSchemaReaderTest, TheSessionSearchPathChangesNothingAndIsKept) {
   EXPECT_EQ(schema::canonical_text(in_transaction), schema::canonical_text(on_path));
 }
 
+// A read that fails (here: a view it must lock is locked by another session) leaves the
+// session's search_path as it was; inside a transaction, the rollback does.
+TEST_F(PostgresSchemaReaderTest, TheSearchPathIsRestoredWhenTheReadFails) {
+  m_db->execute_script("CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t;");
+  auto other = open(std::getenv("MIGRATE_TEST_POSTGRES_URL"));
+  other->begin();
+  other->execute("LOCK TABLE " + m_schema + ".v IN ACCESS EXCLUSIVE MODE");
+  m_db->set_session_timeouts(std::string("50ms"), std::nullopt);
+  const auto original_path = search_path();
+  EXPECT_THROW(read(), DatabaseError);
+  EXPECT_EQ(search_path(), original_path);
+  m_db->begin();
+  EXPECT_THROW(read(), DatabaseError);
+  m_db->rollback();
+  EXPECT_EQ(search_path(), original_path);
+  other->rollback();
+  m_db->set_session_timeouts(std::nullopt, std::nullopt);
+  EXPECT_EQ(read().views.size(), 1u);
+  EXPECT_EQ(search_path(), original_path);
+}
+
 TEST_F(PostgresSchemaReaderTest, TheNumberOfQueriesDoesNotGrowWithTheSchema) {
   auto tables = [](int count) {
     std::string sql;
