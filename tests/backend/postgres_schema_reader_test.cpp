@@ -330,5 +330,22 @@ TEST_F(PostgresSchemaReaderTest, NamesTheOptionsTheModelCannotHold) {
   EXPECT_EQ(s.tables[0].columns[0].identity, "always");
 }
 
+TEST_F(PostgresSchemaReaderTest, NamesInheritanceAndRelationOptions) {
+  m_db->execute_script(
+      "CREATE TABLE base (id int); CREATE TABLE child (x int) INHERITS (base);"
+      "CREATE TABLE filled (id int) WITH (fillfactor = 70);"
+      "CREATE INDEX filled_id ON filled (id) WITH (fillfactor = 50);"
+      "CREATE VIEW checked AS SELECT id FROM base WHERE id > 0 WITH LOCAL CHECK OPTION;"
+      "CREATE TABLE parted (id int) PARTITION BY RANGE (id);"
+      "CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (10);");
+  auto s = read();
+  std::vector<std::string> listed;
+  for (const auto& u : s.unsupported) listed.push_back(u.kind + " " + u.name);
+  EXPECT_EQ(listed, (std::vector<std::string>{"inheritance " + m_schema + ".child inherits " + m_schema + ".base",
+                                               "relation option " + m_schema + ".checked check_option=local",
+                                               "relation option " + m_schema + ".filled fillfactor=70",
+                                               "relation option " + m_schema + ".filled_id fillfactor=50"}));
+}
+
 }  // namespace
 }  // namespace migrate::backend

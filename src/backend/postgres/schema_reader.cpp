@@ -13,8 +13,9 @@
 // session's), so the catalog's texts name every object outside pg_catalog with its schema,
 // whatever the session's path: the same database reads the same from any session.
 // Listed as unsupported: aggregates, window functions, rules, foreign tables, operators and
-// collations of the scope, and options the model has no field for (identity sequence
-// options, NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column lists).
+// collations of the scope, table inheritance (INHERITS), and options the model has no field
+// for (identity sequence options, NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column
+// lists, storage parameters and view options).
 // Not read yet: comments on columns of views, grants, opclass parameters.
 
 #include <map>
@@ -499,7 +500,18 @@ void PostgresBackend::read_unsupported(schema::Schema& out, const SchemaScope& s
       not_from_extension("pg_operator", "o.oid") +
       " UNION ALL SELECT 'collation', n.nspname || '.' || co.collname FROM pg_catalog.pg_collation co JOIN "
       "pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE " + schema_condition(scope) + " AND " +
-      not_from_extension("pg_collation", "co.oid"));
+      not_from_extension("pg_collation", "co.oid") +
+      // Inheritance other than partitioning (INHERITS), and storage parameters and view options
+      // (WITH (...), WITH CHECK OPTION): a dump would leave them out.
+      " UNION ALL SELECT 'inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || "
+      "pc.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN "
+      "pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
+      "JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace WHERE NOT c.relispartition AND " +
+      relation_condition(scope, "'r', 'p'") +
+      " UNION ALL SELECT 'relation option', n.nspname || '.' || c.relname || ' ' || "
+      "pg_catalog.array_to_string(c.reloptions, ', ') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE c.reloptions IS NOT NULL AND " +
+      relation_condition(scope, "'r', 'p', 'm', 'v', 'i', 'I'"));
   for (const auto& row : rows)
     out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model"});
 }
