@@ -313,7 +313,12 @@ TEST_F(PostgresSchemaReaderTest, NamesTheOptionsTheModelCannotHold) {
       "CREATE UNIQUE INDEX a_plain ON a (code);"
       "CREATE TABLE p (x int, y int, PRIMARY KEY (x, y));"
       "CREATE TABLE f (x int, y int, CONSTRAINT f_set_y FOREIGN KEY (x, y) REFERENCES p ON DELETE SET NULL (y), "
-      "  CONSTRAINT f_set_all FOREIGN KEY (x, y) REFERENCES p ON DELETE SET NULL);");
+      "  CONSTRAINT f_set_all FOREIGN KEY (x, y) REFERENCES p ON DELETE SET NULL, "
+      "  CONSTRAINT f_positive CHECK (x > 0) NO INHERIT, CONSTRAINT f_inherited CHECK (y > 0));"
+      "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"
+      "CREATE TRIGGER f_always BEFORE INSERT ON f FOR EACH ROW EXECUTE FUNCTION noop();"
+      "CREATE TRIGGER f_plain BEFORE INSERT ON f FOR EACH ROW EXECUTE FUNCTION noop();"
+      "ALTER TABLE f ENABLE ALWAYS TRIGGER f_always;");
   auto s = read();
   std::vector<std::string> listed;
   for (const auto& u : s.unsupported) {
@@ -321,9 +326,11 @@ TEST_F(PostgresSchemaReaderTest, NamesTheOptionsTheModelCannotHold) {
     EXPECT_FALSE(u.why.empty());
   }
   EXPECT_EQ(listed, (std::vector<std::string>{"constraint option " + m_schema + ".a.a_code_key",
+                                               "constraint option " + m_schema + ".f.f_positive",
                                                "constraint option " + m_schema + ".f.f_set_y",
                                                "identity option " + m_schema + ".a.id",
-                                               "index option " + m_schema + ".a_code"}));
+                                               "index option " + m_schema + ".a_code",
+                                               "trigger option " + m_schema + ".f.f_always"}));
   // The objects themselves are still read.
   EXPECT_EQ(s.indexes.size(), 2u);
   ASSERT_EQ(s.tables.size(), 3u);

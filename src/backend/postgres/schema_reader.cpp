@@ -15,7 +15,8 @@
 // Listed as unsupported: aggregates, window functions, rules, foreign tables, operators and
 // collations of the scope, table inheritance (INHERITS), and options the model has no field
 // for (identity sequence options, NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column
-// lists, storage parameters and view options).
+// lists, CHECK ... NO INHERIT, ENABLE REPLICA/ALWAYS triggers, storage parameters and view
+// options).
 // Not read yet: comments on columns of views, grants, opclass parameters.
 
 #include <map>
@@ -204,6 +205,7 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
       (pg15 ? "EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid AND "
               "ix.indnullsnotdistinct), " + names_of("co.confdelsetcols", "co.conrelid")
             : std::string("false, NULL")) +
+      ", co.contype = 'c' AND co.connoinherit" +
       " FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
@@ -219,6 +221,7 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
           {"constraint option", t.name.schema + "." + t.name.name + "." + value_of(row, 1), why + " (a dump leaves it out)"});
     };
     if (flag_of(row, 16)) unsupported("NULLS NOT DISTINCT is not part of the schema model");
+    if (flag_of(row, 18)) unsupported("NO INHERIT is not part of the schema model");
     if (auto columns = list_of(row, 17); !columns.empty())
       unsupported("the column list of its ON DELETE action (" + util::join(columns, ", ") +
                   ") is not part of the schema model");
@@ -425,12 +428,18 @@ void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scop
   const char* own = server_version(*m_session) >= 130000 ? "t.tgparentid = 0 AND " : "";
   auto rows = catalog_query(
       "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D', "
-      "pg_catalog.obj_description(t.oid, 'pg_trigger') FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON "
-      "c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " +
-      std::string(own) + table_condition(scope));
-  for (const auto& row : rows)
-    out.triggers.push_back(
-        {{value_of(row, 0), value_of(row, 1)}, value_of(row, 2), value_of(row, 3), flag_of(row, 4), value_of(row, 5)});
+      "pg_catalog.obj_description(t.oid, 'pg_trigger'), t.tgenabled FROM pg_catalog.pg_trigger t JOIN "
+      "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+      "NOT t.tgisinternal AND " + std::string(own) + table_condition(scope));
+  for (const auto& row : rows) {
+    schema::Name table{value_of(row, 0), value_of(row, 1)};
+    // ENABLE REPLICA / ENABLE ALWAYS: the model knows enabled and disabled only.
+    if (auto mode = value_of(row, 6); mode == "R" || mode == "A")
+      out.unsupported.push_back({"trigger option", table.schema + "." + table.name + "." + value_of(row, 2),
+                                 std::string("ENABLE ") + (mode == "R" ? "REPLICA" : "ALWAYS") +
+                                     " is not part of the schema model (a dump leaves the trigger enabled)"});
+    out.triggers.push_back({table, value_of(row, 2), value_of(row, 3), flag_of(row, 4), value_of(row, 5)});
+  }
 }
 
 void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scope,
