@@ -581,9 +581,9 @@ schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
     out = read_catalog(scope);
   } catch (...) {
     PGconn* conn = m_session->raw();
-    if (conn && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+    if (conn && PQtransactionStatus(conn) != PQTRANS_INERROR) {
       try {
-        restore_search_path(path, false);
+        restore_search_path(path, local);
       } catch (...) {  // the read's own error is the one to report
       }
     }
