@@ -29,6 +29,7 @@ class PostgresSchemaReaderTest : public ::testing::Test {
   void reset() {
     m_db->execute_script("DROP SCHEMA \"" + m_schema + "\" CASCADE; CREATE SCHEMA \"" + m_schema + "\"");
   }
+  std::string search_path() { return *m_db->query("SELECT pg_catalog.current_setting('search_path')").at(0).at(0); }
   schema::Schema read() {
     SchemaScope scope;
     scope.schemas = {m_schema};
@@ -140,7 +141,10 @@ TEST_F(PostgresSchemaReaderTest, ReadsViewsSequencesAndTypes) {
   EXPECT_EQ(s.views[0].name.name, "happy_ids");
   EXPECT_EQ(s.views[1].columns, (std::vector<std::string>{"id", "e"}));
   EXPECT_TRUE(s.views[2].materialized);
-  EXPECT_NE(s.views[1].definition.find("WHERE people.m = 'happy'::mood"), std::string::npos) << s.views[1].definition;
+  // Read with search_path = pg_catalog: every name outside pg_catalog comes out qualified.
+  EXPECT_NE(s.views[1].definition.find("FROM " + m_schema + ".people\n"), std::string::npos) << s.views[1].definition;
+  EXPECT_NE(s.views[1].definition.find("WHERE people.m = 'happy'::" + m_schema + ".mood"), std::string::npos)
+      << s.views[1].definition;
 }
 
 TEST_F(PostgresSchemaReaderTest, ReadsFunctionsTriggersPoliciesAndNamesWhatItCannotModel) {
@@ -180,6 +184,174 @@ TEST_F(PostgresSchemaReaderTest, ExcludedTablesAreLeftOut) {
   auto s = m_db->schema_reader()->read_schema(scope);
   ASSERT_EQ(s.tables.size(), 1u);
   EXPECT_EQ(s.tables[0].name.name, "t");
+}
+
+TEST_F(PostgresSchemaReaderTest, ReadsEachIndexKeyExactly) {
+  m_db->execute_script(
+      "CREATE TABLE people (name text, code text COLLATE \"C\", n int);"
+      "CREATE INDEX a_name_c ON people (name COLLATE \"C\");"
+      "CREATE INDEX b_code ON people (code COLLATE \"POSIX\" DESC NULLS LAST, code, n NULLS FIRST, n DESC);"
+      "CREATE INDEX c_lower ON people (lower(name) COLLATE \"C\" text_pattern_ops DESC NULLS FIRST);");
+  auto s = read();
+  ASSERT_EQ(s.indexes.size(), 3u);
+  const auto& name_c = s.indexes[0].keys;
+  ASSERT_EQ(name_c.size(), 1u);
+  EXPECT_EQ(name_c[0].column, "name");
+  EXPECT_EQ(name_c[0].collation, "C");
+  const auto& code = s.indexes[1].keys;
+  ASSERT_EQ(code.size(), 4u);
+  EXPECT_EQ(code[0].collation, "POSIX");
+  EXPECT_TRUE(code[0].descending);
+  ASSERT_TRUE(code[0].nulls_first);
+  EXPECT_FALSE(*code[0].nulls_first);
+  EXPECT_EQ(code[1].collation, "");  // the column's own collation
+  EXPECT_FALSE(code[1].descending);
+  EXPECT_FALSE(code[1].nulls_first);
+  ASSERT_TRUE(code[2].nulls_first);
+  EXPECT_TRUE(*code[2].nulls_first);
+  EXPECT_TRUE(code[3].descending);
+  EXPECT_FALSE(code[3].nulls_first);  // NULLS FIRST is DESC's default
+  const auto& lower = s.indexes[2].keys;
+  ASSERT_EQ(lower.size(), 1u);
+  EXPECT_EQ(lower[0].expression, "lower(name)");
+  EXPECT_EQ(lower[0].collation, "C");
+  EXPECT_EQ(lower[0].opclass, "text_pattern_ops");
+  EXPECT_TRUE(lower[0].descending);
+  EXPECT_FALSE(lower[0].nulls_first);
+}
+
+TEST_F(PostgresSchemaReaderTest, ReadsTheCollationsAndCommentsOfCompositeAttributes) {
+  m_db->execute_script(
+      "CREATE TYPE labelled AS (label text COLLATE \"C\", plain text, n int);"
+      "COMMENT ON COLUMN labelled.label IS 'the label';");
+  auto s = read();
+  ASSERT_EQ(s.types.size(), 1u);
+  const auto& attributes = s.types[0].attributes;
+  ASSERT_EQ(attributes.size(), 3u);
+  EXPECT_EQ(attributes[0].collation, "C");
+  EXPECT_EQ(attributes[0].comment, "the label");
+  EXPECT_EQ(attributes[1].collation, "");
+  EXPECT_EQ(attributes[2].comment, "");
+}
+
+// The catalog's texts name what is on the session's search_path without its schema; the reader
+// reads with its own search_path, so the session's does not matter, and it is left as it was.
+TEST_F(PostgresSchemaReaderTest, TheSessionSearchPathChangesNothingAndIsKept) {
+  m_db->execute_script(
+      "CREATE TYPE mood AS ENUM ('ok', 'sad');"
+      "CREATE TABLE people (id int PRIMARY KEY, m mood DEFAULT 'ok', CHECK (m <> 'sad'));"
+      "CREATE VIEW ok_people AS SELECT id FROM people WHERE m = 'ok';"
+      "CREATE INDEX people_sad ON people (id) WHERE m = 'sad';");
+  const auto original_path = search_path();
+  auto on_path = read();
+  EXPECT_EQ(search_path(), original_path);
+  m_db->execute("SELECT pg_catalog.set_config('search_path', 'public', false)");
+  auto off_path = read();
+  EXPECT_EQ(search_path(), "public");
+  EXPECT_EQ(schema::canonical_text(off_path), schema::canonical_text(on_path));
+  ASSERT_EQ(on_path.tables.size(), 1u);
+  EXPECT_EQ(on_path.tables[0].columns[1].type, m_schema + ".mood");
+  // Inside a transaction, around a path the transaction set itself.
+  m_db->begin();
+  m_db->execute("SET LOCAL search_path = " + m_schema + ", public");
+  auto in_transaction = read();
+  EXPECT_EQ(search_path(), m_schema + ", public");
+  m_db->commit();
+  EXPECT_EQ(search_path(), "public");
+  EXPECT_EQ(schema::canonical_text(in_transaction), schema::canonical_text(on_path));
+}
+
+// A read that fails (here: a view it must lock is locked by another session) leaves the
+// session's search_path as it was; inside a transaction, the rollback does.
+TEST_F(PostgresSchemaReaderTest, TheSearchPathIsRestoredWhenTheReadFails) {
+  m_db->execute_script("CREATE TABLE t (id int); CREATE VIEW v AS SELECT id FROM t;");
+  auto other = open(std::getenv("MIGRATE_TEST_POSTGRES_URL"));
+  other->begin();
+  other->execute("LOCK TABLE " + m_schema + ".v IN ACCESS EXCLUSIVE MODE");
+  m_db->set_session_timeouts(std::string("50ms"), std::nullopt);
+  const auto original_path = search_path();
+  EXPECT_THROW(read(), DatabaseError);
+  EXPECT_EQ(search_path(), original_path);
+  m_db->begin();
+  EXPECT_THROW(read(), DatabaseError);
+  m_db->rollback();
+  EXPECT_EQ(search_path(), original_path);
+  other->rollback();
+  m_db->set_session_timeouts(std::nullopt, std::nullopt);
+  EXPECT_EQ(read().views.size(), 1u);
+  EXPECT_EQ(search_path(), original_path);
+}
+
+TEST_F(PostgresSchemaReaderTest, TheNumberOfQueriesDoesNotGrowWithTheSchema) {
+  auto tables = [](int count) {
+    std::string sql;
+    for (int i = 0; i < count; ++i) {
+      auto n = std::to_string(i);
+      sql += "CREATE TABLE t" + n + " (id int PRIMARY KEY, v text NOT NULL, w int REFERENCES t" +
+             std::to_string(i > 0 ? i - 1 : 0) + " DEFAULT 1 CHECK (w > 0)); CREATE INDEX t" + n + "_v ON t" + n +
+             " (v); COMMENT ON TABLE t" + n + " IS 'table " + n + "';";
+    }
+    return sql;
+  };
+  m_db->execute_script(tables(3));
+  ASSERT_EQ(read().tables.size(), 3u);
+  const auto small_count = m_db->schema_reader()->last_read_query_count();
+  EXPECT_GT(small_count, 0u);
+  reset();
+  m_db->execute_script(tables(300));
+  ASSERT_EQ(read().tables.size(), 300u);
+  EXPECT_EQ(m_db->schema_reader()->last_read_query_count(), small_count);
+}
+
+// What the model has no field for is named, never dropped silently.
+TEST_F(PostgresSchemaReaderTest, NamesTheOptionsTheModelCannotHold) {
+  m_db->execute_script(
+      "CREATE TABLE a (id int GENERATED ALWAYS AS IDENTITY (START 10 INCREMENT 5), "
+      "  b bigint GENERATED BY DEFAULT AS IDENTITY, c smallint GENERATED ALWAYS AS IDENTITY, code text, "
+      "  CONSTRAINT a_code_key UNIQUE NULLS NOT DISTINCT (code), CONSTRAINT a_plain_key UNIQUE (b));"
+      "CREATE UNIQUE INDEX a_code ON a (code) NULLS NOT DISTINCT;"
+      "CREATE UNIQUE INDEX a_plain ON a (code);"
+      "CREATE TABLE p (x int, y int, PRIMARY KEY (x, y));"
+      "CREATE TABLE f (x int, y int, CONSTRAINT f_set_y FOREIGN KEY (x, y) REFERENCES p ON DELETE SET NULL (y), "
+      "  CONSTRAINT f_set_all FOREIGN KEY (x, y) REFERENCES p ON DELETE SET NULL, "
+      "  CONSTRAINT f_positive CHECK (x > 0) NO INHERIT, CONSTRAINT f_inherited CHECK (y > 0));"
+      "CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;"
+      "CREATE TRIGGER f_always BEFORE INSERT ON f FOR EACH ROW EXECUTE FUNCTION noop();"
+      "CREATE TRIGGER f_plain BEFORE INSERT ON f FOR EACH ROW EXECUTE FUNCTION noop();"
+      "ALTER TABLE f ENABLE ALWAYS TRIGGER f_always;");
+  auto s = read();
+  std::vector<std::string> listed;
+  for (const auto& u : s.unsupported) {
+    listed.push_back(u.kind + " " + u.name);
+    EXPECT_FALSE(u.why.empty());
+  }
+  EXPECT_EQ(listed, (std::vector<std::string>{"constraint option " + m_schema + ".a.a_code_key",
+                                               "constraint option " + m_schema + ".f.f_positive",
+                                               "constraint option " + m_schema + ".f.f_set_y",
+                                               "identity option " + m_schema + ".a.id",
+                                               "index option " + m_schema + ".a_code",
+                                               "trigger option " + m_schema + ".f.f_always"}));
+  // The objects themselves are still read.
+  EXPECT_EQ(s.indexes.size(), 2u);
+  ASSERT_EQ(s.tables.size(), 3u);
+  EXPECT_EQ(s.tables[0].columns[0].identity, "always");
+}
+
+TEST_F(PostgresSchemaReaderTest, NamesInheritanceAndRelationOptions) {
+  m_db->execute_script(
+      "CREATE TABLE base (id int); CREATE TABLE child (x int) INHERITS (base);"
+      "CREATE TABLE filled (id int) WITH (fillfactor = 70);"
+      "CREATE INDEX filled_id ON filled (id) WITH (fillfactor = 50);"
+      "CREATE VIEW checked AS SELECT id FROM base WHERE id > 0 WITH LOCAL CHECK OPTION;"
+      "CREATE TABLE parted (id int) PARTITION BY RANGE (id);"
+      "CREATE TABLE parted_low PARTITION OF parted FOR VALUES FROM (0) TO (10);");
+  auto s = read();
+  std::vector<std::string> listed;
+  for (const auto& u : s.unsupported) listed.push_back(u.kind + " " + u.name);
+  EXPECT_EQ(listed, (std::vector<std::string>{"inheritance " + m_schema + ".child inherits " + m_schema + ".base",
+                                               "relation option " + m_schema + ".checked check_option=local",
+                                               "relation option " + m_schema + ".filled fillfactor=70",
+                                               "relation option " + m_schema + ".filled_id fillfactor=50"}));
 }
 
 }  // namespace

@@ -149,8 +149,13 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   SchemaReader* schema_reader() override { return this; }
 
   // --- SchemaReader (schema_reader.cpp) ---
-  /// One query per object class (schema_reader.cpp says which are read so far).
+  /// One query per object class (schema_reader.cpp says which are read so far), run with
+  /// search_path = pg_catalog so that every name outside pg_catalog comes out qualified,
+  /// whatever the session's path; the session's path is restored afterwards.
   schema::Schema read_schema(const SchemaScope& scope) override;
+  /// The queries the last read_schema sent, the two that set and restore search_path
+  /// included: the same for any number of objects.
+  std::size_t last_read_query_count() const noexcept override { return m_read_queries; }
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
   int backend_pid() const;
@@ -159,7 +164,13 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
 
  private:
   std::string schema_condition(const SchemaScope& scope);
+  std::string relation_condition(const SchemaScope& scope, const char* kinds);
   std::string table_condition(const SchemaScope& scope);
+  /// query() for the schema reader: counted in m_read_queries.
+  std::vector<Row> catalog_query(std::string_view sql);
+  schema::Schema read_catalog(const SchemaScope& scope);
+  std::string pin_search_path(bool local);
+  void restore_search_path(const std::string& path, bool local);
   void read_schemas(schema::Schema& out, const SchemaScope& scope);
   void read_tables(schema::Schema& out, const SchemaScope& scope, std::map<std::string, std::size_t>& by_oid);
   void read_columns(schema::Schema& out, const SchemaScope& scope, const std::map<std::string, std::size_t>& by_oid);
@@ -192,6 +203,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   std::string m_lock_schema;                ///< "" = current_schema()
   std::string m_lock_table = "migrate_version";
   bool m_locked = false;
+  std::size_t m_read_queries = 0;  ///< catalog queries of the last read_schema
   long long m_held_key = 0;
   /// Made at connect time so request_cancel() allocates nothing (PQcancel is signal-safe,
   /// PQgetCancel is not). Atomic: the destructor clears it before freeing it.

@@ -1,11 +1,23 @@
 // The SchemaReader role of the PostgreSQL backend: the schema model from pg_catalog, one
 // query per object class whatever the number of tables (no per-table queries). Every query
 // restricts itself to the relations of the scope through the same conditions
-// (schema_condition, table_condition).
-// Read: schemas, tables, columns, constraints, indexes, views, sequences, extensions, enum,
-// domain and composite types, functions and procedures, triggers, row-level security
-// policies. Listed as unsupported: aggregates, window functions, rules, foreign tables,
-// operators and collations of the scope. Not read yet: comments on columns of views, grants.
+// (schema_condition, relation_condition) and leaves out what belongs to an extension
+// (pg_depend deptype 'e'): the extension stands for its objects.
+// Read: schemas, tables, columns, constraints, indexes (of tables and materialized views),
+// views, sequences, extensions, enum, domain and composite types, functions and procedures,
+// triggers, row-level security policies.
+// What a partition inherits from its parent (constraints and indexes cloned from the parent's,
+// row triggers, the per-partition copies of a foreign key referencing a partitioned table)
+// is the parent's: the parent's definition recreates it, so it is not read on its own.
+// The queries run with search_path = pg_catalog (read_schema sets it and restores the
+// session's), so the catalog's texts name every object outside pg_catalog with its schema,
+// whatever the session's path: the same database reads the same from any session.
+// Listed as unsupported: aggregates, window functions, rules, foreign tables, operators and
+// collations of the scope, table inheritance (INHERITS), and options the model has no field
+// for (identity sequence options, NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column
+// lists, CHECK ... NO INHERIT, ENABLE REPLICA/ALWAYS triggers, storage parameters and view
+// options).
+// Not read yet: comments on columns of views, grants, opclass parameters.
 
 #include <map>
 
@@ -40,6 +52,16 @@ std::string match_type(const std::string& code) {
   return "simple";
 }
 
+/// PQserverVersion: 150004 for 15.4. Catalog columns newer than a server are not asked for.
+int server_version(const Session& session) { return PQserverVersion(session.raw()); }
+
+/// True when the object `oid` of the catalog `catalog` (pg_class, pg_type, ...) does not
+/// belong to an extension.
+std::string not_from_extension(const char* catalog, const char* oid) {
+  return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.") + catalog +
+         "'::regclass AND d.objid = " + oid + " AND d.deptype = 'e')";
+}
+
 schema::ConstraintKind constraint_kind(const std::string& code) {
   if (code == "p") return schema::ConstraintKind::primary_key;
   if (code == "u") return schema::ConstraintKind::unique;
@@ -63,11 +85,11 @@ std::string PostgresBackend::schema_condition(const SchemaScope& scope) {
          "AND d.deptype = 'e')";
 }
 
-/// The tables (and partitioned tables) of the scope, as a condition on `c` joined to `n`.
-std::string PostgresBackend::table_condition(const SchemaScope& scope) {
-  std::string out = "c.relkind IN ('r', 'p') AND " + schema_condition(scope) +
-                    " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = "
-                    "'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')";
+/// The relations of the scope of the `kinds` (a list of relkind literals), as a condition on
+/// `c` joined to `n`.
+std::string PostgresBackend::relation_condition(const SchemaScope& scope, const char* kinds) {
+  std::string out = std::string("c.relkind IN (") + kinds + ") AND " + schema_condition(scope) + " AND " +
+                    not_from_extension("pg_class", "c.oid");
   for (const auto& t : scope.excluded) {
     out += " AND NOT (c.relname = " + m_session->literal(t.name);
     if (!t.schema.empty()) out += " AND n.nspname = " + m_session->literal(t.schema);
@@ -76,15 +98,20 @@ std::string PostgresBackend::table_condition(const SchemaScope& scope) {
   return out;
 }
 
+/// The tables (and partitioned tables) of the scope, as a condition on `c` joined to `n`.
+std::string PostgresBackend::table_condition(const SchemaScope& scope) {
+  return relation_condition(scope, "'r', 'p'");
+}
+
 void PostgresBackend::read_schemas(schema::Schema& out, const SchemaScope& scope) {
-  for (const auto& row : query("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " + schema_condition(scope) +
+  for (const auto& row : catalog_query("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " + schema_condition(scope) +
                                " ORDER BY 1"))
     out.schemas.push_back(value_of(row, 0));
 }
 
 void PostgresBackend::read_tables(schema::Schema& out, const SchemaScope& scope,
                                   std::map<std::string, std::size_t>& by_oid) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity, "
       "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, pn.nspname, pc.relname, "
       "pg_catalog.pg_get_expr(c.relpartbound, c.oid), pg_catalog.obj_description(c.oid, 'pg_class') "
@@ -110,11 +137,24 @@ void PostgresBackend::read_tables(schema::Schema& out, const SchemaScope& scope,
 
 void PostgresBackend::read_columns(schema::Schema& out, const SchemaScope& scope,
                                    const std::map<std::string, std::size_t>& by_oid) {
-  auto rows = query(
+  // The options of an identity column's sequence that differ from the defaults CREATE TABLE
+  // gives it; the model has no field for them.
+  const std::string identity_options =
+      "SELECT pg_catalog.concat_ws(' ', CASE WHEN s.seqtypid <> a.atttypid THEN 'AS ' || "
+      "pg_catalog.format_type(s.seqtypid, NULL) END, CASE WHEN s.seqstart <> 1 THEN 'START ' || s.seqstart END, "
+      "CASE WHEN s.seqincrement <> 1 THEN 'INCREMENT ' || s.seqincrement END, CASE WHEN s.seqmin <> 1 THEN "
+      "'MINVALUE ' || s.seqmin END, CASE WHEN s.seqmax <> CASE s.seqtypid WHEN 'pg_catalog.int2'::pg_catalog.regtype "
+      "THEN 32767 WHEN 'pg_catalog.int4'::pg_catalog.regtype THEN 2147483647 ELSE 9223372036854775807 END THEN "
+      "'MAXVALUE ' || s.seqmax END, CASE WHEN s.seqcache <> 1 THEN 'CACHE ' || s.seqcache END, CASE WHEN s.seqcycle "
+      "THEN 'CYCLE' END) FROM pg_catalog.pg_depend dep JOIN pg_catalog.pg_sequence s ON s.seqrelid = dep.objid "
+      "WHERE dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.refclassid = "
+      "'pg_catalog.pg_class'::pg_catalog.regclass AND dep.refobjid = a.attrelid AND dep.refobjsubid = a.attnum AND "
+      "dep.deptype = 'i' LIMIT 1";
+  auto rows = catalog_query(
       "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
       "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity, a.attgenerated, "
       "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, pg_catalog.col_description(a.attrelid, "
-      "a.attnum) FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "a.attnum), CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
       "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
@@ -137,7 +177,13 @@ void PostgresBackend::read_columns(schema::Schema& out, const SchemaScope& scope
     }
     c.collation = value_of(row, 7);
     c.comment = value_of(row, 8);
-    out.tables[table->second].columns.push_back(std::move(c));
+    auto& t = out.tables[table->second];
+    if (auto options = value_of(row, 9); !options.empty())
+      out.unsupported.push_back({"identity option", t.name.schema + "." + t.name.name + "." + c.name,
+                                 "the identity sequence options " + options +
+                                     " are not part of the schema model (a dump creates the column with the "
+                                     "default options)"});
+    t.columns.push_back(std::move(c));
   }
 }
 
@@ -148,20 +194,37 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
            ") WITH ORDINALITY k(num, pos) JOIN pg_catalog.pg_attribute att ON att.attrelid = " + rel +
            " AND att.attnum = k.num ORDER BY k.pos), E'\\x1f')";
   };
-  auto rows = query(
+  // PostgreSQL 15: NULLS NOT DISTINCT keys and ON DELETE SET NULL/SET DEFAULT column lists.
+  const bool pg15 = server_version(*m_session) >= 150000;
+  auto rows = catalog_query(
       "SELECT co.conrelid, co.conname, co.contype, co.condeferrable, co.condeferred, NOT co.convalidated, "
       "pg_catalog.pg_get_constraintdef(co.oid, true), " + names_of("co.conkey", "co.conrelid") +
       ", fn.nspname, fc.relname, " + names_of("co.confkey", "co.confrelid") +
       ", co.confupdtype, co.confdeltype, co.confmatchtype, pg_catalog.obj_description(co.oid, 'pg_constraint'), "
-      "pg_catalog.pg_get_expr(co.conbin, co.conrelid, true) "
-      "FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
+      "pg_catalog.pg_get_expr(co.conbin, co.conrelid, true), " +
+      (pg15 ? "EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid AND "
+              "ix.indnullsnotdistinct), " + names_of("co.confdelsetcols", "co.conrelid")
+            : std::string("false, NULL")) +
+      ", co.contype = 'c' AND co.connoinherit" +
+      " FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
       "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
-      "WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND " + table_condition(scope));
+      // A constraint cloned from a parent's (conparentid) is the parent's.
+      "WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND co.conparentid = 0 AND " + table_condition(scope));
   for (const auto& row : rows) {
     auto table = by_oid.find(value_of(row, 0));
     if (table == by_oid.end()) continue;
+    const auto& t = out.tables[table->second];
+    auto unsupported = [&](const std::string& why) {
+      out.unsupported.push_back(
+          {"constraint option", t.name.schema + "." + t.name.name + "." + value_of(row, 1), why + " (a dump leaves it out)"});
+    };
+    if (flag_of(row, 16)) unsupported("NULLS NOT DISTINCT is not part of the schema model");
+    if (flag_of(row, 18)) unsupported("NO INHERIT is not part of the schema model");
+    if (auto columns = list_of(row, 17); !columns.empty())
+      unsupported("the column list of its ON DELETE action (" + util::join(columns, ", ") +
+                  ") is not part of the schema model");
     schema::Constraint k;
     k.name = value_of(row, 1);
     k.kind = constraint_kind(value_of(row, 2));
@@ -183,10 +246,10 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
 namespace {
 
 /// One key of an index from its aggregated fields: name, expression, DESC bit, NULLS FIRST
-/// bit, operator class when not the default.
+/// bit, operator class when not the default, collation when not the key's own.
 schema::IndexKey index_key(const std::string& packed) {
   auto fields = util::split(packed, '\x1e');
-  fields.resize(5);
+  fields.resize(6);
   schema::IndexKey k;
   k.column = fields[1].empty() ? fields[0] : "";
   k.expression = fields[1];
@@ -195,27 +258,40 @@ schema::IndexKey index_key(const std::string& packed) {
   // Only a NULLS order that differs from the direction's default is part of the key.
   if (nulls_first != k.descending) k.nulls_first = nulls_first;
   k.opclass = fields[4];
+  k.collation = fields[5];
   return k;
 }
 
 }  // namespace
 
+/// Indexes of tables and materialized views, but not those of constraints (the constraint
+/// makes its index) nor the partitions of a partitioned table's index (the parent's index
+/// makes one on each partition). A key's collation is read when it is not the key's own:
+/// the column's for a column, the type's default for an expression (the catalog does not
+/// keep an expression's own collation, and naming one explicitly builds the same index).
 void PostgresBackend::read_indexes(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  const bool pg15 = server_version(*m_session) >= 150000;
+  auto rows = catalog_query(
       "SELECT n.nspname, ic.relname, c.relname, i.indisunique, am.amname, i.indnkeyatts, "
       "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), pg_catalog.obj_description(i.indexrelid, 'pg_class'), "
       "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.concat_ws(E'\\x1e', coalesce(att.attname, ''), "
       "CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, true) ELSE '' END, "
-      "(i.indoption[k.pos - 1] & 1)::text, (i.indoption[k.pos - 1] & 2)::text, "
-      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(opc.opcname, '') END) "
+      "coalesce((i.indoption[k.pos - 1] & 1)::text, '0'), coalesce((i.indoption[k.pos - 1] & 2)::text, '0'), "
+      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(opc.opcname, '') END, "
+      "CASE WHEN i.indcollation[k.pos - 1] <> coalesce(att.attcollation, kt.typcollation) THEN kco.collname "
+      "ELSE '' END) "
       "FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos) "
       "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum "
-      "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.pos - 1] ORDER BY k.pos), E'\\x1f') "
-      "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+      "LEFT JOIN pg_catalog.pg_attribute katt ON katt.attrelid = i.indexrelid AND katt.attnum = k.pos "
+      "LEFT JOIN pg_catalog.pg_type kt ON kt.oid = katt.atttypid "
+      "LEFT JOIN pg_catalog.pg_collation kco ON kco.oid = i.indcollation[k.pos - 1] "
+      "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.pos - 1] ORDER BY k.pos), E'\\x1f'), " +
+      std::string(pg15 ? "i.indnullsnotdistinct" : "false") +
+      " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
       "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE " + table_condition(scope) +
-      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid AND "
-      "co.contype IN ('p', 'u', 'x'))");
+      "JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE " + relation_condition(scope, "'r', 'p', 'm'") +
+      " AND NOT ic.relispartition AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = "
+      "i.indexrelid AND co.contype IN ('p', 'u', 'x'))");
   for (const auto& row : rows) {
     schema::Index index;
     index.name = {value_of(row, 0), value_of(row, 1)};
@@ -231,19 +307,20 @@ void PostgresBackend::read_indexes(schema::Schema& out, const SchemaScope& scope
       if (k < key_count) index.keys.push_back(std::move(key));
       else index.include.push_back(key.column);
     }
+    if (flag_of(row, 9))
+      out.unsupported.push_back({"index option", index.name.schema + "." + index.name.name,
+                                 "NULLS NOT DISTINCT is not part of the schema model (a dump leaves it out)"});
     out.indexes.push_back(std::move(index));
   }
 }
 
 void PostgresBackend::read_views(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true), "
       "pg_catalog.array_to_string(ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid "
       "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), E'\\x1f'), "
       "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND " + schema_condition(scope) +
-      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND "
-      "d.objid = c.oid AND d.deptype = 'e')");
+      "n.oid = c.relnamespace WHERE " + relation_condition(scope, "'v', 'm'"));
   for (const auto& row : rows) {
     schema::View v;
     v.name = {value_of(row, 0), value_of(row, 1)};
@@ -256,7 +333,7 @@ void PostgresBackend::read_views(schema::Schema& out, const SchemaScope& scope) 
 }
 
 void PostgresBackend::read_sequences(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
       "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tn.nspname, tc.relname, ta.attname, "
       "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_sequence s "
@@ -289,13 +366,13 @@ void PostgresBackend::read_sequences(schema::Schema& out, const SchemaScope& sco
 }
 
 void PostgresBackend::read_extensions(schema::Schema& out) {
-  for (const auto& row : query("SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e JOIN "
+  for (const auto& row : catalog_query("SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e JOIN "
                                "pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'"))
     out.extensions.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2)});
 }
 
 void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT n.nspname, t.typname, t.typtype, pg_catalog.array_to_string(ARRAY(SELECT e.enumlabel FROM "
       "pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), E'\\x1f'), "
       "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, t.typnotnull, "
@@ -303,9 +380,7 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
       "pg_catalog.pg_get_expr(co.conbin, 0, true) FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
       "ORDER BY co.conname), E'\\x1f'), pg_catalog.obj_description(t.oid, 'pg_type') "
       "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-      "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) +
-      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_type'::regclass AND "
-      "d.objid = t.oid AND d.deptype = 'e')");
+      "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid"));
   for (const auto& row : rows) {
     schema::Type t;
     t.name = {value_of(row, 0), value_of(row, 1)};
@@ -329,13 +404,11 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
 
 /// Functions and procedures; aggregates and window functions are not modelled.
 void PostgresBackend::read_functions(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind, "
       "CASE WHEN p.prokind IN ('f', 'p') THEN pg_catalog.pg_get_functiondef(p.oid) END, "
       "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = p.pronamespace WHERE " + schema_condition(scope) +
-      " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND "
-      "d.objid = p.oid AND d.deptype = 'e')");
+      "n.oid = p.pronamespace WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_proc", "p.oid"));
   for (const auto& row : rows) {
     schema::Name name{value_of(row, 0), value_of(row, 1)};
     auto kind = value_of(row, 3);
@@ -349,20 +422,29 @@ void PostgresBackend::read_functions(schema::Schema& out, const SchemaScope& sco
   }
 }
 
+/// A partition's row triggers cloned from its parent's (tgparentid, PostgreSQL 13; internal
+/// before) are the parent's.
 void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  const char* own = server_version(*m_session) >= 130000 ? "t.tgparentid = 0 AND " : "";
+  auto rows = catalog_query(
       "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D', "
-      "pg_catalog.obj_description(t.oid, 'pg_trigger') FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON "
-      "c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND " +
-      table_condition(scope));
-  for (const auto& row : rows)
-    out.triggers.push_back(
-        {{value_of(row, 0), value_of(row, 1)}, value_of(row, 2), value_of(row, 3), flag_of(row, 4), value_of(row, 5)});
+      "pg_catalog.obj_description(t.oid, 'pg_trigger'), t.tgenabled FROM pg_catalog.pg_trigger t JOIN "
+      "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+      "NOT t.tgisinternal AND " + std::string(own) + table_condition(scope));
+  for (const auto& row : rows) {
+    schema::Name table{value_of(row, 0), value_of(row, 1)};
+    // ENABLE REPLICA / ENABLE ALWAYS: the model knows enabled and disabled only.
+    if (auto mode = value_of(row, 6); mode == "R" || mode == "A")
+      out.unsupported.push_back({"trigger option", table.schema + "." + table.name + "." + value_of(row, 2),
+                                 std::string("ENABLE ") + (mode == "R" ? "REPLICA" : "ALWAYS") +
+                                     " is not part of the schema model (a dump leaves the trigger enabled)"});
+    out.triggers.push_back({table, value_of(row, 2), value_of(row, 3), flag_of(row, 4), value_of(row, 5)});
+  }
 }
 
 void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scope,
                                     const std::map<std::string, std::size_t>& by_oid) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT pol.polrelid, pol.polname, pol.polcmd, pol.polpermissive, pg_catalog.array_to_string(ARRAY(SELECT "
       "CASE WHEN r.oid = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r.oid) END FROM pg_catalog.unnest("
       "pol.polroles) r(oid) ORDER BY 1), E'\\x1f'), pg_catalog.pg_get_expr(pol.polqual, pol.polrelid, true), "
@@ -385,12 +467,15 @@ void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scop
 }
 
 void PostgresBackend::read_composites(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT n.nspname, t.typname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-      "pg_catalog.obj_description(t.oid, 'pg_type') FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+      "pg_catalog.obj_description(t.oid, 'pg_type'), CASE WHEN a.attcollation <> at.typcollation THEN co.collname "
+      "END, pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
       "n.oid = t.typnamespace JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
-      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped WHERE " +
-      schema_condition(scope) + " ORDER BY n.nspname, t.typname, a.attnum");
+      "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid LEFT JOIN pg_catalog.pg_collation co ON co.oid = "
+      "a.attcollation WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid") +
+      " ORDER BY n.nspname, t.typname, a.attnum");
   for (const auto& row : rows) {
     schema::Name name{value_of(row, 0), value_of(row, 1)};
     if (out.types.empty() || !(out.types.back().name == name) || out.types.back().kind != schema::Type::Kind::composite) {
@@ -403,28 +488,49 @@ void PostgresBackend::read_composites(schema::Schema& out, const SchemaScope& sc
     schema::Column attribute;
     attribute.name = value_of(row, 2);
     attribute.type = value_of(row, 3);
+    attribute.collation = value_of(row, 5);
+    attribute.comment = value_of(row, 6);
     out.types.back().attributes.push_back(std::move(attribute));
   }
 }
 
 /// What the catalog holds in scope that no class of the model covers: named, never dropped.
 void PostgresBackend::read_unsupported(schema::Schema& out, const SchemaScope& scope) {
-  auto rows = query(
+  auto rows = catalog_query(
       "SELECT 'rule', n.nspname || '.' || c.relname || ' ' || r.rulename FROM pg_catalog.pg_rewrite r JOIN "
       "pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE r.rulename <> '_RETURN' AND " + schema_condition(scope) +
+      "WHERE r.rulename <> '_RETURN' AND " + schema_condition(scope) + " AND " + not_from_extension("pg_rewrite", "r.oid") +
+      " AND " + not_from_extension("pg_class", "c.oid") +
       " UNION ALL SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'relation of kind ' || c.relkind::text END, "
       "n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-      "c.relnamespace WHERE c.relkind IN ('f') AND " + schema_condition(scope) +
+      "c.relnamespace WHERE " + relation_condition(scope, "'f'") +
       " UNION ALL SELECT 'operator', n.nspname || '.' || o.oprname FROM pg_catalog.pg_operator o JOIN "
-      "pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE " + schema_condition(scope) +
+      "pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE " + schema_condition(scope) + " AND " +
+      not_from_extension("pg_operator", "o.oid") +
       " UNION ALL SELECT 'collation', n.nspname || '.' || co.collname FROM pg_catalog.pg_collation co JOIN "
-      "pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE " + schema_condition(scope));
+      "pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE " + schema_condition(scope) + " AND " +
+      not_from_extension("pg_collation", "co.oid") +
+      // Inheritance other than partitioning (INHERITS), and storage parameters and view options
+      // (WITH (...), WITH CHECK OPTION): a dump would leave them out.
+      " UNION ALL SELECT 'inheritance', n.nspname || '.' || c.relname || ' inherits ' || pn.nspname || '.' || "
+      "pc.relname FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid JOIN "
+      "pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
+      "JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace WHERE NOT c.relispartition AND " +
+      relation_condition(scope, "'r', 'p'") +
+      " UNION ALL SELECT 'relation option', n.nspname || '.' || c.relname || ' ' || "
+      "pg_catalog.array_to_string(c.reloptions, ', ') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE c.reloptions IS NOT NULL AND " +
+      relation_condition(scope, "'r', 'p', 'm', 'v', 'i', 'I'"));
   for (const auto& row : rows)
     out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model"});
 }
 
-schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
+std::vector<Row> PostgresBackend::catalog_query(std::string_view sql) {
+  ++m_read_queries;
+  return query(sql);
+}
+
+schema::Schema PostgresBackend::read_catalog(const SchemaScope& scope) {
   schema::Schema out;
   out.dialect = Dialect::postgresql;
   read_schemas(out, scope);
@@ -443,6 +549,47 @@ schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
   read_policies(out, scope, by_oid);
   read_unsupported(out, scope);
   schema::canonicalize(out);
+  return out;
+}
+
+/// Sets search_path to pg_catalog alone and returns the session's value. Inside a
+/// transaction the setting is local to it (set_config's is_local), so whatever happens the
+/// transaction's end takes it away, and a path the transaction set itself (SET LOCAL
+/// included) is what is restored and what stays after COMMIT.
+std::string PostgresBackend::pin_search_path(bool local) {
+  // OFFSET 0 keeps the subquery apart: the old value is read before set_config runs.
+  auto rows = catalog_query(std::string("SELECT s.path, pg_catalog.set_config('search_path', 'pg_catalog', ") +
+                            (local ? "true" : "false") +
+                            ") FROM (SELECT pg_catalog.current_setting('search_path') AS path OFFSET 0) s");
+  return value_of(rows.at(0), 0);
+}
+
+void PostgresBackend::restore_search_path(const std::string& path, bool local) {
+  catalog_query("SELECT pg_catalog.set_config('search_path', " + m_session->literal(path) + ", " +
+                (local ? "true" : "false") + ")");
+}
+
+/// The catalog read with search_path = pg_catalog, so that the catalog's texts do not depend
+/// on the session's path; the session's path is restored afterwards, also when the read
+/// fails (unless the failure aborted the transaction, whose rollback restores it).
+schema::Schema PostgresBackend::read_schema(const SchemaScope& scope) {
+  m_read_queries = 0;
+  const bool local = in_transaction();
+  const auto path = pin_search_path(local);
+  schema::Schema out;
+  try {
+    out = read_catalog(scope);
+  } catch (...) {
+    PGconn* conn = m_session->raw();
+    if (conn && PQtransactionStatus(conn) != PQTRANS_INERROR) {
+      try {
+        restore_search_path(path, local);
+      } catch (...) {  // the read's own error is the one to report
+      }
+    }
+    throw;
+  }
+  restore_search_path(path, local);
   return out;
 }
 
