@@ -9,23 +9,8 @@
 
 namespace migrate::schema {
 namespace render_detail {
-namespace {
 
-bool plain_identifier(std::string_view name) {
-  if (name.empty()) return false;
-  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-  if (!letter(name.front())) return false;
-  for (char c : name)
-    if (!letter(c) && !(c >= '0' && c <= '9')) return false;
-  return true;
-}
-
-}  // namespace
-
-std::string sqlite_name(std::string_view name) {
-  if (plain_identifier(name) && !sql::is_sqlite_keyword(name)) return std::string(name);
-  return "\"" + util::replace_all(name, "\"", "\"\"") + "\"";
-}
+std::string sqlite_name(std::string_view name) { return sql::quote_sqlite_name(name); }
 
 std::string folded(const std::string& name, Dialect dialect) {
   return dialect == Dialect::sqlite ? util::to_lower(name) : name;

@@ -12,7 +12,8 @@
 /// triggers, row-level security and policies; each object's comments follow it. A partition
 /// is created as a table of its own and attached, so every name in it is the model's; its
 /// keys and indexes come before its parent's, which adopt them. SQLite tables hold all their
-/// constraints inline. Run on an empty database (`psql -v ON_ERROR_STOP=1 -f`, `sqlite3`),
+/// constraints inline, and SQLite views always carry their column list (`CREATE VIEW v(x) AS`:
+/// the names it gives may not be the SELECT's). Run on an empty database (`psql -v ON_ERROR_STOP=1 -f`, `sqlite3`),
 /// it rebuilds a schema whose model equals the original.
 
 #include <string>

@@ -12,8 +12,7 @@
 
 namespace migrate::schema::render_detail {
 
-/// A SQLite name as printed: bare when it is a plain identifier `[A-Za-z_][A-Za-z0-9_]*`
-/// and not a SQLite keyword, else `"..."` with `"` doubled. The one rule for SQLite names.
+/// A SQLite name as printed: sql::quote_sqlite_name, the rule the normalizer follows too.
 std::string sqlite_name(std::string_view name);
 
 /// The identifiers `text` mentions, as the dialect resolves them: quotes removed; bare words

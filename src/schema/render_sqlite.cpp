@@ -100,14 +100,20 @@ std::string index(const Index& i) {
   return out + ";\n";
 }
 
+/// The column list is always printed: the model's columns may be names the view's column
+/// list gave (`CREATE VIEW v(x) AS SELECT a ...`), which the SELECT alone does not.
+std::string view(const View& v) {
+  std::string columns = v.columns.empty() ? "" : column_list(v.columns);
+  return "CREATE VIEW " + sqlite_name(v.name.name) + columns + " AS " + without_terminator(v.definition) + ";\n";
+}
+
 }  // namespace
 
 std::string render_sqlite(const Schema& s) {
   Blocks out;
   for (const auto& t : s.tables) out.add(table(t));
   for (const auto& i : s.indexes) out.add(index(i));
-  for (const auto* v : ordered_views(s.views, Dialect::sqlite))
-    out.add("CREATE VIEW " + sqlite_name(v->name.name) + " AS " + without_terminator(v->definition) + ";\n");
+  for (const auto* v : ordered_views(s.views, Dialect::sqlite)) out.add(view(*v));
   for (const auto& t : s.triggers) out.add(without_terminator(t.definition) + ";\n");
   return out.join(k_header);
 }

@@ -28,11 +28,24 @@ constexpr std::array<std::string_view, 147> k_sqlite_keywords = {
     "UNION", "UNIQUE", "UPDATE", "USING", "VACUUM", "VALUES", "VIEW", "VIRTUAL", "WHEN",
     "WHERE", "WINDOW", "WITH", "WITHOUT"};
 
+bool is_plain_identifier(std::string_view name) {
+  auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  if (name.empty() || !letter(name.front())) return false;
+  for (char c : name)
+    if (!letter(c) && !(c >= '0' && c <= '9')) return false;
+  return true;
+}
+
 }  // namespace
 
 bool is_sqlite_keyword(std::string_view word) {
   auto upper = util::to_upper(word);
   return std::binary_search(k_sqlite_keywords.begin(), k_sqlite_keywords.end(), std::string_view(upper));
+}
+
+std::string quote_sqlite_name(std::string_view name) {
+  if (is_plain_identifier(name) && !is_sqlite_keyword(name)) return std::string(name);
+  return "\"" + util::replace_all(name, "\"", "\"\"") + "\"";
 }
 
 }  // namespace migrate::sql

@@ -17,22 +17,6 @@ struct Piece {
   bool keyword = false;
 };
 
-bool is_plain_identifier(std::string_view name) {
-  if (name.empty()) return false;
-  auto start = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
-  };
-  if (!start(name[0])) return false;
-  for (char c : name)
-    if (!start(c) && !(c >= '0' && c <= '9') && c != '$') return false;
-  return true;
-}
-
-std::string quoted_name(std::string_view name) {
-  if (is_plain_identifier(name) && !is_sqlite_keyword(name)) return std::string(name);
-  return "\"" + util::replace_all(name, "\"", "\"\"") + "\"";
-}
-
 // SQLite's operators of more than one character, longest first: a run of operator
 // characters the lexer read as one token is split into these (and single characters).
 constexpr std::array<std::string_view, 10> k_operators = {"->>", "||", "->", "<<", ">>", "<=", ">=", "==", "!=", "<>"};
@@ -66,7 +50,7 @@ std::vector<Piece> pieces_of(std::string_view text) {
     } else if (t.kind == TokenKind::word && is_sqlite_keyword(t.text)) {
       out.push_back({t.kind, util::to_upper(t.text), true});
     } else if (t.kind == TokenKind::quoted_identifier) {
-      out.push_back({t.kind, quoted_name(identifier_text(t)), false});
+      out.push_back({t.kind, quote_sqlite_name(identifier_text(t)), false});
     } else if (t.kind == TokenKind::op) {
       split_operator(t.text, out);
     } else {

@@ -10,7 +10,7 @@ namespace migrate::sql {
 
 /// `text` (an expression, a SELECT or a whole statement) re-emitted token by token:
 /// keywords (is_sqlite_keyword) upper case; other words as written; a quoted identifier
-/// bare when it is a plain identifier and no keyword, else in "..." (inner quotes doubled);
+/// printed as quote_sqlite_name prints it (bare only when a plain ASCII name and no keyword);
 /// strings, numbers, blobs and parameters as written; comments dropped. One space between
 /// tokens, except none after `(` and `.`, none before `)`, `,` and `.`, and none before a
 /// `(` that follows a word that is no keyword (a function call). A run of operator

@@ -16,6 +16,8 @@ TEST(NormalizeSqliteExpressionTest, KeepsStringsNumbersAndNeededQuotesExactly) {
   EXPECT_EQ(normalize_sqlite_expression("x  in ('a  b', 'It''s' , 1.50)"), "x IN ('a  b', 'It''s', 1.50)");
   EXPECT_EQ(normalize_sqlite_expression("\"order\" + \"Select\" + \"two words\" + \"a\"\"b\""),
             "\"order\" + \"Select\" + \"two words\" + \"a\"\"b\"");
+  // Quoted as the renderer quotes names (quote_sqlite_name): only plain ASCII names go bare.
+  EXPECT_EQ(normalize_sqlite_expression("\"naïve\" + \"a$b\" + \"plain_1\""), "\"naïve\" + \"a$b\" + plain_1");
   EXPECT_EQ(normalize_sqlite_expression("Name = 'Name'"), "Name = 'Name'");  // identifier case kept
   EXPECT_EQ(normalize_sqlite_expression("x'00FF' = X'00ff'"), "x'00FF' = X'00ff'");
   EXPECT_EQ(normalize_sqlite_expression("a = :p AND b = ?1"), "a = :p AND b = ?1");
