@@ -50,9 +50,24 @@ std::optional<std::string> SchemaState::fingerprint() {
 }
 
 std::string SchemaState::fingerprint_for_journal() {
+  if (!available()) return "";
+  // Inside a migration's transaction a failing catalog query would abort it on PostgreSQL
+  // and take the revision down with it: the read runs under a savepoint it can roll back to.
+  bool guarded = m_db.in_transaction();
   try {
-    return fingerprint().value_or("");
+    if (guarded) m_db.execute("SAVEPOINT migrate_schema_read");
+    auto result = schema::fingerprint(read());
+    if (guarded) m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
+    return result;
   } catch (const std::exception& e) {
+    if (guarded) {
+      try {
+        m_db.execute("ROLLBACK TO SAVEPOINT migrate_schema_read");
+        m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
+      } catch (const std::exception&) {
+        // The transaction itself is gone: the commit that follows reports it.
+      }
+    }
     spdlog::warn("could not read the schema to record its fingerprint in the journal: {}", e.what());
     return "";
   }

@@ -120,4 +120,14 @@ backend::BackupResult FakeBackend::backup(const std::filesystem::path& path) {
   return m_inner->backups()->backup(path);
 }
 
+schema::Schema FakeBackend::read_schema(const backend::SchemaScope& scope) {
+  calls.push_back("read_schema");
+  if (schema_read_fails) {
+    backend::DatabaseError::Details d;
+    d.server_message = "catalog read failed (fake)";
+    throw backend::DatabaseError(d.server_message, d);
+  }
+  return m_inner->schema_reader()->read_schema(scope);
+}
+
 }  // namespace migrate::test

@@ -16,7 +16,8 @@ namespace migrate::test {
 class FakeBackend : public backend::Backend,
                     public backend::Catalog,
                     public backend::Locker,
-                    public backend::Backups {
+                    public backend::Backups,
+                    public backend::SchemaReader {
  public:
   /// Wraps a fresh `sqlite:///:memory:` database.
   FakeBackend();
@@ -47,6 +48,11 @@ class FakeBackend : public backend::Backend,
   std::optional<backend::BackupResult> backup_result;
   /// When set, reported instead of the inner backend's capabilities.
   std::optional<backend::Capabilities> capabilities_override;
+  /// Offer the SchemaReader role (forwarded to the inner backend's): off by default, so the
+  /// runner records no fingerprint and `calls` stays what the runner's own work sends.
+  bool reads_schema = false;
+  /// With reads_schema: read_schema() throws DatabaseError instead of forwarding.
+  bool schema_read_fails = false;
 
   /// The calls that change something or frame a transaction (no query/table_exists), with
   /// SQL shortened to its first `prefix` characters.
@@ -84,6 +90,8 @@ class FakeBackend : public backend::Backend,
   backend::Catalog& catalog() override { return *this; }
   backend::Locker* locker() override { return this; }
   backend::Backups* backups() override { return this; }
+  backend::SchemaReader* schema_reader() override { return reads_schema ? this : nullptr; }
+  schema::Schema read_schema(const backend::SchemaScope& scope) override;
 
  private:
   /// Throws (after running what comes before) when `sql` contains `fail_on`.

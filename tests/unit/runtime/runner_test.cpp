@@ -1,6 +1,7 @@
 #include "runtime/runner.hpp"
 
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <spdlog/spdlog.h>
 
 #include "support/fake_backend.hpp"
@@ -90,6 +91,56 @@ TEST_F(RunnerTest, CallOrderWithOneTransactionForTheRun) {
             (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
                                       "version op", "create journal", "journal", "sql: CREATE TABLE tb (x INTEGER)",
                                       "version op", "journal", "commit", "unlock"}));
+}
+
+TEST_F(RunnerTest, TheLastStepReadsTheSchemaUnderASavepointBeforeItsCommit) {
+  test::FakeBackend db(backend::open(file_url()));
+  db.reads_schema = true;
+  runtime::Runner runner(db, settings(), files.lookup());
+  runner.run(test::linear_upgrade({"a", "b"}));
+  EXPECT_EQ(summarize(db.calls),
+            (std::vector<std::string>{"lock", "create version table", "create journal", "begin",
+                                      "sql: CREATE TABLE ta (x INTEGER)", "version op", "journal", "commit", "begin",
+                                      "sql: CREATE TABLE tb (x INTEGER)", "version op",
+                                      "execute: SAVEPOINT migrate_schema_read", "read_schema",
+                                      "execute: RELEASE SAVEPOINT migrate_schema_read", "journal", "commit",
+                                      "unlock"}));
+  auto recorded = strings(db.inner(), "SELECT coalesce(schema_fingerprint, 'NULL') FROM migrate_version_journal ORDER BY id");
+  ASSERT_EQ(recorded.size(), 2u);
+  EXPECT_EQ(recorded[0], "NULL");
+  runtime::VersionTable vt;
+  runtime::SchemaState state(db.inner(), vt, {});
+  EXPECT_EQ(recorded[1], state.fingerprint().value());  // the schema with ta and tb, the journal left out
+}
+
+TEST_F(RunnerTest, ASchemaReadThatFailsRecordsNoFingerprintAndTheRevisionStillCommits) {
+  test::FakeBackend db(backend::open(file_url()));
+  db.reads_schema = true;
+  db.schema_read_fails = true;
+  runtime::Runner runner(db, settings(), files.lookup());
+  runner.run(test::linear_upgrade({"a"}));
+  EXPECT_EQ(runner.read_version_rows(), std::vector<std::string>{"a"});
+  EXPECT_EQ(strings(db.inner(), "SELECT coalesce(schema_fingerprint, 'NULL') || ' ' || status FROM migrate_version_journal"),
+            std::vector<std::string>{"NULL applied"});
+  auto calls = summarize(db.calls);
+  EXPECT_NE(std::find(calls.begin(), calls.end(), "execute: ROLLBACK TO SAVEPOINT migrate_schema_read"), calls.end());
+}
+
+TEST_F(RunnerTest, AFailedAttemptRecordsTheSchemaItLeftForTheHeadsBefore) {
+  files.add(revision("bad", {"a"}, "CREATE TABLE tbad (x INTEGER);\nSELECT * FROM missing_table;", ""));
+  test::FakeBackend db(backend::open(file_url()));
+  db.reads_schema = true;
+  runtime::Runner runner(db, settings(), files.lookup());
+  runner.run(test::linear_upgrade({"a"}));
+  runtime::Runner failing(db, settings(), files.lookup());
+  EXPECT_THROW(failing.run(test::linear_upgrade({"bad"})), Error);
+  runtime::VersionTable vt;
+  runtime::Journal journal(db.inner(), vt);
+  auto recorded = journal.recorded_fingerprint();
+  ASSERT_TRUE(recorded);
+  EXPECT_EQ(recorded->heads, std::vector<std::string>{"a"});  // the failed row's heads before: nothing moved
+  runtime::SchemaState state(db.inner(), vt, {});
+  EXPECT_EQ(recorded->fingerprint, state.fingerprint().value());
 }
 
 TEST_F(RunnerTest, PlannerSeesTheRowsReadUnderTheLock) {
