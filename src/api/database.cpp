@@ -34,7 +34,8 @@ runtime::RunSettings run_settings(const config::Config& config, runtime::Command
   s.transaction_per_migration = config.transaction_per_migration;
   s.foreign_key_check = config.foreign_key_check;
   s.schemas = config.schemas;
-  s.check_drift = config.check_drift;
+  // A stamp is how a drifted database is brought back in line: never refused for drift.
+  s.check_drift = config.check_drift && command != runtime::Command::stamp;
   if (lock_timeout_seconds) {
     if (*lock_timeout_seconds < 0 || !std::isfinite(*lock_timeout_seconds))
       throw Error(ErrorKind::usage, "--lock-timeout must be a non-negative number of seconds");

@@ -52,7 +52,8 @@ std::string schema_text(const SchemaStatus& schema) {
            schema.recorded_fingerprint.substr(0, 12) +
            ": the schema was changed outside migrate; `migrate drift` shows what differs.";
   return live + ": the journal records no fingerprint for the current revisions (set by an older migrate, by "
-                "hand, or by a run that stopped between revisions); the next upgrade or downgrade records one.";
+                "hand, or by a run that stopped between revisions); the next upgrade or downgrade that runs a revision "
+                "records one.";
 }
 
 /// `file <path>`, after the journal row that applied it when there is one.

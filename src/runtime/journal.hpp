@@ -62,7 +62,7 @@
 /// state the run leaves; intermediate steps of one run leave it NULL, as reading the whole
 /// catalog after each of a thousand revisions would make an upgrade quadratic), on a failed
 /// transactional attempt after its rollback (the state it left unchanged), and on every
-/// stamp and repair row. The heads it belongs to are the row's heads_after for an `applied`
+/// repair row (a stamp run records it on its last step, as any run). The heads it belongs to are the row's heads_after for an `applied`
 /// row, its heads_before for a failed transactional attempt (Journal::recorded_fingerprint).
 
 #include <map>

@@ -87,8 +87,9 @@ void refuse_if_drifted(SchemaState& state, Journal& journal, const std::vector<s
   auto check = check_fingerprint(state, journal, rows);
   if (!check.recorded_for_heads) {
     spdlog::warn("--check-drift: the journal records no schema fingerprint for {} (the database was last changed "
-                 "by an older migrate, by hand, or by a run that stopped between revisions); nothing to compare "
-                 "this time, and this run records one",
+                 "by an older migrate, by hand, or by a run that stopped between revisions): nothing to compare; "
+                 "the schema is recorded by the next run that applies or reverts a revision (this one, if it has "
+                 "any to run)",
                  heads_text(rows));
     return;
   }
@@ -98,8 +99,8 @@ void refuse_if_drifted(SchemaState& state, Journal& journal, const std::vector<s
                   heads_text(rows) + " (journal row " + std::to_string(check.recorded->id) + ", " +
                   check.recorded->recorded_at + "): fingerprint " + short_fingerprint(check.live) + " now, " +
                   short_fingerprint(check.recorded->fingerprint) + " then; nothing was changed",
-              "run `migrate drift` to see what differs (`migrate dump` prints the live schema), bring the schema "
-              "back or record the change in a revision, then run again");
+              "run `migrate drift` to see what differs (or diff `migrate dump` against the schema.sql you "
+              "committed), bring the schema back or record the change in a revision, then run again");
 }
 
 }  // namespace migrate::runtime

@@ -186,7 +186,7 @@ Json unsupported_json(const Unsupported& u) {
 util::Json to_json(const Schema& original) {
   auto schema = canonical_copy(original);
   return Json::object()
-      .set("format", "migrate-schema-v1")
+      .set("format", k_format)
       .set("dialect", std::string(to_string(schema.dialect)))
       .set("fingerprint", fingerprint(schema))
       .set("schemas", Json::strings(schema.schemas))

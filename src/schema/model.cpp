@@ -9,10 +9,6 @@
 namespace migrate::schema {
 namespace {
 
-/// The bumped version changes every fingerprint on purpose: an old one never matches a
-/// serialization that means something else.
-constexpr const char* k_format = "migrate-schema-v1";
-
 /// The ordering key of a name: SQLite compares identifiers without ASCII case.
 std::string key_of(const std::string& text, Dialect dialect) {
   return dialect == Dialect::sqlite ? util::to_lower(text) : text;
@@ -63,8 +59,9 @@ class Writer {
   void optional(const std::string& key, const std::optional<std::string>& value) {
     if (value) line(key, *value);
   }
+  /// One line per item: no separator inside a value can make two lists read the same.
   void list(const std::string& key, const std::vector<std::string>& values) {
-    if (!values.empty()) line(key, util::join(values, ","));
+    for (const auto& v : values) line(key, v);
   }
   /// Lines of a nested object are indented under it.
   void open(const std::string& key, const std::string& value) {
@@ -79,7 +76,20 @@ class Writer {
   std::string m_prefix;
 };
 
-std::string qualified(const Name& n) { return n.schema.empty() ? n.name : n.schema + "." + n.name; }
+/// One part of a dotted name with its dots (and the escape character) escaped, so that
+/// `a.b` + `c` and `a` + `b.c` stay apart.
+std::string name_part(const std::string& part) {
+  std::string out;
+  for (char c : part) {
+    if (c == '\\' || c == '.') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string qualified(const Name& n) {
+  return n.schema.empty() ? name_part(n.name) : name_part(n.schema) + "." + name_part(n.name);
+}
 
 const char* kind_text(ConstraintKind k) {
   switch (k) {
@@ -157,7 +167,8 @@ void write_index(Writer& w, const Index& i) {
   w.flag("unique", i.unique);
   w.line("method", i.method);
   for (const auto& k : i.keys) {
-    w.open("key", k.column.empty() ? "(" + k.expression + ")" : k.column);
+    if (k.column.empty()) w.open("key expression", k.expression);
+    else w.open("key column", k.column);
     w.text("collation", k.collation);
     w.text("opclass", k.opclass);
     w.flag("descending", k.descending);
@@ -192,7 +203,7 @@ void write_sequence(Writer& w, const Sequence& s) {
   w.line("max", std::to_string(s.max_value));
   w.line("cache", std::to_string(s.cache));
   w.flag("cycle", s.cycle);
-  if (s.owned_by_table) w.line("owned by", qualified(*s.owned_by_table) + "." + s.owned_by_column);
+  if (s.owned_by_table) w.line("owned by", qualified(*s.owned_by_table) + "." + name_part(s.owned_by_column));
   w.text("comment", s.comment);
   w.close();
 }
@@ -218,7 +229,11 @@ void write_rest(Writer& w, const Schema& s) {
     w.text("comment", t.comment);
     w.close();
   }
-  for (const auto& u : s.unsupported) w.line("unsupported " + u.kind, u.name);
+  for (const auto& u : s.unsupported) {
+    w.open("unsupported " + u.kind, u.name);
+    w.line("why", u.why);  // a changed option is a changed schema, though the model cannot hold it
+    w.close();
+  }
 }
 
 }  // namespace
@@ -249,7 +264,12 @@ std::string canonical_text(const Schema& s) {
   w.line("format", k_format);
   w.line("dialect", s.dialect == Dialect::sqlite ? "sqlite" : "postgresql");
   for (const auto& name : s.schemas) w.line("schema", name);
-  for (const auto& e : s.extensions) w.line("extension", e.name + " " + e.schema + " " + e.version);
+  for (const auto& e : s.extensions) {
+    w.open("extension", e.name);
+    w.line("schema", e.schema);
+    w.line("version", e.version);
+    w.close();
+  }
   for (const auto& t : s.types) write_type(w, t);
   for (const auto& q : s.sequences) write_sequence(w, q);
   for (const auto& t : s.tables) write_table(w, t);

@@ -31,6 +31,11 @@
 
 namespace migrate::schema {
 
+/// The name and version of the canonical serialization (and of the JSON model). Bumping it
+/// changes every fingerprint on purpose: an old one never matches a serialization that
+/// means something else.
+inline constexpr const char* k_format = "migrate-schema-v2";
+
 /// `schema.name` on PostgreSQL; on SQLite `schema` is empty (the main database).
 struct Name {
   std::string schema;

@@ -81,7 +81,7 @@ TEST_F(SchemaCliTest, DumpAsJsonIsTheModelWithItsFingerprint) {
   ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
   auto json = migrate({"dump", "--format", "json"});
   ASSERT_EQ(json.status, 0) << describe(json);
-  EXPECT_TRUE(contains(json.out, "{\"format\": \"migrate-schema-v1\", \"dialect\": \"")) << json.out;
+  EXPECT_TRUE(contains(json.out, "{\"format\": \"migrate-schema-v2\", \"dialect\": \"")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"name\": \"Display Name\"")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"kind\": \"foreign key\"")) << json.out;
   EXPECT_EQ(json_string(json.out, "fingerprint").size(), 64u) << json.out;

@@ -29,7 +29,7 @@ Schema two_tables(bool reversed) {
 TEST(SchemaJsonTest, IsTheCanonicalModelWithItsFingerprint) {
   auto doc = to_json(two_tables(false)).dump();
   EXPECT_EQ(doc, to_json(two_tables(true)).dump());  // canonical order, whatever the input order
-  EXPECT_TRUE(contains(doc, "{\"format\": \"migrate-schema-v1\", \"dialect\": \"postgresql\", \"fingerprint\": \"" +
+  EXPECT_TRUE(contains(doc, "{\"format\": \"migrate-schema-v2\", \"dialect\": \"postgresql\", \"fingerprint\": \"" +
                                 fingerprint(two_tables(false)) + "\""))
       << doc;
   // child before parent (canonical order by name), every attribute present.

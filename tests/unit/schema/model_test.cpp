@@ -88,6 +88,34 @@ TEST(SchemaModelTest, EveryAttributeCountsInTheFingerprint) {
   EXPECT_TRUE(changed([](Schema& s) { s.unsupported.push_back({"rule", "public.r", "rules are not modelled"}); }));
 }
 
+TEST(SchemaModelTest, ValuesThatOnlyASeparatorWouldTellApartFingerprintApart) {
+  auto enum_of = [](std::vector<std::string> labels) {
+    Schema s;
+    s.dialect = Dialect::postgresql;
+    Type t;
+    t.name = {"public", "mood"};
+    t.labels = std::move(labels);
+    s.types = {t};
+    return s;
+  };
+  EXPECT_NE(fingerprint(enum_of({"a,b"})), fingerprint(enum_of({"a", "b"})));
+  auto table_named = [](std::string schema, std::string name) {
+    Schema s;
+    s.dialect = Dialect::postgresql;
+    s.tables = {users(std::move(name))};
+    s.tables[0].name.schema = std::move(schema);
+    return s;
+  };
+  EXPECT_NE(fingerprint(table_named("a.b", "c")), fingerprint(table_named("a", "b.c")));
+  auto unsupported_because = [](std::string why) {
+    Schema s;
+    s.unsupported = {{"conflict clause", "t", std::move(why)}};
+    return s;
+  };
+  // The model cannot hold the option, but a changed option is still a changed schema.
+  EXPECT_NE(fingerprint(unsupported_because("ON CONFLICT REPLACE")), fingerprint(unsupported_because("ON CONFLICT IGNORE")));
+}
+
 TEST(SchemaModelTest, SqliteNamesOrderWithoutCaseAndValuesStayOneLine) {
   Schema s;
   s.dialect = Dialect::sqlite;
@@ -96,7 +124,7 @@ TEST(SchemaModelTest, SqliteNamesOrderWithoutCaseAndValuesStayOneLine) {
   canonicalize(s);
   EXPECT_EQ(s.tables[0].name.name, "A_table");
   auto text = canonical_text(s);
-  EXPECT_EQ(text.rfind("format migrate-schema-v1\ndialect sqlite\n", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("format migrate-schema-v2\ndialect sqlite\n", 0), 0u) << text;
   EXPECT_NE(text.find("  comment two\\nlines \\\\ here\n"), std::string::npos) << text;
 }
 
