@@ -112,7 +112,8 @@ class Assembler {
       if (e.sql.empty() || excluded(m_scope, e.table)) continue;
       if (e.type == "index" && m_definitions.count(key(e.table))) add_index(e);
       if (e.type == "view") add_view(e);
-      if (e.type == "trigger") m_out.triggers.push_back({{"", e.table}, e.name, ddl::normalize_sqlite_expression(e.sql)});
+      if (e.type == "trigger")
+        m_out.triggers.push_back({{"", e.table}, e.name, ddl::normalize_sqlite_expression(e.sql, columns_read_by(e.sql))});
     }
   }
 
@@ -129,6 +130,7 @@ class Assembler {
   void resolve_parents(schema::Table& table);
   void add_index(const Entry& e);
   void add_view(const Entry& e);
+  ddl::SqliteNames columns_read_by(std::string_view sql) const;
 
   const CatalogRows& m_rows;
   const SchemaScope& m_scope;
@@ -303,7 +305,9 @@ void Assembler::resolve_parents(schema::Table& table) {
 void Assembler::add_index(const Entry& e) {
   ddl::SqliteIndex definition;
   try {
-    definition = ddl::parse_sqlite_create_index(e.sql);
+    ddl::SqliteNames columns;
+    for (const auto& c : m_definitions.at(key(e.table)).columns) columns.add(c.name);
+    definition = ddl::parse_sqlite_create_index(e.sql, columns);
   } catch (const Error& error) {
     unsupported("index", e.name, error.what());
     return;
@@ -339,7 +343,7 @@ void Assembler::add_view(const Entry& e) {
   schema::View view;
   view.name = {"", e.name};
   try {
-    view.definition = ddl::parse_sqlite_view_select(e.sql);
+    view.definition = ddl::parse_sqlite_view_select(e.sql, columns_read_by(e.sql));
   } catch (const Error& error) {
     unsupported("view", e.name, error.what());
     return;
@@ -348,6 +352,20 @@ void Assembler::add_view(const Entry& e) {
   if (rows != m_rows.view_columns.end())
     for (const auto& row : rows->second) view.columns.push_back(value_of(row, 1));
   m_out.views.push_back(std::move(view));
+}
+
+/// The columns of the tables and views `sql` (a view's or a trigger's) reads: the names in
+/// scope of its expressions, as far as the normalizer needs to know.
+ddl::SqliteNames Assembler::columns_read_by(std::string_view sql) const {
+  ddl::SqliteNames out;
+  for (const auto& relation : ddl::sqlite_relations_read(sql)) {
+    for (const auto* rows : {&m_rows.columns, &m_rows.view_columns}) {
+      const auto found = rows->find(key(relation));
+      if (found == rows->end()) continue;
+      for (const auto& row : found->second) out.add(value_of(row, 1));
+    }
+  }
+  return out;
 }
 
 }  // namespace
