@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <map>
 
+#include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
 #include "sql/normalize.hpp"
@@ -23,12 +24,6 @@ namespace migrate::backend::sqlite {
 namespace {
 
 namespace ddl = ::migrate::sql;  // the pure SQL readers (backend::sql is SQL rendering)
-
-std::string value_of(const Row& row, std::size_t i) { return i < row.size() && row[i] ? *row[i] : std::string(); }
-long long number_of(const Row& row, std::size_t i) {
-  const auto text = value_of(row, i);
-  return text.empty() ? 0 : std::stoll(text);
-}
 
 /// Names keyed without ASCII case.
 template <typename T>
@@ -155,8 +150,8 @@ void Assembler::add_table(const Entry& e) {
   }
   schema::Table table;
   table.name = {"", e.name};
-  table.strict = listed != m_rows.table_list.end() && value_of(listed->second, 2) == "1";
-  table.without_rowid = listed != m_rows.table_list.end() ? value_of(listed->second, 3) == "1" : definition.without_rowid;
+  table.strict = listed != m_rows.table_list.end() && flag_of(listed->second, 2);
+  table.without_rowid = listed != m_rows.table_list.end() ? flag_of(listed->second, 3) : definition.without_rowid;
   add_columns(table, definition);
   std::vector<bool> taken(definition.constraints.size(), false);
   add_primary_key(table, definition, taken);
@@ -195,7 +190,7 @@ void Assembler::add_columns(schema::Table& table, const ddl::SqliteTable& defini
     schema::Column c;
     c.name = value_of(row, 1);
     c.type = ddl::normalize_sqlite_type(value_of(row, 2));
-    c.not_null = value_of(row, 3) == "1";
+    c.not_null = flag_of(row, 3);
     const auto hidden = number_of(row, 5);
     if (const auto* written = column_definition(definition, c.name)) {
       c.collation = written->collation;
@@ -236,7 +231,7 @@ void Assembler::add_unique(schema::Table& table, const ddl::SqliteTable& definit
   if (rows == m_rows.index_keys.end()) return;
   std::vector<std::pair<std::string, std::vector<std::string>>> indexes;  // in the order listed
   for (const auto& row : rows->second) {
-    if (value_of(row, 3) != "u" || value_of(row, 8) != "1") continue;
+    if (value_of(row, 3) != "u" || !flag_of(row, 8)) continue;
     if (indexes.empty() || indexes.back().first != value_of(row, 1)) indexes.push_back({value_of(row, 1), {}});
     indexes.back().second.push_back(value_of(row, 5));
   }
@@ -266,7 +261,7 @@ void Assembler::add_foreign_keys(schema::Table& table, const ddl::SqliteTable& d
     for (const Row* row : it->second) {
       fk.columns.push_back(value_of(*row, 3));
       parent.parent_columns.push_back(value_of(*row, 4));
-      implied = implied && !(row->size() > 4 && (*row)[4]);
+      implied = implied && !optional_of(*row, 4);
     }
     if (implied) parent.parent_columns.clear();
     parent.on_update = lower_action(value_of(first, 5));
@@ -320,7 +315,7 @@ void Assembler::add_index(const Entry& e) {
   index.where = definition.where;
   const auto rows = m_rows.index_keys.find(key(e.table));
   for (const auto& row : rows == m_rows.index_keys.end() ? std::vector<Row>{} : rows->second) {
-    if (value_of(row, 1) != e.name || value_of(row, 8) != "1") continue;
+    if (value_of(row, 1) != e.name || !flag_of(row, 8)) continue;
     schema::IndexKey k;
     const std::size_t position = index.keys.size();
     const auto collation = util::to_upper(value_of(row, 7));
@@ -333,7 +328,7 @@ void Assembler::add_index(const Entry& e) {
       if (column && !column->collation.empty()) own = column->collation;
     }
     k.collation = collation == own ? "" : collation;
-    k.descending = value_of(row, 6) == "1";
+    k.descending = flag_of(row, 6);
     index.keys.push_back(std::move(k));
   }
   m_out.indexes.push_back(std::move(index));
