@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
@@ -59,6 +60,7 @@ struct CatalogRows {
   ByName<Row> table_list;  ///< name, type, strict, wr
   RowsByTable columns;     ///< table, name, type, notnull, pk, hidden
   RowsByTable view_columns;
+  std::set<std::string> unresolved_views;  ///< lower case: views SQLite cannot resolve
   RowsByTable index_keys;  ///< table, index, unique, origin, cid, name, desc, coll, key (1: a key column)
   RowsByTable foreign_keys;  ///< table, id, table, from, to, on_update, on_delete
 };
@@ -335,6 +337,10 @@ void Assembler::add_index(const Entry& e) {
 }
 
 void Assembler::add_view(const Entry& e) {
+  if (m_rows.unresolved_views.count(key(e.name))) {
+    unsupported("view", e.name, "it reads an object that does not exist: SQLite cannot report its columns");
+    return;
+  }
   schema::View view;
   view.name = {"", e.name};
   try {
@@ -363,26 +369,58 @@ ddl::SqliteNames Assembler::columns_read_by(std::string_view sql) const {
   return out;
 }
 
-}  // namespace
-
-/// The output columns of every view in one query. A view SQLite cannot resolve (it names a
-/// table dropped since) fails that query; the views are then read one by one, and such a
-/// view keeps no columns.
-std::map<std::string, std::vector<Row>> SqliteBackend::read_view_columns(const std::vector<std::string>& views) {
-  const std::string select = "SELECT l.name, c.name FROM pragma_table_list l, pragma_table_xinfo(l.name, 'main') c "
-                             "WHERE l.schema = 'main' AND l.type = 'view' AND c.hidden = 0";
-  try {
-    return group_by_table(catalog_query(select));
-  } catch (const DatabaseError&) {
-  }
-  RowsByTable out;
-  for (const auto& view : views) {
-    try {
-      out[key(view)] = catalog_query(select + " AND l.name = " + sql::quote_literal(view));
-    } catch (const DatabaseError&) {
+/// The views of `views` that read one of `missing` (lower-cased names of tables or views),
+/// directly or through another such view, added to `missing`: whether any was.
+bool add_views_reading(const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& missing) {
+  bool added = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (const auto& [name, sql] : views) {
+      if (missing.count(key(name))) continue;
+      for (const auto& relation : ddl::sqlite_relations_read(sql)) {
+        if (!missing.count(key(relation))) continue;
+        again = added = missing.insert(key(name)).second;
+        break;
+      }
     }
   }
-  return out;
+  return added;
+}
+
+/// The table named by SQLite's "no such table: main.t" (lower case), or "".
+std::string missing_table(const DatabaseError& error) {
+  const std::string message = error.details().server_message;
+  const std::string marker = "no such table: ";
+  const auto at = message.find(marker);
+  if (at == std::string::npos) return {};
+  std::string name = message.substr(at + marker.size());
+  if (util::starts_with(name, "main.")) name.erase(0, 5);
+  return key(name);
+}
+
+}  // namespace
+
+/// The output columns of every view in one query. A view SQLite cannot resolve (it reads a
+/// table dropped since) fails the whole query, naming the missing table: the views that read
+/// it are left out and the query runs again. So the query count grows with the number of
+/// missing tables only, never with the number of views; an error naming no missing table that
+/// explains it is the reader's error.
+std::map<std::string, std::vector<Row>> SqliteBackend::read_view_columns(
+    const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved) {
+  std::set<std::string> missing;  // tables, then the views that read them
+  for (;;) {
+    std::string select = "SELECT l.name, c.name FROM pragma_table_list l, pragma_table_xinfo(l.name, 'main') c "
+                         "WHERE l.schema = 'main' AND l.type = 'view' AND c.hidden = 0";
+    for (const auto& name : unresolved) select += " AND lower(l.name) <> " + sql::quote_literal(name);
+    try {
+      return group_by_table(catalog_query(select));
+    } catch (const DatabaseError& error) {
+      const auto table = missing_table(error);
+      if (table.empty() || !missing.insert(table).second || !add_views_reading(views, missing)) throw;
+      for (const auto& [name, sql] : views)
+        if (missing.count(key(name))) unresolved.insert(key(name));
+    }
+  }
 }
 
 std::vector<Row> SqliteBackend::catalog_query(std::string_view sql) {
@@ -407,10 +445,10 @@ schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
   };
   rows.columns = group_by_table(joined("SELECT l.name, c.name, c.type, c.\"notnull\", c.pk, c.hidden",
                                        "pragma_table_xinfo(l.name, 'main') c"));
-  std::vector<std::string> views;
+  std::vector<std::pair<std::string, std::string>> views;
   for (const auto& e : rows.entries)
-    if (e.type == "view") views.push_back(e.name);
-  rows.view_columns = read_view_columns(views);
+    if (e.type == "view") views.emplace_back(e.name, e.sql);
+  rows.view_columns = read_view_columns(views, rows.unresolved_views);
   rows.index_keys = group_by_table(
       joined("SELECT l.name, i.name, i.\"unique\", i.origin, x.cid, x.name, x.\"desc\", x.coll, x.key",
              "pragma_index_list(l.name, 'main') i, pragma_index_xinfo(i.name, 'main') x"));
