@@ -35,14 +35,54 @@ void split_operator(std::string_view run, std::vector<Piece>& out) {
   }
 }
 
-/// The significant tokens of `text` as pieces. A blob literal (`x'00'`), which the lexer
-/// reads as a word and a string, stays one piece.
-std::vector<Piece> pieces_of(std::string_view text) {
+/// The significant tokens of `text`.
+std::vector<Token> significant_tokens(std::string_view text) {
+  std::vector<Token> out;
+  for (const auto& t : tokenize(text, Dialect::sqlite))
+    if (t.is_significant()) out.push_back(t);
+  return out;
+}
+
+bool keyword_at(const std::vector<Token>& ts, std::size_t i, std::string_view keyword) {
+  return i < ts.size() && ts[i].is_keyword(keyword);
+}
+
+bool punct_at(const std::vector<Token>& ts, std::size_t i, char c) { return i < ts.size() && ts[i].is_punct(c); }
+
+/// Whether token `i` stands where SQLite's grammar reads only a name, never an expression
+/// (so a double-quoted word there is never a string literal).
+bool at_name_position(const std::vector<Token>& ts, std::size_t i) {
+  if (punct_at(ts, i + 1, '.') || (i > 0 && punct_at(ts, i - 1, '.'))) return true;
+  if (i == 0) return false;
+  const std::size_t before = i - 1;
+  for (auto keyword : {"AS", "COLLATE", "JOIN", "INTO", "UPDATE", "TRIGGER"})
+    if (keyword_at(ts, before, keyword)) return true;
+  if (keyword_at(ts, before, "FROM")) return before == 0 || !keyword_at(ts, before - 1, "DISTINCT");
+  // A trigger's table: `ON name [FOR EACH ROW] [WHEN ...] BEGIN`, never a join's ON.
+  return keyword_at(ts, before, "ON") &&
+         (keyword_at(ts, i + 1, "FOR") || keyword_at(ts, i + 1, "WHEN") || keyword_at(ts, i + 1, "BEGIN"));
+}
+
+/// Quoted identifier `i` as printed: quote_sqlite_name when it surely is a name, else as
+/// written (a double-quoted word may be a string literal; `[x]` and `` `x` `` never are,
+/// but printed as `"x"` they could become one).
+std::string quoted_identifier_text(const std::vector<Token>& ts, std::size_t i, const SqliteNames* columns) {
+  const std::string name = identifier_text(ts[i]);
+  const std::string printed = quote_sqlite_name(name);
+  const bool double_quoted = util::starts_with(ts[i].text, "\"");
+  const bool surely_a_name = !columns || columns->contains(name) || at_name_position(ts, i) ||
+                             (!double_quoted && !util::starts_with(printed, "\""));
+  return surely_a_name ? printed : std::string(ts[i].text);
+}
+
+/// The significant tokens of `text` as pieces; `columns` null: every quoted identifier is a
+/// name (a declared type). A blob literal (`x'00'`), which the lexer reads as a word and a
+/// string, stays one piece.
+std::vector<Piece> pieces_of(std::string_view text, const SqliteNames* columns) {
   std::vector<Piece> out;
-  const auto tokens = tokenize(text, Dialect::sqlite);
+  const auto tokens = significant_tokens(text);
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const Token& t = tokens[i];
-    if (!t.is_significant()) continue;
     const bool blob = t.kind == TokenKind::word && (t.text == "x" || t.text == "X") && i + 1 < tokens.size() &&
                       tokens[i + 1].kind == TokenKind::string && tokens[i + 1].begin == t.end;
     if (blob) {
@@ -50,7 +90,7 @@ std::vector<Piece> pieces_of(std::string_view text) {
     } else if (t.kind == TokenKind::word && is_sqlite_keyword(t.text)) {
       out.push_back({t.kind, util::to_upper(t.text), true});
     } else if (t.kind == TokenKind::quoted_identifier) {
-      out.push_back({t.kind, quote_sqlite_name(identifier_text(t)), false});
+      out.push_back({t.kind, quoted_identifier_text(tokens, i, columns), false});
     } else if (t.kind == TokenKind::op) {
       split_operator(t.text, out);
     } else {
@@ -71,10 +111,14 @@ bool space_between(const Piece& before, const Piece& after) {
 
 }  // namespace
 
-std::string normalize_sqlite_expression(std::string_view text) {
+void SqliteNames::add(std::string_view name) { m_lower.insert(util::to_lower(name)); }
+
+bool SqliteNames::contains(std::string_view name) const { return m_lower.count(util::to_lower(name)) > 0; }
+
+std::string normalize_sqlite_expression(std::string_view text, const SqliteNames& columns) {
   std::string out;
   const Piece* previous = nullptr;
-  const auto pieces = pieces_of(text);
+  const auto pieces = pieces_of(text, &columns);
   for (const auto& piece : pieces) {
     if (previous && space_between(*previous, piece)) out += ' ';
     out += piece.text;
@@ -83,11 +127,46 @@ std::string normalize_sqlite_expression(std::string_view text) {
   return out;
 }
 
+namespace {
+
+bool is_name(const Token& t) {
+  return t.kind == TokenKind::quoted_identifier || (t.kind == TokenKind::word && !is_sqlite_keyword(t.text));
+}
+
+/// The relation named at token `i` (`[schema.]name`), if any; `i` moves past it.
+void read_relation(const std::vector<Token>& ts, std::size_t& i, std::vector<std::string>& out) {
+  if (i >= ts.size() || !is_name(ts[i])) return;
+  if (punct_at(ts, i + 1, '.') && i + 2 < ts.size() && is_name(ts[i + 2])) i += 2;
+  out.push_back(identifier_text(ts[i++]));
+}
+
+}  // namespace
+
+std::vector<std::string> sqlite_relations_read(std::string_view text) {
+  const auto ts = significant_tokens(text);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const bool from = ts[i].is_keyword("FROM") && !(i > 0 && ts[i - 1].is_keyword("DISTINCT"));
+    if (!from && !ts[i].is_keyword("JOIN") && !ts[i].is_keyword("UPDATE")) continue;
+    std::size_t at = i + 1;
+    read_relation(ts, at, out);
+    // A FROM list: `a, b AS x, c y`.
+    while (from) {
+      if (keyword_at(ts, at, "AS")) ++at;
+      if (at < ts.size() && is_name(ts[at])) ++at;
+      if (!punct_at(ts, at, ',')) break;
+      ++at;
+      read_relation(ts, at, out);
+    }
+  }
+  return out;
+}
+
 std::string normalize_sqlite_type(std::string_view declared) {
   std::string out;
   int depth = 0;
   const Piece* previous = nullptr;
-  const auto pieces = pieces_of(declared);
+  const auto pieces = pieces_of(declared, nullptr);
   for (const auto& piece : pieces) {
     if (is_punct(piece, ')')) --depth;
     const bool between_words = previous && depth == 0 && !is_punct(piece, '(') && !is_punct(piece, ')');

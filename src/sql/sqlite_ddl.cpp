@@ -13,7 +13,8 @@ namespace {
 /// The significant tokens of one statement and a position in them.
 class Cursor {
  public:
-  explicit Cursor(std::string_view sql) : m_sql(sql) {
+  /// `columns`: the names in scope of the statement's expressions.
+  Cursor(std::string_view sql, const SqliteNames& columns) : m_sql(sql), m_columns(columns) {
     for (const auto& t : tokenize(sql, Dialect::sqlite))
       if (t.is_significant()) m_tokens.push_back(t);
   }
@@ -97,7 +98,13 @@ class Cursor {
     if (from >= to) return {};
     return m_sql.substr(m_tokens[from].begin, m_tokens[to - 1].end - m_tokens[from].begin);
   }
-  std::string normalized(std::size_t from, std::size_t to) const { return normalize_sqlite_expression(raw(from, to)); }
+  std::string normalized(std::size_t from, std::size_t to) const {
+    return normalize_sqlite_expression(raw(from, to), m_columns);
+  }
+  /// The same with no column in scope (a DEFAULT).
+  std::string normalized_without_columns(std::size_t from, std::size_t to) const {
+    return normalize_sqlite_expression(raw(from, to), SqliteNames{});
+  }
   /// At `(`: the normalized text inside the parentheses; moves past them.
   std::string parenthesized() {
     const std::size_t open = m_pos;
@@ -114,6 +121,7 @@ class Cursor {
 
  private:
   std::string_view m_sql;
+  const SqliteNames& m_columns;
   std::vector<Token> m_tokens;
   std::size_t m_pos = 0;
 };
@@ -182,7 +190,8 @@ SqliteForeignKey read_references(Cursor& c) {
   }
 }
 
-/// DEFAULT's value: `(expr)` (parentheses kept), a signed number, a literal or a word.
+/// DEFAULT's value: `(expr)` (parentheses kept), a signed number, a literal or a word. No
+/// column is in scope there: a double-quoted word is a string (`DEFAULT "x"` is 'x').
 std::string read_default(Cursor& c) {
   const std::size_t from = c.position();
   if (c.at_punct('(')) {
@@ -194,7 +203,7 @@ std::string read_default(Cursor& c) {
     c.advance();
     if (blob) c.advance();
   }
-  return c.normalized(from, c.position());
+  return c.normalized_without_columns(from, c.position());
 }
 
 bool at_column_constraint(const Cursor& c) {
@@ -320,8 +329,10 @@ bool read_table_header(Cursor& c) {
 
 }  // namespace
 
-SqliteTable parse_sqlite_create_table(std::string_view sql) {
-  Cursor c(sql);
+namespace {
+
+SqliteTable read_create_table(std::string_view sql, const SqliteNames& columns) {
+  Cursor c(sql, columns);
   SqliteTable table;
   table.virtual_table = read_table_header(c);
   table.name = c.qualified_name();
@@ -346,6 +357,16 @@ SqliteTable parse_sqlite_create_table(std::string_view sql) {
   } while (c.accept_punct(','));
   if (!c.done()) c.fail("the end of the statement");
   return table;
+}
+
+}  // namespace
+
+SqliteTable parse_sqlite_create_table(std::string_view sql) {
+  // A CHECK or generated column sees every column of its table, also those declared after
+  // it: a first reading finds them, the second normalizes with them in scope.
+  SqliteNames columns;
+  for (const auto& column : read_create_table(sql, columns).columns) columns.add(column.name);
+  return read_create_table(sql, columns);
 }
 
 
@@ -375,8 +396,8 @@ SqliteIndexKey read_index_key(Cursor& c) {
 
 }  // namespace
 
-SqliteIndex parse_sqlite_create_index(std::string_view sql) {
-  Cursor c(sql);
+SqliteIndex parse_sqlite_create_index(std::string_view sql, const SqliteNames& table_columns) {
+  Cursor c(sql, table_columns);
   SqliteIndex index;
   c.expect("CREATE");
   index.unique = c.accept("UNIQUE");
@@ -397,8 +418,8 @@ SqliteIndex parse_sqlite_create_index(std::string_view sql) {
   return index;
 }
 
-std::string parse_sqlite_view_select(std::string_view sql) {
-  Cursor c(sql);
+std::string parse_sqlite_view_select(std::string_view sql, const SqliteNames& columns) {
+  Cursor c(sql, columns);
   c.expect("CREATE");
   if (!c.accept("TEMP")) c.accept("TEMPORARY");
   c.expect("VIEW");

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sql/normalize.hpp"
+
 namespace migrate::sql {
 
 struct SqliteForeignKey {
@@ -81,11 +83,13 @@ struct SqliteIndex {
   std::string where;  ///< normalized, "" = not partial
 };
 
-/// `CREATE [TEMP] [VIRTUAL] TABLE ...`.
+/// `CREATE [TEMP] [VIRTUAL] TABLE ...`. Its expressions are normalized with the table's own
+/// columns in scope (none for a DEFAULT).
 SqliteTable parse_sqlite_create_table(std::string_view sql);
-/// `CREATE [UNIQUE] INDEX ...`.
-SqliteIndex parse_sqlite_create_index(std::string_view sql);
-/// The SELECT of `CREATE [TEMP] VIEW name [(columns)] AS select`, normalized.
-std::string parse_sqlite_view_select(std::string_view sql);
+/// `CREATE [UNIQUE] INDEX ...`; `table_columns`: the columns of the indexed table.
+SqliteIndex parse_sqlite_create_index(std::string_view sql, const SqliteNames& table_columns);
+/// The SELECT of `CREATE [TEMP] VIEW name [(columns)] AS select`, normalized with `columns`
+/// in scope (those of the tables and views it reads: sqlite_relations_read).
+std::string parse_sqlite_view_select(std::string_view sql, const SqliteNames& columns);
 
 }  // namespace migrate::sql

@@ -333,6 +333,44 @@ TEST_P(SqliteSchemaConformanceTest, DeclaredTypesDefaultsAndStatementsAsWritten)
       "CREATE TRIGGER child_check BEFORE DELETE ON child WHEN old.\"order\" > 0 BEGIN SELECT 1; END;");
 }
 
+// SQLite reads a double-quoted word as a string where no column of that name is in scope
+// (always in a DEFAULT): such strings keep their quotes, so the rebuilt schema means the same,
+// while a double-quoted name still reads as its bare spelling.
+TEST_P(SqliteSchemaConformanceTest, DoubleQuotedStringsStayStringsAndQuotedNamesReadBare) {
+  const std::string quoted =
+      "CREATE TABLE post (id INTEGER PRIMARY KEY, status TEXT DEFAULT \"draft\" "
+      "  CHECK (status IN (\"draft\", \"published\")), \"title\" TEXT CHECK (length(\"title\") > 0));"
+      "CREATE TABLE log (msg TEXT);"
+      "CREATE INDEX post_live ON post (\"title\") WHERE \"status\" = \"published\";"
+      "CREATE VIEW live AS SELECT \"title\", \"live\" AS marker FROM post WHERE \"status\" = \"published\";"
+      "CREATE TRIGGER post_logged AFTER INSERT ON post BEGIN INSERT INTO log (msg) VALUES (\"new post\"); "
+      "  UPDATE post SET status = \"published\" WHERE id = new.id AND \"title\" = \"now\"; END;";
+  const auto rendered = round_trip(quoted);
+  EXPECT_NE(rendered.find("DEFAULT \"draft\""), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("IN (\"draft\", \"published\")"), std::string::npos) << rendered;
+  // The rebuilt schema behaves as the original: the strings are strings.
+  auto db = backend::open(m_urls.at(1));
+  db->execute("INSERT INTO post (title) VALUES ('later')");
+  db->execute("INSERT INTO post (title) VALUES ('now')");
+  EXPECT_THROW(db->execute("INSERT INTO post (status, title) VALUES ('other', 'x')"), std::exception);
+  const auto rows = db->query("SELECT (SELECT group_concat(status, ',') FROM post), "
+                              "(SELECT group_concat(msg, ',') FROM log), (SELECT group_concat(marker) FROM live)");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at(0).value_or(""), "draft,published");
+  EXPECT_EQ(rows[0].at(1).value_or(""), "new post,new post");
+  EXPECT_EQ(rows[0].at(2).value_or(""), "live");
+  // The same schema with its names bare reads equal.
+  const std::string bare =
+      "CREATE TABLE post (id INTEGER PRIMARY KEY, status TEXT DEFAULT \"draft\" "
+      "  CHECK (status IN (\"draft\", \"published\")), title TEXT CHECK (length(title) > 0));"
+      "CREATE TABLE log (msg TEXT);"
+      "CREATE INDEX post_live ON post (title) WHERE status = \"published\";"
+      "CREATE VIEW live AS SELECT title, \"live\" AS marker FROM post WHERE status = \"published\";"
+      "CREATE TRIGGER post_logged AFTER INSERT ON post BEGIN INSERT INTO log (msg) VALUES (\"new post\"); "
+      "  UPDATE post SET status = \"published\" WHERE id = new.id AND title = \"now\"; END;";
+  EXPECT_EQ(schema::canonical_text(build(2, bare)), schema::canonical_text(build(0, "")));
+}
+
 std::vector<SchemaCase> postgres_case() { return {{"Postgres", Dialect::postgresql}}; }
 std::vector<SchemaCase> sqlite_case() { return {{"SqliteFile", Dialect::sqlite}}; }
 std::vector<SchemaCase> both_cases() { return {sqlite_case()[0], postgres_case()[0]}; }

@@ -350,15 +350,22 @@ TEST_F(SqliteSchemaReaderTest, TheNumberOfQueriesDoesNotGrowWithTheNumberOfTable
   EXPECT_EQ(small_count, 6u);
 }
 
-TEST_F(SqliteSchemaReaderTest, AViewWhoseTableIsGoneIsStillRead) {
+TEST_F(SqliteSchemaReaderTest, AViewWhoseTableIsGoneIsListedAsUnsupported) {
   auto s = read(
       "CREATE TABLE t (a INT); CREATE TABLE k (b INT); CREATE VIEW ok AS SELECT b FROM k;"
-      "CREATE VIEW broken AS SELECT a FROM t; PRAGMA legacy_alter_table = ON; ALTER TABLE t RENAME TO u;");
-  ASSERT_EQ(s.views.size(), 2u);
-  EXPECT_EQ(s.views[0].name.name, "broken");
-  EXPECT_EQ(s.views[0].definition, "SELECT a FROM t");
-  EXPECT_TRUE(s.views[0].columns.empty());
-  EXPECT_EQ(s.views[1].columns, std::vector<std::string>{"b"});
+      "CREATE VIEW broken AS SELECT a FROM t; CREATE VIEW on_broken AS SELECT a FROM broken;"
+      "PRAGMA legacy_alter_table = ON; ALTER TABLE t RENAME TO u;");
+  ASSERT_EQ(s.views.size(), 1u);
+  EXPECT_EQ(s.views[0].name.name, "ok");
+  EXPECT_EQ(s.views[0].columns, std::vector<std::string>{"b"});
+  ASSERT_EQ(s.unsupported.size(), 2u);
+  for (const auto& u : s.unsupported) {
+    EXPECT_EQ(u.kind, "view");
+    EXPECT_NE(u.why.find("does not exist"), std::string::npos) << u.why;
+  }
+  EXPECT_EQ(s.unsupported[0].name == "broken" ? s.unsupported[1].name : s.unsupported[0].name, "on_broken");
+  // One more query for the missing table, however many views there are.
+  EXPECT_EQ(m_db->last_read_query_count(), 7u);
 }
 
 }  // namespace

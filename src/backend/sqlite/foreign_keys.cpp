@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
 #include "util/strings.hpp"
@@ -18,8 +19,6 @@ struct ForeignKey {
   std::vector<std::string> from;  ///< child columns
   std::vector<std::string> to;    ///< parent columns; empty entries: the parent's primary key
 };
-
-std::string value_of(const Row& row, std::size_t i) { return i < row.size() && row[i] ? *row[i] : std::string(); }
 
 /// "users(id)", or "users" when the key names the parent's primary key implicitly.
 std::string references_of(const ForeignKey& fk) {
@@ -55,8 +54,9 @@ std::map<std::string, ForeignKeyTable> SqliteBackend::foreign_key_tables(const s
     auto& table = tables[util::to_lower(value_of(row, 0))];
     table.name = value_of(row, 0);
     // A key of several columns lists its parent once per column.
-    if (row.size() > 1 && row[1] && std::find(table.parents.begin(), table.parents.end(), *row[1]) == table.parents.end())
-      table.parents.push_back(*row[1]);
+    const auto parent = optional_of(row, 1);
+    if (parent && std::find(table.parents.begin(), table.parents.end(), *parent) == table.parents.end())
+      table.parents.push_back(*parent);
   }
   return tables;
 }
@@ -76,7 +76,7 @@ std::vector<ForeignKeyViolation> SqliteBackend::violations(std::string_view tabl
   for (const auto& row : query("SELECT rowid, parent, fkid FROM pragma_foreign_key_check(" + name + ")")) {
     ForeignKeyViolation v;
     v.table = std::string(table);
-    if (!row.empty() && row[0]) v.rowid = *row[0];
+    v.rowid = optional_of(row, 0);
     v.parent = value_of(row, 1);
     const auto& fk = keys[value_of(row, 2)];
     v.references = references_of(fk);

@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
+#include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
 #include "sql/normalize.hpp"
@@ -23,12 +25,6 @@ namespace migrate::backend::sqlite {
 namespace {
 
 namespace ddl = ::migrate::sql;  // the pure SQL readers (backend::sql is SQL rendering)
-
-std::string value_of(const Row& row, std::size_t i) { return i < row.size() && row[i] ? *row[i] : std::string(); }
-long long number_of(const Row& row, std::size_t i) {
-  const auto text = value_of(row, i);
-  return text.empty() ? 0 : std::stoll(text);
-}
 
 /// Names keyed without ASCII case.
 template <typename T>
@@ -64,6 +60,7 @@ struct CatalogRows {
   ByName<Row> table_list;  ///< name, type, strict, wr
   RowsByTable columns;     ///< table, name, type, notnull, pk, hidden
   RowsByTable view_columns;
+  std::set<std::string> unresolved_views;  ///< lower case: views SQLite cannot resolve
   RowsByTable index_keys;  ///< table, index, unique, origin, cid, name, desc, coll, key (1: a key column)
   RowsByTable foreign_keys;  ///< table, id, table, from, to, on_update, on_delete
 };
@@ -112,7 +109,8 @@ class Assembler {
       if (e.sql.empty() || excluded(m_scope, e.table)) continue;
       if (e.type == "index" && m_definitions.count(key(e.table))) add_index(e);
       if (e.type == "view") add_view(e);
-      if (e.type == "trigger") m_out.triggers.push_back({{"", e.table}, e.name, ddl::normalize_sqlite_expression(e.sql)});
+      if (e.type == "trigger")
+        m_out.triggers.push_back({{"", e.table}, e.name, ddl::normalize_sqlite_expression(e.sql, columns_read_by(e.sql))});
     }
   }
 
@@ -129,6 +127,7 @@ class Assembler {
   void resolve_parents(schema::Table& table);
   void add_index(const Entry& e);
   void add_view(const Entry& e);
+  ddl::SqliteNames columns_read_by(std::string_view sql) const;
 
   const CatalogRows& m_rows;
   const SchemaScope& m_scope;
@@ -153,8 +152,8 @@ void Assembler::add_table(const Entry& e) {
   }
   schema::Table table;
   table.name = {"", e.name};
-  table.strict = listed != m_rows.table_list.end() && value_of(listed->second, 2) == "1";
-  table.without_rowid = listed != m_rows.table_list.end() ? value_of(listed->second, 3) == "1" : definition.without_rowid;
+  table.strict = listed != m_rows.table_list.end() && flag_of(listed->second, 2);
+  table.without_rowid = listed != m_rows.table_list.end() ? flag_of(listed->second, 3) : definition.without_rowid;
   add_columns(table, definition);
   std::vector<bool> taken(definition.constraints.size(), false);
   add_primary_key(table, definition, taken);
@@ -193,7 +192,7 @@ void Assembler::add_columns(schema::Table& table, const ddl::SqliteTable& defini
     schema::Column c;
     c.name = value_of(row, 1);
     c.type = ddl::normalize_sqlite_type(value_of(row, 2));
-    c.not_null = value_of(row, 3) == "1";
+    c.not_null = flag_of(row, 3);
     const auto hidden = number_of(row, 5);
     if (const auto* written = column_definition(definition, c.name)) {
       c.collation = written->collation;
@@ -234,7 +233,7 @@ void Assembler::add_unique(schema::Table& table, const ddl::SqliteTable& definit
   if (rows == m_rows.index_keys.end()) return;
   std::vector<std::pair<std::string, std::vector<std::string>>> indexes;  // in the order listed
   for (const auto& row : rows->second) {
-    if (value_of(row, 3) != "u" || value_of(row, 8) != "1") continue;
+    if (value_of(row, 3) != "u" || !flag_of(row, 8)) continue;
     if (indexes.empty() || indexes.back().first != value_of(row, 1)) indexes.push_back({value_of(row, 1), {}});
     indexes.back().second.push_back(value_of(row, 5));
   }
@@ -264,7 +263,7 @@ void Assembler::add_foreign_keys(schema::Table& table, const ddl::SqliteTable& d
     for (const Row* row : it->second) {
       fk.columns.push_back(value_of(*row, 3));
       parent.parent_columns.push_back(value_of(*row, 4));
-      implied = implied && !(row->size() > 4 && (*row)[4]);
+      implied = implied && !optional_of(*row, 4);
     }
     if (implied) parent.parent_columns.clear();
     parent.on_update = lower_action(value_of(first, 5));
@@ -303,7 +302,9 @@ void Assembler::resolve_parents(schema::Table& table) {
 void Assembler::add_index(const Entry& e) {
   ddl::SqliteIndex definition;
   try {
-    definition = ddl::parse_sqlite_create_index(e.sql);
+    ddl::SqliteNames columns;
+    for (const auto& c : m_definitions.at(key(e.table)).columns) columns.add(c.name);
+    definition = ddl::parse_sqlite_create_index(e.sql, columns);
   } catch (const Error& error) {
     unsupported("index", e.name, error.what());
     return;
@@ -316,7 +317,7 @@ void Assembler::add_index(const Entry& e) {
   index.where = definition.where;
   const auto rows = m_rows.index_keys.find(key(e.table));
   for (const auto& row : rows == m_rows.index_keys.end() ? std::vector<Row>{} : rows->second) {
-    if (value_of(row, 1) != e.name || value_of(row, 8) != "1") continue;
+    if (value_of(row, 1) != e.name || !flag_of(row, 8)) continue;
     schema::IndexKey k;
     const std::size_t position = index.keys.size();
     const auto collation = util::to_upper(value_of(row, 7));
@@ -329,17 +330,21 @@ void Assembler::add_index(const Entry& e) {
       if (column && !column->collation.empty()) own = column->collation;
     }
     k.collation = collation == own ? "" : collation;
-    k.descending = value_of(row, 6) == "1";
+    k.descending = flag_of(row, 6);
     index.keys.push_back(std::move(k));
   }
   m_out.indexes.push_back(std::move(index));
 }
 
 void Assembler::add_view(const Entry& e) {
+  if (m_rows.unresolved_views.count(key(e.name))) {
+    unsupported("view", e.name, "it reads an object that does not exist: SQLite cannot report its columns");
+    return;
+  }
   schema::View view;
   view.name = {"", e.name};
   try {
-    view.definition = ddl::parse_sqlite_view_select(e.sql);
+    view.definition = ddl::parse_sqlite_view_select(e.sql, columns_read_by(e.sql));
   } catch (const Error& error) {
     unsupported("view", e.name, error.what());
     return;
@@ -350,26 +355,72 @@ void Assembler::add_view(const Entry& e) {
   m_out.views.push_back(std::move(view));
 }
 
-}  // namespace
-
-/// The output columns of every view in one query. A view SQLite cannot resolve (it names a
-/// table dropped since) fails that query; the views are then read one by one, and such a
-/// view keeps no columns.
-std::map<std::string, std::vector<Row>> SqliteBackend::read_view_columns(const std::vector<std::string>& views) {
-  const std::string select = "SELECT l.name, c.name FROM pragma_table_list l, pragma_table_xinfo(l.name, 'main') c "
-                             "WHERE l.schema = 'main' AND l.type = 'view' AND c.hidden = 0";
-  try {
-    return group_by_table(catalog_query(select));
-  } catch (const DatabaseError&) {
-  }
-  RowsByTable out;
-  for (const auto& view : views) {
-    try {
-      out[key(view)] = catalog_query(select + " AND l.name = " + sql::quote_literal(view));
-    } catch (const DatabaseError&) {
+/// The columns of the tables and views `sql` (a view's or a trigger's) reads: the names in
+/// scope of its expressions, as far as the normalizer needs to know.
+ddl::SqliteNames Assembler::columns_read_by(std::string_view sql) const {
+  ddl::SqliteNames out;
+  for (const auto& relation : ddl::sqlite_relations_read(sql)) {
+    for (const auto* rows : {&m_rows.columns, &m_rows.view_columns}) {
+      const auto found = rows->find(key(relation));
+      if (found == rows->end()) continue;
+      for (const auto& row : found->second) out.add(value_of(row, 1));
     }
   }
   return out;
+}
+
+/// The views of `views` that read one of `missing` (lower-cased names of tables or views),
+/// directly or through another such view, added to `missing`: whether any was.
+bool add_views_reading(const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& missing) {
+  bool added = false;
+  for (bool again = true; again;) {
+    again = false;
+    for (const auto& [name, sql] : views) {
+      if (missing.count(key(name))) continue;
+      for (const auto& relation : ddl::sqlite_relations_read(sql)) {
+        if (!missing.count(key(relation))) continue;
+        again = added = missing.insert(key(name)).second;
+        break;
+      }
+    }
+  }
+  return added;
+}
+
+/// The table named by SQLite's "no such table: main.t" (lower case), or "".
+std::string missing_table(const DatabaseError& error) {
+  const std::string message = error.details().server_message;
+  const std::string marker = "no such table: ";
+  const auto at = message.find(marker);
+  if (at == std::string::npos) return {};
+  std::string name = message.substr(at + marker.size());
+  if (util::starts_with(name, "main.")) name.erase(0, 5);
+  return key(name);
+}
+
+}  // namespace
+
+/// The output columns of every view in one query. A view SQLite cannot resolve (it reads a
+/// table dropped since) fails the whole query, naming the missing table: the views that read
+/// it are left out and the query runs again. So the query count grows with the number of
+/// missing tables only, never with the number of views; an error naming no missing table that
+/// explains it is the reader's error.
+std::map<std::string, std::vector<Row>> SqliteBackend::read_view_columns(
+    const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved) {
+  std::set<std::string> missing;  // tables, then the views that read them
+  for (;;) {
+    std::string select = "SELECT l.name, c.name FROM pragma_table_list l, pragma_table_xinfo(l.name, 'main') c "
+                         "WHERE l.schema = 'main' AND l.type = 'view' AND c.hidden = 0";
+    for (const auto& name : unresolved) select += " AND lower(l.name) <> " + sql::quote_literal(name);
+    try {
+      return group_by_table(catalog_query(select));
+    } catch (const DatabaseError& error) {
+      const auto table = missing_table(error);
+      if (table.empty() || !missing.insert(table).second || !add_views_reading(views, missing)) throw;
+      for (const auto& [name, sql] : views)
+        if (missing.count(key(name))) unresolved.insert(key(name));
+    }
+  }
 }
 
 std::vector<Row> SqliteBackend::catalog_query(std::string_view sql) {
@@ -394,10 +445,10 @@ schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
   };
   rows.columns = group_by_table(joined("SELECT l.name, c.name, c.type, c.\"notnull\", c.pk, c.hidden",
                                        "pragma_table_xinfo(l.name, 'main') c"));
-  std::vector<std::string> views;
+  std::vector<std::pair<std::string, std::string>> views;
   for (const auto& e : rows.entries)
-    if (e.type == "view") views.push_back(e.name);
-  rows.view_columns = read_view_columns(views);
+    if (e.type == "view") views.emplace_back(e.name, e.sql);
+  rows.view_columns = read_view_columns(views, rows.unresolved_views);
   rows.index_keys = group_by_table(
       joined("SELECT l.name, i.name, i.\"unique\", i.origin, x.cid, x.name, x.\"desc\", x.coll, x.key",
              "pragma_index_list(l.name, 'main') i, pragma_index_xinfo(i.name, 'main') x"));

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "backend/backup_support.hpp"
+#include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
 
 namespace migrate::backend::sqlite {
@@ -385,7 +386,7 @@ std::vector<std::string> SqliteBackend::column_names(std::string_view schema, st
   sql += ") ORDER BY cid";
   std::vector<std::string> names;
   for (auto& row : query(sql))
-    if (!row.empty() && row[0]) names.push_back(*row[0]);
+    if (auto name = optional_of(row, 0)) names.push_back(std::move(*name));
   return names;
 }
 
@@ -393,7 +394,7 @@ std::vector<std::string> SqliteBackend::user_relations(std::string_view /*schema
   std::vector<std::string> names;
   for (auto& row : query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE "
                          "'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT " + std::to_string(limit)))
-    if (!row.empty() && row[0]) names.push_back(*row[0]);
+    if (auto name = optional_of(row, 0)) names.push_back(std::move(*name));
   return names;
 }
 
@@ -432,7 +433,7 @@ bool SqliteBackend::object_exists(const CatalogObject& object) {
     }
     case Kind::constraint:
       for (const auto& row : query("SELECT sql FROM " + master + " WHERE type = 'table' AND " + table_is("name")))
-        if (!row.empty() && row[0] && declares_constraint(*row[0], object.name)) return true;
+        if (declares_constraint(value_of(row, 0), object.name)) return true;
       return false;
   }
   return false;

@@ -16,7 +16,9 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "backend/backend.hpp"
 
@@ -132,8 +134,10 @@ class SqliteBackend final : public Backend,
   long long run(std::string_view sql, std::vector<Row>* rows);
   /// `query` for read_schema, counted in m_read_queries.
   std::vector<Row> catalog_query(std::string_view sql);
-  /// The output columns of the main database's views, keyed by lower-cased view name.
-  std::map<std::string, std::vector<Row>> read_view_columns(const std::vector<std::string>& views);
+  /// The output columns of the main database's views (name and CREATE statement), keyed by
+  /// lower-cased view name; the views SQLite cannot resolve go to `unresolved` (lower case).
+  std::map<std::string, std::vector<Row>> read_view_columns(
+      const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved);
 
   std::size_t m_read_queries = 0;
 

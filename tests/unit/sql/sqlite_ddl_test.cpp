@@ -138,10 +138,24 @@ TEST(SqliteCreateTableTest, ThrowsOnWhatItCannotRead) {
   EXPECT_THROW(parse_sqlite_create_table("SELECT 1"), Error);
 }
 
+TEST(SqliteCreateTableTest, DoubleQuotedStringsKeepTheirQuotesAndColumnsLoseThem) {
+  auto t = parse_sqlite_create_table(
+      "CREATE TABLE p (status TEXT CHECK (status IN (\"draft\", \"published\")), \"qty\" INT CHECK (\"qty\" > 0), "
+      "label TEXT DEFAULT \"x\", tag TEXT DEFAULT (\"label\"), CHECK (\"Later\" > \"later\" || \"y\"), later INT)");
+  std::vector<std::string> checks;
+  for (const auto& c : t.constraints) checks.push_back(c.expression);
+  EXPECT_EQ(checks, (std::vector<std::string>{"status IN (\"draft\", \"published\")", "qty > 0",
+                                              "Later > later || \"y\""}));
+  // No column is in scope of a DEFAULT: SQLite stores the string.
+  EXPECT_EQ(t.columns.at(2).default_expression, "\"x\"");
+  EXPECT_EQ(t.columns.at(3).default_expression, "(\"label\")");
+}
+
 TEST(SqliteCreateIndexTest, ReadsKeysExpressionsCollationsOrderAndWhere) {
   auto i = parse_sqlite_create_index(
       "CREATE UNIQUE INDEX IF NOT EXISTS \"Ix\" ON items (name COLLATE nocase DESC, lower( sku ) , \"order\" ASC) "
-      "where qty > 0 -- partial");
+      "where qty > 0 -- partial",
+      SqliteNames{"name", "sku", "order", "qty"});
   EXPECT_EQ(i.name, "Ix");
   EXPECT_EQ(i.table, "items");
   EXPECT_TRUE(i.unique);
@@ -154,14 +168,21 @@ TEST(SqliteCreateIndexTest, ReadsKeysExpressionsCollationsOrderAndWhere) {
   EXPECT_EQ(i.keys[2].column, "order");
   EXPECT_FALSE(i.keys[2].descending);
   EXPECT_EQ(i.where, "qty > 0");
-  auto plain = parse_sqlite_create_index("CREATE INDEX i ON t(a)");
+  auto plain = parse_sqlite_create_index("CREATE INDEX i ON t(a)", SqliteNames{"a"});
   EXPECT_FALSE(plain.unique);
   EXPECT_EQ(plain.where, "");
 }
 
+TEST(SqliteCreateIndexTest, OnlyTheTablesColumnsLoseTheirDoubleQuotes) {
+  auto i = parse_sqlite_create_index("CREATE INDEX i ON t (lower(\"name\")) WHERE \"kind\" = \"draft\"",
+                                     SqliteNames{"name", "kind"});
+  EXPECT_EQ(i.keys.at(0).expression, "lower(name)");
+  EXPECT_EQ(i.where, "kind = \"draft\"");
+}
+
 TEST(SqliteCreateViewTest, ReturnsTheNormalizedSelect) {
-  EXPECT_EQ(parse_sqlite_view_select("CREATE VIEW v AS select a,b from t where a>1"), "SELECT a, b FROM t WHERE a > 1");
-  EXPECT_EQ(parse_sqlite_view_select("CREATE VIEW \"V\" (x, y) AS SELECT a AS x, b FROM t"),
+  EXPECT_EQ(parse_sqlite_view_select("CREATE VIEW v AS select a,b from t where a>1", SqliteNames{"a", "b"}), "SELECT a, b FROM t WHERE a > 1");
+  EXPECT_EQ(parse_sqlite_view_select("CREATE VIEW \"V\" (x, y) AS SELECT a AS x, b FROM t", SqliteNames{"a", "b"}),
             "SELECT a AS x, b FROM t");
 }
 
