@@ -251,12 +251,16 @@ struct DumpOptions {
   /// Dump without the objects the model cannot represent (listed in the result and warned
   /// about) instead of failing with Error{unsupported_object}.
   bool ignore_unsupported = false;
+  /// What to render: SchemaDump::sql, SchemaDump::json, or both (a large schema's JSON
+  /// costs as much as reading it, so only what is asked for is built).
+  bool sql = true;
+  bool json = false;
 };
 
 /// The live schema (`migrate dump`).
 struct SchemaDump {
-  std::string sql;          ///< canonical, dependency-ordered SQL that rebuilds it
-  std::string json;         ///< the schema model as a JSON document
+  std::string sql;          ///< canonical, dependency-ordered SQL that rebuilds it ("" unless asked for)
+  std::string json;         ///< the schema model as a JSON document ("" unless asked for)
   std::string fingerprint;  ///< SHA-256 of the model
   std::vector<UnsupportedObject> unsupported;
 };

@@ -406,7 +406,7 @@ std::vector<std::string> Migrator::current() {
 
 SchemaDump Migrator::dump(const DumpOptions& options) {
   auto db = api::open_database(m_impl->config, backend::OpenMode::existing_only);
-  return api::dump_schema(m_impl->config, *db, options.ignore_unsupported);
+  return api::dump_schema(m_impl->config, *db, options);
 }
 
 std::vector<JournalRecord> Migrator::log(const LogQuery& query) {

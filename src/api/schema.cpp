@@ -44,7 +44,7 @@ runtime::SchemaState schema_state(const config::Config& config, backend::Backend
   return runtime::SchemaState(db, version_table(config, db), config.schemas);
 }
 
-SchemaDump dump_schema(const config::Config& config, backend::Backend& db, bool ignore_unsupported) {
+SchemaDump dump_schema(const config::Config& config, backend::Backend& db, const DumpOptions& options) {
   auto start = std::chrono::steady_clock::now();
   auto live = schema_state(config, db).read();
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -52,7 +52,7 @@ SchemaDump dump_schema(const config::Config& config, backend::Backend& db, bool 
                 live.views.size(), live.indexes.size(), db.schema_reader()->last_read_query_count(), ms);
   SchemaDump dump;
   dump.unsupported = unsupported_of(live);
-  if (!dump.unsupported.empty() && !ignore_unsupported)
+  if (!dump.unsupported.empty() && !options.ignore_unsupported)
     throw Error(ErrorKind::unsupported_object,
                 "the schema of the database at " + db.describe() + " holds " + std::to_string(dump.unsupported.size()) +
                     " object(s) that the schema model cannot represent, so a dump would not rebuild it:" +
@@ -61,9 +61,9 @@ SchemaDump dump_schema(const config::Config& config, backend::Backend& db, bool 
                 "warnings)");
   for (const auto& o : dump.unsupported)
     spdlog::warn("left out of the dump: {} {} ({})", o.kind, o.name, o.why);
-  dump.sql = schema::render_sql(live);
-  dump.json = schema::to_json(live).dump();
-  dump.fingerprint = schema::fingerprint(live);
+  dump.fingerprint = schema::fingerprint_of_canonical(live);  // the reader returns it canonical
+  if (options.sql) dump.sql = schema::render_sql(live);
+  if (options.json) dump.json = schema::to_json(live, dump.fingerprint).dump();
   return dump;
 }
 
@@ -88,7 +88,9 @@ std::optional<SchemaStatus> schema_status(const config::Config& config, backend:
 
 void write_dump_after_upgrade(const config::Config& config, backend::Backend& db) {
   if (config.dump_after_upgrade.empty() || !db.schema_reader()) return;
-  auto dump = dump_schema(config, db, true);
+  DumpOptions options;
+  options.ignore_unsupported = true;
+  auto dump = dump_schema(config, db, options);
   const auto& path = config.dump_after_upgrade;
   if (current_text(path) == dump.sql) return;
   util::write_file_atomic(path, dump.sql, true);

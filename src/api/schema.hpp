@@ -21,7 +21,7 @@ runtime::SchemaState schema_state(const config::Config& config, backend::Backend
 /// The live schema as `migrate dump` prints it. Throws Error{unsupported_object} naming the
 /// objects the model cannot represent unless `ignore_unsupported` (then each is warned
 /// about), Error{usage} for a backend that cannot read its schema.
-SchemaDump dump_schema(const config::Config& config, backend::Backend& db, bool ignore_unsupported);
+SchemaDump dump_schema(const config::Config& config, backend::Backend& db, const DumpOptions& options);
 
 /// The live fingerprint against the journal's record for `rows`; nullopt when the backend
 /// cannot read its schema.

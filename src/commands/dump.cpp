@@ -18,6 +18,8 @@ int dump(const Context& ctx, const DumpOptions& opts) {
   auto migrator = make_migrator(ctx);
   migrate::DumpOptions options;
   options.ignore_unsupported = opts.ignore_unsupported;
+  options.json = ctx.format == Format::json;
+  options.sql = !options.json;
   auto dump = migrator.dump(options);
   const std::string& text = ctx.format == Format::json ? dump.json + "\n" : dump.sql;
   if (opts.output.empty()) {

@@ -185,10 +185,14 @@ Json unsupported_json(const Unsupported& u) {
 
 util::Json to_json(const Schema& original) {
   auto schema = canonical_copy(original);
+  return to_json(schema, fingerprint_of_canonical(schema));
+}
+
+util::Json to_json(const Schema& schema, const std::string& fingerprint) {
   return Json::object()
       .set("format", k_format)
       .set("dialect", std::string(to_string(schema.dialect)))
-      .set("fingerprint", fingerprint(schema))
+      .set("fingerprint", fingerprint)
       .set("schemas", Json::strings(schema.schemas))
       .set("extensions", array_of(schema.extensions, extension_json))
       .set("types", array_of(schema.types, type_json))

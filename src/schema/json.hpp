@@ -12,5 +12,8 @@ namespace migrate::schema {
 /// "schemas", "extensions", "types", "sequences", "tables", "indexes", "views",
 /// "functions", "triggers", "unsupported"}.
 util::Json to_json(const Schema& schema);
+/// The same for a schema already canonicalized whose fingerprint is known (a dump computes
+/// it once for everything it prints).
+util::Json to_json(const Schema& canonical, const std::string& fingerprint);
 
 }  // namespace migrate::schema

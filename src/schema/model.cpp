@@ -278,7 +278,9 @@ std::string canonical_text(const Schema& s) {
   return w.take();
 }
 
-std::string fingerprint(const Schema& schema) { return util::sha256_hex(canonical_text(canonical_copy(schema))); }
+std::string fingerprint(const Schema& schema) { return fingerprint_of_canonical(canonical_copy(schema)); }
+
+std::string fingerprint_of_canonical(const Schema& canonical) { return util::sha256_hex(canonical_text(canonical)); }
 
 bool empty(const Schema& s) {
   return s.extensions.empty() && s.types.empty() && s.sequences.empty() && s.tables.empty() && s.indexes.empty() &&

@@ -230,6 +230,9 @@ Schema canonical_copy(Schema schema);
 
 /// SHA-256 hex of canonical_text(canonical_copy(schema)).
 std::string fingerprint(const Schema& schema);
+/// The same for a schema already canonicalized (as the catalog readers return it), without
+/// copying it again.
+std::string fingerprint_of_canonical(const Schema& canonical);
 
 /// True when nothing but migrate's own tables would be in it.
 bool empty(const Schema& schema);

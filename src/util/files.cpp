@@ -93,10 +93,38 @@ std::size_t Folder::read_into(const std::string& name, std::string& buffer, Erro
   return used;
 }
 
+/// Writes into an existing file that is not a regular one (`/dev/null`, `/dev/stdout`, a
+/// pipe): renaming a temporary file over it would replace the device with a plain file.
+void write_in_place(const std::filesystem::path& path, const std::string& content, ErrorKind kind) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(kind, "Cannot write " + path.string() + ": " + errno_text());
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string why = errno_text();
+      ::close(fd);
+      throw Error(kind, "Cannot write " + path.string() + ": " + why);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+}
+
 void write_file_atomic(const std::filesystem::path& path, const std::string& content, bool overwrite,
                        ErrorKind kind) {
   if (!overwrite && std::filesystem::exists(path)) {
     throw Error(kind, "File " + path.string() + " already exists");
+  }
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (std::filesystem::is_directory(status)) throw Error(kind, "Cannot write " + path.string() + ": it is a folder");
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    write_in_place(path, content, kind);
+    return;
   }
   auto tmp = temp_name_for(path);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);

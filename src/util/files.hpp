@@ -38,6 +38,8 @@ class Folder {
 
 /// Writes `content` to a temporary file next to `path`, then renames it over `path`, so
 /// readers see the old file or the new one, never half of one. Parent folders must exist.
+/// An existing `path` that is not a regular file (`/dev/null`, a pipe) is written in place
+/// (with `overwrite`), never replaced; a folder is an error.
 /// With `overwrite == false` an existing `path` is refused (Error{kind} "... already
 /// exists"); the check and the rename use link(2), so a file created meanwhile is not
 /// replaced either. Throws Error{kind} on any I/O failure; the temporary file is removed.

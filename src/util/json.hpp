@@ -44,15 +44,19 @@ class Json {
   }
 
   /// Appends to an array value.
-  Json& push(Json v) {
+  Json& push(Json v) & {
     std::get<Array>(m_value).push_back(std::move(v));
     return *this;
   }
+  /// On a temporary (`Json::array().push(...)`) the chain moves its value along instead of
+  /// copying it at the end: a document of nested objects is built in linear time.
+  Json&& push(Json v) && { return std::move(push(std::move(v))); }
   /// Adds a key to an object value (no de-duplication: callers set each key once).
-  Json& set(std::string key, Json v) {
+  Json& set(std::string key, Json v) & {
     std::get<Object>(m_value).emplace_back(std::move(key), std::move(v));
     return *this;
   }
+  Json&& set(std::string key, Json v) && { return std::move(set(std::move(key), std::move(v))); }
 
   std::string dump() const {
     std::string out;

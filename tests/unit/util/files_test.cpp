@@ -1,6 +1,11 @@
 #include "util/files.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iterator>
+#include <thread>
 
 #include "support/temp_dir.hpp"
 
@@ -79,6 +84,30 @@ TEST(FilesTest, AtomicWriteCreatesAndRefusesToOverwrite) {
 TEST(FilesTest, AtomicWriteIntoMissingFolderFails) {
   test::TempDir dir;
   EXPECT_THROW(write_file_atomic(dir.path() / "no" / "f.sql", "x", false), Error);
+}
+
+}  // namespace
+}  // namespace migrate::util
+
+namespace migrate::util {
+namespace {
+
+// `migrate dump -o /dev/null` must write into the device, not rename a file over it: a pipe
+// stands in for the device here (replacing it would make it a regular file).
+TEST(FilesTest, OverwritingAFileThatIsNotRegularWritesIntoIt) {
+  test::TempDir dir;
+  auto pipe_path = dir.path() / "pipe";
+  ASSERT_EQ(::mkfifo(pipe_path.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] {
+    std::ifstream in(pipe_path, std::ios::binary);
+    received.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  });
+  write_file_atomic(pipe_path, "CREATE TABLE t (id INTEGER);\n", true);
+  reader.join();
+  EXPECT_EQ(received, "CREATE TABLE t (id INTEGER);\n");
+  EXPECT_TRUE(std::filesystem::is_fifo(pipe_path));
+  EXPECT_THROW(write_file_atomic(dir.path(), "x", true), Error);  // a folder is never written over
 }
 
 }  // namespace
