@@ -45,6 +45,12 @@ class Blocks {
   std::vector<std::string> m_blocks;
 };
 
+/// `(a, b)`: the names quoted as the dialect quotes them (sqlite_name, pg_ident).
+std::string column_list(const std::vector<std::string>& columns, Dialect dialect);
+
+/// ` DEFERRABLE` / ` INITIALLY DEFERRED` as the constraint has them, else "".
+std::string deferrable_clause(const Constraint& c);
+
 /// Text without trailing whitespace and without one trailing ';' (catalog texts such as
 /// pg_get_viewdef end with one), so that the renderer adds exactly one.
 std::string without_terminator(std::string_view text);
