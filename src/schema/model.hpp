@@ -123,6 +123,9 @@ struct Table {
   bool force_row_security = false;
   std::vector<Policy> policies;
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const Table&) const = default;
 };
 
@@ -132,6 +135,9 @@ struct View {
   std::string definition;  ///< as the catalog normalizes it (pg_get_viewdef, sqlite_schema.sql)
   std::vector<std::string> columns;  ///< output column names, in order
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const View&) const = default;
 };
 
@@ -158,6 +164,9 @@ struct Type {
   std::vector<Constraint> checks;   ///< domain CHECK constraints
   std::vector<Column> attributes;   ///< composite, in order
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const Type&) const = default;
 };
 
@@ -168,6 +177,9 @@ struct Function {
   bool procedure = false;
   std::string definition;  ///< pg_get_functiondef: the whole CREATE OR REPLACE statement
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const Function&) const = default;
 };
 
@@ -184,6 +196,7 @@ struct Extension {
   std::string name;
   std::string schema;
   std::string version;
+  std::vector<std::string> requires_extensions;  ///< the extensions it requires (created first), sorted
   bool operator==(const Extension&) const = default;
 };
 

@@ -354,5 +354,36 @@ TEST_F(PostgresSchemaReaderTest, NamesInheritanceAndRelationOptions) {
                                                "relation option " + m_schema + ".filled_id fillfactor=50"}));
 }
 
+TEST_F(PostgresSchemaReaderTest, ReadsWhatEachObjectDependsOn) {
+  m_db->execute_script(
+      "CREATE TABLE users (id int PRIMARY KEY);"
+      "CREATE FUNCTION all_users() RETURNS SETOF users LANGUAGE sql AS 'SELECT * FROM users';"
+      "CREATE FUNCTION many(u users[]) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+      "CREATE FUNCTION is_ok(t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';"
+      "CREATE DOMAIN ok_text AS text CHECK (is_ok(VALUE));"
+      "CREATE FUNCTION n() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM users; END;"
+      "CREATE SEQUENCE s;"
+      "CREATE TABLE t (a ok_text, b bigint DEFAULT n(), c bigint DEFAULT nextval('s') CHECK (is_ok(a)));"
+      "CREATE VIEW v1 AS SELECT n() AS users; CREATE VIEW v2 AS SELECT * FROM v1, users;");
+  auto s = read();
+  auto names = [&](const std::vector<schema::Name>& list) {
+    std::vector<std::string> out;
+    for (const auto& n : list) out.push_back((n.schema == m_schema ? "" : n.schema + ".") + n.name);
+    return out;
+  };
+  ASSERT_EQ(s.functions.size(), 4u);  // all_users, is_ok, many, n
+  EXPECT_EQ(names(s.functions[0].depends_on), std::vector<std::string>{"users"});
+  EXPECT_TRUE(s.functions[1].depends_on.empty());
+  EXPECT_EQ(names(s.functions[2].depends_on), std::vector<std::string>{"users"});
+  EXPECT_EQ(names(s.functions[3].depends_on), std::vector<std::string>{"users"});
+  ASSERT_EQ(s.types.size(), 1u);
+  EXPECT_EQ(names(s.types[0].depends_on), std::vector<std::string>{"is_ok"});
+  ASSERT_EQ(s.tables.size(), 2u);  // t, users; the sequence is no dependency of the model
+  EXPECT_EQ(names(s.tables[0].depends_on), (std::vector<std::string>{"is_ok", "n", "ok_text"}));
+  ASSERT_EQ(s.views.size(), 2u);
+  EXPECT_EQ(names(s.views[0].depends_on), std::vector<std::string>{"n"});  // the alias is no dependency
+  EXPECT_EQ(names(s.views[1].depends_on), (std::vector<std::string>{"users", "v1"}));
+}
+
 }  // namespace
 }  // namespace migrate::backend

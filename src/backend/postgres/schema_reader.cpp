@@ -365,10 +365,17 @@ void PostgresBackend::read_sequences(schema::Schema& out, const SchemaScope& sco
   }
 }
 
-void PostgresBackend::read_extensions(schema::Schema& out) {
-  for (const auto& row : catalog_query("SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e JOIN "
-                               "pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'"))
-    out.extensions.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2)});
+/// The extensions installed in the scope's schemas (or pg_catalog, which every database has),
+/// with the extensions each requires.
+void PostgresBackend::read_extensions(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = catalog_query(
+      "SELECT e.extname, n.nspname, e.extversion, pg_catalog.array_to_string(ARRAY(SELECT r.extname FROM "
+      "pg_catalog.pg_depend d JOIN pg_catalog.pg_extension r ON r.oid = d.refobjid WHERE d.classid = "
+      "'pg_catalog.pg_extension'::pg_catalog.regclass AND d.objid = e.oid AND d.refclassid = "
+      "'pg_catalog.pg_extension'::pg_catalog.regclass AND r.extname <> 'plpgsql' ORDER BY 1), E'\\x1f') "
+      "FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> "
+      "'plpgsql' AND (n.nspname = 'pg_catalog' OR " + schema_condition(scope) + ")");
+  for (const auto& row : rows) out.extensions.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2), list_of(row, 3)});
 }
 
 void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) {
@@ -525,6 +532,76 @@ void PostgresBackend::read_unsupported(schema::Schema& out, const SchemaScope& s
     out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model"});
 }
 
+namespace {
+
+/// The object a pg_depend row's (classid, objid) stands for in the model, as a row (ns, name):
+/// a view for its rewrite rule, a table for a column default or a check, a domain for its
+/// check, a table, view or composite type for itself, a type, a function. Foreign keys,
+/// indexes and triggers are left out: they are created after every table and view.
+constexpr const char* k_dependent_object =
+    "SELECT c.relnamespace AS ns, c.relname AS name FROM pg_catalog.pg_class c WHERE d.classid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.objid AND c.relkind IN ('r', 'p', 'v', 'm', 'c') "
+    "UNION ALL SELECT c.relnamespace, c.relname FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = "
+    "r.ev_class WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND r.oid = d.objid "
+    "UNION ALL SELECT c.relnamespace, c.relname FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = "
+    "ad.adrelid WHERE d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = d.objid "
+    "UNION ALL SELECT coalesce(c.relnamespace, t.typnamespace), coalesce(c.relname, t.typname) FROM "
+    "pg_catalog.pg_constraint co LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid LEFT JOIN pg_catalog.pg_type t "
+    "ON t.oid = co.contypid WHERE d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND co.oid = d.objid "
+    "AND co.contype = 'c' "
+    "UNION ALL SELECT t.typnamespace, t.typname FROM pg_catalog.pg_type t WHERE d.classid = "
+    "'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = d.objid "
+    "UNION ALL SELECT p.pronamespace, p.proname FROM pg_catalog.pg_proc p WHERE d.classid = "
+    "'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = d.objid";
+
+/// The object a pg_depend row's (refclassid, refobjid) stands for: a relation (any column of
+/// it), a type (an array type for its element type: a table's row type is named as the
+/// table), a function.
+constexpr const char* k_referenced_object =
+    "SELECT c.relnamespace AS ns, c.relname AS name FROM pg_catalog.pg_class c WHERE d.refclassid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.refobjid "
+    "UNION ALL SELECT coalesce(e.typnamespace, t.typnamespace), coalesce(e.typname, t.typname) FROM "
+    "pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem WHERE "
+    "d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = d.refobjid "
+    "UNION ALL SELECT p.pronamespace, p.proname FROM pg_catalog.pg_proc p WHERE d.refclassid = "
+    "'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = d.refobjid";
+
+/// Every object of the model that `name` names (a function's overloads share its name).
+template <typename F>
+void for_each_named(schema::Schema& s, const schema::Name& name, F f) {
+  for (auto& t : s.types) if (t.name == name) f(t.depends_on);
+  for (auto& x : s.functions) if (x.name == name) f(x.depends_on);
+  for (auto& t : s.tables) if (t.name == name) f(t.depends_on);
+  for (auto& v : s.views) if (v.name == name) f(v.depends_on);
+}
+
+}  // namespace
+
+/// What the types, functions, tables and views of the scope need to exist first, from
+/// pg_depend's normal dependencies: a function's argument and result types and the relations
+/// its SQL-standard body reads, a view's relations and functions, a table's column types and
+/// the functions its defaults and checks call, a domain's base type and functions. Only
+/// objects of the model count (a sequence, a pg_catalog type or an extension's function is
+/// there before any of them).
+void PostgresBackend::read_dependencies(schema::Schema& out, const SchemaScope& scope) {
+  auto in_scope = [&](const char* ns) {
+    return std::string("EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.oid = ") + ns + " AND " +
+           schema_condition(scope) + ")";
+  };
+  auto rows = catalog_query(
+      std::string("SELECT DISTINCT dn.nspname, dep.name, rn.nspname, ref.name FROM pg_catalog.pg_depend d "
+                  "CROSS JOIN LATERAL (") + k_dependent_object + ") dep CROSS JOIN LATERAL (" + k_referenced_object +
+      ") ref JOIN pg_catalog.pg_namespace dn ON dn.oid = dep.ns JOIN pg_catalog.pg_namespace rn ON rn.oid = ref.ns "
+      "WHERE d.deptype = 'n' AND " + in_scope("dep.ns") + " AND " + in_scope("ref.ns"));
+  for (const auto& row : rows) {
+    schema::Name dependent{value_of(row, 0), value_of(row, 1)}, referenced{value_of(row, 2), value_of(row, 3)};
+    if (dependent == referenced) continue;
+    bool modelled = false;
+    for_each_named(out, referenced, [&](std::vector<schema::Name>&) { modelled = true; });
+    if (modelled) for_each_named(out, dependent, [&](std::vector<schema::Name>& d) { d.push_back(referenced); });
+  }
+}
+
 std::vector<Row> PostgresBackend::catalog_query(std::string_view sql) {
   ++m_read_queries;
   return query(sql);
@@ -541,13 +618,14 @@ schema::Schema PostgresBackend::read_catalog(const SchemaScope& scope) {
   read_indexes(out, scope);
   read_views(out, scope);
   read_sequences(out, scope);
-  read_extensions(out);
+  read_extensions(out, scope);
   read_types(out, scope);
   read_composites(out, scope);
   read_functions(out, scope);
   read_triggers(out, scope);
   read_policies(out, scope, by_oid);
   read_unsupported(out, scope);
+  read_dependencies(out, scope);
   schema::canonicalize(out);
   return out;
 }
