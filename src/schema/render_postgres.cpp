@@ -49,7 +49,7 @@ std::string type(const Type& t) {
     for (const auto& label : t.labels) items.push_back(backend::sql::quote_literal(label));
   } else {
     for (const auto& a : t.attributes)
-      items.push_back(pg_ident(a.name) + " " + a.type + (a.collation.empty() ? "" : " COLLATE " + pg_ident(a.collation)));
+      items.push_back(pg_ident(a.name) + " " + a.type + (a.collation.empty() ? "" : " COLLATE " + a.collation));
   }
   std::string body = items.empty() ? "()" : "(\n    " + util::join(items, ",\n    ") + "\n)";
   std::string out = "CREATE TYPE " + pg_name(t.name) + " AS " + (t.kind == Type::Kind::enumeration ? "ENUM " : "") + body;
@@ -81,8 +81,8 @@ void owned_sequences(const Schema& s, Blocks& out) {
 
 std::string index_key(const IndexKey& k) {
   std::string out = k.column.empty() ? "(" + k.expression + ")" : pg_ident(k.column);
-  if (!k.collation.empty()) out += " COLLATE " + pg_ident(k.collation);
-  if (!k.opclass.empty()) out += " " + pg_ident(k.opclass);
+  if (!k.collation.empty()) out += " COLLATE " + k.collation;
+  if (!k.opclass.empty()) out += " " + k.opclass;
   if (k.descending) out += " DESC";
   if (k.nulls_first) out += *k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
   return out;

@@ -16,7 +16,7 @@ namespace {
 
 std::string pg_column(const Column& c) {
   std::string out = pg_ident(c.name) + " " + c.type;
-  if (!c.collation.empty()) out += " COLLATE " + pg_ident(c.collation);
+  if (!c.collation.empty()) out += " COLLATE " + c.collation;
   if (c.generated) out += " GENERATED ALWAYS AS (" + *c.generated + ") STORED";
   if (c.default_expression) out += " DEFAULT " + *c.default_expression;
   if (!c.identity.empty()) out += " GENERATED " + util::to_upper(c.identity) + " AS IDENTITY";

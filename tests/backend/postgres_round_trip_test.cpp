@@ -278,6 +278,17 @@ TEST_F(PostgresRoundTripTest, ExtensionsOutOfScopeAreNotRead) {
   EXPECT_EQ(read.extensions[0].schema, "app");
 }
 
+// An operator class outside pg_catalog is named with its schema: the rebuilt database's
+// search_path does not hold `extensions`.
+TEST_F(PostgresRoundTripTest, OperatorClassesOfAnExtensionInAnotherSchema) {
+  auto rendered = round_trip(
+      "CREATE SCHEMA extensions; CREATE EXTENSION pg_trgm WITH SCHEMA extensions;"
+      "CREATE TABLE docs (name text COLLATE \"C\");"
+      "CREATE INDEX docs_trgm ON docs USING gin (name extensions.gin_trgm_ops);");
+  EXPECT_NE(rendered.find("USING gin (name extensions.gin_trgm_ops);"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("name text COLLATE \"C\""), std::string::npos) << rendered;
+}
+
 TEST_F(PostgresRoundTripTest, TheSameSchemaInAnotherOrderAndSpellingDumpsTheSameText) {
   auto first = build(0,
                      "CREATE TYPE mood AS ENUM ('a', 'b');"

@@ -197,10 +197,10 @@ TEST_F(PostgresSchemaReaderTest, ReadsEachIndexKeyExactly) {
   const auto& name_c = s.indexes[0].keys;
   ASSERT_EQ(name_c.size(), 1u);
   EXPECT_EQ(name_c[0].column, "name");
-  EXPECT_EQ(name_c[0].collation, "C");
+  EXPECT_EQ(name_c[0].collation, "\"C\"");
   const auto& code = s.indexes[1].keys;
   ASSERT_EQ(code.size(), 4u);
-  EXPECT_EQ(code[0].collation, "POSIX");
+  EXPECT_EQ(code[0].collation, "\"POSIX\"");
   EXPECT_TRUE(code[0].descending);
   ASSERT_TRUE(code[0].nulls_first);
   EXPECT_FALSE(*code[0].nulls_first);
@@ -214,7 +214,7 @@ TEST_F(PostgresSchemaReaderTest, ReadsEachIndexKeyExactly) {
   const auto& lower = s.indexes[2].keys;
   ASSERT_EQ(lower.size(), 1u);
   EXPECT_EQ(lower[0].expression, "lower(name)");
-  EXPECT_EQ(lower[0].collation, "C");
+  EXPECT_EQ(lower[0].collation, "\"C\"");
   EXPECT_EQ(lower[0].opclass, "text_pattern_ops");
   EXPECT_TRUE(lower[0].descending);
   EXPECT_FALSE(lower[0].nulls_first);
@@ -228,7 +228,7 @@ TEST_F(PostgresSchemaReaderTest, ReadsTheCollationsAndCommentsOfCompositeAttribu
   ASSERT_EQ(s.types.size(), 1u);
   const auto& attributes = s.types[0].attributes;
   ASSERT_EQ(attributes.size(), 3u);
-  EXPECT_EQ(attributes[0].collation, "C");
+  EXPECT_EQ(attributes[0].collation, "\"C\"");
   EXPECT_EQ(attributes[0].comment, "the label");
   EXPECT_EQ(attributes[1].collation, "");
   EXPECT_EQ(attributes[2].comment, "");

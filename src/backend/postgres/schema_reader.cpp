@@ -62,6 +62,18 @@ std::string not_from_extension(const char* catalog, const char* oid) {
          "'::regclass AND d.objid = " + oid + " AND d.deptype = 'e')";
 }
 
+/// The collation or operator class `oid` as SQL text: quoted where needed, and qualified
+/// with its schema outside pg_catalog (a pg_trgm installed in schema `extensions` gives
+/// `extensions.gin_trgm_ops`), so that the dump names it whatever the search_path.
+std::string sql_name_of(const char* catalog, const char* name, const char* ns, const std::string& oid) {
+  return std::string("(SELECT CASE WHEN xn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(x.") + name +
+         ") ELSE pg_catalog.quote_ident(xn.nspname) || '.' || pg_catalog.quote_ident(x." + name + ") END FROM "
+         "pg_catalog." + catalog + " x JOIN pg_catalog.pg_namespace xn ON xn.oid = x." + ns + " WHERE x.oid = " + oid +
+         ")";
+}
+std::string collation_text(const std::string& oid) { return sql_name_of("pg_collation", "collname", "collnamespace", oid); }
+std::string opclass_text(const std::string& oid) { return sql_name_of("pg_opclass", "opcname", "opcnamespace", oid); }
+
 schema::ConstraintKind constraint_kind(const std::string& code) {
   if (code == "p") return schema::ConstraintKind::primary_key;
   if (code == "u") return schema::ConstraintKind::unique;
@@ -153,11 +165,10 @@ void PostgresBackend::read_columns(schema::Schema& out, const SchemaScope& scope
   auto rows = catalog_query(
       "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
       "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity, a.attgenerated, "
-      "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, pg_catalog.col_description(a.attrelid, "
-      "a.attnum), CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "CASE WHEN a.attcollation <> t.typcollation THEN " + collation_text("a.attcollation") +
+      " END, pg_catalog.col_description(a.attrelid, a.attnum), CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
-      "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
       "WHERE a.attnum > 0 AND NOT a.attisdropped AND " +
       table_condition(scope) + " ORDER BY a.attrelid, a.attnum");
   for (const auto& row : rows) {
@@ -277,14 +288,13 @@ void PostgresBackend::read_indexes(schema::Schema& out, const SchemaScope& scope
       "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.concat_ws(E'\\x1e', coalesce(att.attname, ''), "
       "CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, true) ELSE '' END, "
       "coalesce((i.indoption[k.pos - 1] & 1)::text, '0'), coalesce((i.indoption[k.pos - 1] & 2)::text, '0'), "
-      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(opc.opcname, '') END, "
-      "CASE WHEN i.indcollation[k.pos - 1] <> coalesce(att.attcollation, kt.typcollation) THEN kco.collname "
-      "ELSE '' END) "
+      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(" + opclass_text("opc.oid") + ", '') END, "
+      "CASE WHEN i.indcollation[k.pos - 1] <> coalesce(att.attcollation, kt.typcollation) THEN " +
+      collation_text("i.indcollation[k.pos - 1]") + " ELSE '' END) "
       "FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos) "
       "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum "
       "LEFT JOIN pg_catalog.pg_attribute katt ON katt.attrelid = i.indexrelid AND katt.attnum = k.pos "
       "LEFT JOIN pg_catalog.pg_type kt ON kt.oid = katt.atttypid "
-      "LEFT JOIN pg_catalog.pg_collation kco ON kco.oid = i.indcollation[k.pos - 1] "
       "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.pos - 1] ORDER BY k.pos), E'\\x1f'), " +
       std::string(pg15 ? "i.indnullsnotdistinct" : "false") +
       " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
@@ -476,12 +486,11 @@ void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scop
 void PostgresBackend::read_composites(schema::Schema& out, const SchemaScope& scope) {
   auto rows = catalog_query(
       "SELECT n.nspname, t.typname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-      "pg_catalog.obj_description(t.oid, 'pg_type'), CASE WHEN a.attcollation <> at.typcollation THEN co.collname "
-      "END, pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+      "pg_catalog.obj_description(t.oid, 'pg_type'), CASE WHEN a.attcollation <> at.typcollation THEN " +
+      collation_text("a.attcollation") + " END, pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
       "n.oid = t.typnamespace JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
       "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid LEFT JOIN pg_catalog.pg_collation co ON co.oid = "
-      "a.attcollation WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid") +
+      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid") +
       " ORDER BY n.nspname, t.typname, a.attnum");
   for (const auto& row : rows) {
     schema::Name name{value_of(row, 0), value_of(row, 1)};

@@ -65,7 +65,7 @@ TEST(RenderPostgres, TableWithEveryColumnAndConstraintKind) {
   t.name = {"public", "Orders"};
   t.unlogged = true;
   t.columns = {{"id", "bigint", true, std::nullopt, "always"},
-               {"code", "text", false, std::nullopt, "", std::nullopt, false, "C"},
+               {"code", "text", false, std::nullopt, "", std::nullopt, false, "\"C\""},
                {"total", "numeric(10,2)", true, "0"},
                {"doubled", "numeric", false, std::nullopt, "", "total * 2::numeric", true},
                {"during", "tstzrange"}};
@@ -207,7 +207,7 @@ TEST(RenderPostgres, SequencesPartitionsIndexesAndPolicies) {
   expression.name = {"public", "a_lower"};
   expression.table = "events";
   expression.unique = true;
-  expression.keys = {{"", "lower(at::text)", "C", "text_pattern_ops", false, std::nullopt}};
+  expression.keys = {{"", "lower(at::text)", "\"C\"", "text_pattern_ops", false, std::nullopt}};
   expression.include = {"id"};
   expression.where = "id > 10";
   s.indexes = {by_at, expression, by_at_2020};
@@ -278,6 +278,19 @@ TEST(RenderPostgres, TypesFunctionsTablesAndViewsAreOneDependencyGraph) {
   EXPECT_LT(at(sql, "CREATE TABLE public.users"), at(sql, "FUNCTION public.all_users"));
   EXPECT_LT(at(sql, "FUNCTION public.all_users"), at(sql, "CREATE TABLE public.accounts"));
   EXPECT_LT(at(sql, "CREATE TABLE public.users"), at(sql, "CREATE VIEW public.a_view"));
+}
+
+// Collations and operator classes are SQL text, qualified outside pg_catalog: printed as is.
+TEST(RenderPostgres, QualifiedOperatorClassesAndCollationsArePrintedAsTheyAre) {
+  auto s = postgres();
+  Index trgm;
+  trgm.name = {"public", "docs_trgm"};
+  trgm.table = "docs";
+  trgm.method = "gin";
+  trgm.keys = {{"name", "", "other.c2", "extensions.gin_trgm_ops", false, std::nullopt}};
+  s.indexes = {trgm};
+  auto sql = render_sql(s);
+  at(sql, "CREATE INDEX docs_trgm ON public.docs USING gin (name COLLATE other.c2 extensions.gin_trgm_ops);\n");
 }
 
 TEST(RenderPostgres, ExtensionsAfterTheExtensionsTheyRequire) {
