@@ -289,6 +289,15 @@ TEST_F(PostgresRoundTripTest, OperatorClassesOfAnExtensionInAnotherSchema) {
   EXPECT_NE(rendered.find("name text COLLATE \"C\""), std::string::npos) << rendered;
 }
 
+TEST_F(PostgresRoundTripTest, TriggersOfViewsAndNotValidDomainChecks) {
+  round_trip(
+      "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;"
+      "CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO public.t VALUES (NEW.a); "
+      "RETURN NEW; END';"
+      "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION ins();"
+      "CREATE DOMAIN pos AS int; ALTER DOMAIN pos ADD CONSTRAINT pos_check CHECK (VALUE > 0) NOT VALID;");
+}
+
 TEST_F(PostgresRoundTripTest, TheSameSchemaInAnotherOrderAndSpellingDumpsTheSameText) {
   auto first = build(0,
                      "CREATE TYPE mood AS ENUM ('a', 'b');"

@@ -385,5 +385,40 @@ TEST_F(PostgresSchemaReaderTest, ReadsWhatEachObjectDependsOn) {
   EXPECT_EQ(names(s.views[1].depends_on), (std::vector<std::string>{"users", "v1"}));
 }
 
+TEST_F(PostgresSchemaReaderTest, NamesTheObjectsAndCommentsTheModelHasNoPlaceFor) {
+  m_db->execute_script(
+      "CREATE TYPE span AS RANGE (subtype = int4);"
+      "CREATE TABLE t (a int, b int, PRIMARY KEY (a) INCLUDE (b));"
+      "CREATE STATISTICS t_stats ON a, b FROM t;"
+      "CREATE TEXT SEARCH DICTIONARY dict (TEMPLATE = pg_catalog.simple);"
+      "CREATE TEXT SEARCH CONFIGURATION conf (COPY = pg_catalog.simple);"
+      "CREATE OPERATOR FAMILY fam USING btree;"
+      "CREATE POLICY p ON t USING (true); COMMENT ON POLICY p ON t IS 'x';"
+      "CREATE VIEW v AS SELECT a FROM t; COMMENT ON COLUMN v.a IS 'x';");
+  auto s = read();
+  std::vector<std::string> listed;
+  for (const auto& u : s.unsupported) listed.push_back(u.kind + " " + u.name);
+  const auto& q = m_schema;
+  EXPECT_EQ(listed, (std::vector<std::string>{"comment column " + q + ".v.a", "comment policy " + q + ".t p",
+                                               "constraint option " + q + ".t.t_pkey", "operator family " + q + ".fam",
+                                               "range type " + q + ".span", "statistics " + q + ".t_stats",
+                                               "text search configuration " + q + ".conf",
+                                               "text search dictionary " + q + ".dict"}));
+}
+
+TEST_F(PostgresSchemaReaderTest, ReadsTriggersOfViewsAndNotValidDomainChecks) {
+  m_db->execute_script(
+      "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;"
+      "CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+      "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION ins();"
+      "CREATE DOMAIN pos AS int; ALTER DOMAIN pos ADD CONSTRAINT pos_check CHECK (VALUE > 0) NOT VALID;");
+  auto s = read();
+  ASSERT_EQ(s.triggers.size(), 1u);
+  EXPECT_EQ(s.triggers[0].table.name, "v");
+  ASSERT_EQ(s.types.size(), 1u);
+  ASSERT_EQ(s.types[0].checks.size(), 1u);
+  EXPECT_TRUE(s.types[0].checks[0].not_valid);
+}
+
 }  // namespace
 }  // namespace migrate::backend

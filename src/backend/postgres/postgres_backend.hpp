@@ -186,6 +186,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   void read_triggers(schema::Schema& out, const SchemaScope& scope);
   void read_policies(schema::Schema& out, const SchemaScope& scope, const std::map<std::string, std::size_t>& by_oid);
   void read_unsupported(schema::Schema& out, const SchemaScope& scope);
+  void read_unsupported_objects(schema::Schema& out, const SchemaScope& scope);
   void read_dependencies(schema::Schema& out, const SchemaScope& scope);
 
   struct Outcome;

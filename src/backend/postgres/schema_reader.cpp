@@ -216,7 +216,8 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
       (pg15 ? "EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid AND "
               "ix.indnullsnotdistinct), " + names_of("co.confdelsetcols", "co.conrelid")
             : std::string("false, NULL")) +
-      ", co.contype = 'c' AND co.connoinherit" +
+      ", co.contype = 'c' AND co.connoinherit, EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = "
+      "co.conindid AND co.contype IN ('p', 'u') AND ix.indnatts > ix.indnkeyatts)" +
       " FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
@@ -233,6 +234,7 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
     };
     if (flag_of(row, 16)) unsupported("NULLS NOT DISTINCT is not part of the schema model");
     if (flag_of(row, 18)) unsupported("NO INHERIT is not part of the schema model");
+    if (flag_of(row, 19)) unsupported("the INCLUDE columns of a key constraint are not part of the schema model");
     if (auto columns = list_of(row, 17); !columns.empty())
       unsupported("the column list of its ON DELETE action (" + util::join(columns, ", ") +
                   ") is not part of the schema model");
@@ -394,7 +396,7 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
       "pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), E'\\x1f'), "
       "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, t.typnotnull, "
       "t.typdefault, pg_catalog.array_to_string(ARRAY(SELECT co.conname || E'\\x1e' || "
-      "pg_catalog.pg_get_expr(co.conbin, 0, true) FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
+      "pg_catalog.pg_get_expr(co.conbin, 0, true) || E'\\x1e' || (NOT co.convalidated)::text FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
       "ORDER BY co.conname), E'\\x1f'), pg_catalog.obj_description(t.oid, 'pg_type') "
       "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
       "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid"));
@@ -408,10 +410,11 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
     if (row.size() > 6 && row[6]) t.default_expression = value_of(row, 6);
     for (const auto& packed : list_of(row, 7)) {
       auto fields = util::split(packed, '\x1e');
-      fields.resize(2);
+      fields.resize(3);
       schema::Constraint check;
       check.name = fields[0];
       check.expression = fields[1];
+      check.not_valid = fields[2] == "true";
       t.checks.push_back(std::move(check));
     }
     t.comment = value_of(row, 8);
@@ -439,7 +442,7 @@ void PostgresBackend::read_functions(schema::Schema& out, const SchemaScope& sco
   }
 }
 
-/// A partition's row triggers cloned from its parent's (tgparentid, PostgreSQL 13; internal
+/// Triggers of tables and views (INSTEAD OF). A partition's row triggers cloned from its parent's (tgparentid, PostgreSQL 13; internal
 /// before) are the parent's.
 void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scope) {
   const char* own = server_version(*m_session) >= 130000 ? "t.tgparentid = 0 AND " : "";
@@ -447,7 +450,7 @@ void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scop
       "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D', "
       "pg_catalog.obj_description(t.oid, 'pg_trigger'), t.tgenabled FROM pg_catalog.pg_trigger t JOIN "
       "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-      "NOT t.tgisinternal AND " + std::string(own) + table_condition(scope));
+      "NOT t.tgisinternal AND " + std::string(own) + relation_condition(scope, "'r', 'p', 'v'"));
   for (const auto& row : rows) {
     schema::Name table{value_of(row, 0), value_of(row, 1)};
     // ENABLE REPLICA / ENABLE ALWAYS: the model knows enabled and disabled only.
@@ -539,6 +542,46 @@ void PostgresBackend::read_unsupported(schema::Schema& out, const SchemaScope& s
       relation_condition(scope, "'r', 'p', 'm', 'v', 'i', 'I'"));
   for (const auto& row : rows)
     out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model"});
+}
+
+/// Object classes the model has no place for, unless an extension owns them: range, base
+/// and multirange types (a range's own multirange is the range's), extended statistics,
+/// text search configurations and dictionaries, operator classes and families, event
+/// triggers; and comments the model has no field for (schemas, policies, view columns).
+void PostgresBackend::read_unsupported_objects(schema::Schema& out, const SchemaScope& scope) {
+  const std::string in_scope = " WHERE " + schema_condition(scope) + " AND ";
+  auto rows = catalog_query(
+      "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' ELSE 'base type' END, "
+      "n.nspname || '.' || t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
+      "t.typnamespace" + in_scope + not_from_extension("pg_type", "t.oid") + " AND (t.typtype = 'r' OR (t.typtype = "
+      "'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)) OR (t.typtype = 'm' AND NOT "
+      "EXISTS (SELECT 1 FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid)))"
+      " UNION ALL SELECT 'statistics', n.nspname || '.' || x.stxname FROM pg_catalog.pg_statistic_ext x JOIN "
+      "pg_catalog.pg_namespace n ON n.oid = x.stxnamespace" + in_scope + not_from_extension("pg_statistic_ext", "x.oid") +
+      " UNION ALL SELECT 'text search configuration', n.nspname || '.' || x.cfgname FROM pg_catalog.pg_ts_config x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace" + in_scope + not_from_extension("pg_ts_config", "x.oid") +
+      " UNION ALL SELECT 'text search dictionary', n.nspname || '.' || x.dictname FROM pg_catalog.pg_ts_dict x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.dictnamespace" + in_scope + not_from_extension("pg_ts_dict", "x.oid") +
+      " UNION ALL SELECT 'operator class', n.nspname || '.' || x.opcname FROM pg_catalog.pg_opclass x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.opcnamespace" + in_scope + not_from_extension("pg_opclass", "x.oid") +
+      " UNION ALL SELECT 'operator family', n.nspname || '.' || x.opfname FROM pg_catalog.pg_opfamily x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.opfnamespace" + in_scope + not_from_extension("pg_opfamily", "x.oid") +
+      " UNION ALL SELECT 'event trigger', x.evtname FROM pg_catalog.pg_event_trigger x WHERE " +
+      not_from_extension("pg_event_trigger", "x.oid") +
+      // The public schema's own comment is every new database's too.
+      " UNION ALL SELECT 'comment', 'schema ' || n.nspname FROM pg_catalog.pg_namespace n" + in_scope +
+      "pg_catalog.obj_description(n.oid, 'pg_namespace') IS NOT NULL AND NOT (n.nspname = 'public' AND "
+      "pg_catalog.obj_description(n.oid, 'pg_namespace') = 'standard public schema')"
+      " UNION ALL SELECT 'comment', 'policy ' || n.nspname || '.' || c.relname || ' ' || pol.polname FROM "
+      "pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE " + table_condition(scope) + " AND pg_catalog.obj_description(pol.oid, "
+      "'pg_policy') IS NOT NULL"
+      " UNION ALL SELECT 'comment', 'column ' || n.nspname || '.' || c.relname || '.' || a.attname FROM "
+      "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE a.attnum > 0 AND NOT a.attisdropped AND " + relation_condition(scope, "'v', 'm'") +
+      " AND pg_catalog.col_description(a.attrelid, a.attnum) IS NOT NULL");
+  for (const auto& row : rows)
+    out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model (a dump leaves it out)"});
 }
 
 namespace {
@@ -634,6 +677,7 @@ schema::Schema PostgresBackend::read_catalog(const SchemaScope& scope) {
   read_triggers(out, scope);
   read_policies(out, scope, by_oid);
   read_unsupported(out, scope);
+  read_unsupported_objects(out, scope);
   read_dependencies(out, scope);
   schema::canonicalize(out);
   return out;
