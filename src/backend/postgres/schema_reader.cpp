@@ -5,7 +5,8 @@
 // (pg_depend deptype 'e'): the extension stands for its objects.
 // Read: schemas, tables, columns, constraints, indexes (of tables and materialized views),
 // views, sequences, extensions, enum, domain and composite types, functions and procedures,
-// triggers, row-level security policies.
+// triggers (of tables and views), row-level security policies, and what types, functions,
+// tables and views depend on (pg_depend), by which a dump orders them.
 // What a partition inherits from its parent (constraints and indexes cloned from the parent's,
 // row triggers, the per-partition copies of a foreign key referencing a partitioned table)
 // is the parent's: the parent's definition recreates it, so it is not read on its own.
@@ -13,11 +14,13 @@
 // session's), so the catalog's texts name every object outside pg_catalog with its schema,
 // whatever the session's path: the same database reads the same from any session.
 // Listed as unsupported: aggregates, window functions, rules, foreign tables, operators and
-// collations of the scope, table inheritance (INHERITS), and options the model has no field
-// for (identity sequence options, NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column
-// lists, CHECK ... NO INHERIT, ENABLE REPLICA/ALWAYS triggers, storage parameters and view
-// options).
-// Not read yet: comments on columns of views, grants, opclass parameters.
+// collations of the scope, range/multirange/base types, extended statistics, text search
+// configurations and dictionaries, operator classes and families, event triggers, table
+// inheritance (INHERITS), options the model has no field for (identity sequence options,
+// NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column lists, CHECK ... NO INHERIT,
+// INCLUDE columns of key constraints, ENABLE REPLICA/ALWAYS triggers, storage parameters and
+// view options), and comments on schemas, policies and view columns.
+// Not read yet: grants, opclass parameters.
 
 #include <map>
 
