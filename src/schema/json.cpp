@@ -90,6 +90,7 @@ Json table_json(const Table& t) {
       .set("partition_key", t.partition_key)
       .set("partition_of", t.partition_of ? name_json(*t.partition_of) : Json())
       .set("partition_bound", t.partition_bound)
+      .set("depends_on", array_of(t.depends_on, name_json))
       .set("row_security", t.row_security)
       .set("force_row_security", t.force_row_security)
       .set("policies", array_of(t.policies, policy_json))
@@ -124,6 +125,7 @@ Json view_json(const View& v) {
       .set("materialized", v.materialized)
       .set("definition", v.definition)
       .set("columns", Json::strings(v.columns))
+      .set("depends_on", array_of(v.depends_on, name_json))
       .set("comment", v.comment);
 }
 
@@ -152,6 +154,7 @@ Json type_json(const Type& t) {
       .set("default", Json::optional(t.default_expression))
       .set("checks", array_of(t.checks, constraint_json))
       .set("attributes", array_of(t.attributes, column_json))
+      .set("depends_on", array_of(t.depends_on, name_json))
       .set("comment", t.comment);
 }
 
@@ -161,6 +164,7 @@ Json function_json(const Function& f) {
       .set("arguments", f.arguments)
       .set("procedure", f.procedure)
       .set("definition", f.definition)
+      .set("depends_on", array_of(f.depends_on, name_json))
       .set("comment", f.comment);
 }
 
@@ -174,7 +178,11 @@ Json trigger_json(const Trigger& t) {
 }
 
 Json extension_json(const Extension& e) {
-  return Json::object().set("name", e.name).set("schema", e.schema).set("version", e.version);
+  return Json::object()
+      .set("name", e.name)
+      .set("schema", e.schema)
+      .set("version", e.version)
+      .set("requires", Json::strings(e.requires_extensions));
 }
 
 Json unsupported_json(const Unsupported& u) {

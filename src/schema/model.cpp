@@ -23,6 +23,11 @@ void sort_by(std::vector<T>& items, Key key) {
   std::stable_sort(items.begin(), items.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
 }
 
+void sort_names(std::vector<Name>& names, Dialect d) {
+  sort_by(names, [d](const Name& n) { return key_of(n, d); });
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+}
+
 void canonicalize_constraints(std::vector<Constraint>& constraints, Dialect d) {
   sort_by(constraints, [d](const Constraint& c) {
     return std::make_tuple(static_cast<int>(c.kind), key_of(c.name, d), c.columns, c.expression);
@@ -102,6 +107,12 @@ const char* kind_text(ConstraintKind k) {
   return "check";
 }
 
+void write_depends_on(Writer& w, const std::vector<Name>& names) {
+  std::vector<std::string> qualified_names;
+  for (const auto& n : names) qualified_names.push_back(qualified(n));
+  w.list("depends on", qualified_names);
+}
+
 void write_column(Writer& w, const Column& c) {
   w.open("column", c.name);
   w.line("type", c.type);
@@ -154,6 +165,7 @@ void write_table(Writer& w, const Table& t) {
   w.text("partition by", t.partition_key);
   if (t.partition_of) w.line("partition of", qualified(*t.partition_of));
   w.text("partition bound", t.partition_bound);
+  write_depends_on(w, t.depends_on);
   w.flag("row security", t.row_security);
   w.flag("force row security", t.force_row_security);
   for (const auto& p : t.policies) write_policy(w, p);
@@ -190,6 +202,7 @@ void write_type(Writer& w, const Type& t) {
   w.optional("default", t.default_expression);
   for (const auto& c : t.checks) write_constraint(w, c);
   for (const auto& a : t.attributes) write_column(w, a);
+  write_depends_on(w, t.depends_on);
   w.text("comment", t.comment);
   w.close();
 }
@@ -213,12 +226,14 @@ void write_rest(Writer& w, const Schema& s) {
     w.open(v.materialized ? "materialized view" : "view", qualified(v.name));
     w.list("columns", v.columns);
     w.line("definition", v.definition);
+    write_depends_on(w, v.depends_on);
     w.text("comment", v.comment);
     w.close();
   }
   for (const auto& f : s.functions) {
     w.open(f.procedure ? "procedure" : "function", qualified(f.name) + "(" + f.arguments + ")");
     w.line("definition", f.definition);
+    write_depends_on(w, f.depends_on);
     w.text("comment", f.comment);
     w.close();
   }
@@ -244,6 +259,11 @@ void canonicalize(Schema& s) {
   sort_by(s.extensions, [d](const Extension& e) { return key_of(e.name, d); });
   sort_by(s.types, [d](const Type& t) { return key_of(t.name, d); });
   for (auto& t : s.types) canonicalize_constraints(t.checks, d);
+  for (auto& e : s.extensions) std::sort(e.requires_extensions.begin(), e.requires_extensions.end());
+  for (auto& t : s.types) sort_names(t.depends_on, d);
+  for (auto& t : s.tables) sort_names(t.depends_on, d);
+  for (auto& v : s.views) sort_names(v.depends_on, d);
+  for (auto& f : s.functions) sort_names(f.depends_on, d);
   sort_by(s.sequences, [d](const Sequence& q) { return key_of(q.name, d); });
   sort_by(s.tables, [d](const Table& t) { return key_of(t.name, d); });
   for (auto& t : s.tables) canonicalize_table(t, d);
@@ -268,6 +288,7 @@ std::string canonical_text(const Schema& s) {
     w.open("extension", e.name);
     w.line("schema", e.schema);
     w.line("version", e.version);
+    w.list("requires", e.requires_extensions);
     w.close();
   }
   for (const auto& t : s.types) write_type(w, t);

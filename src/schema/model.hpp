@@ -128,6 +128,9 @@ struct Table {
   bool force_row_security = false;
   std::vector<Policy> policies;
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const Table&) const = default;
 };
 
@@ -137,6 +140,9 @@ struct View {
   std::string definition;  ///< as the catalog normalizes it (pg_get_viewdef, sqlite_schema.sql)
   std::vector<std::string> columns;  ///< output column names, in order
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const View&) const = default;
 };
 
@@ -163,6 +169,9 @@ struct Type {
   std::vector<Constraint> checks;   ///< domain CHECK constraints
   std::vector<Column> attributes;   ///< composite, in order
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const Type&) const = default;
 };
 
@@ -173,6 +182,9 @@ struct Function {
   bool procedure = false;
   std::string definition;  ///< pg_get_functiondef: the whole CREATE OR REPLACE statement
   std::string comment;
+  /// PostgreSQL: the types, functions, tables and views it needs to exist first, as the
+  /// catalog records them (pg_depend), sorted; what `dump` orders its statements by.
+  std::vector<Name> depends_on;
   bool operator==(const Function&) const = default;
 };
 
@@ -189,6 +201,7 @@ struct Extension {
   std::string name;
   std::string schema;
   std::string version;
+  std::vector<std::string> requires_extensions;  ///< the extensions it requires (created first), sorted
   bool operator==(const Extension&) const = default;
 };
 

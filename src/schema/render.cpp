@@ -69,6 +69,19 @@ std::string Blocks::join(const std::string& header) const {
   return out;
 }
 
+std::string column_list(const std::vector<std::string>& columns, Dialect dialect) {
+  std::vector<std::string> quoted;
+  for (const auto& c : columns) quoted.push_back(dialect == Dialect::sqlite ? sqlite_name(c) : pg_ident(c));
+  return "(" + util::join(quoted, ", ") + ")";
+}
+
+std::string deferrable_clause(const Constraint& c) {
+  std::string out;
+  if (c.deferrable) out += " DEFERRABLE";
+  if (c.initially_deferred) out += " INITIALLY DEFERRED";
+  return out;
+}
+
 std::string without_terminator(std::string_view text) {
   text = util::trim_right(text);
   if (!text.empty() && text.back() == ';') text = util::trim_right(text.substr(0, text.size() - 1));

@@ -28,8 +28,9 @@ std::string folded(const std::string& name, Dialect dialect);
 /// by taking the lowest index left. Deterministic for the same input.
 std::vector<std::size_t> dependency_order(const std::vector<std::set<std::size_t>>& depends_on);
 
-/// The views in dependency order: a view after every other view whose name appears as an
-/// identifier in its definition.
+/// The views in dependency order for SQLite, whose catalog records no dependencies: a view
+/// after every other view whose name appears as an identifier in its definition.
+/// (PostgreSQL orders by the dependencies its catalog records: View::depends_on.)
 std::vector<const View*> ordered_views(const std::vector<View>& views, Dialect dialect);
 
 /// Statements that build one object (each ending with ";\n"), joined into the output with a
@@ -44,6 +45,12 @@ class Blocks {
  private:
   std::vector<std::string> m_blocks;
 };
+
+/// `(a, b)`: the names quoted as the dialect quotes them (sqlite_name, pg_ident).
+std::string column_list(const std::vector<std::string>& columns, Dialect dialect);
+
+/// ` DEFERRABLE` / ` INITIALLY DEFERRED` as the constraint has them, else "".
+std::string deferrable_clause(const Constraint& c);
 
 /// Text without trailing whitespace and without one trailing ';' (catalog texts such as
 /// pg_get_viewdef end with one), so that the renderer adds exactly one.

@@ -49,7 +49,7 @@ std::string type(const Type& t) {
     for (const auto& label : t.labels) items.push_back(backend::sql::quote_literal(label));
   } else {
     for (const auto& a : t.attributes)
-      items.push_back(pg_ident(a.name) + " " + a.type + (a.collation.empty() ? "" : " COLLATE " + pg_ident(a.collation)));
+      items.push_back(pg_ident(a.name) + " " + a.type + (a.collation.empty() ? "" : " COLLATE " + a.collation));
   }
   std::string body = items.empty() ? "()" : "(\n    " + util::join(items, ",\n    ") + "\n)";
   std::string out = "CREATE TYPE " + pg_name(t.name) + " AS " + (t.kind == Type::Kind::enumeration ? "ENUM " : "") + body;
@@ -57,22 +57,6 @@ std::string type(const Type& t) {
   for (const auto& a : t.attributes)
     out += pg_comment("COLUMN " + pg_name(t.name) + "." + pg_ident(a.name), a.comment);
   return out + pg_comment("TYPE " + pg_name(t.name), t.comment);
-}
-
-/// Types in dependency order: a domain after the type it is based on, a composite type after
-/// its attributes' types.
-void types(const Schema& s, Blocks& out) {
-  std::vector<std::set<std::size_t>> depends_on(s.types.size());
-  for (std::size_t i = 0; i < s.types.size(); ++i) {
-    const auto& t = s.types[i];
-    std::string uses = t.base_type + " " + t.default_expression.value_or("");
-    for (const auto& a : t.attributes) uses += " " + a.type;
-    for (const auto& c : t.checks) uses += " " + c.expression;
-    auto names = identifiers_in(uses, Dialect::postgresql);
-    for (std::size_t j = 0; j < s.types.size(); ++j)
-      if (j != i && names.count(s.types[j].name.name)) depends_on[i].insert(j);
-  }
-  for (auto i : dependency_order(depends_on)) out.add(type(s.types[i]));
 }
 
 std::string function(const Function& f) {
@@ -97,8 +81,8 @@ void owned_sequences(const Schema& s, Blocks& out) {
 
 std::string index_key(const IndexKey& k) {
   std::string out = k.column.empty() ? "(" + k.expression + ")" : pg_ident(k.column);
-  if (!k.collation.empty()) out += " COLLATE " + pg_ident(k.collation);
-  if (!k.opclass.empty()) out += " " + pg_ident(k.opclass);
+  if (!k.collation.empty()) out += " COLLATE " + k.collation;
+  if (!k.opclass.empty()) out += " " + k.opclass;
   if (k.descending) out += " DESC";
   if (k.nulls_first) out += *k.nulls_first ? " NULLS FIRST" : " NULLS LAST";
   return out;
@@ -137,15 +121,62 @@ std::string trigger(const Trigger& t) {
   return out + pg_comment("TRIGGER " + pg_ident(t.name) + " ON " + pg_name(t.table), t.comment);
 }
 
+std::string extension(const Extension& e) {
+  std::string statement = "CREATE EXTENSION " + pg_ident(e.name);
+  if (!e.schema.empty()) statement += " WITH SCHEMA " + pg_ident(e.schema);
+  if (!e.version.empty()) statement += " VERSION " + backend::sql::quote_literal(e.version);
+  return statement + ";\n";
+}
+
+/// Schemas, then extensions each after the extensions it requires (`ltree_plpython3u` after
+/// `plpython3u`), else by name.
 void schemas_and_extensions(const Schema& s, Blocks& out) {
   for (const auto& name : s.schemas)
     if (name != "public") out.add("CREATE SCHEMA " + pg_ident(name) + ";\n");
-  for (const auto& e : s.extensions) {
-    std::string statement = "CREATE EXTENSION " + pg_ident(e.name);
-    if (!e.schema.empty()) statement += " WITH SCHEMA " + pg_ident(e.schema);
-    if (!e.version.empty()) statement += " VERSION " + backend::sql::quote_literal(e.version);
-    out.add(statement + ";\n");
-  }
+  std::vector<std::set<std::size_t>> depends_on(s.extensions.size());
+  for (std::size_t i = 0; i < s.extensions.size(); ++i)
+    for (const auto& required : s.extensions[i].requires_extensions)
+      for (std::size_t j = 0; j < s.extensions.size(); ++j)
+        if (s.extensions[j].name == required) depends_on[i].insert(j);
+  for (auto i : dependency_order(depends_on)) out.add(extension(s.extensions[i]));
+}
+
+/// One node of the dependency graph: a type, a function, a table or a view.
+struct Node {
+  const Name* name;
+  const std::vector<Name>* depends_on;
+  std::string block;
+};
+
+/// A type also after the types its text names (a model written by hand has no depends_on).
+std::set<std::size_t> named_types(const Type& t, const std::vector<Node>& nodes, std::size_t types) {
+  std::string uses = t.base_type + " " + t.default_expression.value_or("");
+  for (const auto& a : t.attributes) uses += " " + a.type;
+  for (const auto& c : t.checks) uses += " " + c.expression;
+  auto names = identifiers_in(uses, Dialect::postgresql);
+  std::set<std::size_t> out;
+  for (std::size_t j = 0; j < types; ++j)
+    if (names.count(nodes[j].name->name)) out.insert(j);
+  return out;
+}
+
+/// Types, functions, tables and views as one graph, each after what it depends on (the
+/// catalog's dependencies), else in that order and by name: a function returning a table's
+/// rows after the table, a domain after the function its check calls, a table after the
+/// function its default calls.
+void objects_in_dependency_order(const Schema& s, Blocks& out) {
+  std::vector<Node> nodes;
+  for (const auto& t : s.types) nodes.push_back({&t.name, &t.depends_on, type(t)});
+  for (const auto& f : s.functions) nodes.push_back({&f.name, &f.depends_on, function(f)});
+  for (const auto& t : s.tables) nodes.push_back({&t.name, &t.depends_on, pg_table(t)});
+  for (const auto& v : s.views) nodes.push_back({&v.name, &v.depends_on, view(v)});
+  std::vector<std::set<std::size_t>> depends_on(nodes.size());
+  for (std::size_t i = 0; i < s.types.size(); ++i) depends_on[i] = named_types(s.types[i], nodes, s.types.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    for (const auto& name : *nodes[i].depends_on)
+      for (std::size_t j = 0; j < nodes.size(); ++j)
+        if (j != i && *nodes[j].name == name) depends_on[i].insert(j);
+  for (auto i : dependency_order(depends_on)) out.add(nodes[i].block);
 }
 
 }  // namespace
@@ -155,14 +186,11 @@ std::string render_postgres(const Schema& s) {
   // As pg_dump does: a function body may read tables created after it.
   out.add("SET check_function_bodies = false;\n");
   schemas_and_extensions(s, out);
-  types(s, out);
-  for (const auto& f : s.functions) out.add(function(f));
   for (const auto& q : s.sequences) out.add(sequence(q));
-  for (const auto& t : s.tables) out.add(pg_table(t));
+  objects_in_dependency_order(s, out);
   pg_partitions(s, out);
   owned_sequences(s, out);
   pg_foreign_keys(s, out);
-  for (const auto* v : ordered_views(s.views, Dialect::postgresql)) out.add(view(*v));
   indexes(s, out);  // after the views: a materialized view can have indexes
   for (const auto& t : s.triggers) out.add(trigger(t));
   pg_row_security(s, out);

@@ -14,15 +14,9 @@
 namespace migrate::schema::render_detail {
 namespace {
 
-std::string column_list(const std::vector<std::string>& columns) {
-  std::vector<std::string> quoted;
-  for (const auto& c : columns) quoted.push_back(pg_ident(c));
-  return "(" + util::join(quoted, ", ") + ")";
-}
-
 std::string pg_column(const Column& c) {
   std::string out = pg_ident(c.name) + " " + c.type;
-  if (!c.collation.empty()) out += " COLLATE " + pg_ident(c.collation);
+  if (!c.collation.empty()) out += " COLLATE " + c.collation;
   if (c.generated) out += " GENERATED ALWAYS AS (" + *c.generated + ") STORED";
   if (c.default_expression) out += " DEFAULT " + *c.default_expression;
   if (!c.identity.empty()) out += " GENERATED " + util::to_upper(c.identity) + " AS IDENTITY";
@@ -30,16 +24,9 @@ std::string pg_column(const Column& c) {
   return out;
 }
 
-std::string deferrable_clause(const Constraint& c) {
-  std::string out;
-  if (c.deferrable) out += " DEFERRABLE";
-  if (c.initially_deferred) out += " INITIALLY DEFERRED";
-  return out;
-}
-
 std::string references_clause(const ForeignKey& fk) {
   std::string out = " REFERENCES " + pg_name(fk.parent);
-  if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns);
+  if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns, Dialect::postgresql);
   if (fk.match != "simple") out += " MATCH " + util::to_upper(fk.match);
   if (fk.on_update != "no action") out += " ON UPDATE " + util::to_upper(fk.on_update);
   if (fk.on_delete != "no action") out += " ON DELETE " + util::to_upper(fk.on_delete);
@@ -50,13 +37,16 @@ std::string references_clause(const ForeignKey& fk) {
 std::string constraint_clause(const Constraint& c) {
   std::string out = c.name.empty() ? "" : "CONSTRAINT " + pg_ident(c.name) + " ";
   switch (c.kind) {
-    case ConstraintKind::primary_key: return out + "PRIMARY KEY " + column_list(c.columns) + deferrable_clause(c);
-    case ConstraintKind::unique: return out + "UNIQUE " + column_list(c.columns) + deferrable_clause(c);
+    case ConstraintKind::primary_key:
+      return out + "PRIMARY KEY " + column_list(c.columns, Dialect::postgresql) + deferrable_clause(c);
+    case ConstraintKind::unique:
+      return out + "UNIQUE " + column_list(c.columns, Dialect::postgresql) + deferrable_clause(c);
     case ConstraintKind::check: return out + "CHECK (" + c.expression + ")";
     // pg_get_constraintdef's text, DEFERRABLE included.
     case ConstraintKind::exclusion: return out + c.expression;
     case ConstraintKind::foreign_key:
-      return out + "FOREIGN KEY " + column_list(c.columns) + references_clause(*c.foreign_key) + deferrable_clause(c);
+      return out + "FOREIGN KEY " + column_list(c.columns, Dialect::postgresql) + references_clause(*c.foreign_key) +
+             deferrable_clause(c);
   }
   return out;
 }

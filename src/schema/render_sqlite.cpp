@@ -12,21 +12,8 @@ constexpr const char* k_header =
     "-- SQLite schema written by migrate: canonical and dependency-ordered.\n"
     "-- Run on an empty database: sqlite3 <database> < <this file>\n";
 
-std::string column_list(const std::vector<std::string>& columns) {
-  std::vector<std::string> quoted;
-  for (const auto& c : columns) quoted.push_back(sqlite_name(c));
-  return "(" + util::join(quoted, ", ") + ")";
-}
-
 std::string constraint_name(const Constraint& c) {
   return c.name.empty() ? "" : "CONSTRAINT " + sqlite_name(c.name) + " ";
-}
-
-std::string deferrable_clause(const Constraint& c) {
-  std::string out;
-  if (c.deferrable) out += " DEFERRABLE";
-  if (c.initially_deferred) out += " INITIALLY DEFERRED";
-  return out;
 }
 
 /// The primary key written on its column: AUTOINCREMENT exists only there.
@@ -52,8 +39,9 @@ std::string column(const Column& c, const Constraint* inline_key) {
 
 std::string foreign_key(const Constraint& c) {
   const auto& fk = *c.foreign_key;
-  std::string out = "FOREIGN KEY " + column_list(c.columns) + " REFERENCES " + sqlite_name(fk.parent.name);
-  if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns);
+  std::string out =
+      "FOREIGN KEY " + column_list(c.columns, Dialect::sqlite) + " REFERENCES " + sqlite_name(fk.parent.name);
+  if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns, Dialect::sqlite);
   if (fk.on_update != "no action") out += " ON UPDATE " + util::to_upper(fk.on_update);
   if (fk.on_delete != "no action") out += " ON DELETE " + util::to_upper(fk.on_delete);
   if (fk.match != "simple") out += " MATCH " + util::to_upper(fk.match);
@@ -63,8 +51,8 @@ std::string foreign_key(const Constraint& c) {
 std::string constraint(const Constraint& c) {
   std::string out = constraint_name(c);
   switch (c.kind) {
-    case ConstraintKind::primary_key: return out + "PRIMARY KEY " + column_list(c.columns);
-    case ConstraintKind::unique: return out + "UNIQUE " + column_list(c.columns);
+    case ConstraintKind::primary_key: return out + "PRIMARY KEY " + column_list(c.columns, Dialect::sqlite);
+    case ConstraintKind::unique: return out + "UNIQUE " + column_list(c.columns, Dialect::sqlite);
     case ConstraintKind::check: return out + "CHECK (" + c.expression + ")";
     case ConstraintKind::foreign_key: return out + foreign_key(c);
     case ConstraintKind::exclusion: return out + c.expression;  // not a SQLite constraint
@@ -103,7 +91,7 @@ std::string index(const Index& i) {
 /// The column list is always printed: the model's columns may be names the view's column
 /// list gave (`CREATE VIEW v(x) AS SELECT a ...`), which the SELECT alone does not.
 std::string view(const View& v) {
-  std::string columns = v.columns.empty() ? "" : column_list(v.columns);
+  std::string columns = v.columns.empty() ? "" : column_list(v.columns, Dialect::sqlite);
   return "CREATE VIEW " + sqlite_name(v.name.name) + columns + " AS " + without_terminator(v.definition) + ";\n";
 }
 

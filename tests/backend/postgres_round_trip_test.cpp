@@ -242,6 +242,62 @@ TEST_F(PostgresRoundTripTest, ATableWithFiftyColumns) {
   EXPECT_NE(rendered.find("    \"C50\" text\n);"), std::string::npos) << rendered;
 }
 
+// Types, functions, tables and views are ordered as one graph by the catalog's dependencies:
+// a function returning a table's rows or taking its row type after the table, a
+// SQL-standard body after the table it reads, a domain after the function its check calls,
+// a table after the function its default calls, a view after the view it reads (and a
+// column alias that names another view adds no edge).
+TEST_F(PostgresRoundTripTest, TypesFunctionsTablesAndViewsInOneDependencyOrder) {
+  auto rendered = round_trip(
+      "CREATE TABLE users (id int PRIMARY KEY, email text);"
+      "CREATE FUNCTION all_users() RETURNS SETOF public.users LANGUAGE sql AS 'SELECT * FROM public.users';"
+      "CREATE FUNCTION a_email(u public.users) RETURNS text LANGUAGE sql AS 'SELECT u.email';"
+      "CREATE FUNCTION a_emails(u public.users[]) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+      "CREATE FUNCTION user_count() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM public.users; END;"
+      "CREATE FUNCTION is_email(t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$SELECT t LIKE '%@%'$$;"
+      "CREATE DOMAIN email AS text CHECK (public.is_email(VALUE));"
+      "CREATE TABLE accounts (id int, e public.email, n bigint DEFAULT public.user_count() CHECK (public.is_email(e)));"
+      "CREATE VIEW b AS SELECT 1 AS a; CREATE VIEW a AS SELECT a FROM public.b;");
+  EXPECT_LT(rendered.find("CREATE TABLE public.users"), rendered.find("FUNCTION public.all_users"));
+  EXPECT_LT(rendered.find("FUNCTION public.is_email"), rendered.find("CREATE DOMAIN public.email"));
+  EXPECT_LT(rendered.find("FUNCTION public.user_count"), rendered.find("CREATE TABLE public.accounts"));
+  EXPECT_LT(rendered.find("CREATE VIEW public.b"), rendered.find("CREATE VIEW public.a"));
+}
+
+// Extensions in schemas out of scope are not read.
+TEST_F(PostgresRoundTripTest, ExtensionsOutOfScopeAreNotRead) {
+  auto db = open(m_urls.at(0));
+  db->execute_script(
+      "CREATE SCHEMA app; CREATE SCHEMA other; CREATE EXTENSION citext WITH SCHEMA other;"
+      "CREATE EXTENSION hstore WITH SCHEMA app; CREATE TABLE app.t (id int);");
+  SchemaScope scope;
+  scope.schemas = {"app"};
+  auto read = db->schema_reader()->read_schema(scope);
+  ASSERT_EQ(read.extensions.size(), 1u) << schema::canonical_text(read);
+  EXPECT_EQ(read.extensions[0].name, "hstore");
+  EXPECT_EQ(read.extensions[0].schema, "app");
+}
+
+// An operator class outside pg_catalog is named with its schema: the rebuilt database's
+// search_path does not hold `extensions`.
+TEST_F(PostgresRoundTripTest, OperatorClassesOfAnExtensionInAnotherSchema) {
+  auto rendered = round_trip(
+      "CREATE SCHEMA extensions; CREATE EXTENSION pg_trgm WITH SCHEMA extensions;"
+      "CREATE TABLE docs (name text COLLATE \"C\");"
+      "CREATE INDEX docs_trgm ON docs USING gin (name extensions.gin_trgm_ops);");
+  EXPECT_NE(rendered.find("USING gin (name extensions.gin_trgm_ops);"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find("name text COLLATE \"C\""), std::string::npos) << rendered;
+}
+
+TEST_F(PostgresRoundTripTest, TriggersOfViewsAndNotValidDomainChecks) {
+  round_trip(
+      "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;"
+      "CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO public.t VALUES (NEW.a); "
+      "RETURN NEW; END';"
+      "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION ins();"
+      "CREATE DOMAIN pos AS int; ALTER DOMAIN pos ADD CONSTRAINT pos_check CHECK (VALUE > 0) NOT VALID;");
+}
+
 TEST_F(PostgresRoundTripTest, TheSameSchemaInAnotherOrderAndSpellingDumpsTheSameText) {
   auto first = build(0,
                      "CREATE TYPE mood AS ENUM ('a', 'b');"

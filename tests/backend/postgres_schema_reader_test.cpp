@@ -197,10 +197,10 @@ TEST_F(PostgresSchemaReaderTest, ReadsEachIndexKeyExactly) {
   const auto& name_c = s.indexes[0].keys;
   ASSERT_EQ(name_c.size(), 1u);
   EXPECT_EQ(name_c[0].column, "name");
-  EXPECT_EQ(name_c[0].collation, "C");
+  EXPECT_EQ(name_c[0].collation, "\"C\"");
   const auto& code = s.indexes[1].keys;
   ASSERT_EQ(code.size(), 4u);
-  EXPECT_EQ(code[0].collation, "POSIX");
+  EXPECT_EQ(code[0].collation, "\"POSIX\"");
   EXPECT_TRUE(code[0].descending);
   ASSERT_TRUE(code[0].nulls_first);
   EXPECT_FALSE(*code[0].nulls_first);
@@ -214,7 +214,7 @@ TEST_F(PostgresSchemaReaderTest, ReadsEachIndexKeyExactly) {
   const auto& lower = s.indexes[2].keys;
   ASSERT_EQ(lower.size(), 1u);
   EXPECT_EQ(lower[0].expression, "lower(name)");
-  EXPECT_EQ(lower[0].collation, "C");
+  EXPECT_EQ(lower[0].collation, "\"C\"");
   EXPECT_EQ(lower[0].opclass, "text_pattern_ops");
   EXPECT_TRUE(lower[0].descending);
   EXPECT_FALSE(lower[0].nulls_first);
@@ -228,7 +228,7 @@ TEST_F(PostgresSchemaReaderTest, ReadsTheCollationsAndCommentsOfCompositeAttribu
   ASSERT_EQ(s.types.size(), 1u);
   const auto& attributes = s.types[0].attributes;
   ASSERT_EQ(attributes.size(), 3u);
-  EXPECT_EQ(attributes[0].collation, "C");
+  EXPECT_EQ(attributes[0].collation, "\"C\"");
   EXPECT_EQ(attributes[0].comment, "the label");
   EXPECT_EQ(attributes[1].collation, "");
   EXPECT_EQ(attributes[2].comment, "");
@@ -352,6 +352,72 @@ TEST_F(PostgresSchemaReaderTest, NamesInheritanceAndRelationOptions) {
                                                "relation option " + m_schema + ".checked check_option=local",
                                                "relation option " + m_schema + ".filled fillfactor=70",
                                                "relation option " + m_schema + ".filled_id fillfactor=50"}));
+}
+
+TEST_F(PostgresSchemaReaderTest, ReadsWhatEachObjectDependsOn) {
+  m_db->execute_script(
+      "CREATE TABLE users (id int PRIMARY KEY);"
+      "CREATE FUNCTION all_users() RETURNS SETOF users LANGUAGE sql AS 'SELECT * FROM users';"
+      "CREATE FUNCTION many(u users[]) RETURNS int LANGUAGE sql AS 'SELECT 1';"
+      "CREATE FUNCTION is_ok(t text) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT true';"
+      "CREATE DOMAIN ok_text AS text CHECK (is_ok(VALUE));"
+      "CREATE FUNCTION n() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM users; END;"
+      "CREATE SEQUENCE s;"
+      "CREATE TABLE t (a ok_text, b bigint DEFAULT n(), c bigint DEFAULT nextval('s') CHECK (is_ok(a)));"
+      "CREATE VIEW v1 AS SELECT n() AS users; CREATE VIEW v2 AS SELECT * FROM v1, users;");
+  auto s = read();
+  auto names = [&](const std::vector<schema::Name>& list) {
+    std::vector<std::string> out;
+    for (const auto& n : list) out.push_back((n.schema == m_schema ? "" : n.schema + ".") + n.name);
+    return out;
+  };
+  ASSERT_EQ(s.functions.size(), 4u);  // all_users, is_ok, many, n
+  EXPECT_EQ(names(s.functions[0].depends_on), std::vector<std::string>{"users"});
+  EXPECT_TRUE(s.functions[1].depends_on.empty());
+  EXPECT_EQ(names(s.functions[2].depends_on), std::vector<std::string>{"users"});
+  EXPECT_EQ(names(s.functions[3].depends_on), std::vector<std::string>{"users"});
+  ASSERT_EQ(s.types.size(), 1u);
+  EXPECT_EQ(names(s.types[0].depends_on), std::vector<std::string>{"is_ok"});
+  ASSERT_EQ(s.tables.size(), 2u);  // t, users; the sequence is no dependency of the model
+  EXPECT_EQ(names(s.tables[0].depends_on), (std::vector<std::string>{"is_ok", "n", "ok_text"}));
+  ASSERT_EQ(s.views.size(), 2u);
+  EXPECT_EQ(names(s.views[0].depends_on), std::vector<std::string>{"n"});  // the alias is no dependency
+  EXPECT_EQ(names(s.views[1].depends_on), (std::vector<std::string>{"users", "v1"}));
+}
+
+TEST_F(PostgresSchemaReaderTest, NamesTheObjectsAndCommentsTheModelHasNoPlaceFor) {
+  m_db->execute_script(
+      "CREATE TYPE span AS RANGE (subtype = int4);"
+      "CREATE TABLE t (a int, b int, PRIMARY KEY (a) INCLUDE (b));"
+      "CREATE STATISTICS t_stats ON a, b FROM t;"
+      "CREATE TEXT SEARCH DICTIONARY dict (TEMPLATE = pg_catalog.simple);"
+      "CREATE TEXT SEARCH CONFIGURATION conf (COPY = pg_catalog.simple);"
+      "CREATE OPERATOR FAMILY fam USING btree;"
+      "CREATE POLICY p ON t USING (true); COMMENT ON POLICY p ON t IS 'x';"
+      "CREATE VIEW v AS SELECT a FROM t; COMMENT ON COLUMN v.a IS 'x';");
+  auto s = read();
+  std::vector<std::string> listed;
+  for (const auto& u : s.unsupported) listed.push_back(u.kind + " " + u.name);
+  const auto& q = m_schema;
+  EXPECT_EQ(listed, (std::vector<std::string>{"comment column " + q + ".v.a", "comment policy " + q + ".t p",
+                                               "constraint option " + q + ".t.t_pkey", "operator family " + q + ".fam",
+                                               "range type " + q + ".span", "statistics " + q + ".t_stats",
+                                               "text search configuration " + q + ".conf",
+                                               "text search dictionary " + q + ".dict"}));
+}
+
+TEST_F(PostgresSchemaReaderTest, ReadsTriggersOfViewsAndNotValidDomainChecks) {
+  m_db->execute_script(
+      "CREATE TABLE t (a int); CREATE VIEW v AS SELECT a FROM t;"
+      "CREATE FUNCTION ins() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';"
+      "CREATE TRIGGER v_ins INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION ins();"
+      "CREATE DOMAIN pos AS int; ALTER DOMAIN pos ADD CONSTRAINT pos_check CHECK (VALUE > 0) NOT VALID;");
+  auto s = read();
+  ASSERT_EQ(s.triggers.size(), 1u);
+  EXPECT_EQ(s.triggers[0].table.name, "v");
+  ASSERT_EQ(s.types.size(), 1u);
+  ASSERT_EQ(s.types[0].checks.size(), 1u);
+  EXPECT_TRUE(s.types[0].checks[0].not_valid);
 }
 
 }  // namespace

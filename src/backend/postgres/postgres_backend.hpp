@@ -179,13 +179,15 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   void read_indexes(schema::Schema& out, const SchemaScope& scope);
   void read_views(schema::Schema& out, const SchemaScope& scope);
   void read_sequences(schema::Schema& out, const SchemaScope& scope);
-  void read_extensions(schema::Schema& out);
+  void read_extensions(schema::Schema& out, const SchemaScope& scope);
   void read_types(schema::Schema& out, const SchemaScope& scope);
   void read_composites(schema::Schema& out, const SchemaScope& scope);
   void read_functions(schema::Schema& out, const SchemaScope& scope);
   void read_triggers(schema::Schema& out, const SchemaScope& scope);
   void read_policies(schema::Schema& out, const SchemaScope& scope, const std::map<std::string, std::size_t>& by_oid);
   void read_unsupported(schema::Schema& out, const SchemaScope& scope);
+  void read_unsupported_objects(schema::Schema& out, const SchemaScope& scope);
+  void read_dependencies(schema::Schema& out, const SchemaScope& scope);
 
   struct Outcome;
   /// Sends `sql` as one simple query and collects its results. Errors become DatabaseError,

@@ -5,7 +5,8 @@
 // (pg_depend deptype 'e'): the extension stands for its objects.
 // Read: schemas, tables, columns, constraints, indexes (of tables and materialized views),
 // views, sequences, extensions, enum, domain and composite types, functions and procedures,
-// triggers, row-level security policies.
+// triggers (of tables and views), row-level security policies, and what types, functions,
+// tables and views depend on (pg_depend), by which a dump orders them.
 // What a partition inherits from its parent (constraints and indexes cloned from the parent's,
 // row triggers, the per-partition copies of a foreign key referencing a partitioned table)
 // is the parent's: the parent's definition recreates it, so it is not read on its own.
@@ -13,11 +14,13 @@
 // session's), so the catalog's texts name every object outside pg_catalog with its schema,
 // whatever the session's path: the same database reads the same from any session.
 // Listed as unsupported: aggregates, window functions, rules, foreign tables, operators and
-// collations of the scope, table inheritance (INHERITS), and options the model has no field
-// for (identity sequence options, NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column
-// lists, CHECK ... NO INHERIT, ENABLE REPLICA/ALWAYS triggers, storage parameters and view
-// options).
-// Not read yet: comments on columns of views, grants, opclass parameters.
+// collations of the scope, range/multirange/base types, extended statistics, text search
+// configurations and dictionaries, operator classes and families, event triggers, table
+// inheritance (INHERITS), options the model has no field for (identity sequence options,
+// NULLS NOT DISTINCT, ON DELETE SET NULL/SET DEFAULT column lists, CHECK ... NO INHERIT,
+// INCLUDE columns of key constraints, ENABLE REPLICA/ALWAYS triggers, storage parameters and
+// view options), and comments on schemas, policies and view columns.
+// Not read yet: grants, opclass parameters.
 
 #include <map>
 
@@ -61,6 +64,18 @@ std::string not_from_extension(const char* catalog, const char* oid) {
   return std::string("NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.") + catalog +
          "'::regclass AND d.objid = " + oid + " AND d.deptype = 'e')";
 }
+
+/// The collation or operator class `oid` as SQL text: quoted where needed, and qualified
+/// with its schema outside pg_catalog (a pg_trgm installed in schema `extensions` gives
+/// `extensions.gin_trgm_ops`), so that the dump names it whatever the search_path.
+std::string sql_name_of(const char* catalog, const char* name, const char* ns, const std::string& oid) {
+  return std::string("(SELECT CASE WHEN xn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(x.") + name +
+         ") ELSE pg_catalog.quote_ident(xn.nspname) || '.' || pg_catalog.quote_ident(x." + name + ") END FROM "
+         "pg_catalog." + catalog + " x JOIN pg_catalog.pg_namespace xn ON xn.oid = x." + ns + " WHERE x.oid = " + oid +
+         ")";
+}
+std::string collation_text(const std::string& oid) { return sql_name_of("pg_collation", "collname", "collnamespace", oid); }
+std::string opclass_text(const std::string& oid) { return sql_name_of("pg_opclass", "opcname", "opcnamespace", oid); }
 
 schema::ConstraintKind constraint_kind(const std::string& code) {
   if (code == "p") return schema::ConstraintKind::primary_key;
@@ -153,11 +168,10 @@ void PostgresBackend::read_columns(schema::Schema& out, const SchemaScope& scope
   auto rows = catalog_query(
       "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
       "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity, a.attgenerated, "
-      "CASE WHEN a.attcollation <> t.typcollation THEN co.collname END, pg_catalog.col_description(a.attrelid, "
-      "a.attnum), CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      "CASE WHEN a.attcollation <> t.typcollation THEN " + collation_text("a.attcollation") +
+      " END, pg_catalog.col_description(a.attrelid, a.attnum), CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
-      "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
       "WHERE a.attnum > 0 AND NOT a.attisdropped AND " +
       table_condition(scope) + " ORDER BY a.attrelid, a.attnum");
   for (const auto& row : rows) {
@@ -205,7 +219,8 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
       (pg15 ? "EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid AND "
               "ix.indnullsnotdistinct), " + names_of("co.confdelsetcols", "co.conrelid")
             : std::string("false, NULL")) +
-      ", co.contype = 'c' AND co.connoinherit" +
+      ", co.contype = 'c' AND co.connoinherit, EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = "
+      "co.conindid AND co.contype IN ('p', 'u') AND ix.indnatts > ix.indnkeyatts)" +
       " FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
@@ -222,6 +237,7 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
     };
     if (flag_of(row, 16)) unsupported("NULLS NOT DISTINCT is not part of the schema model");
     if (flag_of(row, 18)) unsupported("NO INHERIT is not part of the schema model");
+    if (flag_of(row, 19)) unsupported("the INCLUDE columns of a key constraint are not part of the schema model");
     if (auto columns = list_of(row, 17); !columns.empty())
       unsupported("the column list of its ON DELETE action (" + util::join(columns, ", ") +
                   ") is not part of the schema model");
@@ -277,14 +293,13 @@ void PostgresBackend::read_indexes(schema::Schema& out, const SchemaScope& scope
       "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.concat_ws(E'\\x1e', coalesce(att.attname, ''), "
       "CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, true) ELSE '' END, "
       "coalesce((i.indoption[k.pos - 1] & 1)::text, '0'), coalesce((i.indoption[k.pos - 1] & 2)::text, '0'), "
-      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(opc.opcname, '') END, "
-      "CASE WHEN i.indcollation[k.pos - 1] <> coalesce(att.attcollation, kt.typcollation) THEN kco.collname "
-      "ELSE '' END) "
+      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(" + opclass_text("opc.oid") + ", '') END, "
+      "CASE WHEN i.indcollation[k.pos - 1] <> coalesce(att.attcollation, kt.typcollation) THEN " +
+      collation_text("i.indcollation[k.pos - 1]") + " ELSE '' END) "
       "FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos) "
       "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum "
       "LEFT JOIN pg_catalog.pg_attribute katt ON katt.attrelid = i.indexrelid AND katt.attnum = k.pos "
       "LEFT JOIN pg_catalog.pg_type kt ON kt.oid = katt.atttypid "
-      "LEFT JOIN pg_catalog.pg_collation kco ON kco.oid = i.indcollation[k.pos - 1] "
       "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.pos - 1] ORDER BY k.pos), E'\\x1f'), " +
       std::string(pg15 ? "i.indnullsnotdistinct" : "false") +
       " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
@@ -365,10 +380,17 @@ void PostgresBackend::read_sequences(schema::Schema& out, const SchemaScope& sco
   }
 }
 
-void PostgresBackend::read_extensions(schema::Schema& out) {
-  for (const auto& row : catalog_query("SELECT e.extname, n.nspname, e.extversion FROM pg_catalog.pg_extension e JOIN "
-                               "pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'"))
-    out.extensions.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2)});
+/// The extensions installed in the scope's schemas (or pg_catalog, which every database has),
+/// with the extensions each requires.
+void PostgresBackend::read_extensions(schema::Schema& out, const SchemaScope& scope) {
+  auto rows = catalog_query(
+      "SELECT e.extname, n.nspname, e.extversion, pg_catalog.array_to_string(ARRAY(SELECT r.extname FROM "
+      "pg_catalog.pg_depend d JOIN pg_catalog.pg_extension r ON r.oid = d.refobjid WHERE d.classid = "
+      "'pg_catalog.pg_extension'::pg_catalog.regclass AND d.objid = e.oid AND d.refclassid = "
+      "'pg_catalog.pg_extension'::pg_catalog.regclass AND r.extname <> 'plpgsql' ORDER BY 1), E'\\x1f') "
+      "FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> "
+      "'plpgsql' AND (n.nspname = 'pg_catalog' OR " + schema_condition(scope) + ")");
+  for (const auto& row : rows) out.extensions.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2), list_of(row, 3)});
 }
 
 void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) {
@@ -377,7 +399,7 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
       "pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), E'\\x1f'), "
       "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, t.typnotnull, "
       "t.typdefault, pg_catalog.array_to_string(ARRAY(SELECT co.conname || E'\\x1e' || "
-      "pg_catalog.pg_get_expr(co.conbin, 0, true) FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
+      "pg_catalog.pg_get_expr(co.conbin, 0, true) || E'\\x1e' || (NOT co.convalidated)::text FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
       "ORDER BY co.conname), E'\\x1f'), pg_catalog.obj_description(t.oid, 'pg_type') "
       "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
       "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid"));
@@ -391,10 +413,11 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
     if (row.size() > 6 && row[6]) t.default_expression = value_of(row, 6);
     for (const auto& packed : list_of(row, 7)) {
       auto fields = util::split(packed, '\x1e');
-      fields.resize(2);
+      fields.resize(3);
       schema::Constraint check;
       check.name = fields[0];
       check.expression = fields[1];
+      check.not_valid = fields[2] == "true";
       t.checks.push_back(std::move(check));
     }
     t.comment = value_of(row, 8);
@@ -422,7 +445,7 @@ void PostgresBackend::read_functions(schema::Schema& out, const SchemaScope& sco
   }
 }
 
-/// A partition's row triggers cloned from its parent's (tgparentid, PostgreSQL 13; internal
+/// Triggers of tables and views (INSTEAD OF). A partition's row triggers cloned from its parent's (tgparentid, PostgreSQL 13; internal
 /// before) are the parent's.
 void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scope) {
   const char* own = server_version(*m_session) >= 130000 ? "t.tgparentid = 0 AND " : "";
@@ -430,7 +453,7 @@ void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scop
       "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D', "
       "pg_catalog.obj_description(t.oid, 'pg_trigger'), t.tgenabled FROM pg_catalog.pg_trigger t JOIN "
       "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-      "NOT t.tgisinternal AND " + std::string(own) + table_condition(scope));
+      "NOT t.tgisinternal AND " + std::string(own) + relation_condition(scope, "'r', 'p', 'v'"));
   for (const auto& row : rows) {
     schema::Name table{value_of(row, 0), value_of(row, 1)};
     // ENABLE REPLICA / ENABLE ALWAYS: the model knows enabled and disabled only.
@@ -469,12 +492,11 @@ void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scop
 void PostgresBackend::read_composites(schema::Schema& out, const SchemaScope& scope) {
   auto rows = catalog_query(
       "SELECT n.nspname, t.typname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-      "pg_catalog.obj_description(t.oid, 'pg_type'), CASE WHEN a.attcollation <> at.typcollation THEN co.collname "
-      "END, pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+      "pg_catalog.obj_description(t.oid, 'pg_type'), CASE WHEN a.attcollation <> at.typcollation THEN " +
+      collation_text("a.attcollation") + " END, pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
       "n.oid = t.typnamespace JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
       "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid LEFT JOIN pg_catalog.pg_collation co ON co.oid = "
-      "a.attcollation WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid") +
+      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid") +
       " ORDER BY n.nspname, t.typname, a.attnum");
   for (const auto& row : rows) {
     schema::Name name{value_of(row, 0), value_of(row, 1)};
@@ -525,6 +547,116 @@ void PostgresBackend::read_unsupported(schema::Schema& out, const SchemaScope& s
     out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model"});
 }
 
+/// Object classes the model has no place for, unless an extension owns them: range, base
+/// and multirange types (a range's own multirange is the range's), extended statistics,
+/// text search configurations and dictionaries, operator classes and families, event
+/// triggers; and comments the model has no field for (schemas, policies, view columns).
+void PostgresBackend::read_unsupported_objects(schema::Schema& out, const SchemaScope& scope) {
+  const std::string in_scope = " WHERE " + schema_condition(scope) + " AND ";
+  auto rows = catalog_query(
+      "SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'm' THEN 'multirange type' ELSE 'base type' END, "
+      "n.nspname || '.' || t.typname FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = "
+      "t.typnamespace" + in_scope + not_from_extension("pg_type", "t.oid") + " AND (t.typtype = 'r' OR (t.typtype = "
+      "'b' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)) OR (t.typtype = 'm' AND NOT "
+      "EXISTS (SELECT 1 FROM pg_catalog.pg_range r WHERE r.rngmultitypid = t.oid)))"
+      " UNION ALL SELECT 'statistics', n.nspname || '.' || x.stxname FROM pg_catalog.pg_statistic_ext x JOIN "
+      "pg_catalog.pg_namespace n ON n.oid = x.stxnamespace" + in_scope + not_from_extension("pg_statistic_ext", "x.oid") +
+      " UNION ALL SELECT 'text search configuration', n.nspname || '.' || x.cfgname FROM pg_catalog.pg_ts_config x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.cfgnamespace" + in_scope + not_from_extension("pg_ts_config", "x.oid") +
+      " UNION ALL SELECT 'text search dictionary', n.nspname || '.' || x.dictname FROM pg_catalog.pg_ts_dict x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.dictnamespace" + in_scope + not_from_extension("pg_ts_dict", "x.oid") +
+      " UNION ALL SELECT 'operator class', n.nspname || '.' || x.opcname FROM pg_catalog.pg_opclass x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.opcnamespace" + in_scope + not_from_extension("pg_opclass", "x.oid") +
+      " UNION ALL SELECT 'operator family', n.nspname || '.' || x.opfname FROM pg_catalog.pg_opfamily x "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = x.opfnamespace" + in_scope + not_from_extension("pg_opfamily", "x.oid") +
+      " UNION ALL SELECT 'event trigger', x.evtname FROM pg_catalog.pg_event_trigger x WHERE " +
+      not_from_extension("pg_event_trigger", "x.oid") +
+      // The public schema's own comment is every new database's too.
+      " UNION ALL SELECT 'comment', 'schema ' || n.nspname FROM pg_catalog.pg_namespace n" + in_scope +
+      "pg_catalog.obj_description(n.oid, 'pg_namespace') IS NOT NULL AND NOT (n.nspname = 'public' AND "
+      "pg_catalog.obj_description(n.oid, 'pg_namespace') = 'standard public schema')"
+      " UNION ALL SELECT 'comment', 'policy ' || n.nspname || '.' || c.relname || ' ' || pol.polname FROM "
+      "pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE " + table_condition(scope) + " AND pg_catalog.obj_description(pol.oid, "
+      "'pg_policy') IS NOT NULL"
+      " UNION ALL SELECT 'comment', 'column ' || n.nspname || '.' || c.relname || '.' || a.attname FROM "
+      "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON "
+      "n.oid = c.relnamespace WHERE a.attnum > 0 AND NOT a.attisdropped AND " + relation_condition(scope, "'v', 'm'") +
+      " AND pg_catalog.col_description(a.attrelid, a.attnum) IS NOT NULL");
+  for (const auto& row : rows)
+    out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model (a dump leaves it out)"});
+}
+
+namespace {
+
+/// The object a pg_depend row's (classid, objid) stands for in the model, as a row (ns, name):
+/// a view for its rewrite rule, a table for a column default or a check, a domain for its
+/// check, a table, view or composite type for itself, a type, a function. Foreign keys,
+/// indexes and triggers are left out: they are created after every table and view.
+constexpr const char* k_dependent_object =
+    "SELECT c.relnamespace AS ns, c.relname AS name FROM pg_catalog.pg_class c WHERE d.classid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.objid AND c.relkind IN ('r', 'p', 'v', 'm', 'c') "
+    "UNION ALL SELECT c.relnamespace, c.relname FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = "
+    "r.ev_class WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND r.oid = d.objid "
+    "UNION ALL SELECT c.relnamespace, c.relname FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = "
+    "ad.adrelid WHERE d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND ad.oid = d.objid "
+    "UNION ALL SELECT coalesce(c.relnamespace, t.typnamespace), coalesce(c.relname, t.typname) FROM "
+    "pg_catalog.pg_constraint co LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid LEFT JOIN pg_catalog.pg_type t "
+    "ON t.oid = co.contypid WHERE d.classid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND co.oid = d.objid "
+    "AND co.contype = 'c' "
+    "UNION ALL SELECT t.typnamespace, t.typname FROM pg_catalog.pg_type t WHERE d.classid = "
+    "'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = d.objid "
+    "UNION ALL SELECT p.pronamespace, p.proname FROM pg_catalog.pg_proc p WHERE d.classid = "
+    "'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = d.objid";
+
+/// The object a pg_depend row's (refclassid, refobjid) stands for: a relation (any column of
+/// it), a type (an array type for its element type: a table's row type is named as the
+/// table), a function.
+constexpr const char* k_referenced_object =
+    "SELECT c.relnamespace AS ns, c.relname AS name FROM pg_catalog.pg_class c WHERE d.refclassid = "
+    "'pg_catalog.pg_class'::pg_catalog.regclass AND c.oid = d.refobjid "
+    "UNION ALL SELECT coalesce(e.typnamespace, t.typnamespace), coalesce(e.typname, t.typname) FROM "
+    "pg_catalog.pg_type t LEFT JOIN pg_catalog.pg_type e ON t.typcategory = 'A' AND e.oid = t.typelem WHERE "
+    "d.refclassid = 'pg_catalog.pg_type'::pg_catalog.regclass AND t.oid = d.refobjid "
+    "UNION ALL SELECT p.pronamespace, p.proname FROM pg_catalog.pg_proc p WHERE d.refclassid = "
+    "'pg_catalog.pg_proc'::pg_catalog.regclass AND p.oid = d.refobjid";
+
+/// Every object of the model that `name` names (a function's overloads share its name).
+template <typename F>
+void for_each_named(schema::Schema& s, const schema::Name& name, F f) {
+  for (auto& t : s.types) if (t.name == name) f(t.depends_on);
+  for (auto& x : s.functions) if (x.name == name) f(x.depends_on);
+  for (auto& t : s.tables) if (t.name == name) f(t.depends_on);
+  for (auto& v : s.views) if (v.name == name) f(v.depends_on);
+}
+
+}  // namespace
+
+/// What the types, functions, tables and views of the scope need to exist first, from
+/// pg_depend's normal dependencies: a function's argument and result types and the relations
+/// its SQL-standard body reads, a view's relations and functions, a table's column types and
+/// the functions its defaults and checks call, a domain's base type and functions. Only
+/// objects of the model count (a sequence, a pg_catalog type or an extension's function is
+/// there before any of them).
+void PostgresBackend::read_dependencies(schema::Schema& out, const SchemaScope& scope) {
+  auto in_scope = [&](const char* ns) {
+    return std::string("EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.oid = ") + ns + " AND " +
+           schema_condition(scope) + ")";
+  };
+  auto rows = catalog_query(
+      std::string("SELECT DISTINCT dn.nspname, dep.name, rn.nspname, ref.name FROM pg_catalog.pg_depend d "
+                  "CROSS JOIN LATERAL (") + k_dependent_object + ") dep CROSS JOIN LATERAL (" + k_referenced_object +
+      ") ref JOIN pg_catalog.pg_namespace dn ON dn.oid = dep.ns JOIN pg_catalog.pg_namespace rn ON rn.oid = ref.ns "
+      "WHERE d.deptype = 'n' AND " + in_scope("dep.ns") + " AND " + in_scope("ref.ns"));
+  for (const auto& row : rows) {
+    schema::Name dependent{value_of(row, 0), value_of(row, 1)}, referenced{value_of(row, 2), value_of(row, 3)};
+    if (dependent == referenced) continue;
+    bool modelled = false;
+    for_each_named(out, referenced, [&](std::vector<schema::Name>&) { modelled = true; });
+    if (modelled) for_each_named(out, dependent, [&](std::vector<schema::Name>& d) { d.push_back(referenced); });
+  }
+}
+
 std::vector<Row> PostgresBackend::catalog_query(std::string_view sql) {
   ++m_read_queries;
   return query(sql);
@@ -541,13 +673,15 @@ schema::Schema PostgresBackend::read_catalog(const SchemaScope& scope) {
   read_indexes(out, scope);
   read_views(out, scope);
   read_sequences(out, scope);
-  read_extensions(out);
+  read_extensions(out, scope);
   read_types(out, scope);
   read_composites(out, scope);
   read_functions(out, scope);
   read_triggers(out, scope);
   read_policies(out, scope, by_oid);
   read_unsupported(out, scope);
+  read_unsupported_objects(out, scope);
+  read_dependencies(out, scope);
   schema::canonicalize(out);
   return out;
 }

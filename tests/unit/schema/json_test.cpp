@@ -46,6 +46,7 @@ TEST(SchemaJsonTest, IsTheCanonicalModelWithItsFingerprint) {
   EXPECT_TRUE(contains(doc, "\"kind\": \"primary key\", \"columns\": [\"id\"], \"expression\": \"\", \"foreign_key\": null"))
       << doc;
   EXPECT_TRUE(contains(doc, "\"unsupported\": []}")) << doc;
+  EXPECT_TRUE(contains(doc, "\"depends_on\": []")) << doc;
 }
 
 TEST(SchemaJsonTest, ListsWhatTheModelCannotRepresent) {

@@ -86,6 +86,18 @@ TEST(SchemaModelTest, EveryAttributeCountsInTheFingerprint) {
   EXPECT_TRUE(changed([](Schema& s) { s.indexes[0].keys[0].descending = true; }));
   EXPECT_TRUE(changed([](Schema& s) { s.tables[0].strict = true; }));
   EXPECT_TRUE(changed([](Schema& s) { s.unsupported.push_back({"rule", "public.r", "rules are not modelled"}); }));
+  EXPECT_TRUE(changed([](Schema& s) { s.tables[0].depends_on = {{"", "f"}}; }));
+  EXPECT_TRUE(changed([](Schema& s) { s.extensions.push_back({"ltree_plpython3u", "public", "1.0", {"ltree"}}); }));
+}
+
+TEST(SchemaModelTest, DependenciesAreASortedSetAndWrittenUnderTheirObject) {
+  auto s = two_tables(false);
+  s.tables[1].depends_on = {{"", "z_type"}, {"", "a_function"}, {"", "z_type"}};
+  s.extensions = {{"ltree_plpython3u", "public", "1.0", {"plpython3u", "ltree"}}};
+  auto text = canonical_text(canonical_copy(s));
+  EXPECT_NE(text.find("\n  depends on a_function,z_type\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("extension ltree_plpython3u public 1.0\n  requires ltree,plpython3u\n"), std::string::npos)
+      << text;
 }
 
 TEST(SchemaModelTest, ValuesThatOnlyASeparatorWouldTellApartFingerprintApart) {

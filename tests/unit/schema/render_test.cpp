@@ -65,7 +65,7 @@ TEST(RenderPostgres, TableWithEveryColumnAndConstraintKind) {
   t.name = {"public", "Orders"};
   t.unlogged = true;
   t.columns = {{"id", "bigint", true, std::nullopt, "always"},
-               {"code", "text", false, std::nullopt, "", std::nullopt, false, "C"},
+               {"code", "text", false, std::nullopt, "", std::nullopt, false, "\"C\""},
                {"total", "numeric(10,2)", true, "0"},
                {"doubled", "numeric", false, std::nullopt, "", "total * 2::numeric", true},
                {"during", "tstzrange"}};
@@ -207,7 +207,7 @@ TEST(RenderPostgres, SequencesPartitionsIndexesAndPolicies) {
   expression.name = {"public", "a_lower"};
   expression.table = "events";
   expression.unique = true;
-  expression.keys = {{"", "lower(at::text)", "C", "text_pattern_ops", false, std::nullopt}};
+  expression.keys = {{"", "lower(at::text)", "\"C\"", "text_pattern_ops", false, std::nullopt}};
   expression.include = {"id"};
   expression.where = "id > 10";
   s.indexes = {by_at, expression, by_at_2020};
@@ -230,11 +230,15 @@ TEST(RenderPostgres, SequencesPartitionsIndexesAndPolicies) {
           "    WITH CHECK (at > '2000-01-01'::date);\n");
 }
 
-TEST(RenderPostgres, ViewsAfterTheViewsTheyReadTiesByName) {
+TEST(RenderPostgres, ViewsAfterTheViewsTheyDependOnTiesByName) {
   auto s = postgres();
   s.views = {view({"public", "a_top"}, " SELECT x\n   FROM \"Middle\";"),
              view({"public", "Middle"}, " SELECT x\n   FROM public.z_base;", true),
-             view({"public", "z_base"}, " SELECT 1 AS x;"), view({"public", "b_alone"}, " SELECT 2 AS y;")};
+             view({"public", "z_base"}, " SELECT 1 AS x;"), view({"public", "b_alone"}, " SELECT 2 AS y;"),
+             // Its column alias names a_top, which is no dependency.
+             view({"public", "c_alias"}, " SELECT 1 AS a_top;")};
+  s.views[0].depends_on = {{"public", "Middle"}};
+  s.views[1].depends_on = {{"public", "z_base"}};
   auto sql = render_sql(s);
   auto base = at(sql, "CREATE VIEW public.z_base AS\nSELECT 1 AS x;\n");
   auto middle = at(sql, "CREATE MATERIALIZED VIEW public.\"Middle\" AS\nSELECT x\n   FROM public.z_base;\n");
@@ -243,6 +247,59 @@ TEST(RenderPostgres, ViewsAfterTheViewsTheyReadTiesByName) {
   EXPECT_LT(base, middle);
   EXPECT_LT(middle, top);
   EXPECT_LT(alone, base);  // ready from the start and before z_base by name
+  EXPECT_LT(alone, at(sql, "CREATE VIEW public.c_alias AS"));
+  EXPECT_LT(at(sql, "CREATE VIEW public.c_alias AS"), base);  // no edge from its alias
+}
+
+TEST(RenderPostgres, TypesFunctionsTablesAndViewsAreOneDependencyGraph) {
+  auto s = postgres();
+  Type domain;
+  domain.name = {"public", "email"};
+  domain.kind = Type::Kind::domain;
+  domain.base_type = "text";
+  domain.checks = {constraint(ConstraintKind::check, "email_check", {}, "public.is_email(VALUE)")};
+  domain.depends_on = {{"public", "is_email"}};
+  s.types = {domain};
+  Function is_email{{"public", "is_email"}, "t text", false, "CREATE FUNCTION public.is_email(t text) ...", ""};
+  Function all_users{{"public", "all_users"}, "", false, "CREATE FUNCTION public.all_users() ...", ""};
+  all_users.depends_on = {{"public", "users"}};
+  s.functions = {all_users, is_email};
+  Table accounts;
+  accounts.name = {"public", "accounts"};
+  accounts.columns = {Column{"n", "bigint"}};
+  accounts.depends_on = {{"public", "all_users"}, {"public", "email"}};
+  Table users;
+  users.name = {"public", "users"};
+  users.columns = {Column{"id", "integer"}};
+  s.tables = {accounts, users};
+  s.views = {view({"public", "a_view"}, "SELECT 1;")};
+  auto sql = render_sql(s);
+  EXPECT_LT(at(sql, "FUNCTION public.is_email"), at(sql, "CREATE DOMAIN public.email"));
+  EXPECT_LT(at(sql, "CREATE TABLE public.users"), at(sql, "FUNCTION public.all_users"));
+  EXPECT_LT(at(sql, "FUNCTION public.all_users"), at(sql, "CREATE TABLE public.accounts"));
+  EXPECT_LT(at(sql, "CREATE TABLE public.users"), at(sql, "CREATE VIEW public.a_view"));
+}
+
+// Collations and operator classes are SQL text, qualified outside pg_catalog: printed as is.
+TEST(RenderPostgres, QualifiedOperatorClassesAndCollationsArePrintedAsTheyAre) {
+  auto s = postgres();
+  Index trgm;
+  trgm.name = {"public", "docs_trgm"};
+  trgm.table = "docs";
+  trgm.method = "gin";
+  trgm.keys = {{"name", "", "other.c2", "extensions.gin_trgm_ops", false, std::nullopt}};
+  s.indexes = {trgm};
+  auto sql = render_sql(s);
+  at(sql, "CREATE INDEX docs_trgm ON public.docs USING gin (name COLLATE other.c2 extensions.gin_trgm_ops);\n");
+}
+
+TEST(RenderPostgres, ExtensionsAfterTheExtensionsTheyRequire) {
+  auto s = postgres();
+  s.extensions = {{"a_needs_z", "public", "1", {"z_base"}}, {"b_alone", "public", "1", {}},
+                  {"z_base", "public", "1", {}}};
+  auto sql = render_sql(s);
+  EXPECT_LT(at(sql, "CREATE EXTENSION b_alone"), at(sql, "CREATE EXTENSION z_base"));
+  EXPECT_LT(at(sql, "CREATE EXTENSION z_base"), at(sql, "CREATE EXTENSION a_needs_z"));
 }
 
 TEST(RenderPostgres, ExtensionsAndComments) {
