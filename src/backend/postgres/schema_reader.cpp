@@ -26,6 +26,7 @@
 
 #include "backend/postgres/postgres_backend.hpp"
 #include "backend/postgres/session.hpp"
+#include "backend/row_values.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::backend::postgres {
@@ -34,8 +35,6 @@ namespace {
 /// Separates the items of a list that a query aggregates into one text value.
 constexpr const char* k_separator = "\x1f";
 
-std::string value_of(const Row& row, std::size_t i) { return i < row.size() && row[i] ? *row[i] : std::string(); }
-bool flag_of(const Row& row, std::size_t i) { return value_of(row, i) == "t"; }
 std::vector<std::string> list_of(const Row& row, std::size_t i) {
   auto text = value_of(row, i);
   return text.empty() ? std::vector<std::string>{} : util::split(text, '\x1f');
