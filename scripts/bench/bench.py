@@ -408,12 +408,22 @@ def catalog_of(sql):
 
 
 def describe_catalog_mix(statements):
-    kinds, sessions = {}, {s for s, _, _ in statements}
+    kinds = {}
     for _, sql, _ in statements:
         k = catalog_of(sql)
         kinds[k] = kinds.get(k, 0) + 1
-    parts = ", ".join(f"{k} {c}" for k, c in sorted(kinds.items()))
-    return f"{len(statements)} in {len(sessions)} session{'s' if len(sessions) != 1 else ''} ({parts})"
+    return ", ".join(f"{k} {c}" for k, c in sorted(kinds.items()))
+
+
+def sessions_of(statements):
+    n = len({s for s, _, _ in statements})
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+def reader_statements(dump, floor):
+    """The dump's queries that the floor does not send too: the reader's."""
+    floor_sql = {sql for _, sql, _ in floor}
+    return [s for s in dump if s[1] not in floor_sql]
 
 
 schema_dir = f"{work}/schema"
@@ -497,12 +507,16 @@ if "f" in only:
         admin(f"DROP DATABASE IF EXISTS bench_schema_{n}")
     out("    queries the PostgreSQL server received, by the catalog each reads (one untimed run each, "
         "log_statement = all):")
+    reader_counts = {}
     for n, ((dump, floor), v_count) in counts.items():
-        out(f"      {n:>6,} tables: dump {describe_catalog_mix(dump)}; -v line {v_count}")
-    out(f"      floor `migrate current`: {describe_catalog_mix(counts[10][0][1])}")
-    totals = {n: len(d) for n, ((d, _), _) in counts.items()}
-    out(f"      the same count for 10, 1,000 and 10,000 tables: {'yes' if len(set(totals.values())) == 1 else 'NO'}"
-        f"  (target: constant)")
+        reader = reader_statements(dump, floor)
+        reader_counts[n] = len(reader)
+        out(f"      {n:>6,} tables: dump {len(dump)} in {sessions_of(dump)}, {len(reader)} of them the reader's "
+            f"(not sent by the floor too): {describe_catalog_mix(reader)}; -v line {v_count}")
+    floor = counts[10][0][1]
+    out(f"      floor `migrate current`: {len(floor)} in {sessions_of(floor)}: {describe_catalog_mix(floor)}")
+    same = len(set(reader_counts.values())) == 1 and len({len(d) for (d, _), _ in counts.values()}) == 1
+    out(f"      the same counts for 10, 1,000 and 10,000 tables: {'yes' if same else 'NO'}  (target: constant)")
     for n in (1000, 10000):
         dump = counts[n][0][0]
         out(f"      server time of the dump's queries, {n:,} tables: {sum(s[2] for s in dump):.0f} ms in all; "
