@@ -1,6 +1,6 @@
 """The measuring half of scripts/bench.sh (run it through that script, which builds migrate and
 starts the PostgreSQL server). Environment: MIGRATE (binary), WORK (scratch folder), RUNS,
-ONLY (comma-separated parts a-e), PG_URL (a database on the throwaway server; empty when no
+ONLY (comma-separated parts a-f), PG_URL (a database on the throwaway server; empty when no
 PostgreSQL part is selected), PG_BINDIR (psql's folder).
 
 Timing is wall clock from start to exit of the client process. Where a figure has a floor,
@@ -17,9 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 migrate = os.environ["MIGRATE"]
 work = os.environ["WORK"]
 runs = int(os.environ["RUNS"])
-only = set(os.environ.get("ONLY", "a,b,c,d,e").split(","))
+only = set(os.environ.get("ONLY", "a,b,c,d,e,f").split(","))
 pg_url = os.environ.get("PG_URL", "")
-pg_log = os.environ.get("PG_LOG", "")  # the server's log, for the statement counts of (d)
+pg_log = os.environ.get("PG_LOG", "")  # the server's log, for the statement counts of (d) and (f)
 psql = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "psql")
 
 peaks = {}  # part -> max RSS (MB) of its migrate runs
@@ -30,8 +30,8 @@ def out(line):
 
 
 class Run:
-    def __init__(self, wall, cpu, rss):
-        self.wall, self.cpu, self.rss = wall, cpu, rss
+    def __init__(self, wall, cpu, rss, err=""):
+        self.wall, self.cpu, self.rss, self.err = wall, cpu, rss, err
 
 
 def measure(cmd, cwd, stdin_path=None):
@@ -51,7 +51,7 @@ def measure(cmd, cwd, stdin_path=None):
             stdin.close()
     if p.returncode != 0:
         sys.exit(f"bench: {' '.join(cmd)} (in {cwd}) exited {p.returncode}:\n{err.decode(errors='replace')}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0)
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, err.decode(errors="replace"))
 
 
 def run_checked(cmd, cwd=None, **kw):
@@ -214,25 +214,44 @@ def fresh_database(name):
     return db_url(name)
 
 
-def statement_mix(name, cmd_for_url):
-    """Untimed: run `cmd_for_url(url)` once on a fresh database whose sessions log every
-    query (log_statement = all), and count the queries the server received, by kind. A query
-    may hold several statements; each is one round trip."""
+def logged_statements(database, cmd, cwd):
+    """Untimed: run `cmd` once while the sessions of `database` log every query and its duration
+    (log_statement = all, log_min_duration_statement = 0), and return what the server received:
+    a list of (session pid, SQL, server time in ms). A query may hold several statements; each
+    is one round trip. Empty when the server's log is not readable."""
     if not pg_log or not os.path.exists(pg_log):
-        return None
-    url = fresh_database(name)
-    admin(f"ALTER DATABASE {name} SET log_statement = 'all'")
+        return []
+    admin(f"ALTER DATABASE {database} SET log_statement = 'all'")
+    admin(f"ALTER DATABASE {database} SET log_min_duration_statement = 0")
     start = os.path.getsize(pg_log)
-    subprocess.run(cmd_for_url(url), cwd=lin_pg, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.2)  # the log is written by the server processes
     with open(pg_log, "rb") as f:
         f.seek(start)
         text = f.read().decode(errors="replace")
+    admin(f"ALTER DATABASE {database} RESET log_statement")
+    admin(f"ALTER DATABASE {database} RESET log_min_duration_statement")
+    statements, pending = [], {}  # pending: session -> index of its statement awaiting a duration
+    for m in re.finditer(r"\[(\d+)\] LOG:  (?:statement: (.*)|duration: ([\d.]+) ms)", text):
+        session = m.group(1)
+        if m.group(2) is not None:
+            pending[session] = len(statements)
+            statements.append((session, m.group(2).strip(), 0.0))
+        elif session in pending:
+            i = pending.pop(session)
+            statements[i] = (statements[i][0], statements[i][1], float(m.group(3)))
+    return statements
+
+
+def statement_mix(name, cmd_for_url):
+    """The queries `cmd_for_url(url)` sends to a fresh database, by kind of an upgrade's query."""
+    url = fresh_database(name)
+    statements = logged_statements(name, cmd_for_url(url), lin_pg)
     admin(f"DROP DATABASE IF EXISTS {name}")
-    kinds, sessions = {}, set()
-    for m in re.finditer(r"\[(\d+)\] LOG:  statement: (.*)", text):
-        sessions.add(m.group(1))
-        sql = m.group(2).strip()
+    if not statements:
+        return None
+    kinds = {}
+    for _, sql, _ in statements:
         if re.match(r"(?i)begin\b", sql):
             kind = "BEGIN"
         elif re.match(r"(?i)commit\b", sql):
@@ -246,7 +265,7 @@ def statement_mix(name, cmd_for_url):
         else:
             kind = "revision SQL"
         kinds[kind] = kinds.get(kind, 0) + 1
-    return sum(kinds.values()), len(sessions), kinds
+    return sum(kinds.values()), len({s for s, _, _ in statements}), kinds
 
 
 def describe_mix(label, mix):
@@ -256,7 +275,7 @@ def describe_mix(label, mix):
     return f"{label} {total} ({total / 1000:.1f} per revision; {sessions} session{'s' if sessions != 1 else ''}: {parts})"
 
 
-if only & {"d", "e"} and not pg_url:
+if only & {"d", "e", "f"} and not pg_url:
     sys.exit("bench: no PostgreSQL server (PG_URL is empty)")
 
 # --- (d) ------------------------------------------------------------------------------------
@@ -311,6 +330,198 @@ if "e" in only:
          "reference sqlite3 reading the version table", "none, for reference")
     admin("DROP DATABASE IF EXISTS bench_noop")
 
+# --- (f) ------------------------------------------------------------------------------------
+# The 18 columns after id and parent_id: (name, PostgreSQL type and clauses, SQLite's).
+SCHEMA_COLUMNS = [
+    ("name", "text NOT NULL", "TEXT NOT NULL"),
+    ("code", "varchar(32) NOT NULL DEFAULT 'new'", "VARCHAR(32) NOT NULL DEFAULT 'new'"),
+    ("status", "smallint NOT NULL DEFAULT 0", "SMALLINT NOT NULL DEFAULT 0"),
+    ("amount", "numeric(12,2) DEFAULT 0", "NUMERIC(12,2) DEFAULT 0"),
+    ("ratio", "double precision", "REAL"),
+    ("active", "boolean NOT NULL DEFAULT true", "BOOLEAN NOT NULL DEFAULT 1"),
+    ("created_at", "timestamptz NOT NULL DEFAULT now()", "TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP"),
+    ("updated_at", "timestamptz", "TEXT"),
+    ("birthday", "date", "DATE"),
+    ("quantity", "integer DEFAULT 1", "INTEGER DEFAULT 1"),
+    ("weight", "real", "REAL"),
+    ("notes", "text", "TEXT"),
+    ("payload", "jsonb DEFAULT '{}'", "TEXT DEFAULT '{}'"),
+    ("data", "bytea", "BLOB"),
+    ("token", "uuid", "TEXT"),
+    ("email", "varchar(255)", "VARCHAR(255)"),
+    ("score", "bigint NOT NULL DEFAULT 0", "BIGINT NOT NULL DEFAULT 0"),
+    ("flags", "integer NOT NULL DEFAULT 0", "INTEGER NOT NULL DEFAULT 0"),
+]
+
+
+def schema_script(n, postgres):
+    """n tables of 20 columns, each with 2 indexes and 1 foreign key (table i references table
+    i - 1, table 0 itself). On PostgreSQL one table in 10 has a bigserial id (so the scope has
+    sequences owned by columns, without paying a sequence's creation on every table), and a
+    transaction holds 1,000 tables: one for all would overflow the server's lock table (each new
+    relation stays locked until COMMIT; max_locks_per_transaction = 64 per connection)."""
+    per_transaction = 1000 if postgres else n
+    lines = []
+    for i in range(n):
+        if i % per_transaction == 0:
+            lines.append("BEGIN;")
+        name, parent = f"t{i:05d}", f"t{max(i - 1, 0):05d}"
+        if postgres:
+            cols = [f"id {'bigserial' if i % 10 == 0 else 'bigint'} PRIMARY KEY",
+                    f"parent_id bigint REFERENCES {parent} (id) ON DELETE SET NULL"]
+        else:
+            cols = ["id INTEGER PRIMARY KEY", f"parent_id INTEGER REFERENCES {parent} (id) ON DELETE SET NULL"]
+        cols += [f"{c} {pg if postgres else lite}" for c, pg, lite in SCHEMA_COLUMNS]
+        lines.append(f"CREATE TABLE {name} (\n  " + ",\n  ".join(cols) + "\n);")
+        lines.append(f"CREATE INDEX {name}_parent_idx ON {name} (parent_id);")
+        lines.append(f"CREATE UNIQUE INDEX {name}_code_idx ON {name} (code, created_at DESC);")
+        if i % per_transaction == per_transaction - 1 or i == n - 1:
+            lines.append("COMMIT;")
+    return "\n".join(lines) + "\n"
+
+
+def write_schema_script(n, postgres):
+    path = f"{work}/schema/{'pg' if postgres else 'sqlite'}-{n}.sql"
+    with open(path, "w") as f:
+        f.write(schema_script(n, postgres))
+    return path
+
+
+def read_line(run):
+    """(tables, catalog queries, reader ms) from dump -v's `Read the schema ...` line."""
+    m = re.search(r"Read the schema \((\d+) tables, \d+ views, \d+ indexes\) in (\d+) catalog queries, ([\d.]+) ms",
+                  run.err)
+    if not m:
+        sys.exit(f"bench: dump -v printed no `Read the schema` line:\n{run.err}")
+    return int(m.group(1)), int(m.group(2)), float(m.group(3))
+
+
+def catalog_of(sql):
+    """The relation a query reads at its top level (subqueries removed): its kind."""
+    while True:
+        flat = re.sub(r"\([^()]*\)", "", sql)
+        if flat == sql:
+            break
+        sql = flat
+    m = re.search(r"(?i)\bFROM\s+(?:pg_catalog\.)?(\w+)", sql)
+    return m.group(1) if m else re.sub(r"\s+", " ", sql)[:40]
+
+
+def describe_catalog_mix(statements):
+    kinds = {}
+    for _, sql, _ in statements:
+        k = catalog_of(sql)
+        kinds[k] = kinds.get(k, 0) + 1
+    return ", ".join(f"{k} {c}" for k, c in sorted(kinds.items()))
+
+
+def sessions_of(statements):
+    n = len({s for s, _, _ in statements})
+    return f"{n} session{'s' if n != 1 else ''}"
+
+
+def reader_statements(dump, floor):
+    """The dump's queries that the floor does not send too: the reader's."""
+    floor_sql = {sql for _, sql, _ in floor}
+    return [s for s in dump if s[1] not in floor_sql]
+
+
+schema_dir = f"{work}/schema"
+if "f" in only:
+    os.makedirs(f"{schema_dir}/migrations/versions", exist_ok=True)
+    with open(f"{schema_dir}/migrate.toml", "w") as f:
+        f.write('script_location = "migrations"\n[database]\nurl = "sqlite:///unused.db"\n')
+
+
+def dump_cmd(url):
+    # stdout goes to the null device (measure): -o /dev/null would not do, dump writes its file
+    # by renaming a temporary file over the path.
+    return [migrate, "-v", "--url", url, "--format", "json", "dump"]
+
+
+def floor_cmd(url):
+    return [migrate, "-v", "--url", url, "current"]
+
+
+def schema_figures(label, url, target):
+    """Times dump against its floor on the database at `url`; returns the dump runs."""
+    ms_, fs = alternate(lambda: measure(dump_cmd(url), schema_dir), lambda: measure(floor_cmd(url), schema_dir))
+    note_peak("f", ms_)
+    m_best, m_median = stats(ms_)
+    f_best, f_median = stats(fs)
+    pair = statistics.median(m.wall - f.wall for m, f in zip(ms_, fs))
+    reader = sorted(read_line(r)[2] for r in ms_)
+    tables = read_line(ms_[0])[0]
+    out(f"(f) dump --format json, {label}: best {ms(m_best)}, median {ms(m_median)}  (target {target}); "
+        f"floor `migrate current` best {ms(f_best)}, median {ms(f_median)}; migrate - floor: best "
+        f"{ms(m_best - f_best)}, median of pairs {ms(pair)}; reader (-v): best {reader[0]:.0f} ms, median "
+        f"{statistics.median(reader):.0f} ms ({tables} tables read); max RSS {max(r.rss for r in ms_):.1f} MB")
+    return ms_
+
+
+def sqlite_schema_database(n):
+    path = f"{schema_dir}/schema-{n}.db"
+    remove(path)
+    run_checked(["sqlite3", path], input=open(write_schema_script(n, False)).read())
+    return f"sqlite:///{path}"
+
+
+def pg_schema_database(n):
+    url = fresh_database(f"bench_schema_{n}")
+    run_checked([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", write_schema_script(n, True)])
+    return url
+
+
+def pg_query_counts(n, url):
+    """The queries one dump and one floor run send, from the server's log (untimed)."""
+    dump = logged_statements(f"bench_schema_{n}", dump_cmd(url), schema_dir)
+    floor = logged_statements(f"bench_schema_{n}", floor_cmd(url), schema_dir)
+    return dump, floor
+
+
+def slowest(statements, count=3):
+    top = sorted(statements, key=lambda s: -s[2])[:count]
+    return "; ".join(f"{catalog_of(sql)} {ms_:.1f} ms" for _, sql, ms_ in top)
+
+
+if "f" in only:
+    small = sqlite_schema_database(10)
+    lite_small = read_line(measure(dump_cmd(small), schema_dir))[1]
+    lite_url = sqlite_schema_database(1000)
+    lite = schema_figures("SQLite, 1,000 tables", lite_url, "< 50 ms")
+    lite_count = read_line(lite[0])[1]
+    out(f"    catalog queries (-v line): {lite_count} for 1,000 tables, {lite_small} for 10 tables: "
+        f"{'the same' if lite_count == lite_small else 'NOT the same'}  (target: constant)")
+    remove(f"{schema_dir}/schema-10.db")
+    remove(f"{schema_dir}/schema-1000.db")
+
+    counts = {}
+    for n, target in ((10, None), (1000, "< 150 ms"), (10000, "< 1 s")):
+        url = pg_schema_database(n)
+        if target:
+            runs_ = schema_figures(f"PostgreSQL, {n:,} tables", url, target)
+            v_count = read_line(runs_[0])[1]
+        else:
+            v_count = read_line(measure(dump_cmd(url), schema_dir))[1]
+        counts[n] = (pg_query_counts(n, url), v_count)
+        admin(f"DROP DATABASE IF EXISTS bench_schema_{n}")
+    out("    queries the PostgreSQL server received, by the catalog each reads (one untimed run each, "
+        "log_statement = all):")
+    reader_counts = {}
+    for n, ((dump, floor), v_count) in counts.items():
+        reader = reader_statements(dump, floor)
+        reader_counts[n] = len(reader)
+        out(f"      {n:>6,} tables: dump {len(dump)} in {sessions_of(dump)}, {len(reader)} of them the reader's "
+            f"(not sent by the floor too): {describe_catalog_mix(reader)}; -v line {v_count}")
+    floor = counts[10][0][1]
+    out(f"      floor `migrate current`: {len(floor)} in {sessions_of(floor)}: {describe_catalog_mix(floor)}")
+    same = len(set(reader_counts.values())) == 1 and len({len(d) for (d, _), _ in counts.values()}) == 1
+    out(f"      the same counts for 10, 1,000 and 10,000 tables: {'yes' if same else 'NO'}  (target: constant)")
+    for n in (1000, 10000):
+        dump = counts[n][0][0]
+        out(f"      server time of the dump's queries, {n:,} tables: {sum(s[2] for s in dump):.0f} ms in all; "
+            f"slowest: {slowest(dump)}")
+
 # --- (c) ------------------------------------------------------------------------------------
 if "c" in only:
     if peaks:
@@ -318,4 +529,4 @@ if "c" in only:
         out(f"(c) peak memory (max RSS of any migrate run above): {max(peaks.values()):.1f} MB [{detail}]"
             f"  (target < 50 MB)")
     else:
-        out("(c) peak memory: no migrate runs selected (add a, b, d or e to --only)")
+        out("(c) peak memory: no migrate runs selected (add a, b, d, e or f to --only)")
