@@ -733,21 +733,28 @@ schema::Schema PostgresBackend::read_catalog(const SchemaScope& scope) {
   return out;
 }
 
-/// Sets search_path to pg_catalog alone and returns the session's value. Inside a
-/// transaction the setting is local to it (set_config's is_local), so whatever happens the
-/// transaction's end takes it away, and a path the transaction set itself (SET LOCAL
-/// included) is what is restored and what stays after COMMIT.
+/// Sets search_path to pg_catalog alone and jit off, and returns the session's values of both
+/// (as "path<US>jit", which restore_search_path takes). The catalog queries' cost estimates are
+/// high enough to make the server compile them (JIT), which takes longer than running them.
+/// Inside a transaction the settings are local to it (set_config's is_local), so whatever
+/// happens the transaction's end takes them away, and a path the transaction set itself (SET
+/// LOCAL included) is what is restored and what stays after COMMIT.
 std::string PostgresBackend::pin_search_path(bool local) {
-  // OFFSET 0 keeps the subquery apart: the old value is read before set_config runs.
-  auto rows = catalog_query(std::string("SELECT s.path, pg_catalog.set_config('search_path', 'pg_catalog', ") +
-                            (local ? "true" : "false") +
-                            ") FROM (SELECT pg_catalog.current_setting('search_path') AS path OFFSET 0) s");
-  return value_of(rows.at(0), 0);
+  const std::string is_local = local ? "true" : "false";
+  // OFFSET 0 keeps the subquery apart: the old values are read before set_config runs.
+  auto rows = catalog_query("SELECT s.path, s.jit, pg_catalog.set_config('search_path', 'pg_catalog', " + is_local +
+                            "), pg_catalog.set_config('jit', 'off', " + is_local +
+                            ") FROM (SELECT pg_catalog.current_setting('search_path') AS path, "
+                            "pg_catalog.current_setting('jit') AS jit OFFSET 0) s");
+  return value_of(rows.at(0), 0) + k_separator + value_of(rows.at(0), 1);
 }
 
-void PostgresBackend::restore_search_path(const std::string& path, bool local) {
-  catalog_query("SELECT pg_catalog.set_config('search_path', " + m_session->literal(path) + ", " +
-                (local ? "true" : "false") + ")");
+void PostgresBackend::restore_search_path(const std::string& settings, bool local) {
+  const auto separator = settings.rfind(k_separator);
+  const auto path = settings.substr(0, separator), jit = settings.substr(separator + 1);
+  const std::string is_local = local ? "true" : "false";
+  catalog_query("SELECT pg_catalog.set_config('search_path', " + m_session->literal(path) + ", " + is_local +
+                "), pg_catalog.set_config('jit', " + m_session->literal(jit) + ", " + is_local + ")");
 }
 
 /// The catalog read with search_path = pg_catalog, so that the catalog's texts do not depend
