@@ -99,6 +99,25 @@ int pg_partition_depth(const Schema& schema, const Name& table) {
   return depth;
 }
 
+std::map<std::pair<std::string, std::string>, int> pg_partition_depths(const Schema& schema) {
+  std::map<std::pair<std::string, std::string>, const Table*> by_name;
+  for (const auto& t : schema.tables) by_name.emplace(std::make_pair(t.name.schema, t.name.name), &t);
+  std::map<std::pair<std::string, std::string>, int> depths;
+  for (const auto& t : schema.tables) {
+    int depth = 0;
+    const Table* current = &t;
+    // Bounded like pg_partition_depth: a cycle cannot make it loop.
+    while (current->partition_of && depth <= static_cast<int>(schema.tables.size())) {
+      auto parent = by_name.find({current->partition_of->schema, current->partition_of->name});
+      ++depth;
+      if (parent == by_name.end()) break;
+      current = parent->second;
+    }
+    depths[{t.name.schema, t.name.name}] = depth;
+  }
+  return depths;
+}
+
 void pg_partitions(const Schema& schema, Blocks& out) {
   for (const auto& t : schema.tables)
     if (t.partition_of)
@@ -110,8 +129,9 @@ void pg_foreign_keys(const Schema& schema, Blocks& out) {
   // A partition's key comes before its parent's, so that the parent's adopts it instead of
   // creating another one of the same name.
   std::vector<std::tuple<int, std::size_t, std::size_t>> keys;
+  const auto depths = pg_partition_depths(schema);
   for (std::size_t t = 0; t < schema.tables.size(); ++t) {
-    int depth = pg_partition_depth(schema, schema.tables[t].name);
+    int depth = depths.at({schema.tables[t].name.schema, schema.tables[t].name.name});
     for (std::size_t c = 0; c < schema.tables[t].constraints.size(); ++c)
       if (schema.tables[t].constraints[c].kind == ConstraintKind::foreign_key) keys.emplace_back(-depth, t, c);
   }

@@ -67,14 +67,25 @@ std::string not_from_extension(const char* catalog, const char* oid) {
 /// The collation or operator class `oid` as SQL text: quoted where needed, and qualified
 /// with its schema outside pg_catalog (a pg_trgm installed in schema `extensions` gives
 /// `extensions.gin_trgm_ops`), so that the dump names it whatever the search_path.
+/// `schema_name` is the text of a pg_namespace.nspname, `name` the object's name.
+std::string qualified_sql_name(const std::string& schema_name, const std::string& name) {
+  return "CASE WHEN " + schema_name + " = 'pg_catalog' THEN pg_catalog.quote_ident(" + name +
+         ") ELSE pg_catalog.quote_ident(" + schema_name + ") || '.' || pg_catalog.quote_ident(" + name + ") END";
+}
 std::string sql_name_of(const char* catalog, const char* name, const char* ns, const std::string& oid) {
-  return std::string("(SELECT CASE WHEN xn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(x.") + name +
-         ") ELSE pg_catalog.quote_ident(xn.nspname) || '.' || pg_catalog.quote_ident(x." + name + ") END FROM "
-         "pg_catalog." + catalog + " x JOIN pg_catalog.pg_namespace xn ON xn.oid = x." + ns + " WHERE x.oid = " + oid +
-         ")";
+  return "(SELECT " + qualified_sql_name("xn.nspname", std::string("x.") + name) + " FROM pg_catalog." + catalog +
+         " x JOIN pg_catalog.pg_namespace xn ON xn.oid = x." + ns + " WHERE x.oid = " + oid + ")";
 }
 std::string collation_text(const std::string& oid) { return sql_name_of("pg_collation", "collname", "collnamespace", oid); }
-std::string opclass_text(const std::string& oid) { return sql_name_of("pg_opclass", "opcname", "opcnamespace", oid); }
+
+/// `LEFT JOIN pg_description <alias>`: the comment on the object `oid` (sub-object `subid`:
+/// a column's number, 0 for the object itself) of the catalog `catalog`, as
+/// col_description/obj_description read it, but joined once instead of looked up per row.
+std::string description_join(const char* alias, const char* catalog, const std::string& oid, const char* subid = "0") {
+  return std::string(" LEFT JOIN pg_catalog.pg_description ") + alias + " ON " + alias + ".objoid = " + oid + " AND " +
+         alias + ".classoid = 'pg_catalog." + catalog + "'::pg_catalog.regclass AND " + alias + ".objsubid = " + subid +
+         " ";
+}
 
 schema::ConstraintKind constraint_kind(const std::string& code) {
   if (code == "p") return schema::ConstraintKind::primary_key;
@@ -128,8 +139,9 @@ void PostgresBackend::read_tables(schema::Schema& out, const SchemaScope& scope,
   auto rows = catalog_query(
       "SELECT c.oid, n.nspname, c.relname, c.relpersistence = 'u', c.relrowsecurity, c.relforcerowsecurity, "
       "CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END, pn.nspname, pc.relname, "
-      "pg_catalog.pg_get_expr(c.relpartbound, c.oid), pg_catalog.obj_description(c.oid, 'pg_class') "
-      "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "pg_catalog.pg_get_expr(c.relpartbound, c.oid), dsc.description "
+      "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace" +
+      description_join("dsc", "pg_class", "c.oid") +
       "LEFT JOIN pg_catalog.pg_inherits i ON c.relispartition AND i.inhrelid = c.oid "
       "LEFT JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent "
       "LEFT JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace WHERE " +
@@ -166,11 +178,16 @@ void PostgresBackend::read_columns(schema::Schema& out, const SchemaScope& scope
       "dep.deptype = 'i' LIMIT 1";
   auto rows = catalog_query(
       "SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-      "pg_catalog.pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity, a.attgenerated, "
+      // A default cannot refer to a column: deparsed without its table (relation 0), the
+      // server does not open and lock every table that has one. A generated column's
+      // expression names columns, so it is deparsed against its table.
+      "pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END, true), "
+      "a.attidentity, a.attgenerated, "
       "CASE WHEN a.attcollation <> t.typcollation THEN " + collation_text("a.attcollation") +
-      " END, pg_catalog.col_description(a.attrelid, a.attnum), CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+      " END, dsc.description, CASE WHEN a.attidentity <> '' THEN (" + identity_options + ") END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
-      "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
+      "LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum" +
+      description_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
       "WHERE a.attnum > 0 AND NOT a.attisdropped AND " +
       table_condition(scope) + " ORDER BY a.attrelid, a.attnum");
   for (const auto& row : rows) {
@@ -211,9 +228,10 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
   const bool pg15 = server_version(*m_session) >= 150000;
   auto rows = catalog_query(
       "SELECT co.conrelid, co.conname, co.contype, co.condeferrable, co.condeferred, NOT co.convalidated, "
-      "pg_catalog.pg_get_constraintdef(co.oid, true), " + names_of("co.conkey", "co.conrelid") +
+      // Only an exclusion constraint's definition is read as text (its expression).
+      "CASE WHEN co.contype = 'x' THEN pg_catalog.pg_get_constraintdef(co.oid, true) END, " + names_of("co.conkey", "co.conrelid") +
       ", fn.nspname, fc.relname, " + names_of("co.confkey", "co.confrelid") +
-      ", co.confupdtype, co.confdeltype, co.confmatchtype, pg_catalog.obj_description(co.oid, 'pg_constraint'), "
+      ", co.confupdtype, co.confdeltype, co.confmatchtype, dsc.description, "
       "pg_catalog.pg_get_expr(co.conbin, co.conrelid, true), " +
       (pg15 ? "EXISTS (SELECT 1 FROM pg_catalog.pg_index ix WHERE ix.indexrelid = co.conindid AND "
               "ix.indnullsnotdistinct), " + names_of("co.confdelsetcols", "co.conrelid")
@@ -223,7 +241,8 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
       " FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid "
       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
       "LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid "
-      "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace "
+      "LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace" +
+      description_join("dsc", "pg_constraint", "co.oid") +
       // A constraint cloned from a parent's (conparentid) is the parent's.
       "WHERE co.contype IN ('p', 'u', 'c', 'f', 'x') AND co.conparentid = 0 AND " + table_condition(scope));
   for (const auto& row : rows) {
@@ -260,21 +279,71 @@ void PostgresBackend::read_constraints(schema::Schema& out, const SchemaScope& s
 
 namespace {
 
-/// One key of an index from its aggregated fields: name, expression, DESC bit, NULLS FIRST
-/// bit, operator class when not the default, collation when not the key's own.
-schema::IndexKey index_key(const std::string& packed) {
-  auto fields = util::split(packed, '\x1e');
-  fields.resize(6);
+/// The columns of an index row: the index's own, then one key's (the query returns one row
+/// per key, its keys in order).
+enum IndexCell : std::size_t {
+  ix_oid, ix_schema, ix_name, ix_table, ix_unique, ix_method, ix_key_count, ix_where, ix_comment,
+  ix_nulls_not_distinct, key_column, key_expression, key_descending, key_nulls_first, key_opclass, key_collation
+};
+
+/// One row per key of the indexes of `relations` (a condition on `c` and `n`), the indexes
+/// in the order of their oids: the key's column name or expression, DESC bit, NULLS FIRST
+/// bit, operator class when not the default, collation when not the key's own. The
+/// index's own cells (its predicate alone costs something) are read on its first key.
+std::string index_keys_query(const std::string& relations, bool pg15) {
+  return "SELECT i.indexrelid, n.nspname, ic.relname, c.relname, i.indisunique, am.amname, i.indnkeyatts, "
+         "CASE WHEN k.pos = 1 THEN pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) END, dsc.description, " +
+         std::string(pg15 ? "i.indnullsnotdistinct" : "false") +
+         ", coalesce(att.attname, ''), "
+         "CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, true) ELSE '' END, "
+         "coalesce((k.options & 1)::text, '0'), coalesce((k.options & 2)::text, '0'), "
+         "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(" + qualified_sql_name("opcn.nspname", "opc.opcname") +
+         ", '') END, CASE WHEN k.collation_oid <> coalesce(att.attcollation, kt.typcollation) THEN coalesce(" +
+         qualified_sql_name("colln.nspname", "coll.collname") + ", '') ELSE '' END "
+         "FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
+         "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+         "JOIN pg_catalog.pg_am am ON am.oid = ic.relam" + description_join("dsc", "pg_class", "i.indexrelid") +
+         // The arrays of the operator classes, options and collations have no entry for
+         // INCLUDE columns: ROWS FROM gives NULL there.
+         "CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(i.indkey::pg_catalog.int2[]), "
+         "pg_catalog.unnest(i.indclass::pg_catalog.oid[]), pg_catalog.unnest(i.indoption::pg_catalog.int2[]), "
+         "pg_catalog.unnest(i.indcollation::pg_catalog.oid[])) WITH ORDINALITY k(attnum, opclass_oid, options, "
+         "collation_oid, pos) "
+         "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum "
+         "LEFT JOIN pg_catalog.pg_attribute katt ON katt.attrelid = i.indexrelid AND katt.attnum = k.pos "
+         "LEFT JOIN pg_catalog.pg_type kt ON kt.oid = katt.atttypid "
+         "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = k.opclass_oid "
+         "LEFT JOIN pg_catalog.pg_namespace opcn ON opcn.oid = opc.opcnamespace "
+         "LEFT JOIN pg_catalog.pg_collation coll ON coll.oid = k.collation_oid "
+         "LEFT JOIN pg_catalog.pg_namespace colln ON colln.oid = coll.collnamespace WHERE " + relations +
+         " AND NOT ic.relispartition AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = "
+         "i.indexrelid AND co.contype IN ('p', 'u', 'x')) ORDER BY i.indexrelid, k.pos";
+}
+
+/// The key of an index row.
+schema::IndexKey index_key(const Row& row) {
   schema::IndexKey k;
-  k.column = fields[1].empty() ? fields[0] : "";
-  k.expression = fields[1];
-  k.descending = fields[2] != "0";
-  bool nulls_first = fields[3] != "0";
+  k.expression = value_of(row, key_expression);
+  k.column = k.expression.empty() ? value_of(row, key_column) : "";
+  k.descending = value_of(row, key_descending) != "0";
+  bool nulls_first = value_of(row, key_nulls_first) != "0";
   // Only a NULLS order that differs from the direction's default is part of the key.
   if (nulls_first != k.descending) k.nulls_first = nulls_first;
-  k.opclass = fields[4];
-  k.collation = fields[5];
+  k.opclass = value_of(row, key_opclass);
+  k.collation = value_of(row, key_collation);
   return k;
+}
+
+/// The index of a row (its first key's), without keys.
+schema::Index index_of(const Row& row) {
+  schema::Index index;
+  index.name = {value_of(row, ix_schema), value_of(row, ix_name)};
+  index.table = value_of(row, ix_table);
+  index.unique = flag_of(row, ix_unique);
+  index.method = value_of(row, ix_method);
+  index.where = value_of(row, ix_where);
+  index.comment = value_of(row, ix_comment);
+  return index;
 }
 
 }  // namespace
@@ -286,45 +355,20 @@ schema::IndexKey index_key(const std::string& packed) {
 /// keep an expression's own collation, and naming one explicitly builds the same index).
 void PostgresBackend::read_indexes(schema::Schema& out, const SchemaScope& scope) {
   const bool pg15 = server_version(*m_session) >= 150000;
-  auto rows = catalog_query(
-      "SELECT n.nspname, ic.relname, c.relname, i.indisunique, am.amname, i.indnkeyatts, "
-      "pg_catalog.pg_get_expr(i.indpred, i.indrelid, true), pg_catalog.obj_description(i.indexrelid, 'pg_class'), "
-      "pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.concat_ws(E'\\x1e', coalesce(att.attname, ''), "
-      "CASE WHEN k.attnum = 0 THEN pg_catalog.pg_get_indexdef(i.indexrelid, k.pos::int, true) ELSE '' END, "
-      "coalesce((i.indoption[k.pos - 1] & 1)::text, '0'), coalesce((i.indoption[k.pos - 1] & 2)::text, '0'), "
-      "CASE WHEN opc.opcdefault THEN '' ELSE coalesce(" + opclass_text("opc.oid") + ", '') END, "
-      "CASE WHEN i.indcollation[k.pos - 1] <> coalesce(att.attcollation, kt.typcollation) THEN " +
-      collation_text("i.indcollation[k.pos - 1]") + " ELSE '' END) "
-      "FROM pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, pos) "
-      "LEFT JOIN pg_catalog.pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = k.attnum "
-      "LEFT JOIN pg_catalog.pg_attribute katt ON katt.attrelid = i.indexrelid AND katt.attnum = k.pos "
-      "LEFT JOIN pg_catalog.pg_type kt ON kt.oid = katt.atttypid "
-      "LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k.pos - 1] ORDER BY k.pos), E'\\x1f'), " +
-      std::string(pg15 ? "i.indnullsnotdistinct" : "false") +
-      " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid "
-      "JOIN pg_catalog.pg_class c ON c.oid = i.indrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "JOIN pg_catalog.pg_am am ON am.oid = ic.relam WHERE " + relation_condition(scope, "'r', 'p', 'm'") +
-      " AND NOT ic.relispartition AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = "
-      "i.indexrelid AND co.contype IN ('p', 'u', 'x'))");
+  auto rows = catalog_query(index_keys_query(relation_condition(scope, "'r', 'p', 'm'"), pg15));
+  std::string current;  // the oid of the index of out.indexes.back()
   for (const auto& row : rows) {
-    schema::Index index;
-    index.name = {value_of(row, 0), value_of(row, 1)};
-    index.table = value_of(row, 2);
-    index.unique = flag_of(row, 3);
-    index.method = value_of(row, 4);
-    auto key_count = static_cast<std::size_t>(std::stoi(value_of(row, 5)));
-    index.where = value_of(row, 6);
-    index.comment = value_of(row, 7);
-    auto keys = list_of(row, 8);
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      auto key = index_key(keys[k]);
-      if (k < key_count) index.keys.push_back(std::move(key));
-      else index.include.push_back(key.column);
+    if (auto oid = value_of(row, ix_oid); oid != current) {
+      current = oid;
+      out.indexes.push_back(index_of(row));
+      if (flag_of(row, ix_nulls_not_distinct))
+        out.unsupported.push_back({"index option", out.indexes.back().name.schema + "." + out.indexes.back().name.name,
+                                   "NULLS NOT DISTINCT is not part of the schema model (a dump leaves it out)"});
     }
-    if (flag_of(row, 9))
-      out.unsupported.push_back({"index option", index.name.schema + "." + index.name.name,
-                                 "NULLS NOT DISTINCT is not part of the schema model (a dump leaves it out)"});
-    out.indexes.push_back(std::move(index));
+    auto& index = out.indexes.back();
+    auto key = index_key(row);
+    if (index.keys.size() < static_cast<std::size_t>(number_of(row, ix_key_count))) index.keys.push_back(std::move(key));
+    else index.include.push_back(key.column);
   }
 }
 
@@ -333,8 +377,8 @@ void PostgresBackend::read_views(schema::Schema& out, const SchemaScope& scope) 
       "SELECT n.nspname, c.relname, c.relkind = 'm', pg_catalog.pg_get_viewdef(c.oid, true), "
       "pg_catalog.array_to_string(ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid "
       "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum), E'\\x1f'), "
-      "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = c.relnamespace WHERE " + relation_condition(scope, "'v', 'm'"));
+      "dsc.description FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace" +
+      description_join("dsc", "pg_class", "c.oid") + "WHERE " + relation_condition(scope, "'v', 'm'"));
   for (const auto& row : rows) {
     schema::View v;
     v.name = {value_of(row, 0), value_of(row, 1)};
@@ -350,8 +394,9 @@ void PostgresBackend::read_sequences(schema::Schema& out, const SchemaScope& sco
   auto rows = catalog_query(
       "SELECT n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement, "
       "s.seqmin, s.seqmax, s.seqcache, s.seqcycle, tn.nspname, tc.relname, ta.attname, "
-      "pg_catalog.obj_description(c.oid, 'pg_class') FROM pg_catalog.pg_sequence s "
-      "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "dsc.description FROM pg_catalog.pg_sequence s "
+      "JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace" +
+      description_join("dsc", "pg_class", "c.oid") +
       "LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND "
       "d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype = 'a' "
       "LEFT JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = "
@@ -399,9 +444,9 @@ void PostgresBackend::read_types(schema::Schema& out, const SchemaScope& scope) 
       "CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END, t.typnotnull, "
       "t.typdefault, pg_catalog.array_to_string(ARRAY(SELECT co.conname || E'\\x1e' || "
       "pg_catalog.pg_get_expr(co.conbin, 0, true) || E'\\x1e' || (NOT co.convalidated)::text FROM pg_catalog.pg_constraint co WHERE co.contypid = t.oid "
-      "ORDER BY co.conname), E'\\x1f'), pg_catalog.obj_description(t.oid, 'pg_type') "
-      "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-      "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid"));
+      "ORDER BY co.conname), E'\\x1f'), dsc.description "
+      "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace" +
+      description_join("dsc", "pg_type", "t.oid") + "WHERE t.typtype IN ('e', 'd') AND " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid"));
   for (const auto& row : rows) {
     schema::Type t;
     t.name = {value_of(row, 0), value_of(row, 1)};
@@ -429,8 +474,8 @@ void PostgresBackend::read_functions(schema::Schema& out, const SchemaScope& sco
   auto rows = catalog_query(
       "SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind, "
       "CASE WHEN p.prokind IN ('f', 'p') THEN pg_catalog.pg_get_functiondef(p.oid) END, "
-      "pg_catalog.obj_description(p.oid, 'pg_proc') FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = p.pronamespace WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_proc", "p.oid"));
+      "dsc.description FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace" +
+      description_join("dsc", "pg_proc", "p.oid") + "WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_proc", "p.oid"));
   for (const auto& row : rows) {
     schema::Name name{value_of(row, 0), value_of(row, 1)};
     auto kind = value_of(row, 3);
@@ -450,8 +495,9 @@ void PostgresBackend::read_triggers(schema::Schema& out, const SchemaScope& scop
   const char* own = server_version(*m_session) >= 130000 ? "t.tgparentid = 0 AND " : "";
   auto rows = catalog_query(
       "SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid, true), t.tgenabled <> 'D', "
-      "pg_catalog.obj_description(t.oid, 'pg_trigger'), t.tgenabled FROM pg_catalog.pg_trigger t JOIN "
-      "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+      "dsc.description, t.tgenabled FROM pg_catalog.pg_trigger t JOIN "
+      "pg_catalog.pg_class c ON c.oid = t.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace" +
+      description_join("dsc", "pg_trigger", "t.oid") + "WHERE "
       "NOT t.tgisinternal AND " + std::string(own) + relation_condition(scope, "'r', 'p', 'v'"));
   for (const auto& row : rows) {
     schema::Name table{value_of(row, 0), value_of(row, 1)};
@@ -491,12 +537,13 @@ void PostgresBackend::read_policies(schema::Schema& out, const SchemaScope& scop
 void PostgresBackend::read_composites(schema::Schema& out, const SchemaScope& scope) {
   auto rows = catalog_query(
       "SELECT n.nspname, t.typname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), "
-      "pg_catalog.obj_description(t.oid, 'pg_type'), CASE WHEN a.attcollation <> at.typcollation THEN " +
-      collation_text("a.attcollation") + " END, pg_catalog.col_description(c.oid, a.attnum) FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
+      "tdsc.description, CASE WHEN a.attcollation <> at.typcollation THEN " +
+      collation_text("a.attcollation") + " END, adsc.description FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON "
       "n.oid = t.typnamespace JOIN pg_catalog.pg_class c ON c.oid = t.typrelid AND c.relkind = 'c' "
       "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid WHERE " + schema_condition(scope) + " AND " + not_from_extension("pg_type", "t.oid") +
-      " ORDER BY n.nspname, t.typname, a.attnum");
+      "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid" + description_join("tdsc", "pg_type", "t.oid") +
+      description_join("adsc", "pg_class", "c.oid", "a.attnum") + "WHERE " + schema_condition(scope) + " AND " +
+      not_from_extension("pg_type", "t.oid") + " ORDER BY n.nspname, t.typname, a.attnum");
   for (const auto& row : rows) {
     schema::Name name{value_of(row, 0), value_of(row, 1)};
     if (out.types.empty() || !(out.types.back().name == name) || out.types.back().kind != schema::Type::Kind::composite) {
@@ -571,17 +618,18 @@ void PostgresBackend::read_unsupported_objects(schema::Schema& out, const Schema
       " UNION ALL SELECT 'event trigger', x.evtname FROM pg_catalog.pg_event_trigger x WHERE " +
       not_from_extension("pg_event_trigger", "x.oid") +
       // The public schema's own comment is every new database's too.
-      " UNION ALL SELECT 'comment', 'schema ' || n.nspname FROM pg_catalog.pg_namespace n" + in_scope +
-      "pg_catalog.obj_description(n.oid, 'pg_namespace') IS NOT NULL AND NOT (n.nspname = 'public' AND "
-      "pg_catalog.obj_description(n.oid, 'pg_namespace') = 'standard public schema')"
+      " UNION ALL SELECT 'comment', 'schema ' || n.nspname FROM pg_catalog.pg_namespace n" +
+      description_join("dsc", "pg_namespace", "n.oid") + in_scope + "dsc.description IS NOT NULL AND NOT "
+      "(n.nspname = 'public' AND dsc.description = 'standard public schema')"
       " UNION ALL SELECT 'comment', 'policy ' || n.nspname || '.' || c.relname || ' ' || pol.polname FROM "
       "pg_catalog.pg_policy pol JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = c.relnamespace WHERE " + table_condition(scope) + " AND pg_catalog.obj_description(pol.oid, "
-      "'pg_policy') IS NOT NULL"
+      "n.oid = c.relnamespace" + description_join("dsc", "pg_policy", "pol.oid") + "WHERE " + table_condition(scope) +
+      " AND dsc.description IS NOT NULL"
       " UNION ALL SELECT 'comment', 'column ' || n.nspname || '.' || c.relname || '.' || a.attname FROM "
       "pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON "
-      "n.oid = c.relnamespace WHERE a.attnum > 0 AND NOT a.attisdropped AND " + relation_condition(scope, "'v', 'm'") +
-      " AND pg_catalog.col_description(a.attrelid, a.attnum) IS NOT NULL");
+      "n.oid = c.relnamespace" + description_join("dsc", "pg_class", "a.attrelid", "a.attnum") +
+      "WHERE a.attnum > 0 AND NOT a.attisdropped AND " + relation_condition(scope, "'v', 'm'") +
+      " AND dsc.description IS NOT NULL");
   for (const auto& row : rows)
     out.unsupported.push_back({value_of(row, 0), value_of(row, 1), "not part of the schema model (a dump leaves it out)"});
 }
@@ -685,21 +733,28 @@ schema::Schema PostgresBackend::read_catalog(const SchemaScope& scope) {
   return out;
 }
 
-/// Sets search_path to pg_catalog alone and returns the session's value. Inside a
-/// transaction the setting is local to it (set_config's is_local), so whatever happens the
-/// transaction's end takes it away, and a path the transaction set itself (SET LOCAL
-/// included) is what is restored and what stays after COMMIT.
+/// Sets search_path to pg_catalog alone and jit off, and returns the session's values of both
+/// (as "path<US>jit", which restore_search_path takes). The catalog queries' cost estimates are
+/// high enough to make the server compile them (JIT), which takes longer than running them.
+/// Inside a transaction the settings are local to it (set_config's is_local), so whatever
+/// happens the transaction's end takes them away, and a path the transaction set itself (SET
+/// LOCAL included) is what is restored and what stays after COMMIT.
 std::string PostgresBackend::pin_search_path(bool local) {
-  // OFFSET 0 keeps the subquery apart: the old value is read before set_config runs.
-  auto rows = catalog_query(std::string("SELECT s.path, pg_catalog.set_config('search_path', 'pg_catalog', ") +
-                            (local ? "true" : "false") +
-                            ") FROM (SELECT pg_catalog.current_setting('search_path') AS path OFFSET 0) s");
-  return value_of(rows.at(0), 0);
+  const std::string is_local = local ? "true" : "false";
+  // OFFSET 0 keeps the subquery apart: the old values are read before set_config runs.
+  auto rows = catalog_query("SELECT s.path, s.jit, pg_catalog.set_config('search_path', 'pg_catalog', " + is_local +
+                            "), pg_catalog.set_config('jit', 'off', " + is_local +
+                            ") FROM (SELECT pg_catalog.current_setting('search_path') AS path, "
+                            "pg_catalog.current_setting('jit') AS jit OFFSET 0) s");
+  return value_of(rows.at(0), 0) + k_separator + value_of(rows.at(0), 1);
 }
 
-void PostgresBackend::restore_search_path(const std::string& path, bool local) {
-  catalog_query("SELECT pg_catalog.set_config('search_path', " + m_session->literal(path) + ", " +
-                (local ? "true" : "false") + ")");
+void PostgresBackend::restore_search_path(const std::string& settings, bool local) {
+  const auto separator = settings.rfind(k_separator);
+  const auto path = settings.substr(0, separator), jit = settings.substr(separator + 1);
+  const std::string is_local = local ? "true" : "false";
+  catalog_query("SELECT pg_catalog.set_config('search_path', " + m_session->literal(path) + ", " + is_local +
+                "), pg_catalog.set_config('jit', " + m_session->literal(jit) + ", " + is_local + ")");
 }
 
 /// The catalog read with search_path = pg_catalog, so that the catalog's texts do not depend
