@@ -80,10 +80,8 @@ void pg_foreign_keys(const Schema& schema, Blocks& out);
 void pg_partitions(const Schema& schema, Blocks& out);
 /// Row-level security switches and policies of every table.
 void pg_row_security(const Schema& schema, Blocks& out);
-/// How deep a table is in a partition tree (0 = not a partition).
-int pg_partition_depth(const Schema& schema, const Name& table);
-/// pg_partition_depth of every table, by (schema, name): one pass instead of one search of the
-/// table list per table.
+/// How deep each table is in a partition tree (0 = not a partition), by (schema, name),
+/// computed in one pass.
 std::map<std::pair<std::string, std::string>, int> pg_partition_depths(const Schema& schema);
 
 }  // namespace migrate::schema::render_detail

@@ -101,9 +101,12 @@ std::string index(const Index& i) {
 
 /// A partition's index comes before its parent's, which then adopts it.
 void indexes(const Schema& s, Blocks& out) {
+  const auto depths = pg_partition_depths(s);
   std::vector<std::pair<int, std::size_t>> order;
-  for (std::size_t i = 0; i < s.indexes.size(); ++i)
-    order.emplace_back(-pg_partition_depth(s, {s.indexes[i].name.schema, s.indexes[i].table}), i);
+  for (std::size_t i = 0; i < s.indexes.size(); ++i) {
+    auto depth = depths.find({s.indexes[i].name.schema, s.indexes[i].table});  // an index of a view: depth 0
+    order.emplace_back(depth == depths.end() ? 0 : -depth->second, i);
+  }
   std::sort(order.begin(), order.end());
   for (const auto& [depth, i] : order) out.add(index(s.indexes[i]));
 }

@@ -86,19 +86,6 @@ std::string pg_table(const Table& t) {
   return out + table_comments(t);
 }
 
-int pg_partition_depth(const Schema& schema, const Name& table) {
-  int depth = 0;
-  const Name* current = &table;
-  while (depth <= static_cast<int>(schema.tables.size())) {
-    auto it = std::find_if(schema.tables.begin(), schema.tables.end(),
-                           [&](const Table& t) { return t.name == *current; });
-    if (it == schema.tables.end() || !it->partition_of) break;
-    current = &*it->partition_of;
-    ++depth;
-  }
-  return depth;
-}
-
 std::map<std::pair<std::string, std::string>, int> pg_partition_depths(const Schema& schema) {
   std::map<std::pair<std::string, std::string>, const Table*> by_name;
   for (const auto& t : schema.tables) by_name.emplace(std::make_pair(t.name.schema, t.name.name), &t);
@@ -106,7 +93,7 @@ std::map<std::pair<std::string, std::string>, int> pg_partition_depths(const Sch
   for (const auto& t : schema.tables) {
     int depth = 0;
     const Table* current = &t;
-    // Bounded like pg_partition_depth: a cycle cannot make it loop.
+    // Bounded by the number of tables: a cycle cannot make it loop.
     while (current->partition_of && depth <= static_cast<int>(schema.tables.size())) {
       auto parent = by_name.find({current->partition_of->schema, current->partition_of->name});
       ++depth;
