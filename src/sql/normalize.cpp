@@ -1,6 +1,7 @@
 #include "sql/normalize.hpp"
 
 #include <array>
+#include <unordered_map>
 #include <vector>
 
 #include "sql/keywords.hpp"
@@ -162,7 +163,9 @@ std::vector<std::string> sqlite_relations_read(std::string_view text) {
   return out;
 }
 
-std::string normalize_sqlite_type(std::string_view declared) {
+namespace {
+
+std::string normalized_type(std::string_view declared) {
   std::string out;
   int depth = 0;
   const Piece* previous = nullptr;
@@ -176,6 +179,18 @@ std::string normalize_sqlite_type(std::string_view declared) {
     previous = &piece;
   }
   return out;
+}
+
+}  // namespace
+
+std::string normalize_sqlite_type(std::string_view declared) {
+  // A schema declares a handful of types thousands of times (both the parser and the reader
+  // ask for each column's): remember the answers. Bounded, per thread, pure.
+  thread_local std::unordered_map<std::string, std::string> known;
+  auto it = known.find(std::string(declared));
+  if (it != known.end()) return it->second;
+  if (known.size() >= 4096) known.clear();
+  return known.emplace(std::string(declared), normalized_type(declared)).first->second;
 }
 
 }  // namespace migrate::sql
