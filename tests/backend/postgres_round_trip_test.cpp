@@ -3,76 +3,30 @@
 // that one gives the same model, and rendering it gives the same bytes. Each test creates
 // its own two databases on the server (the test role creates databases) and drops them.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 
 #include "backend/backend.hpp"
 #include "schema/model.hpp"
 #include "schema/render.hpp"
+#include "support/schema_round_trip.hpp"
 
 namespace migrate::backend {
 namespace {
 
 /// `url` pointing at database `name` instead (its parameters dropped: no private search_path).
-std::string with_database(std::string url, const std::string& name) {
-  url = url.substr(0, url.find('?'));
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
 class PostgresRoundTripTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* base = std::getenv("MIGRATE_TEST_POSTGRES_BASE_URL");
-    if (!base || !*base) base = std::getenv("MIGRATE_TEST_POSTGRES_URL");
-    if (!base || !*base) {
-      const char* required = std::getenv("MIGRATE_REQUIRE_POSTGRES");
-      if (required && std::string(required) == "1") FAIL() << "MIGRATE_REQUIRE_POSTGRES=1 but no server";
-      GTEST_SKIP() << "MIGRATE_TEST_POSTGRES_URL is not set";
-    }
-    m_admin = open(base);
-    static int counter = 0;
-    auto stem = "rt_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    for (auto suffix : {"_a", "_b", "_c"}) {
-      m_names.push_back(stem + suffix);
-      m_admin->execute("CREATE DATABASE " + m_names.back());
-      m_urls.push_back(with_database(base, m_names.back()));
-    }
-  }
-  void TearDown() override {
-    for (const auto& name : m_names) m_admin->execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  }
+  void SetUp() override { m_databases.open(Dialect::postgresql, {}, "rt"); }
 
   /// Database `i` (0, 1 or 2) after running `sql` on it.
-  schema::Schema build(std::size_t i, const std::string& sql) {
-    auto db = open(m_urls.at(i));
-    db->execute_script(sql);
-    return db->schema_reader()->read_schema(SchemaScope{});
-  }
-
+  schema::Schema build(std::size_t i, const std::string& sql) { return m_databases.build(i, sql); }
   /// Builds `sql` on the first database, rebuilds its rendering on the second: the same model,
   /// the same text. Returns the rendering.
-  std::string round_trip(const std::string& sql) {
-    auto original = build(0, sql);
-    auto rendered = schema::render_sql(original);
-    schema::Schema rebuilt;
-    try {
-      rebuilt = build(1, rendered);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "the rendered SQL does not run: " << e.what() << "\n" << rendered;
-      return rendered;
-    }
-    EXPECT_EQ(schema::canonical_text(rebuilt), schema::canonical_text(original)) << rendered;
-    EXPECT_EQ(schema::render_sql(rebuilt), rendered);
-    EXPECT_TRUE(original.unsupported.empty()) << schema::canonical_text(original);
-    return rendered;
-  }
+  std::string round_trip(const std::string& sql) { return m_databases.round_trip(sql); }
 
-  std::unique_ptr<Backend> m_admin;
-  std::vector<std::string> m_names;
-  std::vector<std::string> m_urls;
+  test::ScratchDatabases m_databases;
 };
 
 TEST_F(PostgresRoundTripTest, TablesColumnsKeysAndIndexes) {
@@ -266,7 +220,7 @@ TEST_F(PostgresRoundTripTest, TypesFunctionsTablesAndViewsInOneDependencyOrder) 
 
 // Extensions in schemas out of scope are not read.
 TEST_F(PostgresRoundTripTest, ExtensionsOutOfScopeAreNotRead) {
-  auto db = open(m_urls.at(0));
+  auto db = open(m_databases.url(0));
   db->execute_script(
       "CREATE SCHEMA app; CREATE SCHEMA other; CREATE EXTENSION citext WITH SCHEMA other;"
       "CREATE EXTENSION hstore WITH SCHEMA app; CREATE TABLE app.t (id int);");

@@ -5,9 +5,7 @@
 // creates databases) and drops. Shapes one dialect lacks are in suites instantiated for that
 // dialect only.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <functional>
 #include <memory>
 #include <string>
@@ -17,6 +15,7 @@
 #include "backend/sql_dialect.hpp"
 #include "schema/model.hpp"
 #include "schema/render.hpp"
+#include "support/schema_round_trip.hpp"
 #include "support/temp_dir.hpp"
 
 namespace migrate {
@@ -30,11 +29,6 @@ struct SchemaCase {
 void PrintTo(const SchemaCase& c, std::ostream* os) { *os << c.name; }
 
 /// `url` pointing at database `name` instead (its parameters dropped: no private search_path).
-std::string with_database(std::string url, const std::string& name) {
-  url = url.substr(0, url.find('?'));
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
 /// migrate's own tables, as a project names them: never part of a schema read.
 backend::SchemaScope scope() {
   backend::SchemaScope out;
@@ -44,30 +38,7 @@ backend::SchemaScope scope() {
 
 class SchemaConformanceTest : public ::testing::TestWithParam<SchemaCase> {
  protected:
-  void SetUp() override {
-    if (dialect() == Dialect::sqlite) {
-      for (auto file : {"a.db", "b.db", "c.db"}) m_urls.push_back("sqlite:///" + (m_dir.path() / file).string());
-      return;
-    }
-    const char* base = std::getenv("MIGRATE_TEST_POSTGRES_BASE_URL");
-    if (!base || !*base) base = std::getenv("MIGRATE_TEST_POSTGRES_URL");
-    if (!base || !*base) {
-      const char* required = std::getenv("MIGRATE_REQUIRE_POSTGRES");
-      if (required && std::string(required) == "1") FAIL() << "MIGRATE_REQUIRE_POSTGRES=1 but no server";
-      GTEST_SKIP() << "MIGRATE_TEST_POSTGRES_URL is not set";
-    }
-    m_admin = backend::open(base);
-    static int counter = 0;
-    auto stem = "sc_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    for (auto suffix : {"_a", "_b", "_c"}) {
-      m_names.push_back(stem + suffix);
-      m_admin->execute("CREATE DATABASE " + m_names.back());
-      m_urls.push_back(with_database(base, m_names.back()));
-    }
-  }
-  void TearDown() override {
-    for (const auto& name : m_names) m_admin->execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-  }
+  void SetUp() override { m_databases.open(dialect(), m_dir.path(), "sc"); }
 
   Dialect dialect() const { return GetParam().dialect; }
   bool postgres() const { return dialect() == Dialect::postgresql; }
@@ -77,34 +48,14 @@ class SchemaConformanceTest : public ::testing::TestWithParam<SchemaCase> {
   }
 
   /// Database `i` (0, 1 or 2) after running `sql` on it.
-  schema::Schema build(std::size_t i, const std::string& sql) {
-    auto db = backend::open(m_urls.at(i));
-    db->execute_script(sql);
-    return db->schema_reader()->read_schema(scope());
-  }
-
+  schema::Schema build(std::size_t i, const std::string& sql) { return m_databases.build(i, sql, scope()); }
   /// Builds `sql` on the first database, rebuilds its rendering on the second: the same model,
   /// the same text. Returns the rendering.
-  std::string round_trip(const std::string& sql) {
-    auto original = build(0, sql);
-    EXPECT_TRUE(original.unsupported.empty()) << schema::canonical_text(original);
-    auto rendered = schema::render_sql(original);
-    schema::Schema rebuilt;
-    try {
-      rebuilt = build(1, rendered);
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << "the rendered SQL does not run: " << e.what() << "\n" << rendered;
-      return rendered;
-    }
-    EXPECT_EQ(schema::canonical_text(rebuilt), schema::canonical_text(original)) << rendered;
-    EXPECT_EQ(schema::render_sql(rebuilt), rendered);
-    return rendered;
-  }
+  std::string round_trip(const std::string& sql) { return m_databases.round_trip(sql, scope()); }
+  const std::string& url(std::size_t i) const { return m_databases.url(i); }
 
   test::TempDir m_dir;
-  std::unique_ptr<backend::Backend> m_admin;
-  std::vector<std::string> m_names;
-  std::vector<std::string> m_urls;
+  test::ScratchDatabases m_databases;
 };
 
 /// The same fixture, for shapes only PostgreSQL has / only SQLite has.
@@ -284,7 +235,7 @@ TEST_P(SchemaConformanceTest, AViewWithAColumnList) {
 
 TEST_P(SchemaConformanceTest, MigratesOwnTablesNeverAppear) {
   {
-    auto db = backend::open(m_urls.at(0));
+    auto db = backend::open(url(0));
     db->execute(backend::sql::create_version_table(dialect(), "", "conf_version"));
     db->execute(backend::sql::create_journal_table(dialect(), "", "conf_version_journal"));
   }
@@ -349,7 +300,7 @@ TEST_P(SqliteSchemaConformanceTest, DoubleQuotedStringsStayStringsAndQuotedNames
   EXPECT_NE(rendered.find("DEFAULT \"draft\""), std::string::npos) << rendered;
   EXPECT_NE(rendered.find("IN (\"draft\", \"published\")"), std::string::npos) << rendered;
   // The rebuilt schema behaves as the original: the strings are strings.
-  auto db = backend::open(m_urls.at(1));
+  auto db = backend::open(url(1));
   db->execute("INSERT INTO post (title) VALUES ('later')");
   db->execute("INSERT INTO post (title) VALUES ('now')");
   EXPECT_THROW(db->execute("INSERT INTO post (status, title) VALUES ('other', 'x')"), std::exception);
