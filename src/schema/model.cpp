@@ -9,10 +9,7 @@
 namespace migrate::schema {
 namespace {
 
-/// The ordering key of a name: SQLite compares identifiers without ASCII case.
-std::string key_of(const std::string& text, Dialect dialect) {
-  return dialect == Dialect::sqlite ? util::to_lower(text) : text;
-}
+std::string key_of(const std::string& text, Dialect dialect) { return name_key(text, dialect); }
 
 std::pair<std::string, std::string> key_of(const Name& n, Dialect dialect) {
   return {key_of(n.schema, dialect), key_of(n.name, dialect)};
@@ -252,6 +249,10 @@ void write_rest(Writer& w, const Schema& s) {
 }
 
 }  // namespace
+
+std::string name_key(const std::string& name, Dialect dialect) {
+  return dialect == Dialect::sqlite ? util::to_lower(name) : name;
+}
 
 void canonicalize(Schema& s) {
   const Dialect d = s.dialect;

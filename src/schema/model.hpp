@@ -228,6 +228,10 @@ struct Schema {
   bool operator==(const Schema&) const = default;
 };
 
+/// The key a name is matched and ordered by: SQLite compares identifiers without ASCII case,
+/// PostgreSQL exactly (the catalog already folded unquoted names).
+std::string name_key(const std::string& name, Dialect dialect);
+
 /// Puts every set of `schema` in canonical order (by qualified name, ASCII case folded on
 /// SQLite; constraints of a table by kind then name then columns; roles of a policy
 /// sorted). Column and enum label order is kept: it is part of the object.

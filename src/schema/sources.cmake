@@ -1,6 +1,7 @@
 # Sources of src/schema (paths relative to src/).
 target_sources(migrate_core PRIVATE
   schema/model.cpp
+  schema/diff.cpp
   schema/json.cpp
   schema/render.cpp
   schema/render_postgres.cpp
