@@ -1,5 +1,6 @@
 #include "schema/diff.hpp"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 #include <type_traits>
@@ -239,12 +240,17 @@ Facts trigger_facts(const Trigger& t) {
 }
 
 /// Pairs the objects of two lists by key, in key order: (expected, actual), either null.
+/// Objects that share a key (which only a catalog that keeps no names allows) pair in order.
 template <typename T, typename KeyOf, typename Visit>
 void match(const std::vector<T>& expected, const std::vector<T>& actual, KeyOf key_of, Visit visit) {
-  std::map<std::invoke_result_t<KeyOf, const T&>, std::pair<const T*, const T*>> pairs;
-  for (const auto& e : expected) pairs[key_of(e)].first = &e;
-  for (const auto& a : actual) pairs[key_of(a)].second = &a;
-  for (const auto& entry : pairs) visit(entry.second.first, entry.second.second);
+  std::map<std::invoke_result_t<KeyOf, const T&>, std::pair<std::vector<const T*>, std::vector<const T*>>> pairs;
+  for (const auto& e : expected) pairs[key_of(e)].first.push_back(&e);
+  for (const auto& a : actual) pairs[key_of(a)].second.push_back(&a);
+  for (const auto& [key, sides] : pairs) {
+    const auto& [in_expected, in_actual] = sides;
+    for (std::size_t i = 0; i < std::max(in_expected.size(), in_actual.size()); ++i)
+      visit(i < in_expected.size() ? in_expected[i] : nullptr, i < in_actual.size() ? in_actual[i] : nullptr);
+  }
 }
 
 class Differ {
@@ -318,13 +324,16 @@ void Differ::column_order(const Table& expected, const Table& actual) {
   if (!same) add(Change::changed, "table", display(expected.name), "position", list(in_expected), list(in_actual));
 }
 
-/// Unnamed constraints (SQLite) are identified by kind and columns, checks by their expression too.
+/// Unnamed constraints (SQLite) are identified by kind and columns, a check by its expression
+/// too and a foreign key by the table it references (two keys on one column may reference two).
 std::tuple<std::string, int, std::vector<std::string>, std::string> constraint_key(const Constraint& c,
                                                                                    const Differ& differ) {
   if (!c.name.empty()) return {differ.key(c.name), -1, {}, ""};
   std::vector<std::string> columns;
   for (const auto& column : c.columns) columns.push_back(differ.key(column));
-  return {"", static_cast<int>(c.kind), columns, c.kind == ConstraintKind::check ? c.expression : ""};
+  std::string what = c.kind == ConstraintKind::check ? c.expression : "";
+  if (c.foreign_key) what = differ.key(display(c.foreign_key->parent));
+  return {"", static_cast<int>(c.kind), columns, what};
 }
 
 void Differ::tables(const Table& expected, const Table& actual) {

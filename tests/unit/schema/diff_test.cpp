@@ -260,6 +260,35 @@ TEST(SchemaDiffTest, SqliteMatchesNamesWithoutCaseAndUnnamedConstraintsByWhatThe
   EXPECT_EQ(compare(sqlite_schema("users", true), actual), expected);
 }
 
+TEST(SchemaDiffTest, UnnamedForeignKeysOnOneColumnAreToldApartByTheirParent) {
+  auto with_keys = [](std::vector<std::string> parents, const std::string& on_delete) {
+    auto s = sqlite_schema("users", true);
+    for (const auto& parent : parents) {
+      auto fk = named("", ConstraintKind::foreign_key, {"id"});
+      fk.foreign_key = ForeignKey{{"", parent}, {"id"}, "no action", on_delete, "simple"};
+      s.tables[0].constraints.push_back(fk);
+    }
+    return s;
+  };
+  EXPECT_TRUE(compare(with_keys({"people", "accounts"}, "cascade"), with_keys({"accounts", "people"}, "cascade")).empty());
+  auto changed = with_keys({"accounts"}, "cascade");
+  changed.tables[0].constraints.back().foreign_key->on_delete = "restrict";
+  EXPECT_EQ(compare(with_keys({"accounts"}, "cascade"), changed),
+            std::vector<Difference>{diff(Change::changed, "constraint", "users: foreign key (id) references accounts (id)",
+                                         "on delete", "cascade", "restrict")});
+  // Two identical unnamed constraints on one side and one on the other: one is extra.
+  EXPECT_EQ(compare(with_keys({"accounts"}, "cascade"), with_keys({"accounts", "accounts"}, "cascade")),
+            std::vector<Difference>{diff(Change::extra, "constraint", "users: foreign key (id) references accounts (id)",
+                                         "", "", "foreign key (id) references accounts (id)")});
+}
+
+TEST(SchemaDiffTest, ColumnOrderCountsOnSqliteToo) {
+  auto actual = sqlite_schema("users", true);
+  std::swap(actual.tables[0].columns[1], actual.tables[0].columns[2]);
+  EXPECT_EQ(compare(sqlite_schema("users", true), actual),
+            std::vector<Difference>{diff(Change::changed, "table", "users", "position", "id, email, age", "id, age, email")});
+}
+
 TEST(SchemaDiffTest, DescribeWritesOneLine) {
   EXPECT_EQ(describe(diff(Change::missing, "column", "public.users.email", "", "character varying(320) NOT NULL")),
             "missing column public.users.email (character varying(320) NOT NULL)");
