@@ -80,7 +80,8 @@ std::string constraint_summary(const Constraint& c) {
   std::string out = kind_text(c.kind);
   if (!c.columns.empty()) out += " (" + list(c.columns) + ")";
   if (!c.expression.empty()) out += " " + (c.kind == ConstraintKind::check ? "(" + c.expression + ")" : c.expression);
-  if (c.foreign_key) out += " references " + display(c.foreign_key->parent) + " (" + list(c.foreign_key->parent_columns) + ")";
+  if (c.foreign_key)
+    out += " references " + display(c.foreign_key->parent) + " (" + list(c.foreign_key->parent_columns) + ")";
   return out;
 }
 
@@ -141,7 +142,8 @@ std::string index_key_text(const IndexKey& k) {
 Facts index_facts(const Index& i) {
   std::vector<std::string> keys;
   for (const auto& k : i.keys) keys.push_back(index_key_text(k));
-  return {"index", display(i.name), std::string(i.unique ? "unique " : "") + i.method + " on " + i.table + " (" + list(keys) + ")",
+  const std::string summary = (i.unique ? "unique " : "") + i.method + " on " + i.table + " (" + list(keys) + ")";
+  return {"index", display(i.name), summary,
           {{"name", i.name.name},
            {"table", i.table},
            {"unique", flag(i.unique)},

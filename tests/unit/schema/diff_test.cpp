@@ -168,7 +168,8 @@ TEST(SchemaDiffTest, AColumnAbsentAtTheEndOrInTheMiddleIsOnlyMissing) {
   auto at_end = postgres();
   at_end.tables[0].columns.pop_back();
   EXPECT_EQ(compare(postgres(), at_end),
-            std::vector<Difference>{diff(Change::missing, "column", "public.users.name", "", "text DEFAULT 'anonymous'::text")});
+            std::vector<Difference>{
+                diff(Change::missing, "column", "public.users.name", "", "text DEFAULT 'anonymous'::text")});
   auto in_middle = postgres();
   in_middle.tables[0].columns.erase(in_middle.tables[0].columns.begin() + 1);
   EXPECT_EQ(compare(postgres(), in_middle),
@@ -270,23 +271,25 @@ TEST(SchemaDiffTest, UnnamedForeignKeysOnOneColumnAreToldApartByTheirParent) {
     }
     return s;
   };
-  EXPECT_TRUE(compare(with_keys({"people", "accounts"}, "cascade"), with_keys({"accounts", "people"}, "cascade")).empty());
+  EXPECT_TRUE(
+      compare(with_keys({"people", "accounts"}, "cascade"), with_keys({"accounts", "people"}, "cascade")).empty());
   auto changed = with_keys({"accounts"}, "cascade");
   changed.tables[0].constraints.back().foreign_key->on_delete = "restrict";
+  const std::string fk = "users: foreign key (id) references accounts (id)";
   EXPECT_EQ(compare(with_keys({"accounts"}, "cascade"), changed),
-            std::vector<Difference>{diff(Change::changed, "constraint", "users: foreign key (id) references accounts (id)",
-                                         "on delete", "cascade", "restrict")});
+            std::vector<Difference>{diff(Change::changed, "constraint", fk, "on delete", "cascade", "restrict")});
   // Two identical unnamed constraints on one side and one on the other: one is extra.
   EXPECT_EQ(compare(with_keys({"accounts"}, "cascade"), with_keys({"accounts", "accounts"}, "cascade")),
-            std::vector<Difference>{diff(Change::extra, "constraint", "users: foreign key (id) references accounts (id)",
-                                         "", "", "foreign key (id) references accounts (id)")});
+            std::vector<Difference>{
+                diff(Change::extra, "constraint", fk, "", "", "foreign key (id) references accounts (id)")});
 }
 
 TEST(SchemaDiffTest, ColumnOrderCountsOnSqliteToo) {
   auto actual = sqlite_schema("users", true);
   std::swap(actual.tables[0].columns[1], actual.tables[0].columns[2]);
   EXPECT_EQ(compare(sqlite_schema("users", true), actual),
-            std::vector<Difference>{diff(Change::changed, "table", "users", "position", "id, email, age", "id, age, email")});
+            std::vector<Difference>{
+                diff(Change::changed, "table", "users", "position", "id, email, age", "id, age, email")});
 }
 
 TEST(SchemaDiffTest, DescribeWritesOneLine) {
@@ -317,21 +320,73 @@ TEST(SchemaDiffTest, TheOrderDoesNotDependOnTheInputsOrder) {
   EXPECT_EQ(first[2].kind, "index");
 }
 
-TEST(SchemaDiffTest, FingerprintsDifferExactlyWhenThereAreDifferences) {
-  auto base = postgres();
-  auto edits = std::vector<std::function<void(Schema&)>>{
+/// postgres() with one object of every kind the model has.
+Schema everything() {
+  auto s = postgres();
+  s.extensions = {{"pgcrypto", "public", "1.3", {}}};
+  Type domain;
+  domain.name = {"public", "email"};
+  domain.kind = Type::Kind::domain;
+  domain.base_type = "text";
+  domain.checks = {named("email_check", ConstraintKind::check, {})};
+  Type composite;
+  composite.name = {"public", "pair"};
+  composite.kind = Type::Kind::composite;
+  composite.attributes = {{"a", "integer"}};
+  s.types = {domain, composite};
+  Sequence seq;
+  seq.name = {"public", "counter"};
+  s.sequences = {seq};
+  Policy own;
+  own.name = "own_rows";
+  own.roles = {"public"};
+  s.tables[0].policies = {own};
+  return s;
+}
+
+TEST(SchemaDiffTest, EveryAttributeTheFingerprintCoversIsADifference) {
+  const auto base = everything();
+  const auto edits = std::vector<std::function<void(Schema&)>>{
+      [](Schema& s) { s.schemas.push_back("audit"); },
+      [](Schema& s) { s.extensions[0].requires_extensions = {"plpgsql"}; },
+      [](Schema& s) { s.types[0].not_null = true; },
+      [](Schema& s) { s.types[0].checks[0].not_valid = true; },
+      [](Schema& s) { s.types[1].attributes[0].collation = "\"C\""; },
+      [](Schema& s) { s.types[1].depends_on = {{"public", "email"}}; },
+      [](Schema& s) { s.sequences[0].cycle = true; },
+      [](Schema& s) { s.sequences[0].owned_by_table = Name{"public", "users"}; },
       [](Schema& s) { s.tables[0].comment = "x"; },
-      [](Schema& s) { s.tables[0].columns[0].collation = "\"C\""; },
-      [](Schema& s) { s.tables[0].constraints[0].deferrable = true; },
+      [](Schema& s) { s.tables[0].unlogged = true; },
+      [](Schema& s) { s.tables[0].partition_key = "RANGE (id)"; },
+      [](Schema& s) { s.tables[0].force_row_security = true; },
+      [](Schema& s) { s.tables[0].columns[0].identity = "always"; },
+      [](Schema& s) { s.tables[0].columns[0].generated_stored = true; },
+      [](Schema& s) { s.tables[0].columns[0].comment = "key"; },
+      [](Schema& s) { s.tables[0].constraints[0].initially_deferred = true; },
+      [](Schema& s) { s.tables[1].constraints[0].foreign_key->match = "full"; },
+      [](Schema& s) { s.tables[1].constraints[0].foreign_key->parent_columns = {}; },
+      [](Schema& s) { s.tables[0].policies[0].roles = {"admin"}; },
+      [](Schema& s) { s.tables[0].policies[0].permissive = false; },
       [](Schema& s) { s.indexes[0].keys[0].descending = true; },
+      [](Schema& s) { s.indexes[0].keys[0].nulls_first = true; },
+      [](Schema& s) { s.indexes[0].keys[0].opclass = "int4_ops"; },
+      [](Schema& s) { s.indexes[0].include = {"id"}; },
+      [](Schema& s) { s.indexes[0].where = "(user_id > 0)"; },
+      [](Schema& s) { s.indexes[0].method = "hash"; },
+      [](Schema& s) { s.views[0].materialized = true; },
+      [](Schema& s) { s.views[0].columns = {"user_id"}; },
       [](Schema& s) { s.views[0].depends_on = {{"public", "users"}}; },
-      [](Schema& s) { s.tables[0].row_security = true; },
+      [](Schema& s) { s.functions[0].definition += " -- v2"; },
+      [](Schema& s) { s.triggers[0].comment = "x"; },
   };
+  ASSERT_TRUE(compare(base, base).empty());
   for (std::size_t i = 0; i < edits.size(); ++i) {
     auto changed = base;
     edits[i](changed);
     EXPECT_NE(fingerprint(changed), fingerprint(base)) << i;
-    EXPECT_FALSE(compare(base, changed).empty()) << i;
+    const auto differences = compare(base, changed);
+    EXPECT_EQ(differences.size(), 1u) << i;
+    for (const auto& d : differences) EXPECT_NE(d.change == Change::changed, d.attribute.empty()) << describe(d);
   }
 }
 
