@@ -29,8 +29,12 @@ void sort_names(std::vector<Name>& names, Dialect d) {
 }
 
 void canonicalize_constraints(std::vector<Constraint>& constraints, Dialect d) {
+  // The parent too: SQLite's unnamed foreign keys on the same columns differ only by it.
   sort_by(constraints, [d](const Constraint& c) {
-    return std::make_tuple(static_cast<int>(c.kind), key_of(c.name, d), c.columns, c.expression);
+    auto parent = c.foreign_key ? key_of(c.foreign_key->parent, d) : std::pair<std::string, std::string>();
+    auto parent_columns = c.foreign_key ? c.foreign_key->parent_columns : std::vector<std::string>();
+    return std::make_tuple(static_cast<int>(c.kind), key_of(c.name, d), c.columns, c.expression, parent,
+                           parent_columns);
   });
 }
 
