@@ -43,17 +43,6 @@ std::string names(const std::vector<Name>& values) {
   return list(out);
 }
 
-const char* kind_text(ConstraintKind k) {
-  switch (k) {
-    case ConstraintKind::primary_key: return "primary key";
-    case ConstraintKind::unique: return "unique";
-    case ConstraintKind::check: return "check";
-    case ConstraintKind::foreign_key: return "foreign key";
-    case ConstraintKind::exclusion: return "exclusion";
-  }
-  return "check";
-}
-
 std::string column_summary(const Column& c) {
   std::string out = c.type;
   if (c.not_null) out += " NOT NULL";
@@ -77,7 +66,7 @@ Facts column_facts(const Column& c, const std::string& table) {
 
 /// `primary key (id)`, `check (price > 0)`, `foreign key (user_id) references users (id)`.
 std::string constraint_summary(const Constraint& c) {
-  std::string out = kind_text(c.kind);
+  std::string out = to_string(c.kind);
   if (!c.columns.empty()) out += " (" + list(c.columns) + ")";
   if (!c.expression.empty()) out += " " + (c.kind == ConstraintKind::check ? "(" + c.expression + ")" : c.expression);
   if (c.foreign_key)
@@ -91,7 +80,7 @@ Facts constraint_facts(const Constraint& c, const std::string& table) {
   return {"constraint", c.name.empty() ? table + ": " + constraint_summary(c) : table + "." + c.name,
           constraint_summary(c),
           {{"name", c.name},
-           {"kind", kind_text(c.kind)},
+           {"kind", to_string(c.kind)},
            {"columns", list(c.columns)},
            {"expression", c.expression},
            {"references", has_fk ? display(fk.parent) : k_none},
@@ -168,22 +157,13 @@ std::string domain_check_text(const Constraint& c) {
   return out;
 }
 
-const char* kind_text(Type::Kind kind) {
-  switch (kind) {
-    case Type::Kind::enumeration: return "enum";
-    case Type::Kind::domain: return "domain";
-    case Type::Kind::composite: return "composite";
-  }
-  return "enum";
-}
-
 Facts type_facts(const Type& t) {
   std::vector<std::string> checks, attributes;
   for (const auto& c : t.checks) checks.push_back(domain_check_text(c));
   for (const auto& a : t.attributes) attributes.push_back(type_column_text(a));
-  return {"type", display(t.name), t.kind == Type::Kind::domain ? "domain over " + t.base_type : kind_text(t.kind),
+  return {"type", display(t.name), t.kind == Type::Kind::domain ? "domain over " + t.base_type : to_string(t.kind),
           {{"name", t.name.name},
-           {"kind", kind_text(t.kind)},
+           {"kind", to_string(t.kind)},
            {"labels", list(t.labels)},
            {"base type", t.base_type},
            {"not null", flag(t.not_null)},

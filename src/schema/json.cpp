@@ -5,26 +5,6 @@ namespace {
 
 using util::Json;
 
-const char* kind_name(ConstraintKind kind) {
-  switch (kind) {
-    case ConstraintKind::primary_key: return "primary key";
-    case ConstraintKind::unique: return "unique";
-    case ConstraintKind::check: return "check";
-    case ConstraintKind::foreign_key: return "foreign key";
-    case ConstraintKind::exclusion: return "exclusion";
-  }
-  return "check";
-}
-
-const char* kind_name(Type::Kind kind) {
-  switch (kind) {
-    case Type::Kind::enumeration: return "enum";
-    case Type::Kind::domain: return "domain";
-    case Type::Kind::composite: return "composite";
-  }
-  return "enum";
-}
-
 Json name_json(const Name& n) { return Json::object().set("schema", n.schema).set("name", n.name); }
 
 Json column_json(const Column& c) {
@@ -52,7 +32,7 @@ Json foreign_key_json(const ForeignKey& fk) {
 Json constraint_json(const Constraint& c) {
   return Json::object()
       .set("name", c.name)
-      .set("kind", kind_name(c.kind))
+      .set("kind", to_string(c.kind))
       .set("columns", Json::strings(c.columns))
       .set("expression", c.expression)
       .set("foreign_key", c.foreign_key ? foreign_key_json(*c.foreign_key) : Json())
@@ -147,7 +127,7 @@ Json sequence_json(const Sequence& s) {
 Json type_json(const Type& t) {
   return Json::object()
       .set("name", name_json(t.name))
-      .set("kind", kind_name(t.kind))
+      .set("kind", to_string(t.kind))
       .set("labels", Json::strings(t.labels))
       .set("base_type", t.base_type)
       .set("not_null", t.not_null)

@@ -26,8 +26,12 @@ void sort_names(std::vector<Name>& names, Dialect d) {
 }
 
 void canonicalize_constraints(std::vector<Constraint>& constraints, Dialect d) {
+  // The parent too: SQLite's unnamed foreign keys on the same columns differ only by it.
   sort_by(constraints, [d](const Constraint& c) {
-    return std::make_tuple(static_cast<int>(c.kind), key_of(c.name, d), c.columns, c.expression);
+    auto parent = c.foreign_key ? key_of(c.foreign_key->parent, d) : std::pair<std::string, std::string>();
+    auto parent_columns = c.foreign_key ? c.foreign_key->parent_columns : std::vector<std::string>();
+    return std::make_tuple(static_cast<int>(c.kind), key_of(c.name, d), c.columns, c.expression, parent,
+                           parent_columns);
   });
 }
 
@@ -93,17 +97,6 @@ std::string qualified(const Name& n) {
   return n.schema.empty() ? name_part(n.name) : name_part(n.schema) + "." + name_part(n.name);
 }
 
-const char* kind_text(ConstraintKind k) {
-  switch (k) {
-    case ConstraintKind::primary_key: return "primary key";
-    case ConstraintKind::unique: return "unique";
-    case ConstraintKind::check: return "check";
-    case ConstraintKind::foreign_key: return "foreign key";
-    case ConstraintKind::exclusion: return "exclusion";
-  }
-  return "check";
-}
-
 void write_depends_on(Writer& w, const std::vector<Name>& names) {
   std::vector<std::string> qualified_names;
   for (const auto& n : names) qualified_names.push_back(qualified(n));
@@ -124,7 +117,7 @@ void write_column(Writer& w, const Column& c) {
 }
 
 void write_constraint(Writer& w, const Constraint& c) {
-  w.open(kind_text(c.kind), c.name);
+  w.open(to_string(c.kind), c.name);
   w.list("columns", c.columns);
   w.text("expression", c.expression);
   if (c.foreign_key) {
@@ -191,7 +184,7 @@ void write_index(Writer& w, const Index& i) {
 }
 
 void write_type(Writer& w, const Type& t) {
-  const char* kind = t.kind == Type::Kind::enumeration ? "enum" : t.kind == Type::Kind::domain ? "domain" : "composite";
+  const char* kind = to_string(t.kind);
   w.open(kind, qualified(t.name));
   w.list("labels", t.labels);
   w.text("base type", t.base_type);
@@ -252,6 +245,26 @@ void write_rest(Writer& w, const Schema& s) {
 
 std::string name_key(const std::string& name, Dialect dialect) {
   return dialect == Dialect::sqlite ? util::to_lower(name) : name;
+}
+
+const char* to_string(ConstraintKind kind) {
+  switch (kind) {
+    case ConstraintKind::primary_key: return "primary key";
+    case ConstraintKind::unique: return "unique";
+    case ConstraintKind::check: return "check";
+    case ConstraintKind::foreign_key: return "foreign key";
+    case ConstraintKind::exclusion: return "exclusion";
+  }
+  return "check";
+}
+
+const char* to_string(Type::Kind kind) {
+  switch (kind) {
+    case Type::Kind::enumeration: return "enum";
+    case Type::Kind::domain: return "domain";
+    case Type::Kind::composite: return "composite";
+  }
+  return "enum";
 }
 
 void canonicalize(Schema& s) {

@@ -232,6 +232,11 @@ struct Schema {
 /// PostgreSQL exactly (the catalog already folded unquoted names).
 std::string name_key(const std::string& name, Dialect dialect);
 
+/// How the canonical text and the JSON name a kind: "primary key", "unique", "check",
+/// "foreign key", "exclusion"; "enum", "domain", "composite".
+const char* to_string(ConstraintKind kind);
+const char* to_string(Type::Kind kind);
+
 /// Puts every set of `schema` in canonical order (by qualified name, ASCII case folded on
 /// SQLite; constraints of a table by kind then name then columns; roles of a policy
 /// sorted). Column and enum label order is kept: it is part of the object.

@@ -129,6 +129,23 @@ TEST(SchemaModelTest, ValuesThatOnlyASeparatorWouldTellApartFingerprintApart) {
   EXPECT_NE(fingerprint(unsupported_because("ON CONFLICT REPLACE")), fingerprint(unsupported_because("ON CONFLICT IGNORE")));
 }
 
+TEST(SchemaModelTest, UnnamedForeignKeysOnTheSameColumnsOrderByTheirParent) {
+  auto with_keys = [](bool reversed) {
+    Schema s;
+    s.dialect = Dialect::sqlite;
+    Table t = users("child");
+    Constraint to_a{"", ConstraintKind::foreign_key, {"id"}};
+    to_a.foreign_key = ForeignKey{{"", "a"}, {"id"}};
+    Constraint to_b{"", ConstraintKind::foreign_key, {"id"}};
+    to_b.foreign_key = ForeignKey{{"", "b"}, {"id"}};
+    t.constraints = reversed ? std::vector<Constraint>{to_b, to_a} : std::vector<Constraint>{to_a, to_b};
+    s.tables = {t};
+    return s;
+  };
+  EXPECT_EQ(fingerprint(with_keys(false)), fingerprint(with_keys(true)));
+  EXPECT_EQ(canonical_copy(with_keys(false)), canonical_copy(with_keys(true)));
+}
+
 TEST(SchemaModelTest, SqliteNamesOrderWithoutCaseAndValuesStayOneLine) {
   Schema s;
   s.dialect = Dialect::sqlite;
