@@ -135,6 +135,15 @@ class Migrator {
   /// options.ignore_unsupported, Error{database} when the database cannot be read.
   SchemaDump dump(const DumpOptions& options = {});
 
+  /// Compares the live schema with the one the version-table heads should have, built by
+  /// replaying the revision files on a scratch database (a temporary SQLite file or
+  /// PostgreSQL database, dropped afterwards even on an error or a stop request; or
+  /// options.scratch_url). With options.identify, also replays every revision in order and
+  /// names the one the live schema matches. No lock on the target and nothing written to
+  /// it. Throws Error{database} when the scratch database cannot be made, the runtime's
+  /// errors when a revision fails to replay, Error{interrupted} on a stop request.
+  DriftReport drift(const DriftOptions& options = {});
+
   /// Journal rows, newest first, as `query` selects them; empty without a journal. No lock,
   /// creates nothing. Throws the resolution errors of the identifier grammar for a
   /// query.revision that names no revision of the project nor of the journal,

@@ -265,6 +265,47 @@ struct SchemaDump {
   std::vector<UnsupportedObject> unsupported;
 };
 
+/// One way the live schema differs from the expected one (`migrate drift`).
+struct SchemaDifference {
+  std::string change;     ///< "missing" (expected, not in the database), "extra" or "changed"
+  std::string kind;       ///< "table", "column", "index", "constraint", "view", ...
+  std::string object;     ///< qualified name: `public.users.email`
+  std::string attribute;  ///< for "changed": "type", "not null", "default", ...; else ""
+  std::string expected;   ///< for "changed" the expected value; for "missing" a summary
+  std::string actual;     ///< for "changed" the live value; for "extra" a summary
+  std::string text;       ///< the one-line description `drift` prints
+};
+
+/// What `migrate drift` asks for.
+struct DriftOptions {
+  /// Also replay every revision in order and say which one the live schema matches.
+  bool identify = false;
+  /// Replay on this database (emptied first; never the target) instead of a temporary one;
+  /// "" = `scratch_url` of the configuration, else a temporary database.
+  std::string scratch_url;
+};
+
+/// The revision (or set of heads) the live schema matches best (`drift --identify`).
+struct IdentifiedRevision {
+  std::vector<std::string> heads;  ///< version-table rows of that state; empty = base
+  bool exact = false;              ///< the schemas are equal
+  std::vector<SchemaDifference> differences;  ///< from that state to the live schema
+};
+
+/// `migrate drift`: the live schema against the one its version-table heads should have.
+struct DriftReport {
+  bool clean = false;              ///< no difference and nothing left uncompared
+  std::vector<std::string> heads;  ///< the version-table rows the expected schema was built for
+  std::vector<SchemaDifference> differences;
+  /// Live objects the model cannot represent: not compared, and drift is not clean.
+  std::vector<UnsupportedObject> not_compared;
+  std::string scratch;  ///< where the revisions were replayed
+  /// With DriftOptions::identify: the best match, and the journal rows that put the current
+  /// heads in the version table (applied or stamped, when, by whom), oldest first.
+  std::optional<IdentifiedRevision> identified;
+  std::vector<JournalRecord> how_heads_were_set;
+};
+
 /// Which journal rows `Migrator::log` returns.
 struct LogQuery {
   std::optional<std::size_t> limit;  ///< at most this many (the newest); nullopt: all

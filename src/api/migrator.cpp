@@ -13,6 +13,7 @@
 #include "api/access.hpp"
 #include "api/convert.hpp"
 #include "api/database.hpp"
+#include "api/drift.hpp"
 #include "api/schema.hpp"
 #include "api/project.hpp"
 #include "api/status.hpp"
@@ -407,6 +408,19 @@ std::vector<std::string> Migrator::current() {
 SchemaDump Migrator::dump(const DumpOptions& options) {
   auto db = api::open_database(m_impl->config, backend::OpenMode::existing_only);
   return api::dump_schema(m_impl->config, *db, options);
+}
+
+DriftReport Migrator::drift(const DriftOptions& options) {
+  auto online = open_online(m_impl->config, true);
+  m_impl->stop.throw_if_requested("before replaying the revisions; nothing was changed");
+  try {
+    auto report = api::drift(*online.project, *online.db, online.rows, options, m_impl->stop.token());
+    m_impl->stop.clear();
+    return report;
+  } catch (...) {
+    m_impl->stop.clear();  // a request made during the replay belonged to it
+    throw;
+  }
 }
 
 std::vector<JournalRecord> Migrator::log(const LogQuery& query) {

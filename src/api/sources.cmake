@@ -1,6 +1,8 @@
 # Sources of src/api (paths relative to src/).
 target_sources(migrate_core PRIVATE
   api/database.cpp
+  api/drift.cpp
+  api/replay.cpp
   api/project.cpp
   api/schema.cpp
 )

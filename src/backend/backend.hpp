@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -227,6 +228,46 @@ class SchemaReader {
   virtual std::size_t last_read_query_count() const noexcept { return 0; }
 };
 
+class Backend;
+
+/// A temporary database that revisions are replayed on (`drift`, `repair --schema`): its
+/// own connection, and the drop that the destructor runs, even when unwinding from an error
+/// or a stop request. Must be destroyed before the backend that made it (which drops it).
+class ScratchDatabase {
+ public:
+  ScratchDatabase(std::unique_ptr<Backend> db, std::string description, std::function<void()> drop);
+  /// Closes the connection, then drops the database; a drop that fails is logged as a
+  /// warning naming the database, never thrown.
+  ~ScratchDatabase();
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+
+  Backend& db() { return *m_db; }
+  /// What it is, for messages: "temporary database migrate_scratch_... on the same server".
+  const std::string& description() const { return m_description; }
+
+ private:
+  std::unique_ptr<Backend> m_db;
+  std::string m_description;
+  std::function<void()> m_drop;
+};
+
+/// Scratch databases of this backend's kind.
+class Scratch {
+ public:
+  virtual ~Scratch() = default;
+  /// A new, empty database: SQLite a temporary file, PostgreSQL a database created from
+  /// template0 on the same server (needs CREATEDB; Error{database} with a hint otherwise),
+  /// named `migrate_scratch_<pid>_<random>` so that one left by a killed process is
+  /// recognisable. Dropped when the result is destroyed.
+  virtual std::unique_ptr<ScratchDatabase> create_scratch() = 0;
+  /// Drops every object in this database (a scratch database the user named with
+  /// `--scratch-url`), so that a replay starts from empty. PostgreSQL: every schema but the
+  /// system ones, with what is in them, then `public` again; SQLite: every table, view,
+  /// index and trigger.
+  virtual void drop_all_objects() = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -278,6 +319,8 @@ class Backend {
   virtual Backups* backups() { return nullptr; }
   /// The schema model's reader, or nullptr when this backend has none.
   virtual SchemaReader* schema_reader() { return nullptr; }
+  /// Scratch databases, or nullptr when this backend cannot make one.
+  virtual Scratch* scratch() { return nullptr; }
   /// Foreign-key checks the runner must do itself, or nullptr when the server enforces
   /// foreign keys (PostgreSQL).
   virtual ForeignKeyChecks* foreign_key_checks() { return nullptr; }

@@ -6,6 +6,8 @@ target_sources(migrate_core PRIVATE
   backend/sql_dialect.cpp
   backend/sqlite/foreign_keys.cpp
   backend/sqlite/schema_reader.cpp
+  backend/sqlite/scratch.cpp
+  backend/scratch.cpp
   backend/sqlite/sqlite_backend.cpp
 )
 
@@ -17,6 +19,7 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres/catalog.cpp
     backend/postgres/lock.cpp
     backend/postgres/schema_reader.cpp
+    backend/postgres/scratch.cpp
     backend/postgres/session.cpp
     backend/postgres/url.cpp
   )

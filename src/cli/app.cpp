@@ -225,6 +225,7 @@ struct CommandOptions {
   commands::StatusOptions status_o;
   commands::LogOptions log_o;
   commands::DumpOptions dump_o;
+  commands::DriftOptions drift_o;
 };
 
 using Handler = std::function<int(const commands::Context&)>;
@@ -344,6 +345,13 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
   dump->add_flag("--ignore-unsupported", o.dump_o.ignore_unsupported,
                  "leave out objects the schema model cannot represent (named in warnings) instead of failing");
   add(dump, [&o](const auto& ctx) { return commands::dump(ctx, o.dump_o); });
+
+  auto* drift = subcommand(app, "drift", "compare the live schema with what its revisions should have built");
+  drift->add_flag("--identify", o.drift_o.identify, "also find the revision the live schema really matches");
+  drift->add_option("--scratch-url", o.drift_o.scratch_url,
+                    "replay on this database (emptied first) instead of a temporary one")
+      ->type_name("URL");
+  add(drift, [&o](const auto& ctx) { return commands::drift(ctx, o.drift_o); });
 }
 
 /// repair and its actions.

@@ -103,6 +103,11 @@ struct StatusOptions {
   bool verbose = false;
 };
 
+struct DriftOptions {
+  bool identify = false;
+  std::string scratch_url;
+};
+
 struct LogOptions {
   std::optional<int> limit;  ///< -n N
   std::string revision;      ///< --revision REV ("" = every row)
@@ -125,5 +130,7 @@ int repair(const Context& ctx, const RepairOptions& opts);
 int status(const Context& ctx, const StatusOptions& opts);
 int log(const Context& ctx, const LogOptions& opts);
 int dump(const Context& ctx, const DumpOptions& opts);
+/// Exit 0 when the live schema is the expected one, 1 on drift (or objects not compared).
+int drift(const Context& ctx, const DriftOptions& opts);
 
 }  // namespace migrate::commands

@@ -178,4 +178,29 @@ std::string plan_text(const RunResult& plan) {
   return s.str();
 }
 
+util::Json journal_record_json(const JournalRecord& e) {
+  auto opt = [](const std::string& v) { return v.empty() ? util::Json() : util::Json(v); };
+  util::Json item = util::Json::object();
+  item.set("id", e.id)
+      .set("started_at", e.started_at)
+      .set("finished_at", opt(e.finished_at))
+      .set("command", e.command)
+      .set("revision", opt(e.revision))
+      .set("direction", e.direction)
+      .set("status", e.status)
+      .set("duration_ms", e.duration_ms ? util::Json(*e.duration_ms) : util::Json())
+      .set("heads_before", util::Json::strings(e.heads_before))
+      .set("heads_after", util::Json::strings(e.heads_after))
+      .set("statements_done", e.statements_done)
+      .set("statements_total", e.statements_total)
+      .set("db_user", opt(e.db_user))
+      .set("os_user", opt(e.os_user))
+      .set("host", opt(e.host))
+      .set("tool_version", opt(e.tool_version))
+      .set("reason", opt(e.reason))
+      .set("error", opt(e.error))
+      .set("schema_fingerprint", opt(e.schema_fingerprint));
+  return item;
+}
+
 }  // namespace migrate::commands

@@ -52,6 +52,9 @@ std::string plan_text(const RunResult& result);
 /// has no user names (SQLite); `?` for an unknown OS user.
 std::string who_text(const std::string& db_user, const std::string& os_user, const std::string& host);
 
+/// One journal row as `migrate log --format json` lists it.
+util::Json journal_record_json(const JournalRecord& e);
+
 /// `27 ms`, `4.2 s`, `12 min 5 s`; "" for nullopt.
 std::string duration_text(std::optional<long long> ms);
 

@@ -112,8 +112,10 @@ class Reader {
     std::string value;
     int line = 0;
   };
+  /// The keys of [database] and of each [environments.NAME].
   struct Environment {
     std::optional<Url> url;
+    std::optional<Url> scratch_url;  ///< where drift replays the revisions
   };
 
   /// The keys of the schema model (docs/schema.md); false for any other key.
@@ -190,28 +192,31 @@ class Reader {
     if (tmpl.empty()) fail(e, "`file_template` is empty", "remove the key for the default \"{rev}_{slug}\"");
   }
 
-  std::optional<Url> read_url_table(const TomlEntry& table, const std::string& section) const {
+  Environment read_url_table(const TomlEntry& table, const std::string& section) const {
     if (table.value.type != TomlValue::Type::table) {
       fail(table, "`" + section + "` must be a table: write `[" + section + "]` above its keys");
     }
-    std::optional<Url> url;
+    Environment out;
     for (const auto& e : table.value.entries) {
       if (e.key == "url") {
-        url = Url{string_of(e), e.value.line};
+        out.url = Url{string_of(e), e.value.line};
+      } else if (e.key == "scratch_url") {
+        out.scratch_url = Url{string_of(e), e.value.line};
       } else {
-        fail(e, "unknown key `" + e.key + "` in [" + section + "]", "the only key of [" + section + "] is `url`");
+        fail(e, "unknown key `" + e.key + "` in [" + section + "]",
+             "the keys of [" + section + "] are `url` and `scratch_url`");
       }
     }
-    return url;
+    return out;
   }
 
-  void read_database(const TomlEntry& e) { m_database_url = read_url_table(e, "database"); }
+  void read_database(const TomlEntry& e) { m_database = read_url_table(e, "database"); }
 
   void read_environments(const TomlEntry& e) {
     if (e.value.type != TomlValue::Type::table) fail(e, "`environments` must be a table of [environments.NAME] sections",
                                                           "write `[environments.production]` and `url = \"...\"` below it");
     for (const auto& env : e.value.entries) {
-      m_environments[env.key].url = read_url_table(env, "environments." + env.key);
+      m_environments[env.key] = read_url_table(env, "environments." + env.key);
     }
   }
 
@@ -242,15 +247,23 @@ class Reader {
       const Url& url = *m_environments.at(c.environment).url;
       c.database_url = from_file(url);
       c.database_url_source = "[environments." + c.environment + "] in " + where(url.line);
-    } else if (m_database_url) {
-      c.database_url = from_file(*m_database_url);
-      c.database_url_source = "[database] in " + where(m_database_url->line);
+    } else if (m_database.url) {
+      c.database_url = from_file(*m_database.url);
+      c.database_url_source = "[database] in " + where(m_database.url->line);
     }
+    select_scratch_url(c);
+  }
+
+  /// The selected environment's scratch_url, else [database]'s.
+  void select_scratch_url(Config& c) const {
+    const auto env = m_overrides.env ? m_environments.find(c.environment) : m_environments.end();
+    if (env != m_environments.end() && env->second.scratch_url) c.scratch_url = from_file(*env->second.scratch_url);
+    else if (m_database.scratch_url) c.scratch_url = from_file(*m_database.scratch_url);
   }
 
   fs::path m_file;
   const Overrides& m_overrides;
-  std::optional<Url> m_database_url;
+  Environment m_database;  ///< the [database] table
   std::map<std::string, Environment> m_environments;
 };
 

@@ -87,6 +87,9 @@ struct Config {
   /// "$DATABASE_URL", "[environments.NAME] in <file>:<line>", "[database] in <file>:<line>",
   /// or "" when no URL is configured.
   std::string database_url_source;
+  /// `scratch_url` of the selected [environments.NAME], else of [database]: the database
+  /// `drift` replays revisions on (emptied first) instead of a temporary one; may be empty.
+  DatabaseUrl scratch_url;
   /// The --env name in effect (empty when none).
   std::string environment;
   /// Names of the [environments.X] sections, sorted.

@@ -5,7 +5,7 @@
 namespace migrate::runtime {
 
 bool StopToken::request_stop(int signal) noexcept {
-  if (!m_armed.load()) return false;
+  if (m_armed.load() == 0) return false;
   int none = 0;
   if (!m_signal.compare_exchange_strong(none, signal)) return false;
   if (auto* db = m_cancel_target.load()) db->request_cancel();
@@ -13,12 +13,11 @@ bool StopToken::request_stop(int signal) noexcept {
 }
 
 StopToken::Armed::Armed(StopToken& token) noexcept : m_token(token) {
-  m_token.m_signal.store(0);
-  m_token.m_armed.store(true);
+  if (m_token.m_armed.fetch_add(1) == 0) m_token.m_signal.store(0);
 }
 
 StopToken::Armed::~Armed() {
-  m_token.m_armed.store(false);
+  if (m_token.m_armed.fetch_sub(1) != 1) return;  // an outer scope is still armed: its request stands
   m_token.m_cancel_target.store(nullptr);
   m_token.m_signal.store(0);
 }

@@ -41,7 +41,10 @@ class StopToken {
   /// 0, or the signal of the pending request.
   int requested() const noexcept { return m_signal.load(); }
 
-  /// Arms the token for a run's lifetime; clears any request on both ends.
+  /// Arms the token for a run's lifetime; clears any request on both ends. Scopes nest (a
+  /// command that runs several runs, such as `drift` with its scratch database, stays armed
+  /// between them): only the outermost clears, so a request made between two inner runs
+  /// stops the next one.
   class Armed {
    public:
     explicit Armed(StopToken& token) noexcept;
@@ -68,9 +71,9 @@ class StopToken {
 
  private:
   std::atomic<int> m_signal{0};
-  std::atomic<bool> m_armed{false};
+  std::atomic<int> m_armed{0};  ///< how many Armed scopes are open
   std::atomic<backend::Backend*> m_cancel_target{nullptr};
-  static_assert(std::atomic<int>::is_always_lock_free && std::atomic<bool>::is_always_lock_free &&
+  static_assert(std::atomic<int>::is_always_lock_free &&
                     std::atomic<backend::Backend*>::is_always_lock_free,
                 "request_stop must stay async-signal-safe");
 };

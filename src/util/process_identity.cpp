@@ -3,7 +3,9 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <random>
 
 namespace migrate::util {
 
@@ -16,6 +18,13 @@ std::string os_user_name() {
 std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return {};
+  return buf;
+}
+
+std::string unique_tag() {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%ld_%08x", static_cast<long>(getpid()), static_cast<unsigned>(rng()));
   return buf;
 }
 

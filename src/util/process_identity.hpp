@@ -1,5 +1,6 @@
 #pragma once
-/// Who runs this process and where, for the journal's `os_user` and `host` columns.
+/// Who runs this process and where, for the journal's `os_user` and `host` columns, and a
+/// tag that names this process's temporary things.
 
 #include <string>
 
@@ -9,5 +10,8 @@ namespace migrate::util {
 std::string os_user_name();
 /// gethostname(); "" when it fails.
 std::string host_name();
+/// `<pid>_<8 random hex digits>`: a name part no other process, nor an earlier call of this
+/// one, is likely to pick (scratch databases and files).
+std::string unique_tag();
 
 }  // namespace migrate::util

@@ -63,7 +63,8 @@ class Session;
 /// bigint (the argument type of pg_advisory_lock).
 long long advisory_lock_key(std::string_view schema, std::string_view table);
 
-class PostgresBackend final : public Backend, public Catalog, public Locker, public Backups, public SchemaReader {
+class PostgresBackend final : public Backend, public Catalog, public Locker, public Backups, public SchemaReader,
+                              public Scratch {
  public:
   /// Connects (one connection; the lock connection is opened by `lock()`). Throws
   /// Error{config} for a bad URL, DatabaseError when the connection fails.
@@ -147,6 +148,11 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   Locker* locker() override { return this; }
   Backups* backups() override { return this; }
   SchemaReader* schema_reader() override { return this; }
+  Scratch* scratch() override { return this; }
+
+  // --- Scratch (scratch.cpp) ---
+  std::unique_ptr<ScratchDatabase> create_scratch() override;
+  void drop_all_objects() override;
 
   // --- SchemaReader (schema_reader.cpp) ---
   /// One query per object class (schema_reader.cpp says which are read so far), run with
@@ -197,6 +203,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   [[noreturn]] void throw_lock_timeout(std::chrono::milliseconds timeout, long long key);
 
   ConnectionTarget m_target;
+  std::string m_url;  ///< as given, for a scratch database's URL; never shown (it may hold a password)
   std::unique_ptr<Session> m_session;
   std::unique_ptr<Session> m_lock_session;  ///< only while the lock is held or being taken
   /// The existing schemas of search_path when the connection was made, in order.

@@ -190,7 +190,7 @@ std::unique_ptr<Session> connect(const ConnectionTarget& target) {
 std::unique_ptr<Backend> open(const std::string& url) { return std::make_unique<PostgresBackend>(url); }
 
 PostgresBackend::PostgresBackend(const std::string& url)
-    : m_target(ConnectionTarget::from_url(url)), m_session(connect(m_target)) {
+    : m_target(ConnectionTarget::from_url(url)), m_url(url), m_session(connect(m_target)) {
   m_cancel = PQgetCancel(m_session->raw());
   // Read now, before any revision can change it: home_schema() answers from this.
   for (auto& row : query("SELECT s.name FROM unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS s(name, ord) "

@@ -40,7 +40,8 @@ class SqliteBackend final : public Backend,
                             public Locker,
                             public Backups,
                             public ForeignKeyChecks,
-                            public SchemaReader {
+                            public SchemaReader,
+                            public Scratch {
  public:
   /// Opens the database at `path` (":memory:" for in-memory) with a 5 s busy timeout, so a
   /// reader waits instead of failing on a briefly locked file; creates the file when it is
@@ -114,6 +115,13 @@ class SqliteBackend final : public Backend,
   Backups* backups() override { return this; }
   ForeignKeyChecks* foreign_key_checks() override { return this; }
   SchemaReader* schema_reader() override { return this; }
+  Scratch* scratch() override { return this; }
+
+  // --- Scratch (scratch.cpp) ---
+  /// A new database file in the system's temporary folder, removed (with its journal and
+  /// WAL files) when the result is destroyed.
+  std::unique_ptr<ScratchDatabase> create_scratch() override;
+  void drop_all_objects() override;
 
   // --- SchemaReader (schema_reader.cpp) ---
   /// The main database's schema from `sqlite_schema` and the table-valued pragmas joined

@@ -1,0 +1,129 @@
+#include "api/replay.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "api/database.hpp"
+#include "api/schema.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/version_table.hpp"
+
+namespace migrate::api {
+namespace {
+
+/// What tells two connections apart: the file (SQLite) or the database and the server
+/// instance (PostgreSQL: name, port and the time the server started).
+std::string database_identity(backend::Backend& db) {
+  if (db.dialect() == Dialect::sqlite) {
+    for (const auto& row : db.query("PRAGMA database_list")) {
+      if (row.size() < 3 || !row[1] || *row[1] != "main" || !row[2]) continue;
+      std::error_code ec;
+      auto path = std::filesystem::weakly_canonical(*row[2], ec);
+      return ec ? *row[2] : path.string();
+    }
+    return "";
+  }
+  auto rows = db.query(
+      "SELECT pg_catalog.current_database()::text || '|' || coalesce(pg_catalog.inet_server_port()::text, '') || '|' "
+      "|| pg_catalog.pg_postmaster_start_time()::text");
+  return rows.empty() || rows[0].empty() ? "" : rows[0][0].value_or("");
+}
+
+/// The user's own scratch database: opened, checked, emptied; never dropped.
+std::unique_ptr<backend::ScratchDatabase> open_named_scratch(const std::string& url, backend::Backend& target) {
+  auto db = backend::open(url);
+  const std::string where = db->describe();
+  if (db->dialect() != target.dialect())
+    throw Error(ErrorKind::usage, "the scratch database " + where + " is not of the target's kind",
+                "name a " + std::string(to_string(target.dialect())) + " database for --scratch-url / scratch_url");
+  const std::string identity = database_identity(*db);
+  if (!identity.empty() && identity == database_identity(target))
+    throw Error(ErrorKind::usage,
+                "the scratch database " + where + " is the target database itself: it would be emptied",
+                "name another database for --scratch-url / scratch_url, or leave it out for a temporary one");
+  if (!db->scratch()) throw Error(ErrorKind::usage, "the backend of " + where + " cannot empty a scratch database");
+  db->scratch()->drop_all_objects();
+  return std::make_unique<backend::ScratchDatabase>(std::move(db), where, nullptr);
+}
+
+/// Keeps the runner's per-step progress lines out of a replay's output unless asked for
+/// (`-v`): the user ran `drift`, not an upgrade.
+class QuietProgress {
+ public:
+  QuietProgress() : m_level(spdlog::get_level()) {
+    if (m_level == spdlog::level::info) spdlog::set_level(spdlog::level::warn);
+  }
+  ~QuietProgress() { spdlog::set_level(m_level); }
+  QuietProgress(const QuietProgress&) = delete;
+  QuietProgress& operator=(const QuietProgress&) = delete;
+
+ private:
+  spdlog::level::level_enum m_level;
+};
+
+/// Reads the scratch schema after each committed step and hands it on.
+class WalkObserver : public runtime::RunObserver {
+ public:
+  WalkObserver(Replay& replay, std::vector<std::string>& rows, const Replay::Visit& visit)
+      : m_replay(replay), m_rows(rows), m_visit(visit) {}
+  void step_finished(const graph::Step& step, long long) override {
+    for (const auto& op : step.ops) runtime::apply_to_rows(m_rows, op);
+    m_visit(m_rows, m_replay.read());
+  }
+
+ private:
+  Replay& m_replay;
+  std::vector<std::string>& m_rows;
+  const Replay::Visit& m_visit;
+};
+
+}  // namespace
+
+std::unique_ptr<backend::ScratchDatabase> open_scratch(const config::Config& config, backend::Backend& target,
+                                                       const std::string& scratch_url) {
+  if (!scratch_url.empty()) return open_named_scratch(scratch_url, target);
+  if (!config.scratch_url.empty()) return open_named_scratch(config.scratch_url.value(), target);
+  if (!target.scratch())
+    throw Error(ErrorKind::usage, "the backend of " + target.describe() + " cannot make a scratch database",
+                "name one with --scratch-url");
+  auto scratch = target.scratch()->create_scratch();
+  spdlog::debug("replaying on {}", scratch->description());
+  return scratch;
+}
+
+Replay::Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop)
+    : m_project(project), m_db(scratch), m_stop(stop) {}
+
+runtime::RunSettings Replay::settings() const {
+  auto s = run_settings(m_project.config(), runtime::Command::upgrade, std::nullopt, false);
+  s.transaction_per_migration = true;  // each step commits, so the walk reads it
+  s.check_drift = false;
+  s.allow_unversioned = true;
+  s.stop = &m_stop;
+  return s;
+}
+
+schema::Schema Replay::read() { return schema_state(m_project.config(), m_db).read(); }
+
+schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
+  QuietProgress quiet;
+  runtime::Runner runner(m_db, settings(), file_lookup(m_project));
+  for (const auto& head : heads)
+    runner.run([&](const std::vector<std::string>& rows) { return m_project.map().plan_upgrade(head, rows); });
+  return read();
+}
+
+void Replay::walk(const Visit& visit) {
+  QuietProgress quiet;
+  std::vector<std::string> rows;
+  visit(rows, read());
+  WalkObserver observer(*this, rows, visit);
+  auto s = settings();
+  s.observer = &observer;
+  runtime::Runner runner(m_db, s, file_lookup(m_project));
+  runner.run([&](const std::vector<std::string>& current) { return m_project.map().plan_upgrade("heads", current); });
+}
+
+}  // namespace migrate::api

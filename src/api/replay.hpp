@@ -1,0 +1,52 @@
+#pragma once
+/// Revisions replayed on a scratch database: how `drift` (and schema repair) learn what a
+/// set of heads should look like. The scratch database is a real database of the target's
+/// kind (backend.hpp, class Scratch); the revisions run through the same Runner as a real
+/// upgrade (same statements, transactions and foreign-key checks), so the schema they build
+/// there is the one an `upgrade` builds.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/project.hpp"
+#include "backend/backend.hpp"
+#include "runtime/runner.hpp"
+#include "schema/model.hpp"
+
+namespace migrate::api {
+
+/// The database to replay on: `scratch_url` (or the configuration's `scratch_url`) opened
+/// and emptied, else a new temporary database made by the target's backend. Refuses
+/// (Error{usage}) a scratch URL that names the target itself or a database of another
+/// kind; Error{usage} when the backend cannot make scratch databases.
+std::unique_ptr<backend::ScratchDatabase> open_scratch(const config::Config& config, backend::Backend& target,
+                                                       const std::string& scratch_url);
+
+class Replay {
+ public:
+  /// `scratch` must outlive the replay. Runs take stop requests through `stop`.
+  Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop);
+
+  /// The scratch database's schema, as the configuration scopes it.
+  schema::Schema read();
+  /// Upgrades the scratch database from where it is to exactly `heads` (version-table rows;
+  /// empty = base) and returns its schema. Throws the runtime's errors when a revision fails.
+  schema::Schema upgrade_to(const std::vector<std::string>& heads);
+
+  /// The rows and schema of one state of the walk.
+  using Visit = std::function<void(const std::vector<std::string>& rows, const schema::Schema& schema)>;
+  /// From an empty scratch database, applies every revision in upgrade order (`upgrade
+  /// heads`), one revision per transaction, calling `visit` at base and after each step.
+  void walk(const Visit& visit);
+
+ private:
+  runtime::RunSettings settings() const;
+
+  const Project& m_project;
+  backend::Backend& m_db;
+  runtime::StopToken& m_stop;
+};
+
+}  // namespace migrate::api
