@@ -290,6 +290,14 @@ struct IdentifiedRevision {
   std::vector<std::string> heads;  ///< version-table rows of that state; empty = base
   bool exact = false;              ///< the schemas are equal
   std::vector<SchemaDifference> differences;  ///< from that state to the live schema
+  /// When not exact: the last state of the walk whose every object the live schema has,
+  /// unchanged (it may have more); base at worst.
+  std::vector<std::string> contained;
+  /// When not exact: the state right after `contained` in the walk, which the live schema
+  /// has only in part (a revision that failed half way, or was half applied by hand), and
+  /// what of it is missing or different. Empty when `contained` is the last state.
+  std::vector<std::string> partly_applied;
+  std::vector<SchemaDifference> partly_missing;
 };
 
 /// `migrate drift`: the live schema against the one its version-table heads should have.

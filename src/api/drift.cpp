@@ -41,34 +41,74 @@ std::vector<UnsupportedObject> not_compared(const schema::Schema& live, const sc
   return out;
 }
 
-/// The best state of the walk so far: exact beats closest; among equals, the earliest.
+/// True when the live schema has everything of the state, unchanged (and maybe more).
+bool only_extra(const std::vector<schema::Difference>& differences) {
+  return std::all_of(differences.begin(), differences.end(),
+                     [](const schema::Difference& d) { return d.change == schema::Difference::Change::extra; });
+}
+
+/// The best state of the walk so far: exact beats closest; among equally close states, the
+/// later one (the live schema has more of it). Also follows the last state the live schema
+/// contains and the state after it.
 class Identification {
  public:
   Identification(const schema::Schema& live, const std::vector<std::string>& claimed)
       : m_live(live), m_live_fingerprint(schema::fingerprint_of_canonical(live)), m_claimed(claimed) {}
 
   void visit(const std::vector<std::string>& rows, const schema::Schema& state) {
+    ++m_index;
     if (!m_expected && same_set(rows, m_claimed)) m_expected = state;
     if (m_best && m_best->exact) return;
     if (schema::fingerprint_of_canonical(state) == m_live_fingerprint) {
-      m_best = IdentifiedRevision{rows, true, {}};
+      m_best = IdentifiedRevision{rows, true, {}, {}, {}, {}};
       return;
     }
     auto differences = schema::compare(state, m_live);
-    if (m_best && m_best->differences.size() <= differences.size()) return;
-    m_best = IdentifiedRevision{rows, false, all_to_public(differences)};
+    follow_containment(rows, differences);
+    if (m_best && m_best->differences.size() < differences.size()) return;
+    m_best = IdentifiedRevision{rows, false, all_to_public(differences), {}, {}, {}};
   }
 
   /// The schema of the claimed heads, when the walk passed through them.
   std::optional<schema::Schema>& expected() { return m_expected; }
-  IdentifiedRevision best() const { return m_best.value_or(IdentifiedRevision{}); }
+
+  IdentifiedRevision best() const {
+    auto best = m_best.value_or(IdentifiedRevision{});
+    if (best.exact) return best;
+    best.contained = m_contained;
+    if (m_partly_index == m_contained_index + 1) {
+      best.partly_applied = m_partly_applied;
+      best.partly_missing = m_partly_missing;
+    }
+    return best;
+  }
 
  private:
+  void follow_containment(const std::vector<std::string>& rows, const std::vector<schema::Difference>& differences) {
+    if (only_extra(differences)) {
+      m_contained = rows;
+      m_contained_index = m_index;
+      return;
+    }
+    if (m_index != m_contained_index + 1) return;
+    m_partly_index = m_index;
+    m_partly_applied = rows;
+    m_partly_missing.clear();
+    for (const auto& d : differences)
+      if (d.change != schema::Difference::Change::extra) m_partly_missing.push_back(to_public(d));
+  }
+
   const schema::Schema& m_live;
   std::string m_live_fingerprint;
   std::vector<std::string> m_claimed;
   std::optional<schema::Schema> m_expected;
   std::optional<IdentifiedRevision> m_best;
+  long m_index = -1;  ///< of the state being visited: 0 = base
+  std::vector<std::string> m_contained;
+  long m_contained_index = 0;
+  std::vector<std::string> m_partly_applied;
+  std::vector<SchemaDifference> m_partly_missing;
+  long m_partly_index = -1;
 };
 
 /// The journal rows that put each current head in the version table: for each head, the

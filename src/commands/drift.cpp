@@ -47,6 +47,10 @@ util::Json drift_json(const DriftReport& r) {
   util::Json identified = util::Json::object();
   identified.set("heads", util::Json::strings(r.identified->heads))
       .set("exact", r.identified->exact)
+      .set("contained", r.identified->exact ? util::Json() : util::Json::strings(r.identified->contained))
+      .set("partly_applied", r.identified->partly_applied.empty() ? util::Json()
+                                                                  : util::Json::strings(r.identified->partly_applied))
+      .set("partly_missing", differences_json(r.identified->partly_missing))
       .set("differences", static_cast<long long>(r.identified->differences.size()))
       .set("difference_list", differences_json(r.identified->differences));
   util::Json set_by = util::Json::array();
@@ -71,6 +75,11 @@ void print_identified(std::ostream& out, const DriftReport& r) {
   if (id.exact) {
     out << "The live schema matches: " << state_name(id.heads) << " (exactly)\n";
   } else {
+    if (!id.contained.empty()) out << "Everything " << state_name(id.contained) << " builds is in the live schema.\n";
+    if (!id.partly_applied.empty()) {
+      out << "Only part of " << state_name(id.partly_applied) << " is; missing or different:\n";
+      for (const auto& d : id.partly_missing) out << "  " << d.text << "\n";
+    }
     out << "The live schema is closest to: " << state_name(id.heads) << " (" << id.differences.size()
         << " difference(s)):\n";
     for (const auto& d : id.differences) out << "  " << d.text << "\n";

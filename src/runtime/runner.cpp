@@ -154,8 +154,8 @@ void Runner::refuse_unversioned() {
               "the database at " + m_db.describe() + " already holds tables (" + listed + ") but its version table " +
                   backend::sql::qualified_name(m_db.dialect(), vt.schema, vt.name) +
                   " records no revision: upgrading would run the first revisions into objects that exist",
-              "if the database already has the schema of some revision, record that with `migrate stamp REV` "
-              "(`migrate history` lists them); to run the revisions anyway, pass --allow-unversioned");
+              "`migrate drift --identify` names the revision whose schema the database has: record it with "
+              "`migrate stamp REV`, then upgrade; to run the revisions anyway, pass --allow-unversioned");
 }
 
 /// Everything between the plan and its first step: the backup (taken now, outside any

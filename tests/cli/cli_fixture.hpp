@@ -75,8 +75,9 @@ class CliTest : public ::testing::Test {
   }
 
   /// Starts `migrate args` in the background; wait_process() collects it.
-  BackgroundProcess start_migrate(const std::vector<std::string>& args) {
-    return start_process(migrate_argv(args), m_dir.path(), m_dir.path(), migrate_env({}));
+  BackgroundProcess start_migrate(const std::vector<std::string>& args,
+                                  const std::map<std::string, std::string>& env = {}) {
+    return start_process(migrate_argv(args), m_dir.path(), m_dir.path(), migrate_env(env));
   }
 
   /// A fresh connection to this test's database (SQLite: the file in the project folder).
