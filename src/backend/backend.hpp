@@ -7,7 +7,10 @@
 ///  - `Locker` (optional): the migration lock that makes runners of one database take turns;
 ///  - `Backups` (optional): a full copy of the database and the command that restores it;
 ///  - `ForeignKeyChecks` (optional): foreign keys the runner switches off and checks itself
-///    (SQLite; a server that enforces them has none).
+///    (SQLite; a server that enforces them has none);
+///  - `SchemaReader` (optional): the schema model from the catalog;
+///  - `Scratch` (optional): temporary databases of the same kind that `drift` replays
+///    revisions on, and emptying one the user named.
 /// An optional role's accessor returns nullptr when the backend has no such thing; the
 /// runtime then refuses what needs it (an unguarded run, a `--backup`) with a clear error
 /// rather than degrading quietly.
