@@ -29,11 +29,16 @@
 #       number of catalog queries, which must not grow with the tables (target: constant):
 #       SQLite's from the -v line, PostgreSQL's also from the server's log (as in (d)), by
 #       the catalog each query reads, with the server time of the slowest, for 10, 1,000
-#       and 10,000 tables.
-# (d), (e) and (f) run on a throwaway PostgreSQL 15 server (scripts/pg-test-server.sh) that this
+#       and 10,000 tables;
+#   (g) `migrate drift` and `migrate drift --identify` on a database at head, against the replay
+#       floor (`migrate upgrade head` of the same project on an empty database: what drift's
+#       replay itself costs), on SQLite and PostgreSQL: the 1,000-revision project of (b)/(d)
+#       (--identify: at most 2 runs, it reads the schema after every revision), and a project
+#       of one revision building (f)'s 1,000-table schema.
+# (d), (e), (f) and (g) run on a throwaway PostgreSQL 15 server (scripts/pg-test-server.sh) that this
 # script starts and always stops.
 #
-# Usage: scripts/bench.sh [--runs N] [--only a,b,c,d,e,f]
+# Usage: scripts/bench.sh [--runs N] [--only a,b,c,d,e,f,g]
 #   --runs N   timed runs of every figure (default 5); best and median are printed
 #   --only     the parts to run (default all); (c) reports on the migrate runs of the others
 # Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and (d), (e)
@@ -42,7 +47,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=5
-only="a,b,c,d,e,f"
+only="a,b,c,d,e,f,g"
 usage() { sed -n '/^# Usage:/,/^# Not for:/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -56,10 +61,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs wants a positive number, got '$runs'" >&2; exit 2; }
 only="${only// /}"
-[[ "$only" =~ ^[a-f](,[a-f])*$ ]] || { echo "bench.sh: --only wants letters a-f separated by commas, got '$only'" >&2; exit 2; }
+[[ "$only" =~ ^[a-g](,[a-g])*$ ]] || { echo "bench.sh: --only wants letters a-g separated by commas, got '$only'" >&2; exit 2; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 wants_pg=0
-if wants d || wants e || wants f; then wants_pg=1; fi
+if wants d || wants e || wants f || wants g; then wants_pg=1; fi
 
 "$root/scripts/install-deps.sh" --test
 "$root/scripts/setup.sh"

@@ -1,6 +1,6 @@
 """The measuring half of scripts/bench.sh (run it through that script, which builds migrate and
 starts the PostgreSQL server). Environment: MIGRATE (binary), WORK (scratch folder), RUNS,
-ONLY (comma-separated parts a-f), PG_URL (a database on the throwaway server; empty when no
+ONLY (comma-separated parts a-g), PG_URL (a database on the throwaway server; empty when no
 PostgreSQL part is selected), PG_BINDIR (psql's folder).
 
 Timing is wall clock from start to exit of the client process. Where a figure has a floor,
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 migrate = os.environ["MIGRATE"]
 work = os.environ["WORK"]
 runs = int(os.environ["RUNS"])
-only = set(os.environ.get("ONLY", "a,b,c,d,e,f").split(","))
+only = set(os.environ.get("ONLY", "a,b,c,d,e,f,g").split(","))
 pg_url = os.environ.get("PG_URL", "")
 pg_log = os.environ.get("PG_LOG", "")  # the server's log, for the statement counts of (d) and (f)
 psql = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "psql")
@@ -74,11 +74,12 @@ def ms(seconds):
     return f"{seconds * 1000:.0f} ms"
 
 
-def alternate(run_migrate, run_floor, prepare=None):
-    """`runs` passes of one migrate run and one floor run, migrate first on even passes and the
-    floor first on odd ones. `prepare()` (untimed) makes fresh databases before each pass."""
+def alternate(run_migrate, run_floor, prepare=None, passes=None):
+    """`runs` (or `passes`) passes of one migrate run and one floor run, migrate first on even
+    passes and the floor first on odd ones. `prepare()` (untimed) makes fresh databases before
+    each pass."""
     ms_, fs = [], []
-    for i in range(runs):
+    for i in range(passes or runs):
         if prepare:
             prepare()
         if i % 2 == 0:
@@ -173,10 +174,10 @@ def linear_project(path, url, insert):
 
 
 lin = f"{work}/linear"
-if only & {"b", "e"}:
+if only & {"b", "e", "g"}:
     linear_project(lin, "sqlite:///app.db", lambda i: f"INSERT INTO t{i} (name) VALUES ('x');")
 lin_pg = f"{work}/linear-pg"
-if only & {"d", "e"}:
+if only & {"d", "e", "g"}:
     # INTEGER PRIMARY KEY is no rowid alias on PostgreSQL: the row names its id.
     linear_project(lin_pg, "postgresql://unused", lambda i: f"INSERT INTO t{i} (id, name) VALUES (1, 'x');")
 
@@ -521,6 +522,57 @@ if "f" in only:
         dump = counts[n][0][0]
         out(f"      server time of the dump's queries, {n:,} tables: {sum(s[2] for s in dump):.0f} ms in all; "
             f"slowest: {slowest(dump)}")
+
+
+# --- (g) ------------------------------------------------------------------------------------
+def drift_figures(label, project, live_url, fresh_url, passes=None):
+    """drift and drift --identify on the database at `live_url` (at head), each against the
+    replay floor: `upgrade head` of the same project on a fresh database from `fresh_url()`."""
+    run_checked([migrate, "-q", "--url", live_url, "upgrade", "head"], cwd=project)  # untimed: reach head
+    for args in (["drift"], ["drift", "--identify"]):
+        floor_url = {}
+        ms_, fs = alternate(lambda: measure([migrate, "-q", "--url", live_url] + args, project),
+                            lambda: measure([migrate, "-q", "--url", floor_url["u"], "upgrade", "head"], project),
+                            lambda: floor_url.update(u=fresh_url()), passes)
+        note_peak("g", ms_)
+        m_best, m_median = stats(ms_)
+        f_best, f_median = stats(fs)
+        out(f"(g) {' '.join(args):16s} {label}: best {ms(m_best)}, median {ms(m_median)}; replay floor "
+            f"(upgrade head on an empty database) best {ms(f_best)}, median {ms(f_median)}; ratio "
+            f"{m_best / f_best:.2f}x best, {m_median / f_median:.2f}x median; max RSS {max(r.rss for r in ms_):.1f} MB")
+
+
+def fresh_sqlite(path):
+    def make():
+        remove(path)
+        return f"sqlite:///{path}"
+    return make
+
+
+def wide_project(path, url, postgres):
+    """One revision that builds (f)'s 1,000-table schema (its transactions left to the runner)."""
+    body = "\n".join(l for l in schema_script(1000, postgres).splitlines() if l not in ("BEGIN;", "COMMIT;"))
+    write_project(path, [("w00001", [], body, "")], url)
+
+
+if "g" in only:
+    os.makedirs(f"{work}/schema", exist_ok=True)
+    slow = min(runs, 2)  # --identify reads the schema after every one of 1,000 revisions
+    drift_figures("1,000 revisions, SQLite", lin, f"sqlite:///{lin}/drift.db", fresh_sqlite(f"{lin}/floor-g.db"),
+                  slow)
+    wide = f"{work}/wide"
+    wide_project(wide, "sqlite:///unused.db", False)
+    drift_figures("1 revision of 1,000 tables, SQLite", wide, f"sqlite:///{wide}/drift.db",
+                  fresh_sqlite(f"{wide}/floor-g.db"))
+    if pg_url:
+        drift_figures("1,000 revisions, PostgreSQL", lin_pg, fresh_database("bench_drift"),
+                      lambda: fresh_database("bench_drift_floor"), slow)
+        wide_pg = f"{work}/wide-pg"
+        wide_project(wide_pg, "postgresql://unused", True)
+        drift_figures("1 revision of 1,000 tables, PostgreSQL", wide_pg, fresh_database("bench_drift"),
+                      lambda: fresh_database("bench_drift_floor"))
+        admin("DROP DATABASE IF EXISTS bench_drift")
+        admin("DROP DATABASE IF EXISTS bench_drift_floor")
 
 # --- (c) ------------------------------------------------------------------------------------
 if "c" in only:
