@@ -1,0 +1,286 @@
+// The change planner on real databases, SQLite and PostgreSQL: for each pair of schemas
+// (from, to) built by SQL, the plan from -> to run on `from` (in one transaction, as the
+// runner runs a revision) gives a database whose model equals `to`'s, and the plan back gives
+// `from`'s again. A schema's plan to itself is empty; the additive-only plan leaves exactly
+// the differences of the changes it skipped; drop_sql leaves an empty schema.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "backend/backend.hpp"
+#include "schema/changes.hpp"
+#include "schema/diff.hpp"
+#include "schema/model.hpp"
+#include "support/schema_round_trip.hpp"
+#include "support/temp_dir.hpp"
+
+namespace migrate {
+namespace {
+
+struct ChangeCase {
+  std::string name;
+  Dialect dialect = Dialect::sqlite;
+  std::string from, to;
+  /// A query run on the database after each plan: its first value must stay this number
+  /// (rows a rebuild must not lose). Empty: none.
+  std::string count_query;
+  long long count = 0;
+};
+
+void PrintTo(const ChangeCase& c, std::ostream* os) { *os << c.name; }
+
+std::string differences(const std::vector<schema::Difference>& list) {
+  std::string out;
+  for (const auto& d : list) out += "  " + schema::describe(d) + "\n";
+  return out;
+}
+
+std::string listed(const std::vector<schema::SchemaChange>& changes) {
+  std::string out;
+  for (const auto& c : changes) out += "  " + c.description + "\n";
+  return out;
+}
+
+class SchemaChangesTest : public ::testing::TestWithParam<ChangeCase> {
+ protected:
+  void SetUp() override { m_databases.open(GetParam().dialect, m_dir.path(), "chg"); }
+
+  /// Runs the plan from `current` to `target` on database `i`, and expects the model `target`
+  /// has. Returns the plan.
+  schema::ChangePlan apply(std::size_t i, const schema::Schema& current, const schema::Schema& target) {
+    auto plan = schema::plan_changes(current, target);
+    try {
+      m_databases.run_in_transaction(i, plan.sql());
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "the plan does not run: " << e.what() << "\n" << plan.sql();
+      return plan;
+    }
+    auto after = m_databases.read(i);
+    auto left = schema::compare(target, after);
+    EXPECT_TRUE(left.empty()) << "left after the plan:\n" << differences(left) << "plan:\n" << plan.sql();
+    expect_rows(i);
+    return plan;
+  }
+
+  void expect_rows(std::size_t i) {
+    if (GetParam().count_query.empty()) return;
+    auto rows = backend::open(m_databases.url(i))->query(GetParam().count_query);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(std::stoll(rows[0][0].value_or("-1")), GetParam().count) << GetParam().count_query;
+  }
+
+  /// Additive only on a fresh copy of `from`: what remains different is what was skipped.
+  void expect_additive_only(const schema::Schema& from, const schema::Schema& to) {
+    auto plan = schema::plan_changes(from, to, {false});
+    for (const auto& c : plan.changes) EXPECT_FALSE(c.destructive) << c.description;
+    try {
+      m_databases.run_in_transaction(2, plan.sql());
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "the additive plan does not run: " << e.what() << "\n" << plan.sql();
+      return;
+    }
+    auto left = schema::compare(to, m_databases.read(2));
+    if (plan.skipped.empty()) EXPECT_TRUE(left.empty()) << differences(left);
+    for (const auto& d : left) {
+      // The object, or the table it belongs to, is named by a skipped change.
+      std::string object = d.object.substr(0, d.object.find(':'));
+      std::string owner = object.substr(0, object.rfind('.'));
+      bool named = false;
+      for (const auto& s : plan.skipped)
+        named = named || s.description.find(object) != std::string::npos ||
+                s.description.find(owner) != std::string::npos;
+      EXPECT_TRUE(named) << schema::describe(d) << "\nskipped:\n" << listed(plan.skipped);
+    }
+  }
+
+  test::TempDir m_dir;
+  test::ScratchDatabases m_databases;
+};
+
+TEST_P(SchemaChangesTest, PlansThereAndBackAndDropsEverything) {
+  const auto& c = GetParam();
+  auto from = m_databases.build(0, c.from);
+  auto to = m_databases.build(1, c.to);
+  ASSERT_TRUE(from.unsupported.empty() && to.unsupported.empty());
+  ASSERT_FALSE(schema::compare(from, to).empty()) << "the case changes nothing";
+  EXPECT_TRUE(schema::plan_changes(from, from).empty()) << schema::plan_changes(from, from).sql();
+  EXPECT_TRUE(schema::plan_changes(to, to).empty()) << schema::plan_changes(to, to).sql();
+  apply(0, from, to);
+  apply(0, m_databases.read(0), from);
+  m_databases.build(2, c.from);
+  expect_additive_only(from, to);
+  auto drops = schema::drop_sql(m_databases.read(0));
+  ASSERT_NO_THROW(m_databases.run_in_transaction(0, drops)) << drops;
+  auto left = m_databases.read(0);
+  EXPECT_TRUE(schema::empty(left)) << schema::canonical_text(left) << drops;
+}
+
+std::vector<ChangeCase> both(const std::string& name, const std::string& from, const std::string& to) {
+  return {{name + "_SQLite", Dialect::sqlite, from, to}, {name + "_Postgres", Dialect::postgresql, from, to}};
+}
+
+std::vector<ChangeCase> sqlite_cases() {
+  const auto d = Dialect::sqlite;
+  return {
+      {"TypeChangeRebuilds_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT); INSERT INTO t VALUES (1, 2, 'x');",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT, s TEXT);", "SELECT count(*) FROM t", 1},
+      {"StrictAndWithoutRowidRebuilds_SQLite", d,
+       "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT); CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB);"
+       "INSERT INTO s VALUES (1, 'a'); INSERT INTO w VALUES ('k', x'00');",
+       "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT) STRICT; CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;",
+       "SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM w)", 2},
+      {"RebuildOfAParentKeepsCascadingChildren_SQLite", d,
+       "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);"
+       "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE);"
+       "CREATE INDEX c_p ON c (p_id);"
+       "INSERT INTO p VALUES (1, 'one'), (2, 'two'); INSERT INTO c VALUES (10, 1), (11, 1), (12, 2);",
+       "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) > 0));"
+       "CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id) ON DELETE CASCADE);"
+       "CREATE INDEX c_p ON c (p_id);",
+       "SELECT count(*) FROM c", 3},
+      {"TriggersOnARebuiltTableAndNamingIt_SQLite", d,
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER);"
+       "CREATE TABLE log (t_id INTEGER, n INTEGER);"
+       "CREATE TRIGGER t_logged AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.id, (SELECT count(*) FROM t)); END;"
+       "CREATE TRIGGER log_checked AFTER INSERT ON log BEGIN SELECT count(*) FROM t; END;",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER CHECK (a > 0));"
+       "CREATE TABLE log (t_id INTEGER, n INTEGER);"
+       "CREATE TRIGGER t_logged AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.id, (SELECT count(*) FROM t)); END;"
+       "CREATE TRIGGER log_checked AFTER INSERT ON log BEGIN SELECT count(*) FROM t; END;"
+       "CREATE TRIGGER t_changed AFTER UPDATE ON t BEGIN DELETE FROM log; END;"},
+      {"GeneratedAndCollatedColumns_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE, b TEXT GENERATED ALWAYS AS (upper(a)) VIRTUAL);"},
+  };
+}
+
+std::vector<ChangeCase> postgres_cases() {
+  const auto d = Dialect::postgresql;
+  return {
+      {"TypeChanges_Postgres", d,
+       "CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 0, s varchar(10)); INSERT INTO t VALUES (1, 2, 'x');",
+       "CREATE TABLE t (id integer PRIMARY KEY, n bigint DEFAULT 0, s text);", "SELECT count(*) FROM t", 1},
+      {"EnumAppendedAndRemovedLabels_Postgres", d,
+       "CREATE TYPE mood AS ENUM ('sad', 'ok');"
+       "CREATE TYPE size AS ENUM ('s', 'm', 'l');"
+       "CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'ok', z size);"
+       "CREATE VIEW tv AS SELECT id, z FROM t;",
+       "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+       "CREATE TYPE size AS ENUM ('s', 'l');"
+       "CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'ok', z size);"
+       "CREATE VIEW tv AS SELECT id, z FROM t;"},
+      {"DomainsAndFunctions_Postgres", d,
+       "CREATE DOMAIN positive AS integer CONSTRAINT above_zero CHECK (VALUE > 0);"
+       "CREATE TABLE t (id integer PRIMARY KEY, p positive);"
+       "CREATE FUNCTION plus_one(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a + 1';"
+       "CREATE FUNCTION gone() RETURNS integer LANGUAGE sql AS 'SELECT 1';",
+       "CREATE DOMAIN positive AS integer CONSTRAINT above_zero CHECK (VALUE > 0);"
+       "CREATE DOMAIN short_text AS text CONSTRAINT short CHECK (length(VALUE) < 10);"
+       "CREATE TABLE t (id integer PRIMARY KEY, p positive, s short_text);"
+       "CREATE FUNCTION plus_one(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a + 2';"
+       "CREATE FUNCTION count_t() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM t';"},
+      {"TriggersAndTheirFunctions_Postgres", d,
+       "CREATE TABLE t (id integer PRIMARY KEY, touched timestamptz);"
+       "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.touched := now(); RETURN NEW; END$$;"
+       "CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();",
+       "CREATE TABLE t (id integer PRIMARY KEY, touched timestamptz, n integer);"
+       "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.touched := now(); RETURN NEW; END$$;"
+       "CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();"},
+      {"SequencesAndSerials_Postgres", d,
+       "CREATE SEQUENCE counter START 5; CREATE SEQUENCE old_one;"
+       "CREATE TABLE t (id serial PRIMARY KEY);",
+       "CREATE SEQUENCE counter START 5 INCREMENT 2 CACHE 3;"
+       "CREATE SEQUENCE fresh;"
+       "CREATE TABLE t (id serial PRIMARY KEY, n integer DEFAULT nextval('fresh'));"
+       "CREATE TABLE u (id bigserial PRIMARY KEY);"},
+      {"Comments_Postgres", d,
+       "CREATE TABLE t (id integer PRIMARY KEY, a text); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT id FROM t;"
+       "COMMENT ON TABLE t IS 'old'; COMMENT ON COLUMN t.a IS 'gone soon';",
+       "CREATE TABLE t (id integer PRIMARY KEY, a text); CREATE INDEX t_a ON t (a); CREATE VIEW v AS SELECT id FROM t;"
+       "COMMENT ON TABLE t IS 'new'; COMMENT ON INDEX t_a IS 'it''s an index'; COMMENT ON VIEW v IS 'v';"
+       "COMMENT ON CONSTRAINT t_pkey ON t IS 'the key';"},
+      {"SchemasExtensionsAndRowSecurity_Postgres", d, "CREATE TABLE t (id integer PRIMARY KEY, owner text);",
+       "CREATE TABLE t (id integer PRIMARY KEY, owner text);"
+       "CREATE SCHEMA app; CREATE TABLE app.items (id integer PRIMARY KEY, t_id integer REFERENCES public.t (id));"
+       "CREATE EXTENSION IF NOT EXISTS pgcrypto;"
+       "ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
+       "CREATE POLICY own_rows ON t FOR SELECT USING (owner = current_user);"},
+      {"PrimaryKeyChangeUnderAForeignKey_Postgres", d,
+       "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id));"
+       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id));",
+       "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id, code), UNIQUE (id));"
+       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id));"},
+  };
+}
+
+std::vector<ChangeCase> cases() {
+  std::vector<ChangeCase> out;
+  auto add = [&](std::vector<ChangeCase> more) { out.insert(out.end(), more.begin(), more.end()); };
+  add(both("AddedAndDroppedTables",
+           "CREATE TABLE users (id integer PRIMARY KEY, name text);"
+           "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id));",
+           "CREATE TABLE users (id integer PRIMARY KEY, name text);"
+           "CREATE TABLE products (id integer PRIMARY KEY, name text NOT NULL);"));
+  add(both("AddedColumnsAreAppended", "CREATE TABLE t (id integer PRIMARY KEY, a text);",
+           "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer NOT NULL DEFAULT 0, c text);"));
+  add(both("DroppedColumnAndADropPlusAdd", "CREATE TABLE t (id integer PRIMARY KEY, a text, b integer, c text);",
+           "CREATE TABLE t (id integer PRIMARY KEY, a text, d integer);"));
+  add(both("NotNullAndDefaultChanges",
+           "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text DEFAULT 'x', c integer NOT NULL);"
+           "INSERT INTO t VALUES (1, 5, 'y', 7);",
+           "CREATE TABLE t (id integer PRIMARY KEY, a integer NOT NULL DEFAULT 1, b text, c integer);"));
+  add(both("IndexesPartialExpressionUnique",
+           "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, c text);"
+           "CREATE INDEX t_a ON t (a);"
+           "CREATE UNIQUE INDEX t_b ON t (b) WHERE b IS NOT NULL;",
+           "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text, c text);"
+           "CREATE INDEX t_b ON t (b);"
+           "CREATE INDEX t_lower_c ON t (lower(c));"
+           "CREATE UNIQUE INDEX t_a_positive ON t (a) WHERE a > 0;"));
+  add(both("ChecksUniquesAndForeignKeys",
+           "CREATE TABLE p (id integer PRIMARY KEY);"
+           "CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer, CONSTRAINT a_positive CHECK (a > 0));",
+           "CREATE TABLE p (id integer PRIMARY KEY);"
+           "CREATE TABLE t (id integer PRIMARY KEY, a integer, b integer,"
+           " CONSTRAINT t_b_key UNIQUE (b), CONSTRAINT b_small CHECK (b < 100),"
+           " CONSTRAINT t_b_fkey FOREIGN KEY (b) REFERENCES p (id) ON DELETE CASCADE);"));
+  const std::string cycle =
+      "CREATE TABLE b (id integer PRIMARY KEY, a_id integer REFERENCES a (id));"
+      "CREATE TABLE other (id integer PRIMARY KEY, a_id integer REFERENCES a (id));"
+      "CREATE INDEX a_b ON a (b_id);";
+  add({{"ForeignKeyCycle_SQLite", Dialect::sqlite, "CREATE TABLE other (id integer PRIMARY KEY);",
+        "CREATE TABLE a (id integer PRIMARY KEY, b_id integer REFERENCES b (id));" + cycle},
+       {"ForeignKeyCycle_Postgres", Dialect::postgresql, "CREATE TABLE other (id integer PRIMARY KEY);",
+        "CREATE TABLE a (id integer PRIMARY KEY, b_id integer);" + cycle +
+            "ALTER TABLE a ADD FOREIGN KEY (b_id) REFERENCES b (id);"}});
+  add(both("QuotedNamesAndReservedWords",
+           "CREATE TABLE \"Order\" (\"select\" integer PRIMARY KEY, \"Group Name\" text);"
+           "CREATE VIEW \"from\" AS SELECT \"select\", \"Group Name\" FROM \"Order\";",
+           "CREATE TABLE \"Order\" (\"select\" integer PRIMARY KEY, \"Group Name\" text, \"where\" text);"
+           "CREATE INDEX \"Index On Select\" ON \"Order\" (\"where\");"
+           "CREATE VIEW \"from\" AS SELECT \"select\", \"where\" FROM \"Order\";"));
+  add({{"ViewsOnViewsOverAChangedColumn_SQLite", Dialect::sqlite,
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER, b TEXT);"
+        "CREATE VIEW v1 AS SELECT id, a FROM t;"
+        "CREATE VIEW v2 AS SELECT id FROM v1 WHERE a > 0;",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);"
+        "CREATE VIEW v1 AS SELECT id, a FROM t;"
+        "CREATE VIEW v2 AS SELECT id FROM v1 WHERE a > 0;"},
+       {"ViewsOnViewsOverAChangedColumn_Postgres", Dialect::postgresql,
+        "CREATE TABLE t (id integer PRIMARY KEY, a integer, b text);"
+        "CREATE VIEW v1 AS SELECT id, a FROM t;"
+        "CREATE VIEW v2 AS SELECT id FROM v1 WHERE a > 0;",
+        "CREATE TABLE t (id integer PRIMARY KEY, a bigint);"
+        "CREATE VIEW v1 AS SELECT id, a FROM t;"
+        "CREATE VIEW v2 AS SELECT id FROM v1 WHERE a > 0;"}});
+  add(sqlite_cases());
+  add(postgres_cases());
+  return out;
+}
+
+std::string case_name(const ::testing::TestParamInfo<ChangeCase>& info) { return info.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(Pairs, SchemaChangesTest, ::testing::ValuesIn(cases()), case_name);
+
+}  // namespace
+}  // namespace migrate
