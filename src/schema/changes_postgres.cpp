@@ -106,6 +106,37 @@ void replace_enum(Planner& p, const Type& f, const Type& t) {
   p.add(Phase::alter_types, "replace enum " + display(t.name) + " (labels removed or reordered)", sql, true);
 }
 
+/// A domain over the same base type is altered in place: default, NOT NULL, checks by name.
+void alter_domain(Planner& p, const Type& f, const Type& t) {
+  const std::string domain = "ALTER DOMAIN " + pg_name(t.name);
+  const std::string what = "domain " + display(t.name);
+  if (f.default_expression != t.default_expression)
+    p.add(Phase::alter_types, (t.default_expression ? "set the default of " : "drop the default of ") + what,
+          domain + (t.default_expression ? " SET DEFAULT " + *t.default_expression : " DROP DEFAULT") + ";\n", true);
+  if (f.not_null != t.not_null)
+    p.add(Phase::alter_types, (t.not_null ? "set NOT NULL on " : "drop NOT NULL on ") + what,
+          domain + (t.not_null ? " SET NOT NULL;\n" : " DROP NOT NULL;\n"), true);
+  match(f.checks, t.checks, [&](const Constraint& c) { return p.key(c.name); }, [&](const Constraint* a, const Constraint* b) {
+    auto same = [](Constraint x, Constraint y) { return x.comment = y.comment, x == y; };
+    const std::string on = "CONSTRAINT " + pg_ident((a ? a : b)->name) + " ON DOMAIN " + pg_name(t.name);
+    if (a && b && same(*a, *b)) {
+      if (a->comment != b->comment)
+        p.add(Phase::comments, "comment on constraint " + b->name + " of " + what, pg_set_comment(on, b->comment), false);
+      return;
+    }
+    if (a)
+      p.add(Phase::alter_types, "drop constraint " + a->name + " of " + what,
+            domain + " DROP CONSTRAINT " + pg_ident(a->name) + ";\n", true);
+    if (b)
+      p.add(Phase::alter_types, "add constraint " + b->name + " to " + what,
+            domain + " ADD CONSTRAINT " + pg_ident(b->name) + " CHECK (" + b->expression + ")" +
+                (b->not_valid ? " NOT VALID" : "") + ";\n" + (b->comment.empty() ? "" : pg_set_comment(on, b->comment)),
+            a != nullptr);
+  });
+  if (f.comment != t.comment)
+    p.add(Phase::comments, "comment on " + what, pg_set_comment("DOMAIN " + pg_name(t.name), t.comment), false);
+}
+
 void plan_types(Planner& p) {
   match(p.from.types, p.to.types, [&](const Type& t) { return p.key(t.name); }, [&](const Type* f, const Type* t) {
     if (!t) return p.to_drop.types.emplace_back(f, true), p.disturb(f->name, true);
@@ -123,6 +154,10 @@ void plan_types(Planner& p) {
         return p.add(Phase::alter_types, "add labels to enum " + display(t->name), sql, false);
       return replace_enum(p, *f, *t);
     }
+    if (f->kind == Type::Kind::domain && t->kind == Type::Kind::domain && f->base_type == t->base_type)
+      return alter_domain(p, *f, *t);
+    p.note(std::string(to_string(t->kind)) + " " + display(t->name) +
+           " changes: dropped and created again, which fails while a column uses it");
     p.to_drop.types.emplace_back(f, true);
     p.to_create.types.emplace_back(t, true);
     p.disturb(f->name, true);
