@@ -4,6 +4,7 @@
 #include "schema/changes.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 #include "backend/sql_dialect.hpp"
 #include "schema/changes_internal.hpp"
@@ -217,8 +218,17 @@ void plan_triggers(Planner& p) {
   });
 }
 
-/// Indexes changed, gone or new, and those of a table or view dropped and created again.
+/// How deep the table of index `i` is in a partition tree of `s` (0 on SQLite and for views).
+int partition_depth(const std::map<std::pair<std::string, std::string>, int>& depths, const Index& i) {
+  auto depth = depths.find({i.name.schema, i.table});
+  return depth == depths.end() ? 0 : depth->second;
+}
+
+/// Indexes changed, gone or new, and those of a table or view dropped and created again. A
+/// partition's index is created before its parent's, which then adopts it (as render_sql does).
 void plan_indexes(Planner& p) {
+  const auto depths = p.dialect == Dialect::postgresql ? pg_partition_depths(p.to) : decltype(pg_partition_depths(p.to)){};
+  std::vector<std::tuple<int, const Index*, bool>> creates;
   match(p.from.indexes, p.to.indexes, [&](const Index& i) { return p.key(i.name); }, [&](const Index* f, const Index* t) {
     auto same = [](Index a, Index b) { return a.comment = b.comment, a == b; };
     bool destructive = !f || !t || !same(*f, *t);
@@ -232,11 +242,14 @@ void plan_indexes(Planner& p) {
       return;
     }
     if (f) p.add(Phase::drop_indexes, "drop " + what, drop_index_sql(p.dialect, *f), destructive || !t);
-    if (t) {
-      std::string description = (t->unique ? "create unique " : "create ") + what + " on " + t->table;
-      p.add(Phase::create_indexes, description, create_sql(p.dialect, *t), f && destructive);
-    }
+    if (t) creates.emplace_back(-partition_depth(depths, *t), t, f && destructive);
   });
+  std::stable_sort(creates.begin(), creates.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [depth, t, destructive] : creates) {
+    std::string description = (t->unique ? "create unique index " : "create index ") + display(t->name) + " on " + t->table;
+    p.add(Phase::create_indexes, description, create_sql(p.dialect, *t), destructive);
+  }
 }
 
 std::string drop_object_sql(const Schema& s, const ObjectRef& ref) {

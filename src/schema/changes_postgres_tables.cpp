@@ -1,7 +1,9 @@
 // The change planner for PostgreSQL tables: columns added (appended: ADD COLUMN cannot place
 // them), dropped and altered in place; constraints, policies, row-level security and comments.
 // A table whose partitioning changes is dropped and created again.
+#include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "schema/changes_internal.hpp"
 #include "schema/match.hpp"
@@ -31,6 +33,9 @@ std::string constraint_name(const Table& t, const Constraint& c) { return displa
 struct TableState {
   std::set<std::pair<NameKey, std::string>> moved_keys;
   std::set<NameKey> keys_dropped;
+  /// Foreign keys of created tables, added once every table is known: a partition's before
+  /// its parent's, which then adopts it (as render_sql does).
+  std::vector<std::tuple<int, const Table*, const Constraint*, bool>> new_keys;
 };
 
 void drop_constraint(Planner& p, const Table& t, const Constraint& c, bool destructive, TableState& state) {
@@ -110,6 +115,18 @@ void add_column(Planner& p, const Table& table, const Column& c, bool destructiv
           pg_set_comment("COLUMN " + pg_name(table.name) + "." + pg_ident(c.name), c.comment), destructive);
 }
 
+/// ADD COLUMN appends and nothing reorders columns: say so when the common ones differ in order.
+void note_order(Planner& p, const Table& from, const Table& to, const std::vector<std::string>& added) {
+  std::vector<std::string> in_from, in_to;
+  for (const auto& c : to.columns)
+    if (std::find(added.begin(), added.end(), c.name) == added.end()) in_to.push_back(p.key(c.name));
+  for (const auto& c : from.columns)
+    if (std::find(in_to.begin(), in_to.end(), p.key(c.name)) != in_to.end()) in_from.push_back(p.key(c.name));
+  if (in_from != in_to)
+    p.note("the columns of " + display(to.name) + " are in another order (" + util::join(in_to, ", ") +
+           "): PostgreSQL cannot reorder columns; re-create the table by hand if the order matters");
+}
+
 void plan_columns(Planner& p, const Table& from, const Table& to) {
   std::vector<std::string> dropped, added;
   match(from.columns, to.columns, [&](const Column& c) { return p.key(c.name); }, [&](const Column* f, const Column* t) {
@@ -125,6 +142,7 @@ void plan_columns(Planner& p, const Table& from, const Table& to) {
     p.note("in table " + display(to.name) + " column(s) " + util::join(dropped, ", ") + " disappear and " +
            util::join(added, ", ") + " appear: written as drops and adds; if it is a rename, write ALTER TABLE " +
            pg_name(to.name) + " RENAME COLUMN ... TO ... instead");
+  note_order(p, from, to, added);
   for (std::size_t i = 0; i < to.columns.size(); ++i) {
     bool is_added = std::find(added.begin(), added.end(), to.columns[i].name) != added.end();
     if (is_added && i + added.size() < to.columns.size())
@@ -133,20 +151,23 @@ void plan_columns(Planner& p, const Table& from, const Table& to) {
   }
 }
 
-void plan_policies(Planner& p, const Table& from, const Table& to) {
+/// `recreated`: `to` is created again after a destructive drop, and so is all of this.
+void plan_policies(Planner& p, const Table& from, const Table& to, bool recreated = false) {
   if (from.row_security != to.row_security)
     p.add(Phase::row_security, (to.row_security ? "enable" : "disable") + std::string(" row level security on ") + display(to.name),
-          alter(to) + (to.row_security ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY;\n", false);
+          alter(to) + (to.row_security ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY;\n", recreated);
   if (from.force_row_security != to.force_row_security)
     p.add(Phase::row_security, (to.force_row_security ? "force" : "stop forcing") + std::string(" row level security on ") + display(to.name),
-          alter(to) + (to.force_row_security ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;\n", false);
+          alter(to) + (to.force_row_security ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;\n", recreated);
+  // A policy reads columns: one whose type changes needs it dropped first.
+  const bool* retyped = p.disturbed(from.name);
   match(from.policies, to.policies, [&](const Policy& x) { return p.key(x.name); }, [&](const Policy* f, const Policy* t) {
-    if (f && t && *f == *t) return;
+    if (f && t && *f == *t && !retyped) return;
     const std::string what = "policy " + display(to.name) + "." + (f ? f : t)->name;
     if (f)
       p.add(Phase::drop_policies, "drop " + what, "DROP POLICY " + pg_ident(f->name) + " ON " + pg_name(from.name) + ";\n",
-            true);
-    if (t) p.add(Phase::row_security, "create " + what, pg_policy(to, *t), f != nullptr);
+            !t || !(*f == *t) || *retyped);
+    if (t) p.add(Phase::row_security, "create " + what, pg_policy(to, *t), recreated || (f && (!(*f == *t) || *retyped)));
   });
 }
 
@@ -164,10 +185,10 @@ void alter_table(Planner& p, const Table& from, const Table& to, TableState& sta
 
 /// A table to create: the graph creates it; its foreign keys, partition attachment and
 /// row-level security come in their phases.
-void create_table(Planner& p, const Table& t, bool destructive) {
+void create_table(Planner& p, const Table& t, bool destructive, TableState& state) {
   p.to_create.tables.emplace_back(&t, destructive);
   for (const auto& c : t.constraints)
-    if (c.kind == ConstraintKind::foreign_key) add_constraint(p, t, c, destructive);
+    if (c.kind == ConstraintKind::foreign_key) state.new_keys.emplace_back(0, &t, &c, destructive);
   if (t.partition_of)
     p.add(Phase::alter_tables, "attach partition " + display(t.name) + " to " + display(*t.partition_of),
           "ALTER TABLE " + pg_name(*t.partition_of) + " ATTACH PARTITION " + pg_name(t.name) + " " + t.partition_bound +
@@ -176,7 +197,7 @@ void create_table(Planner& p, const Table& t, bool destructive) {
   Table bare = t;
   bare.row_security = bare.force_row_security = false;
   bare.policies.clear();
-  plan_policies(p, bare, t);
+  plan_policies(p, bare, t, destructive);
 }
 
 /// A table to drop: its foreign keys go first, so that a cycle of tables needs nothing more.
@@ -204,16 +225,21 @@ void plan_postgres_tables(Planner& p) {
   TableState state;
   match(p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); }, [&](const Table* f, const Table* t) {
     if (!t) return drop_table(p, *f, state);
-    if (!f) return create_table(p, *t, false);
+    if (!f) return create_table(p, *t, false, state);
     if (f->partition_key != t->partition_key || f->partition_of != t->partition_of ||
         f->partition_bound != t->partition_bound) {
       p.note("table " + display(t->name) + " changes its partitioning: dropped and created again, its rows are lost");
       drop_table(p, *f, state);
-      return create_table(p, *t, true);
+      return create_table(p, *t, true, state);
     }
     alter_table(p, *f, *t, state);
   });
   move_referencing_keys(p, state);
+  const auto depths = pg_partition_depths(p.to);
+  for (auto& key : state.new_keys) std::get<0>(key) = -depths.at({std::get<1>(key)->name.schema, std::get<1>(key)->name.name});
+  std::stable_sort(state.new_keys.begin(), state.new_keys.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (const auto& [depth, table, key, destructive] : state.new_keys) add_constraint(p, *table, *key, destructive);
 }
 
 }  // namespace migrate::schema::changes_detail

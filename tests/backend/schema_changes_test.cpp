@@ -81,7 +81,9 @@ class SchemaChangesTest : public ::testing::TestWithParam<ChangeCase> {
       return;
     }
     auto left = schema::compare(to, m_databases.read(2));
-    if (plan.skipped.empty()) EXPECT_TRUE(left.empty()) << differences(left);
+    if (plan.skipped.empty()) {
+      EXPECT_TRUE(left.empty()) << differences(left);
+    }
     for (const auto& d : left) {
       // The object, or the table it belongs to, is named by a skipped change.
       std::string object = d.object.substr(0, d.object.find(':'));
@@ -232,6 +234,22 @@ std::vector<ChangeCase> postgres_cases() {
        "CREATE MATERIALIZED VIEW m AS SELECT id, a FROM t;"
        "CREATE UNIQUE INDEX m_id ON m (id);"
        "CREATE VIEW over_m AS SELECT id FROM m;"},
+      {"PartitionedTablesWithKeysAndIndexes_Postgres", d, "CREATE TABLE kinds (kind text PRIMARY KEY);",
+       "CREATE TABLE kinds (kind text PRIMARY KEY);"
+       "CREATE TABLE events (id bigint NOT NULL, at date NOT NULL, kind text NOT NULL REFERENCES kinds,"
+       "  PRIMARY KEY (id, at, kind)) PARTITION BY RANGE (at);"
+       "CREATE TABLE events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');"
+       "CREATE TABLE events_rest PARTITION OF events DEFAULT PARTITION BY LIST (kind);"
+       "CREATE TABLE events_rest_a PARTITION OF events_rest FOR VALUES IN ('a', 'b');"
+       "CREATE INDEX events_kind ON events (kind);"},
+      {"PolicyOverARetypedColumn_Postgres", d,
+       "CREATE TABLE t (id integer PRIMARY KEY, owner varchar(20));"
+       "ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"
+       "CREATE POLICY mine ON t USING (owner = current_user);",
+       "CREATE TABLE t (id integer PRIMARY KEY, owner text);"
+       "ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
+       "CREATE POLICY mine ON t USING (owner = current_user);"
+       "CREATE POLICY read_all ON t AS RESTRICTIVE FOR SELECT TO PUBLIC USING (true);"},
       {"PrimaryKeyChangeUnderAForeignKey_Postgres", d,
        "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id));"
        "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id));",
