@@ -150,8 +150,11 @@ void plan_types(Planner& p) {
       return;
     }
     if (f->kind == Type::Kind::enumeration && t->kind == Type::Kind::enumeration) {
-      if (auto sql = added_labels(*f, *t); !sql.empty())
+      if (auto sql = added_labels(*f, *t); !sql.empty()) {
+        p.note("enum " + display(t->name) + " gets labels: PostgreSQL refuses to use a label before the "
+               "transaction that adds it commits");
         return p.add(Phase::alter_types, "add labels to enum " + display(t->name), sql, false);
+      }
       return replace_enum(p, *f, *t);
     }
     if (f->kind == Type::Kind::domain && t->kind == Type::Kind::domain && f->base_type == t->base_type)

@@ -5,6 +5,7 @@
 // columns, drop the old one, rename the new one; its indexes and triggers are created again,
 // and the views and triggers that name it are dropped before and created again after.
 #include <algorithm>
+#include <map>
 
 #include "schema/changes_internal.hpp"
 #include "schema/match.hpp"
@@ -79,11 +80,23 @@ bool can_drop(const Planner& p, const Table& from, const Column& c) {
   return true;
 }
 
-bool same_constraints(const Planner& p, const Table& from, const Table& to, bool& dropped) {
+/// Whether the constraints stay the same but for foreign keys that ADD COLUMN can declare: an
+/// unnamed key on one added column without a default (SQLite refuses a key column with a
+/// default). Those keys go to `inline_keys` by column; `dropped`: a constraint goes away.
+bool same_constraints(const Planner& p, const Table& from, const Table& to, const ColumnPlan& columns,
+                      std::map<std::string, const Constraint*>& inline_keys, bool& dropped) {
   bool same = true;
   auto key = [&](const Constraint& c) { return match_detail::constraint_key(c, p.dialect); };
+  auto added_column = [&](const Constraint& c) -> const Column* {
+    if (c.kind != ConstraintKind::foreign_key || !c.name.empty() || c.columns.size() != 1) return nullptr;
+    for (const auto* added : columns.added)
+      if (p.key(added->name) == p.key(c.columns[0]) && !added->default_expression) return added;
+    return nullptr;
+  };
   match(from.constraints, to.constraints, key, [&](const Constraint* f, const Constraint* t) {
     if (f && t && *f == *t) return;
+    const Column* added = t && !f ? added_column(*t) : nullptr;
+    if (added && !inline_keys.count(p.key(added->name))) return (void)(inline_keys[p.key(added->name)] = t);
     same = false;
     dropped = dropped || f;
   });
@@ -99,7 +112,13 @@ void rebuild(Planner& p, const Table& from, const Table& to, const ColumnPlan& c
     into.push_back(t->name);
     selected.push_back(f->name);
   }
-  const std::string copy = "new_" + to.name.name;
+  std::string copy = "new_" + to.name.name;
+  auto taken = [&](const std::string& name) {
+    auto named = [&](const Table& t) { return p.key(t.name.name) == p.key(name); };
+    return std::any_of(p.from.tables.begin(), p.from.tables.end(), named) ||
+           std::any_of(p.to.tables.begin(), p.to.tables.end(), named);
+  };
+  while (taken(copy)) copy = "_" + copy;
   std::string sql =
       "-- Rebuild of " + sqlite_name(to.name.name) +
       " (SQLite cannot make this change in place). Foreign keys are not enforced meanwhile: the\n"
@@ -128,8 +147,9 @@ void note_rename(Planner& p, const Table& to, const ColumnPlan& columns) {
 void alter_table(Planner& p, const Table& from, const Table& to) {
   const ColumnPlan columns = plan_columns(p, from, to);
   bool constraint_dropped = false;
+  std::map<std::string, const Constraint*> inline_keys;
   bool in_place = !columns.changed && from.strict == to.strict && from.without_rowid == to.without_rowid &&
-                  same_constraints(p, from, to, constraint_dropped);
+                  same_constraints(p, from, to, columns, inline_keys, constraint_dropped);
   for (const auto* c : columns.added) in_place = in_place && can_add(p, to, *c);
   for (const auto* c : columns.dropped) in_place = in_place && can_drop(p, from, *c);
   note_rename(p, to, columns);
@@ -142,9 +162,12 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
     p.add(Phase::drop_columns, "drop column " + from.name.name + "." + c->name,
           "ALTER TABLE " + sqlite_name(from.name.name) + " DROP COLUMN " + sqlite_name(c->name) + ";\n", true);
   }
-  for (const auto* c : columns.added)
+  for (const auto* c : columns.added) {
+    auto key = inline_keys.find(p.key(c->name));
+    std::string references = key == inline_keys.end() ? "" : " " + sqlite_references(*key->second);
     p.add(Phase::alter_tables, "add column " + to.name.name + "." + c->name + (c->type.empty() ? "" : " (" + c->type + ")"),
-          "ALTER TABLE " + sqlite_name(to.name.name) + " ADD COLUMN " + sqlite_column(*c) + ";\n", false);
+          "ALTER TABLE " + sqlite_name(to.name.name) + " ADD COLUMN " + sqlite_column(*c) + references + ";\n", false);
+  }
 }
 
 }  // namespace

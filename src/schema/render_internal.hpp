@@ -67,6 +67,8 @@ std::string sqlite_table(const Table& t, const std::string& name = "");
 /// A column definition; `inline_key` is the AUTOINCREMENT primary key written on its column.
 std::string sqlite_column(const Column& c, const Constraint* inline_key = nullptr);
 std::string sqlite_index(const Index& i);
+/// A foreign key's `REFERENCES parent (columns) ON ... MATCH ... DEFERRABLE` clause.
+std::string sqlite_references(const Constraint& c);
 std::string sqlite_view(const View& v);
 
 }  // namespace migrate::schema::render_detail

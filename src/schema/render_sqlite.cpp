@@ -39,17 +39,20 @@ std::string sqlite_column(const Column& c, const Constraint* inline_key) {
   return out;
 }
 
-namespace {
-
-std::string foreign_key(const Constraint& c) {
+std::string sqlite_references(const Constraint& c) {
   const auto& fk = *c.foreign_key;
-  std::string out =
-      "FOREIGN KEY " + column_list(c.columns, Dialect::sqlite) + " REFERENCES " + sqlite_name(fk.parent.name);
+  std::string out = "REFERENCES " + sqlite_name(fk.parent.name);
   if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns, Dialect::sqlite);
   if (fk.on_update != "no action") out += " ON UPDATE " + util::to_upper(fk.on_update);
   if (fk.on_delete != "no action") out += " ON DELETE " + util::to_upper(fk.on_delete);
   if (fk.match != "simple") out += " MATCH " + util::to_upper(fk.match);
   return out + deferrable_clause(c);
+}
+
+namespace {
+
+std::string foreign_key(const Constraint& c) {
+  return "FOREIGN KEY " + column_list(c.columns, Dialect::sqlite) + " " + sqlite_references(c);
 }
 
 std::string constraint(const Constraint& c) {

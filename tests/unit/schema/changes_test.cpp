@@ -227,6 +227,26 @@ TEST(PlanChangesSqlite, AddColumnWhereSqliteAllowsItElseTheRebuild) {
   keyed.tables[0].constraints.push_back(key("", {"b"}, ConstraintKind::unique));
   EXPECT_NE(plan_changes(from, keyed).sql().find("CREATE TABLE new_t"), std::string::npos);
   EXPECT_EQ(plan_changes(nullable, from).sql(), "ALTER TABLE t DROP COLUMN b;\n");
+  auto referencing = nullable;
+  referencing.tables[0].constraints.push_back(foreign_key("", "b", {"", "p"}));
+  referencing.tables[0].constraints.back().foreign_key->on_delete = "cascade";
+  EXPECT_EQ(plan_changes(from, referencing).sql(),
+            "ALTER TABLE t ADD COLUMN b TEXT REFERENCES p (id) ON DELETE CASCADE;\n");
+  // A key column with a default: SQLite refuses ADD COLUMN, so the rebuild.
+  auto defaulted = referencing;
+  defaulted.tables[0].columns.back().default_expression = "'x'";
+  EXPECT_NE(plan_changes(from, defaulted).sql().find("CREATE TABLE new_t"), std::string::npos);
+}
+
+TEST(PlanChangesSqlite, TheRebuildsCopyTakesANameNoTableHas) {
+  auto from = sqlite();
+  from.tables.push_back(table({"", "t"}, {column("a", "TEXT")}));
+  from.tables.push_back(table({"", "new_t"}, {column("a", "TEXT")}));
+  auto to = from;
+  to.tables[0].strict = true;
+  auto sql = plan_changes(from, to).sql();
+  EXPECT_NE(sql.find("CREATE TABLE _new_t (\n"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("ALTER TABLE _new_t RENAME TO t;\n"), std::string::npos) << sql;
 }
 
 TEST(PlanChangesSqlite, TheRebuildCopiesCommonColumnsAndRecreatesIndexesTriggersAndViews) {
