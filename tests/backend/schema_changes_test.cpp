@@ -122,9 +122,28 @@ std::vector<ChangeCase> both(const std::string& name, const std::string& from, c
   return {{name + "_SQLite", Dialect::sqlite, from, to}, {name + "_Postgres", Dialect::postgresql, from, to}};
 }
 
+std::string sqlite_everything(const std::string& owner_column) {
+  return "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, " + owner_column + ", updated TEXT);"
+         "CREATE TABLE things (id INTEGER PRIMARY KEY, account INTEGER REFERENCES accounts (id) ON DELETE CASCADE);"
+         "CREATE TABLE log (what TEXT);"
+         "CREATE INDEX accounts_owner ON accounts (owner) WHERE owner IS NOT NULL;"
+         "CREATE UNIQUE INDEX accounts_lower_owner ON accounts (lower(owner));"
+         "CREATE VIEW zz_base AS SELECT id, owner FROM accounts;"
+         "CREATE VIEW \"Middle\" AS SELECT id FROM zz_base WHERE owner IS NOT NULL;"
+         "CREATE VIEW aa_top AS SELECT count(*) AS n FROM \"Middle\" JOIN things USING (id);"
+         "CREATE TRIGGER touch_it AFTER UPDATE ON accounts BEGIN UPDATE accounts SET updated = 'now' WHERE id = new.id; END;"
+         "CREATE TRIGGER log_things AFTER INSERT ON things BEGIN INSERT INTO log SELECT owner FROM accounts; END;"
+         "CREATE TRIGGER instead_top INSTEAD OF INSERT ON zz_base BEGIN INSERT INTO log VALUES (new.owner); END;"
+         "INSERT INTO accounts (id, owner) VALUES (1, 'a'), (2, 'b'); INSERT INTO things VALUES (1, 1), (2, 2);";
+}
+
 std::vector<ChangeCase> sqlite_cases() {
   const auto d = Dialect::sqlite;
   return {
+      {"EverythingFromNothing_SQLite", d, "SELECT 1;", sqlite_everything("owner TEXT")},
+      {"EverythingOverARebuiltTable_SQLite", d, sqlite_everything("owner TEXT"),
+       sqlite_everything("owner TEXT NOT NULL DEFAULT 'nobody' CHECK (owner <> '')"),
+       "SELECT (SELECT count(*) FROM things) * 10 + (SELECT count(*) FROM accounts)", 22},
       {"TypeChangeRebuilds_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT); INSERT INTO t VALUES (1, 2, 'x');",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT, s TEXT);", "SELECT count(*) FROM t", 1},
       {"StrictAndWithoutRowidRebuilds_SQLite", d,
@@ -162,9 +181,48 @@ std::vector<ChangeCase> sqlite_cases() {
   };
 }
 
+/// A schema with something of every kind, `owner_type` the type of accounts.owner and
+/// `touch_body` what the trigger function does.
+std::string everything(const std::string& owner_type, const std::string& touch_body, const std::string& labels) {
+  return "CREATE TABLE accounts (id int PRIMARY KEY, owner " + owner_type + ", updated timestamptz);"
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + touch_body + " RETURN NEW; END $$;"
+         "CREATE FUNCTION owners() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM accounts';"
+         "CREATE PROCEDURE tidy(days int) LANGUAGE sql AS $$ DELETE FROM accounts WHERE id < days $$;"
+         "CREATE TRIGGER touch_it BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();"
+         "CREATE TRIGGER off_one AFTER INSERT ON accounts FOR EACH STATEMENT EXECUTE FUNCTION touch();"
+         "ALTER TABLE accounts DISABLE TRIGGER off_one;"
+         "CREATE VIEW zz_base AS SELECT id, owner FROM accounts;"
+         "CREATE VIEW \"Middle\" AS SELECT id FROM zz_base WHERE owner IS NOT NULL;"
+         "CREATE VIEW aa_top AS SELECT count(*) AS n FROM \"Middle\";"
+         "CREATE MATERIALIZED VIEW owner_counts AS SELECT owner, count(*) AS n FROM zz_base GROUP BY owner;"
+         "CREATE UNIQUE INDEX owner_counts_owner ON owner_counts (owner);"
+         "ALTER TABLE accounts ENABLE ROW LEVEL SECURITY; ALTER TABLE accounts FORCE ROW LEVEL SECURITY;"
+         "CREATE POLICY mine ON accounts FOR SELECT USING (owner = current_user);"
+         "CREATE POLICY strict_insert ON accounts AS RESTRICTIVE FOR INSERT TO PUBLIC WITH CHECK (id > 0);"
+         "COMMENT ON TABLE accounts IS 'who owns what';"
+         "COMMENT ON COLUMN accounts.owner IS 'a role name';"
+         "COMMENT ON CONSTRAINT accounts_pkey ON accounts IS 'the key';"
+         "COMMENT ON VIEW zz_base IS 'the base view';"
+         "COMMENT ON MATERIALIZED VIEW owner_counts IS 'counted';"
+         "COMMENT ON FUNCTION touch() IS 'keeps updated fresh';"
+         "COMMENT ON PROCEDURE tidy(int) IS 'tidies';"
+         "COMMENT ON TRIGGER touch_it ON accounts IS 'fires on update';"
+         "CREATE TYPE kind AS ENUM (" + labels + "); COMMENT ON TYPE kind IS 'kinds';"
+         "CREATE TABLE things (id int PRIMARY KEY, k kind NOT NULL DEFAULT 'x', account int REFERENCES accounts);"
+         "CREATE DOMAIN pos AS int CHECK (VALUE > 0); COMMENT ON DOMAIN pos IS 'positive';"
+         "CREATE SEQUENCE s; COMMENT ON SEQUENCE s IS 'a sequence';"
+         "CREATE INDEX accounts_owner ON accounts (owner); COMMENT ON INDEX accounts_owner IS 'by owner';";
+}
+
 std::vector<ChangeCase> postgres_cases() {
   const auto d = Dialect::postgresql;
   return {
+      {"EverythingFromNothing_Postgres", d, "SELECT 1;",
+       everything("text", "NEW.updated := now();", "'x', 'y'")},
+      {"EverythingChangesAtOnce_Postgres", d, everything("text", "NEW.updated := now();", "'x', 'y'"),
+       everything("varchar(200)", "NEW.updated := clock_timestamp();", "'x', 'y', 'z'")},
+      {"EverythingAndAnEnumLosingALabel_Postgres", d, everything("text", "NEW.updated := now();", "'x', 'y'"),
+       everything("text", "NEW.updated := now();", "'w', 'x'")},
       {"TypeChanges_Postgres", d,
        "CREATE TABLE t (id integer PRIMARY KEY, n integer DEFAULT 0, s varchar(10)); INSERT INTO t VALUES (1, 2, 'x');",
        "CREATE TABLE t (id integer PRIMARY KEY, n bigint DEFAULT 0, s text);", "SELECT count(*) FROM t", 1},
