@@ -59,7 +59,8 @@ ChangePlan Planner::finish(const ChangeOptions& options) {
       continue;
     }
     creates_function = creates_function || (step.phase == Phase::create_objects &&
-                                            step.change.sql.find(" FUNCTION ") != std::string::npos);
+                                            (step.change.sql.find(" FUNCTION ") != std::string::npos ||
+                                             step.change.sql.find(" PROCEDURE ") != std::string::npos));
     plan.changes.push_back(std::move(step.change));
   }
   // As the renderer does (pg_dump too): a function body may read tables created after it.
@@ -198,7 +199,7 @@ void plan_views(Planner& p) {
 void plan_triggers(Planner& p) {
   auto key = [&](const Trigger& t) { return std::make_pair(p.key(t.table), p.key(t.name)); };
   match(p.from.triggers, p.to.triggers, key, [&](const Trigger* f, const Trigger* t) {
-    auto same = [](Trigger a, Trigger b) { return a.comment = b.comment, a == b; };
+    auto same = [](Trigger a, Trigger b) { return a.comment = b.comment, a.enabled = b.enabled, a == b; };
     bool destructive = !f || !t || !same(*f, *t);
     bool moves = destructive;
     if (f && !moves) {
@@ -208,6 +209,11 @@ void plan_triggers(Planner& p) {
     }
     const std::string what = "trigger " + display((f ? f : t)->table) + "." + (f ? f : t)->name;
     if (!moves) {
+      if (f->enabled != t->enabled)
+        p.add(Phase::create_triggers, (t->enabled ? "enable " : "disable ") + what,
+              "ALTER TABLE " + pg_name(t->table) + (t->enabled ? " ENABLE" : " DISABLE") + " TRIGGER " +
+                  pg_ident(t->name) + ";\n",
+              false);
       if (f->comment != t->comment)
         p.add(Phase::comments, "comment on " + what,
               pg_set_comment("TRIGGER " + pg_ident(t->name) + " ON " + pg_name(t->table), t->comment), false);

@@ -52,8 +52,9 @@ struct ChangePlan {
   /// What a reviewer should know: a drop and an add that may be a rename, a column that
   /// PostgreSQL can only append, a SQLite rebuild.
   std::vector<std::string> notes;
-  /// Every change's sql, in order. On PostgreSQL, when a function is created or replaced, it
-  /// starts with `SET check_function_bodies = false;` as the renderer's output does.
+  /// Every change's sql, in order. On PostgreSQL, when a function or procedure is created or
+  /// replaced, the first change is `SET LOCAL check_function_bodies = false;` (as render_sql
+  /// starts: a body may read tables created after it), which lasts until the transaction ends.
   std::string sql() const;
   bool empty() const { return changes.empty() && skipped.empty(); }
 };

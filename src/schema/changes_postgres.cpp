@@ -49,8 +49,11 @@ void plan_extensions(Planner& p) {
         });
 }
 
-/// Whether `type_text` (a column's type as format_type prints it) is the type `n`.
-bool is_type(const std::string& type_text, const Name& n) {
+/// Whether `type_text` (a column's type as format_type prints it) is the type `n`, or an
+/// array of it (`array` says which).
+bool is_type(std::string type_text, const Name& n, bool& array) {
+  array = util::ends_with(type_text, "[]");
+  if (array) type_text.resize(type_text.size() - 2);
   return type_text == pg_name(n) || type_text == n.name || type_text == pg_ident(n.name) ||
          type_text == n.schema + "." + n.name;
 }
@@ -91,14 +94,16 @@ void replace_enum(Planner& p, const Type& f, const Type& t) {
   p.disturb(f.name, true);
   for (const auto& table : p.from.tables) {
     for (const auto& c : table.columns) {
-      const Column* kept = is_type(c.type, f.name) ? kept_column(p, table, c) : nullptr;
+      bool array = false;
+      const Column* kept = is_type(c.type, f.name, array) ? kept_column(p, table, c) : nullptr;
       if (!kept) continue;
       p.disturb(table.name, true);
       const std::string column = "ALTER TABLE " + pg_name(table.name) + " ALTER COLUMN " + pg_ident(c.name);
       // A default the column planner leaves alone is dropped and restored here.
       const bool keep_default = c.default_expression && c.default_expression == kept->default_expression;
       if (keep_default) sql += column + " DROP DEFAULT;\n";
-      sql += column + " TYPE " + pg_name(t.name) + " USING " + pg_ident(c.name) + "::text::" + pg_name(t.name) + ";\n";
+      const std::string type = pg_name(t.name) + (array ? "[]" : "");
+      sql += column + " TYPE " + type + " USING " + pg_ident(c.name) + (array ? "::text[]::" : "::text::") + type + ";\n";
       if (keep_default) sql += column + " SET DEFAULT " + *kept->default_expression + ";\n";
     }
   }

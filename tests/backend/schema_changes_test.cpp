@@ -229,11 +229,11 @@ std::vector<ChangeCase> postgres_cases() {
       {"EnumAppendedAndRemovedLabels_Postgres", d,
        "CREATE TYPE mood AS ENUM ('sad', 'ok');"
        "CREATE TYPE size AS ENUM ('s', 'm', 'l');"
-       "CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'ok', z size);"
+       "CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'ok', z size, zs size[]);"
        "CREATE VIEW tv AS SELECT id, z FROM t;",
        "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
        "CREATE TYPE size AS ENUM ('s', 'l');"
-       "CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'ok', z size);"
+       "CREATE TABLE t (id integer PRIMARY KEY, m mood DEFAULT 'ok', z size, zs size[]);"
        "CREATE VIEW tv AS SELECT id, z FROM t;"},
       {"DomainsAndFunctions_Postgres", d,
        "CREATE DOMAIN positive AS integer CONSTRAINT above_zero CHECK (VALUE > 0);"
@@ -248,10 +248,13 @@ std::vector<ChangeCase> postgres_cases() {
       {"TriggersAndTheirFunctions_Postgres", d,
        "CREATE TABLE t (id integer PRIMARY KEY, touched timestamptz);"
        "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.touched := now(); RETURN NEW; END$$;"
+       "CREATE TRIGGER t_touch_later AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();"
        "CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();",
        "CREATE TABLE t (id integer PRIMARY KEY, touched timestamptz, n integer);"
        "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.touched := now(); RETURN NEW; END$$;"
-       "CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();"},
+       "CREATE TRIGGER t_touch BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();"
+       "CREATE TRIGGER t_touch_later AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();"
+       "ALTER TABLE t DISABLE TRIGGER t_touch_later;"},
       {"SequencesAndSerials_Postgres", d,
        "CREATE SEQUENCE counter START 5; CREATE SEQUENCE old_one;"
        "CREATE TABLE t (id serial PRIMARY KEY);",
