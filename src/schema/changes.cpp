@@ -333,6 +333,7 @@ ChangePlan plan_changes(const Schema& from_schema, const Schema& to_schema, cons
   if (p.dialect == Dialect::postgresql) {
     plan_postgres_objects(p);
     plan_postgres_tables(p);
+    plan_postgres_functions(p);
   } else {
     plan_sqlite_tables(p);
   }

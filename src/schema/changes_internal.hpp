@@ -96,8 +96,9 @@ class Planner {
 
 /// Dialect parts. Each adds its steps to the planner, and what to drop and create to
 /// Planner::to_drop / to_create.
-void plan_postgres_objects(Planner& p);  ///< schemas, extensions, types, sequences, functions
+void plan_postgres_objects(Planner& p);  ///< schemas, extensions, types, sequences
 void plan_postgres_tables(Planner& p);
+void plan_postgres_functions(Planner& p);  ///< after the tables: what they re-create counts
 void plan_sqlite_tables(Planner& p);
 
 /// Statements of one object, per dialect: creation (render's pieces) and drop.

@@ -201,20 +201,51 @@ void plan_sequences(Planner& p) {
         });
 }
 
-/// A function or procedure that is gone is dropped, a new or changed one created (its
-/// definition is a CREATE OR REPLACE), one using a type that is re-created dropped and
-/// re-created.
+/// The part of a function's definition CREATE OR REPLACE cannot change: the signature line
+/// (parameter names and defaults) and the RETURNS line.
+std::string signature(const Function& f) {
+  auto first = f.definition.find('\n');
+  auto second = first == std::string::npos ? first : f.definition.find('\n', first + 1);
+  return std::string(f.procedure ? "procedure " : "function ") + f.definition.substr(0, second);
+}
+
+/// Whether `f` uses a type that is re-created or a table that is dropped and created again.
+const bool* uses_replaced(const Planner& p, const Function& f) {
+  for (const auto& used : f.depends_on) {
+    if (const bool* flag = p.replaced(used)) return flag;
+    for (const auto& t : p.from.types)
+      if (t.name == used)
+        if (const bool* flag = p.disturbed(used)) return flag;
+  }
+  return nullptr;
+}
+
+bool in_to(const Planner& p, const Function& f) {
+  return std::any_of(p.to.functions.begin(), p.to.functions.end(), [&](const Function& t) {
+    return p.key(t.name) == p.key(f.name) && t.arguments == f.arguments;
+  });
+}
+
+/// A function or procedure that is gone is dropped, a new one created, a changed one replaced
+/// (its definition is a CREATE OR REPLACE) unless its signature or result changes, which
+/// needs a drop first, as does one using a type or table that is re-created.
 void plan_functions(Planner& p) {
   auto key = [&](const Function& f) { return std::make_pair(p.key(f.name), f.arguments); };
   match(p.from.functions, p.to.functions, key, [&](const Function* f, const Function* t) {
     if (!t) return p.to_drop.functions.emplace_back(f, true), p.disturb(f->name, true);
-    if (!f) return (void)p.to_create.functions.emplace_back(t, false);
-    for (const auto& used : f->depends_on) {
-      if (const bool* flag = p.disturbed(used)) {
-        p.to_drop.functions.emplace_back(f, *flag);
-        p.to_create.functions.emplace_back(t, *flag);
-        return p.disturb(f->name, *flag);
-      }
+    // The identity arguments hold the parameter names: a function whose parameter is renamed
+    // is another one, and creating it needs the old one (same name) dropped first.
+    auto dropped = [&](const Function& x) { return p.key(x.name) == p.key(t->name) && !in_to(p, x); };
+    if (!f)
+      return (void)p.to_create.functions.emplace_back(
+          t, std::any_of(p.from.functions.begin(), p.from.functions.end(), dropped));
+    const bool* flag = uses_replaced(p, *f);
+    const bool resigned = signature(*f) != signature(*t);
+    if (flag || resigned) {
+      const bool destructive = resigned || *flag;
+      p.to_drop.functions.emplace_back(f, destructive);
+      p.to_create.functions.emplace_back(t, destructive);
+      return p.disturb(f->name, destructive);
     }
     auto same = [](Function a, Function b) { return a.comment = b.comment, a.depends_on = b.depends_on, a == b; };
     if (!same(*f, *t)) return (void)p.to_create.functions.emplace_back(t, false);
@@ -234,7 +265,8 @@ void plan_postgres_objects(Planner& p) {
   plan_extensions(p);
   plan_types(p);
   plan_sequences(p);
-  plan_functions(p);
 }
+
+void plan_postgres_functions(Planner& p) { plan_functions(p); }
 
 }  // namespace migrate::schema::changes_detail

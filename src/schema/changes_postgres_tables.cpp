@@ -55,8 +55,14 @@ void add_constraint(Planner& p, const Table& t, const Constraint& c, bool destru
 void plan_constraints(Planner& p, const Table& from, const Table& to, TableState& state) {
   auto key = [&](const Constraint& c) { return match_detail::constraint_key(c, p.dialect); };
   match(from.constraints, to.constraints, key, [&](const Constraint* f, const Constraint* t) {
-    auto same = [](Constraint a, Constraint b) { return a.comment = b.comment, a == b; };
-    if (f && t && same(*f, *t)) {
+    auto same = [](Constraint a, const Constraint& b) { return a.comment = b.comment, a == b; };
+    // NOT VALID to valid: VALIDATE CONSTRAINT checks the rows without dropping anything.
+    auto validated = [&](Constraint a, const Constraint& b) { return a.not_valid = b.not_valid, same(a, b); };
+    const bool validates = f && t && f->not_valid && !t->not_valid && validated(*f, *t);
+    if (f && t && (validates || same(*f, *t))) {
+      if (validates)
+        p.add(Phase::create_constraints, "validate constraint " + constraint_name(to, *t),
+              alter(to) + " VALIDATE CONSTRAINT " + pg_ident(t->name) + ";\n", false);
       if (f->comment != t->comment)
         p.add(Phase::comments, "comment on constraint " + constraint_name(to, *t),
               pg_set_comment("CONSTRAINT " + pg_ident(t->name) + " ON " + pg_name(to.name), t->comment), false);

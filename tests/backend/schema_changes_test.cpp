@@ -311,6 +311,23 @@ std::vector<ChangeCase> postgres_cases() {
        "ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
        "CREATE POLICY mine ON t USING (owner = current_user);"
        "CREATE POLICY read_all ON t AS RESTRICTIVE FOR SELECT TO PUBLIC USING (true);"},
+      {"FunctionSignaturesNotValidChecksAndRetypedKeys_Postgres", d,
+       "CREATE TABLE p (id integer PRIMARY KEY);"
+       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer REFERENCES p, n integer);"
+       "ALTER TABLE c ADD CONSTRAINT n_positive CHECK (n > 0) NOT VALID;"
+       "CREATE FUNCTION f(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';"
+       "CREATE FUNCTION g(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a';"
+       "CREATE VIEW gv AS SELECT g(1) AS one;"
+       "CREATE FUNCTION rows_of_c() RETURNS SETOF c LANGUAGE sql AS 'SELECT * FROM c';"
+       "CREATE VIEW fv AS SELECT f(1) AS one;",
+       "CREATE TABLE p (id bigint PRIMARY KEY);"
+       "CREATE TABLE c (id integer PRIMARY KEY, p_id bigint REFERENCES p, n integer);"
+       "ALTER TABLE c ADD CONSTRAINT n_positive CHECK (n > 0);"
+       "CREATE FUNCTION f(b integer) RETURNS bigint LANGUAGE sql AS 'SELECT b::bigint';"
+       "CREATE FUNCTION g(a integer) RETURNS bigint LANGUAGE sql AS 'SELECT a::bigint';"
+       "CREATE VIEW gv AS SELECT g(1) AS one;"
+       "CREATE FUNCTION rows_of_c() RETURNS SETOF c LANGUAGE sql AS 'SELECT * FROM c';"
+       "CREATE VIEW fv AS SELECT f(1) AS one;"},
       {"PrimaryKeyChangeUnderAForeignKey_Postgres", d,
        "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id));"
        "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id));",
