@@ -6,6 +6,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "schema/match.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::schema {
@@ -221,19 +222,7 @@ Facts trigger_facts(const Trigger& t) {
            {"comment", t.comment}}};
 }
 
-/// Pairs the objects of two lists by key, in key order: (expected, actual), either null.
-/// Objects that share a key (which only a catalog that keeps no names allows) pair in order.
-template <typename T, typename KeyOf, typename Visit>
-void match(const std::vector<T>& expected, const std::vector<T>& actual, KeyOf key_of, Visit visit) {
-  std::map<std::invoke_result_t<KeyOf, const T&>, std::pair<std::vector<const T*>, std::vector<const T*>>> pairs;
-  for (const auto& e : expected) pairs[key_of(e)].first.push_back(&e);
-  for (const auto& a : actual) pairs[key_of(a)].second.push_back(&a);
-  for (const auto& [key, sides] : pairs) {
-    const auto& [in_expected, in_actual] = sides;
-    for (std::size_t i = 0; i < std::max(in_expected.size(), in_actual.size()); ++i)
-      visit(i < in_expected.size() ? in_expected[i] : nullptr, i < in_actual.size() ? in_actual[i] : nullptr);
-  }
-}
+using match_detail::match;
 
 class Differ {
  public:
@@ -306,25 +295,13 @@ void Differ::column_order(const Table& expected, const Table& actual) {
   if (!same) add(Change::changed, "table", display(expected.name), "position", list(in_expected), list(in_actual));
 }
 
-/// Unnamed constraints (SQLite) are identified by kind and columns, a check by its expression
-/// too and a foreign key by the table it references (two keys on one column may reference two).
-std::tuple<std::string, int, std::vector<std::string>, std::string> constraint_key(const Constraint& c,
-                                                                                   const Differ& differ) {
-  if (!c.name.empty()) return {differ.key(c.name), -1, {}, ""};
-  std::vector<std::string> columns;
-  for (const auto& column : c.columns) columns.push_back(differ.key(column));
-  std::string what = c.kind == ConstraintKind::check ? c.expression : "";
-  if (c.foreign_key) what = differ.key(display(c.foreign_key->parent));
-  return {"", static_cast<int>(c.kind), columns, what};
-}
-
 void Differ::tables(const Table& expected, const Table& actual) {
   changed(table_facts(expected), table_facts(actual));
   column_order(expected, actual);
   const std::string table = display(expected.name);
   sets(expected.columns, actual.columns, [&](const Column& c) { return key(c.name); },
        [&](const Column& c) { return column_facts(c, table); });
-  sets(expected.constraints, actual.constraints, [&](const Constraint& c) { return constraint_key(c, *this); },
+  sets(expected.constraints, actual.constraints, [&](const Constraint& c) { return match_detail::constraint_key(c, m_dialect); },
        [&](const Constraint& c) { return constraint_facts(c, table); });
   sets(expected.policies, actual.policies, [&](const Policy& p) { return key(p.name); },
        [&](const Policy& p) { return policy_facts(p, table); });

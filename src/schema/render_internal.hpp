@@ -60,6 +60,17 @@ std::string without_terminator(std::string_view text);
 std::string render_postgres(const Schema& schema);
 std::string render_sqlite(const Schema& schema);
 
+// SQLite pieces (render_sqlite.cpp).
+
+/// `CREATE TABLE` with every constraint inline, named `name` when given (a rebuild's copy).
+std::string sqlite_table(const Table& t, const std::string& name = "");
+/// A column definition; `inline_key` is the AUTOINCREMENT primary key written on its column.
+std::string sqlite_column(const Column& c, const Constraint* inline_key = nullptr);
+std::string sqlite_index(const Index& i);
+/// A foreign key's `REFERENCES parent (columns) ON ... MATCH ... DEFERRABLE` clause.
+std::string sqlite_references(const Constraint& c);
+std::string sqlite_view(const View& v);
+
 }  // namespace migrate::schema::render_detail
 
 namespace migrate::schema::render_detail {
@@ -80,6 +91,38 @@ void pg_foreign_keys(const Schema& schema, Blocks& out);
 void pg_partitions(const Schema& schema, Blocks& out);
 /// Row-level security switches and policies of every table.
 void pg_row_security(const Schema& schema, Blocks& out);
+/// One object's statements, its comments included (as render_sql writes them).
+std::string pg_type(const Type& t);
+std::string pg_function(const Function& f);
+std::string pg_sequence(const Sequence& q);
+std::string pg_index(const Index& i);
+std::string pg_view(const View& v);
+std::string pg_trigger(const Trigger& t);
+std::string pg_extension(const Extension& e);
+/// `ALTER SEQUENCE ... OWNED BY ...;` or "" for a sequence no column owns.
+std::string pg_sequence_owner(const Sequence& q);
+/// A column as CREATE TABLE and ADD COLUMN write it: name, type, collation, generation,
+/// default, identity, NOT NULL.
+std::string pg_column(const Column& c);
+/// The constraint as a table element (`CONSTRAINT name ...`), without NOT VALID.
+std::string pg_constraint_clause(const Constraint& c);
+/// `ALTER TABLE ... ADD CONSTRAINT ...` (NOT VALID as the model has it) and its comment.
+std::string pg_add_constraint(const Table& t, const Constraint& c);
+/// `CREATE POLICY ...;`.
+std::string pg_policy(const Table& t, const Policy& p);
+
+/// A type, function, table or view of a schema, by its place in its list.
+struct ObjectRef {
+  enum class Kind { type, function, table, view };
+  Kind kind;
+  std::size_t index;
+};
+/// The types, functions, tables and views of `s` as one graph in dependency order (the
+/// catalog's dependencies, and for types the types their text names), else in that order.
+std::vector<ObjectRef> pg_object_order(const Schema& s);
+/// The statements creating that object (pg_type, pg_function, pg_table or pg_view).
+std::string pg_object(const Schema& s, const ObjectRef& ref);
+
 /// How deep each table is in a partition tree (0 = not a partition), by (schema, name),
 /// computed in one pass.
 std::map<std::pair<std::string, std::string>, int> pg_partition_depths(const Schema& schema);

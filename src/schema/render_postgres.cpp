@@ -42,7 +42,9 @@ std::string domain(const Type& t) {
   return out + pg_comment("DOMAIN " + pg_name(t.name), t.comment);
 }
 
-std::string type(const Type& t) {
+}  // namespace
+
+std::string pg_type(const Type& t) {
   if (t.kind == Type::Kind::domain) return domain(t);
   std::vector<std::string> items;
   if (t.kind == Type::Kind::enumeration) {
@@ -59,12 +61,12 @@ std::string type(const Type& t) {
   return out + pg_comment("TYPE " + pg_name(t.name), t.comment);
 }
 
-std::string function(const Function& f) {
+std::string pg_function(const Function& f) {
   auto what = std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + pg_name(f.name) + "(" + f.arguments + ")";
   return without_terminator(f.definition) + ";\n" + pg_comment(what, f.comment);
 }
 
-std::string sequence(const Sequence& q) {
+std::string pg_sequence(const Sequence& q) {
   std::string out = "CREATE SEQUENCE " + pg_name(q.name) + "\n    AS " + q.type;
   out += "\n    START WITH " + std::to_string(q.start) + "\n    INCREMENT BY " + std::to_string(q.increment);
   out += "\n    MINVALUE " + std::to_string(q.min_value) + "\n    MAXVALUE " + std::to_string(q.max_value);
@@ -72,11 +74,16 @@ std::string sequence(const Sequence& q) {
   return out + pg_comment("SEQUENCE " + pg_name(q.name), q.comment);
 }
 
+std::string pg_sequence_owner(const Sequence& q) {
+  if (!q.owned_by_table) return "";
+  return "ALTER SEQUENCE " + pg_name(q.name) + " OWNED BY " + pg_name(*q.owned_by_table) + "." +
+         pg_ident(q.owned_by_column) + ";\n";
+}
+
+namespace {
+
 void owned_sequences(const Schema& s, Blocks& out) {
-  for (const auto& q : s.sequences)
-    if (q.owned_by_table)
-      out.add("ALTER SEQUENCE " + pg_name(q.name) + " OWNED BY " + pg_name(*q.owned_by_table) + "." +
-              pg_ident(q.owned_by_column) + ";\n");
+  for (const auto& q : s.sequences) out.add(pg_sequence_owner(q));
 }
 
 std::string index_key(const IndexKey& k) {
@@ -88,7 +95,9 @@ std::string index_key(const IndexKey& k) {
   return out;
 }
 
-std::string index(const Index& i) {
+}  // namespace
+
+std::string pg_index(const Index& i) {
   std::vector<std::string> keys, include;
   for (const auto& k : i.keys) keys.push_back(index_key(k));
   for (const auto& c : i.include) include.push_back(pg_ident(c));
@@ -99,6 +108,8 @@ std::string index(const Index& i) {
   return out + ";\n" + pg_comment("INDEX " + pg_name(i.name), i.comment);
 }
 
+namespace {
+
 /// A partition's index comes before its parent's, which then adopts it.
 void indexes(const Schema& s, Blocks& out) {
   const auto depths = pg_partition_depths(s);
@@ -108,28 +119,32 @@ void indexes(const Schema& s, Blocks& out) {
     order.emplace_back(depth == depths.end() ? 0 : -depth->second, i);
   }
   std::sort(order.begin(), order.end());
-  for (const auto& [depth, i] : order) out.add(index(s.indexes[i]));
+  for (const auto& [depth, i] : order) out.add(pg_index(s.indexes[i]));
 }
 
-std::string view(const View& v) {
+}  // namespace
+
+std::string pg_view(const View& v) {
   const char* kind = v.materialized ? "MATERIALIZED VIEW " : "VIEW ";
   return std::string("CREATE ") + kind + pg_name(v.name) + " AS\n" +
          std::string(util::trim_left(without_terminator(v.definition))) + ";\n" +
          pg_comment(kind + pg_name(v.name), v.comment);
 }
 
-std::string trigger(const Trigger& t) {
+std::string pg_trigger(const Trigger& t) {
   std::string out = without_terminator(t.definition) + ";\n";
   if (!t.enabled) out += "ALTER TABLE " + pg_name(t.table) + " DISABLE TRIGGER " + pg_ident(t.name) + ";\n";
   return out + pg_comment("TRIGGER " + pg_ident(t.name) + " ON " + pg_name(t.table), t.comment);
 }
 
-std::string extension(const Extension& e) {
+std::string pg_extension(const Extension& e) {
   std::string statement = "CREATE EXTENSION " + pg_ident(e.name);
   if (!e.schema.empty()) statement += " WITH SCHEMA " + pg_ident(e.schema);
   if (!e.version.empty()) statement += " VERSION " + backend::sql::quote_literal(e.version);
   return statement + ";\n";
 }
+
+namespace {
 
 /// Schemas, then extensions each after the extensions it requires (`ltree_plpython3u` after
 /// `plpython3u`), else by name.
@@ -141,45 +156,67 @@ void schemas_and_extensions(const Schema& s, Blocks& out) {
     for (const auto& required : s.extensions[i].requires_extensions)
       for (std::size_t j = 0; j < s.extensions.size(); ++j)
         if (s.extensions[j].name == required) depends_on[i].insert(j);
-  for (auto i : dependency_order(depends_on)) out.add(extension(s.extensions[i]));
+  for (auto i : dependency_order(depends_on)) out.add(pg_extension(s.extensions[i]));
 }
 
-/// One node of the dependency graph: a type, a function, a table or a view.
-struct Node {
-  const Name* name;
-  const std::vector<Name>* depends_on;
-  std::string block;
-};
-
 /// A type also after the types its text names (a model written by hand has no depends_on).
-std::set<std::size_t> named_types(const Type& t, const std::vector<Node>& nodes, std::size_t types) {
+std::set<std::size_t> named_types(const Type& t, const std::vector<const Name*>& names, std::size_t types) {
   std::string uses = t.base_type + " " + t.default_expression.value_or("");
   for (const auto& a : t.attributes) uses += " " + a.type;
   for (const auto& c : t.checks) uses += " " + c.expression;
-  auto names = identifiers_in(uses, Dialect::postgresql);
+  auto found = identifiers_in(uses, Dialect::postgresql);
   std::set<std::size_t> out;
   for (std::size_t j = 0; j < types; ++j)
-    if (names.count(nodes[j].name->name)) out.insert(j);
+    if (found.count(names[j]->name)) out.insert(j);
   return out;
 }
+
+}  // namespace
+
+std::vector<ObjectRef> pg_object_order(const Schema& s) {
+  std::vector<ObjectRef> nodes;
+  std::vector<const Name*> names;
+  std::vector<const std::vector<Name>*> uses;
+  auto add = [&](ObjectRef::Kind kind, const auto& list) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      nodes.push_back({kind, i});
+      names.push_back(&list[i].name);
+      uses.push_back(&list[i].depends_on);
+    }
+  };
+  add(ObjectRef::Kind::type, s.types);
+  add(ObjectRef::Kind::function, s.functions);
+  add(ObjectRef::Kind::table, s.tables);
+  add(ObjectRef::Kind::view, s.views);
+  std::vector<std::set<std::size_t>> depends_on(nodes.size());
+  for (std::size_t i = 0; i < s.types.size(); ++i) depends_on[i] = named_types(s.types[i], names, s.types.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    for (const auto& name : *uses[i])
+      for (std::size_t j = 0; j < nodes.size(); ++j)
+        if (j != i && *names[j] == name) depends_on[i].insert(j);
+  std::vector<ObjectRef> out;
+  for (auto i : dependency_order(depends_on)) out.push_back(nodes[i]);
+  return out;
+}
+
+std::string pg_object(const Schema& s, const ObjectRef& ref) {
+  switch (ref.kind) {
+    case ObjectRef::Kind::type: return pg_type(s.types[ref.index]);
+    case ObjectRef::Kind::function: return pg_function(s.functions[ref.index]);
+    case ObjectRef::Kind::table: return pg_table(s.tables[ref.index]);
+    case ObjectRef::Kind::view: return pg_view(s.views[ref.index]);
+  }
+  return "";
+}
+
+namespace {
 
 /// Types, functions, tables and views as one graph, each after what it depends on (the
 /// catalog's dependencies), else in that order and by name: a function returning a table's
 /// rows after the table, a domain after the function its check calls, a table after the
 /// function its default calls.
 void objects_in_dependency_order(const Schema& s, Blocks& out) {
-  std::vector<Node> nodes;
-  for (const auto& t : s.types) nodes.push_back({&t.name, &t.depends_on, type(t)});
-  for (const auto& f : s.functions) nodes.push_back({&f.name, &f.depends_on, function(f)});
-  for (const auto& t : s.tables) nodes.push_back({&t.name, &t.depends_on, pg_table(t)});
-  for (const auto& v : s.views) nodes.push_back({&v.name, &v.depends_on, view(v)});
-  std::vector<std::set<std::size_t>> depends_on(nodes.size());
-  for (std::size_t i = 0; i < s.types.size(); ++i) depends_on[i] = named_types(s.types[i], nodes, s.types.size());
-  for (std::size_t i = 0; i < nodes.size(); ++i)
-    for (const auto& name : *nodes[i].depends_on)
-      for (std::size_t j = 0; j < nodes.size(); ++j)
-        if (j != i && *nodes[j].name == name) depends_on[i].insert(j);
-  for (auto i : dependency_order(depends_on)) out.add(nodes[i].block);
+  for (const auto& ref : pg_object_order(s)) out.add(pg_object(s, ref));
 }
 
 }  // namespace
@@ -189,13 +226,13 @@ std::string render_postgres(const Schema& s) {
   // As pg_dump does: a function body may read tables created after it.
   out.add("SET check_function_bodies = false;\n");
   schemas_and_extensions(s, out);
-  for (const auto& q : s.sequences) out.add(sequence(q));
+  for (const auto& q : s.sequences) out.add(pg_sequence(q));
   objects_in_dependency_order(s, out);
   pg_partitions(s, out);
   owned_sequences(s, out);
   pg_foreign_keys(s, out);
   indexes(s, out);  // after the views: a materialized view can have indexes
-  for (const auto& t : s.triggers) out.add(trigger(t));
+  for (const auto& t : s.triggers) out.add(pg_trigger(t));
   pg_row_security(s, out);
   return out.join(k_header);
 }

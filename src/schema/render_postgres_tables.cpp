@@ -14,6 +14,8 @@
 namespace migrate::schema::render_detail {
 namespace {
 
+}  // namespace
+
 std::string pg_column(const Column& c) {
   std::string out = pg_ident(c.name) + " " + c.type;
   if (!c.collation.empty()) out += " COLLATE " + c.collation;
@@ -24,6 +26,8 @@ std::string pg_column(const Column& c) {
   return out;
 }
 
+namespace {
+
 std::string references_clause(const ForeignKey& fk) {
   std::string out = " REFERENCES " + pg_name(fk.parent);
   if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns, Dialect::postgresql);
@@ -33,8 +37,9 @@ std::string references_clause(const ForeignKey& fk) {
   return out;
 }
 
-/// The constraint as a table element (`CONSTRAINT name ...`), without NOT VALID.
-std::string constraint_clause(const Constraint& c) {
+}  // namespace
+
+std::string pg_constraint_clause(const Constraint& c) {
   std::string out = c.name.empty() ? "" : "CONSTRAINT " + pg_ident(c.name) + " ";
   switch (c.kind) {
     case ConstraintKind::primary_key:
@@ -51,16 +56,22 @@ std::string constraint_clause(const Constraint& c) {
   return out;
 }
 
+namespace {
+
 /// A constraint that cannot be written inside CREATE TABLE: foreign keys (added after every
 /// table) and NOT VALID checks (only ALTER TABLE ... ADD can leave a check unvalidated).
 bool added_later(const Constraint& c) {
   return c.kind == ConstraintKind::foreign_key || (c.kind == ConstraintKind::check && c.not_valid);
 }
 
-std::string add_constraint(const Table& t, const Constraint& c) {
-  return "ALTER TABLE " + pg_name(t.name) + "\n    ADD " + constraint_clause(c) + (c.not_valid ? " NOT VALID" : "") +
+}  // namespace
+
+std::string pg_add_constraint(const Table& t, const Constraint& c) {
+  return "ALTER TABLE " + pg_name(t.name) + "\n    ADD " + pg_constraint_clause(c) + (c.not_valid ? " NOT VALID" : "") +
          ";\n" + pg_comment("CONSTRAINT " + pg_ident(c.name) + " ON " + pg_name(t.name), c.comment);
 }
+
+namespace {
 
 std::string table_comments(const Table& t) {
   std::string out = pg_comment("TABLE " + pg_name(t.name), t.comment);
@@ -76,13 +87,13 @@ std::string pg_table(const Table& t) {
   std::vector<std::string> elements;
   for (const auto& c : t.columns) elements.push_back(pg_column(c));
   for (const auto& c : t.constraints)
-    if (!added_later(c)) elements.push_back(constraint_clause(c));
+    if (!added_later(c)) elements.push_back(pg_constraint_clause(c));
   std::string out = std::string("CREATE ") + (t.unlogged ? "UNLOGGED " : "") + "TABLE " + pg_name(t.name);
   out += elements.empty() ? " ()" : " (\n    " + util::join(elements, ",\n    ") + "\n)";
   if (!t.partition_key.empty()) out += " PARTITION BY " + t.partition_key;
   out += ";\n";
   for (const auto& c : t.constraints)
-    if (c.kind == ConstraintKind::check && c.not_valid) out += add_constraint(t, c);
+    if (c.kind == ConstraintKind::check && c.not_valid) out += pg_add_constraint(t, c);
   return out + table_comments(t);
 }
 
@@ -123,7 +134,19 @@ void pg_foreign_keys(const Schema& schema, Blocks& out) {
       if (schema.tables[t].constraints[c].kind == ConstraintKind::foreign_key) keys.emplace_back(-depth, t, c);
   }
   std::sort(keys.begin(), keys.end());
-  for (const auto& [depth, t, c] : keys) out.add(add_constraint(schema.tables[t], schema.tables[t].constraints[c]));
+  for (const auto& [depth, t, c] : keys) out.add(pg_add_constraint(schema.tables[t], schema.tables[t].constraints[c]));
+}
+
+std::string pg_policy(const Table& t, const Policy& p) {
+  std::vector<std::string> roles;
+  for (const auto& r : p.roles) roles.push_back(r == "public" ? "PUBLIC" : pg_ident(r));
+  std::string out = "CREATE POLICY " + pg_ident(p.name) + " ON " + pg_name(t.name);
+  out += p.permissive ? "" : " AS RESTRICTIVE";
+  out += " FOR " + util::to_upper(p.command);
+  if (!roles.empty()) out += " TO " + util::join(roles, ", ");
+  if (!p.using_expression.empty()) out += "\n    USING (" + p.using_expression + ")";
+  if (!p.check_expression.empty()) out += "\n    WITH CHECK (" + p.check_expression + ")";
+  return out + ";\n";
 }
 
 void pg_row_security(const Schema& schema, Blocks& out) {
@@ -131,17 +154,7 @@ void pg_row_security(const Schema& schema, Blocks& out) {
     std::string block;
     if (t.row_security) block += "ALTER TABLE " + pg_name(t.name) + " ENABLE ROW LEVEL SECURITY;\n";
     if (t.force_row_security) block += "ALTER TABLE " + pg_name(t.name) + " FORCE ROW LEVEL SECURITY;\n";
-    for (const auto& p : t.policies) {
-      std::vector<std::string> roles;
-      for (const auto& r : p.roles) roles.push_back(r == "public" ? "PUBLIC" : pg_ident(r));
-      block += "CREATE POLICY " + pg_ident(p.name) + " ON " + pg_name(t.name);
-      block += p.permissive ? "" : " AS RESTRICTIVE";
-      block += " FOR " + util::to_upper(p.command);
-      if (!roles.empty()) block += " TO " + util::join(roles, ", ");
-      if (!p.using_expression.empty()) block += "\n    USING (" + p.using_expression + ")";
-      if (!p.check_expression.empty()) block += "\n    WITH CHECK (" + p.check_expression + ")";
-      block += ";\n";
-    }
+    for (const auto& p : t.policies) block += pg_policy(t, p);
     out.add(block);
   }
 }

@@ -25,7 +25,9 @@ const Constraint* autoincrement_key(const Table& t) {
   return nullptr;
 }
 
-std::string column(const Column& c, const Constraint* inline_key) {
+}  // namespace
+
+std::string sqlite_column(const Column& c, const Constraint* inline_key) {
   std::string out = sqlite_name(c.name);
   if (!c.type.empty()) out += " " + c.type;
   if (inline_key && util::iequals(inline_key->columns[0], c.name))
@@ -37,15 +39,20 @@ std::string column(const Column& c, const Constraint* inline_key) {
   return out;
 }
 
-std::string foreign_key(const Constraint& c) {
+std::string sqlite_references(const Constraint& c) {
   const auto& fk = *c.foreign_key;
-  std::string out =
-      "FOREIGN KEY " + column_list(c.columns, Dialect::sqlite) + " REFERENCES " + sqlite_name(fk.parent.name);
+  std::string out = "REFERENCES " + sqlite_name(fk.parent.name);
   if (!fk.parent_columns.empty()) out += " " + column_list(fk.parent_columns, Dialect::sqlite);
   if (fk.on_update != "no action") out += " ON UPDATE " + util::to_upper(fk.on_update);
   if (fk.on_delete != "no action") out += " ON DELETE " + util::to_upper(fk.on_delete);
   if (fk.match != "simple") out += " MATCH " + util::to_upper(fk.match);
   return out + deferrable_clause(c);
+}
+
+namespace {
+
+std::string foreign_key(const Constraint& c) {
+  return "FOREIGN KEY " + column_list(c.columns, Dialect::sqlite) + " " + sqlite_references(c);
 }
 
 std::string constraint(const Constraint& c) {
@@ -60,13 +67,15 @@ std::string constraint(const Constraint& c) {
   return out;
 }
 
-std::string table(const Table& t) {
+}  // namespace
+
+std::string sqlite_table(const Table& t, const std::string& name) {
   const Constraint* inline_key = autoincrement_key(t);
   std::vector<std::string> elements;
-  for (const auto& c : t.columns) elements.push_back(column(c, inline_key));
+  for (const auto& c : t.columns) elements.push_back(sqlite_column(c, inline_key));
   for (const auto& c : t.constraints)
     if (&c != inline_key) elements.push_back(constraint(c));
-  std::string out = "CREATE TABLE " + sqlite_name(t.name.name) + " (\n    " + util::join(elements, ",\n    ") + "\n)";
+  std::string out = "CREATE TABLE " + sqlite_name(name.empty() ? t.name.name : name) + " (\n    " + util::join(elements, ",\n    ") + "\n)";
   std::vector<std::string> options;
   if (t.strict) options.push_back("STRICT");
   if (t.without_rowid) options.push_back("WITHOUT ROWID");
@@ -74,7 +83,7 @@ std::string table(const Table& t) {
   return out + ";\n";
 }
 
-std::string index(const Index& i) {
+std::string sqlite_index(const Index& i) {
   std::vector<std::string> keys;
   for (const auto& k : i.keys) {
     std::string key = k.column.empty() ? k.expression : sqlite_name(k.column);
@@ -90,18 +99,16 @@ std::string index(const Index& i) {
 
 /// The column list is always printed: the model's columns may be names the view's column
 /// list gave (`CREATE VIEW v(x) AS SELECT a ...`), which the SELECT alone does not.
-std::string view(const View& v) {
+std::string sqlite_view(const View& v) {
   std::string columns = v.columns.empty() ? "" : column_list(v.columns, Dialect::sqlite);
   return "CREATE VIEW " + sqlite_name(v.name.name) + columns + " AS " + without_terminator(v.definition) + ";\n";
 }
 
-}  // namespace
-
 std::string render_sqlite(const Schema& s) {
   Blocks out;
-  for (const auto& t : s.tables) out.add(table(t));
-  for (const auto& i : s.indexes) out.add(index(i));
-  for (const auto* v : ordered_views(s.views, Dialect::sqlite)) out.add(view(*v));
+  for (const auto& t : s.tables) out.add(sqlite_table(t));
+  for (const auto& i : s.indexes) out.add(sqlite_index(i));
+  for (const auto* v : ordered_views(s.views, Dialect::sqlite)) out.add(sqlite_view(*v));
   for (const auto& t : s.triggers) out.add(without_terminator(t.definition) + ";\n");
   return out.join(k_header);
 }

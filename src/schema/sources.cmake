@@ -7,4 +7,8 @@ target_sources(migrate_core PRIVATE
   schema/render_postgres.cpp
   schema/render_postgres_tables.cpp
   schema/render_sqlite.cpp
+  schema/changes.cpp
+  schema/changes_postgres.cpp
+  schema/changes_postgres_tables.cpp
+  schema/changes_sqlite.cpp
 )

@@ -2,6 +2,7 @@
 target_sources(migrate_backend_tests PRIVATE
   backend/backend_conformance_test.cpp
   backend/schema_conformance_test.cpp
+  backend/schema_changes_test.cpp
   backend/sqlite_backend_test.cpp
   backend/sqlite_foreign_keys_test.cpp
   backend/sqlite_schema_reader_test.cpp

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <stdexcept>
 
 #include "schema/render.hpp"
 
@@ -46,6 +47,26 @@ schema::Schema ScratchDatabases::build(std::size_t i, const std::string& sql, co
   auto db = backend::open(m_urls.at(i));
   db->execute_script(sql);
   return db->schema_reader()->read_schema(scope);
+}
+
+schema::Schema ScratchDatabases::read(std::size_t i, const backend::SchemaScope& scope) const {
+  return backend::open(m_urls.at(i))->schema_reader()->read_schema(scope);
+}
+
+void ScratchDatabases::run_in_transaction(std::size_t i, const std::string& sql) const {
+  auto db = backend::open(m_urls.at(i));
+  const bool sqlite = db->dialect() == Dialect::sqlite;
+  if (sqlite) db->execute("PRAGMA foreign_keys = OFF");
+  db->begin();
+  try {
+    db->execute_script(sql);
+    if (sqlite && !db->query("PRAGMA foreign_key_check").empty())
+      throw std::runtime_error("PRAGMA foreign_key_check finds violations");
+    db->commit();
+  } catch (...) {
+    db->rollback();
+    throw;
+  }
 }
 
 std::string ScratchDatabases::round_trip(const std::string& sql, const backend::SchemaScope& scope) const {

@@ -34,6 +34,12 @@ class ScratchDatabases {
 
   /// Database `i` after running `sql` on it, read with `scope`.
   schema::Schema build(std::size_t i, const std::string& sql, const backend::SchemaScope& scope = {}) const;
+  /// Database `i` read with `scope`.
+  schema::Schema read(std::size_t i, const backend::SchemaScope& scope = {}) const;
+  /// Runs `sql` on database `i` in one transaction, as the runner runs a revision: on SQLite
+  /// with foreign-key enforcement switched off before it begins, and
+  /// `PRAGMA foreign_key_check` clean before it commits (else it rolls back and throws).
+  void run_in_transaction(std::size_t i, const std::string& sql) const;
   /// Builds `sql` on database 0, runs its rendering on database 1, and expects equal models
   /// (as canonical text, for a readable diff), equal renderings and nothing unsupported.
   /// Returns the rendering.

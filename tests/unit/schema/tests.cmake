@@ -4,4 +4,5 @@ target_sources(migrate_unit_tests PRIVATE
   unit/schema/diff_test.cpp
   unit/schema/json_test.cpp
   unit/schema/render_test.cpp
+  unit/schema/changes_test.cpp
 )
