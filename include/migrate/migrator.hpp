@@ -144,6 +144,14 @@ class Migrator {
   /// errors when a revision fails to replay, Error{interrupted} on a stop request.
   DriftReport drift(const DriftOptions& options = {});
 
+  /// Brings the live schema to the one its version-table heads should have (the replay of
+  /// drift): works out the DDL with the change planner, additive only unless
+  /// options.allow_destructive, then (unless options.sql_only) runs it under the migration
+  /// lock in one transaction with a journal row (reason, DDL, new fingerprint) and compares
+  /// again. Throws Error{usage} without a reason, the runtime's errors otherwise (a failing
+  /// statement rolls everything back).
+  SchemaRepairResult repair_schema(const SchemaRepairOptions& options);
+
   /// Journal rows, newest first, as `query` selects them; empty without a journal. No lock,
   /// creates nothing. Throws the resolution errors of the identifier grammar for a
   /// query.revision that names no revision of the project nor of the journal,

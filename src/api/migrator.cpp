@@ -14,6 +14,7 @@
 #include "api/convert.hpp"
 #include "api/database.hpp"
 #include "api/drift.hpp"
+#include "api/schema_repair.hpp"
 #include "api/schema.hpp"
 #include "api/project.hpp"
 #include "api/status.hpp"
@@ -506,6 +507,21 @@ RepairOutcome Migrator::repair(RepairAction action, const std::string& revision,
     }
     return api::to_public(action, runtime::accept_checksum(rc, revision, reason));
   });
+}
+
+SchemaRepairResult Migrator::repair_schema(const SchemaRepairOptions& options) {
+  if (options.lock_timeout && options.lock_timeout->count() < 0)
+    throw Error(ErrorKind::usage, "the lock timeout must not be negative");
+  auto online = open_online(m_impl->config, false, backend::OpenMode::existing_only);
+  m_impl->stop.throw_if_requested("before repairing the schema; nothing was changed");
+  try {
+    auto result = api::repair_schema(*online.project, *online.db, options, m_impl->stop.token());
+    m_impl->stop.clear();
+    return result;
+  } catch (...) {
+    m_impl->stop.clear();
+    throw;
+  }
 }
 
 void Migrator::request_stop(int signal) noexcept { m_impl->stop.request(signal); }

@@ -93,6 +93,12 @@ std::unique_ptr<backend::ScratchDatabase> open_scratch(const config::Config& con
   return scratch;
 }
 
+schema::Schema expected_schema(const Project& project, backend::Backend& target, const std::vector<std::string>& heads,
+                               const std::string& scratch_url, runtime::StopToken& stop) {
+  auto scratch = open_scratch(project.config(), target, scratch_url);
+  return Replay(project, scratch->db(), stop).upgrade_to(heads);
+}
+
 Replay::Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop)
     : m_project(project), m_db(scratch), m_stop(stop) {}
 

@@ -24,6 +24,11 @@ namespace migrate::api {
 std::unique_ptr<backend::ScratchDatabase> open_scratch(const config::Config& config, backend::Backend& target,
                                                        const std::string& scratch_url);
 
+/// The schema the version-table rows `heads` should have: the revisions replayed up to them on
+/// a scratch database (open_scratch), which is gone when this returns or throws.
+schema::Schema expected_schema(const Project& project, backend::Backend& target, const std::vector<std::string>& heads,
+                               const std::string& scratch_url, runtime::StopToken& stop);
+
 class Replay {
  public:
   /// `scratch` must outlive the replay. Runs take stop requests through `stop`.

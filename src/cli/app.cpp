@@ -375,6 +375,14 @@ void add_repair_command(CLI::App& app, CommandOptions& o, Table& table) {
                    "the statement that was running when the process died did complete");
   repair->add_flag("--assume-not-run", o.repair_o.assume_not_run,
                    "the statement that was running when the process died did not take effect");
+  repair->add_flag("--schema", o.repair_o.schema,
+                   "bring the live schema to what its revisions build (additive changes; needs --reason)");
+  repair->add_flag("--sql", o.repair_o.sql, "with --schema: print the DDL and change nothing");
+  repair->add_flag("--allow-destructive", o.repair_o.allow_destructive,
+                   "with --schema: also drop objects and change column types, nullability and defaults");
+  repair->add_option("--scratch-url", o.repair_o.scratch_url,
+                     "with --schema: replay the revisions on this database (emptied first)")
+      ->type_name("URL");
   add(repair, [&o](const auto& ctx) { return commands::repair(ctx, o.repair_o); });
 }
 

@@ -97,6 +97,11 @@ struct RepairOptions {
   /// is unknown (the process died while it ran).
   bool assume_ran = false;
   bool assume_not_run = false;
+  /// --schema: bring the live schema to the expected one (with --sql: print the DDL only).
+  bool schema = false;
+  bool sql = false;
+  bool allow_destructive = false;
+  std::string scratch_url;
 };
 
 struct StatusOptions {
@@ -127,6 +132,9 @@ int branches(const Context& ctx, bool verbose);
 int show(const Context& ctx, const std::string& rev);
 int edit(const Context& ctx, const std::string& rev);
 int repair(const Context& ctx, const RepairOptions& opts);
+/// `repair --schema`: exit 0 when the schema is now (or, with --sql, would be) what the
+/// revisions build; 1 when destructive changes were skipped or differences remain.
+int repair_schema(const Context& ctx, const RepairOptions& opts);
 int status(const Context& ctx, const StatusOptions& opts);
 int log(const Context& ctx, const LogOptions& opts);
 int dump(const Context& ctx, const DumpOptions& opts);

@@ -180,6 +180,9 @@ util::Json outcome_json(const RepairOutcome& o, const std::string& reason) {
 }  // namespace
 
 int repair(const Context& ctx, const RepairOptions& opts) {
+  if (opts.schema) return repair_schema(ctx, opts);
+  if (opts.sql || opts.allow_destructive || !opts.scratch_url.empty())
+    throw Error(ErrorKind::usage, "--sql, --allow-destructive and --scratch-url go with `repair --schema`");
   auto action = chosen_action(opts);
   auto migrator = make_migrator(ctx);
   if (action.empty()) {

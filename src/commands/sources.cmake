@@ -9,5 +9,6 @@ target_sources(migrate_cli PRIVATE
   commands/migrate.cpp
   commands/output.cpp
   commands/repair.cpp
+  commands/repair_schema.cpp
   commands/revision.cpp
 )

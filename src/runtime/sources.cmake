@@ -10,6 +10,7 @@ target_sources(migrate_core PRIVATE
   runtime/journal.cpp
   runtime/repair.cpp
   runtime/runner.cpp
+  runtime/schema_repair.cpp
   runtime/schema_state.cpp
   runtime/validation.cpp
   runtime/version_table.cpp

@@ -137,13 +137,15 @@ void plan_columns(Planner& p, const Table& from, const Table& to) {
   std::vector<std::string> dropped, added;
   match(from.columns, to.columns, [&](const Column& c) { return p.key(c.name); }, [&](const Column* f, const Column* t) {
     if (f && !t) return drop_column(p, from, *f), dropped.push_back(f->name);
-    if (t && !f) return add_column(p, to, *t, false), added.push_back(t->name);
+    if (t && !f) return added.push_back(t->name);  // added below, in the target's order
     if (f->generated != t->generated || f->generated_stored != t->generated_stored) {
       p.note("column " + display(to.name) + "." + t->name + " changes its generation: written as a drop and an add");
       return drop_column(p, from, *f), add_column(p, to, *t, true);
     }
     alter_column(p, to, *f, *t);
   });
+  for (const auto& c : to.columns)  // appended in the target's order: where it has them when they come last
+    if (std::find(added.begin(), added.end(), c.name) != added.end()) add_column(p, to, c, false);
   if (!dropped.empty() && !added.empty())
     p.note("in table " + display(to.name) + " column(s) " + util::join(dropped, ", ") + " disappear and " +
            util::join(added, ", ") + " appear: written as drops and adds; if it is a rename, write ALTER TABLE " +

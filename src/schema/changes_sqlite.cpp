@@ -32,6 +32,8 @@ ColumnPlan plan_columns(const Planner& p, const Table& from, const Table& to) {
     if (!t) out.dropped.push_back(f);
     if (!f) out.added.push_back(t);
   });
+  // Appended in the target's order (match visits by name), so that they land where it has them.
+  std::sort(out.added.begin(), out.added.end(), [](const Column* a, const Column* b) { return a < b; });
   std::vector<std::string> from_order;
   for (const auto& c : from.columns)
     if (std::none_of(out.dropped.begin(), out.dropped.end(), [&](const Column* d) { return d == &c; }))

@@ -168,6 +168,16 @@ TEST_F(DriftCliTest, NamesTheNineColumnsATableLacksWithTheirTypesAndDefaults) {
                                         (k_postgres ? "timestamp without time zone" : "TIMESTAMP") + ")"))
       << drifted.out;
   EXPECT_TRUE(contains(drifted.out, "Drift: 9 difference(s).")) << drifted.out;
+
+  auto repaired = migrate({"repair", "--schema", "--reason", "columns the deploy script never added"});
+  EXPECT_EQ(repaired.status, 0) << describe(repaired);
+  EXPECT_TRUE(contains(repaired.out, "applied: add column " + table + "api_calls_limit")) << repaired.out;
+  EXPECT_TRUE(contains(repaired.out, "Drift is clean now.")) << repaired.out;
+  EXPECT_EQ(column_count("tenant_usage_quotas"), 12);
+  EXPECT_EQ(drift().status, 0);
+  auto row = column("SELECT command || '|' || reason || '|' || length(schema_fingerprint) FROM migrate_version_journal "
+                    "ORDER BY id DESC LIMIT 1");
+  EXPECT_EQ(row, std::vector<std::string>{"repair --schema|columns the deploy script never added|64"});
 }
 
 // The second incident: the services' tables were never created, the core tables were made
@@ -227,11 +237,57 @@ TEST_F(DriftCliTest, IdentifiesTheRealRevisionOfADatabaseStampedAheadAndWhatAHal
   EXPECT_TRUE(contains(json.out, "\"contained\": [\"s1\"], \"partly_applied\": [\"s2\"]")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"direction\": \"stamp\"")) << json.out;
 
-  // Brought to where it really is, then upgraded from there (s2 written to tolerate what exists).
-  ASSERT_EQ(migrate({"stamp", "s1", "--reason", "drift --identify: s2 half applied"}).status, 0);
-  exec("DROP TABLE workflow_executions");
-  exec("DROP TABLE workflows");
+  // The version table is right about where the database should be: the schema is brought there.
+  auto repaired = migrate({"repair", "--schema", "--reason", "s2 half applied, s3 and s4 never ran"});
+  EXPECT_EQ(repaired.status, 0) << describe(repaired);
+  EXPECT_TRUE(contains(repaired.out, "Drift is clean now.")) << repaired.out;
+  EXPECT_TRUE(has_table("saga_timeouts"));
+  EXPECT_EQ(drift().status, 0);
+  EXPECT_EQ(migrate({"upgrade", "head"}).status, 0);  // nothing left to run
+}
+
+// The other way out of the same state: stamp where it really is, finish the half-applied
+// revision's objects by hand, and upgrade.
+TEST_F(DriftCliTest, AStampAtTheIdentifiedRevisionAndAnUpgradeAlsoBringItToHead) {
+  write_services_history();
+  ASSERT_EQ(migrate({"upgrade", "s1"}).status, 0);
+  ASSERT_EQ(migrate({"stamp", "s3", "--reason", "deploy script"}).status, 0);
+  auto identified = drift({"--identify"});
+  EXPECT_TRUE(contains(identified.out, "The live schema matches: s1 (exactly)")) << identified.out;
+  ASSERT_EQ(migrate({"stamp", "s1", "--reason", "drift --identify: really at s1"}).status, 0);
   ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  EXPECT_EQ(drift().status, 0);
+}
+
+TEST_F(DriftCliTest, RepairSchemaIsAdditiveUnlessToldAndPrintsItsSqlWithoutChangingAnything) {
+  write_quota_history();
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  exec("ALTER TABLE tenants ADD COLUMN region TEXT");
+  exec("CREATE TABLE scratchpad (x INTEGER)");
+  exec(k_postgres ? "ALTER TABLE tenant_usage_quotas DROP COLUMN reset_at" : "DROP TABLE tenant_usage_quotas");
+
+  auto no_reason = migrate({"repair", "--schema"});
+  EXPECT_EQ(no_reason.status, 2) << describe(no_reason);
+  EXPECT_TRUE(contains(no_reason.err, "needs --reason")) << no_reason.err;
+
+  const auto before = schema_snapshot();
+  auto sql = migrate({"repair", "--schema", "--sql"});
+  EXPECT_EQ(sql.status, 1) << describe(sql);  // destructive changes are skipped
+  EXPECT_TRUE(contains(sql.out, "-- skipped (destructive; --allow-destructive runs it): drop table")) << sql.out;
+  EXPECT_TRUE(contains(sql.out, k_postgres ? "ADD COLUMN IF NOT EXISTS reset_at" : "CREATE TABLE tenant_usage_quotas"))
+      << sql.out;
+  EXPECT_EQ(schema_snapshot(), before);  // --sql changes nothing
+
+  auto additive = migrate({"repair", "--schema", "--reason", "put back what is missing"});
+  EXPECT_EQ(additive.status, 1) << describe(additive);
+  EXPECT_TRUE(contains(additive.out, "Still different")) << additive.out;
+  EXPECT_TRUE(has_table("scratchpad"));
+  auto left = drift();
+  EXPECT_TRUE(contains(left.out, "Drift: 2 difference(s).")) << left.out;  // the extra column and table
+
+  auto all = migrate({"repair", "--schema", "--allow-destructive", "--reason", "remove what no revision made"});
+  EXPECT_EQ(all.status, 0) << describe(all);
+  EXPECT_FALSE(has_table("scratchpad"));
   EXPECT_EQ(drift().status, 0);
 }
 
