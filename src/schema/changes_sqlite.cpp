@@ -22,7 +22,7 @@ using namespace render_detail;
 struct ColumnPlan {
   std::vector<const Column*> dropped, added;
   std::vector<std::pair<const Column*, const Column*>> common;  ///< in `to`'s order
-  bool changed = false;  ///< a common column differs, or their order does
+  bool changed = false;                                         ///< a common column differs, or their order does
 };
 
 ColumnPlan plan_columns(const Planner& p, const Table& from, const Table& to) {
@@ -50,7 +50,8 @@ ColumnPlan plan_columns(const Planner& p, const Table& from, const Table& to) {
 
 bool constant_default(const std::string& d) {
   const std::string upper = util::to_upper(d);
-  return !d.empty() && d[0] != '(' && upper != "CURRENT_TIME" && upper != "CURRENT_DATE" && upper != "CURRENT_TIMESTAMP";
+  return !d.empty() && d[0] != '(' && upper != "CURRENT_TIME" && upper != "CURRENT_DATE" &&
+         upper != "CURRENT_TIMESTAMP";
 }
 
 bool in_keys(const Planner& p, const Table& t, const Column& c, bool any_kind) {
@@ -130,8 +131,9 @@ void rebuild(Planner& p, const Table& from, const Table& to, const ColumnPlan& c
   sql += "DROP TABLE " + sqlite_name(from.name.name) + ";\n";
   sql += "ALTER TABLE " + sqlite_name(copy) + " RENAME TO " + sqlite_name(to.name.name) + ";\n";
   p.replace(from.name, destructive);
-  p.add(Phase::alter_tables, "rebuild table " + to.name.name + (destructive ? " (drops or changes columns or constraints)" : ""),
-        sql, destructive);
+  p.add(Phase::alter_tables,
+        "rebuild table " + to.name.name + (destructive ? " (drops or changes columns or constraints)" : ""), sql,
+        destructive);
 }
 
 void note_rename(Planner& p, const Table& to, const ColumnPlan& columns) {
@@ -165,7 +167,8 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
   for (const auto* c : columns.added) {
     auto key = inline_keys.find(p.key(c->name));
     std::string references = key == inline_keys.end() ? "" : " " + sqlite_references(*key->second);
-    p.add(Phase::alter_tables, "add column " + to.name.name + "." + c->name + (c->type.empty() ? "" : " (" + c->type + ")"),
+    p.add(Phase::alter_tables,
+          "add column " + to.name.name + "." + c->name + (c->type.empty() ? "" : " (" + c->type + ")"),
           "ALTER TABLE " + sqlite_name(to.name.name) + " ADD COLUMN " + sqlite_column(*c) + references + ";\n", false);
   }
 }
@@ -173,11 +176,13 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
 }  // namespace
 
 void plan_sqlite_tables(Planner& p) {
-  match(p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); }, [&](const Table* f, const Table* t) {
-    if (!t) return p.to_drop.tables.emplace_back(f, true), p.replace(f->name, true);
-    if (!f) return (void)p.to_create.tables.emplace_back(t, false);
-    if (!(*f == *t)) alter_table(p, *f, *t);
-  });
+  match(
+      p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); },
+      [&](const Table* f, const Table* t) {
+        if (!t) return p.to_drop.tables.emplace_back(f, true), p.replace(f->name, true);
+        if (!f) return (void)p.to_create.tables.emplace_back(t, false);
+        if (!(*f == *t)) alter_table(p, *f, *t);
+      });
 }
 
 }  // namespace migrate::schema::changes_detail
