@@ -103,24 +103,18 @@ namespace {
 
 std::string kind_of(const View& v) { return v.materialized ? "materialized view" : "view"; }
 
-/// Whether `text` (a view's or trigger's definition) names `n`; on PostgreSQL the catalog's
-/// recorded dependencies count too.
-bool names(const std::string& text, const std::vector<Name>& depends_on, const Name& n, Dialect d) {
-  for (const auto& used : depends_on)
-    if (used == n) return true;
-  return identifiers_in(text, d).count(folded(n.name, d)) > 0;
-}
-
-/// Whether anything `v` reads is disturbed; the flag of the disturbance when so.
+/// Whether what `text` (a view's or trigger's definition) names, or what the catalog records
+/// it depends on (PostgreSQL), is disturbed; the flag of the disturbance when so (a
+/// destructive one first). The text is read once: the name keys are the names as
+/// identifiers_in folds them.
 const bool* reads_disturbed(const Planner& p, const std::string& text, const std::vector<Name>& depends_on) {
+  const auto names = identifiers_in(text, p.dialect);
   const bool* out = nullptr;
-  auto check = [&](const Name& n) {
-    if (const bool* flag = p.disturbed(n); flag && names(text, depends_on, n, p.dialect) && (!out || *flag)) out = flag;
-  };
-  for (const auto& t : p.from.tables) check(t.name);
-  for (const auto& v : p.from.views) check(v.name);
-  for (const auto& f : p.from.functions) check(f.name);
-  for (const auto& t : p.from.types) check(t.name);
+  for (const auto& [key, flag] : p.disturbances()) {
+    bool reads = names.count(key.second) > 0;
+    for (const auto& used : depends_on) reads = reads || p.key(used) == key;
+    if (reads && (!out || flag)) out = &flag;
+  }
   return out;
 }
 
