@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "backend/sql_dialect.hpp"
+#include "core/error.hpp"
 #include "schema/changes_internal.hpp"
 #include "schema/match.hpp"
 #include "schema/render_internal.hpp"
@@ -333,6 +334,8 @@ std::string ChangePlan::sql() const {
 
 ChangePlan plan_changes(const Schema& from_schema, const Schema& to_schema, const ChangeOptions& options) {
   using namespace changes_detail;
+  if (from_schema.dialect != to_schema.dialect)
+    throw Error(ErrorKind::internal, "plan_changes: the two schemas are of different dialects");
   const Schema from = canonical_copy(from_schema);
   const Schema to = canonical_copy(to_schema);
   Planner p(from, to);

@@ -59,8 +59,8 @@ struct ChangePlan {
   bool empty() const { return changes.empty() && skipped.empty(); }
 };
 
-/// The changes turning `from` into `to` (same dialect; both canonicalized first). Equal
-/// schemas give an empty plan.
+/// The changes turning `from` into `to` (both canonicalized first). Equal schemas give an
+/// empty plan. Schemas of two dialects are an internal error.
 ChangePlan plan_changes(const Schema& from, const Schema& to, const ChangeOptions& options = {});
 
 /// The statements dropping every object of `schema` in reverse dependency order (foreign

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
+
 namespace migrate::schema {
 namespace {
 
@@ -201,6 +203,10 @@ TEST(PlanChanges, EnumLabelsAppendedInPlaceElseTheTypeIsReplaced) {
   EXPECT_LT(at(sql, "ALTER TYPE public.mood RENAME TO mood__migrate_old;"), at(sql, "CREATE TYPE public.mood AS ENUM"));
   EXPECT_LT(at(sql, "ALTER TABLE public.t ALTER COLUMN m TYPE public.mood USING m::text::public.mood;"),
             at(sql, "DROP TYPE public.mood__migrate_old;"));
+}
+
+TEST(PlanChanges, SchemasOfTwoDialectsAreRefused) {
+  EXPECT_THROW(plan_changes(postgres(), sqlite()), Error);
 }
 
 TEST(PlanChanges, UnsupportedObjectsAreNeverTouched) {
