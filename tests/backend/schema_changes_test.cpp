@@ -179,6 +179,16 @@ std::vector<ChangeCase> sqlite_cases() {
        "CREATE INDEX t_b ON t (b);"
        "INSERT INTO t VALUES (1, 'a', 'b', 'c');",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, c TEXT, d TEXT UNIQUE);", "SELECT count(*) FROM t", 1},
+      {"QuotedNamesThroughARebuild_SQLite", d,
+       "CREATE TABLE \"Order Items\" (\"select\" INTEGER PRIMARY KEY, \"Group\" TEXT, \"new_Order Items\" TEXT);"
+       "CREATE VIEW \"V\" AS SELECT \"Group\" FROM \"Order Items\";"
+       "CREATE INDEX \"Ix\" ON \"Order Items\" (\"Group\");"
+       "INSERT INTO \"Order Items\" VALUES (1, 'g', 'x');",
+       "CREATE TABLE \"Order Items\" (\"select\" INTEGER PRIMARY KEY, \"Group\" TEXT NOT NULL DEFAULT 'g',"
+       " \"new_Order Items\" TEXT);"
+       "CREATE VIEW \"V\" AS SELECT \"Group\" FROM \"Order Items\";"
+       "CREATE INDEX \"Ix\" ON \"Order Items\" (\"Group\");",
+       "SELECT count(*) FROM \"Order Items\"", 1},
       {"GeneratedAndCollatedColumns_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE, b TEXT GENERATED ALWAYS AS (upper(a)) "
        "VIRTUAL);"},
