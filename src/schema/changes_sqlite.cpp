@@ -1,5 +1,6 @@
 // The change planner for SQLite tables. SQLite alters little in place: ADD COLUMN (a column
-// that is nullable or has a constant default, is no key and not a STORED generated one) and
+// that is nullable or has a constant default, is no key and not a STORED generated one, with
+// at most an unnamed foreign key of its own, declared inline) and
 // DROP COLUMN (a column no constraint, index or generated column uses). Every other change is
 // the rebuild SQLite documents: create the new table under another name, copy the common
 // columns, drop the old one, rename the new one; its indexes and triggers are created again,
