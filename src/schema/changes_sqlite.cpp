@@ -7,6 +7,7 @@
 // and the views and triggers that name it are dropped before and created again after.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "schema/changes_internal.hpp"
 #include "schema/match.hpp"
@@ -107,6 +108,40 @@ bool same_constraints(const Planner& p, const Table& from, const Table& to, cons
 
 std::string names_of(const std::vector<std::string>& names) { return column_list(names, Dialect::sqlite); }
 
+/// Whether `x`, from `from`, is in `to` unchanged.
+template <typename T, typename KeyOf>
+bool kept(const std::vector<T>& to, const T& x, KeyOf key_of) {
+  return std::any_of(to.begin(), to.end(), [&](const T& y) { return key_of(y) == key_of(x) && y == x; });
+}
+
+/// Whether something the rebuild of `table` drops and creates again (its indexes and triggers,
+/// the views and triggers naming it or naming those views) changes or goes: dropping that is
+/// destructive, and the rebuild cannot run without it (SQLite's RENAME refuses a view naming
+/// a missing table), so the rebuild is as destructive.
+bool dependents_change(const Planner& p, const Table& table) {
+  std::set<std::string> names = {p.key(table.name.name)};
+  auto names_one = [&](const std::string& text) {
+    for (const auto& name : identifiers_in(text, Dialect::sqlite))
+      if (names.count(name)) return true;
+    return false;
+  };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& v : p.from.views)
+      if (!names.count(p.key(v.name.name)) && names_one(v.definition)) grew = names.insert(p.key(v.name.name)).second;
+  }
+  auto by_name = [&](const auto& x) { return p.key(x.name); };
+  for (const auto& v : p.from.views)
+    if (names.count(p.key(v.name.name)) && !kept(p.to.views, v, by_name)) return true;
+  for (const auto& i : p.from.indexes)
+    if (p.key(i.table) == p.key(table.name.name) && !kept(p.to.indexes, i, by_name)) return true;
+  auto trigger_key = [&](const Trigger& t) { return std::make_pair(p.key(t.table), p.key(t.name)); };
+  for (const auto& t : p.from.triggers)
+    if ((names.count(p.key(t.table.name)) || names_one(t.definition)) && !kept(p.to.triggers, t, trigger_key))
+      return true;
+  return false;
+}
+
 void rebuild(Planner& p, const Table& from, const Table& to, const ColumnPlan& columns, bool destructive) {
   std::vector<std::string> into, selected;
   for (const auto& [f, t] : columns.common) {
@@ -157,7 +192,7 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
   for (const auto* c : columns.dropped) in_place = in_place && can_drop(p, from, *c);
   note_rename(p, to, columns);
   if (!in_place) {
-    bool destructive = !columns.dropped.empty() || columns.changed || constraint_dropped;
+    bool destructive = !columns.dropped.empty() || columns.changed || constraint_dropped || dependents_change(p, from);
     return rebuild(p, from, to, columns, destructive);
   }
   for (const auto* c : columns.dropped) {

@@ -189,6 +189,11 @@ std::vector<ChangeCase> sqlite_cases() {
        "CREATE VIEW \"V\" AS SELECT \"Group\" FROM \"Order Items\";"
        "CREATE INDEX \"Ix\" ON \"Order Items\" (\"Group\");",
        "SELECT count(*) FROM \"Order Items\"", 1},
+      {"AChangedViewOverATableGainingACheck_SQLite", d,
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER);"
+       "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT * FROM v;",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER CHECK (a > 0));"
+       "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT a AS b FROM v;"},
       {"GeneratedAndCollatedColumns_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE, b TEXT GENERATED ALWAYS AS (upper(a)) "
        "VIRTUAL);"},

@@ -294,6 +294,13 @@ TEST(PlanChangesSqlite, TheRebuildCopiesCommonColumnsAndRecreatesIndexesTriggers
   auto additive = plan_changes(from, checked, {false});
   EXPECT_TRUE(additive.skipped.empty()) << additive.skipped[0].description;
   EXPECT_NE(additive.sql().find("CHECK (a <> '')"), std::string::npos) << additive.sql();
+  // A view over it that changes too: its drop is destructive, and the rebuild needs it.
+  auto checked_and_viewed = checked;
+  checked_and_viewed.views[0].definition = "SELECT a, id FROM \"Order\"";
+  checked_and_viewed.views[0].columns = {"a", "id"};
+  auto both = plan_changes(from, checked_and_viewed, {false});
+  EXPECT_EQ(both.sql(), "");
+  EXPECT_EQ(both.skipped.size(), 7u) << both.skipped.size();
 }
 
 TEST(DropSql, DropsEverythingInReverseDependencyOrderButNeverPublic) {
