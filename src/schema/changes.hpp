@@ -20,10 +20,13 @@
 ///
 /// Destructive: any drop, a column's type, nullability, default, identity or generation
 /// change, a SQLite rebuild that drops or changes a column or drops a constraint (or drops a
-/// view, index or trigger that itself changes), an enum
-/// losing a label, and every drop and re-creation such a change needs (a view over a column
-/// whose type changes). With `allow_destructive = false` those are left out and listed in
-/// `skipped`; what remains only creates and adds.
+/// view, index or trigger that itself changes), an enum losing a label, and every drop and
+/// re-creation such a change needs (a view over a column whose type changes). With
+/// `allow_destructive = false` those are left out and listed in `skipped`; what remains only
+/// creates and adds.
+///
+/// Not attempted: renames (tables, columns, constraints), moving a PostgreSQL column to
+/// another position, `CREATE OR REPLACE VIEW` (a changed view is dropped and created).
 
 #include <string>
 #include <vector>
