@@ -323,6 +323,21 @@ void plan_objects(Planner& p) {
   }
 }
 
+/// Renames are never guessed: tables that disappear while others appear get a note.
+void note_table_renames(Planner& p) {
+  std::vector<std::string> gone, new_ones;
+  match(
+      p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); },
+      [&](const Table* f, const Table* t) {
+        if (!t) gone.push_back(display(f->name));
+        if (!f) new_ones.push_back(display(t->name));
+      });
+  if (!gone.empty() && !new_ones.empty())
+    p.note("table(s) " + util::join(gone, ", ") + " disappear and " + util::join(new_ones, ", ") +
+           " appear: written as drops and creates (the rows are lost); if it is a rename, write ALTER TABLE ... "
+           "RENAME TO ... instead");
+}
+
 }  // namespace
 }  // namespace changes_detail
 
@@ -350,6 +365,7 @@ ChangePlan plan_changes(const Schema& from_schema, const Schema& to_schema, cons
   plan_triggers(p);
   plan_indexes(p);
   plan_objects(p);
+  note_table_renames(p);
   return p.finish(options);
 }
 

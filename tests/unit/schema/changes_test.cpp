@@ -160,6 +160,18 @@ TEST(PlanChanges, AColumnThatDisappearsWhileAnotherAppearsIsADropAndAnAddWithANo
   EXPECT_NE(plan.notes[0].find("RENAME COLUMN"), std::string::npos) << plan.notes[0];
 }
 
+TEST(PlanChanges, ATableThatDisappearsWhileAnotherAppearsIsADropAndACreateWithANote) {
+  auto from = sqlite();
+  from.tables.push_back(table({"", "users"}, {column("id", "INTEGER")}));
+  auto to = sqlite();
+  to.tables.push_back(table({"", "accounts"}, {column("id", "INTEGER")}));
+  auto plan = plan_changes(from, to);
+  EXPECT_EQ(plan.sql(), "DROP TABLE users;\nCREATE TABLE accounts (\n    id INTEGER\n);\n");
+  ASSERT_EQ(plan.notes.size(), 1u);
+  EXPECT_NE(plan.notes[0].find("users disappear and accounts appear"), std::string::npos) << plan.notes[0];
+  EXPECT_TRUE(plan_changes(sqlite(), to).notes.empty());
+}
+
 TEST(PlanChanges, APostgresColumnAddedInTheMiddleIsAppendedWithANote) {
   auto from = postgres();
   from.tables.push_back(table({"public", "t"}, {column("id", "integer"), column("z", "text")}));
