@@ -194,6 +194,16 @@ std::vector<ChangeCase> sqlite_cases() {
        "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT * FROM v;",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER CHECK (a > 0));"
        "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT a AS b FROM v;"},
+      {"KeyAndIndexOptions_SQLite", d,
+       "CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE);"
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, p_code TEXT);"
+       "CREATE INDEX t_name ON t (name);"
+       "INSERT INTO p VALUES (1, 'a'); INSERT INTO t VALUES (1, 'x', 'a');",
+       "CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE);"
+       "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT COLLATE NOCASE, p_code TEXT,"
+       " CONSTRAINT t_p FOREIGN KEY (p_code) REFERENCES p (code) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED);"
+       "CREATE INDEX t_name ON t (name COLLATE BINARY DESC, p_code);",
+       "SELECT count(*) FROM t", 1},
       {"GeneratedAndCollatedColumns_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE, b TEXT GENERATED ALWAYS AS (upper(a)) "
        "VIRTUAL);"},
@@ -351,6 +361,19 @@ std::vector<ChangeCase> postgres_cases() {
        "CREATE VIEW gv AS SELECT g(1) AS one;"
        "CREATE FUNCTION rows_of_c() RETURNS SETOF c LANGUAGE sql AS 'SELECT * FROM c';"
        "CREATE VIEW fv AS SELECT f(1) AS one;"},
+      {"ConstraintAndIndexOptions_Postgres", d,
+       "CREATE TABLE p (id integer PRIMARY KEY);"
+       "CREATE TABLE t (id integer PRIMARY KEY, p_id integer, area circle, name text, n integer);"
+       "CREATE INDEX t_name ON t (name);",
+       "CREATE TABLE p (id integer PRIMARY KEY);"
+       "CREATE UNLOGGED TABLE t (id integer PRIMARY KEY, p_id integer, area circle, name text, n integer,"
+       " CONSTRAINT no_overlap EXCLUDE USING gist (area WITH &&),"
+       " CONSTRAINT t_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) MATCH FULL ON UPDATE CASCADE"
+       "   DEFERRABLE INITIALLY DEFERRED);"
+       "ALTER TABLE t ADD CONSTRAINT n_small CHECK (n < 10) NOT VALID;"
+       "CREATE INDEX t_name ON t (name DESC NULLS LAST) INCLUDE (n);"
+       "CREATE INDEX t_name_pattern ON t (name text_pattern_ops);"
+       "CREATE INDEX t_n_hash ON t USING hash (n);"},
       {"PrimaryKeyChangeUnderAForeignKey_Postgres", d,
        "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id));"
        "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p "
