@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "backend/sql_dialect.hpp"
+#include "core/error.hpp"
 #include "schema/changes_internal.hpp"
 #include "schema/match.hpp"
 #include "schema/render_internal.hpp"
@@ -103,24 +104,18 @@ namespace {
 
 std::string kind_of(const View& v) { return v.materialized ? "materialized view" : "view"; }
 
-/// Whether `text` (a view's or trigger's definition) names `n`; on PostgreSQL the catalog's
-/// recorded dependencies count too.
-bool names(const std::string& text, const std::vector<Name>& depends_on, const Name& n, Dialect d) {
-  for (const auto& used : depends_on)
-    if (used == n) return true;
-  return identifiers_in(text, d).count(folded(n.name, d)) > 0;
-}
-
-/// Whether anything `v` reads is disturbed; the flag of the disturbance when so.
+/// Whether what `text` (a view's or trigger's definition) names, or what the catalog records
+/// it depends on (PostgreSQL), is disturbed; the flag of the disturbance when so (a
+/// destructive one first). The text is read once: the name keys are the names as
+/// identifiers_in folds them.
 const bool* reads_disturbed(const Planner& p, const std::string& text, const std::vector<Name>& depends_on) {
+  const auto names = identifiers_in(text, p.dialect);
   const bool* out = nullptr;
-  auto check = [&](const Name& n) {
-    if (const bool* flag = p.disturbed(n); flag && names(text, depends_on, n, p.dialect) && (!out || *flag)) out = flag;
-  };
-  for (const auto& t : p.from.tables) check(t.name);
-  for (const auto& v : p.from.views) check(v.name);
-  for (const auto& f : p.from.functions) check(f.name);
-  for (const auto& t : p.from.types) check(t.name);
+  for (const auto& [key, flag] : p.disturbances()) {
+    bool reads = names.count(key.second) > 0;
+    for (const auto& used : depends_on) reads = reads || p.key(used) == key;
+    if (reads && (!out || flag)) out = &flag;
+  }
   return out;
 }
 
@@ -134,18 +129,20 @@ struct ViewPlan {
 ViewPlan choose_views(Planner& p) {
   ViewPlan out;
   std::set<NameKey> in_to;
-  match(p.from.views, p.to.views, [&](const View& v) { return p.key(v.name); }, [&](const View* f, const View* t) {
-    if (t) in_to.insert(p.key(t->name));
-    auto same = [](View a, View b) { return a.comment = b.comment, a == b; };
-    if (f && t && same(*f, *t)) {
-      if (f->comment != t->comment)
-        p.add(Phase::comments, "comment on " + kind_of(*t) + " " + display(t->name),
-              pg_set_comment(util::to_upper(kind_of(*t)) + " " + pg_name(t->name), t->comment), false);
-      return;
-    }
-    if (f) out.drop[p.key(f->name)] = true, p.replace(f->name, true);
-    if (t) out.create[p.key(t->name)] = f != nullptr;
-  });
+  match(
+      p.from.views, p.to.views, [&](const View& v) { return p.key(v.name); },
+      [&](const View* f, const View* t) {
+        if (t) in_to.insert(p.key(t->name));
+        auto same = [](View a, View b) { return a.comment = b.comment, a == b; };
+        if (f && t && same(*f, *t)) {
+          if (f->comment != t->comment)
+            p.add(Phase::comments, "comment on " + kind_of(*t) + " " + display(t->name),
+                  pg_set_comment(util::to_upper(kind_of(*t)) + " " + pg_name(t->name), t->comment), false);
+          return;
+        }
+        if (f) out.drop[p.key(f->name)] = true, p.replace(f->name, true);
+        if (t) out.create[p.key(t->name)] = f != nullptr;
+      });
   for (bool moved = true; moved;) {
     moved = false;
     for (const auto& v : p.from.views) {
@@ -233,27 +230,32 @@ int partition_depth(const std::map<std::pair<std::string, std::string>, int>& de
 /// Indexes changed, gone or new, and those of a table or view dropped and created again. A
 /// partition's index is created before its parent's, which then adopts it (as render_sql does).
 void plan_indexes(Planner& p) {
-  const auto depths = p.dialect == Dialect::postgresql ? pg_partition_depths(p.to) : decltype(pg_partition_depths(p.to)){};
+  const auto depths =
+      p.dialect == Dialect::postgresql ? pg_partition_depths(p.to) : decltype(pg_partition_depths(p.to)){};
   std::vector<std::tuple<int, const Index*, bool>> creates;
-  match(p.from.indexes, p.to.indexes, [&](const Index& i) { return p.key(i.name); }, [&](const Index* f, const Index* t) {
-    auto same = [](Index a, Index b) { return a.comment = b.comment, a == b; };
-    bool destructive = !f || !t || !same(*f, *t);
-    bool moves = destructive;
-    if (f && !moves)
-      if (const bool* flag = p.replaced({f->name.schema, f->table})) moves = true, destructive = *flag;
-    const std::string what = "index " + display((f ? f : t)->name);
-    if (!moves) {
-      if (f->comment != t->comment)
-        p.add(Phase::comments, "comment on " + what, pg_set_comment("INDEX " + pg_name(t->name), t->comment), false);
-      return;
-    }
-    if (f) p.add(Phase::drop_indexes, "drop " + what, drop_index_sql(p.dialect, *f), destructive || !t);
-    if (t) creates.emplace_back(-partition_depth(depths, *t), t, f && destructive);
-  });
+  match(
+      p.from.indexes, p.to.indexes, [&](const Index& i) { return p.key(i.name); },
+      [&](const Index* f, const Index* t) {
+        auto same = [](Index a, Index b) { return a.comment = b.comment, a == b; };
+        bool destructive = !f || !t || !same(*f, *t);
+        bool moves = destructive;
+        if (f && !moves)
+          if (const bool* flag = p.replaced({f->name.schema, f->table})) moves = true, destructive = *flag;
+        const std::string what = "index " + display((f ? f : t)->name);
+        if (!moves) {
+          if (f->comment != t->comment)
+            p.add(Phase::comments, "comment on " + what, pg_set_comment("INDEX " + pg_name(t->name), t->comment),
+                  false);
+          return;
+        }
+        if (f) p.add(Phase::drop_indexes, "drop " + what, drop_index_sql(p.dialect, *f), destructive || !t);
+        if (t) creates.emplace_back(-partition_depth(depths, *t), t, f && destructive);
+      });
   std::stable_sort(creates.begin(), creates.end(),
                    [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
   for (const auto& [depth, t, destructive] : creates) {
-    std::string description = (t->unique ? "create unique index " : "create index ") + display(t->name) + " on " + t->table;
+    std::string description =
+        (t->unique ? "create unique index " : "create index ") + display(t->name) + " on " + t->table;
     p.add(Phase::create_indexes, description, create_sql(p.dialect, *t), destructive);
   }
 }
@@ -266,24 +268,29 @@ std::string drop_object_sql(const Schema& s, const ObjectRef& ref) {
     }
     case ObjectRef::Kind::function: {
       const auto& f = s.functions[ref.index];
-      return std::string("DROP ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + pg_name(f.name) + "(" +
-             f.arguments + ");\n";
+      return std::string("DROP ") + (f.procedure ? "PROCEDURE " : "FUNCTION ") + pg_name(f.name) + "(" + f.arguments +
+             ");\n";
     }
-    case ObjectRef::Kind::table: return drop_table_sql(s.dialect, s.tables[ref.index]);
-    case ObjectRef::Kind::view: return drop_view_sql(s.dialect, s.views[ref.index]);
+    case ObjectRef::Kind::table:
+      return drop_table_sql(s.dialect, s.tables[ref.index]);
+    case ObjectRef::Kind::view:
+      return drop_view_sql(s.dialect, s.views[ref.index]);
   }
   return "";
 }
 
 std::string describe_object(const Schema& s, const ObjectRef& ref) {
   switch (ref.kind) {
-    case ObjectRef::Kind::type: return std::string(to_string(s.types[ref.index].kind)) + " " + display(s.types[ref.index].name);
+    case ObjectRef::Kind::type:
+      return std::string(to_string(s.types[ref.index].kind)) + " " + display(s.types[ref.index].name);
     case ObjectRef::Kind::function: {
       const auto& f = s.functions[ref.index];
       return (f.procedure ? "procedure " : "function ") + display(f.name) + "(" + f.arguments + ")";
     }
-    case ObjectRef::Kind::table: return "table " + display(s.tables[ref.index].name);
-    case ObjectRef::Kind::view: return "view " + display(s.views[ref.index].name);
+    case ObjectRef::Kind::table:
+      return "table " + display(s.tables[ref.index].name);
+    case ObjectRef::Kind::view:
+      return "view " + display(s.views[ref.index].name);
   }
   return "";
 }
@@ -316,6 +323,21 @@ void plan_objects(Planner& p) {
   }
 }
 
+/// Renames are never guessed: tables that disappear while others appear get a note.
+void note_table_renames(Planner& p) {
+  std::vector<std::string> gone, new_ones;
+  match(
+      p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); },
+      [&](const Table* f, const Table* t) {
+        if (!t) gone.push_back(display(f->name));
+        if (!f) new_ones.push_back(display(t->name));
+      });
+  if (!gone.empty() && !new_ones.empty())
+    p.note("table(s) " + util::join(gone, ", ") + " disappear and " + util::join(new_ones, ", ") +
+           " appear: written as drops and creates (the rows are lost); if it is a rename, write ALTER TABLE ... "
+           "RENAME TO ... instead");
+}
+
 }  // namespace
 }  // namespace changes_detail
 
@@ -327,6 +349,8 @@ std::string ChangePlan::sql() const {
 
 ChangePlan plan_changes(const Schema& from_schema, const Schema& to_schema, const ChangeOptions& options) {
   using namespace changes_detail;
+  if (from_schema.dialect != to_schema.dialect)
+    throw Error(ErrorKind::internal, "plan_changes: the two schemas are of different dialects");
   const Schema from = canonical_copy(from_schema);
   const Schema to = canonical_copy(to_schema);
   Planner p(from, to);
@@ -341,6 +365,7 @@ ChangePlan plan_changes(const Schema& from_schema, const Schema& to_schema, cons
   plan_triggers(p);
   plan_indexes(p);
   plan_objects(p);
+  note_table_renames(p);
   return p.finish(options);
 }
 

@@ -19,10 +19,14 @@
 /// dropped before and re-created after it. docs/schema.md lists the statements per dialect.
 ///
 /// Destructive: any drop, a column's type, nullability, default, identity or generation
-/// change, a SQLite rebuild that drops or changes a column or drops a constraint, an enum
-/// losing a label, and every drop and re-creation such a change needs (a view over a column
-/// whose type changes). With `allow_destructive = false` those are left out and listed in
-/// `skipped`; what remains only creates and adds.
+/// change, a SQLite rebuild that drops or changes a column or drops a constraint (or drops a
+/// view, index or trigger that itself changes), an enum losing a label, and every drop and
+/// re-creation such a change needs (a view over a column whose type changes). With
+/// `allow_destructive = false` those are left out and listed in `skipped`; what remains only
+/// creates and adds.
+///
+/// Not attempted: renames (tables, columns, constraints), moving a PostgreSQL column to
+/// another position, `CREATE OR REPLACE VIEW` (a changed view is dropped and created).
 
 #include <string>
 #include <vector>
@@ -59,8 +63,8 @@ struct ChangePlan {
   bool empty() const { return changes.empty() && skipped.empty(); }
 };
 
-/// The changes turning `from` into `to` (same dialect; both canonicalized first). Equal
-/// schemas give an empty plan.
+/// The changes turning `from` into `to` (both canonicalized first). Equal schemas give an
+/// empty plan. Schemas of two dialects are an internal error.
 ChangePlan plan_changes(const Schema& from, const Schema& to, const ChangeOptions& options = {});
 
 /// The statements dropping every object of `schema` in reverse dependency order (foreign

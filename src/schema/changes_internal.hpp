@@ -70,6 +70,7 @@ class Planner {
   /// nullptr, or whether the disturbance of `n` is destructive.
   const bool* disturbed(const Name& n) const;
   const bool* replaced(const Name& n) const;
+  const std::map<NameKey, bool>& disturbances() const { return m_disturbed; }
 
   ChangePlan finish(const ChangeOptions& options);
 

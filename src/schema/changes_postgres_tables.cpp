@@ -41,7 +41,8 @@ struct TableState {
 void drop_constraint(Planner& p, const Table& t, const Constraint& c, bool destructive, TableState& state) {
   const bool fk = c.kind == ConstraintKind::foreign_key;
   if (fk) state.moved_keys.insert({p.key(t.name), c.name});
-  if (c.kind == ConstraintKind::primary_key || c.kind == ConstraintKind::unique) state.keys_dropped.insert(p.key(t.name));
+  if (c.kind == ConstraintKind::primary_key || c.kind == ConstraintKind::unique)
+    state.keys_dropped.insert(p.key(t.name));
   p.add(fk ? Phase::drop_foreign_keys : Phase::drop_constraints, "drop constraint " + constraint_name(t, c),
         alter(t) + " DROP CONSTRAINT " + pg_ident(c.name) + ";\n", destructive);
 }
@@ -49,7 +50,8 @@ void drop_constraint(Planner& p, const Table& t, const Constraint& c, bool destr
 void add_constraint(Planner& p, const Table& t, const Constraint& c, bool destructive) {
   const bool fk = c.kind == ConstraintKind::foreign_key;
   p.add(fk ? Phase::create_foreign_keys : Phase::create_constraints,
-        "add constraint " + constraint_name(t, c) + " (" + to_string(c.kind) + ")", pg_add_constraint(t, c), destructive);
+        "add constraint " + constraint_name(t, c) + " (" + to_string(c.kind) + ")", pg_add_constraint(t, c),
+        destructive);
 }
 
 void plan_constraints(Planner& p, const Table& from, const Table& to, TableState& state) {
@@ -135,15 +137,18 @@ void note_order(Planner& p, const Table& from, const Table& to, const std::vecto
 
 void plan_columns(Planner& p, const Table& from, const Table& to) {
   std::vector<std::string> dropped, added;
-  match(from.columns, to.columns, [&](const Column& c) { return p.key(c.name); }, [&](const Column* f, const Column* t) {
-    if (f && !t) return drop_column(p, from, *f), dropped.push_back(f->name);
-    if (t && !f) return added.push_back(t->name);  // added below, in the target's order
-    if (f->generated != t->generated || f->generated_stored != t->generated_stored) {
-      p.note("column " + display(to.name) + "." + t->name + " changes its generation: written as a drop and an add");
-      return drop_column(p, from, *f), add_column(p, to, *t, true);
-    }
-    alter_column(p, to, *f, *t);
-  });
+  match(
+      from.columns, to.columns, [&](const Column& c) { return p.key(c.name); },
+      [&](const Column* f, const Column* t) {
+        if (f && !t) return drop_column(p, from, *f), dropped.push_back(f->name);
+        if (t && !f) return added.push_back(t->name);  // added below, in the target's order
+        if (f->generated != t->generated || f->generated_stored != t->generated_stored) {
+          p.note("column " + display(to.name) + "." + t->name +
+                 " changes its generation: written as a drop and an add");
+          return drop_column(p, from, *f), add_column(p, to, *t, true);
+        }
+        alter_column(p, to, *f, *t);
+      });
   for (const auto& c : to.columns)  // appended in the target's order: where it has them when they come last
     if (std::find(added.begin(), added.end(), c.name) != added.end()) add_column(p, to, c, false);
   if (!dropped.empty() && !added.empty())
@@ -162,21 +167,29 @@ void plan_columns(Planner& p, const Table& from, const Table& to) {
 /// `recreated`: `to` is created again after a destructive drop, and so is all of this.
 void plan_policies(Planner& p, const Table& from, const Table& to, bool recreated = false) {
   if (from.row_security != to.row_security)
-    p.add(Phase::row_security, (to.row_security ? "enable" : "disable") + std::string(" row level security on ") + display(to.name),
+    p.add(Phase::row_security,
+          (to.row_security ? "enable" : "disable") + std::string(" row level security on ") + display(to.name),
           alter(to) + (to.row_security ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY;\n", recreated);
   if (from.force_row_security != to.force_row_security)
-    p.add(Phase::row_security, (to.force_row_security ? "force" : "stop forcing") + std::string(" row level security on ") + display(to.name),
-          alter(to) + (to.force_row_security ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;\n", recreated);
+    p.add(
+        Phase::row_security,
+        (to.force_row_security ? "force" : "stop forcing") + std::string(" row level security on ") + display(to.name),
+        alter(to) + (to.force_row_security ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY;\n", recreated);
   // A policy reads columns: one whose type changes needs it dropped first.
   const bool* retyped = p.disturbed(from.name);
-  match(from.policies, to.policies, [&](const Policy& x) { return p.key(x.name); }, [&](const Policy* f, const Policy* t) {
-    if (f && t && *f == *t && !retyped) return;
-    const std::string what = "policy " + display(to.name) + "." + (f ? f : t)->name;
-    if (f)
-      p.add(Phase::drop_policies, "drop " + what, "DROP POLICY " + pg_ident(f->name) + " ON " + pg_name(from.name) + ";\n",
-            !t || !(*f == *t) || *retyped);
-    if (t) p.add(Phase::row_security, "create " + what, pg_policy(to, *t), recreated || (f && (!(*f == *t) || *retyped)));
-  });
+  match(
+      from.policies, to.policies, [&](const Policy& x) { return p.key(x.name); },
+      [&](const Policy* f, const Policy* t) {
+        if (f && t && *f == *t && !retyped) return;
+        const std::string what = "policy " + display(to.name) + "." + (f ? f : t)->name;
+        if (f)
+          p.add(Phase::drop_policies, "drop " + what,
+                "DROP POLICY " + pg_ident(f->name) + " ON " + pg_name(from.name) + ";\n",
+                !t || !(*f == *t) || *retyped);
+        if (t)
+          p.add(Phase::row_security, "create " + what, pg_policy(to, *t),
+                recreated || (f && (!(*f == *t) || *retyped)));
+      });
 }
 
 void alter_table(Planner& p, const Table& from, const Table& to, TableState& state) {
@@ -187,8 +200,8 @@ void alter_table(Planner& p, const Table& from, const Table& to, TableState& sta
   plan_constraints(p, from, to, state);
   plan_policies(p, from, to);
   if (from.comment != to.comment)
-    p.add(Phase::comments, "comment on table " + display(to.name), pg_set_comment("TABLE " + pg_name(to.name), to.comment),
-          false);
+    p.add(Phase::comments, "comment on table " + display(to.name),
+          pg_set_comment("TABLE " + pg_name(to.name), to.comment), false);
 }
 
 /// A table to create: the graph creates it; its foreign keys, partition attachment and
@@ -231,20 +244,24 @@ void move_referencing_keys(Planner& p, TableState& state) {
 
 void plan_postgres_tables(Planner& p) {
   TableState state;
-  match(p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); }, [&](const Table* f, const Table* t) {
-    if (!t) return drop_table(p, *f, state);
-    if (!f) return create_table(p, *t, false, state);
-    if (f->partition_key != t->partition_key || f->partition_of != t->partition_of ||
-        f->partition_bound != t->partition_bound) {
-      p.note("table " + display(t->name) + " changes its partitioning: dropped and created again, its rows are lost");
-      drop_table(p, *f, state);
-      return create_table(p, *t, true, state);
-    }
-    alter_table(p, *f, *t, state);
-  });
+  match(
+      p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); },
+      [&](const Table* f, const Table* t) {
+        if (!t) return drop_table(p, *f, state);
+        if (!f) return create_table(p, *t, false, state);
+        if (f->partition_key != t->partition_key || f->partition_of != t->partition_of ||
+            f->partition_bound != t->partition_bound) {
+          p.note("table " + display(t->name) +
+                 " changes its partitioning: dropped and created again, its rows are lost");
+          drop_table(p, *f, state);
+          return create_table(p, *t, true, state);
+        }
+        alter_table(p, *f, *t, state);
+      });
   move_referencing_keys(p, state);
   const auto depths = pg_partition_depths(p.to);
-  for (auto& key : state.new_keys) std::get<0>(key) = -depths.at({std::get<1>(key)->name.schema, std::get<1>(key)->name.name});
+  for (auto& key : state.new_keys)
+    std::get<0>(key) = -depths.at({std::get<1>(key)->name.schema, std::get<1>(key)->name.name});
   std::stable_sort(state.new_keys.begin(), state.new_keys.end(),
                    [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
   for (const auto& [depth, table, key, destructive] : state.new_keys) add_constraint(p, *table, *key, destructive);

@@ -1,11 +1,13 @@
 // The change planner for SQLite tables. SQLite alters little in place: ADD COLUMN (a column
-// that is nullable or has a constant default, is no key and not a STORED generated one) and
+// that is nullable or has a constant default, is no key and not a STORED generated one, with
+// at most an unnamed foreign key of its own, declared inline) and
 // DROP COLUMN (a column no constraint, index or generated column uses). Every other change is
 // the rebuild SQLite documents: create the new table under another name, copy the common
 // columns, drop the old one, rename the new one; its indexes and triggers are created again,
 // and the views and triggers that name it are dropped before and created again after.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "schema/changes_internal.hpp"
 #include "schema/match.hpp"
@@ -22,7 +24,7 @@ using namespace render_detail;
 struct ColumnPlan {
   std::vector<const Column*> dropped, added;
   std::vector<std::pair<const Column*, const Column*>> common;  ///< in `to`'s order
-  bool changed = false;  ///< a common column differs, or their order does
+  bool changed = false;                                         ///< a common column differs, or their order does
 };
 
 ColumnPlan plan_columns(const Planner& p, const Table& from, const Table& to) {
@@ -52,7 +54,8 @@ ColumnPlan plan_columns(const Planner& p, const Table& from, const Table& to) {
 
 bool constant_default(const std::string& d) {
   const std::string upper = util::to_upper(d);
-  return !d.empty() && d[0] != '(' && upper != "CURRENT_TIME" && upper != "CURRENT_DATE" && upper != "CURRENT_TIMESTAMP";
+  return !d.empty() && d[0] != '(' && upper != "CURRENT_TIME" && upper != "CURRENT_DATE" &&
+         upper != "CURRENT_TIMESTAMP";
 }
 
 bool in_keys(const Planner& p, const Table& t, const Column& c, bool any_kind) {
@@ -107,6 +110,40 @@ bool same_constraints(const Planner& p, const Table& from, const Table& to, cons
 
 std::string names_of(const std::vector<std::string>& names) { return column_list(names, Dialect::sqlite); }
 
+/// Whether `x`, from `from`, is in `to` unchanged.
+template <typename T, typename KeyOf>
+bool kept(const std::vector<T>& to, const T& x, KeyOf key_of) {
+  return std::any_of(to.begin(), to.end(), [&](const T& y) { return key_of(y) == key_of(x) && y == x; });
+}
+
+/// Whether something the rebuild of `table` drops and creates again (its indexes and triggers,
+/// the views and triggers naming it or naming those views) changes or goes: dropping that is
+/// destructive, and the rebuild cannot run without it (SQLite's RENAME refuses a view naming
+/// a missing table), so the rebuild is as destructive.
+bool dependents_change(const Planner& p, const Table& table) {
+  std::set<std::string> names = {p.key(table.name.name)};
+  auto names_one = [&](const std::string& text) {
+    for (const auto& name : identifiers_in(text, Dialect::sqlite))
+      if (names.count(name)) return true;
+    return false;
+  };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& v : p.from.views)
+      if (!names.count(p.key(v.name.name)) && names_one(v.definition)) grew = names.insert(p.key(v.name.name)).second;
+  }
+  auto by_name = [&](const auto& x) { return p.key(x.name); };
+  for (const auto& v : p.from.views)
+    if (names.count(p.key(v.name.name)) && !kept(p.to.views, v, by_name)) return true;
+  for (const auto& i : p.from.indexes)
+    if (p.key(i.table) == p.key(table.name.name) && !kept(p.to.indexes, i, by_name)) return true;
+  auto trigger_key = [&](const Trigger& t) { return std::make_pair(p.key(t.table), p.key(t.name)); };
+  for (const auto& t : p.from.triggers)
+    if ((names.count(p.key(t.table.name)) || names_one(t.definition)) && !kept(p.to.triggers, t, trigger_key))
+      return true;
+  return false;
+}
+
 void rebuild(Planner& p, const Table& from, const Table& to, const ColumnPlan& columns, bool destructive) {
   std::vector<std::string> into, selected;
   for (const auto& [f, t] : columns.common) {
@@ -132,8 +169,9 @@ void rebuild(Planner& p, const Table& from, const Table& to, const ColumnPlan& c
   sql += "DROP TABLE " + sqlite_name(from.name.name) + ";\n";
   sql += "ALTER TABLE " + sqlite_name(copy) + " RENAME TO " + sqlite_name(to.name.name) + ";\n";
   p.replace(from.name, destructive);
-  p.add(Phase::alter_tables, "rebuild table " + to.name.name + (destructive ? " (drops or changes columns or constraints)" : ""),
-        sql, destructive);
+  p.add(Phase::alter_tables,
+        "rebuild table " + to.name.name + (destructive ? " (drops or changes columns or constraints)" : ""), sql,
+        destructive);
 }
 
 void note_rename(Planner& p, const Table& to, const ColumnPlan& columns) {
@@ -156,7 +194,7 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
   for (const auto* c : columns.dropped) in_place = in_place && can_drop(p, from, *c);
   note_rename(p, to, columns);
   if (!in_place) {
-    bool destructive = !columns.dropped.empty() || columns.changed || constraint_dropped;
+    bool destructive = !columns.dropped.empty() || columns.changed || constraint_dropped || dependents_change(p, from);
     return rebuild(p, from, to, columns, destructive);
   }
   for (const auto* c : columns.dropped) {
@@ -167,7 +205,8 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
   for (const auto* c : columns.added) {
     auto key = inline_keys.find(p.key(c->name));
     std::string references = key == inline_keys.end() ? "" : " " + sqlite_references(*key->second);
-    p.add(Phase::alter_tables, "add column " + to.name.name + "." + c->name + (c->type.empty() ? "" : " (" + c->type + ")"),
+    p.add(Phase::alter_tables,
+          "add column " + to.name.name + "." + c->name + (c->type.empty() ? "" : " (" + c->type + ")"),
           "ALTER TABLE " + sqlite_name(to.name.name) + " ADD COLUMN " + sqlite_column(*c) + references + ";\n", false);
   }
 }
@@ -175,11 +214,13 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
 }  // namespace
 
 void plan_sqlite_tables(Planner& p) {
-  match(p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); }, [&](const Table* f, const Table* t) {
-    if (!t) return p.to_drop.tables.emplace_back(f, true), p.replace(f->name, true);
-    if (!f) return (void)p.to_create.tables.emplace_back(t, false);
-    if (!(*f == *t)) alter_table(p, *f, *t);
-  });
+  match(
+      p.from.tables, p.to.tables, [&](const Table& t) { return p.key(t.name); },
+      [&](const Table* f, const Table* t) {
+        if (!t) return p.to_drop.tables.emplace_back(f, true), p.replace(f->name, true);
+        if (!f) return (void)p.to_create.tables.emplace_back(t, false);
+        if (!(*f == *t)) alter_table(p, *f, *t);
+      });
 }
 
 }  // namespace migrate::schema::changes_detail

@@ -301,7 +301,8 @@ void Differ::tables(const Table& expected, const Table& actual) {
   const std::string table = display(expected.name);
   sets(expected.columns, actual.columns, [&](const Column& c) { return key(c.name); },
        [&](const Column& c) { return column_facts(c, table); });
-  sets(expected.constraints, actual.constraints, [&](const Constraint& c) { return match_detail::constraint_key(c, m_dialect); },
+  sets(expected.constraints, actual.constraints,
+       [&](const Constraint& c) { return match_detail::constraint_key(c, m_dialect); },
        [&](const Constraint& c) { return constraint_facts(c, table); });
   sets(expected.policies, actual.policies, [&](const Policy& p) { return key(p.name); },
        [&](const Policy& p) { return policy_facts(p, table); });

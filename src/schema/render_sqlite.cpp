@@ -75,7 +75,8 @@ std::string sqlite_table(const Table& t, const std::string& name) {
   for (const auto& c : t.columns) elements.push_back(sqlite_column(c, inline_key));
   for (const auto& c : t.constraints)
     if (&c != inline_key) elements.push_back(constraint(c));
-  std::string out = "CREATE TABLE " + sqlite_name(name.empty() ? t.name.name : name) + " (\n    " + util::join(elements, ",\n    ") + "\n)";
+  std::string out = "CREATE TABLE " + sqlite_name(name.empty() ? t.name.name : name) + " (\n    " +
+                    util::join(elements, ",\n    ") + "\n)";
   std::vector<std::string> options;
   if (t.strict) options.push_back("STRICT");
   if (t.without_rowid) options.push_back("WITHOUT ROWID");

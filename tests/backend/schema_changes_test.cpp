@@ -90,8 +90,8 @@ class SchemaChangesTest : public ::testing::TestWithParam<ChangeCase> {
       std::string owner = object.substr(0, object.rfind('.'));
       bool named = false;
       for (const auto& s : plan.skipped)
-        named = named || s.description.find(object) != std::string::npos ||
-                s.description.find(owner) != std::string::npos;
+        named =
+            named || s.description.find(object) != std::string::npos || s.description.find(owner) != std::string::npos;
       EXPECT_TRUE(named) << schema::describe(d) << "\nskipped:\n" << listed(plan.skipped);
     }
   }
@@ -123,7 +123,8 @@ std::vector<ChangeCase> both(const std::string& name, const std::string& from, c
 }
 
 std::string sqlite_everything(const std::string& owner_column) {
-  return "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, " + owner_column + ", updated TEXT);"
+  return "CREATE TABLE accounts (id INTEGER PRIMARY KEY AUTOINCREMENT, " + owner_column +
+         ", updated TEXT);"
          "CREATE TABLE things (id INTEGER PRIMARY KEY, account INTEGER REFERENCES accounts (id) ON DELETE CASCADE);"
          "CREATE TABLE log (what TEXT);"
          "CREATE INDEX accounts_owner ON accounts (owner) WHERE owner IS NOT NULL;"
@@ -131,7 +132,8 @@ std::string sqlite_everything(const std::string& owner_column) {
          "CREATE VIEW zz_base AS SELECT id, owner FROM accounts;"
          "CREATE VIEW \"Middle\" AS SELECT id FROM zz_base WHERE owner IS NOT NULL;"
          "CREATE VIEW aa_top AS SELECT count(*) AS n FROM \"Middle\" JOIN things USING (id);"
-         "CREATE TRIGGER touch_it AFTER UPDATE ON accounts BEGIN UPDATE accounts SET updated = 'now' WHERE id = new.id; END;"
+         "CREATE TRIGGER touch_it AFTER UPDATE ON accounts BEGIN UPDATE accounts SET updated = 'now' WHERE id = "
+         "new.id; END;"
          "CREATE TRIGGER log_things AFTER INSERT ON things BEGIN INSERT INTO log SELECT owner FROM accounts; END;"
          "CREATE TRIGGER instead_top INSTEAD OF INSERT ON zz_base BEGIN INSERT INTO log VALUES (new.owner); END;"
          "INSERT INTO accounts (id, owner) VALUES (1, 'a'), (2, 'b'); INSERT INTO things VALUES (1, 1), (2, 2);";
@@ -144,12 +146,14 @@ std::vector<ChangeCase> sqlite_cases() {
       {"EverythingOverARebuiltTable_SQLite", d, sqlite_everything("owner TEXT"),
        sqlite_everything("owner TEXT NOT NULL DEFAULT 'nobody' CHECK (owner <> '')"),
        "SELECT (SELECT count(*) FROM things) * 10 + (SELECT count(*) FROM accounts)", 22},
-      {"TypeChangeRebuilds_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT); INSERT INTO t VALUES (1, 2, 'x');",
+      {"TypeChangeRebuilds_SQLite", d,
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT); INSERT INTO t VALUES (1, 2, 'x');",
        "CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT, s TEXT);", "SELECT count(*) FROM t", 1},
       {"StrictAndWithoutRowidRebuilds_SQLite", d,
        "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT); CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB);"
        "INSERT INTO s VALUES (1, 'a'); INSERT INTO w VALUES ('k', x'00');",
-       "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT) STRICT; CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;",
+       "CREATE TABLE s (id INTEGER PRIMARY KEY, a TEXT) STRICT; CREATE TABLE w (k TEXT PRIMARY KEY, v BLOB) WITHOUT "
+       "ROWID;",
        "SELECT (SELECT count(*) FROM s) + (SELECT count(*) FROM w)", 2},
       {"RebuildOfAParentKeepsCascadingChildren_SQLite", d,
        "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT);"
@@ -174,18 +178,46 @@ std::vector<ChangeCase> sqlite_cases() {
        "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT UNIQUE, b TEXT, c TEXT);"
        "CREATE INDEX t_b ON t (b);"
        "INSERT INTO t VALUES (1, 'a', 'b', 'c');",
-       "CREATE TABLE t (id INTEGER PRIMARY KEY, c TEXT, d TEXT UNIQUE);",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, c TEXT, d TEXT UNIQUE);", "SELECT count(*) FROM t", 1},
+      {"QuotedNamesThroughARebuild_SQLite", d,
+       "CREATE TABLE \"Order Items\" (\"select\" INTEGER PRIMARY KEY, \"Group\" TEXT, \"new_Order Items\" TEXT);"
+       "CREATE VIEW \"V\" AS SELECT \"Group\" FROM \"Order Items\";"
+       "CREATE INDEX \"Ix\" ON \"Order Items\" (\"Group\");"
+       "INSERT INTO \"Order Items\" VALUES (1, 'g', 'x');",
+       "CREATE TABLE \"Order Items\" (\"select\" INTEGER PRIMARY KEY, \"Group\" TEXT NOT NULL DEFAULT 'g',"
+       " \"new_Order Items\" TEXT);"
+       "CREATE VIEW \"V\" AS SELECT \"Group\" FROM \"Order Items\";"
+       "CREATE INDEX \"Ix\" ON \"Order Items\" (\"Group\");",
+       "SELECT count(*) FROM \"Order Items\"", 1},
+      {"AChangedViewOverATableGainingACheck_SQLite", d,
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER);"
+       "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT * FROM v;",
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a INTEGER CHECK (a > 0));"
+       "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT a AS b FROM v;"},
+      {"KeyAndIndexOptions_SQLite", d,
+       "CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE);"
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, p_code TEXT);"
+       "CREATE INDEX t_name ON t (name);"
+       "INSERT INTO p VALUES (1, 'a'); INSERT INTO t VALUES (1, 'x', 'a');",
+       "CREATE TABLE p (id INTEGER PRIMARY KEY, code TEXT UNIQUE);"
+       "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT COLLATE NOCASE, p_code TEXT,"
+       " CONSTRAINT t_p FOREIGN KEY (p_code) REFERENCES p (code) ON UPDATE CASCADE DEFERRABLE INITIALLY DEFERRED);"
+       "CREATE INDEX t_name ON t (name COLLATE BINARY DESC, p_code);",
        "SELECT count(*) FROM t", 1},
       {"GeneratedAndCollatedColumns_SQLite", d, "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);",
-       "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE, b TEXT GENERATED ALWAYS AS (upper(a)) VIRTUAL);"},
+       "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT COLLATE NOCASE, b TEXT GENERATED ALWAYS AS (upper(a)) "
+       "VIRTUAL);"},
   };
 }
 
 /// A schema with something of every kind, `owner_type` the type of accounts.owner and
 /// `touch_body` what the trigger function does.
 std::string everything(const std::string& owner_type, const std::string& touch_body, const std::string& labels) {
-  return "CREATE TABLE accounts (id int PRIMARY KEY, owner " + owner_type + ", updated timestamptz);"
-         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + touch_body + " RETURN NEW; END $$;"
+  return "CREATE TABLE accounts (id int PRIMARY KEY, owner " + owner_type +
+         ", updated timestamptz);"
+         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+         touch_body +
+         " RETURN NEW; END $$;"
          "CREATE FUNCTION owners() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM accounts';"
          "CREATE PROCEDURE tidy(days int) LANGUAGE sql AS $$ DELETE FROM accounts WHERE id < days $$;"
          "CREATE TRIGGER touch_it BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION touch();"
@@ -207,7 +239,9 @@ std::string everything(const std::string& owner_type, const std::string& touch_b
          "COMMENT ON FUNCTION touch() IS 'keeps updated fresh';"
          "COMMENT ON PROCEDURE tidy(int) IS 'tidies';"
          "COMMENT ON TRIGGER touch_it ON accounts IS 'fires on update';"
-         "CREATE TYPE kind AS ENUM (" + labels + "); COMMENT ON TYPE kind IS 'kinds';"
+         "CREATE TYPE kind AS ENUM (" +
+         labels +
+         "); COMMENT ON TYPE kind IS 'kinds';"
          "CREATE TABLE things (id int PRIMARY KEY, k kind NOT NULL DEFAULT 'x', account int REFERENCES accounts);"
          "CREATE DOMAIN pos AS int CHECK (VALUE > 0); COMMENT ON DOMAIN pos IS 'positive';"
          "CREATE SEQUENCE s; COMMENT ON SEQUENCE s IS 'a sequence';"
@@ -217,8 +251,7 @@ std::string everything(const std::string& owner_type, const std::string& touch_b
 std::vector<ChangeCase> postgres_cases() {
   const auto d = Dialect::postgresql;
   return {
-      {"EverythingFromNothing_Postgres", d, "SELECT 1;",
-       everything("text", "NEW.updated := now();", "'x', 'y'")},
+      {"EverythingFromNothing_Postgres", d, "SELECT 1;", everything("text", "NEW.updated := now();", "'x', 'y'")},
       {"EverythingChangesAtOnce_Postgres", d, everything("text", "NEW.updated := now();", "'x', 'y'"),
        everything("varchar(200)", "NEW.updated := clock_timestamp();", "'x', 'y', 'z'")},
       {"EverythingAndAnEnumLosingALabel_Postgres", d, everything("text", "NEW.updated := now();", "'x', 'y'"),
@@ -328,11 +361,26 @@ std::vector<ChangeCase> postgres_cases() {
        "CREATE VIEW gv AS SELECT g(1) AS one;"
        "CREATE FUNCTION rows_of_c() RETURNS SETOF c LANGUAGE sql AS 'SELECT * FROM c';"
        "CREATE VIEW fv AS SELECT f(1) AS one;"},
+      {"ConstraintAndIndexOptions_Postgres", d,
+       "CREATE TABLE p (id integer PRIMARY KEY);"
+       "CREATE TABLE t (id integer PRIMARY KEY, p_id integer, area circle, name text, n integer);"
+       "CREATE INDEX t_name ON t (name);",
+       "CREATE TABLE p (id integer PRIMARY KEY);"
+       "CREATE UNLOGGED TABLE t (id integer PRIMARY KEY, p_id integer, area circle, name text, n integer,"
+       " CONSTRAINT no_overlap EXCLUDE USING gist (area WITH &&),"
+       " CONSTRAINT t_p_fkey FOREIGN KEY (p_id) REFERENCES p (id) MATCH FULL ON UPDATE CASCADE"
+       "   DEFERRABLE INITIALLY DEFERRED);"
+       "ALTER TABLE t ADD CONSTRAINT n_small CHECK (n < 10) NOT VALID;"
+       "CREATE INDEX t_name ON t (name DESC NULLS LAST) INCLUDE (n);"
+       "CREATE INDEX t_name_pattern ON t (name text_pattern_ops);"
+       "CREATE INDEX t_n_hash ON t USING hash (n);"},
       {"PrimaryKeyChangeUnderAForeignKey_Postgres", d,
        "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id));"
-       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id));",
+       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p "
+       "(id));",
        "CREATE TABLE p (id integer, code text NOT NULL, CONSTRAINT p_pkey PRIMARY KEY (id, code), UNIQUE (id));"
-       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p (id));"},
+       "CREATE TABLE c (id integer PRIMARY KEY, p_id integer, CONSTRAINT c_p_fkey FOREIGN KEY (p_id) REFERENCES p "
+       "(id));"},
   };
 }
 

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
+
 namespace migrate::schema {
 namespace {
 
@@ -158,6 +160,18 @@ TEST(PlanChanges, AColumnThatDisappearsWhileAnotherAppearsIsADropAndAnAddWithANo
   EXPECT_NE(plan.notes[0].find("RENAME COLUMN"), std::string::npos) << plan.notes[0];
 }
 
+TEST(PlanChanges, ATableThatDisappearsWhileAnotherAppearsIsADropAndACreateWithANote) {
+  auto from = sqlite();
+  from.tables.push_back(table({"", "users"}, {column("id", "INTEGER")}));
+  auto to = sqlite();
+  to.tables.push_back(table({"", "accounts"}, {column("id", "INTEGER")}));
+  auto plan = plan_changes(from, to);
+  EXPECT_EQ(plan.sql(), "DROP TABLE users;\nCREATE TABLE accounts (\n    id INTEGER\n);\n");
+  ASSERT_EQ(plan.notes.size(), 1u);
+  EXPECT_NE(plan.notes[0].find("users disappear and accounts appear"), std::string::npos) << plan.notes[0];
+  EXPECT_TRUE(plan_changes(sqlite(), to).notes.empty());
+}
+
 TEST(PlanChanges, APostgresColumnAddedInTheMiddleIsAppendedWithANote) {
   auto from = postgres();
   from.tables.push_back(table({"public", "t"}, {column("id", "integer"), column("z", "text")}));
@@ -201,6 +215,10 @@ TEST(PlanChanges, EnumLabelsAppendedInPlaceElseTheTypeIsReplaced) {
   EXPECT_LT(at(sql, "ALTER TYPE public.mood RENAME TO mood__migrate_old;"), at(sql, "CREATE TYPE public.mood AS ENUM"));
   EXPECT_LT(at(sql, "ALTER TABLE public.t ALTER COLUMN m TYPE public.mood USING m::text::public.mood;"),
             at(sql, "DROP TYPE public.mood__migrate_old;"));
+}
+
+TEST(PlanChanges, SchemasOfTwoDialectsAreRefused) {
+  EXPECT_THROW(plan_changes(postgres(), sqlite()), Error);
 }
 
 TEST(PlanChanges, UnsupportedObjectsAreNeverTouched) {
@@ -288,6 +306,13 @@ TEST(PlanChangesSqlite, TheRebuildCopiesCommonColumnsAndRecreatesIndexesTriggers
   auto additive = plan_changes(from, checked, {false});
   EXPECT_TRUE(additive.skipped.empty()) << additive.skipped[0].description;
   EXPECT_NE(additive.sql().find("CHECK (a <> '')"), std::string::npos) << additive.sql();
+  // A view over it that changes too: its drop is destructive, and the rebuild needs it.
+  auto checked_and_viewed = checked;
+  checked_and_viewed.views[0].definition = "SELECT a, id FROM \"Order\"";
+  checked_and_viewed.views[0].columns = {"a", "id"};
+  auto both = plan_changes(from, checked_and_viewed, {false});
+  EXPECT_EQ(both.sql(), "");
+  EXPECT_EQ(both.skipped.size(), 7u) << both.skipped.size();
 }
 
 TEST(DropSql, DropsEverythingInReverseDependencyOrderButNeverPublic) {
