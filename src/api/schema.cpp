@@ -44,23 +44,29 @@ runtime::SchemaState schema_state(const config::Config& config, backend::Backend
   return runtime::SchemaState(db, version_table(config, db), config.schemas);
 }
 
-SchemaDump dump_schema(const config::Config& config, backend::Backend& db, const DumpOptions& options) {
+schema::Schema read_complete_schema(const config::Config& config, backend::Backend& db, bool ignore_unsupported,
+                                    const std::string& what) {
   auto start = std::chrono::steady_clock::now();
   auto live = schema_state(config, db).read();
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   spdlog::debug("Read the schema ({} tables, {} views, {} indexes) in {} catalog queries, {:.1f} ms", live.tables.size(),
                 live.views.size(), live.indexes.size(), db.schema_reader()->last_read_query_count(), ms);
+  const auto unsupported = unsupported_of(live);
+  if (!unsupported.empty() && !ignore_unsupported)
+    throw Error(ErrorKind::unsupported_object,
+                "the schema of the database at " + db.describe() + " holds " + std::to_string(unsupported.size()) +
+                    " object(s) that the schema model cannot represent, so " + what + " would not rebuild it:" +
+                    listed(unsupported),
+                "pass --ignore-unsupported to use everything else (the objects above are left out and named in "
+                "warnings)");
+  for (const auto& o : unsupported) spdlog::warn("left out of {}: {} {} ({})", what, o.kind, o.name, o.why);
+  return live;
+}
+
+SchemaDump dump_schema(const config::Config& config, backend::Backend& db, const DumpOptions& options) {
+  auto live = read_complete_schema(config, db, options.ignore_unsupported, "the dump");
   SchemaDump dump;
   dump.unsupported = unsupported_of(live);
-  if (!dump.unsupported.empty() && !options.ignore_unsupported)
-    throw Error(ErrorKind::unsupported_object,
-                "the schema of the database at " + db.describe() + " holds " + std::to_string(dump.unsupported.size()) +
-                    " object(s) that the schema model cannot represent, so a dump would not rebuild it:" +
-                    listed(dump.unsupported),
-                "pass --ignore-unsupported to dump everything else (the objects above are left out and named in "
-                "warnings)");
-  for (const auto& o : dump.unsupported)
-    spdlog::warn("left out of the dump: {} {} ({})", o.kind, o.name, o.why);
   dump.fingerprint = schema::fingerprint_of_canonical(live);  // the reader returns it canonical
   if (options.sql) dump.sql = schema::render_sql(live);
   if (options.json) dump.json = schema::to_json(live, dump.fingerprint).dump();

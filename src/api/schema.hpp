@@ -18,6 +18,12 @@ namespace migrate::api {
 /// table and journal left out, named as on this connection).
 runtime::SchemaState schema_state(const config::Config& config, backend::Backend& db);
 
+/// The live schema, complete: Error{unsupported_object} naming the objects the model cannot
+/// represent unless `ignore_unsupported` (then each is warned about, as left out of
+/// `what`: "the dump", "the baseline").
+schema::Schema read_complete_schema(const config::Config& config, backend::Backend& db, bool ignore_unsupported,
+                                    const std::string& what);
+
 /// The live schema as `migrate dump` prints it. Throws Error{unsupported_object} naming the
 /// objects the model cannot represent unless `ignore_unsupported` (then each is warned
 /// about), Error{usage} for a backend that cannot read its schema.

@@ -1,6 +1,7 @@
 # Sources of src/api (paths relative to src/).
 target_sources(migrate_core PRIVATE
   api/database.cpp
+  api/declarative.cpp
   api/drift.cpp
   api/replay.cpp
   api/schema_repair.cpp

@@ -226,6 +226,7 @@ struct CommandOptions {
   commands::LogOptions log_o;
   commands::DumpOptions dump_o;
   commands::DriftOptions drift_o;
+  commands::BaselineOptions baseline_o;
 };
 
 using Handler = std::function<int(const commands::Context&)>;
@@ -251,7 +252,18 @@ void add_file_commands(CLI::App& app, CommandOptions& o, Table& table) {
   revision->add_option("--depends-on", o.rev_o.depends_on, "revision(s) this one depends on (repeatable)")->allow_extra_args(false);
   revision->add_option("--rev-id", o.rev_o.rev_id, "use this id instead of a random one");
   revision->add_option("--version-path", o.rev_o.version_path, "version location to write into");
+  revision->add_flag("--autogenerate", o.rev_o.autogenerate,
+                     "fill it with the DDL from the head's schema to the one schema_file builds");
   add(revision, [&o](const auto& ctx) { return commands::revision(ctx, o.rev_o); });
+
+  auto* baseline = subcommand(app, "baseline", "write a base revision holding the live schema of the database");
+  baseline->add_option("-m,--message", o.baseline_o.message, "what the revision says (default: baseline)");
+  baseline->add_option("--rev-id", o.baseline_o.rev_id, "use this id instead of a random one");
+  baseline->add_flag("--stamp", o.baseline_o.stamp, "also stamp the database at the new revision");
+  baseline->add_option("--reason", o.baseline_o.reason, "with --stamp: why (recorded in the journal)");
+  baseline->add_flag("--ignore-unsupported", o.baseline_o.ignore_unsupported,
+                     "leave out objects the schema model cannot represent (named in warnings) instead of failing");
+  add(baseline, [&o](const auto& ctx) { return commands::baseline(ctx, o.baseline_o); });
 
   auto* merge = subcommand(app, "merge", "create a revision that merges two or more heads");
   merge->add_option("revisions", o.merge_o.revisions, "revisions to merge (or `heads`)")->required();

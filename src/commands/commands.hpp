@@ -37,6 +37,16 @@ struct RevisionOptions {
   std::vector<std::string> depends_on;
   std::string rev_id;
   std::string version_path;
+  /// --autogenerate: the sections from the head's schema to `schema_file`'s.
+  bool autogenerate = false;
+};
+
+struct BaselineOptions {
+  std::string message;
+  std::string rev_id;
+  bool stamp = false;  ///< also stamp the database at the new revision
+  std::string reason;  ///< for the stamp's journal row
+  bool ignore_unsupported = false;
 };
 
 struct MergeOptions {
@@ -122,6 +132,8 @@ int init(const Context& ctx, const InitOptions& opts);
 int list_templates(const Context& ctx);
 int revision(const Context& ctx, const RevisionOptions& opts);
 int merge(const Context& ctx, const MergeOptions& opts);
+/// A base revision holding the live schema (`--stamp`: and the database stamped at it).
+int baseline(const Context& ctx, const BaselineOptions& opts);
 int upgrade(const Context& ctx, const MigrateOptions& opts);
 int downgrade(const Context& ctx, const MigrateOptions& opts);
 int stamp(const Context& ctx, const StampOptions& opts);

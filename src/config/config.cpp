@@ -88,7 +88,7 @@ class Reader {
         fail(e, "unknown key `" + k + "`",
              "known keys: script_location, version_locations, recursive_version_locations, file_template, "
              "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
-             "foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, [database], "
+             "foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, schema_file, [database], "
              "[environments.NAME]");
       }
     }
@@ -128,6 +128,10 @@ class Reader {
       auto path = string_of(e);
       if (path.empty()) fail(e, "`dump_after_upgrade` is empty", "name the file to write, e.g. \"schema.sql\"");
       c.dump_after_upgrade = (m_file.parent_path() / path).lexically_normal();
+    } else if (e.key == "schema_file") {
+      auto path = string_of(e);
+      if (path.empty()) fail(e, "`schema_file` is empty", "name the file that holds the desired schema, e.g. \"schema.sql\"");
+      c.schema_file = (m_file.parent_path() / path).lexically_normal();
     } else {
       return false;
     }

@@ -82,6 +82,9 @@ struct Config {
   /// Where `dump_after_upgrade` writes the schema after every successful upgrade or
   /// downgrade (absolute; relative in the file to its folder); empty = nowhere.
   std::filesystem::path dump_after_upgrade;
+  /// The desired schema as SQL (`schema_file`), for `revision --autogenerate` (absolute;
+  /// relative in the file to its folder); empty = none.
+  std::filesystem::path schema_file;
   DatabaseUrl database_url;  ///< after precedence; ${VAR} expanded when used; may be empty
   /// Where database_url came from, for messages: "--url", "$MIGRATE_DATABASE_URL",
   /// "$DATABASE_URL", "[environments.NAME] in <file>:<line>", "[database] in <file>:<line>",

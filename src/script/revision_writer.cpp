@@ -238,6 +238,22 @@ void refuse_reserved_names(const NewRevision& rev) {
 
 }  // namespace
 
+namespace {
+
+/// `text` (the template's output) with the sections' SQL placed under their markers.
+std::string with_sections(std::string text, const NewRevision& rev) {
+  if (rev.upgrade_sql.empty() && rev.downgrade_sql.empty()) return text;
+  const std::string empty_sections = "-- migrate:upgrade\n\n\n-- migrate:downgrade\n";
+  const auto at = text.find(empty_sections);
+  if (at == std::string::npos)
+    throw Error(ErrorKind::internal, "the revision template has no empty upgrade and downgrade sections");
+  auto ended = [](const std::string& sql) { return sql.empty() || sql.back() == '\n' ? sql : sql + "\n"; };
+  return text.substr(0, at) + "-- migrate:upgrade\n" + ended(rev.upgrade_sql) + "\n-- migrate:downgrade\n" +
+         ended(rev.downgrade_sql) + text.substr(at + empty_sections.size());
+}
+
+}  // namespace
+
 std::string render_revision_file(const NewRevision& rev, const std::string& timezone) {
   refuse_reserved_names(rev);
   std::string header = "-- revision = " + toml_string(rev.id) + "\n";
@@ -250,7 +266,7 @@ std::string render_revision_file(const NewRevision& rev, const std::string& time
   if (!rev.depends_on.empty()) header += "-- depends_on = " + toml_array(rev.depends_on) + "\n";
   header += "-- message = " + toml_string(rev.message.empty() ? "empty message" : rev.message) + "\n";
   header += "-- create_date = " + toml_string(format_create_date(rev.created, timezone));
-  return util::replace_all(revision_template(), "{{header}}", header);
+  return with_sections(util::replace_all(revision_template(), "{{header}}", header), rev);
 }
 
 fs::path write_revision_file(const fs::path& dir, const std::string& file_name, const std::string& content) {

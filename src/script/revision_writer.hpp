@@ -15,6 +15,9 @@ struct NewRevision {
   std::vector<std::string> depends_on;
   std::string message;
   std::chrono::system_clock::time_point created;
+  /// The sections' SQL (`baseline`, `revision --autogenerate`); "" leaves a section empty.
+  std::string upgrade_sql;
+  std::string downgrade_sql;
 };
 
 /// Slug per Alembic: word-character runs of the message joined by '_', lower-cased
@@ -38,8 +41,8 @@ std::string format_create_date(std::chrono::system_clock::time_point t, const st
 /// Renders the file content from templates/revision.sql.tmpl: the header (docs/file-format.md:
 /// revision; down_revision as a string, "" for a base or an array for a merge;
 /// branch_labels and depends_on as arrays, only when non-empty; message, "empty message"
-/// when empty, as Alembic writes; create_date), a blank line, an empty
-/// `-- migrate:upgrade` section and an empty `-- migrate:downgrade` section. Values are
+/// when empty, as Alembic writes; create_date), a blank line, the `-- migrate:upgrade`
+/// section and the `-- migrate:downgrade` section, each empty or holding rev's SQL. Values are
 /// TOML basic strings, escaped as needed. Throws like format_create_date, and Error{usage}
 /// for an id or label that is a reserved name (is_reserved_revision_name).
 std::string render_revision_file(const NewRevision& rev, const std::string& timezone);
