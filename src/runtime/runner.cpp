@@ -155,7 +155,8 @@ void Runner::refuse_unversioned() {
                   backend::sql::qualified_name(m_db.dialect(), vt.schema, vt.name) +
                   " records no revision: upgrading would run the first revisions into objects that exist",
               "`migrate drift --identify` names the revision whose schema the database has: record it with "
-              "`migrate stamp REV`, then upgrade; to run the revisions anyway, pass --allow-unversioned");
+              "`migrate stamp REV`, then upgrade; a database no revision made is adopted with `migrate baseline "
+              "--stamp`; to run the revisions anyway, pass --allow-unversioned");
 }
 
 /// Everything between the plan and its first step: the backup (taken now, outside any

@@ -191,6 +191,7 @@ TEST_F(DriftCliTest, IdentifiesTheRevisionAnUnversionedDatabaseHasSoItCanBeStamp
   EXPECT_TRUE(contains(refused.err, "unversioned_database") || contains(refused.err, "already holds tables"))
       << refused.err;
   EXPECT_TRUE(contains(refused.err, "migrate drift --identify")) << refused.err;
+  EXPECT_TRUE(contains(refused.err, "migrate baseline --stamp")) << refused.err;
 
   auto identified = drift({"--identify"});
   EXPECT_EQ(identified.status, 1) << describe(identified);  // against base (no rows), users is extra
