@@ -13,23 +13,6 @@ namespace {
 
 std::string state_name(const std::vector<std::string>& heads) { return join_ids(heads, "base"); }
 
-util::Json difference_json(const SchemaDifference& d) {
-  util::Json item = util::Json::object();
-  item.set("change", d.change)
-      .set("kind", d.kind)
-      .set("object", d.object)
-      .set("attribute", d.attribute.empty() ? util::Json() : util::Json(d.attribute))
-      .set("expected", d.expected)
-      .set("actual", d.actual);
-  return item;
-}
-
-util::Json differences_json(const std::vector<SchemaDifference>& differences) {
-  util::Json list = util::Json::array();
-  for (const auto& d : differences) list.push(difference_json(d));
-  return list;
-}
-
 util::Json drift_json(const DriftReport& r) {
   util::Json uncompared = util::Json::array();
   for (const auto& u : r.not_compared) {
@@ -40,7 +23,7 @@ util::Json drift_json(const DriftReport& r) {
   util::Json doc = util::Json::object();
   doc.set("clean", r.clean)
       .set("heads", util::Json::strings(r.heads))
-      .set("differences", differences_json(r.differences))
+      .set("differences", schema_differences_json(r.differences))
       .set("not_compared", std::move(uncompared))
       .set("scratch", r.scratch);
   if (!r.identified) return doc;
@@ -50,9 +33,9 @@ util::Json drift_json(const DriftReport& r) {
       .set("contained", r.identified->exact ? util::Json() : util::Json::strings(r.identified->contained))
       .set("partly_applied", r.identified->partly_applied.empty() ? util::Json()
                                                                   : util::Json::strings(r.identified->partly_applied))
-      .set("partly_missing", differences_json(r.identified->partly_missing))
+      .set("partly_missing", schema_differences_json(r.identified->partly_missing))
       .set("differences", static_cast<long long>(r.identified->differences.size()))
-      .set("difference_list", differences_json(r.identified->differences));
+      .set("difference_list", schema_differences_json(r.identified->differences));
   util::Json set_by = util::Json::array();
   for (const auto& row : r.how_heads_were_set) set_by.push(journal_record_json(row));
   doc.set("identified", std::move(identified)).set("set_by", std::move(set_by));

@@ -178,6 +178,23 @@ std::string plan_text(const RunResult& plan) {
   return s.str();
 }
 
+util::Json schema_difference_json(const SchemaDifference& d) {
+  util::Json item = util::Json::object();
+  item.set("change", d.change)
+      .set("kind", d.kind)
+      .set("object", d.object)
+      .set("attribute", d.attribute.empty() ? util::Json() : util::Json(d.attribute))
+      .set("expected", d.expected)
+      .set("actual", d.actual);
+  return item;
+}
+
+util::Json schema_differences_json(const std::vector<SchemaDifference>& differences) {
+  util::Json list = util::Json::array();
+  for (const auto& d : differences) list.push(schema_difference_json(d));
+  return list;
+}
+
 util::Json journal_record_json(const JournalRecord& e) {
   auto opt = [](const std::string& v) { return v.empty() ? util::Json() : util::Json(v); };
   util::Json item = util::Json::object();

@@ -52,6 +52,11 @@ std::string plan_text(const RunResult& result);
 /// has no user names (SQLite); `?` for an unknown OS user.
 std::string who_text(const std::string& db_user, const std::string& os_user, const std::string& host);
 
+/// A schema difference as `drift` and `repair --schema` list it: change, kind, object,
+/// attribute (null unless changed), expected, actual.
+util::Json schema_difference_json(const SchemaDifference& d);
+util::Json schema_differences_json(const std::vector<SchemaDifference>& differences);
+
 /// One journal row as `migrate log --format json` lists it.
 util::Json journal_record_json(const JournalRecord& e);
 

@@ -32,14 +32,6 @@ util::Json changes_json(const std::vector<SchemaChangeInfo>& changes) {
 }
 
 util::Json result_json(const SchemaRepairResult& r) {
-  util::Json remaining = util::Json::array();
-  for (const auto& d : r.remaining) {
-    util::Json item = util::Json::object();
-    item.set("change", d.change).set("kind", d.kind).set("object", d.object);
-    item.set("attribute", d.attribute.empty() ? util::Json() : util::Json(d.attribute));
-    item.set("expected", d.expected).set("actual", d.actual);
-    remaining.push(std::move(item));
-  }
   util::Json doc = util::Json::object();
   doc.set("heads", util::Json::strings(r.heads))
       .set("changes", changes_json(r.changes))
@@ -47,7 +39,7 @@ util::Json result_json(const SchemaRepairResult& r) {
       .set("notes", util::Json::strings(r.notes))
       .set("applied", r.applied)
       .set("journal_id", r.applied ? util::Json(r.journal_id) : util::Json())
-      .set("remaining", std::move(remaining));
+      .set("remaining", schema_differences_json(r.remaining));
   return doc;
 }
 

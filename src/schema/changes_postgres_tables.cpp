@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "schema/changes_internal.hpp"
+#include "schema/diff.hpp"
 #include "schema/match.hpp"
 #include "schema/render_internal.hpp"
 #include "util/strings.hpp"
@@ -15,14 +16,6 @@ namespace {
 
 using match_detail::match;
 using namespace render_detail;
-
-std::string column_summary(const Column& c) {
-  std::string out = c.type;
-  if (c.not_null) out += " NOT NULL";
-  if (c.default_expression) out += " DEFAULT " + *c.default_expression;
-  if (c.generated) out += " GENERATED (" + *c.generated + ")";
-  return out;
-}
 
 std::string alter(const Table& t) { return "ALTER TABLE " + pg_name(t.name); }
 

@@ -10,6 +10,7 @@
 #include <set>
 
 #include "schema/changes_internal.hpp"
+#include "schema/diff.hpp"
 #include "schema/match.hpp"
 #include "schema/render_internal.hpp"
 #include "util/strings.hpp"
@@ -206,7 +207,7 @@ void alter_table(Planner& p, const Table& from, const Table& to) {
     auto key = inline_keys.find(p.key(c->name));
     std::string references = key == inline_keys.end() ? "" : " " + sqlite_references(*key->second);
     p.add(Phase::alter_tables,
-          "add column " + to.name.name + "." + c->name + (c->type.empty() ? "" : " (" + c->type + ")"),
+          "add column " + to.name.name + "." + c->name + " (" + column_summary(*c) + ")",
           "ALTER TABLE " + sqlite_name(to.name.name) + " ADD COLUMN " + sqlite_column(*c) + references + ";\n", false);
   }
 }

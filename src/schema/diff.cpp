@@ -44,14 +44,6 @@ std::string names(const std::vector<Name>& values) {
   return list(out);
 }
 
-std::string column_summary(const Column& c) {
-  std::string out = c.type;
-  if (c.not_null) out += " NOT NULL";
-  if (c.default_expression) out += " DEFAULT " + *c.default_expression;
-  if (c.generated) out += " GENERATED (" + *c.generated + ")";
-  return out;
-}
-
 Facts column_facts(const Column& c, const std::string& table) {
   return {"column", table + "." + c.name, column_summary(c),
           {{"name", c.name},
@@ -329,6 +321,14 @@ std::vector<Difference> compare(const Schema& expected_schema, const Schema& act
   d.sets(expected.triggers, actual.triggers,
          [&](const Trigger& t) { return std::make_pair(d.key(t.table), d.key(t.name)); }, trigger_facts);
   return d.take();
+}
+
+std::string column_summary(const Column& c) {
+  std::string out = c.type;
+  if (c.not_null) out += " NOT NULL";
+  if (c.default_expression) out += " DEFAULT " + *c.default_expression;
+  if (c.generated) out += " GENERATED (" + *c.generated + ")";
+  return out;
 }
 
 const char* to_string(Change change) {

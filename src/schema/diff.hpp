@@ -53,6 +53,10 @@ std::vector<Difference> compare(const Schema& expected, const Schema& actual);
 
 const char* to_string(Difference::Change change);
 
+/// A column in a few words, as differences and changes describe it: `integer NOT NULL DEFAULT
+/// 0`, with `GENERATED (expr)` for a generated column.
+std::string column_summary(const Column& c);
+
 /// One line: `missing column public.users.email (character varying(320) NOT NULL)`,
 /// `changed column public.users.email type: expected integer, actual bigint`.
 std::string describe(const Difference& d);
