@@ -286,10 +286,20 @@ TEST_F(DriftCliTest, RepairSchemaIsAdditiveUnlessToldAndPrintsItsSqlWithoutChang
   auto left = drift();
   EXPECT_TRUE(contains(left.out, "Drift: 2 difference(s).")) << left.out;  // the extra column and table
 
-  auto all = migrate({"repair", "--schema", "--allow-destructive", "--reason", "remove what no revision made"});
+  auto all = migrate({"repair", "--schema", "--allow-destructive", "--reason", "remove what no revision made",
+                       "--format", "json"});
   EXPECT_EQ(all.status, 0) << describe(all);
+  EXPECT_TRUE(contains(all.out, "{\"description\": \"drop table " + std::string(k_postgres ? "public." : "") +
+                                    "scratchpad\"")) << all.out;
+  EXPECT_TRUE(contains(all.out, "\"destructive\": true")) << all.out;
+  EXPECT_TRUE(contains(all.out, "\"skipped\": [], \"notes\": [], \"applied\": true")) << all.out;
+  EXPECT_TRUE(contains(all.out, "\"remaining\": []")) << all.out;
   EXPECT_FALSE(has_table("scratchpad"));
   EXPECT_EQ(drift().status, 0);
+
+  auto nothing = migrate({"repair", "--schema", "--reason", "again"});
+  EXPECT_EQ(nothing.status, 0) << describe(nothing);
+  EXPECT_TRUE(contains(nothing.out, "Nothing to repair")) << nothing.out;
 }
 
 TEST_F(DriftCliTest, TheScratchDatabaseIsGoneAfterwards) {

@@ -1,5 +1,6 @@
-// End-to-end on PostgreSQL only: a runner killed while it holds the lock, and a
-// CREATE INDEX CONCURRENTLY revision applying while another runner waits for the lock.
+// End-to-end on PostgreSQL only: a runner killed while it holds the lock, a CREATE INDEX
+// CONCURRENTLY revision applying while another runner waits for the lock, and drift run by a
+// role that may not create databases.
 #include <signal.h>
 
 #include <chrono>
@@ -98,6 +99,25 @@ TEST_F(PostgresCliTest, ConcurrentIndexInATransactionalRevisionSaysToMarkItNonTr
   EXPECT_NE(r.err.find("transactional = false"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("a.sql:8"), std::string::npos) << r.err;
   EXPECT_FALSE(has_table("items"));
+}
+
+// A role without CREATEDB cannot have a temporary scratch database: drift says so, and says
+// how to name one instead; nothing is left behind.
+TEST_F(PostgresCliTest, DriftWithoutCreatedbSaysHowToNameAScratchDatabase) {
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  const std::string role = "drift_reader_" + std::to_string(getpid());
+  exec("DROP ROLE IF EXISTS " + role);
+  exec("CREATE ROLE " + role + " LOGIN NOCREATEDB");
+  exec("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role);
+  const std::string as_role = url().replace(url().find("postgres@"), 9, role + "@");
+  auto refused = migrate({"--url", as_role, "drift"});
+  exec("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM " + role);
+  exec("DROP ROLE " + role);
+  EXPECT_EQ(refused.status, 3) << describe(refused);
+  EXPECT_NE(refused.err.find("could not create a scratch database"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("grant CREATEDB"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("--scratch-url"), std::string::npos) << refused.err;
 }
 
 }  // namespace
