@@ -49,12 +49,13 @@ GeneratedSections baseline_sections(const Project& project, backend::Backend& db
   return {schema::render_sql(live), schema::drop_sql(live), {}};
 }
 
-GeneratedSections autogenerate_sections(const Project& project, backend::Backend& db, runtime::StopToken& stop) {
+GeneratedSections autogenerate_sections(const Project& project, backend::Backend& db,
+                                        const std::vector<std::string>& parents, runtime::StopToken& stop) {
   runtime::StopToken::Armed armed(stop);
   const auto& config = project.config();
   auto scratch = open_scratch(config, db, "");
   Replay replay(project, scratch->db(), stop);
-  const auto head = replay.upgrade_to(project.map().heads());
+  const auto head = replay.upgrade_to(parents);
   build_schema_file(config, scratch->db());
   const auto desired = replay.read();
   for (const auto& u : desired.unsupported)

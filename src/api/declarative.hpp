@@ -27,10 +27,12 @@ struct GeneratedSections {
 /// revisions already; Error{unsupported_object} as `dump` unless `ignore_unsupported`.
 GeneratedSections baseline_sections(const Project& project, backend::Backend& db, bool ignore_unsupported);
 
-/// From the schema of the project's heads (replayed on a scratch database next to `db`) to
-/// the one `schema_file` builds on it: upgrade = the change planner's DDL, downgrade = the
-/// reverse. Empty when they are equal. Error{config} without `schema_file`; a statement of
-/// the file that fails is Error{database} naming the file and line.
-GeneratedSections autogenerate_sections(const Project& project, backend::Backend& db, runtime::StopToken& stop);
+/// From the schema of `parents` (the new revision's down revisions, replayed on a scratch
+/// database next to `db`) to the one `schema_file` builds on it: upgrade = the change
+/// planner's DDL, downgrade = the reverse. Empty when they are equal. Error{config} without
+/// `schema_file`; a statement of the file that fails is Error{database} naming the file and
+/// line.
+GeneratedSections autogenerate_sections(const Project& project, backend::Backend& db,
+                                        const std::vector<std::string>& parents, runtime::StopToken& stop);
 
 }  // namespace migrate::api
