@@ -565,6 +565,8 @@ SchemaSnapshot SqliteBackend::read_schema_since(const SchemaScope& scope, Schema
   try {
     part = changed_since(last, out.catalog);
     if (part) out.schema = merged(last.schema, *part, read_catalog(scope, out.catalog, &*part));
+  } catch (const DatabaseError&) {
+    throw;  // the catalog's own error (or an interrupt): a full read would not do better
   } catch (const Error&) {
     part.reset();  // a statement the part's bookkeeping cannot read: the full read decides
   }
