@@ -579,9 +579,12 @@ SchemaSnapshot SqliteBackend::read_schema_since(const SchemaScope& scope, Schema
 schema::Schema SqliteBackend::read_catalog(const SchemaScope& scope, const std::vector<Row>& catalog,
                                            const ReadPart* part) {
   CatalogRows rows;
-  for (const auto& row : catalog)
-    rows.entries.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2), value_of(row, 3)});
   const auto* tables = part ? &part->tables : nullptr;
+  for (const auto& row : catalog) {
+    Entry e{value_of(row, 0), value_of(row, 1), value_of(row, 2), value_of(row, 3)};
+    const bool in_part = !tables || e.type == "view" || e.type == "trigger" || tables->count(key(e.table));
+    if (in_part) rows.entries.push_back(std::move(e));  // what the Assembler would skip, left out early
+  }
   const auto needed = part ? columns_needed(rows.entries, *part) : std::set<std::string>();
   // Each query visits the ordinary tables of the main database (a virtual table's module may
   // be missing; SQLite's own tables are left out); none when a part names no table.
