@@ -70,7 +70,7 @@ class WalkObserver : public runtime::RunObserver {
       : m_replay(replay), m_rows(rows), m_visit(visit) {}
   void step_finished(const graph::Step& step, long long) override {
     for (const auto& op : step.ops) runtime::apply_to_rows(m_rows, op);
-    m_visit(m_rows, m_replay.read());
+    m_visit(m_rows, m_replay.read_changes());
   }
 
  private:
@@ -113,6 +113,13 @@ runtime::RunSettings Replay::settings() const {
 
 schema::Schema Replay::read() { return schema_state(m_project.config(), m_db).read(); }
 
+const schema::Schema& Replay::read_changes() {
+  auto state = schema_state(m_project.config(), m_db);
+  if (!state.available()) m_snapshot = backend::SchemaSnapshot{state.read(), {}};  // read() says why it cannot
+  else m_snapshot = m_db.schema_reader()->read_schema_since(state.scope(), std::move(m_snapshot));
+  return m_snapshot.schema;
+}
+
 schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
   QuietProgress quiet;
   runtime::Runner runner(m_db, settings(), file_lookup(m_project));
@@ -124,7 +131,8 @@ schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
 void Replay::walk(const Visit& visit) {
   QuietProgress quiet;
   std::vector<std::string> rows;
-  visit(rows, read());
+  m_snapshot = {};
+  visit(rows, read_changes());
   WalkObserver observer(*this, rows, visit);
   auto s = settings();
   s.observer = &observer;

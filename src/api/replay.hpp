@@ -44,7 +44,13 @@ class Replay {
   using Visit = std::function<void(const std::vector<std::string>& rows, const schema::Schema& schema)>;
   /// From an empty scratch database, applies every revision in upgrade order (`upgrade
   /// heads`), one revision per transaction, calling `visit` at base and after each step.
+  /// The schema after a step is read in part where the backend can (read_changes).
   void walk(const Visit& visit);
+
+  /// The scratch database's schema, exactly as read() returns it, re-reading only what changed
+  /// since the last call (SchemaReader::read_schema_since), so that a walk of N revisions does
+  /// not read N whole, growing schemas. Valid until the next call.
+  const schema::Schema& read_changes();
 
  private:
   runtime::RunSettings settings() const;
@@ -52,6 +58,7 @@ class Replay {
   const Project& m_project;
   backend::Backend& m_db;
   runtime::StopToken& m_stop;
+  backend::SchemaSnapshot m_snapshot;  ///< the last read_changes
 };
 
 }  // namespace migrate::api

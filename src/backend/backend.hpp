@@ -218,6 +218,15 @@ struct SchemaScope {
   std::vector<schema::Name> excluded;
 };
 
+/// A schema read, and what the backend that made it needs to read the next one in part
+/// (SchemaReader::read_schema_since).
+struct SchemaSnapshot {
+  schema::Schema schema;  ///< as read_schema returned it
+  /// The catalog's list of objects at the time, in the backend's own form; empty when the
+  /// backend cannot read in part.
+  std::vector<Row> catalog;
+};
+
 /// Reads the schema model (schema/model.hpp) from the database's own catalog, in a number of
 /// queries that does not grow with the number of objects.
 class SchemaReader {
@@ -226,6 +235,16 @@ class SchemaReader {
   /// The schema in `scope`, canonicalized. Objects the model cannot represent are listed in
   /// Schema::unsupported, never left out. Throws DatabaseError when a query fails.
   virtual schema::Schema read_schema(const SchemaScope& scope) = 0;
+  /// The schema in `scope`, exactly as read_schema would return it now, with the snapshot a
+  /// later call takes as `last`. `last` is the snapshot this reader returned before for the
+  /// same scope (or an empty one: nothing to start from); it is taken apart. A backend that
+  /// can tell from it which objects changed since re-reads only those (SQLite), so that
+  /// following a database through many small changes (a replay walking every revision) does
+  /// not read the whole schema after each. Default: a full read and an empty catalog
+  /// (PostgreSQL).
+  virtual SchemaSnapshot read_schema_since(const SchemaScope& scope, SchemaSnapshot /*last*/) {
+    return {read_schema(scope), {}};
+  }
   /// How many catalog queries the last read_schema ran (0 before the first): constant
   /// whatever the number of tables; `dump -v` logs it and the benchmark reports it.
   virtual std::size_t last_read_query_count() const noexcept { return 0; }

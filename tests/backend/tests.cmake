@@ -6,6 +6,7 @@ target_sources(migrate_backend_tests PRIVATE
   backend/sqlite_backend_test.cpp
   backend/sqlite_foreign_keys_test.cpp
   backend/sqlite_schema_reader_test.cpp
+  backend/sqlite_incremental_read_test.cpp
   backend/backup_test.cpp
   backend/sql_dialect_test.cpp
   backend/redact_test.cpp

@@ -11,7 +11,9 @@
 // a view's SELECT. Names are compared without ASCII case, as SQLite compares them.
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "backend/row_values.hpp"
@@ -22,6 +24,14 @@
 #include "util/strings.hpp"
 
 namespace migrate::backend::sqlite {
+
+/// A read in part (read_schema_since): the tables to re-read, lower case, and the last read's
+/// other tables, kept as they were.
+struct ReadPart {
+  std::set<std::string> tables;
+  std::vector<schema::Table> kept;
+};
+
 namespace {
 
 namespace ddl = ::migrate::sql;  // the pure SQL readers (backend::sql is SQL rendering)
@@ -89,21 +99,28 @@ const ddl::SqliteConstraint* take_constraint(const ddl::SqliteTable& definition,
   return nullptr;
 }
 
+const schema::Table* named(const std::vector<schema::Table>& tables, std::string_view name) {
+  const auto found = std::find_if(tables.begin(), tables.end(),
+                                  [&](const schema::Table& t) { return util::iequals(t.name.name, name); });
+  return found == tables.end() ? nullptr : &*found;
+}
+
 const ddl::SqliteColumn* column_definition(const ddl::SqliteTable& definition, std::string_view name) {
   for (const auto& c : definition.columns)
     if (util::iequals(c.name, name)) return &c;
   return nullptr;
 }
 
-/// Puts the catalog rows together into the model.
+/// Puts the catalog rows together into the model: every table, or with `part` only the
+/// tables it names (their indexes with them), views and triggers always.
 class Assembler {
  public:
-  Assembler(const CatalogRows& rows, const SchemaScope& scope, schema::Schema& out)
-      : m_rows(rows), m_scope(scope), m_out(out) {}
+  Assembler(const CatalogRows& rows, const SchemaScope& scope, schema::Schema& out, const ReadPart* part)
+      : m_rows(rows), m_scope(scope), m_out(out), m_part(part) {}
 
   void run() {
     for (const auto& e : m_rows.entries)
-      if (e.type == "table") add_table(e);
+      if (e.type == "table" && (!m_part || m_part->tables.count(key(e.name)))) add_table(e);
     for (auto& t : m_out.tables) resolve_parents(t);
     for (const auto& e : m_rows.entries) {
       if (e.sql.empty() || excluded(m_scope, e.table)) continue;
@@ -132,6 +149,7 @@ class Assembler {
   const CatalogRows& m_rows;
   const SchemaScope& m_scope;
   schema::Schema& m_out;
+  const ReadPart* m_part;
   ByName<ddl::SqliteTable> m_definitions;  ///< the parsed CREATE TABLE of each table read
 };
 
@@ -282,14 +300,15 @@ void Assembler::add_foreign_keys(schema::Table& table, const ddl::SqliteTable& d
 }
 
 /// A parent table and its columns as that table declares them, however the REFERENCES
-/// clause spelt them (SQLite matches them without case).
+/// clause spelt them (SQLite matches them without case). Read in part, the parent may be a
+/// table kept from the last read.
 void Assembler::resolve_parents(schema::Table& table) {
   for (auto& c : table.constraints) {
     if (!c.foreign_key) continue;
     auto& fk = *c.foreign_key;
-    const auto parent = std::find_if(m_out.tables.begin(), m_out.tables.end(),
-                                     [&](const schema::Table& t) { return util::iequals(t.name.name, fk.parent.name); });
-    if (parent == m_out.tables.end()) continue;
+    const schema::Table* parent = named(m_out.tables, fk.parent.name);
+    if (!parent && m_part) parent = named(m_part->kept, fk.parent.name);
+    if (!parent) continue;
     fk.parent.name = parent->name.name;
     for (auto& column : fk.parent_columns) {
       for (const auto& declared : parent->columns)
@@ -406,11 +425,13 @@ std::string missing_table(const DatabaseError& error) {
 /// missing tables only, never with the number of views; an error naming no missing table that
 /// explains it is the reader's error.
 std::map<std::string, std::vector<Row>> SqliteBackend::read_view_columns(
-    const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved) {
+    const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved,
+    const std::string& relations) {
   std::set<std::string> missing;  // tables, then the views that read them
   for (;;) {
-    std::string select = "SELECT l.name, c.name FROM pragma_table_list l, pragma_table_xinfo(l.name, 'main') c "
-                         "WHERE l.schema = 'main' AND l.type = 'view' AND c.hidden = 0";
+    std::string select = "SELECT l.name, c.name FROM " + relations +
+                         ", pragma_table_xinfo(l.name, 'main') c WHERE l.schema = 'main' AND l.type = 'view' AND "
+                         "c.hidden = 0";
     for (const auto& name : unresolved) select += " AND lower(l.name) <> " + sql::quote_literal(name);
     try {
       return group_by_table(catalog_query(select));
@@ -428,36 +449,171 @@ std::vector<Row> SqliteBackend::catalog_query(std::string_view sql) {
   return query(sql);
 }
 
+namespace {
+
+/// sqlite_schema, whole: what a read starts from and what read_schema_since compares.
+constexpr const char* k_entries = "SELECT type, name, tbl_name, sql FROM main.sqlite_schema";
+
+/// The relations a catalog query visits, as `l` (pragma_table_list's columns): every one, or
+/// with `names` only those (SQLite looks each up by name, without case, rather than listing
+/// them all, which costs as much as the number of tables).
+std::string relations_from(const std::set<std::string>* names) {
+  if (!names) return "pragma_table_list l";
+  std::string values;
+  for (const auto& name : *names) values += (values.empty() ? "(" : ", (") + sql::quote_literal(name) + ")";
+  return "(VALUES " + values + ") n, pragma_table_list(n.column1) l";
+}
+
+/// The tables to re-read with `part`, and the tables and views that views and triggers read,
+/// whose columns their normalization needs (lower case).
+std::set<std::string> columns_needed(const std::vector<Entry>& entries, const ReadPart& part) {
+  std::set<std::string> out = part.tables;
+  for (const auto& e : entries) {
+    if (e.type != "view" && e.type != "trigger") continue;
+    for (const auto& relation : ddl::sqlite_relations_read(e.sql)) out.insert(key(relation));
+  }
+  return out;
+}
+
+/// The rows of `catalog` in a fixed order, for comparing two catalogs row by row.
+std::vector<const Row*> sorted_rows(const std::vector<Row>& catalog) {
+  std::vector<const Row*> out;
+  for (const auto& row : catalog) out.push_back(&row);
+  std::sort(out.begin(), out.end(), [](const Row* a, const Row* b) { return *a < *b; });
+  return out;
+}
+
+/// The tables (lower case) whose own row or index rows differ between two catalogs (a row
+/// added, removed or changed), or nullopt when a differing row is of a kind a read in part
+/// does not follow. Views and triggers are read whole each time: their rows do not count.
+std::optional<std::set<std::string>> changed_tables(const std::vector<Row>& before, const std::vector<Row>& now) {
+  const auto a = sorted_rows(before);
+  const auto b = sorted_rows(now);
+  std::vector<const Row*> differing;
+  auto less = [](const Row* x, const Row* y) { return *x < *y; };
+  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(differing), less);
+  std::set<std::string> out;
+  for (const Row* row : differing) {
+    const auto type = value_of(*row, 0);
+    if (type == "view" || type == "trigger") continue;
+    if (type != "table" && type != "index") return std::nullopt;
+    out.insert(key(value_of(*row, 2)));
+  }
+  return out;
+}
+
+/// What changed since `last` (a snapshot made by this reader, its tables taken): the tables
+/// whose rows in sqlite_schema changed, and the tables whose foreign keys name one of them
+/// (their parent's columns are resolved from it). Nullopt when only a full read is safe: no
+/// snapshot, or one whose schema lists objects the model cannot represent (their entries are
+/// not kept per table), or a changed row of another kind.
+std::optional<ReadPart> changed_since(SchemaSnapshot& last, const std::vector<Row>& catalog) {
+  if (last.catalog.empty() || !last.schema.unsupported.empty()) return std::nullopt;
+  auto changed = changed_tables(last.catalog, catalog);
+  if (!changed) return std::nullopt;
+  ReadPart part;
+  part.tables = std::move(*changed);
+  for (const auto& table : last.schema.tables) {
+    for (const auto& c : table.constraints)
+      if (c.foreign_key && part.tables.count(key(c.foreign_key->parent.name))) part.tables.insert(key(table.name.name));
+  }
+  for (auto& table : last.schema.tables)
+    if (!part.tables.count(key(table.name.name))) part.kept.push_back(std::move(table));
+  return part;
+}
+
+/// `a` and `b`, each in canonical order (schema::canonicalize: by name, without case on
+/// SQLite), as one list in that order: what sorting them together would give, without the
+/// cost of sorting a schema's every table after each revision.
+template <typename T>
+void merge_in_order(std::vector<T>& a, std::vector<T> b) {
+  auto order = [](const T& x) {
+    return std::make_pair(schema::name_key(x.name.schema, Dialect::sqlite), schema::name_key(x.name.name, Dialect::sqlite));
+  };
+  std::vector<T> out;
+  out.reserve(a.size() + b.size());
+  std::merge(std::make_move_iterator(a.begin()), std::make_move_iterator(a.end()), std::make_move_iterator(b.begin()),
+             std::make_move_iterator(b.end()), std::back_inserter(out),
+             [&](const T& x, const T& y) { return order(x) < order(y); });
+  a = std::move(out);
+}
+
+/// The last read's schema (canonical) with the tables of `part` and their indexes replaced by
+/// `read` (canonical), and the views, triggers and unsupported objects of `read` (read whole):
+/// canonical as it is.
+schema::Schema merged(schema::Schema& last, ReadPart& part, schema::Schema read) {
+  merge_in_order(read.tables, std::move(part.kept));
+  std::vector<schema::Index> kept_indexes;
+  for (auto& index : last.indexes)
+    if (!part.tables.count(key(index.table))) kept_indexes.push_back(std::move(index));
+  merge_in_order(read.indexes, std::move(kept_indexes));
+  return read;
+}
+
+}  // namespace
+
 schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
   m_read_queries = 0;
+  return read_catalog(scope, catalog_query(k_entries), nullptr);
+}
+
+SchemaSnapshot SqliteBackend::read_schema_since(const SchemaScope& scope, SchemaSnapshot last) {
+  m_read_queries = 0;
+  SchemaSnapshot out;
+  out.catalog = catalog_query(k_entries);
+  std::optional<ReadPart> part;
+  try {
+    part = changed_since(last, out.catalog);
+    if (part) out.schema = merged(last.schema, *part, read_catalog(scope, out.catalog, &*part));
+  } catch (const DatabaseError&) {
+    throw;  // the catalog's own error (or an interrupt): a full read would not do better
+  } catch (const Error&) {
+    part.reset();  // a statement the part's bookkeeping cannot read: the full read decides
+  }
+  if (!part) out.schema = read_catalog(scope, out.catalog, nullptr);
+  return out;
+}
+
+/// The model from sqlite_schema's rows `catalog` and five more queries, filtered to the
+/// tables of `part` when it is given.
+schema::Schema SqliteBackend::read_catalog(const SchemaScope& scope, const std::vector<Row>& catalog,
+                                           const ReadPart* part) {
   CatalogRows rows;
-  for (const auto& row : catalog_query("SELECT type, name, tbl_name, sql FROM main.sqlite_schema"))
-    rows.entries.push_back({value_of(row, 0), value_of(row, 1), value_of(row, 2), value_of(row, 3)});
-  for (auto& row : catalog_query("SELECT name, type, strict, wr FROM pragma_table_list WHERE schema = 'main'"))
-    rows.table_list[key(value_of(row, 0))] = std::move(row);
-  // The tables the joined pragmas visit: ordinary tables of the main database (a virtual
-  // table's module may be missing; SQLite's own tables are left out).
-  const std::string tables =
-      " FROM pragma_table_list l, %s WHERE l.schema = 'main' AND l.type = 'table' AND l.name NOT LIKE "
-      "'sqlite\\_%' ESCAPE '\\'";
-  auto joined = [&](const std::string& select, const std::string& from) {
-    return catalog_query(select + util::replace_all(tables, "%s", from));
+  const auto* tables = part ? &part->tables : nullptr;
+  for (const auto& row : catalog) {
+    Entry e{value_of(row, 0), value_of(row, 1), value_of(row, 2), value_of(row, 3)};
+    const bool in_part = !tables || e.type == "view" || e.type == "trigger" || tables->count(key(e.table));
+    if (in_part) rows.entries.push_back(std::move(e));  // what the Assembler would skip, left out early
+  }
+  const auto needed = part ? columns_needed(rows.entries, *part) : std::set<std::string>();
+  // Each query visits the ordinary tables of the main database (a virtual table's module may
+  // be missing; SQLite's own tables are left out); none when a part names no table.
+  auto joined = [&](const std::string& select, const std::string& from, const std::set<std::string>* names) {
+    if (names && names->empty()) return std::vector<Row>{};
+    return catalog_query(select + " FROM " + relations_from(names) + ", " + from +
+                         " WHERE l.schema = 'main' AND l.type = 'table' AND l.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
   };
+  if (!tables || !tables->empty())
+    for (auto& row : catalog_query("SELECT l.name, l.type, l.strict, l.wr FROM " + relations_from(tables) +
+                                   " WHERE l.schema = 'main'"))
+      rows.table_list[key(value_of(row, 0))] = std::move(row);
   rows.columns = group_by_table(joined("SELECT l.name, c.name, c.type, c.\"notnull\", c.pk, c.hidden",
-                                       "pragma_table_xinfo(l.name, 'main') c"));
+                                       "pragma_table_xinfo(l.name, 'main') c", part ? &needed : nullptr));
   std::vector<std::pair<std::string, std::string>> views;
+  std::set<std::string> view_names;
   for (const auto& e : rows.entries)
-    if (e.type == "view") views.emplace_back(e.name, e.sql);
-  rows.view_columns = read_view_columns(views, rows.unresolved_views);
+    if (e.type == "view") views.emplace_back(e.name, e.sql), view_names.insert(key(e.name));
+  if (!part || !views.empty())
+    rows.view_columns = read_view_columns(views, rows.unresolved_views, relations_from(part ? &view_names : nullptr));
   rows.index_keys = group_by_table(
       joined("SELECT l.name, i.name, i.\"unique\", i.origin, x.cid, x.name, x.\"desc\", x.coll, x.key",
-             "pragma_index_list(l.name, 'main') i, pragma_index_xinfo(i.name, 'main') x"));
+             "pragma_index_list(l.name, 'main') i, pragma_index_xinfo(i.name, 'main') x", tables));
   rows.foreign_keys = group_by_table(joined(
       "SELECT l.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete",
-      "pragma_foreign_key_list(l.name, 'main') f"));
+      "pragma_foreign_key_list(l.name, 'main') f", tables));
   schema::Schema out;
   out.dialect = Dialect::sqlite;
-  Assembler(rows, scope, out).run();
+  Assembler(rows, scope, out, part).run();
   return schema::canonical_copy(std::move(out));
 }
 

@@ -29,6 +29,8 @@ struct sqlite3;
 
 namespace migrate::backend::sqlite {
 
+struct ReadPart;  // schema_reader.cpp
+
 /// The file path a `sqlite://` URL names (":memory:" for an in-memory database), exactly as
 /// written: a relative path stays relative. Throws Error{config} for another scheme, a
 /// `sqlite://host/...` form or a query string (no options are supported yet; a
@@ -131,6 +133,13 @@ class SqliteBackend final : public Backend,
   /// clauses are listed in Schema::unsupported; shadow tables and `sqlite_*` tables are
   /// SQLite's own and left out.
   schema::Schema read_schema(const SchemaScope& scope) override;
+  /// Compares sqlite_schema with `last`'s copy of it: only the tables whose own row or index
+  /// rows were added, removed or changed (ALTER TABLE rewrites the table's row, a rebuild or a
+  /// rename removes and adds one), and the tables whose foreign keys name one of them, are
+  /// read again, with every view and trigger (few, and their columns depend on the tables);
+  /// the other tables and their indexes are `last`'s. Without a usable `last` (none, one
+  /// listing unsupported objects, a catalog row of another kind) it reads everything.
+  SchemaSnapshot read_schema_since(const SchemaScope& scope, SchemaSnapshot last) override;
   std::size_t last_read_query_count() const noexcept override { return m_read_queries; }
 
   const std::string& path() const noexcept { return m_path; }
@@ -142,10 +151,15 @@ class SqliteBackend final : public Backend,
   long long run(std::string_view sql, std::vector<Row>* rows);
   /// `query` for read_schema, counted in m_read_queries.
   std::vector<Row> catalog_query(std::string_view sql);
+  /// The schema from sqlite_schema's rows `catalog` and the pragmas: every table, or only
+  /// those of `part` (nullptr: all).
+  schema::Schema read_catalog(const SchemaScope& scope, const std::vector<Row>& catalog, const ReadPart* part);
   /// The output columns of the main database's views (name and CREATE statement), keyed by
   /// lower-cased view name; the views SQLite cannot resolve go to `unresolved` (lower case).
+  /// `relations`: the FROM item listing them as `l` (all of pragma_table_list, or some).
   std::map<std::string, std::vector<Row>> read_view_columns(
-      const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved);
+      const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved,
+      const std::string& relations);
 
   std::size_t m_read_queries = 0;
 
