@@ -63,7 +63,7 @@ class Identification {
       m_best = IdentifiedRevision{rows, true, {}, {}, {}, {}};
       return;
     }
-    auto differences = schema::compare(state, m_live);
+    auto differences = schema::compare_canonical(state, m_live);  // both read from a catalog
     follow_containment(rows, differences);
     if (m_best && m_best->differences.size() < differences.size()) return;
     m_best = IdentifiedRevision{rows, false, all_to_public(differences), {}, {}, {}};

@@ -7,6 +7,7 @@
 
 #include "api/database.hpp"
 #include "api/schema.hpp"
+#include "backend/sql_dialect.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/version_table.hpp"
 
@@ -111,6 +112,12 @@ runtime::RunSettings Replay::settings() const {
   return s;
 }
 
+void Replay::create_version_table_schema() {
+  const auto& schema = m_project.config().version_table_schema;
+  if (schema.empty() || m_db.dialect() != Dialect::postgresql) return;
+  m_db.execute("CREATE SCHEMA IF NOT EXISTS " + backend::sql::quote_ident(m_db.dialect(), schema));
+}
+
 schema::Schema Replay::read() { return schema_state(m_project.config(), m_db).read(); }
 
 const schema::Schema& Replay::read_changes() {
@@ -122,6 +129,7 @@ const schema::Schema& Replay::read_changes() {
 
 schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
   QuietProgress quiet;
+  create_version_table_schema();
   runtime::Runner runner(m_db, settings(), file_lookup(m_project));
   for (const auto& head : heads)
     runner.run([&](const std::vector<std::string>& rows) { return m_project.map().plan_upgrade(head, rows); });
@@ -131,6 +139,7 @@ schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
 void Replay::walk(const Visit& visit) {
   QuietProgress quiet;
   std::vector<std::string> rows;
+  create_version_table_schema();
   m_snapshot = {};
   visit(rows, read_changes());
   WalkObserver observer(*this, rows, visit);

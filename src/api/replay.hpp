@@ -34,6 +34,10 @@ class Replay {
   /// `scratch` must outlive the replay. Runs take stop requests through `stop`.
   Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop);
 
+  /// Creates `version_table_schema` (PostgreSQL) on the scratch database if it is missing: the
+  /// runner expects it, as on the target, and the target's schema list has it. Idempotent;
+  /// the replays call it, and so must whoever empties the scratch database in between.
+  void create_version_table_schema();
   /// The scratch database's schema, as the configuration scopes it.
   schema::Schema read();
   /// Upgrades the scratch database from where it is to exactly `heads` (version-table rows;

@@ -303,8 +303,10 @@ void Differ::tables(const Table& expected, const Table& actual) {
 }  // namespace
 
 std::vector<Difference> compare(const Schema& expected_schema, const Schema& actual_schema) {
-  const Schema expected = canonical_copy(expected_schema);
-  const Schema actual = canonical_copy(actual_schema);
+  return compare_canonical(canonical_copy(expected_schema), canonical_copy(actual_schema));
+}
+
+std::vector<Difference> compare_canonical(const Schema& expected, const Schema& actual) {
   Differ d(expected.dialect);
   auto by_name = [&](const auto& object) { return d.key(object.name); };
   d.sets(expected.schemas, actual.schemas, [&](const std::string& s) { return d.key(s); },

@@ -50,6 +50,9 @@ struct Difference {
 /// common columns in order); a column merely absent, in the middle or at the end, is only
 /// missing.
 std::vector<Difference> compare(const Schema& expected, const Schema& actual);
+/// The same for two schemas already canonicalized (what the catalog readers return), without
+/// copying them: `drift --identify` compares one live schema with every state of its walk.
+std::vector<Difference> compare_canonical(const Schema& expected, const Schema& actual);
 
 const char* to_string(Difference::Change change);
 

@@ -101,6 +101,22 @@ TEST_F(PostgresCliTest, ConcurrentIndexInATransactionalRevisionSaysToMarkItNonTr
   EXPECT_FALSE(has_table("items"));
 }
 
+// The version table in a schema of its own: the scratch database gets that schema too, so the
+// replay runs and the schema list compares equal.
+TEST_F(PostgresCliTest, DriftAndRepairWorkWithTheVersionTableInItsOwnSchema) {
+  write_config("version_table_schema = \"meta\"");
+  exec("CREATE SCHEMA meta");
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int PRIMARY KEY, note text);", "DROP TABLE a;"});
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  auto clean = migrate({"drift", "--identify"});
+  EXPECT_EQ(clean.status, 0) << describe(clean);
+  EXPECT_NE(clean.out.find("The live schema matches: aaa1 (exactly)"), std::string::npos) << clean.out;
+  exec("ALTER TABLE a DROP COLUMN note");
+  auto repaired = migrate({"repair", "--schema", "--reason", "note dropped by hand"});
+  EXPECT_EQ(repaired.status, 0) << describe(repaired);
+  EXPECT_EQ(migrate({"drift"}).status, 0);
+}
+
 // A role without CREATEDB cannot have a temporary scratch database: drift says so, and says
 // how to name one instead; nothing is left behind.
 TEST_F(PostgresCliTest, DriftWithoutCreatedbSaysHowToNameAScratchDatabase) {
