@@ -63,6 +63,14 @@ void setup_logging(const GlobalFlags& g) {
   spdlog::set_level(g.quiet ? spdlog::level::warn : (g.verbose > 0 ? spdlog::level::debug : spdlog::level::info));
 }
 
+/// --format sql belongs to `dump`, dot and mermaid to `graph`.
+void refuse_foreign_format(const std::string& format, const std::string& command) {
+  const char* owner = format == "sql" ? "dump" : format == "dot" || format == "mermaid" ? "graph" : nullptr;
+  if (owner && command != owner)
+    throw Error(ErrorKind::usage, "--format " + format + " goes with `migrate " + owner + "` only",
+                "use --format text or --format json with `migrate " + command + "`");
+}
+
 commands::Context make_context(const GlobalFlags& g) {
   commands::Context ctx;
   if (!g.config_file.empty()) ctx.overrides.config_file = g.config_file;
@@ -74,6 +82,7 @@ commands::Context make_context(const GlobalFlags& g) {
     ctx.overrides.x_args[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   ctx.format = g.format == "json" ? commands::Format::json : commands::Format::text;
+  ctx.format_name = g.format;
   ctx.out = &std::cout;
   return ctx;
 }
@@ -185,7 +194,8 @@ void add_global_options(CLI::App& app, GlobalFlags& g) {
   app.add_option("--url", g.url, "database URL (overrides every other source)");
   app.add_option("--env", g.env, "use the [environments.NAME] section of the configuration");
   app.add_option("-x", g.x_args, "KEY=VALUE passed to the run (repeatable)")->allow_extra_args(false);
-  app.add_option("--format", g.format, "output format")->check(CLI::IsMember({"text", "json", "sql"}));
+  app.add_option("--format", g.format, "output format: text, json; sql (dump); dot, mermaid (graph)")
+      ->check(CLI::IsMember({"text", "json", "sql", "dot", "mermaid"}));
   app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
 }
@@ -364,6 +374,9 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
                     "replay on this database (emptied first) instead of a temporary one")
       ->type_name("URL");
   add(drift, [&o](const auto& ctx) { return commands::drift(ctx, o.drift_o); });
+
+  auto* graph = subcommand(app, "graph", "print the revision graph (--format dot, mermaid or text)");
+  add(graph, [](const auto& ctx) { return commands::graph(ctx); });
 }
 
 /// repair and its actions.
@@ -435,9 +448,7 @@ int run(int argc, char** argv) {
     if (hooks.active()) ctx.observer = &hooks;
     for (const auto& row : table) {
       if (!row.app->parsed()) continue;
-      if (g.format == "sql" && row.app->get_name() != "dump")
-        throw Error(ErrorKind::usage, "--format sql goes with `migrate dump` only",
-                    "use --format text or --format json with `migrate " + row.app->get_name() + "`");
+      refuse_foreign_format(g.format, row.app->get_name());
       return row.handler(ctx);
     }
     throw Error(ErrorKind::usage, "no command given", "see `migrate --help`");

@@ -18,6 +18,7 @@ namespace migrate::commands {
 struct Context {
   config::Overrides overrides;
   Format format = Format::text;
+  std::string format_name = "text";  ///< --format as given: also sql (dump), dot and mermaid (graph)
   std::ostream* out = nullptr;  ///< stdout
   /// Where stop requests (SIGINT/SIGTERM) reach a run, and who follows it; nullable.
   runtime::StopToken* stop = nullptr;
@@ -150,6 +151,8 @@ int repair_schema(const Context& ctx, const RepairOptions& opts);
 int status(const Context& ctx, const StatusOptions& opts);
 int log(const Context& ctx, const LogOptions& opts);
 int dump(const Context& ctx, const DumpOptions& opts);
+/// The revision graph in ctx.format_name: dot, mermaid or text (json is refused).
+int graph(const Context& ctx);
 /// Exit 0 when the live schema is the expected one, 1 on drift (or objects not compared).
 int drift(const Context& ctx, const DriftOptions& opts);
 
