@@ -10,6 +10,7 @@
 #include "api/schema.hpp"
 #include "api/status.hpp"
 #include "runtime/journal.hpp"
+#include "runtime/version_table.hpp"
 
 namespace migrate::api {
 namespace {
@@ -19,12 +20,6 @@ std::vector<SchemaDifference> all_to_public(const std::vector<schema::Difference
   out.reserve(differences.size());
   for (const auto& d : differences) out.push_back(to_public(d));
   return out;
-}
-
-bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  return a == b;
 }
 
 /// Live objects the model cannot represent, and those of the expected schema the live one
@@ -57,7 +52,7 @@ class Identification {
 
   void visit(const std::vector<std::string>& rows, const schema::Schema& state) {
     ++m_index;
-    if (!m_expected && same_set(rows, m_claimed)) m_expected = state;
+    if (!m_expected && runtime::same_heads(rows, m_claimed)) m_expected = state;
     if (m_best && m_best->exact) return;
     if (schema::fingerprint_of_canonical(state) == m_live_fingerprint) {
       m_best = IdentifiedRevision{rows, true, {}, {}, {}, {}};

@@ -1,4 +1,5 @@
 #include "runtime/schema_state.hpp"
+#include "runtime/version_table.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,11 +10,6 @@
 namespace migrate::runtime {
 
 namespace {
-
-std::vector<std::string> sorted(std::vector<std::string> items) {
-  std::sort(items.begin(), items.end());
-  return items;
-}
 
 /// `abc123def456…`: enough of a fingerprint to tell two apart in a message.
 std::string short_fingerprint(const std::string& fingerprint) { return fingerprint.substr(0, 12); }
@@ -77,7 +73,7 @@ FingerprintCheck check_fingerprint(SchemaState& state, Journal& journal, const s
   FingerprintCheck check;
   check.live = state.fingerprint().value_or("");
   check.recorded = journal.recorded_fingerprint();
-  check.recorded_for_heads = check.recorded && sorted(check.recorded->heads) == sorted(rows);
+  check.recorded_for_heads = check.recorded && same_heads(check.recorded->heads, rows);
   return check;
 }
 

@@ -63,6 +63,12 @@ Error version_op_error(Dialect dialect, const VersionTable& vt, const VersionOpM
                            table, mismatch.rows_changed));
 }
 
+bool same_heads(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
 void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
   switch (op.kind) {
     case VersionOp::Kind::insert: rows.push_back(op.to); break;
