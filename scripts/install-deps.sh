@@ -4,12 +4,15 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libsqlite3-dev libsqlitecpp-dev libcli11-dev
-          libtomlplusplus-dev libspdlog-dev libfmt-dev libpq-dev libpqxx-dev)
+          libtomlplusplus-dev libspdlog-dev libfmt-dev libpq-dev libpqxx-dev
+          libpg-query-dev nlohmann-json3-dev)
 case "${1:-}" in
   --test)
     # postgresql-15: the server binaries scripts/pg-test-server.sh runs (it never uses the
     # cluster the package may create and start). clang and libFuzzer: scripts/fuzz.sh.
-    packages+=(libgtest-dev sqlite3 python3 postgresql-15 postgresql-client-15 clang) ;;
+    # python3-yaml: the CI-template test parses the templates. graphviz: docs/graph.svg.
+    # git: lint --since.
+    packages+=(libgtest-dev sqlite3 python3 python3-yaml postgresql-15 postgresql-client-15 clang graphviz git) ;;
   --fuzz) packages+=(clang) ;;
 esac
 

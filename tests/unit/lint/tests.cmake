@@ -1,0 +1,4 @@
+# Test sources of tests/unit/lint (paths relative to tests/).
+target_sources(migrate_unit_tests PRIVATE
+  unit/lint/facts_test.cpp
+)
