@@ -29,3 +29,26 @@ TEST(StatementFacts, DispatchFollowsTheDialect) {
 
 }  // namespace
 }  // namespace migrate::lint
+
+#include "lint/rules.hpp"
+
+namespace migrate::lint {
+namespace {
+
+TEST(RevisionContext, TablesCreatedBeforeAStatementFollowCreatesRenamesAndDrops) {
+  RevisionContext context;
+  context.dialect = Dialect::postgresql;
+  StatementFacts create_a{.kind = StatementFacts::Kind::create_table, .table = "a"};
+  StatementFacts create_b{.kind = StatementFacts::Kind::create_table, .table = "b"};
+  StatementFacts rename_a{.kind = StatementFacts::Kind::rename_table, .table = "a", .new_name = "c"};
+  StatementFacts drop_b{.kind = StatementFacts::Kind::drop_table};
+  drop_b.drops = {ObjectRef{.kind = ObjectRef::Kind::table, .name = "b"}};
+  context.upgrade = {create_a, create_b, rename_a, drop_b};
+  EXPECT_TRUE(tables_created_before(context, 0).empty());
+  EXPECT_EQ(tables_created_before(context, 2), (std::set<std::string>{"a", "b"}));
+  EXPECT_EQ(tables_created_before(context, 3), (std::set<std::string>{"b", "c"}));
+  EXPECT_EQ(tables_created_before(context, 4), (std::set<std::string>{"c"}));
+}
+
+}  // namespace
+}  // namespace migrate::lint
