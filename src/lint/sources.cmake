@@ -12,4 +12,4 @@ target_sources(migrate_core PRIVATE
   lint/rules_sqlite.cpp
   lint/sqlite_facts.cpp
 )
-target_link_libraries(migrate_core PRIVATE PgQuery::PgQuery nlohmann_json::nlohmann_json)
+target_link_libraries(migrate_core PRIVATE PgQuery::PgQuery $<BUILD_INTERFACE:nlohmann_json::nlohmann_json>)  # header-only: nothing to install
