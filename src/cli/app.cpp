@@ -247,8 +247,9 @@ void add_file_commands(CLI::App& app, CommandOptions& o, Table& table) {
   auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
 
   auto* init = subcommand(app, "init", "create a migration folder and migrate.toml from a template");
-  init->add_option("directory", o.init_o.directory, "folder for the migration scripts")->required();
+  init->add_option("directory", o.init_o.directory, "folder for the migration scripts (optional with --ci)");
   init->add_option("-t,--template", o.init_o.template_name, "template name (see list-templates)");
+  init->add_option("--ci", o.init_o.ci, "also write a CI job running migrate's checks: github or gitlab");
   add(init, [&o](const auto& ctx) { return commands::init(ctx, o.init_o); });
 
   add(subcommand(app, "list-templates", "list the templates `init` can use"),

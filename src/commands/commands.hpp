@@ -26,8 +26,9 @@ struct Context {
 };
 
 struct InitOptions {
-  std::string directory;
+  std::string directory;  ///< empty: only the CI job (`ci`), into an existing project
   std::string template_name = "generic";
+  std::string ci;  ///< --ci: "github" or "gitlab" (a CI job beside the configuration file), or empty
 };
 
 struct RevisionOptions {

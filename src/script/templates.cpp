@@ -18,12 +18,24 @@ std::string content_of(const embedded::File& f) {
   return std::string(reinterpret_cast<const char*>(f.data), f.size);
 }
 
+/// The folder under templates/ that holds CI jobs rather than a project template.
+constexpr std::string_view k_ci_folder = "ci";
+
+/// The embedded file at `path` (relative to templates/); a missing one is a build error.
+std::string embedded_file(std::string_view path) {
+  for (const embedded::File* f = embedded::k_files; f->path != nullptr; ++f) {
+    if (std::string_view(f->path) == path) return content_of(*f);
+  }
+  throw Error(ErrorKind::internal, "templates/" + std::string(path) + " is missing from the build");
+}
+
 std::vector<ProjectTemplate> build_templates() {
   std::map<std::string, ProjectTemplate> by_name;
   for (const embedded::File* f = embedded::k_files; f->path != nullptr; ++f) {
     const std::string_view path = f->path;
     const std::size_t slash = path.find('/');
     if (slash == std::string_view::npos) continue;  // top-level files are not project templates
+    if (path.substr(0, slash) == k_ci_folder) continue;
     const std::string name(path.substr(0, slash));
     ProjectTemplate& t = by_name[name];
     t.name = name;
@@ -56,12 +68,16 @@ const ProjectTemplate* find_project_template(const std::string& name) {
   return nullptr;
 }
 
-std::string revision_template() {
-  for (const embedded::File* f = embedded::k_files; f->path != nullptr; ++f) {
-    if (std::string_view(f->path) == "revision.sql.tmpl") return content_of(*f);
-  }
-  throw Error(ErrorKind::internal, "templates/revision.sql.tmpl is missing from the build");
+const std::vector<CiTemplate>& ci_templates() {
+  // Each CI system looks for its file at a fixed place in the repository.
+  static const std::vector<CiTemplate> templates{
+      {"github", ".github/workflows/migrate.yml", embedded_file("ci/github-actions.yml")},
+      {"gitlab", ".gitlab-ci.yml", embedded_file("ci/gitlab-ci.yml")},
+  };
+  return templates;
 }
+
+std::string revision_template() { return embedded_file("revision.sql.tmpl"); }
 
 void write_project(const fs::path& dir, const ProjectTemplate& tmpl, const std::string& script_location) {
   std::error_code ec;

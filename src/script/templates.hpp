@@ -1,6 +1,7 @@
 #pragma once
 /// The templates compiled into the binary from templates/ (see templates/README.md):
-/// project templates for `init` and `list-templates`, and the revision file template.
+/// project templates for `init` and `list-templates`, CI templates for `init --ci`, and the
+/// revision file template.
 
 #include <filesystem>
 #include <string>
@@ -19,11 +20,21 @@ struct ProjectTemplate {
   std::vector<TemplateFile> files;  ///< sorted by relative_path
 };
 
-/// Every folder under templates/, sorted by name. Built once, on first use.
+/// A CI job that runs migrate's checks (templates/ci/), and where `init --ci` writes it.
+struct CiTemplate {
+  std::string name;     ///< the `--ci` value ("github")
+  std::string target;   ///< relative to the project folder (".github/workflows/migrate.yml")
+  std::string content;  ///< verbatim
+};
+
+/// Every folder under templates/ but ci/, sorted by name. Built once, on first use.
 const std::vector<ProjectTemplate>& project_templates();
 
 /// The template with that name, or nullptr.
 const ProjectTemplate* find_project_template(const std::string& name);
+
+/// The CI templates: github (GitHub Actions), gitlab (GitLab CI). Built once, on first use.
+const std::vector<CiTemplate>& ci_templates();
 
 /// templates/revision.sql.tmpl; `{{header}}` stands for the header's `-- key = value` lines.
 std::string revision_template();

@@ -24,6 +24,17 @@ TEST(TemplatesTest, GenericAndPostgresqlAreEmbedded) {
   for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i - 1].name, all[i].name);
 }
 
+TEST(TemplatesTest, CiTemplatesAreEmbeddedApartFromProjectTemplates) {
+  const auto& ci = ci_templates();
+  ASSERT_EQ(ci.size(), 2u);
+  EXPECT_EQ(ci[0].name, "github");
+  EXPECT_EQ(ci[0].target, ".github/workflows/migrate.yml");
+  EXPECT_EQ(ci[1].name, "gitlab");
+  EXPECT_EQ(ci[1].target, ".gitlab-ci.yml");
+  for (const auto& t : ci) EXPECT_NE(t.content.find("migrate upgrade head --dry-run"), std::string::npos) << t.name;
+  EXPECT_EQ(find_project_template("ci"), nullptr);  // templates/ci holds jobs, not a project
+}
+
 TEST(TemplatesTest, ConfigTemplatesHaveScriptLocationAndUrl) {
   for (const char* name : {"generic", "postgresql"}) {
     const auto* t = find_project_template(name);
