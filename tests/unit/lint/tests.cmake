@@ -2,4 +2,5 @@
 target_sources(migrate_unit_tests PRIVATE
   unit/lint/facts_test.cpp
   unit/lint/postgres_facts_test.cpp
+  unit/lint/rules_postgres_test.cpp
 )
