@@ -19,7 +19,7 @@ using Action = TableAction::Kind;
 using Constraint = TableAction::Constraint;
 
 constexpr std::string_view no_transaction_hint =
-    "put `transactional: false` in the revision's header: each statement then runs on its own";
+    "put `transactional = false` in the revision's header: each statement then runs on its own";
 
 // `name` is in `names`, where an unqualified name and the same name in schema public are one.
 bool contains(const std::set<std::string>& names, const std::string& name) {
@@ -93,7 +93,7 @@ void check_index_locks(const Scope& at) {
        "CREATE INDEX without CONCURRENTLY on existing table `" + statement.table +
            "` holds a SHARE lock on it while the index is built: every INSERT, UPDATE and DELETE on it waits "
            "until the build is done",
-       "write CREATE INDEX CONCURRENTLY, in a revision with `transactional: false` in its header");
+       "write CREATE INDEX CONCURRENTLY, in a revision with `transactional = false` in its header");
   if (statement.kind != Kind::drop_index) return;
   std::vector<std::string> existing;
   for (const auto& dropped : statement.drops)
@@ -103,7 +103,7 @@ void check_index_locks(const Scope& at) {
        "DROP INDEX " + quoted_list(existing) +
            " without CONCURRENTLY locks the index's table in ACCESS EXCLUSIVE mode: every read and write of "
            "it waits until the drop is done",
-       "write DROP INDEX CONCURRENTLY (one index per statement), in a revision with `transactional: false` "
+       "write DROP INDEX CONCURRENTLY (one index per statement), in a revision with `transactional = false` "
        "in its header");
 }
 
@@ -137,7 +137,7 @@ void check_constraint(const Scope& at, const TableAction& action, bool inline_in
            " to existing table `" + table +
            "` builds its index under an ACCESS EXCLUSIVE lock: every read and write of it waits for the build",
        std::string(inline_advice) +
-           "CREATE UNIQUE INDEX CONCURRENTLY first (in a revision with `transactional: false`), then ALTER TABLE " +
+           "CREATE UNIQUE INDEX CONCURRENTLY first (in a revision with `transactional = false`), then ALTER TABLE " +
            table + " ADD CONSTRAINT name " + (action.constraint == Constraint::unique ? "UNIQUE" : "PRIMARY KEY") +
            " USING INDEX that_index");
 }
@@ -167,11 +167,9 @@ void check_validation(const Scope& at, const TableAction& action) {
   if (found == at.not_valid_added.end()) return;
   const bool foreign_key = found->second == Constraint::foreign_key;
   at(foreign_key ? "foreign-key-not-valid" : "check-not-valid",
-     "VALIDATE CONSTRAINT `" + action.constraint_name +
-         "` runs in the same transaction as the ADD ... NOT VALID: "
-         "the ADD's lock on `" +
-         at.statement.table + "` is still held while every row is checked",
-     "move the VALIDATE CONSTRAINT to a later revision (or give this one `transactional: false`)");
+     "VALIDATE CONSTRAINT `" + action.constraint_name + "` runs in the transaction that added it NOT VALID, " +
+         "so the ADD's lock on `" + at.statement.table + "` is still held while every row is checked",
+     "move the VALIDATE CONSTRAINT to a later revision (or give this one `transactional = false`)");
 }
 
 void check_column_changes(const Scope& at, const TableAction& action) {
@@ -181,10 +179,9 @@ void check_column_changes(const Scope& at, const TableAction& action) {
     at("set-not-null",
        "SET NOT NULL on column " + column + " of existing table `" + table +
            "` checks every row under an ACCESS EXCLUSIVE lock: every read and write of it waits for the scan",
-       "ADD CONSTRAINT name CHECK (" + action.column +
-           " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT name in a "
-           "later transaction, then SET NOT NULL in the same revision as the VALIDATE (PostgreSQL 12 and later "
-           "skip the scan when a valid CHECK proves it) and drop the CHECK");
+       "in one revision: ADD CONSTRAINT name CHECK (" + action.column +
+           " IS NOT NULL) NOT VALID; in the next: VALIDATE CONSTRAINT name, then SET NOT NULL (PostgreSQL 12 and "
+           "later skip the scan when a valid CHECK proves it), then DROP CONSTRAINT name");
   if (action.kind == Action::alter_column_type)
     at("change-column-type",
        "changing the type of column " + column + " of existing table `" + table +
