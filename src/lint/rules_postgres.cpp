@@ -137,7 +137,8 @@ void check_constraint(const Scope& at, const TableAction& action, bool inline_in
            " to existing table `" + table +
            "` builds its index under an ACCESS EXCLUSIVE lock: every read and write of it waits for the build",
        std::string(inline_advice) +
-           "CREATE UNIQUE INDEX CONCURRENTLY first (in a revision with `transactional = false`), then ALTER TABLE " +
+           "build the index with CREATE UNIQUE INDEX CONCURRENTLY (in a revision with `transactional = false`), "
+           "then ALTER TABLE " +
            table + " ADD CONSTRAINT name " + (action.constraint == Constraint::unique ? "UNIQUE" : "PRIMARY KEY") +
            " USING INDEX that_index");
 }
