@@ -88,6 +88,11 @@ struct StatementFacts {
 
   std::vector<ObjectRef> creates;  ///< objects this statement creates (tables, indexes, views, types, ...)
   std::vector<ObjectRef> drops;    ///< objects it drops (DROP TABLE/INDEX/VIEW/TYPE/..., ALTER TABLE DROP COLUMN)
+  /// Tables (and materialized views) the statement locks in ACCESS EXCLUSIVE mode, which blocks
+  /// every read and write of them until the transaction ends: most ALTER TABLE forms, renames,
+  /// DROP TABLE, TRUNCATE, LOCK TABLE, DROP TRIGGER, ... (PostgreSQL; empty for SQLite). DROP INDEX
+  /// without CONCURRENTLY locks its table too, but does not name it: the rules handle it apart.
+  std::vector<std::string> access_exclusive;
 };
 
 /// The statements of one SQL section (a revision's upgrade or downgrade body), in order.

@@ -1,11 +1,13 @@
 # Sources of src/lint (paths relative to src/): the lint rules and the statement facts they
-# read. Pure code apart from postgres_facts.cpp, the only file that includes libpg_query (the
-# PostgreSQL parser) and nlohmann/json (its parse tree).
+# read. Pure code apart from the postgres_*.cpp files, the only ones that include libpg_query
+# (the PostgreSQL parser) and nlohmann/json (its parse tree, read through postgres_tree.hpp).
 target_sources(migrate_core PRIVATE
   lint/context.cpp
   lint/facts.cpp
   lint/finding.cpp
+  lint/postgres_alter_table.cpp
   lint/postgres_facts.cpp
+  lint/postgres_tree.cpp
   lint/rules_catalog.cpp
   lint/rules_common.cpp
   lint/rules_postgres.cpp
