@@ -51,7 +51,9 @@ std::string with_hint(const Error& e) {
   return one_line(e.what()) + (e.hint().empty() ? "" : "; " + one_line(e.hint()));
 }
 
-std::string heads_text(const std::vector<std::string>& heads) { return heads.empty() ? "base" : graph::short_list(heads); }
+std::string heads_text(const std::vector<std::string>& heads) {
+  return heads.empty() ? "base" : graph::short_list(heads);
+}
 
 // ---------------------------------------------------------------------------------------
 // graph, heads, irreversible
@@ -170,7 +172,8 @@ void compare_with_schema_file(const Project& p, backend::Backend& host, const st
   const auto desired = replay.read();
   const std::string lead = "the revisions up to " + heads_text(heads) + " do not build what " +
                            config.schema_file.filename().string() + " holds: ";
-  for (const auto& d : schema::compare(desired, built)) add(report, "schema_file", Severity::error, lead + schema::describe(d), path);
+  for (const auto& d : schema::compare(desired, built))
+    add(report, "schema_file", Severity::error, lead + schema::describe(d), path);
   for (const auto* side : {&desired, &built})
     for (const auto& u : side->unsupported)
       add(report, "schema_file", Severity::warning,

@@ -15,7 +15,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-/// Where a revision file without a downgrade section, `id` after `down` (TOML text).
+/// A revision file without a downgrade section, `id` after `down` (TOML text).
 std::string irreversible_revision(const std::string& id, const std::string& down, const std::string& up) {
   return "-- migrate:revision\n-- revision = \"" + id + "\"\n-- down_revision = " + down + "\n\n-- migrate:upgrade\n" +
          up + "\n";
@@ -165,7 +165,8 @@ TEST_F(CheckCliTest, AppliedFileChangedOrGoneIsAnError) {
   write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id INTEGER PRIMARY KEY, extra TEXT);", "DROP TABLE a;"});
   auto changed = check();
   EXPECT_EQ(changed.status, 1) << describe(changed);
-  EXPECT_TRUE(contains(changed.out, "versions/a.sql: error checksum: revision aaa1 is applied, but its file ")) << changed.out;
+  EXPECT_TRUE(contains(changed.out, "versions/a.sql: error checksum: revision aaa1 is applied, but its file "))
+      << changed.out;
   EXPECT_TRUE(contains(changed.out, "line 7 changed")) << changed.out;
   EXPECT_TRUE(contains(changed.out, "migrate repair --accept-checksum aaa1")) << changed.out;
 
