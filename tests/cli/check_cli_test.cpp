@@ -3,13 +3,20 @@
 // catch: two heads, an irreversible revision under --strict, a schema_file out of sync, a
 // database behind head, an applied file changed or gone, a revision partially applied, a
 // schema changed by hand, a revision file that does not parse. --offline never connects;
+// a signal during the schema_file replay leaves no scratch database behind;
 // --format json prints {"ok", "problems"}.
+#include <signal.h>
+
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "cli/cli_fixture.hpp"
 
 namespace migrate::test {
 namespace {
+
+using namespace std::chrono_literals;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -40,6 +47,32 @@ class CheckCliTest : public CliTest {
     auto at = stderr_text.find("migrate_scratch_");
     if (at == std::string::npos) return "";
     return stderr_text.substr(at, stderr_text.find_first_of(" .\n", at) - at);
+  }
+
+  /// True once a replay runs the slow statement: a scratch file with the first revision's
+  /// table committed (SQLite), or a session of a scratch database that sleeps (PostgreSQL).
+  bool replay_is_running_slow_statement() const {
+    for (auto until = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < until;
+         std::this_thread::sleep_for(20ms)) {
+      if (k_postgres) {
+        if (!column("SELECT pid FROM pg_stat_activity WHERE datname LIKE 'migrate\\_scratch\\_%' AND query LIKE "
+                    "'%pg_sleep%'")
+                 .empty())
+          return true;
+        continue;
+      }
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(m_dir.path() / "tmp", ec)) {
+        if (entry.path().extension() != ".db") continue;
+        try {
+          auto scratch = backend::open("sqlite:///" + entry.path().string(), backend::OpenMode::existing_only);
+          if (scratch->catalog().table_exists("", "knob")) return true;
+        } catch (const std::exception&) {
+          // not created yet
+        }
+      }
+    }
+    return false;
   }
 
   bool scratch_exists(const std::string& name) const {
@@ -126,6 +159,32 @@ TEST_F(CheckCliTest, SchemaFileOutOfSyncIsNamedAndInSyncPasses) {
   auto in_sync = check();
   EXPECT_EQ(in_sync.status, 0) << describe(in_sync);
   EXPECT_EQ(in_sync.out, "All checks passed.\n");
+}
+
+TEST_F(CheckCliTest, TheScratchDatabaseIsGoneAfterASignal) {
+  write_config("schema_file = \"schema.sql\"");
+  m_dir.write("schema.sql", "CREATE TABLE knob (n INTEGER);\n");
+  write_revision("a.sql", {"aa1", "", "CREATE TABLE knob (n INTEGER);\nINSERT INTO knob VALUES (1000000000);",
+                           "DROP TABLE knob;"});
+  const std::string slow =
+      k_postgres ? "SELECT pg_sleep(30);"
+                 : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT n FROM knob)) "
+                   "SELECT count(*) FROM c;";
+  write_revision("b.sql", {"bb2", "\"aa1\"", slow, "SELECT 1;"});
+  std::filesystem::create_directories(m_dir.path() / "tmp");
+  auto running = start_migrate({"check", "--offline", "-v"}, {{"TMPDIR", (m_dir.path() / "tmp").string()}});
+  if (k_postgres) {  // offline, PostgreSQL replays nothing: online then (the database is only read)
+    ASSERT_EQ(wait_process(running).status, 0);
+    running = start_migrate({"check", "-v"}, {{"TMPDIR", (m_dir.path() / "tmp").string()}});
+  }
+  ASSERT_TRUE(replay_is_running_slow_statement());
+  ::kill(running.pid, SIGTERM);
+  auto ended = wait_process(running);
+  EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);
+  EXPECT_TRUE(contains(ended.err, "interrupted")) << ended.err;
+  const auto name = scratch_name(ended.err);
+  ASSERT_FALSE(name.empty()) << ended.err;
+  EXPECT_FALSE(scratch_exists(name)) << name;
 }
 
 TEST_F(CheckCliTest, SchemaFileThatFailsToBuildNamesItsLine) {
