@@ -1,5 +1,6 @@
 # Sources of src/api (paths relative to src/).
 target_sources(migrate_core PRIVATE
+  api/check.cpp
   api/database.cpp
   api/declarative.cpp
   api/drift.cpp

@@ -236,6 +236,7 @@ struct CommandOptions {
   commands::LogOptions log_o;
   commands::DumpOptions dump_o;
   commands::DriftOptions drift_o;
+  commands::CheckOptions check_o;
   commands::BaselineOptions baseline_o;
 };
 
@@ -378,6 +379,13 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
 
   auto* graph = subcommand(app, "graph", "print the revision graph (--format dot, mermaid or text)");
   add(graph, [](const auto& ctx) { return commands::graph(ctx); });
+
+  auto* check =
+      subcommand(app, "check", "check the project and, with a database, that it is at head (exit 1 on a problem)");
+  check->add_flag("--allow-multiple-heads", o.check_o.allow_multiple_heads, "more than one head is not a problem");
+  check->add_flag("--offline", o.check_o.offline, "never connect: skip the database checks");
+  check->add_flag("--strict", o.check_o.strict, "warnings count as problems for the exit status");
+  add(check, [&o](const auto& ctx) { return commands::check(ctx, o.check_o); });
 }
 
 /// repair and its actions.

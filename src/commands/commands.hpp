@@ -125,6 +125,12 @@ struct DriftOptions {
   std::string scratch_url;
 };
 
+struct CheckOptions {
+  bool allow_multiple_heads = false;
+  bool offline = false;  ///< never connect: the database checks do not run
+  bool strict = false;   ///< warnings count as problems for the exit status
+};
+
 struct LogOptions {
   std::optional<int> limit;  ///< -n N
   std::string revision;      ///< --revision REV ("" = every row)
@@ -156,5 +162,7 @@ int dump(const Context& ctx, const DumpOptions& opts);
 int graph(const Context& ctx);
 /// Exit 0 when the live schema is the expected one, 1 on drift (or objects not compared).
 int drift(const Context& ctx, const DriftOptions& opts);
+/// Exit 0 when no check found an error (nor, with --strict, a warning), 1 otherwise.
+int check(const Context& ctx, const CheckOptions& opts);
 
 }  // namespace migrate::commands

@@ -1,5 +1,6 @@
 # Sources of src/commands (paths relative to src/).
 target_sources(migrate_cli PRIVATE
+  commands/check.cpp
   commands/drift.cpp
   commands/graph.cpp
   commands/dump.cpp
