@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "api/database.hpp"
+#include "api/declarative.hpp"
 #include "api/project.hpp"
 #include "api/replay.hpp"
 #include "api/schema.hpp"
@@ -17,7 +18,6 @@
 #include "core/error.hpp"
 #include "graph/errors.hpp"
 #include "runtime/journal.hpp"
-#include "runtime/statement_error.hpp"
 #include "runtime/validation.hpp"
 #include "runtime/version_table.hpp"
 #include "schema/diff.hpp"
@@ -142,19 +142,6 @@ std::unique_ptr<backend::Backend> offline_scratch_host(const config::Config& con
                dialect ? "replaying the revisions on PostgreSQL needs the server, and --offline never connects"
                        : "no database URL says which kind of database builds it");
   return nullptr;
-}
-
-/// Builds `text`, the schema_file, on the emptied scratch database. A failing statement is
-/// Error{database} naming the file and line (where() has them).
-void build_schema_file(const config::Config& config, const std::string& text, backend::Backend& scratch) {
-  const std::string path = config.schema_file.string();
-  scratch.scratch()->drop_all_objects();
-  try {
-    scratch.execute_script(text);
-  } catch (const backend::DatabaseError& e) {
-    runtime::FailedStatement at{"schema_file", path, text, 1, scratch.dialect()};
-    throw runtime::statement_error(e, at, "fix " + path + ": it must build the desired schema on an empty database");
-  }
 }
 
 /// The heads' schema (replayed) against schema_file's (built on the same scratch database).

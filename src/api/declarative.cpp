@@ -19,14 +19,19 @@ std::string with_notes(const std::vector<std::string>& notes, const std::string&
   return out + sql;
 }
 
-/// Builds `schema_file` on the (emptied) scratch database.
-void build_schema_file(const config::Config& config, backend::Backend& scratch) {
+/// The text of `schema_file`; Error{config} when none is configured.
+std::string read_schema_file(const config::Config& config) {
   if (config.schema_file.empty())
     throw Error(ErrorKind::config, "revision --autogenerate needs the desired schema: no `schema_file` in " +
                                        config.file.string(),
                 "add `schema_file = \"schema.sql\"` to migrate.toml and write the schema there as SQL");
+  return util::read_file(config.schema_file, ErrorKind::config);
+}
+
+}  // namespace
+
+void build_schema_file(const config::Config& config, const std::string& text, backend::Backend& scratch) {
   const std::string path = config.schema_file.string();
-  const std::string text = util::read_file(config.schema_file, ErrorKind::config);
   scratch.scratch()->drop_all_objects();
   try {
     scratch.execute_script(text);
@@ -35,8 +40,6 @@ void build_schema_file(const config::Config& config, backend::Backend& scratch) 
     throw runtime::statement_error(e, at, "fix " + path + ": it must build the desired schema on an empty database");
   }
 }
-
-}  // namespace
 
 GeneratedSections baseline_sections(const Project& project, backend::Backend& db, bool ignore_unsupported) {
   if (!project.files().empty())
@@ -53,10 +56,11 @@ GeneratedSections autogenerate_sections(const Project& project, backend::Backend
                                         const std::vector<std::string>& parents, runtime::StopToken& stop) {
   runtime::StopToken::Armed armed(stop);
   const auto& config = project.config();
+  const auto text = read_schema_file(config);
   auto scratch = open_scratch(config, db, "");
   Replay replay(project, scratch->db(), stop);
   const auto head = replay.upgrade_to(parents);
-  build_schema_file(config, scratch->db());
+  build_schema_file(config, text, scratch->db());
   replay.create_version_table_schema();  // emptied with the rest; the heads' schema has it
   const auto desired = replay.read();
   for (const auto& u : desired.unsupported)

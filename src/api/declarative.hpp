@@ -22,6 +22,11 @@ struct GeneratedSections {
   bool empty() const { return upgrade_sql.empty(); }
 };
 
+/// Builds `text`, the contents of `schema_file`, on the scratch database `scratch` after
+/// emptying it: how `revision --autogenerate` and `check` learn the desired schema. A failing
+/// statement is Error{database} naming the file and line (where() has them).
+void build_schema_file(const config::Config& config, const std::string& text, backend::Backend& scratch);
+
 /// The baseline of `db`: upgrade = the dump of its live schema, downgrade = every object
 /// dropped in reverse dependency order. Refuses (Error{usage}) in a project that has
 /// revisions already; Error{unsupported_object} as `dump` unless `ignore_unsupported`.
