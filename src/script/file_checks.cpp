@@ -1,5 +1,7 @@
 #include "script/file_checks.hpp"
 
+#include <cstdlib>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -14,7 +16,9 @@ namespace {
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& where, const std::string& what,
                        std::string hint) {
-  throw Error(ErrorKind::script, path.string() + ":" + where + ": " + what, std::move(hint));
+  // `where` is "LINE" or "LINE:COLUMN"; the line is also carried as a field.
+  throw Error(ErrorKind::script, path.string() + ":" + where + ": " + what, std::move(hint))
+      .located({.file = path.string(), .line = std::atoi(where.c_str())});
 }
 
 // ---------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ constexpr std::string_view k_header_hint =
 
 [[noreturn]] void fail(const std::filesystem::path& path, int line, const std::string& what,
                        std::string hint = {}) {
-  throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint));
+  // The location is also carried as fields, so JSON errors and `check` name it without parsing.
+  throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint))
+      .located({.file = path.string(), .line = line});
 }
 
 // ---------------------------------------------------------------------------------------
