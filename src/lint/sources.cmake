@@ -3,6 +3,7 @@
 # PostgreSQL parser) and nlohmann/json (its parse tree).
 target_sources(migrate_core PRIVATE
   lint/context.cpp
+  lint/evidence.cpp
   lint/facts.cpp
   lint/finding.cpp
   lint/postgres_facts.cpp

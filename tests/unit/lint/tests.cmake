@@ -1,4 +1,5 @@
 # Test sources of tests/unit/lint (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
+  unit/lint/evidence_test.cpp
   unit/lint/facts_test.cpp
 )
