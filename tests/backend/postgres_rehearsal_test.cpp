@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <ostream>
@@ -131,6 +132,24 @@ TEST_F(PostgresProbeTest, ADroppedTableIsNamedAsItWasAndANewOneIsLeftOut) {
   EXPECT_EQ(dropped.locks, (std::vector<backend::RelationLock>{{"public.accounts", "AccessExclusiveLock"}}));
 }
 
+// The locks the evidence table (lint/evidence.hpp) expects of a foreign key and a check.
+TEST_F(PostgresProbeTest, AForeignKeyLocksBothTablesAndACheckLocksItsTableExclusively) {
+  db().execute("CREATE TABLE orders (id int, account_id int)");
+  db().begin();
+  auto foreign_key =
+      probe("ALTER TABLE orders ADD CONSTRAINT orders_account FOREIGN KEY (account_id) REFERENCES accounts NOT VALID");
+  db().rollback();
+  auto has = [](const std::vector<backend::RelationLock>& locks, const backend::RelationLock& lock) {
+    return std::find(locks.begin(), locks.end(), lock) != locks.end();
+  };
+  EXPECT_TRUE(has(foreign_key.locks, {"public.orders", "ShareRowExclusiveLock"}));
+  EXPECT_TRUE(has(foreign_key.locks, {"public.accounts", "ShareRowExclusiveLock"}));
+  db().begin();
+  auto check = probe("ALTER TABLE accounts ADD CONSTRAINT positive CHECK (n > 0) NOT VALID");
+  db().rollback();
+  EXPECT_EQ(check.locks, (std::vector<backend::RelationLock>{{"public.accounts", "AccessExclusiveLock"}}));
+}
+
 TEST_F(PostgresProbeTest, OutsideATransactionRewritesAreSeenButLocksAreNot) {
   auto measured = probe("ALTER TABLE accounts ALTER COLUMN n TYPE bigint");
   EXPECT_FALSE(measured.locks_observed);
@@ -240,6 +259,23 @@ TEST_F(PostgresRehearseTest, EachRevisionRunsOnItsParentsAndIsMeasuredStatementB
   EXPECT_TRUE(report[0].statements[0].locks.empty());
   EXPECT_EQ(my_scratch_databases(), 0);
   EXPECT_FALSE(m_target->catalog().table_exists("public", "rh_accounts"));
+
+  // What the rules guessed from the text, held up against it.
+  std::vector<lint::Finding> findings(3);
+  for (auto& f : findings) f.revision = "r2";
+  findings[0].rule = "require-concurrent-index";
+  findings[0].line = 6;
+  findings[1].rule = "change-column-type";
+  findings[1].line = 7;
+  findings[2].rule = "change-column-type";
+  findings[2].line = 8;
+  lint::apply_evidence(findings, report);
+  EXPECT_EQ(findings[0].evidence, lint::Finding::Evidence::confirmed);
+  EXPECT_EQ(findings[0].measured.rfind("SHARE on public.rh_accounts; ", 0), 0u) << findings[0].measured;
+  EXPECT_EQ(findings[1].evidence, lint::Finding::Evidence::confirmed);
+  EXPECT_EQ(findings[1].measured.rfind("rewrote public.rh_accounts; ", 0), 0u) << findings[1].measured;
+  EXPECT_EQ(findings[2].evidence, lint::Finding::Evidence::cleared);
+  EXPECT_EQ(findings[2].measured.rfind("no table rewritten; ", 0), 0u) << findings[2].measured;
 }
 
 TEST_F(PostgresRehearseTest, NonTransactionalRevisionsAndFailuresAreReportedAndTheNextRevisionStartsClean) {
