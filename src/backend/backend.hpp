@@ -10,7 +10,9 @@
 ///    (SQLite; a server that enforces them has none);
 ///  - `SchemaReader` (optional): the schema model from the catalog;
 ///  - `Scratch` (optional): temporary databases of the same kind that `drift` replays
-///    revisions on, and emptying one the user named.
+///    revisions on, and emptying one the user named;
+///  - `StatementProbe` (optional): one statement run and measured (the locks it took, the
+///    tables it rewrote, its duration), for `lint --rehearse` on a scratch database.
 /// An optional role's accessor returns nullptr when the backend has no such thing; the
 /// runtime then refuses what needs it (an unguarded run, a `--backup`) with a clear error
 /// rather than degrading quietly.
@@ -29,6 +31,7 @@
 /// rules live in `runtime/`. Don't correct user input; when in doubt, fail.
 
 #include <chrono>
+#include <compare>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -290,6 +293,46 @@ class Scratch {
   virtual void drop_all_objects() = 0;
 };
 
+/// A relation-level lock a session holds, as `pg_locks` shows it.
+struct RelationLock {
+  std::string relation;  ///< schema-qualified, unquoted: "public.users"
+  std::string mode;      ///< as pg_locks names it: "ShareLock", "AccessExclusiveLock", ...
+  bool operator==(const RelationLock&) const = default;
+  auto operator<=>(const RelationLock&) const = default;
+};
+
+/// What running one statement did (StatementProbe::probe).
+struct StatementMeasurement {
+  /// The relation-level locks the statement took that its session did not hold before it,
+  /// one entry per relation and mode, sorted. Only relations that existed before the
+  /// statement and that queries name (tables, partitioned tables, views, materialized views,
+  /// foreign tables): a relation the statement created is invisible to other sessions, and
+  /// a lock on an index comes with one on its table. A lock the transaction already held in
+  /// that mode (taken by an earlier statement) is not taken again, so it is not listed.
+  std::vector<RelationLock> locks;
+  /// False when the statement ran outside a transaction block: its locks were released when
+  /// it ended, so `locks` is empty for want of a way to see them, not because it took none.
+  bool locks_observed = true;
+  /// Tables and materialized views (existing before the statement) whose storage it
+  /// replaced: `pg_class.relfilenode` changed, as in a rewrite (ALTER COLUMN TYPE with a
+  /// conversion, ADD COLUMN with a volatile default, VACUUM FULL, CLUSTER) or a TRUNCATE. Sorted.
+  std::vector<std::string> rewritten;
+  double duration_ms = 0;  ///< wall-clock time of the statement alone (not of the catalog reads)
+};
+
+/// Runs one statement and reports what it did, as the server shows it. For `lint
+/// --rehearse`, on a scratch database: the catalog reads around the statement run on the same
+/// connection (inside its transaction, when one is open).
+class StatementProbe {
+ public:
+  virtual ~StatementProbe() = default;
+  /// Runs `sql`, one statement, exactly as execute_script would, and measures it. Throws
+  /// DatabaseError when the statement fails (as execute_script does: a `lock_timeout` hit is
+  /// SQLSTATE 55P03); nothing is measured then. A failed read of the catalog around it also
+  /// throws DatabaseError.
+  virtual StatementMeasurement probe(std::string_view sql) = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -346,6 +389,9 @@ class Backend {
   /// Foreign-key checks the runner must do itself, or nullptr when the server enforces
   /// foreign keys (PostgreSQL).
   virtual ForeignKeyChecks* foreign_key_checks() { return nullptr; }
+  /// Statements run and measured, or nullptr when this backend cannot see its own locks
+  /// and storage (SQLite).
+  virtual StatementProbe* statement_probe() { return nullptr; }
 };
 
 /// Opens the backend for a URL (scheme lookup in registry.cpp). Throws Error{config} for an

@@ -18,6 +18,7 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres/backup.cpp
     backend/postgres/catalog.cpp
     backend/postgres/lock.cpp
+    backend/postgres/rehearsal.cpp
     backend/postgres/schema_reader.cpp
     backend/postgres/scratch.cpp
     backend/postgres/session.cpp

@@ -3,6 +3,7 @@
 # (the PostgreSQL parser) and nlohmann/json (its parse tree, read through postgres_tree.hpp).
 target_sources(migrate_core PRIVATE
   lint/context.cpp
+  lint/evidence.cpp
   lint/facts.cpp
   lint/finding.cpp
   lint/postgres_alter_table.cpp

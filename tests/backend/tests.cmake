@@ -20,6 +20,7 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres_backend_test.cpp
     backend/postgres_schema_reader_test.cpp
     backend/postgres_round_trip_test.cpp
+    backend/postgres_rehearsal_test.cpp
   )
   # The scanner test asks the server directly (libpq) how it reads tricky SQL.
   target_link_libraries(migrate_backend_tests PRIVATE PkgConfig::PQ)

@@ -37,7 +37,8 @@
 ///
 /// The code is split by role, one class still: url.cpp (what libpq is handed, what messages
 /// show), session.cpp (connecting, statements, transactions, error translation), lock.cpp
-/// (the advisory lock), catalog.cpp (table/column/object look-ups) and backup.cpp (pg_dump);
+/// (the advisory lock), catalog.cpp (table/column/object look-ups), backup.cpp (pg_dump),
+/// scratch.cpp (scratch databases) and rehearsal.cpp (statements measured for `lint --rehearse`);
 /// session.hpp holds what they share. Only this folder includes libpqxx and libpq; this
 /// header keeps them out of its includers.
 
@@ -64,7 +65,7 @@ class Session;
 long long advisory_lock_key(std::string_view schema, std::string_view table);
 
 class PostgresBackend final : public Backend, public Catalog, public Locker, public Backups, public SchemaReader,
-                              public Scratch {
+                              public Scratch, public StatementProbe {
  public:
   /// Connects (one connection; the lock connection is opened by `lock()`). Throws
   /// Error{config} for a bad URL, DatabaseError when the connection fails.
@@ -149,10 +150,16 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   Backups* backups() override { return this; }
   SchemaReader* schema_reader() override { return this; }
   Scratch* scratch() override { return this; }
+  StatementProbe* statement_probe() override { return this; }
 
   // --- Scratch (scratch.cpp) ---
   std::unique_ptr<ScratchDatabase> create_scratch() override;
   void drop_all_objects() override;
+
+  // --- StatementProbe (rehearsal.cpp) ---
+  /// pg_class (relfilenode of every user table and materialized view) read before and after
+  /// the statement; inside a transaction, pg_locks of this backend (pg_backend_pid()) too.
+  StatementMeasurement probe(std::string_view sql) override;
 
   // --- SchemaReader (schema_reader.cpp) ---
   /// One query per object class (schema_reader.cpp says which are read so far), run with

@@ -1,5 +1,6 @@
 # Test sources of tests/unit/lint (paths relative to tests/).
 target_sources(migrate_unit_tests PRIVATE
+  unit/lint/evidence_test.cpp
   unit/lint/facts_test.cpp
   unit/lint/postgres_facts_test.cpp
   unit/lint/rules_postgres_test.cpp
