@@ -18,12 +18,6 @@ namespace {
 /// block, refused before it does anything.
 constexpr const char* k_active_sql_transaction = "25001";
 
-/// 1-based column of byte `offset` of `sql`, whose first byte starts a line.
-int column_of(std::string_view sql, std::size_t offset) {
-  const auto newline = offset == 0 ? std::string_view::npos : sql.rfind('\n', offset - 1);
-  return static_cast<int>(newline == std::string_view::npos ? offset + 1 : offset - newline);
-}
-
 /// A revision's PostgreSQL upgrade as statements, none run yet.
 std::vector<lint::RehearsedStatement> upgrade_statements(const script::RevisionFile& file) {
   std::vector<lint::RehearsedStatement> out;
@@ -32,7 +26,7 @@ std::vector<lint::RehearsedStatement> upgrade_statements(const script::RevisionF
   for (const auto& span : sql::statement_spans(section->sql, Dialect::postgresql, section->first_line)) {
     lint::RehearsedStatement statement;
     statement.line = span.line;
-    statement.column = column_of(section->sql, span.begin);
+    statement.column = span.column;
     statement.text = section->sql.substr(span.begin, span.end - span.begin);
     out.push_back(std::move(statement));
   }

@@ -26,12 +26,6 @@ using pg::text;
 using Kind = StatementFacts::Kind;
 using Object = ObjectRef::Kind;
 
-// 1-based column of byte `offset` in `sql`: bytes since the previous '\n'.
-int column_of(std::string_view sql, std::size_t offset) {
-  const auto newline = sql.rfind('\n', offset == 0 ? 0 : offset - 1);
-  return static_cast<int>(newline == std::string_view::npos || offset == 0 ? offset + 1 : offset - newline);
-}
-
 // Calls `each` with every element of a list field (nothing when absent).
 template <typename Each>
 void for_each_item(const Node& list, Each each) {
@@ -303,7 +297,7 @@ std::vector<StatementFacts> postgres_facts(std::string_view sql, int first_line)
     StatementFacts facts;
     facts.text = std::string(sql.substr(span.begin, span.end - span.begin));
     facts.line = span.line;
-    facts.column = column_of(sql, span.begin);
+    facts.column = span.column;
     parse_statement(facts);
     out.push_back(std::move(facts));
   }

@@ -75,6 +75,16 @@ class BodyTracker {
 
 }  // namespace
 
+namespace {
+
+// 1-based column of byte `offset`: the bytes since the line's start.
+int column_at(std::string_view sql, std::size_t offset) {
+  const auto newline = offset == 0 ? std::string_view::npos : sql.rfind('\n', offset - 1);
+  return static_cast<int>(newline == std::string_view::npos ? offset + 1 : offset - newline);
+}
+
+}  // namespace
+
 std::vector<StatementSpan> statement_spans(std::string_view sql, Dialect dialect, int first_line) {
   std::vector<StatementSpan> out;
   Lexer lexer(sql, dialect, first_line);
@@ -98,7 +108,7 @@ std::vector<StatementSpan> statement_spans(std::string_view sql, Dialect dialect
     }
     if (!open) {
       open = true;
-      current = StatementSpan{t.begin, t.end, 0, t.line};
+      current = StatementSpan{t.begin, t.end, 0, t.line, column_at(sql, t.begin)};
     }
     current.end = t.end;
     body.token(t);
@@ -113,7 +123,7 @@ std::vector<StatementSpan> statement_spans(std::string_view sql, Dialect dialect
 std::vector<Statement> split_statements(std::string_view sql, Dialect dialect, int first_line) {
   std::vector<Statement> out;
   for (const auto& span : statement_spans(sql, dialect, first_line)) {
-    out.push_back(Statement{std::string(sql.substr(span.begin, span.end - span.begin)), span.line});
+    out.push_back(Statement{std::string(sql.substr(span.begin, span.end - span.begin)), span.line, span.column});
   }
   return out;
 }

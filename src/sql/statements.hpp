@@ -28,6 +28,7 @@ struct StatementSpan {
   std::size_t end = 0;             ///< just past its last token other than a comment
   std::size_t terminator_end = 0;  ///< just past its terminating ';', or the input's end
   int line = 0;                    ///< line of its first token, counted from `first_line`
+  int column = 0;                  ///< 1-based byte column of its first token on that line
 };
 
 /// The non-empty statements of `sql`, in order.
@@ -36,6 +37,7 @@ std::vector<StatementSpan> statement_spans(std::string_view sql, Dialect dialect
 struct Statement {
   std::string text;  ///< the statement without its trailing ';', trimmed
   int line = 0;      ///< 1-based line of its first character, counted from `first_line`
+  int column = 0;    ///< 1-based byte column of its first character on that line
 };
 
 /// Each statement's text runs from its first to its last significant token: leading and
