@@ -124,6 +124,11 @@ struct DriftOptions {
   std::string scratch_url;
 };
 
+struct StairwayOptions {
+  std::string scratch_url;  ///< --scratch-url ("" = the configuration's, else a temporary database)
+  std::string rev_range;    ///< -r/--rev-range, as `history -r` takes it ("" = the whole graph)
+};
+
 struct LogOptions {
   std::optional<int> limit;  ///< -n N
   std::string revision;      ///< --revision REV ("" = every row)
@@ -155,5 +160,8 @@ int dump(const Context& ctx, const DumpOptions& opts);
 int graph(const Context& ctx);
 /// Exit 0 when the live schema is the expected one, 1 on drift (or objects not compared).
 int drift(const Context& ctx, const DriftOptions& opts);
+/// `test`, the stairway test: exit 0 when every revision went up, down and up again with the
+/// same schemas and the schema came back to where it started, 1 naming the first broken one.
+int stairway(const Context& ctx, const StairwayOptions& opts);
 
 }  // namespace migrate::commands

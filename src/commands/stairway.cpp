@@ -1,0 +1,120 @@
+// `test`: the stairway test on a scratch database (api/stairway.hpp). One line per revision
+// tested, then a summary; exit 0 when every revision went up, down and up again and the
+// schema came back to where it started, 1 naming the first broken revision with the phase
+// and the schema differences (or the failing statement).
+#include <ostream>
+
+#include "api/database.hpp"
+#include "api/project.hpp"
+#include "api/stairway.hpp"
+#include "commands/commands.hpp"
+
+namespace migrate::commands {
+namespace {
+
+using api::StairwayReport;
+
+std::string message_of(const api::Project& project, const std::string& rev) {
+  const auto* file = project.file(rev);
+  return file ? file->message : "";
+}
+
+util::Json error_json(const Error& e) {
+  util::Json err = util::Json::object();
+  err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
+  const auto& where = e.where();
+  err.set("revision", where.revision.empty() ? util::Json() : util::Json(where.revision))
+      .set("file", where.file.empty() ? util::Json() : util::Json(where.file))
+      .set("line", where.line > 0 ? util::Json(where.line) : util::Json())
+      .set("statement", where.statement.empty() ? util::Json() : util::Json(where.statement));
+  return err;
+}
+
+util::Json failure_json(const StairwayReport& r) {
+  if (!r.failure) return util::Json();
+  const auto& f = *r.failure;
+  util::Json doc = util::Json::object();
+  doc.set("revision", f.revision.empty() ? util::Json() : util::Json(f.revision))
+      .set("phase", api::to_string(f.phase))
+      .set("message", api::describe(f.phase, r.from_base()))
+      .set("differences", schema_differences_json(f.differences))
+      .set("error", f.error ? error_json(*f.error) : util::Json());
+  return doc;
+}
+
+/// The revision the failure names on its own line (not one that passed the stairway and
+/// broke on the way down to the start).
+bool failure_has_own_line(const StairwayReport& r) {
+  return r.failure && !r.failure->revision.empty() && r.failure->phase != api::StairwayPhase::final_downgrade_fails;
+}
+
+util::Json report_json(const api::Project& project, const StairwayReport& r) {
+  util::Json revisions = util::Json::array();
+  auto add = [&](const std::string& rev, bool ok) {
+    util::Json item = util::Json::object();
+    item.set("revision", rev).set("message", message_of(project, rev)).set("ok", ok);
+    revisions.push(std::move(item));
+  };
+  for (const auto& rev : r.passed) add(rev, true);
+  if (failure_has_own_line(r)) add(r.failure->revision, false);
+  util::Json doc = util::Json::object();
+  doc.set("ok", r.ok())
+      .set("tested", static_cast<long long>(r.passed.size()))
+      .set("revisions", std::move(revisions))
+      .set("prepared", util::Json::strings(r.prepared))
+      .set("failure", failure_json(r))
+      .set("scratch", r.scratch);
+  return doc;
+}
+
+void print_failure(std::ostream& out, const api::Project& project, const StairwayReport& r) {
+  const auto& f = *r.failure;
+  const std::string what = api::describe(f.phase, r.from_base());
+  if (f.phase == api::StairwayPhase::final_downgrade_fails)
+    out << "FAIL  " << f.revision << "  " << message_of(project, f.revision) << "\n";
+  out << "  " << what << (f.differences.empty() && !f.error ? "" : ":") << "\n";
+  for (const auto& d : f.differences) out << "  " << d.text << "\n";
+  if (f.error) {
+    out << "  " << f.error->what() << "\n";
+    if (!f.error->hint().empty()) out << "  hint: " << f.error->hint() << "\n";
+  }
+  out << "Stairway test failed";
+  if (!f.revision.empty()) out << " at " << f.revision;
+  out << ": " << what;
+  if (!f.differences.empty()) out << " (" << f.differences.size() << " difference(s))";
+  out << ".\n";
+}
+
+void print_report(std::ostream& out, const api::Project& project, const StairwayReport& r) {
+  if (!r.prepared.empty())
+    out << "Applied " << r.prepared.size() << " revision(s) below the range first (not tested).\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& rev : r.passed) rows.push_back({"ok", rev, message_of(project, rev)});
+  if (failure_has_own_line(r)) rows.push_back({"FAIL", r.failure->revision, message_of(project, r.failure->revision)});
+  for (const auto& line : aligned(rows)) out << line << "\n";
+  if (r.failure) {
+    print_failure(out, project, r);
+    return;
+  }
+  out << "Stairway test passed: " << r.passed.size() << " revision(s) went up, down and up again; "
+      << (r.from_base() ? "down to base, the schema is empty" : "down to where the range starts, the schema is as it was")
+      << ".\n";
+}
+
+}  // namespace
+
+int stairway(const Context& ctx, const StairwayOptions& opts) {
+  auto project = api::Project::load(config::load(ctx.overrides));
+  // Only the backend kind and the server are used: a SQLite file that does not exist is not made.
+  auto target = api::open_database(project.config(), backend::OpenMode::empty_if_missing);
+  runtime::StopToken own;
+  api::StairwayOptions options{opts.scratch_url, opts.rev_range};
+  auto report = api::stairway(project, *target, options, ctx.stop ? *ctx.stop : own);
+  if (ctx.format == Format::json)
+    *ctx.out << report_json(project, report).dump() << "\n";
+  else
+    print_report(*ctx.out, project, report);
+  return report.ok() ? 0 : 1;
+}
+
+}  // namespace migrate::commands
