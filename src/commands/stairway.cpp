@@ -19,14 +19,18 @@ std::string message_of(const api::Project& project, const std::string& rev) {
   return file ? file->message : "";
 }
 
+/// The failing statement's error, without its hint (about the scratch database's state).
 util::Json error_json(const Error& e) {
-  util::Json err = util::Json::object();
-  err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
+  auto text = [](const std::string& s) { return s.empty() ? util::Json() : util::Json(s); };
   const auto& where = e.where();
-  err.set("revision", where.revision.empty() ? util::Json() : util::Json(where.revision))
-      .set("file", where.file.empty() ? util::Json() : util::Json(where.file))
+  util::Json err = util::Json::object();
+  err.set("kind", std::string(to_string(e.kind())))
+      .set("message", std::string(e.what()))
+      .set("revision", text(where.revision))
+      .set("file", text(where.file))
       .set("line", where.line > 0 ? util::Json(where.line) : util::Json())
-      .set("statement", where.statement.empty() ? util::Json() : util::Json(where.statement));
+      .set("statement", text(where.statement))
+      .set("sqlstate", text(where.sqlstate));
   return err;
 }
 
@@ -57,9 +61,10 @@ util::Json report_json(const api::Project& project, const StairwayReport& r) {
   };
   for (const auto& rev : r.passed) add(rev, true);
   if (failure_has_own_line(r)) add(r.failure->revision, false);
+  const util::Json tested(static_cast<long long>(r.passed.size()));
   util::Json doc = util::Json::object();
   doc.set("ok", r.ok())
-      .set("tested", static_cast<long long>(r.passed.size()))
+      .set("tested", tested)
       .set("revisions", std::move(revisions))
       .set("prepared", util::Json::strings(r.prepared))
       .set("failure", failure_json(r))
@@ -74,10 +79,8 @@ void print_failure(std::ostream& out, const api::Project& project, const Stairwa
     out << "FAIL  " << f.revision << "  " << message_of(project, f.revision) << "\n";
   out << "  " << what << (f.differences.empty() && !f.error ? "" : ":") << "\n";
   for (const auto& d : f.differences) out << "  " << d.text << "\n";
-  if (f.error) {
-    out << "  " << f.error->what() << "\n";
-    if (!f.error->hint().empty()) out << "  hint: " << f.error->hint() << "\n";
-  }
+  // Not the error's hint: it speaks of the scratch database's state, which is dropped.
+  if (f.error) out << "  " << f.error->what() << "\n";
   out << "Stairway test failed";
   if (!f.revision.empty()) out << " at " << f.revision;
   out << ": " << what;

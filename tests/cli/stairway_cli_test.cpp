@@ -157,13 +157,15 @@ TEST_F(StairwayCliTest, NamesARevisionThatCannotBeReApplied) {
   EXPECT_TRUE(contains(r.out, "INSERT INTO tenants")) << r.out;
   EXPECT_TRUE(contains(r.out, "x1.sql")) << r.out;
   EXPECT_TRUE(contains(r.out, "Stairway test failed at x1: it cannot be re-applied after its downgrade.")) << r.out;
+  EXPECT_FALSE(contains(r.out, "hint:")) << r.out;  // the runner's hint is about the scratch database
 
   auto json = stairway({"--format", "json"});
   EXPECT_EQ(json.status, 1) << describe(json);
   EXPECT_TRUE(contains(json.out, "\"failure\": {\"revision\": \"x1\", \"phase\": \"reapply_fails\"")) << json.out;
-  EXPECT_TRUE(contains(json.out, "\"error\": {\"kind\": \"database\"")) << json.out;
+  EXPECT_TRUE(contains(json.out, "\"error\": {\"kind\": \"database\", \"message\": \"")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"revision\": \"x1\", \"file\": \"")) << json.out;
   EXPECT_TRUE(contains(json.out, "\"statement\": \"INSERT INTO tenants")) << json.out;
+  EXPECT_FALSE(contains(json.out, "\"hint\"")) << json.out;
 }
 
 TEST_F(StairwayCliTest, NamesARevisionWhoseUpgradeFails) {
@@ -191,6 +193,26 @@ TEST_F(StairwayCliTest, ARevisionWithoutADowngradeSectionIsAFailureNamingIt) {
   // The revisions below it still pass with -r.
   auto below = stairway({"-r", "base:n1"});
   EXPECT_EQ(below.status, 0) << describe(below);
+}
+
+// Each revision passes on its own, but t2's downgrade leaves its rows behind, and t1's
+// downgrade cannot run over them: found on the way down to base.
+TEST_F(StairwayCliTest, NamesARevisionWhoseDowngradeFailsOnTheWayDownToBase) {
+  write_revision("t1.sql", {"t1", "", "CREATE TABLE t (x INTEGER);", "CREATE UNIQUE INDEX ux_t_x ON t (x);\nDROP TABLE t;"});
+  write_revision("t2.sql", {"t2", "\"t1\"", "ALTER TABLE t ADD COLUMN y INTEGER;\nINSERT INTO t (x) VALUES (1);",
+                            "ALTER TABLE t DROP COLUMN y;"});
+  auto r = stairway();
+  EXPECT_EQ(r.status, 1) << describe(r);
+  EXPECT_TRUE(contains(r.out, "ok  t1  revision t1\nok  t2  revision t2\nFAIL  t1  revision t1\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "  the downgrade fails on the way down to base:\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "CREATE UNIQUE INDEX ux_t_x")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Stairway test failed at t1: the downgrade fails on the way down to base.")) << r.out;
+
+  auto json = stairway({"--format", "json"});
+  EXPECT_EQ(json.status, 1) << describe(json);
+  EXPECT_TRUE(contains(json.out, "{\"ok\": false, \"tested\": 2, ")) << json.out;
+  EXPECT_FALSE(contains(json.out, "\"ok\": false}")) << json.out;  // both revisions passed their own stairs
+  EXPECT_TRUE(contains(json.out, "\"failure\": {\"revision\": \"t1\", \"phase\": \"final_downgrade_fails\"")) << json.out;
 }
 
 TEST_F(StairwayCliTest, RevRangeLimitsTheRevisionsTested) {
