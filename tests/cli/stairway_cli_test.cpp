@@ -190,9 +190,14 @@ TEST_F(StairwayCliTest, ARevisionWithoutADowngradeSectionIsAFailureNamingIt) {
   EXPECT_EQ(r.status, 1) << describe(r);
   EXPECT_TRUE(contains(r.out, "FAIL  x1  one way")) << r.out;
   EXPECT_TRUE(contains(r.out, "Stairway test failed at x1: it has no downgrade section")) << r.out;
-  // The revisions below it still pass with -r.
-  auto below = stairway({"-r", "base:n1"});
+  // The revisions below it pass with -r, and so do those above it: it is applied untested and
+  // the final downgrade stops above it.
+  auto below = stairway({"-r", ":n1"});
   EXPECT_EQ(below.status, 0) << describe(below);
+  write_revision("y1.sql", {"y1", "\"x1\"", "CREATE INDEX ix_audit_id ON audit (id);", "DROP INDEX ix_audit_id;"});
+  auto above = stairway({"-r", "y1:heads"});
+  EXPECT_EQ(above.status, 0) << describe(above);
+  EXPECT_TRUE(contains(above.out, "Applied 7 revision(s) below the range first (not tested).\nok  y1")) << above.out;
 }
 
 // Each revision passes on its own, but t2's downgrade leaves its rows behind, and t1's
