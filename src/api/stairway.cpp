@@ -241,9 +241,15 @@ StairwayReport stairway(const Project& project, backend::Backend& target, const 
   StairwayReport report;
   report.scratch = scratch->description();
   Walk walk(project, replay, stop, report);
+  auto progress = [&] {
+    if (options.progress) options.progress(report);
+  };
   if (!walk.prepare(plan.prepare)) return report;
-  for (const auto& rev : plan.test)
+  if (!plan.prepare.empty()) progress();
+  for (const auto& rev : plan.test) {
     if (!walk.test(rev)) return report;
+    progress();
+  }
   walk.down_to_start();
   return report;
 }

@@ -8,6 +8,7 @@
 
 #include <migrate/types.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,9 +22,14 @@
 
 namespace migrate::api {
 
+struct StairwayReport;
+
 struct StairwayOptions {
   std::string scratch_url;  ///< "" = the configuration's scratch_url, else a temporary database
   std::string rev_range;    ///< `history -r` syntax; "" = the whole graph
+  /// Called with the report so far once the revisions below the range are applied and after
+  /// each revision that passed (for progress output); may be empty.
+  std::function<void(const StairwayReport&)> progress;
 };
 
 /// Where the stairway broke, in the order the test meets them for one revision.

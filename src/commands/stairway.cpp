@@ -2,6 +2,7 @@
 // tested, then a summary; exit 0 when every revision went up, down and up again and the
 // schema came back to where it started, 1 naming the first broken revision with the phase
 // and the schema differences (or the failing statement).
+#include <algorithm>
 #include <ostream>
 
 #include "api/database.hpp"
@@ -72,37 +73,62 @@ util::Json report_json(const api::Project& project, const StairwayReport& r) {
   return doc;
 }
 
-void print_failure(std::ostream& out, const api::Project& project, const StairwayReport& r) {
-  const auto& f = *r.failure;
-  const std::string what = api::describe(f.phase, r.from_base());
-  if (f.phase == api::StairwayPhase::final_downgrade_fails)
-    out << "FAIL  " << f.revision << "  " << message_of(project, f.revision) << "\n";
-  out << "  " << what << (f.differences.empty() && !f.error ? "" : ":") << "\n";
-  for (const auto& d : f.differences) out << "  " << d.text << "\n";
-  // Not the error's hint: it speaks of the scratch database's state, which is dropped.
-  if (f.error) out << "  " << f.error->what() << "\n";
-  out << "Stairway test failed";
-  if (!f.revision.empty()) out << " at " << f.revision;
-  out << ": " << what;
-  if (!f.differences.empty()) out << " (" << f.differences.size() << " difference(s))";
-  out << ".\n";
-}
-
-void print_report(std::ostream& out, const api::Project& project, const StairwayReport& r) {
-  if (!r.prepared.empty())
-    out << "Applied " << r.prepared.size() << " revision(s) below the range first (not tested).\n";
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& rev : r.passed) rows.push_back({"ok", rev, message_of(project, rev)});
-  if (failure_has_own_line(r)) rows.push_back({"FAIL", r.failure->revision, message_of(project, r.failure->revision)});
-  for (const auto& line : aligned(rows)) out << line << "\n";
-  if (r.failure) {
-    print_failure(out, project, r);
-    return;
+/// Prints the text report as the test goes, so that a CI log shows how far a long run got:
+/// `ok    <rev>  <message>` per revision that passed, `FAIL  <rev>  <message>` and what broke,
+/// then a summary.
+class TextReport {
+ public:
+  TextReport(std::ostream& out, const api::Project& project) : m_out(out), m_project(project) {
+    for (const auto& rev : project.map().revisions()) m_width = std::max(m_width, rev.id.size());
   }
-  out << "Stairway test passed: " << r.passed.size() << " revision(s) went up, down and up again; "
-      << (r.from_base() ? "down to base, the schema is empty" : "down to where the range starts, the schema is as it was")
-      << ".\n";
-}
+
+  /// The lines the report so far adds to what was printed.
+  void progress(const StairwayReport& r) {
+    if (!m_said_prepared && !r.prepared.empty())
+      m_out << "Applied " << r.prepared.size() << " revision(s) below the range first (not tested).\n";
+    m_said_prepared = m_said_prepared || !r.prepared.empty();
+    for (; m_passed < r.passed.size(); ++m_passed) line("ok", r.passed[m_passed]);
+    m_out.flush();
+  }
+
+  void finish(const StairwayReport& r) {
+    progress(r);
+    if (r.failure) return failure(r);
+    m_out << "Stairway test passed: " << r.passed.size() << " revision(s) went up, down and up again; "
+          << (r.from_base() ? "down to base, the schema is empty"
+                            : "down to where the range starts, the schema is as it was")
+          << ".\n";
+  }
+
+ private:
+  void line(const std::string& status, const std::string& rev) {
+    std::string text = status + std::string(6 - status.size(), ' ') + rev;
+    const std::string message = message_of(m_project, rev);
+    if (!message.empty()) text += std::string(m_width - rev.size() + 2, ' ') + message;
+    m_out << text << "\n";
+  }
+
+  void failure(const StairwayReport& r) {
+    const auto& f = *r.failure;
+    const std::string what = api::describe(f.phase, r.from_base());
+    if (!f.revision.empty()) line("FAIL", f.revision);
+    m_out << "  " << what << (f.differences.empty() && !f.error ? "" : ":") << "\n";
+    for (const auto& d : f.differences) m_out << "  " << d.text << "\n";
+    // Not the error's hint: it speaks of the scratch database's state, which is dropped.
+    if (f.error) m_out << "  " << f.error->what() << "\n";
+    m_out << "Stairway test failed";
+    if (!f.revision.empty()) m_out << " at " << f.revision;
+    m_out << ": " << what;
+    if (!f.differences.empty()) m_out << " (" << f.differences.size() << " difference(s))";
+    m_out << ".\n";
+  }
+
+  std::ostream& m_out;
+  const api::Project& m_project;
+  std::size_t m_width = 0;  ///< of the longest revision id, so that the messages line up
+  bool m_said_prepared = false;
+  std::size_t m_passed = 0;  ///< passed revisions printed so far
+};
 
 }  // namespace
 
@@ -111,12 +137,14 @@ int stairway(const Context& ctx, const StairwayOptions& opts) {
   // Only the backend kind and the server are used: a SQLite file that does not exist is not made.
   auto target = api::open_database(project.config(), backend::OpenMode::empty_if_missing);
   runtime::StopToken own;
-  api::StairwayOptions options{opts.scratch_url, opts.rev_range};
+  TextReport text(*ctx.out, project);
+  api::StairwayOptions options{opts.scratch_url, opts.rev_range, {}};
+  if (ctx.format == Format::text) options.progress = [&text](const StairwayReport& r) { text.progress(r); };
   auto report = api::stairway(project, *target, options, ctx.stop ? *ctx.stop : own);
   if (ctx.format == Format::json)
     *ctx.out << report_json(project, report).dump() << "\n";
   else
-    print_report(*ctx.out, project, report);
+    text.finish(report);
   return report.ok() ? 0 : 1;
 }
 

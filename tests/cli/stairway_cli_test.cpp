@@ -63,7 +63,8 @@ class StairwayCliTest : public CliTest {
                               "CREATE TABLE api_keys (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES "
                               "users (id), secret VARCHAR(64) NOT NULL);\n"
                               "CREATE INDEX ix_api_keys_user ON api_keys (user_id);",
-                              "DROP INDEX ix_api_keys_user;\nDROP TABLE api_keys;", "-- branch_labels = [\"access\"]\n"});
+                              "DROP INDEX ix_api_keys_user;\nDROP TABLE api_keys;",
+                              "-- branch_labels = [\"access\"]\n"});
     write_revision("c1.sql", {"c1", "\"a2\"", "CREATE TABLE plugins (id INTEGER PRIMARY KEY, name TEXT NOT NULL);",
                               "DROP TABLE plugins;", "-- branch_labels = [\"plugins\"]\n"});
     write_revision("m1.sql", {"m1", "[\"b1\", \"c1\"]", "ALTER TABLE users ADD COLUMN nickname VARCHAR(50);",
@@ -73,7 +74,9 @@ class StairwayCliTest : public CliTest {
   }
 
   /// A revision on top of n1.
-  void write_top(const std::string& up, const std::string& down) { write_revision("x1.sql", {"x1", "\"n1\"", up, down}); }
+  void write_top(const std::string& up, const std::string& down) {
+    write_revision("x1.sql", {"x1", "\"n1\"", up, down});
+  }
 
   /// True once aa1 went up, down and up again on a scratch database (three journal rows): bb2's
   /// slow upgrade runs next (SQLite). PostgreSQL: a scratch database's session sleeps.
@@ -103,11 +106,12 @@ TEST_F(StairwayCliTest, PassesOnAProjectWithABranchAndAMergeAndLeavesNoScratchDa
   write_branchy_project();
   auto r = stairway({"-v"});
   EXPECT_EQ(r.status, 0) << describe(r);
-  for (const char* line : {"ok  a1  revision a1", "ok  a2  revision a2", "ok  m1  revision m1", "ok  n1  revision n1"})
+  for (const char* line :
+       {"ok    a1  revision a1", "ok    a2  revision a2", "ok    m1  revision m1", "ok    n1  revision n1"})
     EXPECT_TRUE(contains(r.out, line)) << line << "\n" << r.out;
-  EXPECT_TRUE(contains(r.out, "ok  b1") && contains(r.out, "ok  c1")) << r.out;
-  EXPECT_LT(r.out.find("ok  a2"), r.out.find("ok  b1")) << r.out;
-  EXPECT_LT(r.out.find("ok  c1"), r.out.find("ok  m1")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ok    b1") && contains(r.out, "ok    c1")) << r.out;
+  EXPECT_LT(r.out.find("ok    a2"), r.out.find("ok    b1")) << r.out;
+  EXPECT_LT(r.out.find("ok    c1"), r.out.find("ok    m1")) << r.out;
   EXPECT_TRUE(contains(r.out, "Stairway test passed: 6 revision(s) went up, down and up again; down to base, the "
                               "schema is empty."))
       << r.out;
@@ -129,7 +133,9 @@ TEST_F(StairwayCliTest, NamesARevisionWhoseDowngradeForgetsAnIndex) {
   EXPECT_TRUE(contains(r.out, "  the downgrade does not restore the schema:\n  extra index " + p() +
                                   "ix_users_tenant_email"))
       << r.out;
-  EXPECT_TRUE(contains(r.out, "Stairway test failed at x1: the downgrade does not restore the schema (1 difference(s)).")) << r.out;
+  EXPECT_TRUE(
+      contains(r.out, "Stairway test failed at x1: the downgrade does not restore the schema (1 difference(s))."))
+      << r.out;
 }
 
 TEST_F(StairwayCliTest, NamesARevisionWhoseDowngradeDropsTheWrongColumn) {
@@ -197,18 +203,19 @@ TEST_F(StairwayCliTest, ARevisionWithoutADowngradeSectionIsAFailureNamingIt) {
   write_revision("y1.sql", {"y1", "\"x1\"", "CREATE INDEX ix_audit_id ON audit (id);", "DROP INDEX ix_audit_id;"});
   auto above = stairway({"-r", "y1:heads"});
   EXPECT_EQ(above.status, 0) << describe(above);
-  EXPECT_TRUE(contains(above.out, "Applied 7 revision(s) below the range first (not tested).\nok  y1")) << above.out;
+  EXPECT_TRUE(contains(above.out, "Applied 7 revision(s) below the range first (not tested).\nok    y1")) << above.out;
 }
 
 // Each revision passes on its own, but t2's downgrade leaves its rows behind, and t1's
 // downgrade cannot run over them: found on the way down to base.
 TEST_F(StairwayCliTest, NamesARevisionWhoseDowngradeFailsOnTheWayDownToBase) {
-  write_revision("t1.sql", {"t1", "", "CREATE TABLE t (x INTEGER);", "CREATE UNIQUE INDEX ux_t_x ON t (x);\nDROP TABLE t;"});
+  write_revision("t1.sql",
+                 {"t1", "", "CREATE TABLE t (x INTEGER);", "CREATE UNIQUE INDEX ux_t_x ON t (x);\nDROP TABLE t;"});
   write_revision("t2.sql", {"t2", "\"t1\"", "ALTER TABLE t ADD COLUMN y INTEGER;\nINSERT INTO t (x) VALUES (1);",
                             "ALTER TABLE t DROP COLUMN y;"});
   auto r = stairway();
   EXPECT_EQ(r.status, 1) << describe(r);
-  EXPECT_TRUE(contains(r.out, "ok  t1  revision t1\nok  t2  revision t2\nFAIL  t1  revision t1\n")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ok    t1  revision t1\nok    t2  revision t2\nFAIL  t1  revision t1\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "  the downgrade fails on the way down to base:\n")) << r.out;
   EXPECT_TRUE(contains(r.out, "CREATE UNIQUE INDEX ux_t_x")) << r.out;
   EXPECT_TRUE(contains(r.out, "Stairway test failed at t1: the downgrade fails on the way down to base.")) << r.out;
@@ -217,7 +224,8 @@ TEST_F(StairwayCliTest, NamesARevisionWhoseDowngradeFailsOnTheWayDownToBase) {
   EXPECT_EQ(json.status, 1) << describe(json);
   EXPECT_TRUE(contains(json.out, "{\"ok\": false, \"tested\": 2, ")) << json.out;
   EXPECT_FALSE(contains(json.out, "\"ok\": false}")) << json.out;  // both revisions passed their own stairs
-  EXPECT_TRUE(contains(json.out, "\"failure\": {\"revision\": \"t1\", \"phase\": \"final_downgrade_fails\"")) << json.out;
+  EXPECT_TRUE(contains(json.out, "\"failure\": {\"revision\": \"t1\", \"phase\": \"final_downgrade_fails\""))
+      << json.out;
 }
 
 TEST_F(StairwayCliTest, RevRangeLimitsTheRevisionsTested) {
@@ -226,8 +234,8 @@ TEST_F(StairwayCliTest, RevRangeLimitsTheRevisionsTested) {
   auto r = stairway({"-r", "a2:b1"});
   EXPECT_EQ(r.status, 0) << describe(r);
   EXPECT_TRUE(contains(r.out, "Applied 1 revision(s) below the range first (not tested).")) << r.out;
-  EXPECT_TRUE(contains(r.out, "ok  a2") && contains(r.out, "ok  b1")) << r.out;
-  EXPECT_FALSE(contains(r.out, "ok  a1") || contains(r.out, "ok  c1") || contains(r.out, "x1")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ok    a2") && contains(r.out, "ok    b1")) << r.out;
+  EXPECT_FALSE(contains(r.out, "ok    a1") || contains(r.out, "ok    c1") || contains(r.out, "x1")) << r.out;
   EXPECT_TRUE(contains(r.out, "Stairway test passed: 2 revision(s) went up, down and up again; down to where the "
                               "range starts, the schema is as it was."))
       << r.out;
@@ -256,7 +264,8 @@ TEST_F(StairwayCliTest, JsonNamesEachRevisionAndTheFailure) {
   auto failed = stairway({"--format", "json"});
   EXPECT_EQ(failed.status, 1) << describe(failed);
   EXPECT_TRUE(contains(failed.out, "{\"ok\": false, \"tested\": 6, ")) << failed.out;
-  EXPECT_TRUE(contains(failed.out, "{\"revision\": \"x1\", \"message\": \"revision x1\", \"ok\": false}")) << failed.out;
+  EXPECT_TRUE(contains(failed.out, "{\"revision\": \"x1\", \"message\": \"revision x1\", \"ok\": false}"))
+      << failed.out;
   EXPECT_TRUE(contains(failed.out, "\"failure\": {\"revision\": \"x1\", \"phase\": \"downgrade_differs\", \"message\": "
                                    "\"the downgrade does not restore the schema\", \"differences\": [{\"change\": "
                                    "\"extra\", \"kind\": \"index\", \"object\": \"" +
@@ -302,6 +311,7 @@ TEST_F(StairwayCliTest, TheScratchDatabaseIsGoneAfterASignal) {
   auto ended = wait_process(running);
   EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);
   EXPECT_TRUE(contains(ended.err, "interrupted")) << ended.err;
+  EXPECT_TRUE(contains(ended.out, "ok    aa1  revision aa1\n")) << ended.out;  // printed as it passed
   const auto name = scratch_name(ended.err);
   ASSERT_FALSE(name.empty()) << ended.err;
   EXPECT_FALSE(scratch_exists(name)) << name;
@@ -320,7 +330,7 @@ class StairwaySampleProjectTest : public StairwayCliTest {
 TEST_F(StairwaySampleProjectTest, PassesOnTheSampleProject) {
   auto r = stairway();
   EXPECT_EQ(r.status, 0) << describe(r);
-  EXPECT_TRUE(contains(r.out, "ok  5e8f1c4b03d6")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ok    5e8f1c4b03d6")) << r.out;
   EXPECT_TRUE(contains(r.out, "Stairway test passed: 9 revision(s)")) << r.out;
 }
 
