@@ -138,9 +138,10 @@ class Walk {
     }
   }
 
-  /// Whether the scratch database's schema now is `expected`. Read in part (only what
-  /// changed since the last read: a schema read per step would dominate the test's time on
-  /// PostgreSQL); differences found so are confirmed by a full read before they are reported.
+  /// Whether the scratch database's schema now is `expected`. Read in part where the backend
+  /// can (SQLite re-reads only the tables that changed since the last read), as the walk of
+  /// `drift --identify` does; differences found so are confirmed by a full read before they
+  /// are reported.
   bool same(const schema::Schema& expected, const std::string& rev, StairwayPhase phase) {
     if (differences(expected, m_replay.read_changes()).empty()) return true;
     auto found = differences(expected, m_replay.read());
