@@ -103,8 +103,8 @@ schema::Schema expected_schema(const Project& project, backend::Backend& target,
 Replay::Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop)
     : m_project(project), m_db(scratch), m_stop(stop) {}
 
-runtime::RunSettings Replay::settings() const {
-  auto s = run_settings(m_project.config(), runtime::Command::upgrade, std::nullopt, false);
+runtime::RunSettings Replay::settings(runtime::Command command) const {
+  auto s = run_settings(m_project.config(), command, std::nullopt, false);
   s.transaction_per_migration = true;  // each step commits, so the walk reads it
   s.check_drift = false;
   s.allow_unversioned = true;
@@ -147,6 +147,13 @@ void Replay::walk(const Visit& visit) {
   s.observer = &observer;
   runtime::Runner runner(m_db, s, file_lookup(m_project));
   runner.run([&](const std::vector<std::string>& current) { return m_project.map().plan_upgrade("heads", current); });
+}
+
+runtime::RunResult Replay::run(const runtime::Planner& planner, runtime::Command command) {
+  QuietProgress quiet;
+  create_version_table_schema();
+  runtime::Runner runner(m_db, settings(command), file_lookup(m_project));
+  return runner.run(planner);
 }
 
 }  // namespace migrate::api

@@ -51,13 +51,18 @@ class Replay {
   /// The schema after a step is read in part where the backend can (read_changes).
   void walk(const Visit& visit);
 
+  /// Runs whatever plan `planner` returns (from the scratch database's rows) as `command`
+  /// would, one revision per transaction; for callers that choose their own steps, such as
+  /// the stairway test's single-revision downgrades. Throws the runtime's errors.
+  runtime::RunResult run(const runtime::Planner& planner, runtime::Command command);
+
   /// The scratch database's schema, exactly as read() returns it, re-reading only what changed
   /// since the last call (SchemaReader::read_schema_since), so that a walk of N revisions does
   /// not read N whole, growing schemas. Valid until the next call.
   const schema::Schema& read_changes();
 
  private:
-  runtime::RunSettings settings() const;
+  runtime::RunSettings settings(runtime::Command command = runtime::Command::upgrade) const;
 
   const Project& m_project;
   backend::Backend& m_db;

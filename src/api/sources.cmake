@@ -9,6 +9,7 @@ target_sources(migrate_core PRIVATE
   api/schema_repair.cpp
   api/project.cpp
   api/schema.cpp
+  api/stairway.cpp
 )
 target_sources(migrate_core PRIVATE
   api/convert.cpp

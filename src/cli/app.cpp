@@ -237,6 +237,7 @@ struct CommandOptions {
   commands::DumpOptions dump_o;
   commands::DriftOptions drift_o;
   commands::CheckOptions check_o;
+  commands::StairwayOptions stairway_o;
   commands::BaselineOptions baseline_o;
 };
 
@@ -376,6 +377,13 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
                     "replay on this database (emptied first) instead of a temporary one")
       ->type_name("URL");
   add(drift, [&o](const auto& ctx) { return commands::drift(ctx, o.drift_o); });
+
+  auto* stairway = subcommand(app, "test", "the stairway test: every revision up, down and up again on a scratch database");
+  stairway->add_option("--scratch-url", o.stairway_o.scratch_url,
+                       "run on this database (emptied first) instead of a temporary one")
+      ->type_name("URL");
+  stairway->add_option("-r,--rev-range", o.stairway_o.rev_range, "[start]:[end] as `history -r` (default: every revision)");
+  add(stairway, [&o](const auto& ctx) { return commands::stairway(ctx, o.stairway_o); });
 
   auto* graph = subcommand(app, "graph", "print the revision graph (--format dot, mermaid or text)");
   add(graph, [](const auto& ctx) { return commands::graph(ctx); });

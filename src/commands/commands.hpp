@@ -129,6 +129,9 @@ struct CheckOptions {
   bool allow_multiple_heads = false;
   bool offline = false;  ///< never connect: the database checks do not run
   bool strict = false;   ///< warnings count as problems for the exit status
+struct StairwayOptions {
+  std::string scratch_url;  ///< --scratch-url ("" = the configuration's, else a temporary database)
+  std::string rev_range;    ///< -r/--rev-range, as `history -r` takes it ("" = the whole graph)
 };
 
 struct LogOptions {
@@ -164,5 +167,8 @@ int graph(const Context& ctx);
 int drift(const Context& ctx, const DriftOptions& opts);
 /// Exit 0 when no check found an error (nor, with --strict, a warning), 1 otherwise.
 int check(const Context& ctx, const CheckOptions& opts);
+/// `test`, the stairway test: exit 0 when every revision went up, down and up again with the
+/// same schemas and the schema came back to where it started, 1 naming the first broken one.
+int stairway(const Context& ctx, const StairwayOptions& opts);
 
 }  // namespace migrate::commands

@@ -13,4 +13,5 @@ target_sources(migrate_cli PRIVATE
   commands/repair.cpp
   commands/repair_schema.cpp
   commands/revision.cpp
+  commands/stairway.cpp
 )
