@@ -129,6 +129,8 @@ struct CheckOptions {
   bool allow_multiple_heads = false;
   bool offline = false;  ///< never connect: the database checks do not run
   bool strict = false;   ///< warnings count as problems for the exit status
+};
+
 struct StairwayOptions {
   std::string scratch_url;  ///< --scratch-url ("" = the configuration's, else a temporary database)
   std::string rev_range;    ///< -r/--rev-range, as `history -r` takes it ("" = the whole graph)
