@@ -3,6 +3,7 @@ target_sources(migrate_core PRIVATE
   api/database.cpp
   api/declarative.cpp
   api/drift.cpp
+  api/lint.cpp
   api/replay.cpp
   api/schema_repair.cpp
   api/project.cpp

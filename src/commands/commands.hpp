@@ -124,6 +124,12 @@ struct DriftOptions {
   std::string scratch_url;
 };
 
+struct LintOptions {
+  std::string range;  ///< [RANGE]: `history -r` syntax; "" = every revision
+  std::string since;  ///< --since REF: only the files changed since this git ref
+  bool list_rules = false;
+};
+
 struct LogOptions {
   std::optional<int> limit;  ///< -n N
   std::string revision;      ///< --revision REV ("" = every row)
@@ -155,5 +161,8 @@ int dump(const Context& ctx, const DumpOptions& opts);
 int graph(const Context& ctx);
 /// Exit 0 when the live schema is the expected one, 1 on drift (or objects not compared).
 int drift(const Context& ctx, const DriftOptions& opts);
+/// The lint rules over the selected revision files (no database): exit 1 when an
+/// error-level finding remains. ctx.format_name may also be `github`.
+int lint(const Context& ctx, const LintOptions& opts);
 
 }  // namespace migrate::commands

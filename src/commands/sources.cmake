@@ -1,6 +1,7 @@
 # Sources of src/commands (paths relative to src/).
 target_sources(migrate_cli PRIVATE
   commands/drift.cpp
+  commands/lint.cpp
   commands/graph.cpp
   commands/dump.cpp
   commands/edit.cpp

@@ -5,6 +5,7 @@ target_sources(migrate_core PRIVATE
   lint/context.cpp
   lint/facts.cpp
   lint/finding.cpp
+  lint/lint.cpp
   lint/postgres_facts.cpp
   lint/rules_catalog.cpp
   lint/rules_common.cpp
