@@ -23,8 +23,8 @@ struct LintReport {
   Dialect dialect = Dialect::sqlite;
   std::size_t files = 0;  ///< revision files linted
   std::vector<lint::Finding> findings;
-  int errors = 0;
-  int warnings = 0;
+  int errors = 0;    ///< error-level findings, not counting those a rehearsal cleared
+  int warnings = 0;  ///< warnings, likewise
 };
 
 /// Loads the project of `config` and lints the requested revisions. Throws Error{config} for
