@@ -39,7 +39,6 @@ std::vector<std::string> read_rule_ids(std::string_view rest, std::size_t& i) {
       while (i < rest.size() && is_blank(rest[i])) ++i;
       continue;
     }
-    if (i > start && rest[i - 1] == ',') continue;
     return ids;
   }
 }
@@ -135,7 +134,10 @@ void report_ignore_problems(const std::vector<IgnoreComment>& comments, const Fi
     out.push_back(std::move(finding));
   };
   for (const auto& comment : comments) {
-    if (comment.reason.empty() || comment.rules.empty())
+    if (comment.rules.empty())
+      add(comment, "unused-lint-ignore", "this lint-ignore comment names no rule",
+          "write `-- migrate:lint-ignore RULE-ID reason`; `migrate lint --list-rules` lists the rule ids");
+    else if (comment.reason.empty())
       add(comment, "lint-ignore-without-reason", "this lint-ignore comment gives no reason",
           "say why the finding does not apply: `-- migrate:lint-ignore RULE-ID the table is empty in every "
           "environment`");

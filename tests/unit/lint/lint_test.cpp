@@ -145,6 +145,12 @@ TEST(Lint, UnusedIgnoreAndUnknownRuleAreReported) {
             Found{});
 }
 
+TEST(Lint, AnIgnoreCommentWithoutARuleIsReported) {
+  auto findings = run(revision("-- migrate:lint-ignore\nCREATE TABLE t (id INTEGER);", "DROP TABLE t;"));
+  ASSERT_EQ(found(findings), Found{"unused-lint-ignore@4"});
+  EXPECT_NE(findings[0].message.find("names no rule"), std::string::npos) << findings[0].message;
+}
+
 TEST(Lint, SeveritiesOverrideTheDefaultsAndOffDropsTheFinding) {
   Settings settings;
   settings.severities["pragma-in-transaction"] = Severity::warning;
