@@ -1,9 +1,13 @@
 -- Seed incident 000: the nine counters and timestamps the scheduler expected.
+-- Each ADD COLUMN takes a brief ACCESS EXCLUSIVE lock on a table the service writes all day:
+-- on PostgreSQL, lock_timeout makes it give up (and the upgrade fail, to be retried) rather
+-- than queue every query behind a long transaction.
 -- migrate:revision
 -- revision = "9c235a8f471a"
 -- down_revision = "8b124f7e3609"
 -- message = "add quota counters and timestamps"
 -- create_date = "2026-11-09 09:00:00.000000"
+-- lock_timeout = "5s"
 
 -- migrate:upgrade
 ALTER TABLE tenant_usage_quotas ADD COLUMN pipelines_cancelled_today BIGINT NOT NULL DEFAULT 0;

@@ -5,6 +5,7 @@ target_sources(migrate_core PRIVATE
   api/declarative.cpp
   api/drift.cpp
   api/rehearsal.cpp
+  api/lint.cpp
   api/replay.cpp
   api/schema_repair.cpp
   api/project.cpp

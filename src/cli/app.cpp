@@ -63,9 +63,12 @@ void setup_logging(const GlobalFlags& g) {
   spdlog::set_level(g.quiet ? spdlog::level::warn : (g.verbose > 0 ? spdlog::level::debug : spdlog::level::info));
 }
 
-/// --format sql belongs to `dump`, dot and mermaid to `graph`.
+/// --format sql belongs to `dump`, dot and mermaid to `graph`, github to `lint`.
 void refuse_foreign_format(const std::string& format, const std::string& command) {
-  const char* owner = format == "sql" ? "dump" : format == "dot" || format == "mermaid" ? "graph" : nullptr;
+  const char* owner = format == "sql"                        ? "dump"
+                      : format == "dot" || format == "mermaid" ? "graph"
+                      : format == "github"                     ? "lint"
+                                                               : nullptr;
   if (owner && command != owner)
     throw Error(ErrorKind::usage, "--format " + format + " goes with `migrate " + owner + "` only",
                 "use --format text or --format json with `migrate " + command + "`");
@@ -194,8 +197,8 @@ void add_global_options(CLI::App& app, GlobalFlags& g) {
   app.add_option("--url", g.url, "database URL (overrides every other source)");
   app.add_option("--env", g.env, "use the [environments.NAME] section of the configuration");
   app.add_option("-x", g.x_args, "KEY=VALUE passed to the run (repeatable)")->allow_extra_args(false);
-  app.add_option("--format", g.format, "output format: text, json; sql (dump); dot, mermaid (graph)")
-      ->check(CLI::IsMember({"text", "json", "sql", "dot", "mermaid"}));
+  app.add_option("--format", g.format, "output format: text, json; sql (dump); dot, mermaid (graph); github (lint)")
+      ->check(CLI::IsMember({"text", "json", "sql", "dot", "mermaid", "github"}));
   app.add_flag("-q,--quiet", g.quiet, "only warnings and errors on stderr");
   app.add_flag("-v,--verbose", g.verbose, "more detail on stderr");
 }
@@ -238,6 +241,7 @@ struct CommandOptions {
   commands::DriftOptions drift_o;
   commands::CheckOptions check_o;
   commands::StairwayOptions stairway_o;
+  commands::LintOptions lint_o;
   commands::BaselineOptions baseline_o;
 };
 
@@ -396,6 +400,16 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
   add(check, [&o](const auto& ctx) { return commands::check(ctx, o.check_o); });
 }
 
+/// lint: the revision files against the lint rules, without a database.
+void add_lint_command(CLI::App& app, CommandOptions& o, Table& table) {
+  auto* lint = subcommand(app, "lint", "check revision files for statements that lock, fail or cannot be reverted");
+  lint->add_option("range", o.lint_o.range, "only these revisions: [start]:[end] as in `history -r` (default: all)");
+  lint->add_option("--since", o.lint_o.since, "only the revision files changed since this git ref (and untracked ones)")
+      ->type_name("REF");
+  lint->add_flag("--list-rules", o.lint_o.list_rules, "list every rule with its dialect and default severity");
+  table.push_back({lint, [&o](const auto& ctx) { return commands::lint(ctx, o.lint_o); }});
+}
+
 /// repair and its actions.
 void add_repair_command(CLI::App& app, CommandOptions& o, Table& table) {
   auto add = [&table](CLI::App* sub, Handler handler) { table.push_back({sub, std::move(handler)}); };
@@ -445,6 +459,7 @@ int run(int argc, char** argv) {
   add_inspect_commands(app, options, table);
   add_repair_command(app, options, table);
   add_journal_commands(app, options, table);
+  add_lint_command(app, options, table);
 
   try {
     try {

@@ -136,6 +136,12 @@ struct StairwayOptions {
   std::string rev_range;    ///< -r/--rev-range, as `history -r` takes it ("" = the whole graph)
 };
 
+struct LintOptions {
+  std::string range;  ///< [RANGE]: `history -r` syntax; "" = every revision
+  std::string since;  ///< --since REF: only the files changed since this git ref
+  bool list_rules = false;
+};
+
 struct LogOptions {
   std::optional<int> limit;  ///< -n N
   std::string revision;      ///< --revision REV ("" = every row)
@@ -172,5 +178,8 @@ int check(const Context& ctx, const CheckOptions& opts);
 /// `test`, the stairway test: exit 0 when every revision went up, down and up again with the
 /// same schemas and the schema came back to where it started, 1 naming the first broken one.
 int stairway(const Context& ctx, const StairwayOptions& opts);
+/// The lint rules over the selected revision files (no database): exit 1 when an
+/// error-level finding remains. ctx.format_name may also be `github`.
+int lint(const Context& ctx, const LintOptions& opts);
 
 }  // namespace migrate::commands

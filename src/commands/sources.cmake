@@ -2,6 +2,7 @@
 target_sources(migrate_cli PRIVATE
   commands/check.cpp
   commands/drift.cpp
+  commands/lint.cpp
   commands/graph.cpp
   commands/dump.cpp
   commands/edit.cpp

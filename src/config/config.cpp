@@ -84,12 +84,14 @@ class Reader {
         read_database(e);
       } else if (k == "environments") {
         read_environments(e);
+      } else if (k == "lint") {
+        read_lint(e, c);
       } else {
         fail(e, "unknown key `" + k + "`",
              "known keys: script_location, version_locations, recursive_version_locations, file_template, "
              "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
              "foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, schema_file, [database], "
-             "[environments.NAME]");
+             "[environments.NAME], [lint]");
       }
     }
     if (!script_location) {
@@ -212,6 +214,20 @@ class Reader {
       }
     }
     return out;
+  }
+
+  /// `[lint]`: rule id = "error" | "warning" | "off".
+  void read_lint(const TomlEntry& table, Config& c) const {
+    if (table.value.type != TomlValue::Type::table)
+      fail(table, "`lint` must be a table: write `[lint]` above its `rule-id = \"error\"` lines");
+    for (const auto& e : table.value.entries) {
+      const std::string severity = string_of(e);
+      if (severity != "error" && severity != "warning" && severity != "off")
+        fail(e, "[lint] " + e.key + " = \"" + severity + "\": a rule's severity is \"error\", \"warning\" or \"off\"",
+             "\"off\" turns the rule off; \"warning\" reports it without failing `migrate lint`");
+      c.lint_severities[e.key] = severity;
+      c.lint_lines[e.key] = e.value.line;
+    }
   }
 
   void read_database(const TomlEntry& e) { m_database = read_url_table(e, "database"); }

@@ -85,6 +85,10 @@ struct Config {
   /// The desired schema as SQL (`schema_file`), for `revision --autogenerate` (absolute;
   /// relative in the file to its folder); empty = none.
   std::filesystem::path schema_file;
+  /// `[lint]`: rule id → "error", "warning" or "off", as written (the values are checked
+  /// here; the ids against lint's rule catalog by `migrate lint`, which knows the rules).
+  std::map<std::string, std::string> lint_severities;
+  std::map<std::string, int> lint_lines;  ///< rule id → its line in the file, for messages
   DatabaseUrl database_url;  ///< after precedence; ${VAR} expanded when used; may be empty
   /// Where database_url came from, for messages: "--url", "$MIGRATE_DATABASE_URL",
   /// "$DATABASE_URL", "[environments.NAME] in <file>:<line>", "[database] in <file>:<line>",

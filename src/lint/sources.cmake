@@ -7,6 +7,7 @@ target_sources(migrate_core PRIVATE
   lint/facts.cpp
   lint/finding.cpp
   lint/postgres_alter_table.cpp
+  lint/lint.cpp
   lint/postgres_facts.cpp
   lint/postgres_tree.cpp
   lint/rules_catalog.cpp

@@ -156,6 +156,9 @@ std::optional<Directive> directive_of(std::string_view line) {
   std::size_t start = i;
   while (i < line.size() && !util::is_space(line[i])) ++i;
   d.name.assign(line.substr(start, i - start));
+  // `-- migrate:lint-ignore RULE reason` is a comment for `migrate lint`, not a directive: it
+  // stands inside a section (or before the header) and must neither end nor open one.
+  if (d.name == "lint-ignore") return std::nullopt;
   for (;;) {
     while (i < line.size() && util::is_space(line[i])) ++i;
     if (i >= line.size()) break;
