@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "api/database.hpp"
 #include "api/project.hpp"
+#include "api/rehearsal.hpp"
 #include "backend/backend.hpp"
 #include "backend/backup_support.hpp"
 #include "core/error.hpp"
@@ -106,6 +108,34 @@ std::set<fs::path> files_changed_since(const fs::path& folder, const std::string
   return out;
 }
 
+namespace {
+
+/// The linted revisions in the order `upgrade heads` applies them.
+std::vector<std::string> upgrade_order(const Project& project, const std::vector<lint::Input>& inputs) {
+  std::unordered_set<std::string> linted;
+  for (const auto& input : inputs) linted.insert(input.file->id);
+  std::vector<std::string> order;
+  for (const auto& step : project.map().plan_upgrade("heads", {}).steps)
+    if (step.revision && linted.count(*step.revision)) order.push_back(*step.revision);
+  return order;
+}
+
+/// --rehearse: the revisions run on a scratch database, and the findings confirmed or cleared.
+std::vector<lint::RevisionRehearsal> rehearse_inputs(const config::Config& config, const Project& project,
+                                                     const std::vector<lint::Input>& inputs,
+                                                     const LintRequest& request, std::vector<lint::Finding>& findings) {
+  runtime::StopToken own_stop;
+  require_rehearsal_dialect(lint_dialect(config), "the configured database");  // before opening it
+  auto db = open_database(config, backend::OpenMode::existing_only);
+  auto rehearsals = rehearse(project, *db, upgrade_order(project, inputs), request.scratch_url,
+                             request.stop ? *request.stop : own_stop);
+  lint::apply_evidence(findings, rehearsals);
+  for (auto& rehearsal : rehearsals) rehearsal.file = display_path(rehearsal.file);
+  return rehearsals;
+}
+
+}  // namespace
+
 LintReport lint_project(const config::Config& config, const LintRequest& request) {
   lint::Settings settings;
   settings.severities = lint_severities(config);
@@ -126,6 +156,7 @@ LintReport lint_project(const config::Config& config, const LintRequest& request
   report.dialect = settings.dialect;
   report.files = inputs.size();
   report.findings = lint::lint(inputs, settings);
+  if (request.rehearse) report.rehearsals = rehearse_inputs(config, project, inputs, request, report.findings);
   for (const auto& finding : report.findings) {
     if (finding.evidence == lint::Finding::Evidence::cleared) continue;  // measured harmless by a rehearsal
     (finding.severity == lint::Severity::error ? report.errors : report.warnings)++;

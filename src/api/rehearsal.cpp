@@ -203,13 +203,17 @@ lint::RevisionRehearsal Rehearsal::revision(const std::string& id) {
 
 }  // namespace
 
+void require_rehearsal_dialect(Dialect dialect, const std::string& database) {
+  if (dialect != Dialect::postgresql)
+    throw Error(ErrorKind::usage, "lint --rehearse needs PostgreSQL: " + database + " is not",
+                "point --url (or [database] url) at a PostgreSQL server the role may create a database on, "
+                "or name one that may be emptied with --scratch-url; `migrate lint` without --rehearse needs none");
+}
+
 std::vector<lint::RevisionRehearsal> rehearse(const Project& project, backend::Backend& target,
                                               const std::vector<std::string>& revisions,
                                               const std::string& scratch_url, runtime::StopToken& stop) {
-  if (target.dialect() != Dialect::postgresql)
-    throw Error(ErrorKind::usage, "lint --rehearse needs PostgreSQL: " + target.describe() + " is not",
-                "point --url (or [database] url) at a PostgreSQL server the role may create a database on, "
-                "or name one that may be emptied with --scratch-url; `migrate lint` without --rehearse needs none");
+  require_rehearsal_dialect(target.dialect(), target.describe());
   runtime::StopToken::Armed armed(stop);
   auto scratch = open_scratch(project.config(), target, scratch_url);
   if (!scratch->db().statement_probe() || !scratch->db().scratch())

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "api/project.hpp"
+#include "core/dialect.hpp"
 #include "backend/backend.hpp"
 #include "lint/evidence.hpp"
 #include "runtime/run_control.hpp"
@@ -17,6 +18,10 @@ namespace migrate::api {
 /// The lock_timeout a rehearsed statement waits at most for a lock when neither the revision's
 /// header nor the configuration names one: a rehearsal must not hang on a scratch database.
 inline constexpr const char* k_rehearsal_lock_timeout = "5s";
+
+/// Error{usage} unless `dialect` is PostgreSQL, the only backend that measures statements;
+/// `database` names the database in the message.
+void require_rehearsal_dialect(Dialect dialect, const std::string& database);
 
 /// Rehearses `revisions` (ids, in upgrade order) of `project` on a scratch database of
 /// `target`'s server (open_scratch: `scratch_url`, else the configuration's, else a temporary

@@ -400,13 +400,16 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
   add(check, [&o](const auto& ctx) { return commands::check(ctx, o.check_o); });
 }
 
-/// lint: the revision files against the lint rules, without a database.
+/// lint: the revision files against the lint rules, without a database (but for --rehearse).
 void add_lint_command(CLI::App& app, CommandOptions& o, Table& table) {
   auto* lint = subcommand(app, "lint", "check revision files for statements that lock, fail or cannot be reverted");
   lint->add_option("range", o.lint_o.range, "only these revisions: [start]:[end] as in `history -r` (default: all)");
   lint->add_option("--since", o.lint_o.since, "only the revision files changed since this git ref (and untracked ones)")
       ->type_name("REF");
   lint->add_flag("--list-rules", o.lint_o.list_rules, "list every rule with its dialect and default severity");
+  lint->add_flag("--rehearse", o.lint_o.rehearse,
+                 "PostgreSQL: also run each revision on a scratch database and measure its locks and rewrites");
+  lint->add_option("--scratch-url", o.lint_o.scratch_url, "with --rehearse: the scratch database (emptied first)");
   table.push_back({lint, [&o](const auto& ctx) { return commands::lint(ctx, o.lint_o); }});
 }
 

@@ -140,6 +140,8 @@ struct LintOptions {
   std::string range;  ///< [RANGE]: `history -r` syntax; "" = every revision
   std::string since;  ///< --since REF: only the files changed since this git ref
   bool list_rules = false;
+  bool rehearse = false;    ///< --rehearse: measure on a scratch database (PostgreSQL)
+  std::string scratch_url;  ///< --scratch-url, with --rehearse
 };
 
 struct LogOptions {

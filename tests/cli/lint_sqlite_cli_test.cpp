@@ -97,5 +97,12 @@ TEST_F(LintSqliteCliTest, AnIgnoreInASectionForTheOtherDialectIsNotReported) {
   expect_clean(migrate({"lint"}));
 }
 
+TEST_F(LintSqliteCliTest, RehearsalIsRefusedOnSqliteWithAHint) {
+  write_revision("a1.sql", {"a1", "", "CREATE TABLE t (id INTEGER);", "DROP TABLE t;"});
+  const auto r = migrate({"lint", "--rehearse"});
+  EXPECT_EQ(r.status, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "needs PostgreSQL")) << r.err;
+}
+
 }  // namespace
 }  // namespace migrate::test
