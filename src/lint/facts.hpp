@@ -102,4 +102,8 @@ std::vector<StatementFacts> postgres_facts(std::string_view sql, int first_line)
 std::vector<StatementFacts> sqlite_facts(std::string_view sql, int first_line);
 std::vector<StatementFacts> statement_facts(std::string_view sql, Dialect dialect, int first_line);
 
+/// The statements of `sql`, located (text, line, column) but not classified: what both
+/// readers start from, so that they split and locate statements alike.
+std::vector<StatementFacts> located_statements(std::string_view sql, Dialect dialect, int first_line);
+
 }  // namespace migrate::lint

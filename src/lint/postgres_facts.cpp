@@ -292,15 +292,8 @@ void parse_statement(StatementFacts& facts) {
 }  // namespace
 
 std::vector<StatementFacts> postgres_facts(std::string_view sql, int first_line) {
-  std::vector<StatementFacts> out;
-  for (const auto& span : sql::statement_spans(sql, Dialect::postgresql, first_line)) {
-    StatementFacts facts;
-    facts.text = std::string(sql.substr(span.begin, span.end - span.begin));
-    facts.line = span.line;
-    facts.column = span.column;
-    parse_statement(facts);
-    out.push_back(std::move(facts));
-  }
+  auto out = located_statements(sql, Dialect::postgresql, first_line);
+  for (auto& facts : out) parse_statement(facts);
   return out;
 }
 

@@ -353,24 +353,13 @@ std::vector<sql::Token> significant_tokens(std::string_view text, int line) {
   return tokens;
 }
 
-// 1-based column of byte `offset` in `sql`: bytes since the previous '\n'.
-int column_of(std::string_view sql, std::size_t offset) {
-  const auto newline = offset == 0 ? std::string_view::npos : sql.rfind('\n', offset - 1);
-  return static_cast<int>(newline == std::string_view::npos ? offset + 1 : offset - newline);
-}
-
 }  // namespace
 
 std::vector<StatementFacts> sqlite_facts(std::string_view sql, int first_line) {
-  std::vector<StatementFacts> out;
-  for (const auto& span : sql::statement_spans(sql, Dialect::sqlite, first_line)) {
-    StatementFacts facts;
-    facts.text = std::string(sql.substr(span.begin, span.end - span.begin));
-    facts.line = span.line;
-    facts.column = column_of(sql, span.begin);
+  auto out = located_statements(sql, Dialect::sqlite, first_line);
+  for (auto& facts : out) {
     Tokens tokens(significant_tokens(facts.text, facts.line));
     classify(tokens, facts);
-    out.push_back(std::move(facts));
   }
   return out;
 }
