@@ -12,10 +12,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::string revision(const std::string& id, const std::string& down, const std::string& body) {
   return "-- migrate:revision\n-- revision = \"" + id + "\"\n-- down_revision = \"" + down + "\"\n-- message = \"" +
          id + "\"\n\n" + body;

@@ -18,35 +18,20 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 /// A revision file without a downgrade section, `id` after `down` (TOML text).
 std::string irreversible_revision(const std::string& id, const std::string& down, const std::string& up) {
   return "-- migrate:revision\n-- revision = \"" + id + "\"\n-- down_revision = " + down + "\n\n-- migrate:upgrade\n" +
          up + "\n";
 }
 
-class CheckCliTest : public CliTest {
+class CheckCliTest : public ScratchCliTest {
  protected:
-  ProcessResult check(std::vector<std::string> args = {}) {
-    std::filesystem::create_directories(m_dir.path() / "tmp");
-    args.insert(args.begin(), "check");
-    return migrate(args, {{"TMPDIR", (m_dir.path() / "tmp").string()}});
-  }
+  ProcessResult check(std::vector<std::string> args = {}) { return migrate_with_scratch("check", std::move(args)); }
 
   /// aaa1 → bbb2, each reversible.
   void write_two() {
     write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id INTEGER PRIMARY KEY);", "DROP TABLE a;"});
     write_revision("b.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE b (id INTEGER PRIMARY KEY);", "DROP TABLE b;"});
-  }
-
-  /// The scratch database `-v` says a replay ran on (`migrate_scratch_<pid>_<hex>`), "" if none.
-  static std::string scratch_name(const std::string& stderr_text) {
-    auto at = stderr_text.find("migrate_scratch_");
-    if (at == std::string::npos) return "";
-    return stderr_text.substr(at, stderr_text.find_first_of(" .\n", at) - at);
   }
 
   /// True once a replay runs the slow statement: a scratch file with the first revision's
@@ -62,7 +47,7 @@ class CheckCliTest : public CliTest {
         continue;
       }
       std::error_code ec;
-      for (const auto& entry : std::filesystem::directory_iterator(m_dir.path() / "tmp", ec)) {
+      for (const auto& entry : std::filesystem::directory_iterator(scratch_dir(), ec)) {
         if (entry.path().extension() != ".db") continue;
         try {
           auto scratch = backend::open("sqlite:///" + entry.path().string(), backend::OpenMode::existing_only);
@@ -73,11 +58,6 @@ class CheckCliTest : public CliTest {
       }
     }
     return false;
-  }
-
-  bool scratch_exists(const std::string& name) const {
-    if (!k_postgres) return std::filesystem::exists(m_dir.path() / "tmp" / (name + ".db"));
-    return !column("SELECT datname FROM pg_database WHERE datname = '" + name + "'").empty();
   }
 };
 

@@ -10,10 +10,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class ChecksumCliTest : public CliTest {
  protected:
   void SetUp() override {

@@ -37,6 +37,20 @@ constexpr bool k_postgres = true;
 constexpr bool k_postgres = false;
 #endif
 
+/// True when `needle` occurs in `haystack`.
+inline bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+/// The scratch database a command names (in its output, or with -v on stderr):
+/// `migrate_scratch_<pid>_<hex>`, without a SQLite file's folder and suffix; "" when none.
+inline std::string scratch_name(const std::string& text) {
+  auto at = text.find("migrate_scratch_");
+  if (at == std::string::npos) return "";
+  auto end = text.find_first_of(" .\n\"", at);
+  return text.substr(at, end - at);
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -163,6 +177,27 @@ class CliTest : public ::testing::Test {
   std::string m_admin_url;
   std::string m_database;
   std::string m_url;
+};
+
+/// For commands that replay on a scratch database (drift, check, test): the temporary SQLite
+/// scratch files go to a folder of the test's own, so a test can see whether one is left.
+class ScratchCliTest : public CliTest {
+ protected:
+  /// Where the temporary SQLite scratch files go (TMPDIR for the tool).
+  std::filesystem::path scratch_dir() const { return m_dir.path() / "tmp"; }
+
+  /// Runs `migrate command args...` with TMPDIR at scratch_dir().
+  ProcessResult migrate_with_scratch(const std::string& command, std::vector<std::string> args) {
+    std::filesystem::create_directories(scratch_dir());
+    args.insert(args.begin(), command);
+    return migrate(args, {{"TMPDIR", scratch_dir().string()}});
+  }
+
+  /// True while a scratch database named `name` (from scratch_name) exists.
+  bool scratch_exists(const std::string& name) const {
+    if (!k_postgres) return std::filesystem::exists(scratch_dir() / (name + ".db"));
+    return !column("SELECT datname FROM pg_database WHERE datname = '" + name + "'").empty();
+  }
 };
 
 /// A human-readable dump of a run, for assertion messages.

@@ -14,10 +14,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 constexpr int k_statements = 4;
 constexpr int k_sigkill_status = 128 + 9;
 

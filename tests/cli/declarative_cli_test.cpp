@@ -11,10 +11,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::size_t revision_files(const std::filesystem::path& dir) {
   std::size_t n = 0;
   for (const auto& e : std::filesystem::directory_iterator(dir)) n += e.path().extension() == ".sql";

@@ -18,35 +18,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-/// The scratch database `-v` says a replay ran on: `migrate_scratch_<pid>_<hex>` (without a
-/// SQLite file's folder and suffix); "" when none is named.
-std::string scratch_name(const std::string& stderr_text) {
-  auto at = stderr_text.find("migrate_scratch_");
-  if (at == std::string::npos) return "";
-  auto end = stderr_text.find_first_of(" .\n", at);
-  return stderr_text.substr(at, end - at);
-}
-
-class DriftCliTest : public CliTest {
+class DriftCliTest : public ScratchCliTest {
  protected:
-  /// Where the temporary SQLite scratch files go (TMPDIR for the tool).
-  std::filesystem::path scratch_dir() const { return m_dir.path() / "tmp"; }
-
-  ProcessResult drift(std::vector<std::string> args = {}) {
-    std::filesystem::create_directories(scratch_dir());
-    args.insert(args.begin(), "drift");
-    return migrate(args, {{"TMPDIR", scratch_dir().string()}});
-  }
-
-  /// True while a scratch database named `name` (from scratch_name) exists.
-  bool scratch_exists(const std::string& name) const {
-    if (!k_postgres) return std::filesystem::exists(scratch_dir() / (name + ".db"));
-    return !column("SELECT datname FROM pg_database WHERE datname = '" + name + "'").empty();
-  }
+  ProcessResult drift(std::vector<std::string> args = {}) { return migrate_with_scratch("drift", std::move(args)); }
 
   /// Waits until a replay runs the slow statement: a scratch file exists and has the
   /// first revision's table committed (SQLite), or a session of a scratch database sleeps

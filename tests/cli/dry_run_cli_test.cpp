@@ -12,10 +12,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 // aaa1: users and orders, one order pointing at a user that does not exist (the seed's
 // data). bbb2: a harmless column. ccc3: the foreign key from orders to users.
 // PostgreSQL adds it with ALTER TABLE; SQLite has no ADD CONSTRAINT, so the file uses the

@@ -9,10 +9,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::string header(const std::string& id, const std::string& down, const std::string& extra = "") {
   return "-- migrate:revision\n-- revision = \"" + id + "\"\n-- down_revision = \"" + down + "\"\n" + extra + "\n";
 }

@@ -6,10 +6,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class GraphCliTest : public CliTest {
  protected:
   /// a1 → b2 [left], a1 → c3 [right] → m4 (merge of b2 and c3); d5 depends on c3, off a1.

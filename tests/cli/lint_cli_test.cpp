@@ -11,10 +11,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 const std::string k_dialect = k_postgres ? "postgresql" : "sqlite";
 
 class LintCliTest : public CliTest {

@@ -10,10 +10,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 struct RuleCase {
   std::string rule;
   std::string trigger;        ///< one statement on the existing table t (or p)

@@ -6,10 +6,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class LintSqliteCliTest : public CliTest {
  protected:
   /// Lints a project holding base revision t0 (table t) and revision a1 with `up` / `down`

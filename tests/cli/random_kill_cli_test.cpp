@@ -34,10 +34,6 @@ int env_int(const char* name, int fallback) {
   return value && *value ? std::atoi(value) : fallback;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 constexpr const char* k_sqlite_upgrade =
     "CREATE TABLE items (id INTEGER PRIMARY KEY, batch INTEGER NOT NULL, n INTEGER NOT NULL);\n"
     "INSERT INTO items (batch, n) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 20000) "

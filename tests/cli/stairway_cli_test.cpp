@@ -17,34 +17,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-/// The scratch database named in the output: `migrate_scratch_<pid>_<hex>` (without a SQLite
-/// file's folder and suffix); "" when none is named.
-std::string scratch_name(const std::string& text) {
-  auto at = text.find("migrate_scratch_");
-  if (at == std::string::npos) return "";
-  auto end = text.find_first_of(" .\n\"", at);
-  return text.substr(at, end - at);
-}
-
-class StairwayCliTest : public CliTest {
+class StairwayCliTest : public ScratchCliTest {
  protected:
-  /// Where the temporary SQLite scratch files go (TMPDIR for the tool).
-  std::filesystem::path scratch_dir() const { return m_dir.path() / "tmp"; }
-
-  ProcessResult stairway(std::vector<std::string> args = {}) {
-    std::filesystem::create_directories(scratch_dir());
-    args.insert(args.begin(), "test");
-    return migrate(args, {{"TMPDIR", scratch_dir().string()}});
-  }
-
-  bool scratch_exists(const std::string& name) const {
-    if (!k_postgres) return std::filesystem::exists(scratch_dir() / (name + ".db"));
-    return !column("SELECT datname FROM pg_database WHERE datname = '" + name + "'").empty();
-  }
+  ProcessResult stairway(std::vector<std::string> args = {}) { return migrate_with_scratch("test", std::move(args)); }
 
   /// Tenants and users, then two branches (api keys; plugins) joined by a merge that adds a
   /// column, then an index on it: every downgrade really reverses its upgrade.

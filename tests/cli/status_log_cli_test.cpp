@@ -10,10 +10,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 /// The JSON object of `revision` in a `{"revisions": [...]}` document, up to its closing brace.
 std::string revision_object(const std::string& doc, const std::string& revision) {
   auto start = doc.find("{\"revision\": \"" + revision + "\"");

@@ -10,10 +10,6 @@
 namespace migrate::test {
 namespace {
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 class UsabilityCliTest : public CliTest {
  protected:
   /// a → b, and b branches into c, e and f.
