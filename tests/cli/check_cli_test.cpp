@@ -33,32 +33,6 @@ class CheckCliTest : public ScratchCliTest {
     write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id INTEGER PRIMARY KEY);", "DROP TABLE a;"});
     write_revision("b.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE b (id INTEGER PRIMARY KEY);", "DROP TABLE b;"});
   }
-
-  /// True once a replay runs the slow statement: a scratch file with the first revision's
-  /// table committed (SQLite), or a session of a scratch database that sleeps (PostgreSQL).
-  bool replay_is_running_slow_statement() const {
-    for (auto until = std::chrono::steady_clock::now() + 30s; std::chrono::steady_clock::now() < until;
-         std::this_thread::sleep_for(20ms)) {
-      if (k_postgres) {
-        if (!column("SELECT pid FROM pg_stat_activity WHERE datname LIKE 'migrate\\_scratch\\_%' AND query LIKE "
-                    "'%pg_sleep%'")
-                 .empty())
-          return true;
-        continue;
-      }
-      std::error_code ec;
-      for (const auto& entry : std::filesystem::directory_iterator(scratch_dir(), ec)) {
-        if (entry.path().extension() != ".db") continue;
-        try {
-          auto scratch = backend::open("sqlite:///" + entry.path().string(), backend::OpenMode::existing_only);
-          if (scratch->catalog().table_exists("", "knob")) return true;
-        } catch (const std::exception&) {
-          // not created yet
-        }
-      }
-    }
-    return false;
-  }
 };
 
 TEST_F(CheckCliTest, PassesOnTheSampleProjectAtHead) {
@@ -157,7 +131,7 @@ TEST_F(CheckCliTest, TheScratchDatabaseIsGoneAfterASignal) {
     ASSERT_EQ(wait_process(running).status, 0);
     running = start_migrate({"check", "-v"}, {{"TMPDIR", (m_dir.path() / "tmp").string()}});
   }
-  ASSERT_TRUE(replay_is_running_slow_statement());
+  ASSERT_TRUE(wait_for_slow_scratch_statement("SELECT count(*) FROM sqlite_master WHERE name = 'knob'"));
   ::kill(running.pid, SIGTERM);
   auto ended = wait_process(running);
   EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);

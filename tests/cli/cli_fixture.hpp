@@ -17,6 +17,9 @@
 #include <string>
 #include <vector>
 
+#include <chrono>
+#include <thread>
+
 #include "backend/backend.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -193,10 +196,41 @@ class ScratchCliTest : public CliTest {
     return migrate(args, {{"TMPDIR", scratch_dir().string()}});
   }
 
+  /// Waits up to 30 s until a replay on a scratch database is running its slow statement:
+  /// on PostgreSQL, a scratch database's session runs pg_sleep; on SQLite, a scratch file in
+  /// scratch_dir() answers `sqlite_probe` (one row, one column) with "1" (what the revisions
+  /// before the slow statement committed).
+  bool wait_for_slow_scratch_statement(const std::string& sqlite_probe) const {
+    for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+         std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(std::chrono::milliseconds(20)))
+      if (slow_scratch_statement_running(sqlite_probe)) return true;
+    return false;
+  }
+
   /// True while a scratch database named `name` (from scratch_name) exists.
   bool scratch_exists(const std::string& name) const {
     if (!k_postgres) return std::filesystem::exists(scratch_dir() / (name + ".db"));
     return !column("SELECT datname FROM pg_database WHERE datname = '" + name + "'").empty();
+  }
+
+ private:
+  bool slow_scratch_statement_running(const std::string& sqlite_probe) const {
+    if (k_postgres)
+      return !column("SELECT pid FROM pg_stat_activity WHERE datname LIKE 'migrate\\_scratch\\_%' AND query LIKE "
+                     "'%pg_sleep%'")
+                  .empty();
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(scratch_dir(), ec)) {
+      if (entry.path().extension() != ".db") continue;
+      try {
+        auto scratch = backend::open("sqlite:///" + entry.path().string(), backend::OpenMode::existing_only);
+        auto rows = scratch->query(sqlite_probe);
+        if (!rows.empty() && rows[0][0] && *rows[0][0] == "1") return true;
+      } catch (const std::exception&) {
+        // not created (or not that far) yet
+      }
+    }
+    return false;
   }
 };
 

@@ -22,36 +22,6 @@ class DriftCliTest : public ScratchCliTest {
  protected:
   ProcessResult drift(std::vector<std::string> args = {}) { return migrate_with_scratch("drift", std::move(args)); }
 
-  /// Waits until a replay runs the slow statement: a scratch file exists and has the
-  /// first revision's table committed (SQLite), or a session of a scratch database sleeps
-  /// (PostgreSQL).
-  bool replay_is_running_slow_statement(std::chrono::seconds timeout) const {
-    const auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (slow_statement_running()) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
-  }
-
-  bool slow_statement_running() const {
-    if (k_postgres)
-      return !column("SELECT pid FROM pg_stat_activity WHERE datname LIKE 'migrate\\_scratch\\_%' AND query LIKE "
-                     "'%pg_sleep%'")
-                  .empty();
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(scratch_dir(), ec)) {
-      if (entry.path().extension() != ".db") continue;
-      try {
-        auto scratch = backend::open("sqlite:///" + entry.path().string(), backend::OpenMode::existing_only);
-        if (scratch->catalog().table_exists("", "knob")) return true;  // committed: bb2 runs next
-      } catch (const std::exception&) {
-        // not ready yet
-      }
-    }
-    return false;
-  }
-
   /// tenants, then tenant_usage_quotas with three columns, then the nine columns a later
   /// revision adds (the first incident: they never reached production).
   void write_quota_history() {
@@ -314,7 +284,7 @@ TEST_F(DriftCliTest, TheScratchDatabaseIsGoneAfterASignal) {
 
   std::filesystem::create_directories(scratch_dir());
   auto running = start_migrate({"drift", "-v"}, {{"TMPDIR", scratch_dir().string()}});
-  ASSERT_TRUE(replay_is_running_slow_statement(30s));
+  ASSERT_TRUE(wait_for_slow_scratch_statement("SELECT count(*) FROM sqlite_master WHERE name = 'knob'"));
   ::kill(running.pid, SIGTERM);
   auto ended = wait_process(running);
   EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);

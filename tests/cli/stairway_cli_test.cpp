@@ -53,27 +53,6 @@ class StairwayCliTest : public ScratchCliTest {
     write_revision("x1.sql", {"x1", "\"n1\"", up, down});
   }
 
-  /// True once aa1 went up, down and up again on a scratch database (three journal rows): bb2's
-  /// slow upgrade runs next (SQLite). PostgreSQL: a scratch database's session sleeps.
-  bool slow_upgrade_running() const {
-    if (k_postgres)
-      return !column("SELECT pid FROM pg_stat_activity WHERE datname LIKE 'migrate\\_scratch\\_%' AND query LIKE "
-                     "'%pg_sleep%'")
-                .empty();
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(scratch_dir(), ec)) {
-      if (entry.path().extension() != ".db") continue;
-      try {
-        auto scratch = backend::open("sqlite:///" + entry.path().string(), backend::OpenMode::existing_only);
-        auto rows = scratch->query("SELECT count(*) FROM migrate_version_journal WHERE revision = 'aa1'");
-        if (!rows.empty() && rows[0][0] && *rows[0][0] == "3") return true;
-      } catch (const std::exception&) {
-        // not ready yet
-      }
-    }
-    return false;
-  }
-
   std::string p() const { return k_postgres ? "public." : ""; }
 };
 
@@ -277,11 +256,9 @@ TEST_F(StairwayCliTest, TheScratchDatabaseIsGoneAfterASignal) {
   write_revision("b_slow.sql", {"bb2", "\"aa1\"", "CREATE TABLE slow_t (x INTEGER);\n" + slow, "DROP TABLE slow_t;"});
   std::filesystem::create_directories(scratch_dir());
   auto running = start_migrate({"test", "-v"}, {{"TMPDIR", scratch_dir().string()}});
-  bool slow_running = false;
-  for (auto until = std::chrono::steady_clock::now() + 30s; !slow_running && std::chrono::steady_clock::now() < until;
-       std::this_thread::sleep_for(20ms))
-    slow_running = slow_upgrade_running();
-  ASSERT_TRUE(slow_running);
+  // aa1 went up, down and up again (three journal rows): bb2's slow upgrade runs next.
+  ASSERT_TRUE(wait_for_slow_scratch_statement(
+      "SELECT count(*) = 3 FROM migrate_version_journal WHERE revision = 'aa1'"));
   ::kill(running.pid, SIGTERM);
   auto ended = wait_process(running);
   EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);
