@@ -34,20 +34,29 @@
 #       floor (`migrate upgrade head` of the same project on an empty database: what drift's
 #       replay itself costs), on SQLite and PostgreSQL: the 1,000-revision project of (b)/(d)
 #       (--identify: at most 2 runs, it reads the schema after every revision), and a project
-#       of one revision building (f)'s 1,000-table schema.
-# (d), (e), (f) and (g) run on a throwaway PostgreSQL 15 server (scripts/pg-test-server.sh) that this
+#       of one revision building (f)'s 1,000-table schema;
+#   (h) the CI commands: `migrate lint` (static: it never connects, the dialect comes from the
+#       URL) over 1,000 revision files on SQLite and PostgreSQL, both (b)/(d)'s project and one
+#       whose revisions alter the table before them (ADD COLUMN, CREATE INDEX, ADD CONSTRAINT),
+#       against `migrate history` on the same project as the floor (the same binary, file
+#       loading and parsing: lint - floor is the rules' and the statement parser's cost, also
+#       per file); `migrate test` (the stairway, on the scratch database it makes) for 100
+#       altering revisions on SQLite and PostgreSQL, and `migrate lint --rehearse` for the 100
+#       on PostgreSQL, against the replay floor of (g) (`migrate upgrade head` of the same
+#       project on an empty database).
+# (d), (e), (f), (g) and (h) run on a throwaway PostgreSQL 15 server (scripts/pg-test-server.sh) that this
 # script starts and always stops.
 #
-# Usage: scripts/bench.sh [--runs N] [--only a,b,c,d,e,f,g]
+# Usage: scripts/bench.sh [--runs N] [--only a,b,c,d,e,f,g,h]
 #   --runs N   timed runs of every figure (default 5); best and median are printed
 #   --only     the parts to run (default all); (c) reports on the migrate runs of the others
-# Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and (d), (e)
-# or (f) is selected, a Release build with it is made in build-bench/.
+# Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and (d), (e),
+# (f), (g) or (h) is selected, a Release build with it is made in build-bench/.
 # Not for: tests (scripts/test.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=5
-only="a,b,c,d,e,f,g"
+only="a,b,c,d,e,f,g,h"
 usage() { sed -n '/^# Usage:/,/^# Not for:/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -61,10 +70,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs wants a positive number, got '$runs'" >&2; exit 2; }
 only="${only// /}"
-[[ "$only" =~ ^[a-g](,[a-g])*$ ]] || { echo "bench.sh: --only wants letters a-g separated by commas, got '$only'" >&2; exit 2; }
+[[ "$only" =~ ^[a-h](,[a-h])*$ ]] || { echo "bench.sh: --only wants letters a-h separated by commas, got '$only'" >&2; exit 2; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
 wants_pg=0
-if wants d || wants e || wants f || wants g; then wants_pg=1; fi
+if wants d || wants e || wants f || wants g || wants h; then wants_pg=1; fi
 
 "$root/scripts/install-deps.sh" --test
 "$root/scripts/setup.sh"

@@ -1,6 +1,6 @@
 """The measuring half of scripts/bench.sh (run it through that script, which builds migrate and
 starts the PostgreSQL server). Environment: MIGRATE (binary), WORK (scratch folder), RUNS,
-ONLY (comma-separated parts a-g), PG_URL (a database on the throwaway server; empty when no
+ONLY (comma-separated parts a-h), PG_URL (a database on the throwaway server; empty when no
 PostgreSQL part is selected), PG_BINDIR (psql's folder).
 
 Timing is wall clock from start to exit of the client process. Where a figure has a floor,
@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 migrate = os.environ["MIGRATE"]
 work = os.environ["WORK"]
 runs = int(os.environ["RUNS"])
-only = set(os.environ.get("ONLY", "a,b,c,d,e,f,g").split(","))
+only = set(os.environ.get("ONLY", "a,b,c,d,e,f,g,h").split(","))
 pg_url = os.environ.get("PG_URL", "")
 pg_log = os.environ.get("PG_LOG", "")  # the server's log, for the statement counts of (d) and (f)
 psql = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "psql")
@@ -34,9 +34,10 @@ class Run:
         self.wall, self.cpu, self.rss, self.err = wall, cpu, rss, err
 
 
-def measure(cmd, cwd, stdin_path=None):
+def measure(cmd, cwd, stdin_path=None, ok=(0,)):
     """One run of `cmd`: wall time (s), the child's user+system CPU (s) and its own max RSS (MB)
-    (wait4, so one child's peak never leaks into another's figure)."""
+    (wait4, so one child's peak never leaks into another's figure). An exit status outside `ok`
+    ends the benchmark."""
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     try:
         t = time.perf_counter()
@@ -49,7 +50,7 @@ def measure(cmd, cwd, stdin_path=None):
     finally:
         if stdin_path:
             stdin.close()
-    if p.returncode != 0:
+    if p.returncode not in ok:
         sys.exit(f"bench: {' '.join(cmd)} (in {cwd}) exited {p.returncode}:\n{err.decode(errors='replace')}")
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, err.decode(errors="replace"))
 
@@ -161,10 +162,10 @@ if "a" in only:
             f"max RSS {max(r.rss for r in results):5.1f} MB  (target < 200 ms)")
 
 # --- the 1,000-revision projects of (b), (d), (e) -------------------------------------------
-def linear_project(path, url, insert):
-    """1,000 revisions in a line, each creating a table and inserting a row."""
+def linear_project(path, url, insert, n=1000):
+    """`n` revisions in a line, each creating a table and inserting a row."""
     revs, prev = [], None
-    for i in range(1000):
+    for i in range(n):
         rev = f"l{i:05d}"
         revs.append((rev, [prev] if prev else [],
                      f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT NOT NULL);\n{insert(i)}",
@@ -574,6 +575,120 @@ if "g" in only:
         admin("DROP DATABASE IF EXISTS bench_drift")
         admin("DROP DATABASE IF EXISTS bench_drift_floor")
 
+# --- (h) ------------------------------------------------------------------------------------
+def altering_project(path, url, n, postgres):
+    """`n` revisions in a line, each creating a table with a row and altering the table of the
+    revision before it (an existing table: what the lint rules look at): a column added and an
+    index built, and on PostgreSQL a foreign key and a check added NOT VALID (on SQLite a unique
+    index instead); the downgrade undoes each, newest first."""
+    revs, prev = [], None
+    for i in range(n):
+        rev, t = f"h{i:05d}", f"t{i}"
+        if postgres:
+            up = [f"CREATE TABLE {t} (id bigint PRIMARY KEY, name text NOT NULL, parent_id bigint);",
+                  f"INSERT INTO {t} (id, name) VALUES (1, 'x');"]
+        else:
+            up = [f"CREATE TABLE {t} (id INTEGER PRIMARY KEY, name TEXT NOT NULL, parent_id INTEGER);",
+                  f"INSERT INTO {t} (name) VALUES ('x');"]
+        undo = [f"DROP TABLE {t};"]
+        if i > 0:
+            p = f"t{i - 1}"
+            up += [f"ALTER TABLE {p} ADD COLUMN note {'text' if postgres else 'TEXT'};",
+                   f"CREATE INDEX {p}_name_idx ON {p} (name);"]
+            undo += [f"ALTER TABLE {p} DROP COLUMN note;", f"DROP INDEX {p}_name_idx;"]
+            if postgres:
+                up += [f"ALTER TABLE {p} ADD CONSTRAINT {p}_parent_fk FOREIGN KEY (parent_id) REFERENCES {t} (id) "
+                       f"NOT VALID;",
+                       f"ALTER TABLE {p} ADD CONSTRAINT {p}_name_check CHECK (name <> '') NOT VALID;"]
+                undo += [f"ALTER TABLE {p} DROP CONSTRAINT {p}_parent_fk;",
+                         f"ALTER TABLE {p} DROP CONSTRAINT {p}_name_check;"]
+            else:
+                up += [f"CREATE UNIQUE INDEX {p}_parent_idx ON {p} (parent_id);"]
+                undo += [f"DROP INDEX {p}_parent_idx;"]
+        revs.append((rev, [prev] if prev else [], "\n".join(up), "\n".join(reversed(undo))))
+        prev = rev
+    write_project(path, revs, url)
+
+
+def lint_summary(project, url):
+    """Untimed: the summary line of one `migrate lint` run (`lint: N errors, M warnings in ...`)."""
+    r = subprocess.run([migrate, "--url", url, "lint"], cwd=project, capture_output=True, text=True)
+    lines = [l for l in (r.stdout + r.stderr).splitlines() if l.startswith("lint:")]
+    if r.returncode not in (0, 1) or not lines:
+        sys.exit(f"bench: migrate lint (in {project}) exited {r.returncode}:\n{r.stderr}")
+    return lines[-1][len("lint: "):]
+
+
+def lint_figures(label, project, url, files):
+    """`migrate lint` against the floor `migrate history` (the same binary, configuration, file
+    loading and parsing): lint - floor is the rules' and the statement parser's cost. Lint exits
+    1 when an error-level finding remains, as it does here."""
+    ms_, fs = alternate(lambda: measure([migrate, "--url", url, "lint"], project, ok=(0, 1)),
+                        lambda: measure([migrate, "--url", url, "history"], project))
+    note_peak("h", ms_)
+    m_best, m_median = stats(ms_)
+    f_best, f_median = stats(fs)
+    pair = statistics.median(m.wall - f.wall for m, f in zip(ms_, fs))
+    out(f"(h) lint {label}: best {ms(m_best)}, median {ms(m_median)}; floor `migrate history` best {ms(f_best)}, "
+        f"median {ms(f_median)}; ratio {m_best / f_best:.2f}x best, {m_median / f_median:.2f}x median; lint - floor "
+        f"per file: {(m_best - f_best) / files * 1e6:.0f} us best, {pair / files * 1e6:.0f} us median of pairs; "
+        f"max RSS {max(r.rss for r in ms_):.1f} MB")
+    out(f"    findings: {lint_summary(project, url)}")
+
+
+def replay_figures(label, args, project, url, fresh_url, passes=None, ok=(0,)):
+    """`migrate <args>` against the replay floor: `upgrade head` of the same project on a fresh
+    database from `fresh_url()` (made untimed before each pass)."""
+    floor_url = {}
+    ms_, fs = alternate(lambda: measure([migrate, "-q", "--url", url] + args, project, ok=ok),
+                        lambda: measure([migrate, "-q", "--url", floor_url["u"], "upgrade", "head"], project),
+                        lambda: floor_url.update(u=fresh_url()), passes)
+    note_peak("h", ms_)
+    m_best, m_median = stats(ms_)
+    f_best, f_median = stats(fs)
+    pair = statistics.median(m.wall / f.wall for m, f in zip(ms_, fs))
+    out(f"(h) {' '.join(args):15s} {label}: best {ms(m_best)}, median {ms(m_median)}; replay floor (upgrade head "
+        f"on an empty database) best {ms(f_best)}, median {ms(f_median)}; ratio {m_best / f_best:.2f}x best, "
+        f"{m_median / f_median:.2f}x median, {pair:.2f}x median of pairs; max RSS {max(r.rss for r in ms_):.1f} MB")
+    # SQLite's commits wait for the disk, which other processes' writes slow by up to 10x: the
+    # CPU time says what the work itself costs.
+    mc_best, mc_median = stats(ms_, "cpu")
+    fc_best, fc_median = stats(fs, "cpu")
+    out(f"    client CPU (user+sys): migrate best {ms(mc_best)}, median {ms(mc_median)}; floor best {ms(fc_best)}, "
+        f"median {ms(fc_median)}; ratio {mc_median / fc_median:.2f}x median")
+
+
+if "h" in only:
+    nowhere = "postgresql://bench@127.0.0.1:1/nowhere"  # lint never connects
+    h_lin, h_lin_pg = f"{work}/h-linear", f"{work}/h-linear-pg"
+    linear_project(h_lin, "sqlite:///app.db", lambda i: f"INSERT INTO t{i} (name) VALUES ('x');")
+    linear_project(h_lin_pg, nowhere, lambda i: f"INSERT INTO t{i} (id, name) VALUES (1, 'x');")
+    h_alt, h_alt_pg = f"{work}/h-alter", f"{work}/h-alter-pg"
+    altering_project(h_alt, "sqlite:///app.db", 1000, False)
+    altering_project(h_alt_pg, nowhere, 1000, True)
+    lint_figures("1,000 revisions of (b)/(d) (CREATE TABLE + INSERT), SQLite", h_lin, "sqlite:///app.db", 1000)
+    lint_figures("1,000 revisions of (b)/(d) (CREATE TABLE + INSERT), PostgreSQL", h_lin_pg, nowhere, 1000)
+    lint_figures("1,000 altering revisions (5 statements each), SQLite", h_alt, "sqlite:///app.db", 1000)
+    lint_figures("1,000 altering revisions (6 statements each), PostgreSQL", h_alt_pg, nowhere, 1000)
+
+    # The stairway: per revision an upgrade, a downgrade and an upgrade, plus the final
+    # downgrade of every revision (4 revision runs where the floor has 1) and 3 schema reads.
+    h100, h100_pg = f"{work}/h-alter-100", f"{work}/h-alter-100-pg"
+    altering_project(h100, "sqlite:///app.db", 100, False)
+    # 100, not 1,000: the stairway reads the schema after each step, so it grows faster than
+    # the replay (1,000 on SQLite takes minutes).
+    replay_figures("100 altering revisions, SQLite", ["test"], h100, f"sqlite:///{h100}/target.db",
+                   fresh_sqlite(f"{h100}/floor-h.db"))
+    if pg_url:
+        altering_project(h100_pg, "postgresql://unused", 100, True)
+        target = fresh_database("bench_h_target")  # only names the server: test and lint --rehearse
+        replay_figures("100 altering revisions, PostgreSQL", ["test"], h100_pg, target,
+                       lambda: fresh_database("bench_h_floor"))
+        replay_figures("100 altering revisions, PostgreSQL", ["lint", "--rehearse"], h100_pg, target,
+                       lambda: fresh_database("bench_h_floor"), ok=(0, 1))
+        admin("DROP DATABASE IF EXISTS bench_h_target")
+        admin("DROP DATABASE IF EXISTS bench_h_floor")
+
 # --- (c) ------------------------------------------------------------------------------------
 if "c" in only:
     if peaks:
@@ -581,4 +696,4 @@ if "c" in only:
         out(f"(c) peak memory (max RSS of any migrate run above): {max(peaks.values()):.1f} MB [{detail}]"
             f"  (target < 50 MB)")
     else:
-        out("(c) peak memory: no migrate runs selected (add a, b, d, e or f to --only)")
+        out("(c) peak memory: no migrate runs selected (add a, b, d, e, f, g or h to --only)")
