@@ -49,7 +49,7 @@ const std::vector<RuleCase>& rule_cases() {
   return cases;
 }
 
-class LintPostgresCliTest : public CliTest {
+class LintPostgresCliTest : public ScratchCliTest {
  protected:
   /// Lints base revision t0 (tables p and t) and revision a1 holding `up` (from line 7 when
   /// `header` is empty) with an empty downgrade.
@@ -68,10 +68,6 @@ class LintPostgresCliTest : public CliTest {
                               "INSERT INTO accounts SELECT g, g, 'x' FROM generate_series(1, 1000) g;",
                               "DROP TABLE accounts;"});
     write_revision("b2.sql", {"b2", "\"a1\"", up, "SELECT 1;"});
-  }
-
-  std::vector<std::string> scratch_databases() const {
-    return column("SELECT datname FROM pg_database WHERE datname LIKE 'migrate_scratch_%'");
   }
 };
 
@@ -114,7 +110,7 @@ TEST_F(LintPostgresCliTest, RehearsalMeasuresTheShareLockOfAnIndexBuildAndTheRew
   write_accounts_project(
       "CREATE INDEX accounts_n ON accounts (n);\n"
       "ALTER TABLE accounts ALTER COLUMN n TYPE bigint;");
-  const auto r = migrate({"lint", "--rehearse"});
+  const auto r = migrate({"lint", "--rehearse", "-v"});
   EXPECT_EQ(r.status, 1) << describe(r);
   EXPECT_TRUE(contains(r.out, "b2.sql:7:1: error require-concurrent-index: ")) << r.out;
   EXPECT_TRUE(contains(r.out, "[confirmed: SHARE on public.accounts")) << r.out;
@@ -122,7 +118,9 @@ TEST_F(LintPostgresCliTest, RehearsalMeasuresTheShareLockOfAnIndexBuildAndTheRew
   EXPECT_TRUE(contains(r.out, "[confirmed: rewrote public.accounts")) << r.out;
   EXPECT_TRUE(contains(r.out, "rehearsed b2 (")) << r.out;
   EXPECT_TRUE(contains(r.out, "  8: ACCESS EXCLUSIVE on public.accounts; rewrote public.accounts; ")) << r.out;
-  EXPECT_TRUE(scratch_databases().empty());
+  const auto scratch = scratch_name(r.err);  // other tests make scratch databases of their own
+  ASSERT_FALSE(scratch.empty()) << r.err;
+  EXPECT_FALSE(scratch_exists(scratch)) << scratch;
   EXPECT_FALSE(has_table("accounts"));  // the target database was not touched
 }
 
@@ -130,14 +128,16 @@ TEST_F(LintPostgresCliTest, ATypeChangeTheRehearsalShowsDoesNotRewriteIsClearedA
   write_accounts_project("ALTER TABLE accounts ALTER COLUMN name TYPE varchar(20);");
   const auto guessed = migrate({"lint"});
   EXPECT_EQ(guessed.status, 1) << describe(guessed);
-  const auto r = migrate({"lint", "--rehearse", "--format", "json"});
+  const auto r = migrate({"lint", "--rehearse", "--format", "json", "-v"});
   EXPECT_EQ(r.status, 0) << describe(r);
   EXPECT_TRUE(contains(r.out, "\"rule\": \"change-column-type\"")) << r.out;
   EXPECT_TRUE(contains(r.out, "\"evidence\": \"cleared\"")) << r.out;
   EXPECT_TRUE(contains(r.out, "\"errors\": 0")) << r.out;
   EXPECT_TRUE(contains(r.out, "\"rehearsal\": [{\"revision\": \"a1\"")) << r.out;
   EXPECT_TRUE(contains(r.out, "\"rewritten\": []")) << r.out;
-  EXPECT_TRUE(scratch_databases().empty());
+  const auto scratch = scratch_name(r.err);
+  ASSERT_FALSE(scratch.empty()) << r.err;
+  EXPECT_FALSE(scratch_exists(scratch)) << scratch;
 }
 
 }  // namespace
