@@ -6,6 +6,7 @@
 #include "api/database.hpp"
 #include "api/project.hpp"
 #include "api/rehearsal.hpp"
+#include "api/replay.hpp"
 #include "backend/backend.hpp"
 #include "backend/backup_support.hpp"
 #include "core/error.hpp"
@@ -111,12 +112,12 @@ std::set<fs::path> files_changed_since(const fs::path& folder, const std::string
 namespace {
 
 /// The linted revisions in the order `upgrade heads` applies them.
-std::vector<std::string> upgrade_order(const Project& project, const std::vector<lint::Input>& inputs) {
+std::vector<std::string> linted_in_upgrade_order(const Project& project, const std::vector<lint::Input>& inputs) {
   std::unordered_set<std::string> linted;
   for (const auto& input : inputs) linted.insert(input.file->id);
   std::vector<std::string> order;
-  for (const auto& step : project.map().plan_upgrade("heads", {}).steps)
-    if (step.revision && linted.count(*step.revision)) order.push_back(*step.revision);
+  for (auto& id : upgrade_order(project.map()))
+    if (linted.count(id)) order.push_back(std::move(id));
   return order;
 }
 
@@ -127,7 +128,7 @@ std::vector<lint::RevisionRehearsal> rehearse_inputs(const config::Config& confi
   runtime::StopToken own_stop;
   require_rehearsal_dialect(lint_dialect(config), "the configured database");  // before opening it
   auto db = open_database(config, backend::OpenMode::existing_only);
-  auto rehearsals = rehearse(project, *db, upgrade_order(project, inputs), request.scratch_url,
+  auto rehearsals = rehearse(project, *db, linted_in_upgrade_order(project, inputs), request.scratch_url,
                              request.stop ? *request.stop : own_stop);
   lint::apply_evidence(findings, rehearsals);
   for (auto& rehearsal : rehearsals) rehearsal.file = display_path(rehearsal.file);

@@ -100,6 +100,13 @@ schema::Schema expected_schema(const Project& project, backend::Backend& target,
   return Replay(project, scratch->db(), stop).upgrade_to(heads);
 }
 
+std::vector<std::string> upgrade_order(const graph::RevisionMap& map) {
+  std::vector<std::string> out;
+  if (map.revisions().empty()) return out;
+  for (const auto& step : map.plan_upgrade("heads", {}).steps) out.push_back(step.revision.value_or(""));
+  return out;
+}
+
 Replay::Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop)
     : m_project(project), m_db(scratch), m_stop(stop) {}
 

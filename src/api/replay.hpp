@@ -17,6 +17,10 @@
 
 namespace migrate::api {
 
+/// Every revision of `map`, in the order `upgrade heads` applies them from an empty database:
+/// the order the replays (the stairway test, the rehearsal) take revisions in.
+std::vector<std::string> upgrade_order(const graph::RevisionMap& map);
+
 /// The database to replay on: `scratch_url` (or the configuration's `scratch_url`) opened
 /// and emptied, else a new temporary database made by the target's backend. Refuses
 /// (Error{usage}) a scratch URL that names the target itself or a database of another

@@ -12,14 +12,6 @@
 namespace migrate::api {
 namespace {
 
-/// The order `upgrade heads` applies every revision in.
-std::vector<std::string> upgrade_order(const graph::RevisionMap& map) {
-  std::vector<std::string> out;
-  if (map.revisions().empty()) return out;
-  for (const auto& step : map.plan_upgrade("heads", {}).steps) out.push_back(step.revision.value_or(""));
-  return out;
-}
-
 /// `tested` and everything below it through effective parents (depends_on included).
 std::unordered_set<std::string> with_ancestors(const graph::RevisionMap& map, const std::vector<std::string>& tested) {
   std::unordered_set<std::string> seen(tested.begin(), tested.end());
