@@ -17,8 +17,9 @@ out="$root/build-fuzz"
 
 mkdir -p "$out/corpus"
 # The sources the redactor needs, and nothing that pulls in libpqxx or the rest of migrate.
+# libpq is linked as usual here (no MIGRATE_LAZY_LIBPQ): libpq_loader.cpp then only says so.
 sources=(fuzz/redact_fuzzer.cpp src/backend/redact.cpp src/backend/postgres/url.cpp src/util/strings.cpp
-         src/core/error.cpp)
+         src/core/error.cpp src/backend/postgres/libpq_loader.cpp)
 (cd "$root" && clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -DMIGRATE_HAVE_POSTGRES -Isrc -Iinclude $(pkg-config --cflags libpq) "${sources[@]}" $(pkg-config --libs libpq) \
   -o "$out/redact_fuzzer")

@@ -17,6 +17,7 @@ if(MIGRATE_WITH_POSTGRES)
   target_sources(migrate_core PRIVATE
     backend/postgres/backup.cpp
     backend/postgres/catalog.cpp
+    backend/postgres/libpq_loader.cpp
     backend/postgres/lock.cpp
     backend/postgres/rehearsal.cpp
     backend/postgres/schema_reader.cpp
@@ -24,6 +25,9 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres/session.cpp
     backend/postgres/url.cpp
   )
-  target_link_libraries(migrate_core PRIVATE PkgConfig::PQXX PkgConfig::PQ)
+  target_link_libraries(migrate_core PRIVATE Pqxx::Pqxx)
+  if(Pqxx_LAZY_LIBPQ)  # on the one file that needs it, so the switch recompiles nothing else
+    set_source_files_properties(backend/postgres/libpq_loader.cpp PROPERTIES COMPILE_DEFINITIONS MIGRATE_LAZY_LIBPQ)
+  endif()
   target_compile_definitions(migrate_core PUBLIC MIGRATE_HAVE_POSTGRES)
 endif()

@@ -23,5 +23,5 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres_rehearsal_test.cpp
   )
   # The scanner test asks the server directly (libpq) how it reads tricky SQL.
-  target_link_libraries(migrate_backend_tests PRIVATE PkgConfig::PQ)
+  target_link_libraries(migrate_backend_tests PRIVATE Pqxx::Pqxx)
 endif()

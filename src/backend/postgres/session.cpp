@@ -1,6 +1,7 @@
 // Connecting, running statements and translating libpq's errors into DatabaseError.
 
 #include "backend/postgres/session.hpp"
+#include "backend/postgres/libpq_loader.hpp"
 
 #include <libpq-fe.h>
 
@@ -172,6 +173,7 @@ std::string Session::literal(std::string_view value) const {
 }
 
 std::unique_ptr<Session> connect(const ConnectionTarget& target) {
+  require_libpq();  // its own clear error, before libpqxx could wrap it in a connection failure
   try {
     auto session = std::make_unique<Session>(target.conninfo);
     if (!session->raw() || PQstatus(session->raw()) != CONNECTION_OK)

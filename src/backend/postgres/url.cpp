@@ -2,6 +2,7 @@
 // password-free URL for pg_dump and pg_restore.
 
 #include "backend/postgres/url.hpp"
+#include "backend/postgres/libpq_loader.hpp"
 
 #include <libpq-fe.h>
 
@@ -63,6 +64,7 @@ std::string password_free(const std::string& rest, const Redactor& secrets) {
 }  // namespace
 
 std::optional<Conninfo> parse_conninfo(const std::string& text, std::string* error) {
+  require_libpq();
   char* message = nullptr;
   PQconninfoOption* options = PQconninfoParse(text.c_str(), &message);
   if (!options) {
