@@ -67,7 +67,9 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
 }
 
 std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db) {
-  auto rows = runtime::read_version_rows(db, version_table(project.config(), db));
+  // Read when the project was loaded with the database: on this connection, nothing in between.
+  auto rows = project.journal_read() ? project.version_rows()
+                                     : runtime::read_version_rows(db, version_table(project.config(), db));
   require_known_rows(project, rows);
   return rows;
 }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "backend/sql_dialect.hpp"
+#include "runtime/version_table.hpp"
 #include "core/error.hpp"
 #include "script/directory.hpp"
 
@@ -37,15 +37,6 @@ Project Project::load(config::Config config) {
 }
 
 namespace {
-
-/// Version-table rows in SELECT order, or none when the table does not exist.
-std::vector<std::string> read_rows(backend::Backend& db, const runtime::VersionTable& vt) {
-  std::vector<std::string> rows;
-  if (!db.catalog().table_exists(vt.schema, vt.name)) return rows;
-  for (auto& row : db.query(backend::sql::select_versions(db.dialect(), vt.schema, vt.name)))
-    if (!row.empty() && row[0]) rows.push_back(*row[0]);
-  return rows;
-}
 
 /// Applied revisions (the rows and, through the files and copies `p` has, their parents
 /// and dependencies) that neither a file nor a journal copy declares, in the order found.
@@ -104,7 +95,8 @@ Project Project::load_with_database(config::Config config, const std::function<b
   }
   auto& db = connect();
   p.m_journal_read = true;
-  auto rows = read_rows(db, vt);
+  p.m_version_rows = runtime::read_version_rows(db, vt);
+  const auto& rows = p.m_version_rows;
   std::vector<std::string> pending;
   for (auto& row : rows)
     if (!p.m_by_id.count(row)) pending.push_back(row);

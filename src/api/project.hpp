@@ -57,6 +57,10 @@ class Project {
   /// True when loaded by load_with_database: a revision with neither file nor copy has no
   /// copy in the journal either.
   bool journal_read() const { return m_journal_read; }
+  /// The version-table rows load_with_database read (in SELECT order; none when the table
+  /// does not exist): the database's state when the project was loaded, so that a command
+  /// reading the rows right after need not ask again.
+  const std::vector<std::string>& version_rows() const { return m_version_rows; }
 
  private:
   static Project load_files(config::Config config);
@@ -69,6 +73,7 @@ class Project {
   std::unordered_map<std::string, std::string> m_copies;  ///< id -> stored_at
   std::unique_ptr<graph::RevisionMap> m_map;
   bool m_journal_read = false;
+  std::vector<std::string> m_version_rows;
 };
 
 }  // namespace migrate::api
