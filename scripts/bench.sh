@@ -75,7 +75,8 @@
 #   --only     the parts to run (default all); (c) reports on the migrate runs of the others
 # Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and a PostgreSQL
 # part is selected, a Release build with it is made in build-bench/.
-# The full run with --runs 3 takes about 20 minutes on 2 cores.
+# The full run with --runs 3 took 27 minutes on the 2-core development machine while other builds
+# ran (load average 5-8); (i)-(m) were 12 of them.
 # Not for: tests (scripts/test.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
