@@ -392,22 +392,18 @@ def run():
         sys.exit("bench: no PostgreSQL server on disk (PG_DISK_URL is empty)")
     lite_tmpfs = Sqlite("tmpfs", f"{shm_work}/db")
     pg_tmpfs = Postgres("tmpfs", Cluster(pg_url)) if pg_url else None
-    if "i" in parts:
-        upgrade_row("i", lite_tmpfs, 1.20)
-        upgrade_row("i", pg_tmpfs, 1.10)
-        downgrade_row("i", lite_tmpfs, 1.20)
-        downgrade_row("i", pg_tmpfs, 1.10)
-    if "j" in parts:
-        lite_disk, pg_disk = Sqlite("disk", f"{disk_work}/db"), Postgres("disk", Cluster(pg_disk_url))
-        upgrade_row("j", lite_disk, 1.05)
-        upgrade_row("j", pg_disk, 1.05)
-        downgrade_row("j", lite_disk, 1.05)
-        downgrade_row("j", pg_disk, 1.05)
-    if "k" in parts:
-        for n in (N, SCALE):
-            read_rows(lite_tmpfs, n)
-            read_rows(pg_tmpfs, n)
-    if "l" in parts:
-        scale_rows()
-    if "m" in parts:
-        memory_rows([lite_tmpfs, pg_tmpfs])
+    lite_disk = Sqlite("disk", f"{disk_work}/db")
+    pg_disk = Postgres("disk", Cluster(pg_disk_url)) if pg_disk_url else None
+    steps = {
+        "i": lambda: (upgrade_row("i", lite_tmpfs, 1.20), upgrade_row("i", pg_tmpfs, 1.10),
+                      downgrade_row("i", lite_tmpfs, 1.20), downgrade_row("i", pg_tmpfs, 1.10)),
+        "j": lambda: (upgrade_row("j", lite_disk, 1.05), upgrade_row("j", pg_disk, 1.05),
+                      downgrade_row("j", lite_disk, 1.05), downgrade_row("j", pg_disk, 1.05)),
+        "k": lambda: [read_rows(b, n) for n in (N, SCALE) for b in (lite_tmpfs, pg_tmpfs)],
+        "l": scale_rows,
+        "m": lambda: memory_rows([lite_tmpfs, pg_tmpfs]),
+    }
+    for part in sorted(parts):
+        start = time.perf_counter()
+        steps[part]()
+        out(f"({part}) took {time.perf_counter() - start:.0f} s")
