@@ -44,19 +44,44 @@
 #       altering revisions on SQLite and PostgreSQL, and `migrate lint --rehearse` for the 100
 #       on PostgreSQL, against the replay floor of (g) (`migrate upgrade head` of the same
 #       project on an empty database).
-# (d), (e), (f), (g) and (h) run on a throwaway PostgreSQL 15 server (scripts/pg-test-server.sh) that this
-# script starts and always stops.
+# The rows of the performance table (scripts/bench/rows.py), on a project of N revisions in a
+# line, each creating a table and an index (its downgrade drops the table); floors are sqlite3 /
+# psql running migrate's own offline script (`upgrade head --sql`, `downgrade --sql head:base`),
+# ratios are medians of the paired runs, and every line prints its target:
+#   (i) upgrade from empty and downgrade to base from head, 1,000 revisions, on tmpfs (SQLite file
+#       in /dev/shm, PostgreSQL cluster with its data in /dev/shm) (targets <= 1.20x SQLite,
+#       <= 1.10x PostgreSQL);
+#   (j) the same on disk (SQLite file in /var/tmp, a second cluster with its data in /var/tmp),
+#       where each commit waits for fsync (target <= 1.05x);
+#   (k) no-op `upgrade head`, `current`, `status` and `check --offline` at head, 1,000 and 10,000
+#       revisions, SQLite and PostgreSQL on tmpfs, next to sqlite3 / psql reading the version
+#       table (targets < 12 ms SQLite, < 15 ms PostgreSQL at 1,000; < 40 ms at 10,000);
+#   (l) `heads` and `history` over 10,000 and 100,000 revision files (the graph of (a)), next
+#       to reading every file with `find -exec cat` (targets < 0.1 s and < 1 s);
+#   (m) peak memory (max RSS) of every command at 10,000 revisions, SQLite and PostgreSQL, with
+#       the floors' (target < 15 MiB).
+# A summary, one line per row (operation, floor, migrate, ratio, target, met), closes the output.
+# With DBMATE=/path/to/dbmate set, (i)-(m) also run dbmate on the same SQL (its layout: one
+# folder of NNNNNN_name.sql files; downgrade to base is one `rollback` process per revision);
+# the bench never downloads dbmate.
 #
-# Usage: scripts/bench.sh [--runs N] [--only a,b,c,d,e,f,g,h]
+# The PostgreSQL parts run on throwaway PostgreSQL 15 servers (scripts/pg-test-server.sh) that
+# this script starts and always stops: one with its data on tmpfs (/dev/shm) for every part but
+# (j), and one with its data on disk (/var/tmp) for (j); both with PostgreSQL's durable defaults
+# (fsync, synchronous_commit, full_page_writes on).
+#
+# Usage: [DBMATE=/path/to/dbmate] scripts/bench.sh [--runs N] [--only a,b,...,m]
 #   --runs N   timed runs of every figure (default 5); best and median are printed
 #   --only     the parts to run (default all); (c) reports on the migrate runs of the others
-# Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and (d), (e),
-# (f), (g) or (h) is selected, a Release build with it is made in build-bench/.
+# Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and a PostgreSQL
+# part is selected, a Release build with it is made in build-bench/.
+# The full run with --runs 3 took 27 minutes on the 2-core development machine while other builds
+# ran (load average 5-8); (i)-(m) were 12 of them.
 # Not for: tests (scripts/test.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=5
-only="a,b,c,d,e,f,g,h"
+only="a,b,c,d,e,f,g,h,i,j,k,l,m"
 usage() { sed -n '/^# Usage:/,/^# Not for:/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -70,15 +95,22 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "bench.sh: --runs wants a positive number, got '$runs'" >&2; exit 2; }
 only="${only// /}"
-[[ "$only" =~ ^[a-h](,[a-h])*$ ]] || { echo "bench.sh: --only wants letters a-h separated by commas, got '$only'" >&2; exit 2; }
+[[ "$only" =~ ^[a-m](,[a-m])*$ ]] || { echo "bench.sh: --only wants letters a-m separated by commas, got '$only'" >&2; exit 2; }
 wants() { [[ ",$only," == *",$1,"* ]]; }
-wants_pg=0
-if wants d || wants e || wants f || wants g || wants h; then wants_pg=1; fi
+wants_pg=0 wants_pg_disk=0
+for part in d e f g h i k m; do if wants "$part"; then wants_pg=1; fi; done
+if wants j; then wants_pg_disk=1; fi
+dbmate="${DBMATE:-}"
+if [[ -n "$dbmate" ]]; then
+  [[ -x "$dbmate" ]] || { echo "bench.sh: DBMATE=$dbmate is not an executable file (the bench never downloads dbmate)" >&2; exit 2; }
+  dbmate="$(cd "$(dirname "$dbmate")" && pwd)/$(basename "$dbmate")"
+  echo "dbmate: $dbmate ($("$dbmate" --version 2>&1 | head -n 1))" >&2
+fi
 
 "$root/scripts/install-deps.sh" --test
 "$root/scripts/setup.sh"
 migrate="$root/build/migrate"
-if [[ $wants_pg -eq 1 ]] && ! grep -q '^MIGRATE_WITH_POSTGRES:BOOL=ON$' "$root/build/CMakeCache.txt" 2>/dev/null; then
+if [[ $((wants_pg + wants_pg_disk)) -gt 0 ]] && ! grep -q '^MIGRATE_WITH_POSTGRES:BOOL=ON$' "$root/build/CMakeCache.txt" 2>/dev/null; then
   # build/ was configured without the PostgreSQL backend (e.g. first configured before
   # libpqxx was installed: the cached option keeps its first value).
   cmake -S "$root" -B "$root/build-bench" -DCMAKE_BUILD_TYPE=Release -DMIGRATE_BUILD_TESTS=OFF \
@@ -89,24 +121,45 @@ if [[ $wants_pg -eq 1 ]] && ! grep -q '^MIGRATE_WITH_POSTGRES:BOOL=ON$' "$root/b
 fi
 
 work="$(mktemp -d)"
-pg_env="$work/pg.env"
-pg_dir=""
+shm_work="$(mktemp -d /dev/shm/migrate-bench.XXXXXX)"     # tmpfs
+disk_work="$(mktemp -d /var/tmp/migrate-bench.XXXXXX)"    # disk
+pg_dir="" pg_disk_dir=""
 cleanup() {
   if [[ -n "$pg_dir" ]]; then "$root/scripts/pg-test-server.sh" stop "$pg_dir" || true; fi
-  rm -rf "$work"
+  if [[ -n "$pg_disk_dir" ]]; then "$root/scripts/pg-test-server.sh" stop "$pg_disk_dir" || true; fi
+  rm -rf "$work" "$shm_work" "$disk_work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-pg_url=""
-if [[ $wants_pg -eq 1 ]]; then
-  "$root/scripts/pg-test-server.sh" start "$pg_env"
+# start_pg ENV_FILE FOLDER: a throwaway cluster whose folder (data included) is made in FOLDER,
+# with the durable defaults pg-test-server.sh turns off for the tests' speed.
+start_pg() {
+  TMPDIR="$2" "$root/scripts/pg-test-server.sh" start "$1"
   # shellcheck source=/dev/null
-  source "$pg_env"
+  source "$1"
+  "${PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql" -X -q -v ON_ERROR_STOP=1 -d "$MIGRATE_TEST_POSTGRES_URL" \
+    -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+    -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+}
+pg_url="" pg_disk_url=""
+if [[ $wants_pg -eq 1 ]]; then
+  start_pg "$work/pg.env" /dev/shm
   pg_dir="$MIGRATE_TEST_POSTGRES_DIR"
   pg_url="$MIGRATE_TEST_POSTGRES_URL"
+fi
+if [[ $wants_pg_disk -eq 1 ]]; then
+  start_pg "$work/pg-disk.env" /var/tmp
+  pg_disk_dir="$MIGRATE_TEST_POSTGRES_DIR"
+  pg_disk_url="$MIGRATE_TEST_POSTGRES_URL"
 fi
 
 # Neither the runs nor the floor may pick up a developer's libpq settings.
 unset PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE PGSSLMODE PGOPTIONS
+# The peak-memory figures come from a small helper (wait4 in Python would count Python's own memory).
+cc -O2 -o "$work/maxrss" "$root/scripts/bench/maxrss.c"
+echo "bench: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r); tmpfs $shm_work, disk $disk_work" >&2
+start_time=$SECONDS
 MIGRATE="$migrate" WORK="$work" RUNS="$runs" ONLY="$only" PG_URL="$pg_url" PG_LOG="${pg_dir:+$pg_dir/server.log}" \
+  SHM_WORK="$shm_work" DISK_WORK="$disk_work" MAXRSS="$work/maxrss" PG_DISK_URL="$pg_disk_url" DBMATE="$dbmate" \
   PG_BINDIR="${PG_BINDIR:-/usr/lib/postgresql/15/bin}" python3 "$root/scripts/bench/bench.py"
+echo "bench: measured in $(( (SECONDS - start_time) / 60 )) min $(( (SECONDS - start_time) % 60 )) s" >&2

@@ -1,6 +1,6 @@
 """The measuring half of scripts/bench.sh (run it through that script, which builds migrate and
 starts the PostgreSQL server). Environment: MIGRATE (binary), WORK (scratch folder), RUNS,
-ONLY (comma-separated parts a-h), PG_URL (a database on the throwaway server; empty when no
+ONLY (comma-separated parts a-n), PG_URL (a database on the throwaway server on tmpfs; empty when no
 PostgreSQL part is selected), PG_BINDIR (psql's folder).
 
 Timing is wall clock from start to exit of the client process. Where a figure has a floor,
@@ -12,143 +12,9 @@ import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit, urlunsplit
 
-migrate = os.environ["MIGRATE"]
-work = os.environ["WORK"]
-runs = int(os.environ["RUNS"])
-only = set(os.environ.get("ONLY", "a,b,c,d,e,f,g,h").split(","))
-pg_url = os.environ.get("PG_URL", "")
-pg_log = os.environ.get("PG_LOG", "")  # the server's log, for the statement counts of (d) and (f)
-psql = os.path.join(os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin"), "psql")
-
-peaks = {}  # part -> max RSS (MB) of its migrate runs
-
-
-def out(line):
-    print(line, flush=True)
-
-
-class Run:
-    def __init__(self, wall, cpu, rss, err=""):
-        self.wall, self.cpu, self.rss, self.err = wall, cpu, rss, err
-
-
-def measure(cmd, cwd, stdin_path=None, ok=(0,)):
-    """One run of `cmd`: wall time (s), the child's user+system CPU (s) and its own max RSS (MB)
-    (wait4, so one child's peak never leaks into another's figure). An exit status outside `ok`
-    ends the benchmark."""
-    stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
-    try:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        err = p.stderr.read()
-        p.stderr.close()
-        _, status, usage = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t
-        p.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
-    finally:
-        if stdin_path:
-            stdin.close()
-    if p.returncode not in ok:
-        sys.exit(f"bench: {' '.join(cmd)} (in {cwd}) exited {p.returncode}:\n{err.decode(errors='replace')}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0, err.decode(errors="replace"))
-
-
-def run_checked(cmd, cwd=None, **kw):
-    r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, **kw)
-    if r.returncode != 0:
-        sys.exit(f"bench: {' '.join(cmd)} exited {r.returncode}:\n{r.stderr}")
-    return r.stdout
-
-
-def note_peak(part, results):
-    peaks[part] = max([peaks.get(part, 0.0)] + [r.rss for r in results])
-
-
-def stats(results, key="wall"):
-    values = [getattr(r, key) for r in results]
-    return min(values), statistics.median(values)
-
-
-def ms(seconds):
-    return f"{seconds * 1000:.0f} ms"
-
-
-def alternate(run_migrate, run_floor, prepare=None, passes=None):
-    """`runs` (or `passes`) passes of one migrate run and one floor run, migrate first on even
-    passes and the floor first on odd ones. `prepare()` (untimed) makes fresh databases before
-    each pass."""
-    ms_, fs = [], []
-    for i in range(passes or runs):
-        if prepare:
-            prepare()
-        if i % 2 == 0:
-            ms_.append(run_migrate())
-            fs.append(run_floor())
-        else:
-            fs.append(run_floor())
-            ms_.append(run_migrate())
-    return ms_, fs
-
-
-def compare(label, floor_name, target, ms_, fs):
-    m_best, m_median = stats(ms_)
-    f_best, f_median = stats(fs)
-    pair = statistics.median(m.wall / f.wall for m, f in zip(ms_, fs))
-    out(f"{label}: migrate best {ms(m_best)} (median {ms(m_median)}), {floor_name} floor best {ms(f_best)} "
-        f"(median {ms(f_median)}); ratio {m_best / f_best:.2f}x best, {m_median / f_median:.2f}x median, "
-        f"{pair:.2f}x median of pairs  (target < {target})")
-    mc_best, mc_median = stats(ms_, "cpu")
-    fc_best, fc_median = stats(fs, "cpu")
-    out(f"    client CPU (user+sys): migrate median {ms(mc_median)}, {floor_name} median {ms(fc_median)}")
-
-
-def write_project(path, revisions, url):
-    os.makedirs(f"{path}/migrations/versions", exist_ok=True)
-    with open(f"{path}/migrate.toml", "w") as f:
-        f.write(f'script_location = "migrations"\n[database]\nurl = "{url}"\n')
-    for i, (rev, down, up, downsql) in enumerate(revisions):
-        downs = "[" + ", ".join(f'"{d}"' for d in down) + "]"
-        with open(f"{path}/migrations/versions/{i:05d}_{rev}.sql", "w") as f:
-            f.write(f'-- migrate:revision\n-- revision = "{rev}"\n-- down_revision = {downs}\n'
-                    f'-- message = "revision {i}"\n\n-- migrate:upgrade\n{up}\n\n-- migrate:downgrade\n{downsql}\n')
-
-
-def branchy_graph(n):
-    """A main line that every 50 revisions splits into two 10-revision branches and merges."""
-    revs, head, i = [], None, 0
-
-    def rid(k):
-        return f"r{k:06d}"
-
-    while i < n:
-        if i % 50 == 0 and i + 22 <= n and head:
-            a, b, base = head, head, head
-            for side in range(2):
-                prev = base
-                for _ in range(10):
-                    revs.append((rid(i), [prev], "", ""))
-                    prev = rid(i)
-                    i += 1
-                if side == 0:
-                    a = prev
-                else:
-                    b = prev
-            revs.append((rid(i), [a, b], "", ""))
-            head = rid(i)
-            i += 1
-        else:
-            revs.append((rid(i), [head] if head else [], "", ""))
-            head = rid(i)
-            i += 1
-    return revs
-
-
-def remove(path):
-    if os.path.exists(path):
-        os.remove(path)
-
+from common import *  # noqa: F401,F403 (the shared helpers, the environment)
+import rows
 
 # --- (a) ------------------------------------------------------------------------------------
 if "a" in only:
@@ -201,19 +67,8 @@ if "b" in only:
 
 
 # --- PostgreSQL helpers ----------------------------------------------------------------------
-def db_url(name):
-    parts = urlsplit(pg_url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-def admin(sql):
-    run_checked([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", db_url("postgres"), "-c", sql])
-
-
-def fresh_database(name):
-    admin(f"DROP DATABASE IF EXISTS {name}")
-    admin(f"CREATE DATABASE {name}")
-    return db_url(name)
+main_cluster = Cluster(pg_url)
+db_url, admin, fresh_database = main_cluster.db_url, main_cluster.admin, main_cluster.fresh_database
 
 
 def logged_statements(database, cmd, cwd):
@@ -689,6 +544,9 @@ if "h" in only:
         admin("DROP DATABASE IF EXISTS bench_h_target")
         admin("DROP DATABASE IF EXISTS bench_h_floor")
 
+# --- (i)-(m): the performance table's rows, scripts/bench/rows.py ----------------------------
+rows.run()
+
 # --- (c) ------------------------------------------------------------------------------------
 if "c" in only:
     if peaks:
@@ -696,4 +554,6 @@ if "c" in only:
         out(f"(c) peak memory (max RSS of any migrate run above): {max(peaks.values()):.1f} MB [{detail}]"
             f"  (target < 50 MB)")
     else:
-        out("(c) peak memory: no migrate runs selected (add a, b, d, e, f, g or h to --only)")
+        out("(c) peak memory: no migrate runs selected (add another part to --only)")
+
+print_summary()
