@@ -364,6 +364,17 @@ class Backend {
   virtual long long execute(std::string_view sql) = 0;
   /// Runs one query; returns its rows in the order the database returns them.
   virtual std::vector<Row> query(std::string_view sql) = 0;
+  /// What execute_batch() returns: the rows each statement changed, in order (the last one:
+  /// the rows it returned, where the default runs it as a query), and the rows the last one
+  /// returned.
+  struct BatchResult {
+    std::vector<long long> changes;
+    std::vector<Row> last_rows;
+  };
+  /// Runs `statements` in order on the open transaction, stopping at the first failure
+  /// (thrown as execute() throws it). For the runner's own bookkeeping statements, which a
+  /// revision commits with: PostgreSQL sends them in one round trip instead of one each.
+  virtual BatchResult execute_batch(const std::vector<std::string>& statements);
 
   /// Asks the statement running on this connection to stop. Async-signal-safe: called from
   /// a SIGINT/SIGTERM handler while another statement runs (SQLite: sqlite3_interrupt;

@@ -1,5 +1,6 @@
 # Sources of src/backend (paths relative to src/).
 target_sources(migrate_core PRIVATE
+  backend/backend.cpp
   backend/backup_support.cpp
   backend/redact.cpp
   backend/registry.cpp

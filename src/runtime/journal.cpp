@@ -211,10 +211,11 @@ void Journal::ensure() {
       if (!has_column(present, column.name.c_str()))
         m_db.execute(sql::add_journal_column(dialect, m_schema, m_name, column));
   }
-  m_known_complete = !m_db.in_transaction();
+  m_ensured_in_transaction = m_db.in_transaction();
+  m_known_complete = !m_ensured_in_transaction;
 }
 
-long long Journal::append(const JournalEntry& e) {
+std::string Journal::append_statement(const JournalEntry& e) {
   ensure();
   std::map<std::string, std::string> values = {
       {"revision", text_or_null(e.revision)},
@@ -254,11 +255,16 @@ long long Journal::append(const JournalEntry& e) {
     names += column.name;
     literals += values.at(column.name);
   }
-  auto rows = m_db.query("INSERT INTO " + table() + " (" + names + ") VALUES (" + literals + ") RETURNING id");
+  return "INSERT INTO " + table() + " (" + names + ") VALUES (" + literals + ") RETURNING id";
+}
+
+long long Journal::appended_id(const std::vector<backend::Row>& rows) const {
   if (rows.empty() || rows[0].empty() || !rows[0][0])
     throw Error(ErrorKind::database, "inserting into " + table() + " returned no id");
   return std::stoll(*rows[0][0]);
 }
+
+long long Journal::append(const JournalEntry& e) { return appended_id(m_db.query(append_statement(e))); }
 
 void Journal::set_progress(long long id, int statements_done) {
   m_db.execute(fmt::format("UPDATE {} SET statements_done = {} WHERE id = {}", table(), statements_done, id));

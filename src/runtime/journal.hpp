@@ -200,8 +200,16 @@ class Journal {
   /// altered in autocommit), this object does not look again: nothing drops it. Inside a
   /// transaction it looks every time, as a rollback could undo what it saw.
   void ensure();
+  /// The transaction this object last ensured the table in has committed: what ensure() saw
+  /// or made is now durable, so it need not look again (a run of a thousand revisions would
+  /// otherwise read the table's columns a thousand times).
+  void transaction_committed() { m_known_complete = m_known_complete || m_ensured_in_transaction; }
   /// Inserts `entry` (its id ignored) and returns the new id. Calls ensure() first.
   long long append(const JournalEntry& entry);
+  /// The statement append() runs (an INSERT ... RETURNING id; ensure() is called first), for
+  /// a caller that sends it with others, and the id read from the rows it returned.
+  std::string append_statement(const JournalEntry& entry);
+  long long appended_id(const std::vector<backend::Row>& rows) const;
   /// Progress of a running non-transactional step.
   void set_progress(long long id, int statements_done);
   /// Intent: statement `number` (1-based) is about to run outside a transaction.
@@ -250,6 +258,7 @@ class Journal {
   std::string m_schema;
   std::string m_name;
   bool m_known_complete = false;  ///< committed with every column (see ensure())
+  bool m_ensured_in_transaction = false;  ///< ensure() ran in the open transaction
 };
 
 /// The progress record of a non-transactional step's row `id` (the file comment): intent

@@ -236,6 +236,7 @@ void Runner::commit_run() {
   m_transaction->commit();
   m_transaction.reset();
   m_committed_any = true;
+  m_journal.transaction_committed();
 }
 
 long long Runner::run_step(const Step& step, const script::RevisionFile* file, std::vector<std::string>& rows,
@@ -336,8 +337,7 @@ void Runner::record_transactional(StepContext& ctx, int done) {
   auto hint = rollback_hint(ctx.revision.empty() ? "(stamp)" : ctx.revision);
   try {
     try {
-      apply_ops(*ctx.step);
-      write_journal(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start), fingerprint_if_last(ctx));
+      record_applied_step(ctx);
     } catch (const backend::DatabaseError&) {
       if (int sig = m_stop.requested()) interrupt_transactional(ctx, done, sig);
       throw;
@@ -437,15 +437,35 @@ std::string Runner::fingerprint_if_last(const StepContext& ctx) {
   return m_schema.fingerprint_for_journal();
 }
 
-long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
-                                const std::string* error, long long duration_ms, const std::string& fingerprint) {
+JournalEntry Runner::journal_row(const StepContext& ctx, const std::string& status, int statements_done,
+                                 const std::string* error, long long duration_ms, const std::string& fingerprint) const {
   StepFacts facts{*ctx.step,        ctx.file,          ctx.statements, ctx.heads_before, ctx.heads_after,
                   ctx.started_at,   to_string(m_settings.command), m_db_user};
   auto row = step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms);
   row.transactional = is_transactional(ctx.file);
   row.reason = m_settings.reason;
   row.schema_fingerprint = fingerprint;
-  return m_journal.append(row);
+  return row;
+}
+
+long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
+                                const std::string* error, long long duration_ms, const std::string& fingerprint) {
+  return m_journal.append(journal_row(ctx, status, statements_done, error, duration_ms, fingerprint));
+}
+
+/// A transactional step's version ops and its `applied` journal row, sent together (one
+/// round trip on PostgreSQL) before the commit; a version op that did not match one row is
+/// refused as apply_ops() refuses it, and the caller rolls the whole step back.
+void Runner::record_applied_step(const StepContext& ctx) {
+  const auto& vt = m_settings.version_table;
+  const auto fingerprint = fingerprint_if_last(ctx);
+  auto statements = version_op_statements(m_db, vt, ctx.step->ops);
+  statements.push_back(m_journal.append_statement(
+      journal_row(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start), fingerprint)));
+  auto result = m_db.execute_batch(statements);
+  if (auto mismatch = first_version_op_mismatch(ctx.step->ops, result.changes))
+    throw version_op_error(m_db.dialect(), vt, *mismatch);
+  m_journal.appended_id(result.last_rows);
 }
 
 }  // namespace migrate::runtime

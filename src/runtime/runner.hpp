@@ -172,10 +172,15 @@ class Runner {
   void finish_non_transactional(StepContext& ctx, long long journal_id);
   /// Runs the step's version-table ops, checking each UPDATE/DELETE hits exactly one row.
   void apply_ops(const graph::Step& step);
+  /// The step's journal row. `fingerprint`: the schema's, for the rows that record one
+  /// (journal.hpp), else "".
+  JournalEntry journal_row(const StepContext& ctx, const std::string& status, int statements_done,
+                           const std::string* error, long long duration_ms, const std::string& fingerprint) const;
   /// Inserts the step's journal row (creating the table if needed); returns its id.
-  /// `fingerprint`: the schema's, for the rows that record one (journal.hpp), else "".
   long long write_journal(const StepContext& ctx, const std::string& status, int statements_done,
                           const std::string* error, long long duration_ms, const std::string& fingerprint = "");
+  /// A transactional step's version ops and `applied` journal row, in one batch.
+  void record_applied_step(const StepContext& ctx);
   /// The fingerprint the last step of a run records (not in a dry run: nothing is kept).
   std::string fingerprint_if_last(const StepContext& ctx);
   std::string rollback_hint(const std::string& revision) const;

@@ -40,13 +40,36 @@ void ensure_version_table(backend::Backend& db, const VersionTable& configured) 
   db.execute(sql::create_version_table(db.dialect(), vt.schema, vt.name));
 }
 
+namespace {
+
+bool matched(const VersionOp& op, long long changed) { return op.kind == VersionOp::Kind::insert || changed == 1; }
+
+}  // namespace
+
 std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& configured,
                                          const std::vector<VersionOp>& ops) {
   auto vt = on_connection(db, configured);
   auto dialect = db.dialect();
   for (const auto& op : ops) {
     auto changed = db.execute(version_op_sql(dialect, vt, op));
-    if (op.kind != VersionOp::Kind::insert && changed != 1) return VersionOpMismatch{op, changed};
+    if (!matched(op, changed)) return VersionOpMismatch{op, changed};
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> version_op_statements(backend::Backend& db, const VersionTable& configured,
+                                               const std::vector<VersionOp>& ops) {
+  auto vt = on_connection(db, configured);
+  std::vector<std::string> out;
+  for (const auto& op : ops) out.push_back(version_op_sql(db.dialect(), vt, op));
+  return out;
+}
+
+std::optional<VersionOpMismatch> first_version_op_mismatch(const std::vector<VersionOp>& ops,
+                                                           const std::vector<long long>& changes) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    const long long changed = i < changes.size() ? changes[i] : 0;
+    if (!matched(ops[i], changed)) return VersionOpMismatch{ops[i], changed};
   }
   return std::nullopt;
 }

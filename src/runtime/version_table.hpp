@@ -54,6 +54,12 @@ struct VersionOpMismatch {
 /// back and reports it in its own words). nullopt when every op matched.
 std::optional<VersionOpMismatch> run_version_ops(backend::Backend& db, const VersionTable& vt,
                                                 const std::vector<graph::VersionOp>& ops);
+/// The statements run_version_ops() runs, for a caller that sends them with others, and
+/// its verdict on the rows each changed (`changes`, in the order of `ops`).
+std::vector<std::string> version_op_statements(backend::Backend& db, const VersionTable& vt,
+                                               const std::vector<graph::VersionOp>& ops);
+std::optional<VersionOpMismatch> first_version_op_mismatch(const std::vector<graph::VersionOp>& ops,
+                                                           const std::vector<long long>& changes);
 
 /// Error{database} in Alembic's words for a row change that did not match one row ("Online
 /// migration expected to match one row when updating 'a' to 'b' in 't'; 0 found").

@@ -89,6 +89,30 @@ TEST_P(BackendConformanceTest, VersionTableRoundTrip) {
             }());
 }
 
+// The runner's bookkeeping batch: each statement's changed rows in order, the last one's
+// RETURNING rows, and on a failure nothing after it runs and the transaction can roll back.
+TEST_P(BackendConformanceTest, BatchReportsEachStatementsChangesAndTheLastOnesRows) {
+  m_db->execute("CREATE TABLE conf_batch (id INTEGER PRIMARY KEY, v TEXT)");
+  m_db->execute("INSERT INTO conf_batch (id, v) VALUES (1, 'a')");
+  m_db->begin();
+  auto result = m_db->execute_batch({"UPDATE conf_batch SET v = 'b' WHERE id = 1",
+                                     "UPDATE conf_batch SET v = 'c' WHERE id = 99",
+                                     "INSERT INTO conf_batch (id, v) VALUES (2, 'd') RETURNING id"});
+  m_db->commit();
+  EXPECT_EQ(result.changes, (std::vector<long long>{1, 0, 1}));
+  ASSERT_EQ(result.last_rows.size(), 1u);
+  EXPECT_EQ(result.last_rows[0].at(0).value_or("NULL"), "2");
+  EXPECT_EQ(column("SELECT v FROM conf_batch ORDER BY id"), (std::vector<std::string>{"b", "d"}));
+
+  m_db->begin();
+  EXPECT_THROW(m_db->execute_batch({"UPDATE conf_batch SET v = 'e' WHERE id = 1",
+                                    "INSERT INTO conf_batch (id, v) VALUES (1, 'duplicate')",
+                                    "INSERT INTO conf_batch (id, v) VALUES (3, 'never') RETURNING id"}),
+               backend::DatabaseError);
+  m_db->rollback();
+  EXPECT_EQ(column("SELECT v FROM conf_batch ORDER BY id"), (std::vector<std::string>{"b", "d"}));
+}
+
 TEST_P(BackendConformanceTest, VersionTableRejectsDuplicateRow) {
   m_db->execute(sql::create_version_table(dialect(), "", "conf_version"));
   m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1"));

@@ -60,6 +60,7 @@ std::vector<Row> rows_of(const PGresult* result) {
 struct Results {
   std::vector<Row> rows;
   long long changes = 0;
+  std::vector<long long> changes_each;  ///< per statement that succeeded, in order
   std::string command_status;
   ResultPtr error;
   std::size_t error_index = 0;
@@ -76,7 +77,9 @@ void collect_results(PGconn* conn, bool want_rows, Results& results) {
       case PGRES_COMMAND_OK:
         if (!results.error) {
           const char* tuples = PQcmdTuples(raw);
-          if (tuples && *tuples) results.changes = std::atoll(tuples);
+          const long long changed = tuples && *tuples ? std::atoll(tuples) : 0;
+          if (tuples && *tuples) results.changes = changed;
+          results.changes_each.push_back(changed);
           results.command_status = PQcmdStatus(raw);
         }
         ++index;
@@ -234,7 +237,8 @@ PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view
   collect_results(conn, want_rows, results);
   if (!results.error) {
     if (PQstatus(conn) != CONNECTION_OK) throw lost_connection(m_target, PQerrorMessage(conn));
-    return Outcome{std::move(results.rows), results.changes, std::move(results.command_status)};
+    return Outcome{std::move(results.rows), results.changes, std::move(results.command_status),
+                   std::move(results.changes_each)};
   }
   auto d = error_details(conn, results.error.get(), sent, base_offset, results.error_index);
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -298,6 +302,15 @@ void PostgresBackend::execute_script(std::string_view sql) {
 long long PostgresBackend::execute(std::string_view sql) { return run(*m_session, sql, 0, false).changes; }
 
 std::vector<Row> PostgresBackend::query(std::string_view sql) { return run(*m_session, sql, 0, true).rows; }
+
+// One simple-query message: the server runs the statements in order and stops at the first
+// error, which run() reports with the failing statement's position in the joined text.
+Backend::BatchResult PostgresBackend::execute_batch(const std::vector<std::string>& statements) {
+  std::string joined;
+  for (const auto& statement : statements) (joined += statement) += ";\n";
+  auto outcome = run(*m_session, joined, 0, true);
+  return BatchResult{std::move(outcome.changes_each), std::move(outcome.rows)};
+}
 
 void PostgresBackend::set_session_timeouts(const std::optional<std::string>& lock_timeout,
                                            const std::optional<std::string>& statement_timeout) {

@@ -65,6 +65,7 @@ struct PostgresBackend::Outcome {
   std::vector<Row> rows;
   long long changes = 0;
   std::string command_status;  ///< of the last statement (PQcmdStatus), e.g. "COMMIT"
+  std::vector<long long> changes_each;  ///< rows changed by each statement, in order
 };
 
 /// Opens a session for `target`; a failure is DatabaseError 08001 without the password.

@@ -89,7 +89,7 @@ TEST_F(RunnerTest, CallOrderWithOneTransactionForTheRun) {
   runner.run(test::linear_upgrade({"a", "b"}));
   EXPECT_EQ(summarize(db.calls),
             (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
-                                      "version op", "create journal", "journal", "sql: CREATE TABLE tb (x INTEGER)",
+                                      "create journal", "version op", "journal", "sql: CREATE TABLE tb (x INTEGER)",
                                       "version op", "journal", "commit", "unlock"}));
 }
 
@@ -101,9 +101,10 @@ TEST_F(RunnerTest, TheLastStepReadsTheSchemaUnderASavepointBeforeItsCommit) {
   EXPECT_EQ(summarize(db.calls),
             (std::vector<std::string>{"lock", "create version table", "create journal", "begin",
                                       "sql: CREATE TABLE ta (x INTEGER)", "version op", "journal", "commit", "begin",
-                                      "sql: CREATE TABLE tb (x INTEGER)", "version op",
+                                      "sql: CREATE TABLE tb (x INTEGER)",
                                       "execute: SAVEPOINT migrate_schema_read", "read_schema",
-                                      "execute: RELEASE SAVEPOINT migrate_schema_read", "journal", "commit",
+                                      "execute: RELEASE SAVEPOINT migrate_schema_read", "version op", "journal",
+                                      "commit",
                                       "unlock"}));
   auto recorded = strings(db.inner(), "SELECT coalesce(schema_fingerprint, 'NULL') FROM migrate_version_journal ORDER BY id");
   ASSERT_EQ(recorded.size(), 2u);
@@ -475,7 +476,7 @@ TEST_F(RunnerTest, NonTransactionalRevisionCommitsTheOpenRunTransactionFirst) {
   runner.run(test::linear_upgrade({"a", "b", "c"}));
   EXPECT_EQ(summarize(db.calls),
             (std::vector<std::string>{"lock", "create version table", "begin", "sql: CREATE TABLE ta (x INTEGER)",
-                                      "version op", "create journal", "journal", "commit", "begin", "journal",
+                                      "create journal", "version op", "journal", "commit", "begin", "journal",
                                       "commit", "begin", "sql: CREATE TABLE tb (x INTEGER)", "journal update",
                                       "commit", "begin", "version op", "journal update", "commit", "begin",
                                       "sql: CREATE TABLE tc (x INTEGER)", "version op", "journal", "commit",
