@@ -11,8 +11,11 @@ namespace migrate::api {
 Project Project::load_files(config::Config config) {
   Project p;
   p.m_config = std::move(config);
-  for (auto& f : script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations))
-    p.add_file(std::move(f));
+  // Taken whole: adding the files one by one would hold two copies while the vector grows.
+  p.m_files = script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations);
+  p.m_by_id.reserve(p.m_files.size());
+  for (std::size_t i = 0; i < p.m_files.size(); ++i)
+    p.m_by_id.emplace(p.m_files[i].id, i);  // duplicates are reported by the graph
   return p;
 }
 
@@ -22,12 +25,20 @@ void Project::add_file(script::RevisionFile file) {
 }
 
 void Project::build_map() {
-  std::vector<graph::RevisionSpec> specs;
-  specs.reserve(m_files.size());
-  for (const auto& f : m_files)
-    specs.push_back({f.id, f.down_revisions, f.branch_labels, f.depends_on,
-                     f.path.string() + ":" + std::to_string(f.header_line)});
-  m_map = std::make_unique<graph::RevisionMap>(std::move(specs));
+  std::vector<graph::RevisionSpec> specs(m_files.size());
+  for (std::size_t i = 0; i < m_files.size(); ++i) {
+    const auto& f = m_files[i];
+    auto& s = specs[i];
+    s.id = f.id;
+    s.down_revisions = f.down_revisions;
+    s.branch_labels = f.branch_labels;
+    s.depends_on = f.depends_on;
+  }
+  // "path:line" only for the message that needs it, not once per file.
+  auto origin_of = [this](std::size_t i) {
+    return m_files[i].path.string() + ":" + std::to_string(m_files[i].header_line);
+  };
+  m_map = std::make_unique<graph::RevisionMap>(std::move(specs), origin_of);
 }
 
 Project Project::load(config::Config config) {
