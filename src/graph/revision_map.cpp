@@ -88,10 +88,13 @@ MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::stri
       m_argument(std::move(argument)) {}
 
 RevisionMap::RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of) : m_origin_of(std::move(origin_of)) {
-  m_origins.reserve(specs.size());
-  for (auto& s : specs) m_origins.push_back(std::move(s.origin));
+  if (std::any_of(specs.begin(), specs.end(), [](const RevisionSpec& s) { return !s.origin.empty(); })) {
+    m_origins.reserve(specs.size());
+    for (auto& s : specs) m_origins.push_back(std::move(s.origin));
+  }
   check_specs(specs);
   add_revisions(specs);
+  specs = {};  // emptied by add_revisions: give the block back before the links are built
   map_branch_labels();
   auto resolved_deps = resolve_links();
   auto all_down = link_children(resolved_deps);
