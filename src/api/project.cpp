@@ -11,23 +11,38 @@ namespace migrate::api {
 Project Project::load_files(config::Config config) {
   Project p;
   p.m_config = std::move(config);
-  for (auto& f : script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations))
-    p.add_file(std::move(f));
+  // Taken whole: adding the files one by one would hold two copies while the vector grows.
+  p.m_files = script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations);
   return p;
 }
 
+void Project::index_files() {
+  m_by_id.reserve(m_files.size());
+  for (std::size_t i = 0; i < m_files.size(); ++i)
+    m_by_id.emplace(m_files[i].id, i);  // duplicates are reported by the graph
+}
+
 void Project::add_file(script::RevisionFile file) {
-  m_by_id.emplace(file.id, m_files.size());  // duplicates are reported by the graph
+  if (m_by_id.empty()) index_files();  // the map no longer lists every file
+  m_by_id.emplace(file.id, m_files.size());
   m_files.push_back(std::move(file));
 }
 
 void Project::build_map() {
-  std::vector<graph::RevisionSpec> specs;
-  specs.reserve(m_files.size());
-  for (const auto& f : m_files)
-    specs.push_back({f.id, f.down_revisions, f.branch_labels, f.depends_on,
-                     f.path.string() + ":" + std::to_string(f.header_line)});
-  m_map = std::make_unique<graph::RevisionMap>(std::move(specs));
+  std::vector<graph::RevisionSpec> specs(m_files.size());
+  for (std::size_t i = 0; i < m_files.size(); ++i) {
+    const auto& f = m_files[i];
+    auto& s = specs[i];
+    s.id = f.id;
+    s.down_revisions = f.down_revisions;
+    s.branch_labels = f.branch_labels;
+    s.depends_on = f.depends_on;
+  }
+  // "path:line" only for the message that needs it, not once per file.
+  auto origin_of = [this](std::size_t i) {
+    return m_files[i].path.string() + ":" + std::to_string(m_files[i].header_line);
+  };
+  m_map = std::make_unique<graph::RevisionMap>(std::move(specs), origin_of);
 }
 
 Project Project::load(config::Config config) {
@@ -92,6 +107,7 @@ Project Project::load_with_database(config::Config config, const std::function<b
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::missing_revision) throw;
     missing = e;
+    p.index_files();  // no map to find the files by
   }
   auto& db = connect();
   p.m_journal_read = true;
@@ -99,13 +115,13 @@ Project Project::load_with_database(config::Config config, const std::function<b
   const auto& rows = p.m_version_rows;
   std::vector<std::string> pending;
   for (auto& row : rows)
-    if (!p.m_by_id.count(row)) pending.push_back(row);
+    if (!p.file(row)) pending.push_back(row);
   if (missing)  // a real file names a parent or dependency no file declares
     for (const auto& f : p.m_files) {
       for (const auto& d : f.down_revisions)
-        if (!p.m_by_id.count(d)) pending.push_back(d);
+        if (!p.file(d)) pending.push_back(d);
       for (const auto& d : f.depends_on)
-        if (!p.m_by_id.count(d)) pending.push_back(d);
+        if (!p.file(d)) pending.push_back(d);
     }
   if (pending.empty()) {
     if (missing) throw explain_missing(p, rows, *missing);
@@ -116,7 +132,7 @@ Project Project::load_with_database(config::Config config, const std::function<b
   while (!pending.empty()) {
     auto id = std::move(pending.back());
     pending.pop_back();
-    if (p.m_by_id.count(id) || !tried.insert(id).second) continue;
+    if (p.file(id) || !tried.insert(id).second) continue;
     auto copy = journal.stored_copy(id);
     if (!copy || copy->file_content.empty()) continue;
     auto file = script::parse_stored_copy("<journal copy of " + id + ">", copy->file_content);
@@ -137,6 +153,11 @@ Project Project::load_with_database(config::Config config, const std::function<b
 }
 
 const script::RevisionFile* Project::file(const std::string& id) const {
+  if (m_by_id.empty() && m_map) {
+    // The map lists the files, in their order, one revision per file.
+    const auto* r = m_map->find(id);
+    return r ? &m_files[r->load_index] : nullptr;
+  }
   auto it = m_by_id.find(id);
   return it == m_by_id.end() ? nullptr : &m_files[it->second];
 }

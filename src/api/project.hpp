@@ -65,6 +65,9 @@ class Project {
  private:
   static Project load_files(config::Config config);
   void add_file(script::RevisionFile file);
+  /// Fills m_by_id. Until a file is added after loading, or when the map cannot be built, the
+  /// map finds the files (one per revision, in load order) and m_by_id stays empty.
+  void index_files();
   void build_map();
 
   config::Config m_config;

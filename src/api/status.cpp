@@ -2,59 +2,60 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace migrate::api {
 
 namespace {
 
-using Ids = std::set<std::string>;
+/// A set of revisions of the map, by load index.
+using Applied = std::vector<char>;
 
 /// `ids` and everything below them (through effective parents); ids the map does not know
 /// (a purged row, a revision whose file and copy are both gone) are skipped.
-Ids applied_closure(const graph::RevisionMap& map, const std::vector<std::string>& ids) {
-  Ids out;
-  std::vector<std::string> todo;
+Applied applied_closure(const graph::RevisionMap& map, const std::vector<std::string>& ids) {
+  Applied out(map.revisions().size(), 0);
+  std::vector<std::size_t> todo;
   for (const auto& id : ids)
-    if (map.find(id)) todo.push_back(id);
+    if (const auto* r = map.find(id)) todo.push_back(r->load_index);
   while (!todo.empty()) {
-    std::string id = std::move(todo.back());
+    auto i = todo.back();
     todo.pop_back();
-    if (!out.insert(id).second) continue;
-    for (const auto& parent : map.get(id).effective_parents) todo.push_back(parent);
+    if (out[i]) continue;
+    out[i] = 1;
+    for (const auto& parent : map.revisions()[i].effective_parents) todo.push_back(map.get(parent).load_index);
   }
   return out;
 }
 
-/// The journal row through which each revision is applied, as the replay leaves it.
-using Origins = std::map<std::string, const runtime::JournalEntry*>;
+/// The journal row through which each revision is applied, as the replay leaves it (by load
+/// index; nullptr: none).
+using Origins = std::vector<const runtime::JournalEntry*>;
 
 /// A stamp step: what it added to the applied revisions is stamped, what it took off is
 /// forgotten.
 void replay_stamp(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
-  Ids before = applied_closure(map, row.heads_before);
-  Ids after = applied_closure(map, row.heads_after);
-  for (const auto& id : before)
-    if (!after.count(id)) origins.erase(id);
-  for (const auto& id : after)
-    if (!before.count(id)) origins[id] = &row;
+  Applied before = applied_closure(map, row.heads_before);
+  Applied after = applied_closure(map, row.heads_after);
+  for (std::size_t i = 0; i < origins.size(); ++i) {
+    if (before[i] && !after[i]) origins[i] = nullptr;
+    if (after[i] && !before[i]) origins[i] = &row;
+  }
 }
 
 void replay(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
   if (row.status != "applied") return;
+  if (row.direction == "stamp") return replay_stamp(map, row, origins);
+  const auto* rev = map.find(row.revision);
+  if (!rev) return;  // a revision the map does not list: nothing shows its state
+  auto& origin = origins[rev->load_index];
   if (row.direction == "upgrade") {
-    origins[row.revision] = &row;
+    origin = &row;
   } else if (row.direction == "downgrade") {
-    origins.erase(row.revision);
-  } else if (row.direction == "stamp") {
-    replay_stamp(map, row, origins);
+    origin = nullptr;
   } else if (row.direction == "repair" && row.command != "repair --accept-checksum") {
     // --resume finishes an upgrade or a downgrade, --mark-applied / --mark-reverted record
     // either outcome: the rows after it say which.
-    if (applied_closure(map, row.heads_after).count(row.revision))
-      origins[row.revision] = &row;
-    else
-      origins.erase(row.revision);
+    origin = applied_closure(map, row.heads_after)[rev->load_index] ? &row : nullptr;
   }
 }
 
@@ -76,27 +77,29 @@ std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const
                                             const std::vector<runtime::JournalEntry>& journal,
                                             const std::vector<runtime::JournalEntry>& partial,
                                             const std::function<bool(const std::string&)>& file_gone) {
-  const Ids applied = applied_closure(map, rows);
-  Origins origins;
+  const Applied applied = applied_closure(map, rows);
+  Origins origins(map.revisions().size(), nullptr);
   for (const auto& row : journal) replay(map, row, origins);
   std::map<std::string, const runtime::JournalEntry*> partial_rows;
   for (const auto& row : partial) partial_rows[row.revision] = &row;  // the newest wins
 
   std::vector<RevisionStatus> out;
-  for (const auto& id : map.history("", {})) {
+  auto ids = map.history("", {});
+  out.reserve(ids.size());
+  for (auto& id : ids) {
+    const auto i = map.get(id).load_index;
     RevisionStatus s;
-    s.revision = id;
     s.is_current = std::find(rows.begin(), rows.end(), id) != rows.end();
     if (auto p = partial_rows.find(id); p != partial_rows.end()) {
       s.state = RevisionState::partial;
       fill_from_row(s, *p->second);
-    } else if (applied.count(id)) {
-      auto origin = origins.find(id);
-      s.state = origin != origins.end() && origin->second->direction == "stamp" ? RevisionState::stamped
-                                                                                 : RevisionState::applied;
-      if (origin != origins.end()) fill_from_row(s, *origin->second);
+    } else if (applied[i]) {
+      const auto* origin = origins[i];
+      s.state = origin && origin->direction == "stamp" ? RevisionState::stamped : RevisionState::applied;
+      if (origin) fill_from_row(s, *origin);
       if (file_gone(id)) s.state = RevisionState::file_gone;
     }
+    s.revision = std::move(id);
     out.push_back(std::move(s));
   }
   return out;

@@ -63,9 +63,8 @@ std::optional<Relative> match_relative(std::string_view text) {
 }
 
 std::optional<Idx> Engine::key_lookup(std::string_view key) const {
-  std::string k(key);
-  if (auto it = m.m_index.find(k); it != m.m_index.end()) return static_cast<Idx>(it->second);
-  if (auto it = m.m_label_index.find(k); it != m.m_label_index.end()) return static_cast<Idx>(it->second);
+  if (auto it = m.m_index.find(key); it != m.m_index.end()) return static_cast<Idx>(it->second);
+  if (auto it = m.m_label_index.find(key); it != m.m_label_index.end()) return static_cast<Idx>(it->second);
   return std::nullopt;
 }
 
@@ -147,13 +146,13 @@ Bits checked_walk(const Engine& e, const std::vector<Idx>& targets, Next&& next)
 }  // namespace
 
 Bits Engine::ancestors_checked(const std::vector<Idx>& targets, bool deps) const {
-  return checked_walk(*this, targets, [&](Idx x) -> const std::vector<std::uint32_t>& {
+  return checked_walk(*this, targets, [&](Idx x) -> const SmallIds& {
     return deps ? links(x).eff : links(x).down;
   });
 }
 
 Bits Engine::descendants_checked(const std::vector<Idx>& targets, bool deps) const {
-  return checked_walk(*this, targets, [&](Idx x) -> const std::vector<std::uint32_t>& {
+  return checked_walk(*this, targets, [&](Idx x) -> const SmallIds& {
     return deps ? links(x).all_next : links(x).children;
   });
 }
@@ -238,10 +237,15 @@ Idx Engine::revision_for_ident(std::string_view resolved, const std::optional<st
   if (auto k = key_lookup(resolved)) {
     revision = *k;
   } else {
-    // Partial lookup over every key longer than 3 chars (ids, then labels).
+    // Partial lookup over every key longer than 3 chars, in Alembic's map order: ids in
+    // load order, then labels in load and declaration order.
     std::vector<std::string> candidates;
-    for (const auto& key : m.m_keys)
+    auto consider = [&](const std::string& key) {
       if (key.size() > 3 && key.starts_with(resolved)) candidates.push_back(key);
+    };
+    for (const auto& r : m.m_revisions) consider(r.id);
+    for (const auto& r : m.m_revisions)
+      for (const auto& label : r.declared_branch_labels) consider(label);
     if (branch_rev >= 0 && !candidates.empty()) {
       const Bits lineage = [&] {
         Bits a = ancestors({branch_rev}, false);

@@ -21,10 +21,6 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = ", ")
   return out;
 }
 
-std::string at_origin(const std::string& origin) {
-  return origin.empty() ? std::string() : " (" + origin + ")";
-}
-
 // Appends each of `items` that `out` does not hold yet, in order. Linear in both sizes: a
 // revision may declare many thousands of branch labels, and each one reaches every
 // revision of its branch.
@@ -52,8 +48,8 @@ std::string grouped(std::size_t n) {
   return out;
 }
 
-template <typename T>
-void push_unique(std::vector<T>& v, T x) {
+template <typename List>
+void push_unique(List& v, std::uint32_t x) {
   if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
 }
 
@@ -91,9 +87,14 @@ MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::stri
       m_heads(std::move(heads)),
       m_argument(std::move(argument)) {}
 
-RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
+RevisionMap::RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of) : m_origin_of(std::move(origin_of)) {
+  if (std::any_of(specs.begin(), specs.end(), [](const RevisionSpec& s) { return !s.origin.empty(); })) {
+    m_origins.reserve(specs.size());
+    for (auto& s : specs) m_origins.push_back(std::move(s.origin));
+  }
   check_specs(specs);
   add_revisions(specs);
+  specs = {};  // emptied by add_revisions: give the block back before the links are built
   map_branch_labels();
   auto resolved_deps = resolve_links();
   auto all_down = link_children(resolved_deps);
@@ -101,57 +102,92 @@ RevisionMap::RevisionMap(std::vector<RevisionSpec> specs) {
   if (!m_revisions.empty()) detect_cycles(all_down);
   compute_generations();
   add_branches();
+  // Origins only serve the construction's errors; the function may view the caller's data.
+  m_origins = {};
+  m_origin_of = nullptr;
 }
 
-void RevisionMap::check_specs(const std::vector<RevisionSpec>& specs) {
+RevisionMap::RevisionMap(const RevisionMap& other)
+    : m_revisions(other.m_revisions),
+      m_links(other.m_links),
+      m_heads(other.m_heads),
+      m_real_heads(other.m_real_heads),
+      m_bases(other.m_bases) {
+  index_keys();
+}
+
+RevisionMap& RevisionMap::operator=(const RevisionMap& other) {
+  if (this != &other) {
+    RevisionMap copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+void RevisionMap::index_keys() {
+  m_index.reserve(m_revisions.size());
+  for (std::uint32_t i = 0; i < m_revisions.size(); ++i) {
+    m_index.emplace(m_revisions[i].id, i);
+    for (const auto& label : m_revisions[i].declared_branch_labels) m_label_index.emplace(label, i);
+  }
+}
+
+std::string RevisionMap::origin(std::size_t i) const {
+  if (i < m_origins.size() && !m_origins[i].empty()) return m_origins[i];
+  return m_origin_of ? m_origin_of(i) : std::string();
+}
+
+std::string RevisionMap::at_origin(std::size_t i) const {
+  auto o = origin(i);
+  return o.empty() ? std::string() : " (" + o + ")";
+}
+
+void RevisionMap::check_specs(const std::vector<RevisionSpec>& specs) const {
   // Revision() constructor checks (alembic Revision.__init__): self-loops, then id grammar.
-  for (const auto& s : specs) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const auto& s = specs[i];
     if (std::find(s.down_revisions.begin(), s.down_revisions.end(), s.id) != s.down_revisions.end())
-      throw Error(ErrorKind::cycle, "Self-loop is detected in revisions (" + s.id + ")" + at_origin(s.origin));
+      throw Error(ErrorKind::cycle, "Self-loop is detected in revisions (" + s.id + ")" + at_origin(i));
     if (std::find(s.depends_on.begin(), s.depends_on.end(), s.id) != s.depends_on.end())
       throw Error(ErrorKind::dependency_cycle,
-                  "Dependency self-loop is detected in revisions (" + s.id + ")" + at_origin(s.origin));
+                  "Dependency self-loop is detected in revisions (" + s.id + ")" + at_origin(i));
     std::string bad;
-    for (char c : std::string("+-:@"))
+    for (char c : std::string_view("+-:@"))
       if (s.id.find(c) != std::string::npos) {
         if (!bad.empty()) bad += ", ";
         bad += c;
       }
     if (!bad.empty())
       throw Error(ErrorKind::script, "Character(s) '" + bad + "' not allowed in revision identifier '" +
-                                         s.id + "'" + at_origin(s.origin));
-    if (s.id.empty()) throw Error(ErrorKind::script, "Empty revision identifier" + at_origin(s.origin));
+                                         s.id + "'" + at_origin(i));
+    if (s.id.empty()) throw Error(ErrorKind::script, "Empty revision identifier" + at_origin(i));
   }
 }
 
 void RevisionMap::add_revisions(std::vector<RevisionSpec>& specs) {
   const std::size_t n = specs.size();
   m_revisions.reserve(n);
-  m_index.reserve(n * 2);
+  m_index.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto& s = specs[i];
-    auto [it, inserted] = m_index.emplace(s.id, i);
+    Revision r;
+    r.id = std::move(s.id);
+    r.down_revisions = std::move(s.down_revisions);
+    append_unique(r.branch_labels, s.branch_labels);
+    r.declared_branch_labels = std::move(s.branch_labels);
+    r.declared_depends_on = std::move(s.depends_on);
+    r.load_index = i;
+    m_revisions.push_back(std::move(r));  // reserved: no element moves after this
+    auto [it, inserted] = m_index.emplace(m_revisions.back().id, static_cast<std::uint32_t>(i));
     if (!inserted) {
       // Alembic only warns ("present more than once") and lets the later file win; two files
       // with one id is an error here (docs/exit-codes.md duplicate_revision).
-      const auto& first = m_revisions[it->second];
+      auto first = origin(it->second), second = origin(i);
       throw Error(ErrorKind::duplicate_revision,
-                  "Revision " + s.id + " is present more than once" +
-                      (first.origin.empty() && s.origin.empty()
-                           ? std::string()
-                           : " (" + first.origin + ", " + s.origin + ")"),
+                  "Revision " + m_revisions.back().id + " is present more than once" +
+                      (first.empty() && second.empty() ? std::string() : " (" + first + ", " + second + ")"),
                   "give one of the files a new revision id");
     }
-    Revision r;
-    r.id = s.id;
-    r.down_revisions = std::move(s.down_revisions);
-    r.declared_branch_labels = s.branch_labels;
-    r.declared_depends_on = std::move(s.depends_on);
-    r.origin = std::move(s.origin);
-    r.load_index = i;
-    append_unique(r.branch_labels, s.branch_labels);
-    m_revisions.push_back(std::move(r));
-    m_keys.push_back(m_revisions.back().id);
   }
 }
 
@@ -167,19 +203,18 @@ void RevisionMap::map_branch_labels() {
       if (used)
         throw Error(ErrorKind::duplicate_revision,
                     "Branch name '" + label + "' in revision " + r.id + " already used by revision " +
-                        m_revisions[*used].id + at_origin(r.origin),
+                        m_revisions[*used].id + at_origin(i),
                     "branch labels share the namespace of revision ids and must be unique");
-      m_label_index.emplace(label, i);
-      m_keys.push_back(label);
+      m_label_index.emplace(label, static_cast<std::uint32_t>(i));
     }
   }
 }
 
-std::vector<std::vector<std::uint32_t>> RevisionMap::resolve_links() {
+std::vector<detail::SmallIds> RevisionMap::resolve_links() {
   const std::size_t n = m_revisions.size();
   // depends_on: exact ids or labels (_add_depends_on); then down_revisions must exist.
   m_links.resize(n);
-  std::vector<std::vector<std::uint32_t>> resolved_deps(n);
+  std::vector<detail::SmallIds> resolved_deps(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto& r = m_revisions[i];
     for (const auto& d : r.declared_depends_on) {
@@ -188,7 +223,7 @@ std::vector<std::vector<std::uint32_t>> RevisionMap::resolve_links() {
       else if (auto jt = m_label_index.find(d); jt != m_label_index.end()) target = jt->second;
       if (!target)
         throw Error(ErrorKind::missing_revision,
-                    "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(r.origin),
+                    "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(i),
                     "depends_on names a revision id or a branch label exactly");
       r.dependencies.push_back(m_revisions[*target].id);
       resolved_deps[i].push_back(static_cast<std::uint32_t>(*target));
@@ -200,7 +235,7 @@ std::vector<std::vector<std::uint32_t>> RevisionMap::resolve_links() {
       auto it = m_index.find(d);
       if (it == m_index.end())
         throw Error(ErrorKind::missing_revision,
-                    "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(r.origin),
+                    "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(i),
                     "down_revision names a full revision id");
       push_unique(m_links[i].down, static_cast<std::uint32_t>(it->second));
     }
@@ -208,12 +243,11 @@ std::vector<std::vector<std::uint32_t>> RevisionMap::resolve_links() {
   return resolved_deps;
 }
 
-std::vector<std::vector<std::uint32_t>> RevisionMap::link_children(
-    const std::vector<std::vector<std::uint32_t>>& resolved_deps) {
+std::vector<detail::SmallIds> RevisionMap::link_children(const std::vector<detail::SmallIds>& resolved_deps) {
   const std::size_t n = m_revisions.size();
   // Children / dependents / all_next (add_nextrev) and the "all down" list used by the
   // dependency cycle pass (_all_down_revisions: down_revision + resolved deps, deduped).
-  std::vector<std::vector<std::uint32_t>> all_down(n);
+  std::vector<detail::SmallIds> all_down(n);
   for (std::size_t i = 0; i < n; ++i) {
     for (auto d : m_links[i].down) push_unique(all_down[i], d);
     for (auto d : resolved_deps[i]) push_unique(all_down[i], d);
@@ -238,7 +272,7 @@ std::vector<std::vector<std::uint32_t>> RevisionMap::link_children(
   return all_down;
 }
 
-void RevisionMap::normalize_depends_on(const std::vector<std::vector<std::uint32_t>>& resolved_deps) {
+void RevisionMap::normalize_depends_on(const std::vector<detail::SmallIds>& resolved_deps) {
   const std::size_t n = m_revisions.size();
   // _normalize_depends_on: drop a dependency that a down_revision-ancestor already depends on.
   // Alembic keeps the survivors in a set (arbitrary order); declared order is kept here.
@@ -270,7 +304,7 @@ void RevisionMap::normalize_depends_on(const std::vector<std::vector<std::uint32
   }
 }
 
-void RevisionMap::detect_cycles(const std::vector<std::vector<std::uint32_t>>& all_down) {
+void RevisionMap::detect_cycles(const std::vector<detail::SmallIds>& all_down) {
   const std::size_t n = m_revisions.size();
   // _detect_cycles: first through down_revision only, then with dependencies.
   if (n > 0) {
@@ -279,7 +313,7 @@ void RevisionMap::detect_cycles(const std::vector<std::vector<std::uint32_t>>& a
       for (const auto& r : m_revisions) v.push_back(r.id);
       return v;
     };
-    auto reach = [&](const std::vector<std::uint32_t>& from, auto&& next) {
+    auto reach = [&](const auto& from, auto&& next) {
       std::vector<char> seen(n, 0);
       std::vector<std::uint32_t> st(from.begin(), from.end());
       while (!st.empty()) {
@@ -294,7 +328,7 @@ void RevisionMap::detect_cycles(const std::vector<std::vector<std::uint32_t>>& a
     auto fail = [&](ErrorKind kind, const std::string& what, std::vector<std::string> ids) {
       std::vector<std::string> where;
       for (const auto& id : ids) {
-        const auto& o = m_revisions[m_index.at(id)].origin;
+        const auto o = origin(m_index.at(id));
         if (!o.empty()) where.push_back(id + " in " + o);
         if (where.size() > 11) break;  // short_list shows 10
       }
@@ -317,14 +351,14 @@ void RevisionMap::detect_cycles(const std::vector<std::vector<std::uint32_t>>& a
       }
     };
     check(ErrorKind::cycle, "Cycle", m_heads, m_bases,
-          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].down; },
-          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].children; });
+          [&](std::uint32_t x) -> const detail::SmallIds& { return m_links[x].down; },
+          [&](std::uint32_t x) -> const detail::SmallIds& { return m_links[x].children; });
     std::vector<std::uint32_t> real_bases;
     for (std::size_t i = 0; i < n; ++i)
       if (m_revisions[i].is_real_base()) real_bases.push_back(static_cast<std::uint32_t>(i));
     check(ErrorKind::dependency_cycle, "Dependency cycle", m_real_heads, real_bases,
-          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return all_down[x]; },
-          [&](std::uint32_t x) -> const std::vector<std::uint32_t>& { return m_links[x].all_next; });
+          [&](std::uint32_t x) -> const detail::SmallIds& { return all_down[x]; },
+          [&](std::uint32_t x) -> const detail::SmallIds& { return m_links[x].all_next; });
   }
 }
 
@@ -384,7 +418,7 @@ void RevisionMap::add_branches() {
 }
 
 const Revision* RevisionMap::find(std::string_view id) const {
-  auto it = m_index.find(std::string(id));
+  auto it = m_index.find(id);
   return it == m_index.end() ? nullptr : &m_revisions[it->second];
 }
 

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@
 
 #include "graph/errors.hpp"
 #include "graph/plan.hpp"
+#include "graph/small_ids.hpp"
 
 namespace migrate::graph {
 
@@ -33,8 +35,12 @@ struct RevisionSpec {
   std::vector<std::string> down_revisions;  ///< empty = base; two or more = merge point
   std::vector<std::string> branch_labels;   ///< as declared
   std::vector<std::string> depends_on;      ///< as declared: exact ids or labels
-  std::string origin;                       ///< "path:line" for error messages
+  std::string origin;                       ///< "path:line" for error messages ("" = ask OriginFn)
 };
+
+/// The "path:line" of the spec at a load index, for error messages. Lets a caller with
+/// thousands of files build that text only when an error needs it, instead of once per spec.
+using OriginFn = std::function<std::string(std::size_t load_index)>;
 
 /// A node of the built graph. Ids are full revision ids.
 struct Revision {
@@ -47,7 +53,6 @@ struct Revision {
   std::vector<std::string> children;           ///< via down_revision, load order
   std::vector<std::string> dependents;         ///< revisions that depend_on this, load order
   std::vector<std::string> branch_labels;      ///< declared + propagated
-  std::string origin;
   std::size_t load_index = 0;
 
   bool is_base() const { return down_revisions.empty(); }
@@ -63,8 +68,16 @@ class RevisionMap {
  public:
   /// Validates and builds. Throws: duplicate_revision (two specs with one id, a
   /// label declared twice or equal to an id), missing_revision (a down_revision or
-  /// depends_on naming nothing), cycle, dependency_cycle (self-loops included).
-  explicit RevisionMap(std::vector<RevisionSpec> specs);
+  /// depends_on naming nothing), cycle, dependency_cycle (self-loops included). Messages
+  /// name each revision's `origin`, or `origin_of(load index)` where that is empty.
+  explicit RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of = {});
+
+  // The lookup tables view the ids and labels held by m_revisions: a copy rebuilds them
+  // over its own revisions; a move keeps them (the vectors' blocks move with it).
+  RevisionMap(const RevisionMap& other);
+  RevisionMap& operator=(const RevisionMap& other);
+  RevisionMap(RevisionMap&&) = default;
+  RevisionMap& operator=(RevisionMap&&) = default;
 
   /// Every revision in load order.
   const std::vector<Revision>& revisions() const { return m_revisions; }
@@ -158,35 +171,46 @@ class RevisionMap {
 
  private:
   // The construction passes, in order (each a step of Alembic's RevisionMap build).
-  static void check_specs(const std::vector<RevisionSpec>& specs);
+  void check_specs(const std::vector<RevisionSpec>& specs) const;
+  /// " (path:line)" for the revision at `i`, or "" when its origin is unknown.
+  std::string at_origin(std::size_t i) const;
+  /// "path:line" for the revision at `i` (construction only: the origins are not kept).
+  std::string origin(std::size_t i) const;
   void add_revisions(std::vector<RevisionSpec>& specs);
+  /// m_index and m_label_index over m_revisions (for a copy: the names are known valid).
+  void index_keys();
   void map_branch_labels();
   /// down_revision links; returns each revision's resolved depends_on (indices).
-  std::vector<std::vector<std::uint32_t>> resolve_links();
+  std::vector<detail::SmallIds> resolve_links();
   /// children, dependents, all_next, heads and bases; returns each revision's "all down"
   /// list (down_revisions + dependencies, deduplicated) for the dependency-cycle pass.
-  std::vector<std::vector<std::uint32_t>> link_children(const std::vector<std::vector<std::uint32_t>>& resolved_deps);
-  void normalize_depends_on(const std::vector<std::vector<std::uint32_t>>& resolved_deps);
-  void detect_cycles(const std::vector<std::vector<std::uint32_t>>& all_down);
+  std::vector<detail::SmallIds> link_children(const std::vector<detail::SmallIds>& resolved_deps);
+  void normalize_depends_on(const std::vector<detail::SmallIds>& resolved_deps);
+  void detect_cycles(const std::vector<detail::SmallIds>& all_down);
   void compute_generations();
   void add_branches();
 
   std::vector<Revision> m_revisions;
-  std::unordered_map<std::string, std::size_t> m_index;        // id -> position
-  std::unordered_map<std::string, std::size_t> m_label_index;  // declared label -> position
+  /// Keys view Revision::id and Revision::declared_branch_labels, which never change (and
+  /// never move: m_revisions is sized once) after add_revisions.
+  std::unordered_map<std::string_view, std::uint32_t> m_index;        // id -> position
+  std::unordered_map<std::string_view, std::uint32_t> m_label_index;  // declared label -> position
+  /// Where each spec came from, during construction only (cleared once built).
+  std::vector<std::string> m_origins;
+  OriginFn m_origin_of;
 
   friend struct detail::Engine;
   /// Index-based adjacency, parallel to m_revisions (the strings in Revision are for callers).
+  /// Lists of one or two entries (nearly all of them) take no heap block.
   struct Links {
-    std::vector<std::uint32_t> down;      // down_revisions
-    std::vector<std::uint32_t> eff;       // effective_parents (normalized)
-    std::vector<std::uint32_t> children;  // via down_revision, load order
-    std::vector<std::uint32_t> all_next;  // children + dependents (Alembic _all_nextrev)
-    std::vector<std::uint32_t> eff_next;  // revisions listing this one in `eff`
-    std::uint32_t generation = 0;         // longest effective-parent path from a root
+    detail::SmallIds down;      // down_revisions
+    detail::SmallIds eff;       // effective_parents (normalized)
+    detail::SmallIds children;  // via down_revision, load order
+    detail::SmallIds all_next;  // children + dependents (Alembic _all_nextrev)
+    detail::SmallIds eff_next;  // revisions listing this one in `eff`
+    std::uint32_t generation = 0;  // longest effective-parent path from a root
   };
   std::vector<Links> m_links;
-  std::vector<std::string> m_keys;  // lookup keys in Alembic map order: ids, then labels
   std::vector<std::uint32_t> m_heads, m_real_heads, m_bases;
 };
 
