@@ -165,7 +165,7 @@ void check_control_characters(const std::filesystem::path& path, std::string_vie
 }
 
 void check_sections(const RevisionFile& file) {
-  for (const auto* sections : {&file.upgrade, &file.downgrade}) {
+  for (const auto* sections : {&file.upgrade_sections(), &file.downgrade_sections()}) {
     for (const auto& [dialect, section] : *sections) {
       const Dialect lexed_as = dialect == "sqlite" ? Dialect::sqlite : Dialect::postgresql;
       check_meta_commands(file.path, section, lexed_as);
