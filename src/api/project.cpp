@@ -5,13 +5,15 @@
 #include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "script/directory.hpp"
+#include "script/header_cache.hpp"
 
 namespace migrate::api {
 
 Project Project::load_files(config::Config config) {
   Project p;
   p.m_config = std::move(config);
-  for (auto& f : script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations))
+  for (auto& f : script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations,
+                                             script::header_cache_file(p.m_config.file)))
     p.add_file(std::move(f));
   return p;
 }
