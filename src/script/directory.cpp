@@ -142,9 +142,19 @@ class FolderFd {
 struct Found {
   std::size_t folder;
   std::string name;
-  fs::path path;
+  std::string path;
   std::string cache_key;
 };
+
+// `dir / name` as fs::path would give it, built as one string.
+std::string joined(const fs::path& dir, const std::string& name) {
+  std::string out;
+  out.reserve(dir.native().size() + 1 + name.size());
+  out = dir.native();
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
 
 class Loader {
  public:
@@ -183,10 +193,10 @@ class Loader {
     const Listing listing = list_folder(dir, m_recursive);
     const std::size_t folder = m_folders.size();  // opened with the first file kept
     for (const auto& file : listing.files) {
-      fs::path path = dir / file.name;
+      std::string path = joined(dir, file.name);
       // Only a symlinked file needs canonical(); any other file's real path is its folder's
       // (built as a string: constructing fs::path objects costs allocations per component).
-      std::string real = file.is_symlink ? real_path(path).native() : real_dir.native() + "/" + file.name;
+      std::string real = file.is_symlink ? real_path(fs::path(path)).native() : real_dir.native() + "/" + file.name;
       if (!m_seen.insert(real).second) continue;  // reached twice: loaded once
       if (folder == m_folders.size()) {
         m_folders.push_back(std::make_unique<util::Folder>(dir, ErrorKind::config));

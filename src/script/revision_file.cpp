@@ -22,7 +22,7 @@ constexpr std::string_view k_header_hint =
     "A revision file starts with `-- migrate:revision` followed by `-- revision = \"<id>\"`; "
     "`migrate revision -m MESSAGE` writes one";
 
-[[noreturn]] void fail(const std::filesystem::path& path, int line, const std::string& what,
+[[noreturn]] void fail(const FilePath& path, int line, const std::string& what,
                        std::string hint = {}) {
   // The location is also carried as fields, so JSON errors and `check` name it without parsing.
   throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint))
@@ -172,7 +172,7 @@ std::optional<Directive> directive_of(std::string_view line) {
 
 class Parser {
  public:
-  Parser(const std::filesystem::path& path, std::string_view text, RevisionFile& file)
+  Parser(const FilePath& path, std::string_view text, RevisionFile& file)
       : m_path(path), m_file(file), m_text(text) {}
 
   void parse() {
@@ -451,7 +451,7 @@ class Parser {
     }
   }
 
-  const std::filesystem::path& m_path;
+  const FilePath& m_path;
   RevisionFile& m_file;
   std::string_view m_text;
   State m_state = State::before_header;
@@ -512,13 +512,13 @@ const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const {
 
 namespace {
 
-RevisionFile parse_content(std::filesystem::path&& path, std::string_view content, bool check_sql) {
+RevisionFile parse_content(FilePath&& path, std::string_view content, bool check_sql) {
   check_encoding(path, content);
   std::string storage;
   const std::string_view text = normalize(content, storage);
   check_control_characters(path, text);
   RevisionFile file;
-  file.path = std::move(path);  // libstdc++ paths own a component list: copies are not cheap
+  file.path = std::move(path);
   Parser(file.path, text, file).parse();
   if (check_sql) check_sections(file);
   file.checksum = util::sha256_hex(text);
@@ -624,25 +624,17 @@ SectionMap& RevisionFile::downgrade_sections() {
   return m_sections.m_downgrade;
 }
 
-RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content) {
+RevisionFile parse_revision_file(FilePath path, std::string_view content) {
   return parse_content(std::move(path), content, true);
 }
 
-RevisionFile parse_stored_copy(std::filesystem::path path, std::string_view content) {
+RevisionFile parse_stored_copy(FilePath path, std::string_view content) {
   return parse_content(std::move(path), content, false);
 }
 
-RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content) {
-  return parse_revision_file(std::filesystem::path(path), content);
-}
-
-RevisionFile read_revision_file(std::filesystem::path&& path) {
+RevisionFile read_revision_file(FilePath path) {
   const std::string content = util::read_file(path, ErrorKind::script);
   return parse_revision_file(std::move(path), content);
-}
-
-RevisionFile read_revision_file(const std::filesystem::path& path) {
-  return read_revision_file(std::filesystem::path(path));
 }
 
 std::string normalized_file_text(std::string_view raw) {
