@@ -5,6 +5,7 @@
 #include "runtime/version_table.hpp"
 #include "core/error.hpp"
 #include "script/directory.hpp"
+#include "script/header_cache.hpp"
 
 namespace migrate::api {
 
@@ -12,7 +13,8 @@ Project Project::load_files(config::Config config) {
   Project p;
   p.m_config = std::move(config);
   // Taken whole: adding the files one by one would hold two copies while the vector grows.
-  p.m_files = script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations);
+  p.m_files = script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations,
+                                          script::header_cache_file(p.m_config.file));
   return p;
 }
 

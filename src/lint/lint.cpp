@@ -236,8 +236,8 @@ RevisionContext make_context(const script::RevisionFile& file, Dialect dialect, 
     context.downgrade = statement_facts(downgrade->sql, dialect, downgrade->first_line);
     context.downgrade_line = downgrade->first_line - 1;
   }
-  context.upgrade_is_dialect_specific = file.upgrade.count(own) > 0;
-  context.downgrade_is_dialect_specific = file.downgrade.count(own) > 0;
+  context.upgrade_is_dialect_specific = file.has_upgrade_section(own);
+  context.downgrade_is_dialect_specific = file.has_downgrade_section(own);
   context.header_line = file.header_line;
   return context;
 }

@@ -88,7 +88,7 @@ std::vector<std::string> statement_hashes(std::string_view sql_text, Dialect dia
 }
 
 std::string normalized_file_content(const script::RevisionFile& file) {
-  std::ifstream in(file.path, std::ios::binary);
+  std::ifstream in(file.path.string(), std::ios::binary);
   if (!in) return {};
   std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::string text = script::normalized_file_text(raw);

@@ -1,5 +1,8 @@
 #include "script/directory.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <exception>
@@ -7,10 +10,12 @@
 #include <system_error>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
 #include "core/error.hpp"
+#include "script/header_cache.hpp"
 #include "util/files.hpp"
 
 namespace migrate::script {
@@ -108,12 +113,48 @@ Listing list_folder(const fs::path& dir, bool recursive) {
   return out;
 }
 
-// One file to load: its folder (open), its name there, and its path as reported.
+// A folder opened for stat(2) by name (O_PATH: no read permission needed). A folder that
+// cannot be opened so gives no stamps: its files are read, never taken from the cache.
+class FolderFd {
+ public:
+  explicit FolderFd(const fs::path& dir) : m_fd(::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+  ~FolderFd() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  FolderFd(FolderFd&& o) noexcept : m_fd(std::exchange(o.m_fd, -1)) {}
+  FolderFd(const FolderFd&) = delete;
+  FolderFd& operator=(const FolderFd&) = delete;
+  FolderFd& operator=(FolderFd&&) = delete;
+
+  std::optional<FileStamp> stamp_of(const std::string& name) const {
+    if (m_fd < 0) return std::nullopt;
+    return script::stamp_of(m_fd, name);
+  }
+
+ private:
+  int m_fd;
+};
+
+// One file to load: its folder (open), its name there, its path as reported, and its real
+// path (the header cache's key) unless it is a symbolic link, which the cache leaves alone:
+// a link retargeted between the stat and the read would pair one file's times with
+// another's content.
 struct Found {
   std::size_t folder;
   std::string name;
-  fs::path path;
+  std::string path;
+  std::string cache_key;
 };
+
+// `dir / name` as fs::path would give it, built as one string.
+std::string joined(const fs::path& dir, const std::string& name) {
+  std::string out;
+  out.reserve(dir.native().size() + 1 + name.size());
+  out = dir.native();
+  if (!out.empty() && out.back() != '/') out += '/';
+  out += name;
+  return out;
+}
 
 class Loader {
  public:
@@ -134,8 +175,10 @@ class Loader {
     walk(location, real_path(location));
   }
 
-  /// Reads and parses every file found, in load order.
-  std::vector<RevisionFile> read_all();
+  /// Reads and parses every file found, in load order; with a `cache`, takes the unchanged
+  /// ones from it and brings it up to date.
+  std::vector<RevisionFile> read_all(HeaderCache* cache);
+  std::size_t cache_hits() const { return m_cache_hits.load(); }
 
  private:
   static fs::path real_path(const fs::path& p) {
@@ -150,13 +193,16 @@ class Loader {
     const Listing listing = list_folder(dir, m_recursive);
     const std::size_t folder = m_folders.size();  // opened with the first file kept
     for (const auto& file : listing.files) {
-      fs::path path = dir / file.name;
+      std::string path = joined(dir, file.name);
       // Only a symlinked file needs canonical(); any other file's real path is its folder's
       // (built as a string: constructing fs::path objects costs allocations per component).
-      std::string real = file.is_symlink ? real_path(path).native() : real_dir.native() + "/" + file.name;
-      if (!m_seen.insert(std::move(real)).second) continue;  // reached twice: loaded once
-      if (folder == m_folders.size()) m_folders.push_back(std::make_unique<util::Folder>(dir, ErrorKind::config));
-      m_found.push_back(Found{folder, file.name, std::move(path)});
+      std::string real = file.is_symlink ? real_path(fs::path(path)).native() : real_dir.native() + "/" + file.name;
+      if (!m_seen.insert(real).second) continue;  // reached twice: loaded once
+      if (folder == m_folders.size()) {
+        m_folders.push_back(std::make_unique<util::Folder>(dir, ErrorKind::config));
+        m_stat_folders.emplace_back(dir);
+      }
+      m_found.push_back(Found{folder, file.name, std::move(path), file.is_symlink ? std::string() : std::move(real)});
     }
     if (!m_recursive) return;
     for (const auto& name : listing.dirs) {
@@ -167,27 +213,57 @@ class Loader {
     }
   }
 
+  RevisionFile load_one(Found& f, std::string& buffer, HeaderCache* cache, std::string_view& entry, std::string& fresh);
+
   bool m_recursive;
+  std::atomic<std::size_t> m_cache_hits{0};
   std::vector<Found> m_found;
   std::vector<std::unique_ptr<util::Folder>> m_folders;
+  std::vector<FolderFd> m_stat_folders;  // by the same index: where the cache's stats look
   std::unordered_set<std::string> m_seen;    // real paths of files loaded
   std::unordered_set<std::string> m_walked;  // real paths of sub-folders walked
 };
 
+// One file: from the cache when its entry's stamp still holds (the stat comes before the read,
+// so a change racing with the read leaves a stamp older than the content: next time it
+// misses), else read and parsed, with the entry to record for it in `fresh`.
+RevisionFile Loader::load_one(Found& f, std::string& buffer, HeaderCache* cache, std::string_view& entry,
+                              std::string& fresh) {
+  std::optional<FileStamp> stamp;
+  if (cache && !f.cache_key.empty()) stamp = m_stat_folders[f.folder].stamp_of(f.name);
+  if (stamp) {
+    if (auto hit = cache->find(f.cache_key, *stamp)) {
+      hit->file.path = std::move(f.path);
+      entry = hit->entry;
+      m_cache_hits.fetch_add(1, std::memory_order_relaxed);
+      return std::move(hit->file);
+    }
+  }
+  const std::size_t size = m_folders[f.folder]->read_into(f.name, buffer, ErrorKind::script);
+  RevisionFile file = parse_revision_file(std::move(f.path), std::string_view(buffer.data(), size));
+  if (stamp) {
+    fresh = cache->entry_for(f.cache_key, *stamp, file);
+    entry = fresh;
+  }
+  return file;
+}
+
 // Reads and parses on a few threads: with thousands of files the system calls dominate and
 // overlap well. The error reported is the one of the first failing file in load order, so
 // the outcome does not depend on scheduling.
-std::vector<RevisionFile> Loader::read_all() {
+std::vector<RevisionFile> Loader::read_all(HeaderCache* cache) {
   std::vector<RevisionFile> files(m_found.size());
   std::vector<std::exception_ptr> errors(m_found.size());
+  std::vector<std::string_view> entries(cache ? m_found.size() : 0);
+  std::vector<std::string> fresh(cache ? m_found.size() : 0);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     std::string buffer;  // one per thread, reused for every file
+    std::string_view no_entry;
+    std::string no_fresh;
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < m_found.size();) {
       try {
-        Found& f = m_found[i];
-        const std::size_t size = m_folders[f.folder]->read_into(f.name, buffer, ErrorKind::script);
-        files[i] = parse_revision_file(std::move(f.path), std::string_view(buffer.data(), size));
+        files[i] = load_one(m_found[i], buffer, cache, cache ? entries[i] : no_entry, cache ? fresh[i] : no_fresh);
       } catch (...) {
         errors[i] = std::current_exception();
       }
@@ -208,15 +284,23 @@ std::vector<RevisionFile> Loader::read_all() {
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
+  if (cache) cache->save(entries);
   return files;
 }
 
 }  // namespace
 
-std::vector<RevisionFile> load_revision_files(const std::vector<fs::path>& locations, bool recursive) {
+std::vector<RevisionFile> load_revision_files(const std::vector<fs::path>& locations, bool recursive,
+                                              const fs::path& header_cache) {
+  const std::int64_t started = wall_clock_ns();  // before any stat: the racily-clean rule's "now"
   Loader loader(recursive);
   for (const auto& location : locations) loader.load_location(location);
-  return loader.read_all();
+  if (header_cache.empty()) return loader.read_all(nullptr);
+  HeaderCache cache(header_cache, started);
+  auto files = loader.read_all(&cache);
+  spdlog::debug("{} of {} revision files unchanged since the header cache {} recorded them", loader.cache_hits(),
+                files.size(), header_cache.string());
+  return files;
 }
 
 }  // namespace migrate::script

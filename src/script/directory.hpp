@@ -18,7 +18,10 @@ namespace migrate::script {
 /// script errors naming file and line; an unreadable file is a script error too.
 /// Each RevisionFile's `path` is the location joined with the relative file path, as given
 /// (absolute when the locations are, as config::load makes them).
+/// With a `header_cache` file (script/header_cache.hpp; header_cache_file() names it), a file
+/// found unchanged since a run recorded it is taken from there, its SQL read only when
+/// asked for; the cache is then brought up to date. Without one, every file is read in full.
 std::vector<RevisionFile> load_revision_files(const std::vector<std::filesystem::path>& locations,
-                                              bool recursive);
+                                              bool recursive, const std::filesystem::path& header_cache = {});
 
 }  // namespace migrate::script

@@ -14,7 +14,7 @@ namespace migrate::script {
 
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& where, const std::string& what,
+[[noreturn]] void fail(const FilePath& path, const std::string& where, const std::string& what,
                        std::string hint) {
   // `where` is "LINE" or "LINE:COLUMN"; the line is also carried as a field.
   throw Error(ErrorKind::script, path.string() + ":" + where + ": " + what, std::move(hint))
@@ -84,7 +84,7 @@ std::string meta_command_name(std::string_view sql, std::size_t backslash) {
 // psql reads a line starting with a backslash as one of its own commands; a database never
 // does. Only code counts: the lexer knows where strings, dollar-quoted bodies and comments
 // are, so `E'a\n\b'` spanning lines is fine.
-void check_meta_commands(const std::filesystem::path& path, const SqlSection& section, Dialect dialect) {
+void check_meta_commands(const FilePath& path, const SqlSection& section, Dialect dialect) {
   if (section.sql.find('\\') == std::string::npos) return;  // the common case: nothing to lex
   sql::Lexer lexer(section.sql, dialect, section.first_line);
   sql::Token token;
@@ -110,7 +110,7 @@ bool is_foreign_keys_pragma(const std::vector<sql::Token>& tokens, std::size_t i
   return name < tokens.size() && tokens[name].is_keyword("foreign_keys");
 }
 
-void check_foreign_keys_pragma(const std::filesystem::path& path, const SqlSection* section) {
+void check_foreign_keys_pragma(const FilePath& path, const SqlSection* section) {
   if (section == nullptr) return;
   constexpr std::string_view name = "foreign_keys";
   const auto hit = std::search(section->sql.begin(), section->sql.end(), name.begin(), name.end(),
@@ -131,7 +131,7 @@ void check_foreign_keys_pragma(const std::filesystem::path& path, const SqlSecti
 
 }  // namespace
 
-void check_encoding(const std::filesystem::path& path, std::string_view raw) {
+void check_encoding(const FilePath& path, std::string_view raw) {
   const bool le_bom = raw.starts_with("\xFF\xFE"), be_bom = raw.starts_with("\xFE\xFF");
   std::string_view order = le_bom ? "little-endian" : be_bom ? "big-endian" : utf16_without_bom(raw);
   if (!order.empty()) {
@@ -150,7 +150,7 @@ void check_encoding(const std::filesystem::path& path, std::string_view raw) {
   }
 }
 
-void check_control_characters(const std::filesystem::path& path, std::string_view text) {
+void check_control_characters(const FilePath& path, std::string_view text) {
   const auto it = std::find_if(text.begin(), text.end(),
                                [](char c) { return is_refused_control(static_cast<unsigned char>(c)); });
   if (it == text.end()) return;
@@ -165,7 +165,7 @@ void check_control_characters(const std::filesystem::path& path, std::string_vie
 }
 
 void check_sections(const RevisionFile& file) {
-  for (const auto* sections : {&file.upgrade, &file.downgrade}) {
+  for (const auto* sections : {&file.upgrade_sections(), &file.downgrade_sections()}) {
     for (const auto& [dialect, section] : *sections) {
       const Dialect lexed_as = dialect == "sqlite" ? Dialect::sqlite : Dialect::postgresql;
       check_meta_commands(file.path, section, lexed_as);

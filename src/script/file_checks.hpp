@@ -14,12 +14,12 @@ namespace migrate::script {
 /// The raw bytes of a file, before the parser sees them: refuses UTF-16 (with or without a
 /// byte-order mark), two leading UTF-8 byte-order marks, and CR-only line endings, each of
 /// which would otherwise read as a header error.
-void check_encoding(const std::filesystem::path& path, std::string_view raw);
+void check_encoding(const FilePath& path, std::string_view raw);
 
 /// The normalized text (see normalized_file_text): refuses a control character other than
 /// TAB, LF, CR and FF, naming line and column. NUL in particular makes SQLite stop reading
 /// the statement and PostgreSQL report an unterminated quote.
-void check_control_characters(const std::filesystem::path& path, std::string_view text);
+void check_control_characters(const FilePath& path, std::string_view text);
 
 /// The parsed sections: refuses a psql meta-command (`\connect`, `\restrict`, ...) at the
 /// start of a statement in any section, and `PRAGMA foreign_keys` in a transactional

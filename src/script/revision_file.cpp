@@ -1,5 +1,6 @@
 #include "script/revision_file.hpp"
 
+#include <mutex>
 #include <string>
 #include <unordered_set>
 
@@ -21,7 +22,7 @@ constexpr std::string_view k_header_hint =
     "A revision file starts with `-- migrate:revision` followed by `-- revision = \"<id>\"`; "
     "`migrate revision -m MESSAGE` writes one";
 
-[[noreturn]] void fail(const std::filesystem::path& path, int line, const std::string& what,
+[[noreturn]] void fail(const FilePath& path, int line, const std::string& what,
                        std::string hint = {}) {
   // The location is also carried as fields, so JSON errors and `check` name it without parsing.
   throw Error(ErrorKind::script, path.string() + ":" + std::to_string(line) + ": " + what, std::move(hint))
@@ -171,7 +172,7 @@ std::optional<Directive> directive_of(std::string_view line) {
 
 class Parser {
  public:
-  Parser(const std::filesystem::path& path, std::string_view text, RevisionFile& file)
+  Parser(const FilePath& path, std::string_view text, RevisionFile& file)
       : m_path(path), m_file(file), m_text(text) {}
 
   void parse() {
@@ -263,7 +264,7 @@ class Parser {
       if (!dialect.empty()) fail(m_path, line_no, "dialect given twice", "give one dialect=... per section");
       dialect = std::string(to_string(*parsed));
     }
-    auto& sections = d.name == "upgrade" ? m_file.upgrade : m_file.downgrade;
+    auto& sections = d.name == "upgrade" ? m_file.upgrade_sections() : m_file.downgrade_sections();
     std::string label = "`-- migrate:" + d.name + (dialect.empty() ? "" : " dialect=" + dialect) + "`";
     if (auto it = sections.find(dialect); it != sections.end()) {
       fail(m_path, line_no,
@@ -450,7 +451,7 @@ class Parser {
     }
   }
 
-  const std::filesystem::path& m_path;
+  const FilePath& m_path;
   RevisionFile& m_file;
   std::string_view m_text;
   State m_state = State::before_header;
@@ -472,7 +473,7 @@ std::string_view normalize(std::string_view content, std::string& storage) {
   return storage;
 }
 
-const SqlSection* section_for(const std::map<std::string, SqlSection>& sections, Dialect dialect) {
+const SqlSection* section_for(const SectionMap& sections, Dialect dialect) {
   if (auto it = sections.find(std::string(to_string(dialect))); it != sections.end()) return &it->second;
   if (auto it = sections.find(""); it != sections.end()) return &it->second;
   return nullptr;
@@ -503,19 +504,21 @@ int RevisionFile::line_of(std::string_view key) const {
   return 0;
 }
 
-const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return section_for(upgrade, dialect); }
+const SqlSection* RevisionFile::upgrade_for(Dialect dialect) const { return section_for(upgrade_sections(), dialect); }
 
-const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const { return section_for(downgrade, dialect); }
+const SqlSection* RevisionFile::downgrade_for(Dialect dialect) const {
+  return section_for(downgrade_sections(), dialect);
+}
 
 namespace {
 
-RevisionFile parse_content(std::filesystem::path&& path, std::string_view content, bool check_sql) {
+RevisionFile parse_content(FilePath&& path, std::string_view content, bool check_sql) {
   check_encoding(path, content);
   std::string storage;
   const std::string_view text = normalize(content, storage);
   check_control_characters(path, text);
   RevisionFile file;
-  file.path = std::move(path);  // libstdc++ paths own a component list: copies are not cheap
+  file.path = std::move(path);
   Parser(file.path, text, file).parse();
   if (check_sql) check_sections(file);
   file.checksum = util::sha256_hex(text);
@@ -524,25 +527,114 @@ RevisionFile parse_content(std::filesystem::path&& path, std::string_view conten
 
 }  // namespace
 
-RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content) {
+// ---------------------------------------------------------------------------------------
+// Sections read on demand. One lock for the whole process: reading a deferred file's SQL is
+// rare (the steps a run takes) and a lock per file would cost memory for every file.
+
+namespace {
+
+std::mutex& deferred_sections_lock() {
+  static std::mutex lock;
+  return lock;
+}
+
+// Fills the SQL of `into` from the freshly parsed `from`; false when the two do not declare
+// the same sections (the file changed, yet kept its checksum: cannot happen, but then the
+// file is not the one loaded).
+bool fill_sql(SectionMap& into, SectionMap& from) {
+  if (into.size() != from.size()) return false;
+  for (auto& [key, section] : from) {
+    auto it = into.find(key);
+    if (it == into.end() || it->second.first_line != section.first_line) return false;
+    it->second.sql = std::move(section.sql);
+  }
+  return true;
+}
+
+}  // namespace
+
+SectionStore::SectionStore(const SectionStore& other) {
+  std::unique_lock<std::mutex> lock;
+  if (other.m_deferred) lock = std::unique_lock(deferred_sections_lock());
+  m_upgrade = other.m_upgrade;
+  m_downgrade = other.m_downgrade;
+  m_deferred = other.m_deferred;
+  m_pending = other.m_pending;
+}
+
+SectionStore& SectionStore::operator=(const SectionStore& other) {
+  if (this != &other) *this = SectionStore(other);
+  return *this;
+}
+
+void RevisionFile::defer_sections() {
+  m_sections.m_deferred = true;
+  m_sections.m_pending = true;
+}
+
+bool RevisionFile::sections_pending() const {
+  if (!m_sections.m_deferred) return false;
+  std::lock_guard lock(deferred_sections_lock());
+  return m_sections.m_pending;
+}
+
+// The SQL is filled into the existing entries, never into new ones: the maps' shape (what
+// is_irreversible and has_*_section read without the lock) does not change.
+void RevisionFile::read_deferred_sections() const {
+  if (!m_sections.m_deferred) return;
+  std::lock_guard lock(deferred_sections_lock());
+  if (!m_sections.m_pending) return;
+  const std::string content = util::read_file(path, ErrorKind::script);
+  std::string storage;
+  const std::string_view text = normalize(content, storage);
+  const std::string now = util::sha256_hex(text);
+  auto changed = [&] {
+    return Error(ErrorKind::script,
+                 path.string() + " changed while migrate was running (its checksum is now " + now.substr(0, 12) +
+                     ", it was " + checksum.substr(0, 12) + " when it was loaded)",
+                 "run the command again; do not edit revision files while migrate runs");
+  };
+  if (now != checksum) throw changed();
+  RevisionFile fresh;
+  fresh.path = path;
+  Parser(fresh.path, text, fresh).parse();
+  if (!fill_sql(m_sections.m_upgrade, fresh.m_sections.m_upgrade) ||
+      !fill_sql(m_sections.m_downgrade, fresh.m_sections.m_downgrade))
+    throw changed();
+  m_sections.m_pending = false;
+}
+
+const SectionMap& RevisionFile::upgrade_sections() const {
+  read_deferred_sections();
+  return m_sections.m_upgrade;
+}
+
+const SectionMap& RevisionFile::downgrade_sections() const {
+  read_deferred_sections();
+  return m_sections.m_downgrade;
+}
+
+SectionMap& RevisionFile::upgrade_sections() {
+  read_deferred_sections();
+  return m_sections.m_upgrade;
+}
+
+SectionMap& RevisionFile::downgrade_sections() {
+  read_deferred_sections();
+  return m_sections.m_downgrade;
+}
+
+RevisionFile parse_revision_file(FilePath path, std::string_view content) {
   return parse_content(std::move(path), content, true);
 }
 
-RevisionFile parse_stored_copy(std::filesystem::path path, std::string_view content) {
+RevisionFile parse_stored_copy(FilePath path, std::string_view content) {
   return parse_content(std::move(path), content, false);
 }
 
-RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content) {
-  return parse_revision_file(std::filesystem::path(path), content);
-}
-
-RevisionFile read_revision_file(std::filesystem::path&& path) {
+RevisionFile read_revision_file(FilePath path) {
   const std::string content = util::read_file(path, ErrorKind::script);
   return parse_revision_file(std::move(path), content);
-}
-
-RevisionFile read_revision_file(const std::filesystem::path& path) {
-  return read_revision_file(std::filesystem::path(path));
 }
 
 std::string normalized_file_text(std::string_view raw) {

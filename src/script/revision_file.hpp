@@ -20,6 +20,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,14 +29,66 @@
 
 namespace migrate::script {
 
+/// A revision file's path, kept as one string. std::filesystem::path keeps a list of its
+/// components besides (an allocation each): about half a kilobyte per file, and a visible
+/// share of loading time and memory at thousands of files. Converts to and from
+/// std::filesystem::path for the few places that need path operations.
+class FilePath {
+ public:
+  FilePath() = default;
+  FilePath(std::string path) : m_path(std::move(path)) {}                    // NOLINT: implicit by design
+  FilePath(const char* path) : m_path(path) {}                               // NOLINT
+  FilePath(const std::filesystem::path& path) : m_path(path.native()) {}     // NOLINT
+  operator std::filesystem::path() const { return std::filesystem::path(m_path); }  // NOLINT
+
+  const std::string& string() const { return m_path; }
+  const std::string& native() const { return m_path; }
+  const char* c_str() const { return m_path.c_str(); }
+  bool empty() const { return m_path.empty(); }
+  std::filesystem::path parent_path() const { return std::filesystem::path(m_path).parent_path(); }
+  std::filesystem::path filename() const { return std::filesystem::path(m_path).filename(); }
+
+  friend bool operator==(const FilePath& a, const FilePath& b) { return a.m_path == b.m_path; }
+  friend bool operator==(const FilePath& a, const std::filesystem::path& b) { return a.m_path == b.native(); }
+  friend bool operator==(const FilePath& a, const char* b) { return a.m_path == b; }
+  friend std::ostream& operator<<(std::ostream& out, const FilePath& p) { return out << p.m_path; }
+
+ private:
+  std::string m_path;
+};
+
 /// The SQL of one `-- migrate:upgrade` / `-- migrate:downgrade` section.
 struct SqlSection {
   std::string sql;     ///< the section's text, up to the next directive or end of file
   int first_line = 0;  ///< 1-based line in the file where `sql` starts (line after the directive)
 };
 
+/// A file's sections of one direction: the generic one under key "" and dialect sections
+/// under "sqlite" / "postgresql".
+using SectionMap = std::map<std::string, SqlSection>;
+
+/// The sections of a file and whether their SQL is read yet. The keys and first lines are
+/// always known; the SQL of a file whose header came from the header cache is read from
+/// disk when first asked for (RevisionFile's section accessors), under a process-wide lock,
+/// so a copy of a file whose bodies are being read waits for them.
+class SectionStore {
+ public:
+  SectionStore() = default;
+  SectionStore(const SectionStore& other);
+  SectionStore& operator=(const SectionStore& other);
+  SectionStore(SectionStore&&) noexcept = default;
+  SectionStore& operator=(SectionStore&&) noexcept = default;
+
+ private:
+  friend struct RevisionFile;
+  mutable SectionMap m_upgrade;
+  mutable SectionMap m_downgrade;
+  bool m_deferred = false;       ///< set once when built; never changes afterwards
+  mutable bool m_pending = false;  ///< SQL not read yet; guarded by the process-wide lock
+};
+
 struct RevisionFile {
-  std::filesystem::path path;
+  FilePath path;
   int header_line = 0;  ///< line of `-- migrate:revision`
   std::string id;
   std::vector<std::string> down_revisions;
@@ -59,19 +112,40 @@ struct RevisionFile {
                                                 "depends_on",   "message",       "create_date",
                                                 "transactional", "lock_timeout",  "statement_timeout"};
   std::array<int, std::size(k_keys)> key_lines{};  ///< by position in k_keys; 0 = absent
-  /// Generic section under key nullopt-equivalent "" and dialect sections under
-  /// "sqlite" / "postgresql".
-  std::map<std::string, SqlSection> upgrade;
-  std::map<std::string, SqlSection> downgrade;
   /// sha256 hex of the normalized file (BOM stripped, CRLF as LF).
   std::string checksum;
 
-  /// No downgrade section at all: a downgrade through this revision is refused.
-  bool is_irreversible() const { return downgrade.empty(); }
+  /// The upgrade and downgrade sections. A file loaded from the header cache has not read
+  /// its SQL yet: these read it first (and throw Error{script} when the file cannot be read,
+  /// or no longer has the checksum it was loaded with: it changed while migrate was running).
+  const SectionMap& upgrade_sections() const;
+  const SectionMap& downgrade_sections() const;
+  /// For building a file in code (tests, the writer): the sections to fill in.
+  SectionMap& upgrade_sections();
+  SectionMap& downgrade_sections();
+
+  /// No downgrade section at all: a downgrade through this revision is refused. Known
+  /// without reading any SQL.
+  bool is_irreversible() const { return m_sections.m_downgrade.empty(); }
   /// The section that applies to `dialect`: its own if declared, else the generic one;
-  /// nullptr when neither exists (an upgrade without SQL is a no-op).
+  /// nullptr when neither exists (an upgrade without SQL is a no-op). Reads the SQL first
+  /// when it is not read yet, as the accessors above.
   const SqlSection* upgrade_for(Dialect dialect) const;
   const SqlSection* downgrade_for(Dialect dialect) const;
+  /// True when dialect key `key` ("" = generic) has a section, without reading any SQL.
+  bool has_upgrade_section(const std::string& key) const { return m_sections.m_upgrade.count(key) > 0; }
+  bool has_downgrade_section(const std::string& key) const { return m_sections.m_downgrade.count(key) > 0; }
+
+  /// Marks the sections filled in so far (keys and first lines, SQL empty) as not read yet:
+  /// the accessors read them from `path` when first asked, checked against `checksum`. For
+  /// the header cache, whose entries hold everything but the SQL.
+  void defer_sections();
+  /// True while the SQL of a deferred file has not been read (for tests and logging).
+  bool sections_pending() const;
+
+ private:
+  void read_deferred_sections() const;
+  SectionStore m_sections;
 };
 
 /// A revision id: 1 to 32 characters of [A-Za-z0-9_] (docs/file-format.md; '-' would read as a
@@ -89,20 +163,17 @@ bool is_reserved_revision_name(std::string_view name);
 /// listed twice in down_revision/branch_labels/depends_on, an unknown dialect, a section
 /// twice, and what script/file_checks.hpp refuses (UTF-16, CR-only line ends, control
 /// characters, psql meta-commands, PRAGMA foreign_keys in a transactional revision).
-RevisionFile parse_revision_file(const std::filesystem::path& path, std::string_view content);
-/// Same, taking the path over (saves a path copy per file when loading thousands).
-RevisionFile parse_revision_file(std::filesystem::path&& path, std::string_view content);
+RevisionFile parse_revision_file(FilePath path, std::string_view content);
 /// A copy the journal stored of a file that already ran: parsed as above, but its SQL
 /// sections are not held to the load-time SQL checks (psql meta-commands, PRAGMA
 /// foreign_keys), which came after it may have run: it is history, not a file to run anew.
-RevisionFile parse_stored_copy(std::filesystem::path path, std::string_view content);
+RevisionFile parse_stored_copy(FilePath path, std::string_view content);
 
 /// The file as the parser and the checksum read it: a leading UTF-8 BOM stripped, CRLF as
 /// LF (RevisionFile::checksum is the SHA-256 of this text).
 std::string normalized_file_text(std::string_view raw);
 
 /// Reads and parses one file (throws script when unreadable).
-RevisionFile read_revision_file(const std::filesystem::path& path);
-RevisionFile read_revision_file(std::filesystem::path&& path);
+RevisionFile read_revision_file(FilePath path);
 
 }  // namespace migrate::script

@@ -3,6 +3,7 @@ target_sources(migrate_core PRIVATE
   script/revision_file.cpp
   script/file_checks.cpp
   script/directory.cpp
+  script/header_cache.cpp
   script/templates.cpp
   script/revision_writer.cpp
 )

@@ -293,10 +293,10 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
   file.path = "versions/nt.sql";
   file.id = "nt1";
   file.transactional = false;
-  file.upgrade[""] = {"CREATE TABLE t1 (x INTEGER);\nINSERT INTO t1 VALUES (1);\nINSERT INTO nope VALUES (1);\n"
+  file.upgrade_sections()[""] = {"CREATE TABLE t1 (x INTEGER);\nINSERT INTO t1 VALUES (1);\nINSERT INTO nope VALUES (1);\n"
                       "CREATE TABLE t2 (x INTEGER);\n",
                       5};
-  file.downgrade[""] = {"DROP TABLE t1;\n", 11};
+  file.downgrade_sections()[""] = {"DROP TABLE t1;\n", 11};
   runtime::RunSettings settings;
   settings.version_table.name = "conf_version";
   settings.command = runtime::Command::upgrade;
@@ -379,8 +379,8 @@ struct Chain {
     f.id = id;
     f.down_revisions = std::move(down);
     f.transactional = transactional;
-    f.upgrade[""] = {std::move(up), 3};
-    f.downgrade[""] = {"", 9};
+    f.upgrade_sections()[""] = {std::move(up), 3};
+    f.downgrade_sections()[""] = {"", 9};
     files[id] = std::move(f);
   }
   runtime::FileLookup lookup() const {

@@ -417,8 +417,8 @@ TEST_F(PostgresBackendTest, RunnerKeepsItsTablesInTheVersionTableSchema) {
     f.id = id;
     f.down_revisions = std::move(down);
     f.transactional = transactional;
-    f.upgrade[""] = {std::move(up), 3};
-    f.downgrade[""] = {"", 9};
+    f.upgrade_sections()[""] = {std::move(up), 3};
+    f.downgrade_sections()[""] = {"", 9};
   };
   add("p1", {}, "CREATE TABLE items (x INTEGER);\nINSERT INTO items VALUES (1), (2);", true);
   add("p2", {"p1"}, "CREATE INDEX CONCURRENTLY items_x ON items (x);", false);

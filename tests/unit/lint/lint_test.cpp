@@ -216,8 +216,8 @@ TEST(Lint, ContextTakesTheDialectsSectionsAndTheLockTimeout) {
 TEST(Lint, LintIgnoreLinesStayInsideTheirSection) {
   const auto file = script::parse_revision_file(
       "v/a1.sql", revision("-- migrate:lint-ignore x because\nSELECT 1;", "-- migrate:lint-ignore y because\nSELECT 2;"));
-  EXPECT_NE(file.upgrade.at("").sql.find("lint-ignore x"), std::string::npos);
-  EXPECT_NE(file.downgrade.at("").sql.find("lint-ignore y"), std::string::npos);
+  EXPECT_NE(file.upgrade_sections().at("").sql.find("lint-ignore x"), std::string::npos);
+  EXPECT_NE(file.downgrade_sections().at("").sql.find("lint-ignore y"), std::string::npos);
 }
 
 }  // namespace

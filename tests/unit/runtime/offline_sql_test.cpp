@@ -180,7 +180,7 @@ TEST_F(OfflineSqlTest, StampSteps) {
 
 TEST_F(OfflineSqlTest, PostgresqlUsesItsSectionAndSchema) {
   auto f = revision("a1", {}, "CREATE TABLE t (x);");
-  f.upgrade["postgresql"] = {"CREATE TABLE t (x SERIAL);", 4};
+  f.upgrade_sections()["postgresql"] = {"CREATE TABLE t (x SERIAL);", 4};
   files.add(f);
   vt.schema = "ops";
   graph::Plan plan{{}, {up("a1", {}, {VersionOp::insert("a1")})}, {"a1"}};

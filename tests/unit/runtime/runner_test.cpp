@@ -671,7 +671,7 @@ TEST_F(RunnerTest, DryRunRefusesNonTransactionalRevisions) {
 
 TEST_F(RunnerTest, DialectSectionIsPreferred) {
   auto f = revision("a", {}, "CREATE TABLE generic (x);");
-  f.upgrade["sqlite"] = {"CREATE TABLE lite (x);", 3};
+  f.upgrade_sections()["sqlite"] = {"CREATE TABLE lite (x);", 3};
   files.add(f);
   test::FakeBackend db;
   runtime::Runner(db, settings(), files.lookup()).run(test::linear_upgrade({"a"}));

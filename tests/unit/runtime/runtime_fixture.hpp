@@ -22,8 +22,8 @@ inline script::RevisionFile revision(const std::string& id, std::vector<std::str
   f.message = "message of " + id;
   f.transactional = transactional;
   f.checksum = "sum-" + id;
-  f.upgrade[""] = {std::move(up_sql), up_line};
-  if (down_sql) f.downgrade[""] = {*down_sql, up_line + 20};
+  f.upgrade_sections()[""] = {std::move(up_sql), up_line};
+  if (down_sql) f.downgrade_sections()[""] = {*down_sql, up_line + 20};
   return f;
 }
 

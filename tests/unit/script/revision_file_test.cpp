@@ -50,12 +50,12 @@ TEST(ParserTest, ReadsTheContractExample) {
   EXPECT_EQ(f.message, "add usage logs");
   EXPECT_EQ(f.create_date, "2026-11-21 10:00:00.000000");
   EXPECT_FALSE(f.transactional);
-  ASSERT_EQ(f.upgrade.size(), 1u);
-  EXPECT_EQ(f.upgrade.at("").sql, "CREATE TABLE usage_logs (id INTEGER PRIMARY KEY);\n\n");
-  EXPECT_EQ(f.upgrade.at("").first_line, 12);
-  ASSERT_EQ(f.downgrade.size(), 1u);
-  EXPECT_EQ(f.downgrade.at("").sql, "DROP TABLE usage_logs;\n");
-  EXPECT_EQ(f.downgrade.at("").first_line, 15);
+  ASSERT_EQ(f.upgrade_sections().size(), 1u);
+  EXPECT_EQ(f.upgrade_sections().at("").sql, "CREATE TABLE usage_logs (id INTEGER PRIMARY KEY);\n\n");
+  EXPECT_EQ(f.upgrade_sections().at("").first_line, 12);
+  ASSERT_EQ(f.downgrade_sections().size(), 1u);
+  EXPECT_EQ(f.downgrade_sections().at("").sql, "DROP TABLE usage_logs;\n");
+  EXPECT_EQ(f.downgrade_sections().at("").first_line, 15);
   EXPECT_FALSE(f.is_irreversible());
   EXPECT_EQ(f.line_of("revision"), 3);
   EXPECT_EQ(f.line_of("transactional"), 9);
@@ -73,7 +73,7 @@ TEST(ParserTest, DefaultsForOptionalKeys) {
   EXPECT_TRUE(f.transactional);
   EXPECT_EQ(f.message, "");
   EXPECT_FALSE(f.lock_timeout);
-  EXPECT_TRUE(f.upgrade.empty());
+  EXPECT_TRUE(f.upgrade_sections().empty());
   EXPECT_TRUE(f.is_irreversible());
 }
 
@@ -121,8 +121,8 @@ TEST(ParserTest, HeaderEndsAtBlankLine) {
 
 TEST(ParserTest, HeaderEndsAtDirective) {
   auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade\nSELECT 1;\n");
-  EXPECT_EQ(f.upgrade.at("").sql, "SELECT 1;\n");
-  EXPECT_EQ(f.upgrade.at("").first_line, 4);
+  EXPECT_EQ(f.upgrade_sections().at("").sql, "SELECT 1;\n");
+  EXPECT_EQ(f.upgrade_sections().at("").first_line, 4);
 }
 
 TEST(ParserTest, DashesWithoutSpaceAndEmptyCommentLines) {
@@ -148,7 +148,7 @@ TEST(ParserTest, DialectSectionsReplaceTheGenericOne) {
 
 TEST(ParserTest, PostgresDialectAliasIsNormalized) {
   auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade dialect=postgres\nX;\n");
-  EXPECT_EQ(f.upgrade.count("postgresql"), 1u);
+  EXPECT_EQ(f.upgrade_sections().count("postgresql"), 1u);
 }
 
 TEST(ParserTest, EmptyDowngradeSectionIsANoOp) {
@@ -157,13 +157,13 @@ TEST(ParserTest, EmptyDowngradeSectionIsANoOp) {
   ASSERT_NE(f.downgrade_for(Dialect::sqlite), nullptr);
   EXPECT_EQ(f.downgrade_for(Dialect::sqlite)->sql, "");
   auto g = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:downgrade");
-  EXPECT_EQ(g.downgrade.at("").sql, "");
+  EXPECT_EQ(g.downgrade_sections().at("").sql, "");
 }
 
 TEST(ParserTest, FreeCommentsBetweenHeaderAndSections) {
   auto f = parse("-- note\n\n-- migrate:revision\n-- revision = \"r\"\n\n-- just a comment\n\n-- migrate:upgrade\nX;\n");
   EXPECT_EQ(f.header_line, 3);
-  EXPECT_EQ(f.upgrade.at("").sql, "X;\n");
+  EXPECT_EQ(f.upgrade_sections().at("").sql, "X;\n");
 }
 
 TEST(ParserTest, BomAndCrlfAreNormalized) {
@@ -172,7 +172,7 @@ TEST(ParserTest, BomAndCrlfAreNormalized) {
   auto a = parse(crlf);
   auto b = parse(lf);
   EXPECT_EQ(a.id, "r");
-  EXPECT_EQ(a.upgrade.at("").sql, "X;\n");
+  EXPECT_EQ(a.upgrade_sections().at("").sql, "X;\n");
   EXPECT_EQ(a.checksum, b.checksum);
   EXPECT_EQ(a.checksum, util::sha256_hex(lf));
 }
@@ -286,7 +286,7 @@ TEST(ParserTest, SqlOutsideASectionIsAnError) {
 
 TEST(ParserTest, IndentedDirectiveIsPlainSql) {
   auto f = parse("-- migrate:revision\n-- revision = \"r\"\n-- migrate:upgrade\nA;\n  -- migrate:downgrade\nB;\n");
-  EXPECT_EQ(f.upgrade.at("").sql, "A;\n  -- migrate:downgrade\nB;\n");  // indented: not a directive
+  EXPECT_EQ(f.upgrade_sections().at("").sql, "A;\n  -- migrate:downgrade\nB;\n");  // indented: not a directive
   EXPECT_TRUE(f.is_irreversible());
 }
 

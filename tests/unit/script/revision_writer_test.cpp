@@ -157,7 +157,7 @@ TEST(RenderTest, RenderedFileParsesBack) {
   EXPECT_EQ(f.message, r.message);
   EXPECT_EQ(f.create_date, "2026-11-21 10:05:09.123456");
   EXPECT_FALSE(f.is_irreversible());
-  EXPECT_EQ(f.upgrade.at("").sql, "\n\n");
+  EXPECT_EQ(f.upgrade_sections().at("").sql, "\n\n");
 }
 
 TEST(WriteTest, WritesAtomicallyAndRefusesToOverwrite) {

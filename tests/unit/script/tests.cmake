@@ -4,6 +4,7 @@ target_sources(migrate_unit_tests PRIVATE
   unit/script/file_checks_test.cpp
   unit/script/directory_test.cpp
   unit/script/directory_entries_test.cpp
+  unit/script/header_cache_test.cpp
   unit/script/revision_writer_test.cpp
   unit/script/templates_test.cpp
 )
