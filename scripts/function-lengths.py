@@ -18,7 +18,8 @@ NOT_FUNCTION = re.compile(r"^(namespace|struct|class|enum|union|extern|if|for|wh
 
 def code_only(text):
     """`text` with preprocessor lines, comments, strings and char literals blanked (newlines kept)."""
-    text = re.sub(r"(?m)^[ \t]*#.*$", "", text)
+    # A directive continues over lines ending in a backslash (multi-line macros).
+    text = re.sub(r"(?m)^[ \t]*#(?:.*\\\n)*.*$", lambda m: re.sub(r"[^\n]", "", m.group(0)), text)
     out, i, n = [], 0, len(text)
     while i < n:
         c = text[i]
