@@ -499,9 +499,7 @@ def replay_figures(label, args, project, url, fresh_url, passes=None, ok=(0,)):
                         lambda: measure([migrate, "-q", "--url", floor_url["u"], "upgrade", "head"], project),
                         lambda: floor_url.update(u=fresh_url()), passes)
     note_peak("h", ms_)
-    m_best, m_median = stats(ms_)
-    f_best, f_median = stats(fs)
-    pair = statistics.median(m.wall / f.wall for m, f in zip(ms_, fs))
+    m_best, m_median, f_best, f_median, pair = paired(ms_, fs)
     out(f"(h) {' '.join(args):15s} {label}: best {ms(m_best)}, median {ms(m_median)}; replay floor (upgrade head "
         f"on an empty database) best {ms(f_best)}, median {ms(f_median)}; ratio {m_best / f_best:.2f}x best, "
         f"{m_median / f_median:.2f}x median, {pair:.2f}x median of pairs; max RSS {max(r.rss for r in ms_):.1f} MB")

@@ -88,10 +88,16 @@ def alternate(run_migrate, run_floor, prepare=None, passes=None):
     return ms_, fs
 
 
-def compare(label, floor_name, target, ms_, fs):
+def paired(ms_, fs):
+    """Best and median wall time of the migrate runs and of the floor runs, and the median of
+    the run-by-run ratios."""
     m_best, m_median = stats(ms_)
     f_best, f_median = stats(fs)
-    pair = statistics.median(m.wall / f.wall for m, f in zip(ms_, fs))
+    return m_best, m_median, f_best, f_median, statistics.median(m.wall / f.wall for m, f in zip(ms_, fs))
+
+
+def compare(label, floor_name, target, ms_, fs):
+    m_best, m_median, f_best, f_median, pair = paired(ms_, fs)
     out(f"{label}: migrate best {ms(m_best)} (median {ms(m_median)}), {floor_name} floor best {ms(f_best)} "
         f"(median {ms(f_median)}); ratio {m_best / f_best:.2f}x best, {m_median / f_median:.2f}x median, "
         f"{pair:.2f}x median of pairs  (target < {target})")
