@@ -22,6 +22,7 @@ prepared untimed: SQLite files are copied from a template made once, PostgreSQL 
 created from a template database. With DBMATE set, dbmate runs the same rows on the same SQL
 (scripts/bench/dbmate.py)."""
 import shutil
+import time
 
 import dbmate as dbm
 from common import *  # noqa: F401,F403
@@ -143,7 +144,21 @@ def indexed_project(n, postgres):
             prev = rev
         write_project(path, revs, "postgresql://unused" if postgres else "sqlite:///unused.db")
         _projects[key] = path
+        _written_at[path] = time.time()
     return _projects[key]
+
+
+_written_at = {}  # project folder -> when its files were written
+
+
+def warm_header_cache(project, url):
+    """The header cache records no file changed less than 2 s before a run, so a project measured
+    right after it was written would run cold every time; a deployed project's files are older.
+    Waits out those 2 s, then runs once untimed, which writes the cache."""
+    wait = _written_at.get(project, 0) + 2.5 - time.time()
+    if wait > 0:
+        time.sleep(wait)
+    run_checked([migrate, "--url", url, "current"], cwd=project)
 
 
 def offline_script(b, n, direction):
@@ -284,6 +299,7 @@ def read_rows(b, n):
     project = indexed_project(n, b.postgres)
     url = migrate_head(b, n)[0]
     target = 0.040 if n >= SCALE else (0.015 if b.postgres else 0.012)
+    warm_header_cache(project, url)
     for label, args, dbmate_args in READ_COMMANDS:
         ms_, fs = alternate(lambda: measure([migrate, "--url", url] + args, project),
                             lambda: measure(b.query(url), project))
