@@ -66,10 +66,13 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
   }
 }
 
+std::vector<std::string> loaded_or_read_rows(const Project& project, backend::Backend& db) {
+  if (project.journal_read()) return project.version_rows();
+  return runtime::read_version_rows(db, version_table(project.config()));
+}
+
 std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db) {
-  // Read when the project was loaded with the database: on this connection, nothing in between.
-  auto rows = project.journal_read() ? project.version_rows()
-                                     : runtime::read_version_rows(db, version_table(project.config(), db));
+  auto rows = loaded_or_read_rows(project, db);
   require_known_rows(project, rows);
   return rows;
 }

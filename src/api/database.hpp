@@ -39,6 +39,9 @@ void require_known_rows(const Project& project, const std::vector<std::string>& 
 /// The version-table rows (SELECT order), read without a lock and without creating
 /// anything; require_known_rows checked. Throws Error{database} when the read fails.
 std::vector<std::string> read_known_rows(const Project& project, backend::Backend& db);
+/// The version-table rows: those the project was loaded with when it was loaded with this
+/// database (read on this connection just before, nothing in between), else read now.
+std::vector<std::string> loaded_or_read_rows(const Project& project, backend::Backend& db);
 
 /// A project read together with its database: the journal's copies stand in for applied
 /// revisions whose files are gone (Project::load_with_database).

@@ -200,9 +200,8 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
     validate(p, db, req.command, rows);
     return req.plan_for(rows);
   };
-  // The rows the project was loaded with were read on this connection just before; the run
-  // reads them again under the lock.
-  auto preflight = planner(p.journal_read() ? p.version_rows() : runner.read_version_rows());
+  // The run reads the rows again under the lock.
+  auto preflight = planner(api::loaded_or_read_rows(p, db));
   if (req.dry_run) runtime::check_plan(preflight, api::file_lookup(p), runtime::PlanUse::dry_run);
   warn_journal_copies(p, preflight);
   if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});

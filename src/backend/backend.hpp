@@ -248,6 +248,13 @@ class SchemaReader {
   virtual SchemaSnapshot read_schema_since(const SchemaScope& scope, SchemaSnapshot /*last*/) {
     return {read_schema(scope), {}};
   }
+  /// A digest of everything read_schema(scope) builds its model from, read in one cheap
+  /// query: equal digests mean read_schema returns equal models, so a fingerprint recorded
+  /// beside a digest stands for the live schema while the live digest is the same (status,
+  /// check and --check-drift then skip the full read). It covers the library and migrate
+  /// versions, whose readers might model the same catalog differently. "" when the backend
+  /// cannot tell (PostgreSQL: its catalog has no one text to hash): always read in full.
+  virtual std::string catalog_digest(const SchemaScope& /*scope*/) { return ""; }
   /// How many catalog queries the last read_schema ran (0 before the first): constant
   /// whatever the number of tables; `dump -v` logs it and the benchmark reports it.
   virtual std::size_t last_read_query_count() const noexcept { return 0; }

@@ -145,6 +145,8 @@ std::vector<JournalColumn> journal_columns(Dialect dialect) {
       {"statement_started", "INTEGER", ""},
       // Added with the schema model: the fingerprint of the schema as the row left it.
       {"schema_fingerprint", "VARCHAR(64)", ""},
+      // Added with the catalog digest: what the fingerprint beside it was read from.
+      {"catalog_digest", "VARCHAR(64)", ""},
   };
 }
 

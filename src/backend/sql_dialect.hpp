@@ -65,7 +65,8 @@ struct JournalColumn {
 /// duration_ms, db_user, os_user, host, tool_version, reason, and, added later (repair),
 /// checksum_algorithm, file_content, statement_hashes (newline-joined hex), version_ops
 /// (encoded, runtime/journal.hpp), has_downgrade (0/1), transactional (0/1),
-/// statement_started, schema_fingerprint (SHA-256 hex of the schema model).
+/// statement_started, schema_fingerprint (SHA-256 hex of the schema model), catalog_digest
+/// (what that model was read from; runtime/journal.hpp).
 std::vector<JournalColumn> journal_columns(Dialect dialect);
 
 /// The journal table DDL (`CREATE TABLE IF NOT EXISTS`, no ';'): `id` then journal_columns().

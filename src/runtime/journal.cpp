@@ -6,6 +6,9 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <string_view>
+#include <unordered_map>
+
 #include <spdlog/fmt/fmt.h>
 
 #include "backend/sql_dialect.hpp"
@@ -248,6 +251,7 @@ std::string Journal::append_statement(const JournalEntry& e) {
       {"transactional", e.transactional ? "1" : "0"},
       {"statement_started", e.statement_started > 0 ? std::to_string(e.statement_started) : std::string("NULL")},
       {"schema_fingerprint", text_or_null(e.schema_fingerprint)},
+      {"catalog_digest", text_or_null(e.catalog_digest)},
   };
   std::string names, literals;
   for (const auto& column : sql::journal_columns(m_db.dialect())) {
@@ -276,14 +280,78 @@ void Journal::set_started(long long id, int number) {
 
 void Journal::finish(long long id, const std::string& status, int statements_done, const std::string& error,
                      const std::vector<std::string>& heads_after, long long duration_ms,
-                     const std::string& schema_fingerprint) {
+                     const SchemaMark& schema) {
   m_db.execute(fmt::format(
       "UPDATE {} SET status = {}, statements_done = {}, error = {}, finished_at = {}, duration_ms = {}, "
-      "heads_after = {}, schema_fingerprint = {} WHERE id = {}",
+      "heads_after = {}, schema_fingerprint = {}, catalog_digest = {} WHERE id = {}",
       table(), sql::quote_literal(status), statements_done, text_or_null(error), sql::quote_literal(utc_now_iso()),
       duration_ms >= 0 ? std::to_string(duration_ms) : std::string("NULL"),
-      sql::quote_literal(join(heads_after, ",")), text_or_null(schema_fingerprint), id));
+      sql::quote_literal(join(heads_after, ",")), text_or_null(schema.fingerprint), text_or_null(schema.catalog_digest),
+      id));
 }
+
+namespace {
+
+/// One row of a journal SELECT, its values taken by column name (a column the journal
+/// lacks reads as NULL).
+struct SelectedRow {
+  const std::unordered_map<std::string_view, std::size_t>& position;
+  backend::Row& values;
+
+  std::optional<std::string>* find(std::string_view name) const {
+    auto it = position.find(name);
+    return it != position.end() && it->second < values.size() ? &values[it->second] : nullptr;
+  }
+  bool is_null(std::string_view name) const {
+    auto* value = find(name);
+    return !value || !*value;
+  }
+  /// The value ("" for NULL), moved out: each column is taken once.
+  std::string take(std::string_view name) const {
+    auto* value = find(name);
+    return value && *value ? std::move(**value) : std::string();
+  }
+};
+
+JournalEntry entry_from(const SelectedRow& row) {
+  JournalEntry e;
+  e.id = std::stoll(row.take("id"));
+  e.revision = row.take("revision");
+  e.direction = row.take("direction");
+  e.command = row.take("command");
+  e.heads_before = split(row.take("heads_before"), ',');
+  e.heads_after = split(row.take("heads_after"), ',');
+  e.checksum = row.take("checksum");
+  e.checksum_algorithm = row.take("checksum_algorithm");
+  e.file_path = row.take("file_path");
+  e.message = row.take("message");
+  e.file_content = row.take("file_content");
+  e.downgrade_sql = row.take("downgrade_sql");
+  // Older rows have no has_downgrade: they stored downgrade_sql exactly when there was one.
+  e.has_downgrade = row.is_null("has_downgrade") ? !row.is_null("downgrade_sql") : row.take("has_downgrade") == "1";
+  e.statement_hashes = split(row.take("statement_hashes"), '\n');
+  e.version_ops = decode_version_ops(row.take("version_ops"));
+  e.status = row.take("status");
+  e.statements_done = to_int(row.take("statements_done"));
+  e.statements_total = to_int(row.take("statements_total"));
+  e.error = row.take("error");
+  e.started_at = row.take("started_at");
+  e.finished_at = row.take("finished_at");
+  e.duration_ms = row.is_null("duration_ms") ? -1 : std::stoll(row.take("duration_ms"));
+  e.db_user = row.take("db_user");
+  e.os_user = row.take("os_user");
+  e.host = row.take("host");
+  e.tool_version = row.take("tool_version");
+  e.reason = row.take("reason");
+  // Rows older than the column are non-transactional: only those were ever left behind failed.
+  e.transactional = row.take("transactional") == "1";
+  e.statement_started = to_int(row.take("statement_started"));
+  e.schema_fingerprint = row.take("schema_fingerprint");
+  e.catalog_digest = row.take("catalog_digest");
+  return e;
+}
+
+}  // namespace
 
 std::vector<JournalEntry> Journal::select(const std::string& where_and_order, bool large_columns) {
   return select_in(columns(), where_and_order, large_columns);
@@ -310,53 +378,11 @@ std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& pre
   std::string list;
   for (const auto& name : names) list += (list.empty() ? "cur." : ", cur.") + name;
 
+  std::unordered_map<std::string_view, std::size_t> position;
+  for (std::size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
   std::vector<JournalEntry> out;
-  for (auto& row : m_db.query("SELECT " + list + " FROM " + table() + " cur " + where_and_order)) {
-    std::map<std::string, const std::optional<std::string>*> by_name;
-    for (size_t i = 0; i < names.size() && i < row.size(); ++i) by_name[names[i]] = &row[i];
-    auto get = [&](const char* name) -> std::string {
-      auto it = by_name.find(name);
-      return it != by_name.end() && *it->second ? **it->second : std::string();
-    };
-    auto is_null = [&](const char* name) {
-      auto it = by_name.find(name);
-      return it == by_name.end() || !*it->second;
-    };
-    JournalEntry e;
-    e.id = std::stoll(get("id"));
-    e.revision = get("revision");
-    e.direction = get("direction");
-    e.command = get("command");
-    e.heads_before = split(get("heads_before"), ',');
-    e.heads_after = split(get("heads_after"), ',');
-    e.checksum = get("checksum");
-    e.checksum_algorithm = get("checksum_algorithm");
-    e.file_path = get("file_path");
-    e.message = get("message");
-    e.file_content = get("file_content");
-    e.downgrade_sql = get("downgrade_sql");
-    // Older rows have no has_downgrade: they stored downgrade_sql exactly when there was one.
-    e.has_downgrade = is_null("has_downgrade") ? !is_null("downgrade_sql") : get("has_downgrade") == "1";
-    e.statement_hashes = split(get("statement_hashes"), '\n');
-    e.version_ops = decode_version_ops(get("version_ops"));
-    e.status = get("status");
-    e.statements_done = to_int(get("statements_done"));
-    e.statements_total = to_int(get("statements_total"));
-    e.error = get("error");
-    e.started_at = get("started_at");
-    e.finished_at = get("finished_at");
-    e.duration_ms = is_null("duration_ms") ? -1 : std::stoll(get("duration_ms"));
-    e.db_user = get("db_user");
-    e.os_user = get("os_user");
-    e.host = get("host");
-    e.tool_version = get("tool_version");
-    e.reason = get("reason");
-    // Rows older than the column are non-transactional: only those were ever left behind failed.
-    e.transactional = get("transactional") == "1";
-    e.statement_started = to_int(get("statement_started"));
-    e.schema_fingerprint = get("schema_fingerprint");
-    out.push_back(std::move(e));
-  }
+  for (auto& row : m_db.query("SELECT " + list + " FROM " + table() + " cur " + where_and_order))
+    out.push_back(entry_from(SelectedRow{position, row}));
   return out;
 }
 
@@ -432,7 +458,7 @@ std::optional<RecordedFingerprint> Journal::recorded_fingerprint() {
                         false);
   if (rows.empty()) return std::nullopt;
   const auto& row = rows.front();
-  return RecordedFingerprint{row.id, row.schema_fingerprint,
+  return RecordedFingerprint{row.id, row.schema_fingerprint, row.catalog_digest,
                              row.status == "applied" ? row.heads_after : row.heads_before,
                              row.finished_at.empty() ? row.started_at : row.finished_at};
 }

@@ -64,6 +64,9 @@
 /// transactional attempt after its rollback (the state it left unchanged), and on every
 /// repair row (a stamp run records it on its last step, as any run). The heads it belongs to are the row's heads_after for an `applied`
 /// row, its heads_before for a failed transactional attempt (Journal::recorded_fingerprint).
+/// Beside it `catalog_digest` records the backend's digest of the catalog the model was read
+/// from (Backend's SchemaReader::catalog_digest; SQLite only): while the live digest is the
+/// same, the recorded fingerprint is the live one and need not be computed again.
 
 #include <map>
 #include <optional>
@@ -82,6 +85,12 @@ namespace migrate::runtime {
 
 /// The rule behind `checksum`: SHA-256 of the UTF-8 file, BOM stripped, CRLF read as LF.
 inline constexpr const char* k_checksum_algorithm = "sha256-lf-v1";
+
+/// The schema as a journal row records it (see the file comment).
+struct SchemaMark {
+  std::string fingerprint;     ///< "" = not recorded
+  std::string catalog_digest;  ///< "" = none
+};
 
 /// One journal row. Empty strings stand for SQL NULL where a column is nullable.
 struct JournalEntry {
@@ -118,12 +127,20 @@ struct JournalEntry {
   int statement_started = 0;
   /// SHA-256 hex of the schema as the row left it (see the file comment); "" = not recorded.
   std::string schema_fingerprint;
+  /// The catalog digest read with it (see the file comment); "" = none.
+  std::string catalog_digest;
+
+  void set_schema(const SchemaMark& mark) {
+    schema_fingerprint = mark.fingerprint;
+    catalog_digest = mark.catalog_digest;
+  }
 };
 
 /// The newest fingerprint the journal holds, and the heads it was recorded for.
 struct RecordedFingerprint {
   long long id = 0;  ///< its journal row
   std::string fingerprint;
+  std::string catalog_digest;  ///< "" = none recorded
   std::vector<std::string> heads;  ///< the version-table rows the schema had then
   std::string recorded_at;         ///< the row's finished_at (or started_at)
 };
@@ -203,7 +220,12 @@ class Journal {
   /// The transaction this object last ensured the table in has committed: what ensure() saw
   /// or made is now durable, so it need not look again (a run of a thousand revisions would
   /// otherwise read the table's columns a thousand times).
-  void transaction_committed() { m_known_complete = m_known_complete || m_ensured_in_transaction; }
+  /// Every journal write calls ensure() in its transaction first, so after a rollback the
+  /// next commit is always preceded by a fresh ensure().
+  void transaction_committed() {
+    m_known_complete = m_known_complete || m_ensured_in_transaction;
+    m_ensured_in_transaction = false;
+  }
   /// Inserts `entry` (its id ignored) and returns the new id. Calls ensure() first.
   long long append(const JournalEntry& entry);
   /// The statement append() runs (an INSERT ... RETURNING id; ensure() is called first), for
@@ -218,7 +240,7 @@ class Journal {
   /// Sets finished_at to now.
   void finish(long long id, const std::string& status, int statements_done, const std::string& error,
               const std::vector<std::string>& heads_after, long long duration_ms,
-              const std::string& schema_fingerprint = "");
+              const SchemaMark& schema = {});
   /// The newest row with a schema fingerprint (successful steps and failed transactional
   /// attempts only); nullopt without a journal, the column, or such a row.
   std::optional<RecordedFingerprint> recorded_fingerprint();

@@ -292,8 +292,8 @@ void Runner::record_rolled_back_attempt(const StepContext& ctx, const std::strin
     Transaction record(m_db);
     // With one transaction per revision the database is now as the step found it, so the row
     // can vouch for that schema; a run in one transaction rolled back more than this step.
-    auto fingerprint = m_settings.transaction_per_migration ? m_schema.fingerprint_for_journal() : std::string();
-    write_journal(ctx, status, statements_done, &error, elapsed_ms(ctx.start), fingerprint);
+    auto schema = m_settings.transaction_per_migration ? m_schema.fingerprint_for_journal() : SchemaMark{};
+    write_journal(ctx, status, statements_done, &error, elapsed_ms(ctx.start), schema);
     record.commit();
   } catch (const std::exception& e) {
     spdlog::error("could not record the attempt of {} in the journal: {}", graph::short_log(*ctx.step), e.what());
@@ -432,25 +432,25 @@ void Runner::apply_ops(const Step& step) {
   if (auto mismatch = run_version_ops(m_db, vt, step.ops)) throw version_op_error(m_db.dialect(), vt, *mismatch);
 }
 
-std::string Runner::fingerprint_if_last(const StepContext& ctx) {
-  if (!ctx.last_of_run || m_settings.dry_run) return "";
+SchemaMark Runner::fingerprint_if_last(const StepContext& ctx) {
+  if (!ctx.last_of_run || m_settings.dry_run) return {};
   return m_schema.fingerprint_for_journal();
 }
 
 JournalEntry Runner::journal_row(const StepContext& ctx, const std::string& status, int statements_done,
-                                 const std::string* error, long long duration_ms, const std::string& fingerprint) const {
+                                 const std::string* error, long long duration_ms, const SchemaMark& schema) const {
   StepFacts facts{*ctx.step,        ctx.file,          ctx.statements, ctx.heads_before, ctx.heads_after,
                   ctx.started_at,   to_string(m_settings.command), m_db_user};
   auto row = step_row(facts, m_db.dialect(), status, statements_done, error ? *error : std::string(), duration_ms);
   row.transactional = is_transactional(ctx.file);
   row.reason = m_settings.reason;
-  row.schema_fingerprint = fingerprint;
+  row.set_schema(schema);
   return row;
 }
 
 long long Runner::write_journal(const StepContext& ctx, const std::string& status, int statements_done,
-                                const std::string* error, long long duration_ms, const std::string& fingerprint) {
-  return m_journal.append(journal_row(ctx, status, statements_done, error, duration_ms, fingerprint));
+                                const std::string* error, long long duration_ms, const SchemaMark& schema) {
+  return m_journal.append(journal_row(ctx, status, statements_done, error, duration_ms, schema));
 }
 
 /// A transactional step's version ops and its `applied` journal row, sent together (one
@@ -458,10 +458,10 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
 /// refused as apply_ops() refuses it, and the caller rolls the whole step back.
 void Runner::record_applied_step(const StepContext& ctx) {
   const auto& vt = m_settings.version_table;
-  const auto fingerprint = fingerprint_if_last(ctx);
+  const auto schema = fingerprint_if_last(ctx);
   auto statements = version_op_statements(m_db, vt, ctx.step->ops);
   statements.push_back(m_journal.append_statement(
-      journal_row(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start), fingerprint)));
+      journal_row(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start), schema)));
   auto result = m_db.execute_batch(statements);
   if (auto mismatch = first_version_op_mismatch(ctx.step->ops, result.changes))
     throw version_op_error(m_db.dialect(), vt, *mismatch);

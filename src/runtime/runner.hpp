@@ -172,17 +172,17 @@ class Runner {
   void finish_non_transactional(StepContext& ctx, long long journal_id);
   /// Runs the step's version-table ops, checking each UPDATE/DELETE hits exactly one row.
   void apply_ops(const graph::Step& step);
-  /// The step's journal row. `fingerprint`: the schema's, for the rows that record one
-  /// (journal.hpp), else "".
+  /// The step's journal row. `schema`: the schema's fingerprint and catalog digest, for the
+  /// rows that record one (journal.hpp), else empty.
   JournalEntry journal_row(const StepContext& ctx, const std::string& status, int statements_done,
-                           const std::string* error, long long duration_ms, const std::string& fingerprint) const;
+                           const std::string* error, long long duration_ms, const SchemaMark& schema) const;
   /// Inserts the step's journal row (creating the table if needed); returns its id.
   long long write_journal(const StepContext& ctx, const std::string& status, int statements_done,
-                          const std::string* error, long long duration_ms, const std::string& fingerprint = "");
+                          const std::string* error, long long duration_ms, const SchemaMark& schema = {});
   /// A transactional step's version ops and `applied` journal row, in one batch.
   void record_applied_step(const StepContext& ctx);
   /// The fingerprint the last step of a run records (not in a dry run: nothing is kept).
-  std::string fingerprint_if_last(const StepContext& ctx);
+  SchemaMark fingerprint_if_last(const StepContext& ctx);
   std::string rollback_hint(const std::string& revision) const;
   std::string partial_hint(const StepContext& ctx, int done) const;
   Error statement_failure(const backend::DatabaseError& e, const StepContext& ctx, int index,

@@ -59,7 +59,7 @@ long long run_schema_repair(const SchemaRepairRun& run, const std::string& ddl, 
   });
   auto row = repair_row(run, ddl, static_cast<int>(statements.size()), reason);
   row.started_at = started_at;
-  row.schema_fingerprint = SchemaState(run.db, run.version_table, run.schemas).fingerprint_for_journal();
+  row.set_schema(SchemaState(run.db, run.version_table, run.schemas).fingerprint_for_journal());
   row.finished_at = utc_now_iso();
   row.duration_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

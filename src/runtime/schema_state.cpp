@@ -45,14 +45,21 @@ std::optional<std::string> SchemaState::fingerprint() {
   return schema::fingerprint(read());
 }
 
-std::string SchemaState::fingerprint_for_journal() {
-  if (!available()) return "";
+std::string SchemaState::catalog_digest() {
+  auto* reader = m_db.schema_reader();
+  return reader ? reader->catalog_digest(scope()) : std::string();
+}
+
+SchemaMark SchemaState::fingerprint_for_journal() {
+  if (!available()) return {};
   // Inside a migration's transaction a failing catalog query would abort it on PostgreSQL
   // and take the revision down with it: the read runs under a savepoint it can roll back to.
   bool guarded = m_db.in_transaction();
   try {
     if (guarded) m_db.execute("SAVEPOINT migrate_schema_read");
-    auto result = schema::fingerprint(read());
+    SchemaMark result;
+    result.catalog_digest = catalog_digest();
+    result.fingerprint = schema::fingerprint(read());
     if (guarded) m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
     return result;
   } catch (const std::exception& e) {
@@ -65,14 +72,16 @@ std::string SchemaState::fingerprint_for_journal() {
       }
     }
     spdlog::warn("could not read the schema to record its fingerprint in the journal: {}", e.what());
-    return "";
+    return {};
   }
 }
 
 FingerprintCheck check_fingerprint(SchemaState& state, Journal& journal, const std::vector<std::string>& rows) {
   FingerprintCheck check;
-  check.live = state.fingerprint().value_or("");
   check.recorded = journal.recorded_fingerprint();
+  const bool unchanged = check.recorded && !check.recorded->catalog_digest.empty() &&
+                         state.catalog_digest() == check.recorded->catalog_digest;
+  check.live = unchanged ? check.recorded->fingerprint : state.fingerprint().value_or("");
   check.recorded_for_heads = check.recorded && same_heads(check.recorded->heads, rows);
   return check;
 }

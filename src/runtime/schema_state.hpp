@@ -29,9 +29,12 @@ class SchemaState {
   schema::Schema read();
   /// fingerprint(read()), or nullopt when not available().
   std::optional<std::string> fingerprint();
-  /// As fingerprint(), for recording in the journal: a read that fails is logged as a
-  /// warning and records nothing (a catalog quirk must not fail a migration that ran).
-  std::string fingerprint_for_journal();
+  /// The backend's catalog digest ("" when it has none, or when not available()).
+  std::string catalog_digest();
+  /// The fingerprint and the catalog digest, for recording in the journal: a read that
+  /// fails is logged as a warning and records nothing (a catalog quirk must not fail a
+  /// migration that ran).
+  SchemaMark fingerprint_for_journal();
 
  private:
   backend::Backend& m_db;
@@ -49,7 +52,9 @@ struct FingerprintCheck {
   bool matches() const { return recorded_for_heads && recorded && recorded->fingerprint == live; }
 };
 
-/// Reads both; the caller made sure state.available().
+/// Reads both; the caller made sure state.available(). The live fingerprint is the recorded
+/// one, without reading the schema, when the live catalog digest equals the one recorded
+/// beside it (nothing the model is read from has changed since).
 FingerprintCheck check_fingerprint(SchemaState& state, Journal& journal, const std::vector<std::string>& rows);
 
 /// `--check-drift`: Error{drift} (exit 5) when the live fingerprint differs from the one

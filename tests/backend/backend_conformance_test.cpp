@@ -324,7 +324,8 @@ TEST_P(BackendConformanceTest, NonTransactionalRevisionRecordsProgress) {
 TEST_P(BackendConformanceTest, JournalOfAnOlderReleaseGetsTheNewColumns) {
   // An older release's table: today's DDL without the columns added since repair came.
   std::vector<std::string> added = {"checksum_algorithm", "file_content", "statement_hashes", "version_ops",
-                                    "has_downgrade", "transactional", "statement_started", "schema_fingerprint"};
+                                    "has_downgrade", "transactional", "statement_started", "schema_fingerprint",
+                                    "catalog_digest"};
   std::string ddl = sql::create_journal_table(dialect(), "", "conf_version_journal");
   for (const auto& name : added) {
     auto at = ddl.find(",\n    " + name + " ");

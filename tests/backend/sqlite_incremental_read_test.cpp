@@ -1,9 +1,12 @@
 // SqliteBackend::read_schema_since, the read in part that `drift --identify` takes after each
 // revision: through a varied history of schema changes, each read in part is exactly the
 // model a full read returns; unchanged tables really are taken from the last read; and what
-// it cannot follow safely is read whole.
+// it cannot follow safely is read whole. And SqliteBackend::catalog_digest, which lets a
+// recorded fingerprint stand for the live one: through the same history, two states with
+// the same digest always have the same model, and a change of data keeps the digest.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,13 +24,18 @@ class SqliteIncrementalReadTest : public ::testing::Test {
     m_scope.excluded = {{"", "migrate_version"}, {"", "migrate_journal"}};
   }
 
-  /// Runs `sql`, then reads the schema in part since the last step and whole: they must agree.
+  /// Runs `sql`, then reads the schema in part since the last step and whole: they must agree;
+  /// a catalog digest seen before must come with the model it came with then.
   void step(const std::string& sql) {
     m_db->execute_script(sql);
     auto next = m_db->read_schema_since(m_scope, std::move(m_last));
     const auto full = m_db->read_schema(m_scope);
     EXPECT_EQ(schema::canonical_text(next.schema), schema::canonical_text(full)) << "after: " << sql;
     EXPECT_EQ(schema::fingerprint(next.schema), schema::fingerprint(full)) << "after: " << sql;
+    const auto digest = m_db->catalog_digest(m_scope);
+    EXPECT_EQ(digest.size(), 64u);
+    const auto [seen, added] = m_fingerprints.emplace(digest, schema::fingerprint(full));
+    if (!added) EXPECT_EQ(seen->second, schema::fingerprint(full)) << "one digest, two models, after: " << sql;
     m_last = std::move(next);
   }
 
@@ -35,6 +43,7 @@ class SqliteIncrementalReadTest : public ::testing::Test {
   std::unique_ptr<sqlite::SqliteBackend> m_db;
   SchemaScope m_scope;
   SchemaSnapshot m_last;
+  std::map<std::string, std::string> m_fingerprints;  ///< catalog digest -> the model's fingerprint
 };
 
 TEST_F(SqliteIncrementalReadTest, EveryStepOfAVariedHistoryReadsAsAFullRead) {
@@ -86,6 +95,19 @@ TEST_F(SqliteIncrementalReadTest, EveryStepOfAVariedHistoryReadsAsAFullRead) {
       "INSERT INTO members (mail) VALUES ('a@example.com')",
   };
   for (const auto& sql : history) step(sql);
+  // Each schema change above changed the digest; the data change at the end kept it, and
+  // dropping `conflicting` came back to the catalog before it was created (one digest again).
+  EXPECT_EQ(m_fingerprints.size(), history.size() - 2);
+}
+
+TEST_F(SqliteIncrementalReadTest, TheCatalogDigestCoversTheScopeAndNotTheData) {
+  step("CREATE TABLE a (x INTEGER)");
+  const auto before = m_db->catalog_digest(m_scope);
+  m_db->execute_script("INSERT INTO a VALUES (1); UPDATE a SET x = 2");
+  EXPECT_EQ(m_db->catalog_digest(m_scope), before);
+  SchemaScope other = m_scope;
+  other.excluded.push_back({"", "a"});  // another scope reads another model
+  EXPECT_NE(m_db->catalog_digest(other), before);
 }
 
 TEST_F(SqliteIncrementalReadTest, UnchangedTablesAreTakenFromTheLastRead) {

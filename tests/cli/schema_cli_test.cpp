@@ -2,7 +2,8 @@
 // schema, byte-identical twice, JSON model, --output, unsupported objects), the fingerprint
 // each run records in the journal, `--check-drift` / `check_drift` refusing a database whose
 // schema was changed by hand (kind drift, exit 5), `status`'s fingerprint line, and
-// `dump_after_upgrade` writing schema.sql only when it changed.
+// `dump_after_upgrade` writing schema.sql only when it changed; the catalog digest recorded
+// beside a fingerprint standing for it only while nothing the model is read from changed.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -105,6 +106,48 @@ TEST_F(SchemaCliTest, TheLastStepOfEachRunRecordsTheFingerprintTheDumpReports) {
   EXPECT_TRUE(contains(status.out, "Schema fingerprint " + live.substr(0, 12) +
                                        " matches the one recorded for the current revisions (journal row 2"))
       << status.out;
+}
+
+TEST_F(SchemaCliTest, AnUnchangedCatalogStandsForTheRecordedFingerprintAndEveryChangeIsReadInFull) {
+  write_schema_chain();
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  const auto last = "(SELECT max(id) FROM migrate_version_journal)";
+  auto digest = column(std::string("SELECT coalesce(catalog_digest, 'NULL') FROM migrate_version_journal WHERE id = ") + last);
+  ASSERT_EQ(digest.size(), 1u);
+  // SQLite's catalog is its CREATE statements, hashed beside the fingerprint; PostgreSQL has
+  // no such text, and its fingerprint is always read in full.
+  EXPECT_EQ(digest[0].size(), k_postgres ? 4u : 64u) << digest[0];
+
+  // A recorded fingerprint no schema has: taken as it is while the catalog is unchanged
+  // (nothing was read), refused by a full read otherwise.
+  auto truth = column(std::string("SELECT schema_fingerprint FROM migrate_version_journal WHERE id = ") + last)[0];
+  exec(std::string("UPDATE migrate_version_journal SET schema_fingerprint = '") + std::string(64, 'f') + "' WHERE id = " + last);
+  auto taken = migrate({"status"});
+  EXPECT_TRUE(contains(taken.out, k_postgres ? "Schema fingerprint " + truth.substr(0, 12) + " differs"
+                                             : std::string("Schema fingerprint ffffffffffff matches")))
+      << taken.out;
+  exec("UPDATE migrate_version_journal SET schema_fingerprint = '" + truth + "' WHERE id = " + last);
+
+  exec("INSERT INTO notes (id, body) VALUES (1, 'data is not schema')");
+  EXPECT_TRUE(contains(migrate({"status"}).out, "matches the one recorded")) << migrate({"status"}).out;
+  EXPECT_EQ(migrate({"check"}).status, 0);
+  // Each kind of change by hand, undone before the next: always read, always seen.
+  const std::vector<std::pair<std::string, std::string>> changes = {
+      {"ALTER TABLE notes ADD COLUMN extra TEXT", "ALTER TABLE notes DROP COLUMN extra"},
+      {"CREATE INDEX notes_body ON notes (body)", "DROP INDEX notes_body"},
+      {"DROP VIEW open_orders", "CREATE VIEW open_orders AS SELECT id, account_id FROM orders WHERE status = 'new'"},
+      {"ALTER TABLE notes RENAME TO notez", "ALTER TABLE notez RENAME TO notes"},
+  };
+  for (const auto& [change, undo] : changes) {
+    exec(change);
+    auto status = migrate({"status"});
+    EXPECT_TRUE(contains(status.out, "differs from the one recorded")) << change << "\n" << status.out;
+    EXPECT_EQ(migrate({"upgrade", "head", "--check-drift"}).status, 5) << change;
+    EXPECT_EQ(migrate({"check"}).status, 1) << change;
+    exec(undo);
+    status = migrate({"status"});
+    EXPECT_TRUE(contains(status.out, "matches the one recorded")) << undo << "\n" << status.out;
+  }
 }
 
 TEST_F(SchemaCliTest, CheckDriftRefusesASchemaChangedByHandAndNamesMigrateDrift) {

@@ -16,11 +16,14 @@
 #include <optional>
 #include <set>
 
+#include <sqlite3.h>
+
 #include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
 #include "sql/normalize.hpp"
 #include "sql/sqlite_ddl.hpp"
+#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::backend::sqlite {
@@ -555,6 +558,22 @@ schema::Schema merged(schema::Schema& last, ReadPart& part, schema::Schema read)
 schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
   m_read_queries = 0;
   return read_catalog(scope, catalog_query(k_entries), nullptr);
+}
+
+/// sqlite_schema's rows in a fixed order, the scope and the versions of SQLite and of
+/// migrate: every other query of read_catalog reads what SQLite derives from these rows'
+/// CREATE statements, so the model is a function of what is hashed here.
+std::string SqliteBackend::catalog_digest(const SchemaScope& scope) {
+  std::string text = std::string("sqlite ") + sqlite3_libversion() + "\nmigrate " MIGRATE_VERSION "\n";
+  for (const auto& name : scope.excluded) text += "excluded " + name.schema + "." + name.name + "\n";
+  auto rows = query(std::string(k_entries) + " ORDER BY type, name");
+  for (const auto& row : rows)
+    for (const auto& value : row) {
+      // Length-prefixed, NULL apart from "": no two catalogs hash the same text.
+      text += value ? std::to_string(value->size()) + ":" + *value : std::string("-");
+      text += '\n';
+    }
+  return util::sha256_hex(text);
 }
 
 SchemaSnapshot SqliteBackend::read_schema_since(const SchemaScope& scope, SchemaSnapshot last) {

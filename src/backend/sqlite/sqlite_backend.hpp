@@ -141,6 +141,7 @@ class SqliteBackend final : public Backend,
   /// listing unsupported objects, a catalog row of another kind) it reads everything.
   SchemaSnapshot read_schema_since(const SchemaScope& scope, SchemaSnapshot last) override;
   std::size_t last_read_query_count() const noexcept override { return m_read_queries; }
+  std::string catalog_digest(const SchemaScope& scope) override;
 
   const std::string& path() const noexcept { return m_path; }
 
