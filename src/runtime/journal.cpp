@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <iterator>
 #include <map>
 #include <string_view>
@@ -13,6 +12,7 @@
 
 #include "backend/sql_dialect.hpp"
 #include "sql/statements.hpp"
+#include "util/files.hpp"
 #include "util/process_identity.hpp"
 #include "util/sha256.hpp"
 #include "util/strings.hpp"
@@ -91,9 +91,12 @@ std::vector<std::string> statement_hashes(std::string_view sql_text, Dialect dia
 }
 
 std::string normalized_file_content(const script::RevisionFile& file) {
-  std::ifstream in(file.path.string(), std::ios::binary);
-  if (!in) return {};
-  std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string raw;
+  try {
+    raw = util::read_file(file.path.string(), ErrorKind::script);
+  } catch (const Error&) {
+    return {};  // gone since it was loaded: nothing to store
+  }
   std::string text = script::normalized_file_text(raw);
   // The copy must be the text the recorded checksum describes; a file edited since it was
   // loaded (or a checksum computed by other rules) is not stored rather than stored wrong.
