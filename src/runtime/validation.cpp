@@ -1,6 +1,7 @@
 #include "runtime/validation.hpp"
 
 #include <algorithm>
+#include <string_view>
 #include <unordered_set>
 
 #include "core/error.hpp"
@@ -107,26 +108,40 @@ std::string diff_summary(std::string_view before, std::string_view after, std::s
 }
 
 std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows) {
+  // By load index: 1 = an ancestor of a row, 2 = a row itself. Rows come first (row order,
+  // those the map does not know included), then ancestors in load order: stable, readable
+  // messages, and no sort (ten thousand applied revisions are one pass).
+  enum : char { none, ancestor, row };
+  const auto& revisions = map.revisions();
+  std::vector<char> mark(revisions.size(), none);
   std::vector<std::string> out;
-  std::unordered_set<std::string> seen;
-  std::vector<std::string> stack;
-  for (const auto& r : rows)
-    if (seen.insert(r).second) out.push_back(r), stack.push_back(r);
-  while (!stack.empty()) {
-    auto id = std::move(stack.back());
-    stack.pop_back();
+  std::unordered_set<std::string_view> unknown_rows;
+  std::vector<std::size_t> stack;
+  for (const auto& id : rows) {
     const auto* rev = map.find(id);
-    if (!rev) continue;
-    for (const auto& parent : rev->effective_parents)
-      if (seen.insert(parent).second) out.push_back(parent), stack.push_back(parent);
+    if (!rev) {
+      if (unknown_rows.insert(id).second) out.push_back(id);
+      continue;
+    }
+    if (mark[rev->load_index] == row) continue;
+    mark[rev->load_index] = row;
+    out.push_back(id);
+    stack.push_back(rev->load_index);
   }
-  // Rows first (row order), then ancestors in load order: stable, readable messages.
-  std::stable_sort(out.begin() + static_cast<long>(std::min(out.size(), rows.size())), out.end(),
-                   [&](const std::string& x, const std::string& y) {
-                     const auto* a = map.find(x);
-                     const auto* b = map.find(y);
-                     return (a ? a->load_index : 0) < (b ? b->load_index : 0);
-                   });
+  while (!stack.empty()) {
+    const auto i = stack.back();
+    stack.pop_back();
+    for (const auto& parent : revisions[i].effective_parents) {
+      const auto* up = map.find(parent);
+      if (!up) continue;
+      const auto p = up->load_index;
+      if (mark[p] != none) continue;
+      mark[p] = ancestor;
+      stack.push_back(p);
+    }
+  }
+  for (std::size_t i = 0; i < revisions.size(); ++i)
+    if (mark[i] == ancestor) out.push_back(revisions[i].id);
   return out;
 }
 
