@@ -295,6 +295,17 @@ void Journal::finish(long long id, const std::string& status, int statements_don
 
 namespace {
 
+bool is_large_column(std::string_view name) {
+  return name == "file_content" || name == "downgrade_sql" || name == "statement_hashes";
+}
+
+bool is_outcome_column(std::string_view name) {
+  static constexpr std::string_view k_outcome[] = {"revision",   "direction",   "command", "heads_before",
+                                                   "heads_after", "status",     "started_at", "finished_at",
+                                                   "duration_ms", "db_user",    "os_user", "host"};
+  return std::find(std::begin(k_outcome), std::end(k_outcome), name) != std::end(k_outcome);
+}
+
 /// One row of a journal SELECT, its values taken by column name (a column the journal
 /// lacks reads as NULL).
 struct SelectedRow {
@@ -356,12 +367,12 @@ JournalEntry entry_from(const SelectedRow& row) {
 
 }  // namespace
 
-std::vector<JournalEntry> Journal::select(const std::string& where_and_order, bool large_columns) {
-  return select_in(columns(), where_and_order, large_columns);
+std::vector<JournalEntry> Journal::select(const std::string& where_and_order, Columns read) {
+  return select_in(columns(), where_and_order, read);
 }
 
 std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& present,
-                                             const std::string& where_and_order, bool large_columns) {
+                                             const std::string& where_and_order, Columns read) {
   if (present.empty()) return {};
   for (const char* required : k_required)
     if (!has_column(present, required))
@@ -372,8 +383,8 @@ std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& pre
   // read (reads take no lock).
   std::vector<std::string> wanted = {"id"};
   for (const auto& column : sql::journal_columns(m_db.dialect()))
-    if (large_columns || (column.name != "file_content" && column.name != "downgrade_sql" &&
-                          column.name != "statement_hashes"))
+    if (read == Columns::all || (read == Columns::small && !is_large_column(column.name)) ||
+        (read == Columns::outcome && is_outcome_column(column.name)))
       wanted.push_back(column.name);
   std::vector<std::string> names;
   for (const auto& name : wanted)
@@ -458,7 +469,7 @@ std::optional<RecordedFingerprint> Journal::recorded_fingerprint() {
   auto rows = select_in(present,
                         "WHERE cur.schema_fingerprint IS NOT NULL AND (cur.status = 'applied' OR "
                         "(cur.status IN ('failed', 'rolled_back') AND cur.transactional = 1)) ORDER BY cur.id DESC LIMIT 1",
-                        false);
+                        Columns::small);
   if (rows.empty()) return std::nullopt;
   const auto& row = rows.front();
   return RecordedFingerprint{row.id, row.schema_fingerprint, row.catalog_digest,
@@ -468,7 +479,9 @@ std::optional<RecordedFingerprint> Journal::recorded_fingerprint() {
 
 std::vector<JournalEntry> Journal::all() { return select("ORDER BY cur.id"); }
 
-std::vector<JournalEntry> Journal::history() { return select("ORDER BY cur.id", false); }
+std::vector<JournalEntry> Journal::history() { return select("ORDER BY cur.id", Columns::small); }
+
+std::vector<JournalEntry> Journal::outcomes() { return select("ORDER BY cur.id", Columns::outcome); }
 
 std::optional<JournalEntry> Journal::get(long long id) {
   auto rows = select("WHERE cur.id = " + std::to_string(id));

@@ -260,8 +260,12 @@ class Journal {
   /// Every row, oldest first (for tests and `repair` listings); empty without a journal.
   std::vector<JournalEntry> all();
   /// Every row, oldest first, without the large columns (file_content, downgrade_sql and
-  /// statement_hashes read as empty): what `status` and `log` show.
+  /// statement_hashes read as empty): what `log` shows.
   std::vector<JournalEntry> history();
+  /// Every row, oldest first, with only what `status` shows of a step: id, revision,
+  /// direction, command, status, heads before and after, times, duration and who ran it
+  /// (the other fields read as empty; half the columns, for a journal of thousands of rows).
+  std::vector<JournalEntry> outcomes();
   /// The row with this id, if any.
   std::optional<JournalEntry> get(long long id);
 
@@ -270,10 +274,13 @@ class Journal {
   std::vector<std::string> columns();
 
  private:
-  std::vector<JournalEntry> select(const std::string& where_and_order, bool large_columns = true);
+  /// Which columns a select reads: all, all but file_content, downgrade_sql and
+  /// statement_hashes, or those outcomes() names.
+  enum class Columns { all, small, outcome };
+  std::vector<JournalEntry> select(const std::string& where_and_order, Columns read = Columns::all);
   /// The same, given the journal's columns (a caller that needed them already).
   std::vector<JournalEntry> select_in(const std::vector<std::string>& present, const std::string& where_and_order,
-                                      bool large_columns = true);
+                                      Columns read = Columns::all);
   std::string table() const;
 
   backend::Backend& m_db;
