@@ -421,4 +421,10 @@ std::unique_ptr<Backend> open(const std::string& url, OpenMode mode = OpenMode::
 /// The dialect a URL names, without connecting (for offline --sql). Throws Error{config}.
 Dialect dialect_of_url(const std::string& url);
 
+/// Process-wide settings of the database libraries that make a single-threaded run faster
+/// (SQLite's memory statistics off). Only for a program that owns the process, before any
+/// thread uses a database: the CLI calls it at start-up; a program embedding the library
+/// makes such choices itself.
+void configure_process();
+
 }  // namespace migrate::backend

@@ -59,4 +59,6 @@ Dialect dialect_of_url(const std::string& url) {
   unknown_scheme(scheme, url);
 }
 
+void configure_process() { sqlite::configure_process(); }
+
 }  // namespace migrate::backend

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "cli/signals.hpp"
 #include "cli/test_hooks.hpp"
 #include "commands/commands.hpp"
@@ -448,6 +449,7 @@ void add_repair_command(CLI::App& app, CommandOptions& o, Table& table) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  backend::configure_process();  // before any database is opened; the process is ours
   bool json = wants_json(argc, argv);
   GlobalFlags g;
   CLI::App app{"migrate: SQL schema migrations with Alembic's revision graph", "migrate"};

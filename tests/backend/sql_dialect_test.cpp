@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "backend/sql_dialect.hpp"
 
 namespace migrate {
@@ -64,11 +68,15 @@ TEST(SqlDialectTest, JournalDdlPerDialect) {
 
 TEST(SqlDialectTest, AddedJournalColumnsAreNullable) {
   // Journal::ensure adds these to a journal of an older release, whose rows have no value.
+  const std::vector<std::string> added = {"checksum_algorithm", "file_content",      "statement_hashes",
+                                          "version_ops",        "has_downgrade",     "transactional",
+                                          "statement_started",  "schema_fingerprint", "catalog_digest"};
   for (auto dialect : {Dialect::sqlite, Dialect::postgresql})
-    for (const auto& c : sql::journal_columns(dialect))
-      if (c.name == "checksum_algorithm" || c.name == "file_content" || c.name == "statement_hashes" ||
-          c.name == "version_ops" || c.name == "has_downgrade")
+    for (const auto& c : sql::journal_columns(dialect)) {
+      if (std::find(added.begin(), added.end(), c.name) != added.end()) {
         EXPECT_EQ(c.constraint, "") << c.name;
+      }
+    }
   EXPECT_EQ(sql::add_journal_column(Dialect::sqlite, "", "j", {"reason", "TEXT", ""}),
             "ALTER TABLE j ADD COLUMN reason TEXT");
   EXPECT_EQ(sql::add_journal_column(Dialect::postgresql, "Ops", "j", {"has_downgrade", "INTEGER", "NOT NULL"}),

@@ -260,21 +260,12 @@ SqliteBackend::SqliteBackend(std::string path, OpenMode mode) : m_path(std::move
   open_file(m_path, create);
 }
 
-namespace {
-
-/// Turns off SQLite's memory statistics, once, before its first connection: with them on,
-/// every allocation SQLite makes takes a process-wide mutex (SQLITE_CONFIG_MEMSTATUS), and
-/// migrate never reads them. In a program that initialized SQLite before, the call is
-/// refused (SQLITE_MISUSE) and changes nothing.
-void configure_sqlite_once() {
-  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  (void)configured;
+void configure_process() {
+  // Refused (SQLITE_MISUSE, nothing changed) once SQLite is initialized: harmless then.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-}  // namespace
-
 void SqliteBackend::open_file(const std::string& file, bool create) {
-  configure_sqlite_once();
   try {
     // One connection is used by one thread at a time (request_cancel's sqlite3_interrupt
     // takes no mutex): without NOMUTEX every sqlite3_column_* call would lock and unlock

@@ -37,6 +37,12 @@ struct ReadPart;  // schema_reader.cpp
 /// `foreign_keys` option is refused with the reason: the runner owns that setting).
 std::string path_of_url(const std::string& url);
 
+/// Turns SQLite's memory statistics off: with them on, every allocation SQLite makes takes a
+/// process-wide mutex, and migrate never reads them. A process-wide setting that is only
+/// safe before any thread uses SQLite, so only a program that owns the process (the CLI, at
+/// start-up) calls it, through backend::configure_process().
+void configure_process();
+
 class SqliteBackend final : public Backend,
                             public Catalog,
                             public Locker,
