@@ -394,9 +394,12 @@ std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& pre
 
   std::unordered_map<std::string_view, std::size_t> position;
   for (std::size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
+  auto rows = m_db.query("SELECT " + list + " FROM " + table() + " cur " + where_and_order);
+  // Reserved: an entry is 776 bytes, and growing the vector by doubling held twice the
+  // journal at its peak (19 MB for 10,000 rows).
   std::vector<JournalEntry> out;
-  for (auto& row : m_db.query("SELECT " + list + " FROM " + table() + " cur " + where_and_order))
-    out.push_back(entry_from(SelectedRow{position, row}));
+  out.reserve(rows.size());
+  for (auto& row : rows) out.push_back(entry_from(SelectedRow{position, row}));
   return out;
 }
 

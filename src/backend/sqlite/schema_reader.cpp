@@ -564,16 +564,21 @@ schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
 /// migrate: every other query of read_catalog reads what SQLite derives from these rows'
 /// CREATE statements, so the model is a function of what is hashed here.
 std::string SqliteBackend::catalog_digest(const SchemaScope& scope) {
-  std::string text = std::string("sqlite ") + sqlite3_libversion() + "\nmigrate " MIGRATE_VERSION "\n";
-  for (const auto& name : scope.excluded) text += "excluded " + name.schema + "." + name.name + "\n";
-  auto rows = query(std::string(k_entries) + " ORDER BY type, name");
-  for (const auto& row : rows)
+  util::Sha256 hash;  // fed piece by piece: the catalog's text is never held whole
+  hash.update(std::string("sqlite ") + sqlite3_libversion() + "\nmigrate " MIGRATE_VERSION "\n");
+  for (const auto& name : scope.excluded) hash.update("excluded " + name.schema + "." + name.name + "\n");
+  for (const auto& row : query(std::string(k_entries) + " ORDER BY type, name"))
     for (const auto& value : row) {
       // Length-prefixed, NULL apart from "": no two catalogs hash the same text.
-      text += value ? std::to_string(value->size()) + ":" + *value : std::string("-");
-      text += '\n';
+      if (value) {
+        hash.update(std::to_string(value->size()) + ":");
+        hash.update(*value);
+      } else {
+        hash.update("-");
+      }
+      hash.update("\n");
     }
-  return util::sha256_hex(text);
+  return hash.hex_digest();
 }
 
 SchemaSnapshot SqliteBackend::read_schema_since(const SchemaScope& scope, SchemaSnapshot last) {
