@@ -340,9 +340,9 @@ JournalEntry entry_from(const SelectedRow& row) {
   e.file_path = row.take("file_path");
   e.message = row.take("message");
   e.file_content = row.take("file_content");
-  e.downgrade_sql = row.take("downgrade_sql");
   // Older rows have no has_downgrade: they stored downgrade_sql exactly when there was one.
   e.has_downgrade = row.is_null("has_downgrade") ? !row.is_null("downgrade_sql") : row.take("has_downgrade") == "1";
+  e.downgrade_sql = row.take("downgrade_sql");
   e.statement_hashes = split(row.take("statement_hashes"), '\n');
   e.version_ops = decode_version_ops(row.take("version_ops"));
   e.status = row.take("status");

@@ -215,6 +215,7 @@ long long record(RepairContext& ctx, JournalEntry row, const std::vector<graph::
   Transaction transaction(ctx.db);
   apply_ops(ctx.db, ctx.version_table, ops);
   row.version_ops = ops;
+  journal.ensure();  // before the fingerprint: creating or altering the journal changes the catalog
   row.set_schema(SchemaState(ctx.db, ctx.version_table, ctx.schemas).fingerprint_for_journal());
   long long id = journal.append(row);
   transaction.commit();

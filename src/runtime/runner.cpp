@@ -292,6 +292,7 @@ void Runner::record_rolled_back_attempt(const StepContext& ctx, const std::strin
     Transaction record(m_db);
     // With one transaction per revision the database is now as the step found it, so the row
     // can vouch for that schema; a run in one transaction rolled back more than this step.
+    m_journal.ensure();  // before the fingerprint, as in record_applied_step
     auto schema = m_settings.transaction_per_migration ? m_schema.fingerprint_for_journal() : SchemaMark{};
     write_journal(ctx, status, statements_done, &error, elapsed_ms(ctx.start), schema);
     record.commit();
@@ -458,6 +459,9 @@ long long Runner::write_journal(const StepContext& ctx, const std::string& statu
 /// refused as apply_ops() refuses it, and the caller rolls the whole step back.
 void Runner::record_applied_step(const StepContext& ctx) {
   const auto& vt = m_settings.version_table;
+  // The journal before the fingerprint: creating or altering it changes the catalog the
+  // digest covers (in a run in one transaction it is made with the first step).
+  if (ctx.last_of_run) m_journal.ensure();
   const auto schema = fingerprint_if_last(ctx);
   auto statements = version_op_statements(m_db, vt, ctx.step->ops);
   statements.push_back(m_journal.append_statement(

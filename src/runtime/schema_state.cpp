@@ -58,7 +58,9 @@ SchemaMark SchemaState::fingerprint_for_journal() {
   try {
     if (guarded) m_db.execute("SAVEPOINT migrate_schema_read");
     SchemaMark result;
-    result.catalog_digest = catalog_digest();
+    // Only inside a transaction do the digest's query and the model's share one snapshot:
+    // outside one, a change between them would pair a digest with another schema.
+    if (guarded) result.catalog_digest = catalog_digest();
     result.fingerprint = schema::fingerprint(read());
     if (guarded) m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
     return result;

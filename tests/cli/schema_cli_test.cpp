@@ -137,6 +137,10 @@ TEST_F(SchemaCliTest, AnUnchangedCatalogStandsForTheRecordedFingerprintAndEveryC
       {"CREATE INDEX notes_body ON notes (body)", "DROP INDEX notes_body"},
       {"DROP VIEW open_orders", "CREATE VIEW open_orders AS SELECT id, account_id FROM orders WHERE status = 'new'"},
       {"ALTER TABLE notes RENAME TO notez", "ALTER TABLE notez RENAME TO notes"},
+      {k_postgres ? "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$; "
+                    "CREATE TRIGGER notes_touch BEFORE UPDATE ON notes FOR EACH ROW EXECUTE FUNCTION touch()"
+                  : "CREATE TRIGGER notes_touch AFTER UPDATE ON notes BEGIN SELECT 1; END",
+       k_postgres ? "DROP TRIGGER notes_touch ON notes; DROP FUNCTION touch()" : "DROP TRIGGER notes_touch"},
   };
   for (const auto& [change, undo] : changes) {
     exec(change);
@@ -148,6 +152,31 @@ TEST_F(SchemaCliTest, AnUnchangedCatalogStandsForTheRecordedFingerprintAndEveryC
     status = migrate({"status"});
     EXPECT_TRUE(contains(status.out, "matches the one recorded")) << undo << "\n" << status.out;
   }
+}
+
+TEST_F(SchemaCliTest, AOneStepRunOnAFreshDatabaseRecordsADigestThatStandsAfterwards) {
+  // In one transaction for the run, the journal is created with the step that records the
+  // fingerprint: the digest must be read after it, or it would never match the catalog again.
+  write_schema_chain();
+  write_config("transaction_per_migration = false");
+  ASSERT_EQ(migrate({"upgrade", "aaa1"}).status, 0);
+  exec("UPDATE migrate_version_journal SET schema_fingerprint = '" + std::string(64, 'f') + "'");
+  auto status = migrate({"status"});
+  EXPECT_TRUE(contains(status.out, k_postgres ? std::string("differs from the one recorded")
+                                              : std::string("Schema fingerprint ffffffffffff matches")))
+      << status.out;
+}
+
+TEST_F(SchemaCliTest, AJournalWithoutTheDigestColumnIsReadInFull) {
+  write_schema_chain();
+  ASSERT_EQ(migrate({"upgrade", "head"}).status, 0);
+  exec("ALTER TABLE migrate_version_journal DROP COLUMN catalog_digest");  // as an older release left it
+  auto status = migrate({"status"});
+  EXPECT_EQ(status.status, 0) << describe(status);
+  EXPECT_TRUE(contains(status.out, "matches the one recorded")) << status.out;
+  exec("ALTER TABLE notes ADD COLUMN extra TEXT");
+  EXPECT_TRUE(contains(migrate({"status"}).out, "differs from the one recorded")) << migrate({"status"}).out;
+  EXPECT_EQ(migrate({"check"}).status, 1);
 }
 
 TEST_F(SchemaCliTest, CheckDriftRefusesASchemaChangedByHandAndNamesMigrateDrift) {

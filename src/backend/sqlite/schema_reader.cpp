@@ -560,24 +560,38 @@ schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
   return read_catalog(scope, catalog_query(k_entries), nullptr);
 }
 
-/// sqlite_schema's rows in a fixed order, the scope and the versions of SQLite and of
-/// migrate: every other query of read_catalog reads what SQLite derives from these rows'
-/// CREATE statements, so the model is a function of what is hashed here.
+namespace {
+
+/// Length-prefixed, NULL apart from "": no two sequences of values hash the same bytes.
+void hash_value(util::Sha256& hash, const std::optional<std::string>& value) {
+  if (value) {
+    hash.update(std::to_string(value->size()) + ":");
+    hash.update(*value);
+  } else {
+    hash.update("-");
+  }
+  hash.update("\n");
+}
+
+}  // namespace
+
+/// sqlite_schema's rows in a fixed order and the scope, and what decides how the reader
+/// models them: the SQLite build (its source id and compile options: which virtual-table
+/// modules exist decides which tables are shadow tables, left out of the model), migrate's
+/// version and the model's format. Every other query of read_catalog reads what that build
+/// of SQLite derives from these rows' CREATE statements, so the model is a function of what
+/// is hashed here.
 std::string SqliteBackend::catalog_digest(const SchemaScope& scope) {
   util::Sha256 hash;  // fed piece by piece: the catalog's text is never held whole
-  hash.update(std::string("sqlite ") + sqlite3_libversion() + "\nmigrate " MIGRATE_VERSION "\n");
-  for (const auto& name : scope.excluded) hash.update("excluded " + name.schema + "." + name.name + "\n");
+  hash_value(hash, std::string(sqlite3_sourceid()));
+  for (int i = 0; const char* option = sqlite3_compileoption_get(i); ++i) hash_value(hash, std::string(option));
+  hash_value(hash, std::string("migrate " MIGRATE_VERSION " ") + schema::k_format);
+  for (const auto& name : scope.excluded) {
+    hash_value(hash, name.schema);
+    hash_value(hash, name.name);
+  }
   for (const auto& row : query(std::string(k_entries) + " ORDER BY type, name"))
-    for (const auto& value : row) {
-      // Length-prefixed, NULL apart from "": no two catalogs hash the same text.
-      if (value) {
-        hash.update(std::to_string(value->size()) + ":");
-        hash.update(*value);
-      } else {
-        hash.update("-");
-      }
-      hash.update("\n");
-    }
+    for (const auto& value : row) hash_value(hash, value);
   return hash.hex_digest();
 }
 
