@@ -10,23 +10,6 @@ namespace {
 /// A set of revisions of the map, by load index.
 using Applied = std::vector<char>;
 
-/// `ids` and everything below them (through effective parents); ids the map does not know
-/// (a purged row, a revision whose file and copy are both gone) are skipped.
-Applied applied_closure(const graph::RevisionMap& map, const std::vector<std::string>& ids) {
-  Applied out(map.revisions().size(), 0);
-  std::vector<std::size_t> todo;
-  for (const auto& id : ids)
-    if (const auto* r = map.find(id)) todo.push_back(r->load_index);
-  while (!todo.empty()) {
-    auto i = todo.back();
-    todo.pop_back();
-    if (out[i]) continue;
-    out[i] = 1;
-    for (const auto& parent : map.revisions()[i].effective_parents) todo.push_back(map.get(parent).load_index);
-  }
-  return out;
-}
-
 /// The journal row through which each revision is applied, as the replay leaves it (by load
 /// index; nullptr: none).
 using Origins = std::vector<const runtime::JournalEntry*>;
@@ -34,8 +17,8 @@ using Origins = std::vector<const runtime::JournalEntry*>;
 /// A stamp step: what it added to the applied revisions is stamped, what it took off is
 /// forgotten.
 void replay_stamp(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
-  Applied before = applied_closure(map, row.heads_before);
-  Applied after = applied_closure(map, row.heads_after);
+  Applied before = map.at_or_below(row.heads_before);
+  Applied after = map.at_or_below(row.heads_after);
   for (std::size_t i = 0; i < origins.size(); ++i) {
     if (before[i] && !after[i]) origins[i] = nullptr;
     if (after[i] && !before[i]) origins[i] = &row;
@@ -55,7 +38,7 @@ void replay(const graph::RevisionMap& map, const runtime::JournalEntry& row, Ori
   } else if (row.direction == "repair" && row.command != "repair --accept-checksum") {
     // --resume finishes an upgrade or a downgrade, --mark-applied / --mark-reverted record
     // either outcome: the rows after it say which.
-    origin = applied_closure(map, row.heads_after)[rev->load_index] ? &row : nullptr;
+    origin = map.at_or_below(row.heads_after)[rev->load_index] ? &row : nullptr;
   }
 }
 
@@ -77,7 +60,7 @@ std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const
                                             const std::vector<runtime::JournalEntry>& journal,
                                             const std::vector<runtime::JournalEntry>& partial,
                                             const std::function<bool(const std::string&)>& file_gone) {
-  const Applied applied = applied_closure(map, rows);
+  const Applied applied = map.at_or_below(rows);
   Origins origins(map.revisions().size(), nullptr);
   for (const auto& row : journal) replay(map, row, origins);
   std::map<std::string, const runtime::JournalEntry*> partial_rows;

@@ -450,4 +450,14 @@ bool RevisionMap::is_ancestor(std::string_view ancestor, std::string_view rev) c
   return e.implied_by(static_cast<detail::Idx>(a->load_index), {static_cast<detail::Idx>(r->load_index)});
 }
 
+std::vector<char> RevisionMap::at_or_below(const std::vector<std::string>& ids) const {
+  std::vector<detail::Idx> targets;
+  for (const auto& id : ids)
+    if (const auto* r = find(id)) targets.push_back(static_cast<detail::Idx>(r->load_index));
+  const auto reached = detail::Engine{*this}.ancestors(targets, true);
+  std::vector<char> out(m_revisions.size(), 0);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = reached.test(static_cast<detail::Idx>(i)) ? 1 : 0;
+  return out;
+}
+
 }  // namespace migrate::graph

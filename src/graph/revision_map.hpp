@@ -92,6 +92,9 @@ class RevisionMap {
 
   /// True when `ancestor` is a proper ancestor of `rev` through effective parents.
   bool is_ancestor(std::string_view ancestor, std::string_view rev) const;
+  /// `ids` and every revision below them through effective parents, indexed by load index
+  /// (1 = among them); ids the map does not know are skipped.
+  std::vector<char> at_or_below(const std::vector<std::string>& ids) const;
 
   /// Resolves an identifier as Alembic's `get_revisions` does: id, unique prefix
   /// (only keys longer than 3 chars are candidates; an exact id or label wins), label, head,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 
 #include "core/error.hpp"
 #include "util/files.hpp"
@@ -108,40 +109,20 @@ std::string diff_summary(std::string_view before, std::string_view after, std::s
 }
 
 std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows) {
-  // By load index: 1 = an ancestor of a row, 2 = a row itself. Rows come first (row order,
-  // those the map does not know included), then ancestors in load order: stable, readable
-  // messages, and no sort (ten thousand applied revisions are one pass).
-  enum : char { none, ancestor, row };
+  // Rows first (row order, those the map does not know included), then the ancestors in
+  // load order: stable, readable messages, and no sort (ten thousand are one pass).
   const auto& revisions = map.revisions();
-  std::vector<char> mark(revisions.size(), none);
-  std::vector<std::string> out;
+  const auto applied = map.at_or_below(rows);
+  std::vector<char> is_row(revisions.size(), 0);
   std::unordered_set<std::string_view> unknown_rows;
-  std::vector<std::size_t> stack;
+  std::vector<std::string> out;
   for (const auto& id : rows) {
     const auto* rev = map.find(id);
-    if (!rev) {
-      if (unknown_rows.insert(id).second) out.push_back(id);
-      continue;
-    }
-    if (mark[rev->load_index] == row) continue;
-    mark[rev->load_index] = row;
-    out.push_back(id);
-    stack.push_back(rev->load_index);
-  }
-  while (!stack.empty()) {
-    const auto i = stack.back();
-    stack.pop_back();
-    for (const auto& parent : revisions[i].effective_parents) {
-      const auto* up = map.find(parent);
-      if (!up) continue;
-      const auto p = up->load_index;
-      if (mark[p] != none) continue;
-      mark[p] = ancestor;
-      stack.push_back(p);
-    }
+    const bool first = rev ? !std::exchange(is_row[rev->load_index], 1) : unknown_rows.insert(id).second;
+    if (first) out.push_back(id);
   }
   for (std::size_t i = 0; i < revisions.size(); ++i)
-    if (mark[i] == ancestor) out.push_back(revisions[i].id);
+    if (applied[i] && !is_row[i]) out.push_back(revisions[i].id);
   return out;
 }
 
