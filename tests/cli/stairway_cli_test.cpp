@@ -256,9 +256,11 @@ TEST_F(StairwayCliTest, TheScratchDatabaseIsGoneAfterASignal) {
   write_revision("b_slow.sql", {"bb2", "\"aa1\"", "CREATE TABLE slow_t (x INTEGER);\n" + slow, "DROP TABLE slow_t;"});
   std::filesystem::create_directories(scratch_dir());
   auto running = start_migrate({"test", "-v"}, {{"TMPDIR", scratch_dir().string()}});
-  // aa1 went up, down and up again (three journal rows): bb2's slow upgrade runs next.
+  // aa1 went up, down and up again (three journal rows) and was reported (the comparison after
+  // its third step comes before the line): bb2's slow upgrade runs next.
   ASSERT_TRUE(wait_for_slow_scratch_statement(
       "SELECT count(*) = 3 FROM migrate_version_journal WHERE revision = 'aa1'"));
+  ASSERT_TRUE(wait_for_output(running, "ok    aa1"));
   ::kill(running.pid, SIGTERM);
   auto ended = wait_process(running);
   EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);
