@@ -90,20 +90,6 @@ std::vector<std::string> statement_hashes(std::string_view sql_text, Dialect dia
   return out;
 }
 
-std::string normalized_file_content(const script::RevisionFile& file) {
-  std::string raw;
-  try {
-    raw = util::read_file(file.path.string(), ErrorKind::script);
-  } catch (const Error&) {
-    return {};  // gone since it was loaded: nothing to store
-  }
-  std::string text = script::normalized_file_text(raw);
-  // The copy must be the text the recorded checksum describes; a file edited since it was
-  // loaded (or a checksum computed by other rules) is not stored rather than stored wrong.
-  if (util::sha256_hex(text) != file.checksum) return {};
-  return text;
-}
-
 std::string utc_now_iso() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
@@ -132,7 +118,7 @@ void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect 
     entry.downgrade_sql = down->sql;
     entry.has_downgrade = true;
   }
-  if (keep_copy) entry.file_content = normalized_file_content(file);
+  if (keep_copy) entry.file_content = file.verified_text();
 }
 
 JournalEntry step_row(const StepFacts& facts, Dialect dialect, const std::string& status, int statements_done,

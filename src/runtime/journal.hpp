@@ -155,16 +155,11 @@ std::vector<graph::VersionOp> decode_version_ops(std::string_view text);
 /// compares against.
 std::vector<std::string> statement_hashes(std::string_view sql, Dialect dialect, int first_line = 1);
 
-/// The file as its checksum saw it (BOM stripped, CRLF as LF), read again from file.path;
-/// "" when it cannot be read or no longer matches file.checksum (edited since it was
-/// loaded: the stored copy must be the text the checksum describes).
-std::string normalized_file_content(const script::RevisionFile& file);
-
 /// Now as the journal writes times: ISO-8601 UTC with milliseconds, `2026-11-21T19:30:00.123Z`.
 std::string utc_now_iso();
 
 /// Records `file` on a row: checksum (and its rule), path, message, this dialect's downgrade
-/// section, and with `keep_copy` the whole text (normalized_file_content), which makes the
+/// section, and with `keep_copy` the whole text (RevisionFile::verified_text), which makes the
 /// row a candidate for the stored copy.
 void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect dialect, bool keep_copy);
 

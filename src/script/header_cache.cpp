@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -219,6 +220,14 @@ std::string hash_line(std::string_view content, std::size_t entries) {
   return "end " + std::to_string(entries) + " " + hex + "\n";
 }
 
+// The entry count of the last line, "end <entries> <hash>", for reserving the index; 0 when
+// unreadable, and bounded, as a damaged file is only found out by the hash check after this.
+std::size_t entries_declared(std::string_view last_line) {
+  std::size_t n = 0;
+  if (last_line.starts_with("end ")) std::from_chars(last_line.data() + 4, last_line.data() + last_line.size(), n);
+  return std::min<std::size_t>(n, 10'000'000);
+}
+
 }  // namespace
 
 std::optional<FileStamp> stamp_of(const std::string& path) { return stamp_of(AT_FDCWD, path); }
@@ -277,21 +286,35 @@ bool HeaderCache::read() {
   const std::size_t last = m_content.size() < 2 ? std::string::npos : m_content.rfind('\n', m_content.size() - 2);
   if (!m_content.ends_with('\n') || last == std::string::npos || last + 1 < head.size()) return damaged();
   const std::string_view content(m_content);
+  m_index.reserve(entries_declared(content.substr(last + 1)));
   Reader in(content.substr(head.size(), last + 1 - head.size()));
   while (in.ok() && !in.at_end()) {
     const std::size_t start = in.offset();
     const std::string_view path = in.text();
     in.text();  // the stamp and the parsed file, read when looked up
     in.expect('\n');
-    if (in.ok()) m_index[path] = content.substr(head.size() + start, in.offset() - start);
+    if (in.ok()) m_index.emplace_back(path, content.substr(head.size() + start, in.offset() - start));
   }
   if (!in.ok() || content.substr(last + 1) != hash_line(content.substr(0, last + 1), m_index.size())) return damaged();
+  index_by_path();
   return true;
 }
 
+// Sorts the entries by path for find's binary search. A path stored twice (not written by
+// migrate, but harmless) keeps its last entry, as a later line would have replaced an earlier.
+void HeaderCache::index_by_path() {
+  std::stable_sort(m_index.begin(), m_index.end(),
+                   [](const IndexEntry& a, const IndexEntry& b) { return a.first < b.first; });
+  auto last_of_each = [](const IndexEntry& a, const IndexEntry& b) { return a.first == b.first; };
+  std::reverse(m_index.begin(), m_index.end());
+  m_index.erase(std::unique(m_index.begin(), m_index.end(), last_of_each), m_index.end());
+  std::reverse(m_index.begin(), m_index.end());
+}
+
 std::optional<HeaderCache::Hit> HeaderCache::find(const std::string& real_path, const FileStamp& stamp) const {
-  const auto it = m_index.find(real_path);
-  if (it == m_index.end()) return std::nullopt;
+  const auto it = std::lower_bound(m_index.begin(), m_index.end(), std::string_view(real_path),
+                                   [](const IndexEntry& e, std::string_view path) { return e.first < path; });
+  if (it == m_index.end() || it->first != real_path) return std::nullopt;
   Reader entry(it->second);
   entry.text();
   Reader in(entry.text());

@@ -538,6 +538,19 @@ std::mutex& deferred_sections_lock() {
   return lock;
 }
 
+/// The normalized text of the deferred file whose sections were read last, checked against
+/// its checksum, until verified_text() takes it. Guarded by deferred_sections_lock().
+struct LastReadText {
+  std::string path;
+  std::string checksum;
+  std::string text;
+};
+
+LastReadText& last_read_text() {
+  static LastReadText last;
+  return last;
+}
+
 // Fills the SQL of `into` from the freshly parsed `from`; false when the two do not declare
 // the same sections (the file changed, yet kept its checksum: cannot happen, but then the
 // file is not the one loaded).
@@ -602,6 +615,28 @@ void RevisionFile::read_deferred_sections() const {
       !fill_sql(m_sections.m_downgrade, fresh.m_sections.m_downgrade))
     throw changed();
   m_sections.m_pending = false;
+  last_read_text() = {path.string(), checksum, std::string(text)};
+}
+
+std::string RevisionFile::verified_text() const {
+  {
+    std::lock_guard lock(deferred_sections_lock());
+    auto& last = last_read_text();
+    if (last.path == path.string() && last.checksum == checksum) {
+      std::string text = std::move(last.text);
+      last = {};
+      return text;
+    }
+  }
+  std::string text;
+  try {
+    text = normalized_file_text(util::read_file(path, ErrorKind::script));
+  } catch (const Error&) {
+    return {};  // gone since it was loaded
+  }
+  // A file edited since it was loaded (or a checksum computed by other rules) gives no text
+  // rather than a text the checksum does not describe.
+  return util::sha256_hex(text) == checksum ? text : std::string();
 }
 
 const SectionMap& RevisionFile::upgrade_sections() const {

@@ -143,6 +143,12 @@ struct RevisionFile {
   /// True while the SQL of a deferred file has not been read (for tests and logging).
   bool sections_pending() const;
 
+  /// The file's normalized text (normalized_file_text), only when it still has `checksum`:
+  /// "" when it cannot be read or changed since it was loaded. The text a deferred file's
+  /// sections were last read from is handed over without reading the file again (one slot
+  /// for the whole process: a run reads a step's SQL, runs it, then stores this copy).
+  std::string verified_text() const;
+
  private:
   void read_deferred_sections() const;
   SectionStore m_sections;

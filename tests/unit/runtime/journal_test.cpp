@@ -342,23 +342,6 @@ TEST_F(JournalTest, StatementHashesFollowTheSplitter) {
   EXPECT_TRUE(runtime::statement_hashes("-- nothing\n", Dialect::sqlite).empty());
 }
 
-TEST_F(JournalTest, NormalizedFileContentStripsBomAndCrlfAndChecksTheChecksum) {
-  auto path = dir.path() / "r.sql";
-  {
-    std::ofstream out(path, std::ios::binary);
-    out << "\xEF\xBB\xBF-- migrate:revision\r\n-- revision = \"r\"\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n";
-  }
-  std::string normalized = "-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nSELECT 1;\n";
-  script::RevisionFile file;
-  file.path = path;
-  file.checksum = util::sha256_hex(normalized);
-  EXPECT_EQ(runtime::normalized_file_content(file), normalized);
-  file.checksum = util::sha256_hex("something else");
-  EXPECT_EQ(runtime::normalized_file_content(file), "");
-  file.path = dir.path() / "gone.sql";
-  EXPECT_EQ(runtime::normalized_file_content(file), "");
-}
-
 TEST_F(JournalTest, JournalOfThePreviousReleaseIsReadAsIsAndUpgradedByEnsure) {
   db->execute(k_old_journal_ddl);
   db->execute(

@@ -334,5 +334,38 @@ TEST(ParserTest, ReadRevisionFileReadsFromDisk) {
   EXPECT_THROW(read_revision_file(dir.path() / "missing.sql"), Error);
 }
 
+TEST(VerifiedTextTest, StripsBomAndCrlfAndChecksTheChecksum) {
+  test::TempDir dir;
+  const auto path = dir.write("r.sql", "\xEF\xBB\xBF-- migrate:revision\r\n-- revision = \"r\"\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n");
+  const std::string normalized = "-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nSELECT 1;\n";
+  RevisionFile file;
+  file.path = path;
+  file.checksum = util::sha256_hex(normalized);
+  EXPECT_EQ(file.verified_text(), normalized);
+  file.checksum = util::sha256_hex("something else");
+  EXPECT_EQ(file.verified_text(), "");
+  file.path = dir.path() / "gone.sql";
+  EXPECT_EQ(file.verified_text(), "");
+}
+
+// A deferred file's sections are read when a step needs them; the text they were read from
+// is then handed to verified_text() once, without reading the file again: the file edited
+// in between gives that text (the one checked and run), and a second call reads the edited
+// file, which no longer has the checksum.
+TEST(VerifiedTextTest, TheTextADeferredFileWasReadFromIsHandedOverOnce) {
+  test::TempDir dir;
+  const std::string text = "-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nSELECT 1;\n";
+  const auto path = dir.write("r.sql", text);
+  RevisionFile file = read_revision_file(path);
+  RevisionFile other = read_revision_file(dir.write("o.sql", text));
+  file.defer_sections();
+  other.defer_sections();
+  ASSERT_EQ(file.upgrade_for(Dialect::sqlite)->sql, "SELECT 1;\n");
+  dir.write("r.sql", text + "-- edited\n");
+  EXPECT_EQ(other.verified_text(), text);  // not file's text: o.sql read from disk, unchanged
+  EXPECT_EQ(file.verified_text(), text);
+  EXPECT_EQ(file.verified_text(), "");
+}
+
 }  // namespace
 }  // namespace migrate::script
