@@ -230,11 +230,11 @@ std::size_t entries_declared(std::string_view last_line) {
 
 }  // namespace
 
-std::optional<FileStamp> stamp_of(const std::string& path) { return stamp_of(AT_FDCWD, path); }
+std::optional<FileStamp> stamp_of(const std::string& path) { return stamp_of(AT_FDCWD, path.c_str()); }
 
-std::optional<FileStamp> stamp_of(int folder_fd, const std::string& name) {
+std::optional<FileStamp> stamp_of(int folder_fd, const char* name) {
   struct stat st {};
-  if (::fstatat(folder_fd, name.c_str(), &st, 0) != 0) return std::nullopt;
+  if (::fstatat(folder_fd, name, &st, 0) != 0) return std::nullopt;
   FileStamp s;
   s.size = static_cast<std::int64_t>(st.st_size);
   s.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
@@ -311,8 +311,8 @@ void HeaderCache::index_by_path() {
   std::reverse(m_index.begin(), m_index.end());
 }
 
-std::optional<HeaderCache::Hit> HeaderCache::find(const std::string& real_path, const FileStamp& stamp) const {
-  const auto it = std::lower_bound(m_index.begin(), m_index.end(), std::string_view(real_path),
+std::optional<HeaderCache::Hit> HeaderCache::find(std::string_view real_path, const FileStamp& stamp) const {
+  const auto it = std::lower_bound(m_index.begin(), m_index.end(), real_path,
                                    [](const IndexEntry& e, std::string_view path) { return e.first < path; });
   if (it == m_index.end() || it->first != real_path) return std::nullopt;
   Reader entry(it->second);
@@ -324,7 +324,7 @@ std::optional<HeaderCache::Hit> HeaderCache::find(const std::string& real_path, 
   return Hit{std::move(*file), it->second};
 }
 
-std::string HeaderCache::entry_for(const std::string& real_path, const FileStamp& stamp,
+std::string HeaderCache::entry_for(std::string_view real_path, const FileStamp& stamp,
                                    const RevisionFile& file) const {
   const std::int64_t settled = m_now_ns - k_racy_window_ns;
   if (stamp.mtime_ns >= settled || stamp.ctime_ns >= settled) return {};
@@ -333,7 +333,7 @@ std::string HeaderCache::entry_for(const std::string& real_path, const FileStamp
   put_file(fields, file);
   fields += '\n';
   std::string entry;
-  put(entry, std::string_view(real_path));
+  put(entry, real_path);
   put(entry, std::string_view(fields));
   entry += '\n';
   return entry;

@@ -39,7 +39,7 @@ struct FileStamp {
 /// The stamp of the file at `path` (symbolic links followed); nullopt when stat fails.
 std::optional<FileStamp> stamp_of(const std::string& path);
 /// The same for file `name` of the open folder `folder_fd` (a one-component lookup).
-std::optional<FileStamp> stamp_of(int folder_fd, const std::string& name);
+std::optional<FileStamp> stamp_of(int folder_fd, const char* name);
 
 /// The current time (CLOCK_REALTIME) in nanoseconds, as file times are kept.
 std::int64_t wall_clock_ns();
@@ -65,11 +65,11 @@ class HeaderCache {
   };
   /// The cached file at `real_path`, when its entry's stamp equals `stamp`. Safe to call from
   /// several threads.
-  std::optional<Hit> find(const std::string& real_path, const FileStamp& stamp) const;
+  std::optional<Hit> find(std::string_view real_path, const FileStamp& stamp) const;
 
   /// The entry to store for a freshly parsed `file`; "" when it must not be stored (changed
   /// within k_racy_window_ns of loading).
-  std::string entry_for(const std::string& real_path, const FileStamp& stamp, const RevisionFile& file) const;
+  std::string entry_for(std::string_view real_path, const FileStamp& stamp, const RevisionFile& file) const;
 
   /// Writes the cache holding `entries` (in load order; "" ones left out), replacing the file
   /// atomically, unless they are exactly the entries read. Never throws: a failure (read-only

@@ -1,6 +1,8 @@
 #include "script/revision_file.hpp"
 
+#include <algorithm>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <unordered_set>
 
@@ -480,6 +482,39 @@ const SqlSection* section_for(const SectionMap& sections, Dialect dialect) {
 }
 
 }  // namespace
+
+namespace {
+
+// The first entry whose key is not below `key` (the vector is sorted by key).
+template <class Entries>
+auto first_not_below(Entries& entries, std::string_view key) {
+  return std::lower_bound(entries.begin(), entries.end(), key,
+                          [](const SectionMap::value_type& e, std::string_view k) { return e.first < k; });
+}
+
+}  // namespace
+
+SectionMap::iterator SectionMap::find(std::string_view key) {
+  const auto it = first_not_below(m_entries, key);
+  return it != m_entries.end() && it->first == key ? it : m_entries.end();
+}
+
+SectionMap::const_iterator SectionMap::find(std::string_view key) const {
+  const auto it = first_not_below(m_entries, key);
+  return it != m_entries.end() && it->first == key ? it : m_entries.end();
+}
+
+const SqlSection& SectionMap::at(std::string_view key) const {
+  const auto it = find(key);
+  if (it == end()) throw std::out_of_range("no section " + std::string(key));
+  return it->second;
+}
+
+SqlSection& SectionMap::operator[](std::string_view key) {
+  const auto it = first_not_below(m_entries, key);
+  if (it != m_entries.end() && it->first == key) return it->second;
+  return m_entries.insert(it, value_type(std::string(key), SqlSection{}))->second;
+}
 
 bool is_valid_revision_id(std::string_view id) {
   if (id.empty() || id.size() > 32) return false;

@@ -69,11 +69,11 @@ Folder::~Folder() {
   if (m_fd >= 0) ::close(m_fd);
 }
 
-std::size_t Folder::read_into(const std::string& name, std::string& buffer, ErrorKind kind) const {
+std::size_t Folder::read_into(const char* name, std::string& buffer, ErrorKind kind) const {
   auto fail = [&](int err) -> std::size_t {
     throw Error(kind, "Cannot read " + (m_path / name).string() + ": " + std::strerror(err));
   };
-  const int fd = ::openat(m_fd, name.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::openat(m_fd, name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(errno);
   if (buffer.size() < 65536) buffer.resize(65536);
   std::size_t used = 0;

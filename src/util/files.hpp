@@ -29,7 +29,7 @@ class Folder {
   /// contents past the returned size are unspecified) and returns its size. Safe to call
   /// from several threads with different buffers. Throws Error{kind} "Cannot read
   /// <folder>/<name>: <reason>".
-  std::size_t read_into(const std::string& name, std::string& buffer, ErrorKind kind = ErrorKind::config) const;
+  std::size_t read_into(const char* name, std::string& buffer, ErrorKind kind = ErrorKind::config) const;
 
  private:
   std::filesystem::path m_path;
