@@ -426,19 +426,19 @@ std::optional<JournalEntry> Journal::recorded_checksum(const std::string& revisi
   return rows.front();
 }
 
-std::map<std::string, RecordedChecksum> Journal::recorded_checksums() {
-  std::map<std::string, RecordedChecksum> out;
+std::unordered_map<std::string, RecordedChecksum> Journal::recorded_checksums() {
+  std::unordered_map<std::string, RecordedChecksum> out;
   auto present = columns();
   if (present.empty()) return out;
   // A journal older than checksum_algorithm is read as it is (reads change nothing).
   std::string algorithm = has_column(present, "checksum_algorithm") ? "cur.checksum_algorithm" : "NULL";
-  auto rows = m_db.query("SELECT cur.id, cur.revision, cur.checksum, " + algorithm + ", cur.started_at FROM " +
-                         table() + " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule +
-                         " ORDER BY cur.id");
+  auto rows = m_db.query("SELECT cur.id, cur.revision, cur.checksum, " + algorithm + " FROM " + table() +
+                         " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule + " ORDER BY cur.id");
+  out.reserve(rows.size());
   for (auto& row : rows) {
-    if (row.size() < 5 || !row[0] || !row[1] || !row[2]) continue;
+    if (row.size() < 4 || !row[0] || !row[1] || !row[2]) continue;
     // Oldest first: a later row of the same revision replaces an earlier one.
-    out[*row[1]] = RecordedChecksum{std::stoll(*row[0]), *row[1], *row[2], row[3].value_or(""), row[4].value_or("")};
+    out[std::move(*row[1])] = RecordedChecksum{std::stoll(*row[0]), std::move(*row[2]), row[3].value_or("")};
   }
   return out;
 }

@@ -69,6 +69,7 @@
 /// same, the recorded fingerprint is the live one and need not be computed again.
 
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -193,12 +194,12 @@ void fill_identity(JournalEntry& entry, backend::Backend& db);
 void fill_process_identity(JournalEntry& entry);
 
 /// A recorded checksum without the row's large columns.
+/// What the check of applied files needs of each revision's recorded checksum; the rest of
+/// the row (when it was recorded, the stored copy) is read by `id` for a mismatch only.
 struct RecordedChecksum {
   long long id = 0;  ///< the journal row that recorded it
-  std::string revision;
   std::string checksum;
   std::string checksum_algorithm;  ///< "" in journals older than the column
-  std::string recorded_at;         ///< the row's started_at
 };
 
 class Journal {
@@ -247,7 +248,7 @@ class Journal {
   std::optional<JournalEntry> recorded_checksum(const std::string& revision);
   /// The recorded checksum of every revision that has one, by revision id, in one query
   /// that reads only the small columns (validation runs it before every upgrade).
-  std::map<std::string, RecordedChecksum> recorded_checksums();
+  std::unordered_map<std::string, RecordedChecksum> recorded_checksums();
   /// The stored copy of `revision` (see the file comment): the newest `upgrade`, `repair
   /// --resume`, `repair --accept-checksum` or `repair --mark-applied` row with a
   /// file_content, any status; nullopt without a journal or without such a row.

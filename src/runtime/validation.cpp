@@ -151,12 +151,14 @@ ValidationReport validate_applied(const graph::RevisionMap& map, const std::vect
     ChecksumMismatch m;
     m.revision = id;
     m.file = file->path.string();
-    m.recorded_at = recorded.recorded_at;
     m.recorded_checksum = recorded.checksum;
     m.file_checksum = file->checksum;
     // The text the recorded checksum describes: that row's copy, else the newest copy.
     std::string before;
-    if (auto row = journal.get(recorded.id)) before = row->file_content;
+    if (auto row = journal.get(recorded.id)) {
+      m.recorded_at = row->started_at;
+      before = row->file_content;
+    }
     if (before.empty())
       if (auto copy = journal.stored_copy(id)) before = copy->file_content;
     if (!before.empty()) {

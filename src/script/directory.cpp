@@ -224,6 +224,10 @@ class Loader {
   void walk(const fs::path& dir, const fs::path& real_dir) {
     const Listing listing = list_folder(dir, m_recursive);
     const std::size_t folder = m_folders.size();  // opened with the first file kept
+    // Room for this folder's files at once (a vector doubling as it fills would end up to
+    // twice as large), growing geometrically over many folders.
+    if (m_found.capacity() < m_found.size() + listing.files.size())
+      m_found.reserve(std::max(m_found.size() + listing.files.size(), 2 * m_found.capacity()));
     for (const auto& file : listing.files) {
       std::string path = joined(dir, file.name);
       // Only a symlinked file needs canonical(); any other file's real path is its folder's
@@ -236,8 +240,6 @@ class Loader {
         m_folders.push_back(std::make_unique<util::Folder>(dir, ErrorKind::config));
         m_stat_folders.emplace_back(dir);
       }
-      if (m_found.capacity() < m_found.size() + listing.files.size())
-        m_found.reserve(std::max(m_found.size() + listing.files.size(), 2 * m_found.capacity()));
       const auto name_offset = static_cast<std::uint32_t>(path.size() - file.name.size());
       m_found.push_back(Found{static_cast<std::uint32_t>(folder), name_offset, std::move(path),
                               file.is_symlink ? std::string_view() : kept});

@@ -221,11 +221,12 @@ std::string hash_line(std::string_view content, std::size_t entries) {
 }
 
 // The entry count of the last line, "end <entries> <hash>", for reserving the index; 0 when
-// unreadable, and bounded, as a damaged file is only found out by the hash check after this.
-std::size_t entries_declared(std::string_view last_line) {
+// unreadable. A damaged file is only found out by the hash check after this, so the count is
+// bounded by what `content_size` bytes can hold: every entry has a 64-character checksum.
+std::size_t entries_declared(std::string_view last_line, std::size_t content_size) {
   std::size_t n = 0;
   if (last_line.starts_with("end ")) std::from_chars(last_line.data() + 4, last_line.data() + last_line.size(), n);
-  return std::min<std::size_t>(n, 10'000'000);
+  return std::min(n, content_size / 64);
 }
 
 }  // namespace
@@ -259,8 +260,8 @@ std::filesystem::path header_cache_file(const std::filesystem::path& config_file
 
 HeaderCache::HeaderCache(std::filesystem::path file, std::int64_t now_ns) : m_file(std::move(file)), m_now_ns(now_ns) {
   if (!read()) {
-    m_index.clear();
-    m_content.clear();
+    m_index = {};
+    m_content = {};
   }
 }
 
@@ -286,7 +287,7 @@ bool HeaderCache::read() {
   const std::size_t last = m_content.size() < 2 ? std::string::npos : m_content.rfind('\n', m_content.size() - 2);
   if (!m_content.ends_with('\n') || last == std::string::npos || last + 1 < head.size()) return damaged();
   const std::string_view content(m_content);
-  m_index.reserve(entries_declared(content.substr(last + 1)));
+  m_index.reserve(entries_declared(content.substr(last + 1), content.size()));
   Reader in(content.substr(head.size(), last + 1 - head.size()));
   while (in.ok() && !in.at_end()) {
     const std::size_t start = in.offset();

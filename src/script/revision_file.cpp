@@ -632,7 +632,7 @@ void RevisionFile::read_deferred_sections() const {
   if (!m_sections.m_deferred) return;
   std::lock_guard lock(deferred_sections_lock());
   if (!m_sections.m_pending) return;
-  const std::string content = util::read_file(path, ErrorKind::script);
+  std::string content = util::read_file(path, ErrorKind::script);
   std::string storage;
   const std::string_view text = normalize(content, storage);
   const std::string now = util::sha256_hex(text);
@@ -650,7 +650,12 @@ void RevisionFile::read_deferred_sections() const {
       !fill_sql(m_sections.m_downgrade, fresh.m_sections.m_downgrade))
     throw changed();
   m_sections.m_pending = false;
-  last_read_text() = {path.string(), checksum, std::string(text)};
+  // Handed over without a copy: `text` is `storage` when the file needed normalizing, else
+  // `content` (less a BOM, the one case copied).
+  std::string kept = !storage.empty()                ? std::move(storage)
+                     : text.size() == content.size() ? std::move(content)
+                                                     : std::string(text);
+  last_read_text() = {path.string(), checksum, std::move(kept)};
 }
 
 std::string RevisionFile::verified_text() const {

@@ -48,6 +48,11 @@ TEST_F(ChecksumCliTest, EditedAppliedFileIsRefusedWithFileAndDiffSummary) {
   ASSERT_EQ(r.status, 5) << describe(r);
   EXPECT_TRUE(contains(r.err, "revision aaa1 is applied, but its file")) << r.err;
   EXPECT_TRUE(contains(r.err, "a_first.sql changed since it was applied")) << r.err;
+  // When: the start of the journal row that recorded the checksum.
+  const auto recorded = column("SELECT started_at FROM migrate_version_journal WHERE revision = 'aaa1' AND direction "
+                               "= 'upgrade' AND status = 'applied'");
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_TRUE(contains(r.err, "(checksum recorded " + recorded[0] + ")")) << r.err;
   // The upgrade section starts on line 7 of the fixture's layout.
   EXPECT_TRUE(contains(r.err, "line 7 changed, 1 line added after line 10")) << r.err;
   EXPECT_TRUE(contains(r.err, "migrate repair --accept-checksum aaa1 --reason")) << r.err;

@@ -5,6 +5,7 @@
 // downgrade section; `-r` limits what is tested; the JSON document's shape; the scratch
 // database is gone afterwards and the target database is untouched.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
@@ -256,12 +257,22 @@ TEST_F(StairwayCliTest, TheScratchDatabaseIsGoneAfterASignal) {
   write_revision("b_slow.sql", {"bb2", "\"aa1\"", "CREATE TABLE slow_t (x INTEGER);\n" + slow, "DROP TABLE slow_t;"});
   std::filesystem::create_directories(scratch_dir());
   auto running = start_migrate({"test", "-v"}, {{"TMPDIR", scratch_dir().string()}});
+  // A failed wait below must not leave the run counting (or a scratch database behind).
+  struct KillUnlessCollected {
+    int pid;
+    ~KillUnlessCollected() {
+      if (pid <= 0) return;
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+  } guard{running.pid};
   // aa1 went up, down and up again (three journal rows) and was reported (the comparison after
   // its third step comes before the line): bb2's slow upgrade runs next.
   ASSERT_TRUE(wait_for_slow_scratch_statement(
       "SELECT count(*) = 3 FROM migrate_version_journal WHERE revision = 'aa1'"));
   ASSERT_TRUE(wait_for_output(running, "ok    aa1"));
   ::kill(running.pid, SIGTERM);
+  guard.pid = -1;
   auto ended = wait_process(running);
   EXPECT_EQ(ended.status, 128 + SIGTERM) << describe(ended);
   EXPECT_TRUE(contains(ended.err, "interrupted")) << ended.err;

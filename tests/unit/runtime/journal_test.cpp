@@ -270,7 +270,6 @@ TEST_F(JournalTest, RecordedChecksumIsTheNewestAcceptedOne) {
     EXPECT_EQ(all.at(rev).checksum, std::string(64, c));
     EXPECT_EQ(all.at(rev).id, journal.recorded_checksum(rev)->id);
     EXPECT_EQ(all.at(rev).checksum_algorithm, runtime::k_checksum_algorithm);
-    EXPECT_EQ(all.at(rev).recorded_at, "2026-11-21T10:00:00.000Z");
   };
   journal.append(with_sum(entry("a", "upgrade", "applied"), '1'));
   expect_recorded("a", '1');

@@ -334,6 +334,26 @@ TEST(ParserTest, ReadRevisionFileReadsFromDisk) {
   EXPECT_THROW(read_revision_file(dir.path() / "missing.sql"), Error);
 }
 
+// A file's sections iterate in key order, generic first, whatever order the file gives them
+// (the header cache writes them so, and its bytes must not depend on the file's order).
+TEST(ParserTest, SectionsIterateInKeyOrder) {
+  auto f = parse(
+      "-- migrate:revision\n-- revision = \"r\"\n\n"
+      "-- migrate:upgrade dialect=sqlite\nS;\n"
+      "-- migrate:upgrade\nG;\n"
+      "-- migrate:upgrade dialect=postgresql\nP;\n");
+  std::vector<std::string> keys, sql;
+  for (const auto& [key, section] : f.upgrade_sections()) {
+    keys.push_back(key);
+    sql.push_back(section.sql);
+  }
+  EXPECT_EQ(keys, (std::vector<std::string>{"", "postgresql", "sqlite"}));
+  EXPECT_EQ(sql, (std::vector<std::string>{"G;\n", "P;\n", "S;\n"}));
+  EXPECT_EQ(f.upgrade_sections().find("mysql"), f.upgrade_sections().end());
+  EXPECT_THROW((void)f.upgrade_sections().at("mysql"), std::out_of_range);
+  EXPECT_TRUE(f.downgrade_sections().empty());
+}
+
 TEST(VerifiedTextTest, StripsBomAndCrlfAndChecksTheChecksum) {
   test::TempDir dir;
   const auto path = dir.write("r.sql", "\xEF\xBB\xBF-- migrate:revision\r\n-- revision = \"r\"\r\n\r\n-- migrate:upgrade\r\nSELECT 1;\r\n");
