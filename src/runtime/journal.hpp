@@ -69,10 +69,10 @@
 /// same, the recorded fingerprint is the live one and need not be computed again.
 
 #include <map>
-#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -193,7 +193,6 @@ void fill_identity(JournalEntry& entry, backend::Backend& db);
 /// revision, and getpwuid opens /etc/passwd).
 void fill_process_identity(JournalEntry& entry);
 
-/// A recorded checksum without the row's large columns.
 /// What the check of applied files needs of each revision's recorded checksum; the rest of
 /// the row (when it was recorded, the stored copy) is read by `id` for a mismatch only.
 struct RecordedChecksum {

@@ -481,10 +481,6 @@ const SqlSection* section_for(const SectionMap& sections, Dialect dialect) {
   return nullptr;
 }
 
-}  // namespace
-
-namespace {
-
 // The first entry whose key is not below `key` (the vector is sorted by key).
 template <class Entries>
 auto first_not_below(Entries& entries, std::string_view key) {
@@ -492,17 +488,29 @@ auto first_not_below(Entries& entries, std::string_view key) {
                           [](const SectionMap::value_type& e, std::string_view k) { return e.first < k; });
 }
 
+// The entry under `key`, or entries.end().
+template <class Entries>
+auto entry_under(Entries& entries, std::string_view key) {
+  const auto it = first_not_below(entries, key);
+  return it != entries.end() && it->first == key ? it : entries.end();
+}
+
+// The file at `path` as the parser and the checksum read it (normalize), without a copy
+// unless a BOM is cut off.
+std::string normalized_text_of(const FilePath& path) {
+  std::string content = util::read_file(path, ErrorKind::script);
+  std::string storage;
+  const std::string_view text = normalize(content, storage);
+  if (!storage.empty()) return storage;
+  if (text.size() == content.size()) return content;
+  return std::string(text);
+}
+
 }  // namespace
 
-SectionMap::iterator SectionMap::find(std::string_view key) {
-  const auto it = first_not_below(m_entries, key);
-  return it != m_entries.end() && it->first == key ? it : m_entries.end();
-}
+SectionMap::iterator SectionMap::find(std::string_view key) { return entry_under(m_entries, key); }
 
-SectionMap::const_iterator SectionMap::find(std::string_view key) const {
-  const auto it = first_not_below(m_entries, key);
-  return it != m_entries.end() && it->first == key ? it : m_entries.end();
-}
+SectionMap::const_iterator SectionMap::find(std::string_view key) const { return entry_under(m_entries, key); }
 
 const SqlSection& SectionMap::at(std::string_view key) const {
   const auto it = find(key);
@@ -632,9 +640,7 @@ void RevisionFile::read_deferred_sections() const {
   if (!m_sections.m_deferred) return;
   std::lock_guard lock(deferred_sections_lock());
   if (!m_sections.m_pending) return;
-  std::string content = util::read_file(path, ErrorKind::script);
-  std::string storage;
-  const std::string_view text = normalize(content, storage);
+  std::string text = normalized_text_of(path);
   const std::string now = util::sha256_hex(text);
   auto changed = [&] {
     return Error(ErrorKind::script,
@@ -650,12 +656,7 @@ void RevisionFile::read_deferred_sections() const {
       !fill_sql(m_sections.m_downgrade, fresh.m_sections.m_downgrade))
     throw changed();
   m_sections.m_pending = false;
-  // Handed over without a copy: `text` is `storage` when the file needed normalizing, else
-  // `content` (less a BOM, the one case copied).
-  std::string kept = !storage.empty()                ? std::move(storage)
-                     : text.size() == content.size() ? std::move(content)
-                                                     : std::string(text);
-  last_read_text() = {path.string(), checksum, std::move(kept)};
+  last_read_text() = {path.string(), checksum, std::move(text)};
 }
 
 std::string RevisionFile::verified_text() const {
@@ -670,7 +671,7 @@ std::string RevisionFile::verified_text() const {
   }
   std::string text;
   try {
-    text = normalized_file_text(util::read_file(path, ErrorKind::script));
+    text = normalized_text_of(path);
   } catch (const Error&) {
     return {};  // gone since it was loaded
   }

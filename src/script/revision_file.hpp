@@ -19,11 +19,11 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
-#include <utility>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/dialect.hpp"
