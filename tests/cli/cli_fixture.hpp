@@ -12,8 +12,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -212,11 +210,8 @@ class ScratchCliTest : public CliTest {
   /// Waits (up to 30 s) until a background run has written `text` to its standard output.
   static bool wait_for_output(const BackgroundProcess& running, const std::string& text) {
     for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-         std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(std::chrono::milliseconds(20))) {
-      std::ifstream in(running.out_file, std::ios::binary);
-      const std::string out((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (out.find(text) != std::string::npos) return true;
-    }
+         std::chrono::steady_clock::now() < until; std::this_thread::sleep_for(std::chrono::milliseconds(20)))
+      if (read_file(running.out_file).find(text) != std::string::npos) return true;
     return false;
   }
 
