@@ -248,6 +248,10 @@ class SchemaReader {
   virtual SchemaSnapshot read_schema_since(const SchemaScope& scope, SchemaSnapshot /*last*/) {
     return {read_schema(scope), {}};
   }
+  /// schema::fingerprint_of_canonical(read_schema(scope)), which a backend may compute
+  /// without holding the whole model at once (SQLite reads a large schema a few hundred
+  /// tables at a time). Default: exactly that.
+  virtual std::string fingerprint(const SchemaScope& scope) { return schema::fingerprint_of_canonical(read_schema(scope)); }
   /// A digest of everything read_schema(scope) builds its model from, read in one cheap
   /// query: equal digests mean read_schema returns equal models, so a fingerprint recorded
   /// beside a digest stands for the live schema while the live digest is the same (status,

@@ -41,8 +41,9 @@ schema::Schema SchemaState::read() {
 }
 
 std::optional<std::string> SchemaState::fingerprint() {
-  if (!available()) return std::nullopt;
-  return schema::fingerprint(read());
+  auto* reader = m_db.schema_reader();
+  if (!reader) return std::nullopt;
+  return reader->fingerprint(scope());
 }
 
 std::string SchemaState::catalog_digest() {
@@ -61,7 +62,7 @@ SchemaMark SchemaState::fingerprint_for_journal() {
     // Only inside a transaction do the digest's query and the model's share one snapshot:
     // outside one, a change between them would pair a digest with another schema.
     if (guarded) result.catalog_digest = catalog_digest();
-    result.fingerprint = schema::fingerprint(read());
+    result.fingerprint = m_db.schema_reader()->fingerprint(scope());
     if (guarded) m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
     return result;
   } catch (const std::exception& e) {

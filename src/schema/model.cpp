@@ -1,6 +1,7 @@
 #include "schema/model.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <tuple>
 
 #include "util/sha256.hpp"
@@ -41,9 +42,12 @@ void canonicalize_table(Table& t, Dialect d) {
   sort_by(t.policies, [d](const Policy& p) { return key_of(p.name, d); });
 }
 
-/// Writes `key value` lines, values escaped so that one value is always one line.
+/// Writes `key value` lines, values escaped so that one value is always one line. With a
+/// hash to feed, it hands its text over in pieces instead of holding the whole schema's text.
 class Writer {
  public:
+  Writer() = default;
+  explicit Writer(util::Sha256* hash) : m_hash(hash) {}
   void line(const std::string& key, const std::string& value) {
     m_out += m_prefix;
     m_out += key;
@@ -55,6 +59,7 @@ class Writer {
       else m_out += c;
     }
     m_out += '\n';
+    if (m_hash && m_out.size() >= k_piece) feed_hash();
   }
   void flag(const std::string& key, bool value) {
     if (value) line(key, "true");
@@ -76,8 +81,25 @@ class Writer {
   }
   void close() { m_prefix.resize(m_prefix.size() - 2); }
   std::string take() { return std::move(m_out); }
+  /// Text another writer made, as it is.
+  void append(std::string_view text) {
+    m_out += text;
+    if (m_hash && m_out.size() >= k_piece) feed_hash();
+  }
+  /// The hash of everything written, for a writer made with a hash.
+  std::string hex_digest() {
+    feed_hash();
+    return m_hash->hex_digest();
+  }
 
  private:
+  static constexpr std::size_t k_piece = 64 * 1024;
+  void feed_hash() {
+    m_hash->update(m_out);
+    m_out.clear();
+  }
+
+  util::Sha256* m_hash = nullptr;
   std::string m_out;
   std::string m_prefix;
 };
@@ -293,8 +315,11 @@ Schema canonical_copy(Schema schema) {
   return schema;
 }
 
-std::string canonical_text(const Schema& s) {
-  Writer w;
+namespace {
+
+/// What comes before the tables: the format, the dialect, schemas, extensions, types and
+/// sequences.
+void write_head(Writer& w, const Schema& s) {
   w.line("format", k_format);
   w.line("dialect", s.dialect == Dialect::sqlite ? "sqlite" : "postgresql");
   for (const auto& name : s.schemas) w.line("schema", name);
@@ -307,15 +332,78 @@ std::string canonical_text(const Schema& s) {
   }
   for (const auto& t : s.types) write_type(w, t);
   for (const auto& q : s.sequences) write_sequence(w, q);
+}
+
+void write_schema(Writer& w, const Schema& s) {
+  write_head(w, s);
   for (const auto& t : s.tables) write_table(w, t);
   for (const auto& i : s.indexes) write_index(w, i);
   write_rest(w, s);
+}
+
+}  // namespace
+
+std::string canonical_text(const Schema& s) {
+  Writer w;
+  write_schema(w, s);
   return w.take();
 }
 
 std::string fingerprint(const Schema& schema) { return fingerprint_of_canonical(canonical_copy(schema)); }
 
-std::string fingerprint_of_canonical(const Schema& canonical) { return util::sha256_hex(canonical_text(canonical)); }
+std::string fingerprint(Schema&& schema) {
+  canonicalize(schema);
+  return fingerprint_of_canonical(schema);
+}
+
+std::string fingerprint_of_canonical(const Schema& canonical) {
+  util::Sha256 hash;
+  Writer w(&hash);
+  write_schema(w, canonical);
+  return w.hex_digest();
+}
+
+struct FingerprintBuilder::State {
+  util::Sha256 hash;
+  Writer writer{&hash};
+  Dialect dialect = Dialect::sqlite;
+  std::optional<std::pair<std::string, std::string>> last_table;
+  /// Each index's text by its canonical key: indexes sort by their own names, not by their
+  /// tables', so they are written together at the end.
+  std::vector<std::pair<std::pair<std::string, std::string>, std::string>> indexes;
+};
+
+FingerprintBuilder::FingerprintBuilder(const Schema& frame) : m_state(std::make_unique<State>()) {
+  m_state->dialect = frame.dialect;
+  write_head(m_state->writer, frame);
+}
+
+FingerprintBuilder::~FingerprintBuilder() = default;
+
+void FingerprintBuilder::add(const std::vector<Table>& tables, const std::vector<Index>& indexes) {
+  auto& st = *m_state;
+  for (const auto& t : tables) {
+    auto key = key_of(t.name, st.dialect);
+    if (st.last_table && !(*st.last_table < key))
+      throw std::logic_error("FingerprintBuilder: table " + t.name.name + " out of canonical order");
+    write_table(st.writer, t);
+    st.last_table = std::move(key);
+  }
+  for (const auto& i : indexes) {
+    Writer text;
+    write_index(text, i);
+    st.indexes.emplace_back(key_of(i.name, st.dialect), text.take());
+  }
+}
+
+std::string FingerprintBuilder::finish(const Schema& frame) {
+  auto& st = *m_state;
+  std::stable_sort(st.indexes.begin(), st.indexes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& index : st.indexes) st.writer.append(index.second);
+  write_rest(st.writer, frame);
+  return st.writer.hex_digest();
+}
 
 bool empty(const Schema& s) {
   return s.extensions.empty() && s.types.empty() && s.sequences.empty() && s.tables.empty() && s.indexes.empty() &&

@@ -23,6 +23,7 @@
 /// `canonical_text`, a line-oriented, versioned serialization: the same schema always gives
 /// the same bytes whatever order its objects were created in.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -252,9 +253,32 @@ Schema canonical_copy(Schema schema);
 
 /// SHA-256 hex of canonical_text(canonical_copy(schema)).
 std::string fingerprint(const Schema& schema);
+/// The same, canonicalizing `schema` in place instead of copying it.
+std::string fingerprint(Schema&& schema);
 /// The same for a schema already canonicalized (as the catalog readers return it), without
-/// copying it again.
+/// copying it again. The text is hashed in pieces as it is written, never held whole.
 std::string fingerprint_of_canonical(const Schema& canonical);
+
+/// The fingerprint of a canonical schema handed over in pieces, so that a reader of a large
+/// schema never holds its whole model: finish() returns what fingerprint_of_canonical returns
+/// for the schema the pieces make up. `frame` is that schema without its tables and indexes
+/// (its views, functions, triggers and unsupported objects, canonical); pass the same one to
+/// the constructor and to finish. Tables must come in canonical order across calls to add
+/// (std::logic_error otherwise); indexes in any order (their text is kept until finish).
+class FingerprintBuilder {
+ public:
+  explicit FingerprintBuilder(const Schema& frame);
+  ~FingerprintBuilder();
+  FingerprintBuilder(const FingerprintBuilder&) = delete;
+  FingerprintBuilder& operator=(const FingerprintBuilder&) = delete;
+
+  void add(const std::vector<Table>& tables, const std::vector<Index>& indexes);
+  std::string finish(const Schema& frame);
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
 
 /// True when nothing but migrate's own tables would be in it.
 bool empty(const Schema& schema);

@@ -148,6 +148,12 @@ class SqliteBackend final : public Backend,
   SchemaSnapshot read_schema_since(const SchemaScope& scope, SchemaSnapshot last) override;
   std::size_t last_read_query_count() const noexcept override { return m_read_queries; }
   std::string catalog_digest(const SchemaScope& scope) override;
+  /// With more tables than one batch, reads them a batch at a time in canonical order (each
+  /// with the parents its foreign keys name) and hashes each batch's tables before reading
+  /// the next; a schema listing unsupported objects is read whole.
+  std::string fingerprint(const SchemaScope& scope) override;
+  /// Tables per batch of fingerprint() (tests make it small to exercise the batching).
+  void set_fingerprint_batch(std::size_t tables) { m_fingerprint_batch = tables; }
 
   const std::string& path() const noexcept { return m_path; }
 
@@ -168,7 +174,11 @@ class SqliteBackend final : public Backend,
       const std::vector<std::pair<std::string, std::string>>& views, std::set<std::string>& unresolved,
       const std::string& relations);
 
+  /// The lower-cased parents each table's foreign keys name, by lower-cased table name.
+  std::map<std::string, std::set<std::string>> foreign_key_parents();
+
   std::size_t m_read_queries = 0;
+  std::size_t m_fingerprint_batch = 2000;
 
   std::string m_path;       ///< as given (relative paths stay relative in messages)
   std::string m_lock_path;  ///< absolute, fixed at open, as SQLite resolves the file
