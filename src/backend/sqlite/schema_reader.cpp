@@ -599,8 +599,9 @@ std::string SqliteBackend::catalog_digest(const SchemaScope& scope) {
     hash_value(hash, name.schema);
     hash_value(hash, name.name);
   }
-  for (const auto& row : query(std::string(k_entries) + " ORDER BY type, name"))
+  for_each_row(std::string(k_entries) + " ORDER BY type, name", [&hash](Row&& row) {
     for (const auto& value : row) hash_value(hash, value);
+  });
   return hash.hex_digest();
 }
 

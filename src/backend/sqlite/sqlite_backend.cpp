@@ -374,9 +374,11 @@ long long SqliteBackend::execute(std::string_view sql) { return run(sql, nullptr
 
 std::vector<Row> SqliteBackend::query(std::string_view sql) {
   std::vector<Row> rows;
-  run(sql, &rows);
+  for_each_row(sql, [&rows](Row&& row) { rows.push_back(std::move(row)); });
   return rows;
 }
+
+void SqliteBackend::for_each_row(std::string_view sql, const RowSink& sink) { run(sql, &sink); }
 
 bool SqliteBackend::table_exists(std::string_view schema, std::string_view table) {
   std::string master = schema.empty() ? "sqlite_master"
@@ -500,7 +502,7 @@ BackupResult SqliteBackend::backup(const std::filesystem::path& path) {
   return result;
 }
 
-long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
+long long SqliteBackend::run(std::string_view sql, const RowSink* rows) {
   // A prepare/step loop instead of sqlite3_exec so a failure can say where it happened:
   // the tail pointer gives each statement's offset in `sql`.
   sqlite3* db = m_db->getHandle();
@@ -537,7 +539,7 @@ long long SqliteBackend::run(std::string_view sql, std::vector<Row>* rows) {
             row.emplace_back(std::string(text, sqlite3_column_bytes(guard.stmt, i)));
           }
         }
-        rows->push_back(std::move(row));
+        (*rows)(std::move(row));
       } else if (rc == SQLITE_DONE) {
         break;
       } else {

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -160,8 +161,12 @@ class SqliteBackend final : public Backend,
  private:
   /// Opens the connection to `file` (m_path, or ":memory:" standing in for a missing file).
   void open_file(const std::string& file, bool create);
-  /// Runs every statement of `sql`; returns the change count of the last one.
-  long long run(std::string_view sql, std::vector<Row>* rows);
+  using RowSink = std::function<void(Row&&)>;
+  /// Runs every statement of `sql`, handing the rows to `rows` when given; returns the change
+  /// count of the last one.
+  long long run(std::string_view sql, const RowSink* rows);
+  /// Hands each row of `sql` to `sink` as it is stepped to, instead of holding them all.
+  void for_each_row(std::string_view sql, const RowSink& sink);
   /// `query` for read_schema, counted in m_read_queries.
   std::vector<Row> catalog_query(std::string_view sql);
   /// The schema from sqlite_schema's rows `catalog` and the pragmas: every table, or only
