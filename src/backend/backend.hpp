@@ -257,7 +257,7 @@ class SchemaReader {
   /// beside a digest stands for the live schema while the live digest is the same (status,
   /// check and --check-drift then skip the full read). It covers the library and migrate
   /// versions, whose readers might model the same catalog differently. "" when the backend
-  /// cannot tell (PostgreSQL: its catalog has no one text to hash): always read in full.
+  /// cannot tell: always read in full.
   virtual std::string catalog_digest(const SchemaScope& /*scope*/) { return ""; }
   /// How many catalog queries the last read_schema ran (0 before the first): constant
   /// whatever the number of tables; `dump -v` logs it and the benchmark reports it.

@@ -2,6 +2,7 @@
 target_sources(migrate_core PRIVATE
   backend/backend.cpp
   backend/backup_support.cpp
+  backend/catalog_digest.cpp
   backend/redact.cpp
   backend/registry.cpp
   backend/sql_dialect.cpp

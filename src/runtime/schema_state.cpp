@@ -59,8 +59,11 @@ SchemaMark SchemaState::fingerprint_for_journal() {
   try {
     if (guarded) m_db.execute("SAVEPOINT migrate_schema_read");
     SchemaMark result;
-    // Only inside a transaction do the digest's query and the model's share one snapshot:
-    // outside one, a change between them would pair a digest with another schema.
+    // Only inside a transaction is a digest recorded: on SQLite the transaction is one
+    // snapshot for both reads; on PostgreSQL each statement has its own, and the digest is read
+    // first, so a change another session makes between the two leaves a digest the catalog no
+    // longer has, and the next comparison reads in full. Read after the model, the digest
+    // could stand for a schema the recorded model never saw.
     if (guarded) result.catalog_digest = catalog_digest();
     result.fingerprint = m_db.schema_reader()->fingerprint(scope());
     if (guarded) m_db.execute("RELEASE SAVEPOINT migrate_schema_read");

@@ -3,8 +3,13 @@
 // as the same model. Runs in the private schema postgres_backend_test.cpp's environment makes.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdlib>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "backend/backend.hpp"
 #include "schema/model.hpp"
@@ -259,6 +264,73 @@ TEST_F(PostgresSchemaReaderTest, TheSessionSearchPathChangesNothingAndIsKept) {
   m_db->commit();
   EXPECT_EQ(search_path(), "public");
   EXPECT_EQ(schema::canonical_text(in_transaction), schema::canonical_text(on_path));
+}
+
+// The catalog digest lets a recorded fingerprint stand for the live one while it is the same:
+// through a varied history, every change of the model changes the digest (and a digest seen
+// again comes with the model it came with then), including changes the model sees only
+// through what the server prints (a renamed function in a default, a role renamed under a
+// policy, DateStyle). Other tests' changes elsewhere in the database may change the digest too:
+// that costs a full read, never a wrong answer, and no assertion here depends on it.
+TEST_F(PostgresSchemaReaderTest, EveryChangeOfTheModelChangesTheCatalogDigest) {
+  SchemaScope scope;
+  scope.schemas = {m_schema};
+  auto* reader = m_db->schema_reader();
+  // Roles belong to the whole server: the name must not meet one another run left behind.
+  const std::string role = "mt_digest_role_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+  m_db->execute_script("CREATE ROLE " + role);
+  const std::vector<std::string> history = {
+      "CREATE TABLE t (id int PRIMARY KEY, d date DEFAULT '2020-01-02', price float8 DEFAULT 0.1)",
+      "ALTER TABLE t ADD COLUMN note text",
+      "COMMENT ON COLUMN t.note IS 'free text'",
+      "CREATE INDEX t_note ON t (note) WHERE note IS NOT NULL",
+      "CREATE FUNCTION one() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 1'",
+      "ALTER TABLE t ADD COLUMN n int DEFAULT one()",
+      "ALTER FUNCTION one() RENAME TO uno",
+      "CREATE TYPE mood AS ENUM ('ok')",
+      "ALTER TYPE mood ADD VALUE 'sad'",
+      "CREATE DOMAIN positive AS int CHECK (VALUE > 0)",
+      "ALTER TABLE t ADD COLUMN p positive",
+      "CREATE VIEW v AS SELECT id, note FROM t",
+      "CREATE OR REPLACE VIEW v AS SELECT id, note, n FROM t",
+      "ALTER TABLE t RENAME COLUMN note TO remark",
+      "ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY own ON t TO " + role + " USING (id > 0)",
+      "ALTER ROLE " + role + " RENAME TO " + role + "_renamed",
+      "CREATE SEQUENCE s START 5",
+      "ALTER SEQUENCE s INCREMENT 2",
+      "SET DateStyle = 'German, DMY'",
+      "SET extra_float_digits = 0",
+      "ALTER TABLE t ALTER COLUMN d DROP DEFAULT",
+      "DROP VIEW v",
+      "RESET DateStyle; RESET extra_float_digits",
+  };
+  std::map<std::string, std::string> seen;  // digest -> the model's fingerprint
+  std::string last_digest = reader->catalog_digest(scope);
+  std::string last_model = reader->fingerprint(scope);
+  seen.emplace(last_digest, last_model);
+  for (const auto& sql : history) {
+    m_db->execute_script(sql);
+    const auto digest = reader->catalog_digest(scope);
+    const auto model = reader->fingerprint(scope);
+    EXPECT_EQ(digest.size(), 64u);
+    if (model != last_model) EXPECT_NE(digest, last_digest) << "the model changed, the digest did not, after: " << sql;
+    const auto [it, added] = seen.emplace(digest, model);
+    if (!added) EXPECT_EQ(it->second, model) << "one digest, two models, after: " << sql;
+    last_digest = digest;
+    last_model = model;
+  }
+  m_db->execute_script("DROP TABLE t; DROP ROLE " + role + "_renamed");
+  // Data is not schema: inside one snapshot, rows written and a sequence advanced keep it.
+  m_db->execute_script("CREATE TABLE data (id int); BEGIN ISOLATION LEVEL REPEATABLE READ");
+  const auto before = reader->catalog_digest(scope);
+  m_db->execute_script("INSERT INTO data VALUES (1); UPDATE data SET id = 2; SELECT nextval('s')");
+  EXPECT_EQ(reader->catalog_digest(scope), before);
+  m_db->execute_script("COMMIT");
+  // Another scope reads another model.
+  SchemaScope other = scope;
+  other.excluded.push_back({m_schema, "data"});
+  EXPECT_NE(reader->catalog_digest(other), reader->catalog_digest(scope));
 }
 
 // A read that fails (here: a view it must lock is locked by another session) leaves the

@@ -18,12 +18,12 @@
 
 #include <sqlite3.h>
 
+#include "backend/catalog_digest.hpp"
 #include "backend/row_values.hpp"
 #include "backend/sql_dialect.hpp"
 #include "backend/sqlite/sqlite_backend.hpp"
 #include "sql/normalize.hpp"
 #include "sql/sqlite_ddl.hpp"
-#include "util/sha256.hpp"
 #include "util/strings.hpp"
 
 namespace migrate::backend::sqlite {
@@ -569,20 +569,6 @@ schema::Schema SqliteBackend::read_schema(const SchemaScope& scope) {
   return read_catalog(scope, catalog_query(k_entries), nullptr);
 }
 
-namespace {
-
-/// Length-prefixed, NULL apart from "": no two sequences of values hash the same bytes.
-void hash_value(util::Sha256& hash, const std::optional<std::string>& value) {
-  if (value) {
-    hash.update(std::to_string(value->size()) + ":");
-    hash.update(*value);
-  } else {
-    hash.update("-");
-  }
-  hash.update("\n");
-}
-
-}  // namespace
 
 /// sqlite_schema's rows in a fixed order and the scope, and what decides how the reader
 /// models them: the SQLite build (its source id and compile options: which virtual-table
@@ -591,18 +577,11 @@ void hash_value(util::Sha256& hash, const std::optional<std::string>& value) {
 /// of SQLite derives from these rows' CREATE statements, so the model is a function of what
 /// is hashed here.
 std::string SqliteBackend::catalog_digest(const SchemaScope& scope) {
-  util::Sha256 hash;  // fed piece by piece: the catalog's text is never held whole
-  hash_value(hash, std::string(sqlite3_sourceid()));
-  for (int i = 0; const char* option = sqlite3_compileoption_get(i); ++i) hash_value(hash, std::string(option));
-  hash_value(hash, std::string("migrate " MIGRATE_VERSION " ") + schema::k_format);
-  for (const auto& name : scope.excluded) {
-    hash_value(hash, name.schema);
-    hash_value(hash, name.name);
-  }
-  for_each_row(std::string(k_entries) + " ORDER BY type, name", [&hash](Row&& row) {
-    for (const auto& value : row) hash_value(hash, value);
-  });
-  return hash.hex_digest();
+  CatalogDigest digest(scope);  // fed row by row: the catalog's text is never held whole
+  digest.add(std::string(sqlite3_sourceid()));
+  for (int i = 0; const char* option = sqlite3_compileoption_get(i); ++i) digest.add(std::string(option));
+  for_each_row(std::string(k_entries) + " ORDER BY type, name", [&digest](Row&& row) { digest.add(row); });
+  return digest.finish();
 }
 
 SchemaSnapshot SqliteBackend::read_schema_since(const SchemaScope& scope, SchemaSnapshot last) {
