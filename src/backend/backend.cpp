@@ -2,20 +2,48 @@
 
 #include "backend/backend.hpp"
 
+#include <stdexcept>
+
+#include "backend/sql_dialect.hpp"
+
 namespace migrate::backend {
 
 // One statement at a time: right for an embedded database, where a statement costs no
 // round trip. The last one is run as a query so that its RETURNING rows come back.
-Backend::BatchResult Backend::execute_batch(const std::vector<std::string>& statements) {
+Backend::BatchResult Backend::execute_batch(const std::vector<Statement>& statements) {
   BatchResult out;
   for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto sql = inline_values(statements[i]);
     if (i + 1 < statements.size()) {
-      out.changes.push_back(execute(statements[i]));
+      out.changes.push_back(execute(sql));
     } else {
-      out.last_rows = query(statements[i]);
+      out.last_rows = query(sql);
       out.changes.push_back(static_cast<long long>(out.last_rows.size()));
     }
   }
+  return out;
+}
+
+std::string Backend::inline_values(const Statement& statement) {
+  if (statement.values.empty()) return statement.sql;
+  std::string out;
+  std::size_t next = 0;
+  char quote = 0;  // the quote character of the literal or name being read, if any
+  for (char c : statement.sql) {
+    if (quote) {
+      if (c == quote) quote = 0;  // a doubled quote closes and reopens: the same outcome
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '?') {
+      if (next == statement.values.size())
+        throw std::logic_error("more placeholders than values in: " + statement.sql);
+      const auto& value = statement.values[next++];
+      out += value ? sql::quote_literal(*value) : std::string("NULL");
+      continue;
+    }
+    out += c;
+  }
+  if (next != statement.values.size()) throw std::logic_error("more values than placeholders in: " + statement.sql);
   return out;
 }
 

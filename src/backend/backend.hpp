@@ -375,6 +375,18 @@ class Backend {
   virtual long long execute(std::string_view sql) = 0;
   /// Runs one query; returns its rows in the order the database returns them.
   virtual std::vector<Row> query(std::string_view sql) = 0;
+  /// A statement of execute_batch: its text, and the values of its `?` placeholders in order
+  /// (text or NULL; a column converts a value by its type). SQLite binds them to a statement
+  /// it prepared once per run; other backends write them into the text as literals. A `?`
+  /// inside a quoted literal or name is text, not a placeholder.
+  struct Statement {
+    Statement(std::string text) : sql(std::move(text)) {}  // NOLINT: plain SQL converts
+    Statement(const char* text) : sql(text) {}               // NOLINT
+    Statement(std::string text, std::vector<std::optional<std::string>> bound)
+        : sql(std::move(text)), values(std::move(bound)) {}
+    std::string sql;
+    std::vector<std::optional<std::string>> values;
+  };
   /// What execute_batch() returns: the rows each statement changed, in order (the last one:
   /// the rows it returned, where the default runs it as a query), and the rows the last one
   /// returned.
@@ -385,7 +397,9 @@ class Backend {
   /// Runs `statements` in order on the open transaction, stopping at the first failure
   /// (thrown as execute() throws it). For the runner's own bookkeeping statements, which a
   /// revision commits with: PostgreSQL sends them in one round trip instead of one each.
-  virtual BatchResult execute_batch(const std::vector<std::string>& statements);
+  virtual BatchResult execute_batch(const std::vector<Statement>& statements);
+  /// `statement`'s text with its values written in as literals.
+  static std::string inline_values(const Statement& statement);
 
   /// Asks the statement running on this connection to stop. Async-signal-safe: called from
   /// a SIGINT/SIGTERM handler while another statement runs (SQLite: sqlite3_interrupt;

@@ -207,48 +207,79 @@ void Journal::ensure() {
   m_known_complete = !m_ensured_in_transaction;
 }
 
-std::string Journal::append_statement(const JournalEntry& e) {
-  ensure();
-  std::map<std::string, std::string> values = {
-      {"revision", text_or_null(e.revision)},
-      {"direction", sql::quote_literal(e.direction)},
-      {"command", text_or_null(e.command)},
-      {"heads_before", sql::quote_literal(join(e.heads_before, ","))},
-      {"heads_after", sql::quote_literal(join(e.heads_after, ","))},
-      {"checksum", text_or_null(e.checksum)},
-      {"file_path", text_or_null(e.file_path)},
-      {"message", text_or_null(e.message)},
+namespace {
+
+std::optional<std::string> text_or_none(const std::string& value) {
+  return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+std::optional<std::string> number_or_none(long long value, bool present) {
+  return present ? std::optional<std::string>(std::to_string(value)) : std::nullopt;
+}
+
+/// A row's values by column name, in the order of sql::journal_columns.
+std::vector<std::pair<const char*, std::optional<std::string>>> journal_values(const JournalEntry& e) {
+  return {
+      {"revision", text_or_none(e.revision)},
+      {"direction", e.direction},
+      {"command", text_or_none(e.command)},
+      {"heads_before", join(e.heads_before, ",")},
+      {"heads_after", join(e.heads_after, ",")},
+      {"checksum", text_or_none(e.checksum)},
+      {"file_path", text_or_none(e.file_path)},
+      {"message", text_or_none(e.message)},
       // An empty downgrade section is a valid no-op: store '' rather than NULL for it.
-      {"downgrade_sql", e.has_downgrade ? sql::quote_literal(e.downgrade_sql) : std::string("NULL")},
-      {"status", sql::quote_literal(e.status)},
+      {"downgrade_sql", e.has_downgrade ? std::optional<std::string>(e.downgrade_sql) : std::nullopt},
+      {"status", e.status},
       {"statements_done", std::to_string(e.statements_done)},
       {"statements_total", std::to_string(e.statements_total)},
-      {"error", text_or_null(e.error)},
-      {"started_at", sql::quote_literal(e.started_at.empty() ? utc_now_iso() : e.started_at)},
-      {"finished_at", text_or_null(e.finished_at)},
-      {"duration_ms", e.duration_ms >= 0 ? std::to_string(e.duration_ms) : std::string("NULL")},
-      {"db_user", sql::quote_literal(e.db_user)},
-      {"os_user", sql::quote_literal(e.os_user)},
-      {"host", sql::quote_literal(e.host)},
-      {"tool_version", sql::quote_literal(e.tool_version)},
-      {"reason", text_or_null(e.reason)},
-      {"checksum_algorithm", text_or_null(e.checksum_algorithm)},
-      {"file_content", text_or_null(e.file_content)},
-      {"statement_hashes", text_or_null(join(e.statement_hashes, "\n"))},
-      {"version_ops", text_or_null(encode_version_ops(e.version_ops))},
-      {"has_downgrade", e.has_downgrade ? "1" : "0"},
-      {"transactional", e.transactional ? "1" : "0"},
-      {"statement_started", e.statement_started > 0 ? std::to_string(e.statement_started) : std::string("NULL")},
-      {"schema_fingerprint", text_or_null(e.schema_fingerprint)},
-      {"catalog_digest", text_or_null(e.catalog_digest)},
+      {"error", text_or_none(e.error)},
+      {"started_at", e.started_at.empty() ? utc_now_iso() : e.started_at},
+      {"finished_at", text_or_none(e.finished_at)},
+      {"duration_ms", number_or_none(e.duration_ms, e.duration_ms >= 0)},
+      {"db_user", e.db_user},
+      {"os_user", e.os_user},
+      {"host", e.host},
+      {"tool_version", e.tool_version},
+      {"reason", text_or_none(e.reason)},
+      {"checksum_algorithm", text_or_none(e.checksum_algorithm)},
+      {"file_content", text_or_none(e.file_content)},
+      {"statement_hashes", text_or_none(join(e.statement_hashes, "\n"))},
+      {"version_ops", text_or_none(encode_version_ops(e.version_ops))},
+      {"has_downgrade", std::string(e.has_downgrade ? "1" : "0")},
+      {"transactional", std::string(e.transactional ? "1" : "0")},
+      {"statement_started", number_or_none(e.statement_started, e.statement_started > 0)},
+      {"schema_fingerprint", text_or_none(e.schema_fingerprint)},
+      {"catalog_digest", text_or_none(e.catalog_digest)},
   };
-  std::string names, literals;
-  for (const auto& column : sql::journal_columns(m_db.dialect())) {
-    if (!names.empty()) names += ", ", literals += ", ";
-    names += column.name;
-    literals += values.at(column.name);
+}
+
+}  // namespace
+
+backend::Backend::Statement Journal::append_statement(const JournalEntry& e) {
+  ensure();
+  auto named = journal_values(e);
+  if (m_insert_sql.empty()) m_insert_sql = insert_sql(named);
+  std::vector<std::optional<std::string>> values;
+  values.reserve(named.size());
+  for (auto& [name, value] : named) values.push_back(std::move(value));
+  return {m_insert_sql, std::move(values)};
+}
+
+/// The INSERT of every column with a placeholder each. Written once per journal object: the
+/// same text each time lets SQLite run the statement it prepared for the first row.
+std::string Journal::insert_sql(const std::vector<std::pair<const char*, std::optional<std::string>>>& named) const {
+  const auto columns = sql::journal_columns(m_db.dialect());
+  std::string names, placeholders;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i >= named.size() || columns[i].name != named[i].first)
+      throw std::logic_error("journal_values does not list the journal's column " + columns[i].name);
+    if (i) names += ", ", placeholders += ", ";
+    names += columns[i].name;
+    placeholders += "?";
   }
-  return "INSERT INTO " + table() + " (" + names + ") VALUES (" + literals + ") RETURNING id";
+  if (named.size() != columns.size()) throw std::logic_error("journal_values lists a column the journal lacks");
+  return "INSERT INTO " + table() + " (" + names + ") VALUES (" + placeholders + ") RETURNING id";
 }
 
 long long Journal::appended_id(const std::vector<backend::Row>& rows) const {
@@ -257,7 +288,7 @@ long long Journal::appended_id(const std::vector<backend::Row>& rows) const {
   return std::stoll(*rows[0][0]);
 }
 
-long long Journal::append(const JournalEntry& e) { return appended_id(m_db.query(append_statement(e))); }
+long long Journal::append(const JournalEntry& e) { return appended_id(m_db.execute_batch({append_statement(e)}).last_rows); }
 
 void Journal::set_progress(long long id, int statements_done) {
   m_db.execute(fmt::format("UPDATE {} SET statements_done = {} WHERE id = {}", table(), statements_done, id));

@@ -225,7 +225,7 @@ class Journal {
   long long append(const JournalEntry& entry);
   /// The statement append() runs (an INSERT ... RETURNING id; ensure() is called first), for
   /// a caller that sends it with others, and the id read from the rows it returned.
-  std::string append_statement(const JournalEntry& entry);
+  backend::Backend::Statement append_statement(const JournalEntry& entry);
   long long appended_id(const std::vector<backend::Row>& rows) const;
   /// Progress of a running non-transactional step.
   void set_progress(long long id, int statements_done);
@@ -277,8 +277,10 @@ class Journal {
   std::vector<JournalEntry> select_in(const std::vector<std::string>& present, const std::string& where_and_order,
                                       Columns read = Columns::all);
   std::string table() const;
+  std::string insert_sql(const std::vector<std::pair<const char*, std::optional<std::string>>>& named) const;
 
   backend::Backend& m_db;
+  std::string m_insert_sql;  ///< append_statement's text, made on first use
   std::string m_schema;
   std::string m_name;
   bool m_known_complete = false;  ///< committed with every column (see ensure())

@@ -463,7 +463,8 @@ void Runner::record_applied_step(const StepContext& ctx) {
   // digest covers (in a run in one transaction it is made with the first step).
   if (ctx.last_of_run) m_journal.ensure();
   const auto schema = fingerprint_if_last(ctx);
-  auto statements = version_op_statements(m_db, vt, ctx.step->ops);
+  const auto ops = version_op_statements(m_db, vt, ctx.step->ops);
+  std::vector<backend::Backend::Statement> statements(ops.begin(), ops.end());
   statements.push_back(m_journal.append_statement(
       journal_row(ctx, "applied", ctx.statements_total, nullptr, elapsed_ms(ctx.start), schema)));
   auto result = m_db.execute_batch(statements);

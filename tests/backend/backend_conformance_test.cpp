@@ -113,6 +113,37 @@ TEST_P(BackendConformanceTest, BatchReportsEachStatementsChangesAndTheLastOnesRo
   EXPECT_EQ(column("SELECT v FROM conf_batch ORDER BY id"), (std::vector<std::string>{"b", "d"}));
 }
 
+// Values apart from the text (the journal's row): bound where the backend prepares the
+// statement, written in as literals elsewhere; the same rows either way, quotes, NULL and
+// numbers included, and the same statement run again with other values.
+TEST_P(BackendConformanceTest, BatchStatementsTakeTheirValuesApartFromTheirText) {
+  m_db->execute("CREATE TABLE \"conf?bound\" (id INTEGER PRIMARY KEY, v TEXT, n INTEGER)");
+  const std::string insert = "INSERT INTO \"conf?bound\" (id, v, n) VALUES (?, ?, ?) RETURNING id, '?'";
+  for (int round = 0; round < 2; ++round) {
+    m_db->begin();
+    auto result = m_db->execute_batch(
+        {{insert, {std::to_string(1 + 2 * round), "it's a '?' \\ value", std::string("42")}},
+         {insert, {std::to_string(2 + 2 * round), std::nullopt, std::nullopt}}});
+    m_db->commit();
+    EXPECT_EQ(result.changes, (std::vector<long long>{1, 1}));
+    ASSERT_EQ(result.last_rows.size(), 1u);
+    EXPECT_EQ(result.last_rows[0].at(0).value_or("NULL"), std::to_string(2 + 2 * round));
+    EXPECT_EQ(result.last_rows[0].at(1).value_or("NULL"), "?");
+  }
+  EXPECT_EQ(column("SELECT coalesce(v, 'NULL') || ' ' || coalesce(n + 1, -1) FROM \"conf?bound\" ORDER BY id"),
+            (std::vector<std::string>{"it's a '?' \\ value 43", "NULL -1", "it's a '?' \\ value 43", "NULL -1"}));
+  // A failing bound statement leaves it usable for the next.
+  m_db->begin();
+  EXPECT_THROW(m_db->execute_batch({{insert, {std::string("1"), std::string("duplicate"), std::nullopt}}}),
+               backend::DatabaseError);
+  m_db->rollback();
+  m_db->begin();
+  EXPECT_EQ(m_db->execute_batch({{insert, {std::string("5"), std::string("after"), std::nullopt}}}).changes,
+            std::vector<long long>{1});
+  m_db->commit();
+  EXPECT_EQ(column("SELECT count(*) FROM \"conf?bound\""), std::vector<std::string>{"5"});
+}
+
 TEST_P(BackendConformanceTest, VersionTableRejectsDuplicateRow) {
   m_db->execute(sql::create_version_table(dialect(), "", "conf_version"));
   m_db->execute(sql::insert_version(dialect(), "", "conf_version", "a1"));

@@ -314,9 +314,13 @@ TEST_F(PostgresSchemaReaderTest, EveryChangeOfTheModelChangesTheCatalogDigest) {
     const auto digest = reader->catalog_digest(scope);
     const auto model = reader->fingerprint(scope);
     EXPECT_EQ(digest.size(), 64u);
-    if (model != last_model) EXPECT_NE(digest, last_digest) << "the model changed, the digest did not, after: " << sql;
+    if (model != last_model) {
+      EXPECT_NE(digest, last_digest) << "the model changed, the digest did not, after: " << sql;
+    }
     const auto [it, added] = seen.emplace(digest, model);
-    if (!added) EXPECT_EQ(it->second, model) << "one digest, two models, after: " << sql;
+    if (!added) {
+      EXPECT_EQ(it->second, model) << "one digest, two models, after: " << sql;
+    }
     last_digest = digest;
     last_model = model;
   }

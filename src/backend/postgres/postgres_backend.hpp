@@ -102,7 +102,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   long long execute(std::string_view sql) override;
   /// Rows of the last statement that returned rows; values in PostgreSQL's text format.
   std::vector<Row> query(std::string_view sql) override;
-  BatchResult execute_batch(const std::vector<std::string>& statements) override;
+  BatchResult execute_batch(const std::vector<Statement>& statements) override;
 
   /// With an empty schema, a table visible through `search_path` (pg_table_is_visible),
   /// i.e. the one an unqualified name reaches, as Alembic's has_table does.

@@ -305,9 +305,9 @@ std::vector<Row> PostgresBackend::query(std::string_view sql) { return run(*m_se
 
 // One simple-query message: the server runs the statements in order and stops at the first
 // error, which run() reports with the failing statement's position in the joined text.
-Backend::BatchResult PostgresBackend::execute_batch(const std::vector<std::string>& statements) {
+Backend::BatchResult PostgresBackend::execute_batch(const std::vector<Statement>& statements) {
   std::string joined;
-  for (const auto& statement : statements) (joined += statement) += ";\n";
+  for (const auto& statement : statements) (joined += inline_values(statement)) += ";\n";
   auto outcome = run(*m_session, joined, 0, true);
   return BatchResult{std::move(outcome.changes_each), std::move(outcome.rows)};
 }

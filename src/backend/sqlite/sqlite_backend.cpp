@@ -7,11 +7,14 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <spdlog/spdlog.h>
 #include <thread>
+#include <utility>
 
 #include "backend/backup_support.hpp"
 #include "backend/row_values.hpp"
@@ -192,6 +195,21 @@ struct StatementGuard {
   ~StatementGuard() { sqlite3_finalize(stmt); }
 };
 
+/// The current row of `stmt`, every value as text or NULL.
+Row current_row(sqlite3_stmt* stmt, int columns) {
+  Row row;
+  row.reserve(columns);
+  for (int i = 0; i < columns; ++i) {
+    if (sqlite3_column_type(stmt, i) == SQLITE_NULL) {
+      row.emplace_back(std::nullopt);
+    } else {
+      auto text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, i));
+      row.emplace_back(std::string(text, sqlite3_column_bytes(stmt, i)));
+    }
+  }
+  return row;
+}
+
 /// True when a URL's query string (after '?') sets `foreign_keys`.
 bool names_foreign_keys_option(std::string_view query) {
   std::size_t pos = 0;
@@ -266,6 +284,7 @@ void configure_process() {
 }
 
 void SqliteBackend::open_file(const std::string& file, bool create) {
+  forget_prepared();  // made on the connection this one replaces
   try {
     // One connection is used by one thread at a time (request_cancel's sqlite3_interrupt
     // takes no mutex): without NOMUTEX every sqlite3_column_* call would lock and unlock
@@ -283,6 +302,7 @@ void SqliteBackend::open_file(const std::string& file, bool create) {
 
 SqliteBackend::~SqliteBackend() {
   m_handle = nullptr;
+  forget_prepared();
   // Close the connection before the lock descriptor. On Linux, close() of ANY descriptor
   // of a file drops every POSIX (fcntl) lock this process holds on it, including the ones
   // SQLite's own connection uses; closing ours while SQLite is idle is harmless. Two
@@ -379,6 +399,71 @@ std::vector<Row> SqliteBackend::query(std::string_view sql) {
 }
 
 void SqliteBackend::for_each_row(std::string_view sql, const RowSink& sink) { run(sql, &sink); }
+
+Backend::BatchResult SqliteBackend::execute_batch(const std::vector<Statement>& statements) {
+  BatchResult out;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const bool last = i + 1 == statements.size();  // run as a query: its RETURNING rows come back
+    const auto& statement = statements[i];
+    if (!last) {
+      out.changes.push_back(statement.values.empty() ? execute(statement.sql) : run_prepared(statement, nullptr));
+      continue;
+    }
+    if (statement.values.empty()) out.last_rows = query(statement.sql);
+    else run_prepared(statement, &out.last_rows);
+    out.changes.push_back(static_cast<long long>(out.last_rows.size()));
+  }
+  return out;
+}
+
+long long SqliteBackend::run_prepared(const Statement& statement, std::vector<Row>* rows) {
+  sqlite3* db = m_db->getHandle();
+  auto found = m_prepared.find(statement.sql);
+  if (found == m_prepared.end()) {
+    sqlite3_stmt* prepared = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db, statement.sql.data(), static_cast<int>(statement.sql.size()),
+                                SQLITE_PREPARE_PERSISTENT, &prepared, &tail);
+    if (rc != SQLITE_OK) throw make_error(db, sqlite3_extended_errcode(db), std::max(0, sqlite3_error_offset(db)));
+    StatementGuard owner{prepared};
+    if (!prepared || skip_blank(statement.sql, static_cast<std::size_t>(tail - statement.sql.data())) <
+                         statement.sql.size())
+      throw std::logic_error("not one statement: " + statement.sql);
+    found = m_prepared.emplace(statement.sql, std::exchange(owner.stmt, nullptr)).first;
+  }
+  sqlite3_stmt* stmt = found->second;
+  if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(statement.values.size()))
+    throw std::logic_error("placeholders and values differ in number: " + statement.sql);
+  struct Reset {  // ready for the next use, whatever happens here
+    sqlite3_stmt* stmt;
+    ~Reset() {
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    }
+  } reset{stmt};
+  for (std::size_t i = 0; i < statement.values.size(); ++i) {
+    const auto& value = statement.values[i];
+    const int at = static_cast<int>(i) + 1;
+    // SQLITE_STATIC: the values outlive the step; sqlite3_reset drops them before they go.
+    int rc = value ? sqlite3_bind_text(stmt, at, value->data(), static_cast<int>(value->size()), SQLITE_STATIC)
+                   : sqlite3_bind_null(stmt, at);
+    if (rc != SQLITE_OK) throw make_error(db, sqlite3_extended_errcode(db), 0);
+  }
+  const int columns = sqlite3_column_count(stmt);
+  const auto total_before = sqlite3_total_changes64(db);
+  for (;;) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) throw make_error(db, sqlite3_extended_errcode(db), 0);
+    if (rows) rows->push_back(current_row(stmt, columns));
+  }
+  return sqlite3_total_changes64(db) != total_before ? sqlite3_changes64(db) : 0;
+}
+
+void SqliteBackend::forget_prepared() noexcept {
+  for (auto& [sql, stmt] : m_prepared) sqlite3_finalize(stmt);
+  m_prepared.clear();
+}
 
 bool SqliteBackend::table_exists(std::string_view schema, std::string_view table) {
   std::string master = schema.empty() ? "sqlite_master"
@@ -528,18 +613,7 @@ long long SqliteBackend::run(std::string_view sql, const RowSink* rows) {
     for (;;) {
       rc = sqlite3_step(guard.stmt);
       if (rc == SQLITE_ROW) {
-        if (!rows) continue;
-        Row row;
-        row.reserve(columns);
-        for (int i = 0; i < columns; ++i) {
-          if (sqlite3_column_type(guard.stmt, i) == SQLITE_NULL) {
-            row.emplace_back(std::nullopt);
-          } else {
-            auto text = reinterpret_cast<const char*>(sqlite3_column_text(guard.stmt, i));
-            row.emplace_back(std::string(text, sqlite3_column_bytes(guard.stmt, i)));
-          }
-        }
-        (*rows)(std::move(row));
+        if (rows) (*rows)(current_row(guard.stmt, columns));
       } else if (rc == SQLITE_DONE) {
         break;
       } else {

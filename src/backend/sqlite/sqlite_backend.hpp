@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@ namespace SQLite {
 class Database;
 }
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace migrate::backend::sqlite {
 
@@ -82,6 +84,10 @@ class SqliteBackend final : public Backend,
   void execute_script(std::string_view sql) override;
   long long execute(std::string_view sql) override;
   std::vector<Row> query(std::string_view sql) override;
+  /// Statements with values are prepared once per connection and kept (the journal's INSERT
+  /// runs once per revision: parsing it each time cost as much as running it), their values
+  /// bound; the others run as execute() and query() run them.
+  BatchResult execute_batch(const std::vector<Statement>& statements) override;
 
   /// `schema` non-empty names an attached database (`main`, `temp`, ...).
   bool table_exists(std::string_view schema, std::string_view table) override;
@@ -167,6 +173,11 @@ class SqliteBackend final : public Backend,
   long long run(std::string_view sql, const RowSink* rows);
   /// Hands each row of `sql` to `sink` as it is stepped to, instead of holding them all.
   void for_each_row(std::string_view sql, const RowSink& sink);
+  /// Runs one statement with values from m_prepared (preparing it the first time); returns
+  /// the rows it changed, and its rows in `rows` when given.
+  long long run_prepared(const Statement& statement, std::vector<Row>* rows);
+  /// Finalizes m_prepared: before the connection closes.
+  void forget_prepared() noexcept;
   /// `query` for read_schema, counted in m_read_queries.
   std::vector<Row> catalog_query(std::string_view sql);
   /// The schema from sqlite_schema's rows `catalog` and the pragmas: every table, or only
@@ -192,6 +203,7 @@ class SqliteBackend final : public Backend,
   int m_lock_fd = -1;
   bool m_locked = false;
   std::unique_ptr<SQLite::Database> m_db;
+  std::map<std::string, ::sqlite3_stmt*, std::less<>> m_prepared;  ///< by SQL text
   /// The connection's handle, kept apart so the signal handler's request_cancel reads one
   /// plain pointer and calls nothing but sqlite3_interrupt.
   std::atomic<::sqlite3*> m_handle{nullptr};
