@@ -1,5 +1,8 @@
 #include "backend/catalog_digest.hpp"
 
+#include <charconv>
+#include <string_view>
+
 namespace migrate::backend {
 
 CatalogDigest::CatalogDigest(const SchemaScope& scope) {
@@ -13,12 +16,16 @@ CatalogDigest::CatalogDigest(const SchemaScope& scope) {
 }
 
 void CatalogDigest::add(const std::optional<std::string>& value) {
-  if (value) {
-    m_hash.update(std::to_string(value->size()) + ":");
-    m_hash.update(*value);
-  } else {
-    m_hash.update("-");
+  if (!value) {
+    m_hash.update("-\n");
+    return;
   }
+  // The length prefix without a string of its own: a digest hashes every catalog row.
+  char prefix[24];
+  auto end = std::to_chars(prefix, prefix + sizeof prefix - 1, value->size()).ptr;
+  *end++ = ':';
+  m_hash.update(std::string_view(prefix, static_cast<std::size_t>(end - prefix)));
+  m_hash.update(*value);
   m_hash.update("\n");
 }
 
