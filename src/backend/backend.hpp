@@ -249,8 +249,8 @@ class SchemaReader {
     return {read_schema(scope), {}};
   }
   /// schema::fingerprint_of_canonical(read_schema(scope)), which a backend may compute
-  /// without holding the whole model at once (SQLite reads a large schema a few hundred
-  /// tables at a time). Default: exactly that.
+  /// without holding the whole model at once (SQLite reads a large schema 2,000 tables
+  /// at a time). Default: exactly that.
   virtual std::string fingerprint(const SchemaScope& scope) { return schema::fingerprint_of_canonical(read_schema(scope)); }
   /// A digest of everything read_schema(scope) builds its model from, read in one cheap
   /// query: equal digests mean read_schema returns equal models, so a fingerprint recorded
@@ -377,8 +377,9 @@ class Backend {
   virtual std::vector<Row> query(std::string_view sql) = 0;
   /// A statement of execute_batch: its text, and the values of its `?` placeholders in order
   /// (text or NULL; a column converts a value by its type). SQLite binds them to a statement
-  /// it prepared once per run; other backends write them into the text as literals. A `?`
-  /// inside a quoted literal or name is text, not a placeholder.
+  /// it prepared once per run; other backends write them into the text as literals. For the
+  /// statements migrate writes itself: a `?` inside a quoted literal or name is text, but
+  /// comments, dollar quoting, E'' strings and PostgreSQL's `?` operators are not recognized.
   struct Statement {
     Statement(std::string text) : sql(std::move(text)) {}  // NOLINT: plain SQL converts
     Statement(const char* text) : sql(text) {}               // NOLINT

@@ -18,6 +18,28 @@ std::string heads_text(const std::vector<std::string>& heads) {
   return heads.empty() ? "base" : util::join(heads, ", ");
 }
 
+/// `read()`, under savepoint `name` when a transaction is open: a failing catalog query would
+/// abort it on PostgreSQL and take the revision down with it. On a failure the transaction
+/// is rolled back to the savepoint and the failure propagates.
+template <typename Read>
+auto under_savepoint(backend::Backend& db, const std::string& name, Read read) {
+  if (!db.in_transaction()) return read();
+  db.execute("SAVEPOINT " + name);
+  try {
+    auto result = read();
+    db.execute("RELEASE SAVEPOINT " + name);
+    return result;
+  } catch (...) {
+    try {
+      db.execute("ROLLBACK TO SAVEPOINT " + name);
+      db.execute("RELEASE SAVEPOINT " + name);
+    } catch (const std::exception&) {
+      // The transaction itself is gone: the commit that follows reports it.
+    }
+    throw;
+  }
+}
+
 }  // namespace
 
 SchemaState::SchemaState(backend::Backend& db, const VersionTable& vt, std::vector<std::string> schemas)
@@ -48,35 +70,31 @@ std::optional<std::string> SchemaState::fingerprint() {
 
 std::string SchemaState::catalog_digest() {
   auto* reader = m_db.schema_reader();
-  return reader ? reader->catalog_digest(scope()) : std::string();
+  if (!reader) return {};
+  try {
+    return under_savepoint(m_db, "migrate_catalog_digest", [&] { return reader->catalog_digest(scope()); });
+  } catch (const std::exception& e) {
+    spdlog::debug("no catalog digest (the schema is read in full instead): {}", e.what());
+    return {};
+  }
 }
 
 SchemaMark SchemaState::fingerprint_for_journal() {
   if (!available()) return {};
-  // Inside a migration's transaction a failing catalog query would abort it on PostgreSQL
-  // and take the revision down with it: the read runs under a savepoint it can roll back to.
-  bool guarded = m_db.in_transaction();
+  const bool in_transaction = m_db.in_transaction();
   try {
-    if (guarded) m_db.execute("SAVEPOINT migrate_schema_read");
-    SchemaMark result;
-    // Only inside a transaction is a digest recorded: on SQLite the transaction is one
-    // snapshot for both reads; on PostgreSQL each statement has its own, and the digest is read
-    // first, so a change another session makes between the two leaves a digest the catalog no
-    // longer has, and the next comparison reads in full. Read after the model, the digest
-    // could stand for a schema the recorded model never saw.
-    if (guarded) result.catalog_digest = catalog_digest();
-    result.fingerprint = m_db.schema_reader()->fingerprint(scope());
-    if (guarded) m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
-    return result;
+    return under_savepoint(m_db, "migrate_schema_read", [&] {
+      SchemaMark result;
+      // Only inside a transaction is a digest recorded: on SQLite the transaction is one
+      // snapshot for both reads; on PostgreSQL each statement has its own, and the digest is
+      // read first, so a change another session makes between the two leaves a digest the
+      // catalog no longer has, and the next comparison reads in full. Read after the model,
+      // the digest could stand for a schema the recorded model never saw.
+      if (in_transaction) result.catalog_digest = catalog_digest();
+      result.fingerprint = m_db.schema_reader()->fingerprint(scope());
+      return result;
+    });
   } catch (const std::exception& e) {
-    if (guarded) {
-      try {
-        m_db.execute("ROLLBACK TO SAVEPOINT migrate_schema_read");
-        m_db.execute("RELEASE SAVEPOINT migrate_schema_read");
-      } catch (const std::exception&) {
-        // The transaction itself is gone: the commit that follows reports it.
-      }
-    }
     spdlog::warn("could not read the schema to record its fingerprint in the journal: {}", e.what());
     return {};
   }

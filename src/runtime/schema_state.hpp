@@ -29,7 +29,10 @@ class SchemaState {
   schema::Schema read();
   /// fingerprint(read()), or nullopt when not available().
   std::optional<std::string> fingerprint();
-  /// The backend's catalog digest ("" when it has none, or when not available()).
+  /// The backend's catalog digest; "" when it has none, when not available(), or when the
+  /// query fails (a role that may not read a catalog): then the schema is read in full. In a
+  /// transaction the query runs under a savepoint, so its failure leaves the transaction
+  /// usable.
   std::string catalog_digest();
   /// The fingerprint and the catalog digest, for recording in the journal: a read that
   /// fails is logged as a warning and records nothing (a catalog quirk must not fail a

@@ -351,11 +351,6 @@ std::string canonical_text(const Schema& s) {
 
 std::string fingerprint(const Schema& schema) { return fingerprint_of_canonical(canonical_copy(schema)); }
 
-std::string fingerprint(Schema&& schema) {
-  canonicalize(schema);
-  return fingerprint_of_canonical(schema);
-}
-
 std::string fingerprint_of_canonical(const Schema& canonical) {
   util::Sha256 hash;
   Writer w(&hash);

@@ -253,8 +253,6 @@ Schema canonical_copy(Schema schema);
 
 /// SHA-256 hex of canonical_text(canonical_copy(schema)).
 std::string fingerprint(const Schema& schema);
-/// The same, canonicalizing `schema` in place instead of copying it.
-std::string fingerprint(Schema&& schema);
 /// The same for a schema already canonicalized (as the catalog readers return it), without
 /// copying it again. The text is hashed in pieces as it is written, never held whole.
 std::string fingerprint_of_canonical(const Schema& canonical);

@@ -136,5 +136,27 @@ TEST_F(PostgresCliTest, DriftWithoutCreatedbSaysHowToNameAScratchDatabase) {
   EXPECT_NE(refused.err.find("--scratch-url"), std::string::npos) << refused.err;
 }
 
+// An ordinary role (neither superuser nor able to read every catalog) records the schema's
+// fingerprint and a catalog digest with its run, and its status takes the recorded
+// fingerprint while nothing changed.
+TEST_F(PostgresCliTest, AnOrdinaryRoleRecordsAFingerprintAndACatalogDigest) {
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int PRIMARY KEY);", "DROP TABLE a;"});
+  const std::string role = "digest_owner_" + std::to_string(getpid());
+  exec("DROP ROLE IF EXISTS " + role);
+  exec("CREATE ROLE " + role + " LOGIN");
+  exec("GRANT USAGE, CREATE ON SCHEMA public TO " + role);
+  const std::string as_role = url().replace(url().find("postgres@"), 9, role + "@");
+  auto upgraded = migrate({"--url", as_role, "upgrade", "head"});
+  auto status = migrate({"--url", as_role, "status"});
+  auto recorded = column(
+      "SELECT length(schema_fingerprint) || ' ' || length(catalog_digest) FROM migrate_version_journal "
+      "ORDER BY id DESC LIMIT 1");
+  exec("DROP OWNED BY " + role);
+  exec("DROP ROLE " + role);
+  EXPECT_EQ(upgraded.status, 0) << describe(upgraded);
+  EXPECT_EQ(recorded, std::vector<std::string>{"64 64"});
+  EXPECT_NE(status.out.find("matches the one recorded"), std::string::npos) << describe(status);
+}
+
 }  // namespace
 }  // namespace migrate::test

@@ -120,14 +120,26 @@ backend::BackupResult FakeBackend::backup(const std::filesystem::path& path) {
   return m_inner->backups()->backup(path);
 }
 
+namespace {
+
+[[noreturn]] void fail_catalog_query(const std::string& what) {
+  backend::DatabaseError::Details d;
+  d.server_message = what + " failed (fake)";
+  throw backend::DatabaseError(d.server_message, d);
+}
+
+}  // namespace
+
 schema::Schema FakeBackend::read_schema(const backend::SchemaScope& scope) {
   calls.push_back("read_schema");
-  if (schema_read_fails) {
-    backend::DatabaseError::Details d;
-    d.server_message = "catalog read failed (fake)";
-    throw backend::DatabaseError(d.server_message, d);
-  }
+  if (schema_read_fails) fail_catalog_query("catalog read");
   return m_inner->schema_reader()->read_schema(scope);
+}
+
+std::string FakeBackend::catalog_digest(const backend::SchemaScope& scope) {
+  calls.push_back("catalog_digest");
+  if (digest_fails) fail_catalog_query("catalog digest");
+  return m_inner->schema_reader()->catalog_digest(scope);
 }
 
 }  // namespace migrate::test

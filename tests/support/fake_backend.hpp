@@ -53,6 +53,8 @@ class FakeBackend : public backend::Backend,
   bool reads_schema = false;
   /// With reads_schema: read_schema() throws DatabaseError instead of forwarding.
   bool schema_read_fails = false;
+  /// With reads_schema: catalog_digest() throws DatabaseError instead of forwarding.
+  bool digest_fails = false;
 
   /// The calls that change something or frame a transaction (no query/table_exists), with
   /// SQL shortened to its first `prefix` characters.
@@ -92,6 +94,7 @@ class FakeBackend : public backend::Backend,
   backend::Backups* backups() override { return this; }
   backend::SchemaReader* schema_reader() override { return reads_schema ? this : nullptr; }
   schema::Schema read_schema(const backend::SchemaScope& scope) override;
+  std::string catalog_digest(const backend::SchemaScope& scope) override;
 
  private:
   /// Throws (after running what comes before) when `sql` contains `fail_on`.

@@ -760,48 +760,51 @@ void PostgresBackend::restore_search_path(const std::string& settings, bool loca
 
 namespace {
 
-/// The settings whose values change what the model holds: how the server prints constants in
-/// expressions (a date, an interval, a float, a bytea, a string with a backslash), whether it
-/// quotes every name, and search_path (which schemas an empty scope reads).
-constexpr const char* k_rendering_settings[] = {"DateStyle",          "IntervalStyle", "TimeZone",
-                                                "extra_float_digits", "bytea_output",  "quote_all_identifiers",
-                                                "standard_conforming_strings", "lc_monetary", "search_path"};
+/// The settings whose values change what the model holds: the encodings its text arrives
+/// in, and how the server prints constants in expressions (a date, an interval, a float, a
+/// bytea, a string with a backslash) and names (quoting every one).
+constexpr const char* k_rendering_settings[] = {
+    "client_encoding", "server_encoding", "DateStyle",   "IntervalStyle",
+    "TimeZone",        "extra_float_digits", "bytea_output", "quote_all_identifiers",
+    "standard_conforming_strings", "lc_monetary"};
 
 /// Catalogs of this database whose rows change without any DDL (statistics, large objects,
-/// replication state): the model reads none of them.
+/// replication state), or that hold credentials: the model reads none of them.
 constexpr const char* k_data_catalogs =
-    "'pg_statistic', 'pg_statistic_ext_data', 'pg_largeobject', 'pg_largeobject_metadata', 'pg_subscription_rel'";
+    "'pg_statistic', 'pg_statistic_ext_data', 'pg_largeobject', 'pg_largeobject_metadata', 'pg_subscription_rel', "
+    "'pg_user_mapping'";
 
 /// One row: the server's version, each rendering setting, the names of the roles policies
-/// apply to, and for every other catalog of this database its row count, the sum of its rows'
-/// xmin and the sum of their hashes (query_to_xml runs the per-catalog query the list of
-/// catalogs names, in one round trip).
+/// apply to, and for every other catalog of this database that the session may read its row
+/// count and the sum of a 64-bit hash of each row's (ctid, xmin) (query_to_xml runs the
+/// per-catalog query the list of catalogs names, in one round trip).
 std::string catalog_digest_query() {
   std::string sql = "SELECT pg_catalog.current_setting('server_version_num')";
   for (const char* setting : k_rendering_settings) sql += std::string(", pg_catalog.current_setting('") + setting + "')";
   sql +=
       ", (SELECT pg_catalog.string_agg(p.oid::pg_catalog.text || ' ' || r.rolname, ',' ORDER BY p.oid, r.rolname) "
-      "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_authid r ON r.oid = ANY (p.polroles)), "
+      "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_roles r ON r.oid = ANY (p.polroles)), "
       "(SELECT pg_catalog.string_agg(c.relname || '=' || (pg_catalog.xpath('/row/d/text()', pg_catalog.query_to_xml("
-      "pg_catalog.format('SELECT pg_catalog.count(*) || '':'' || coalesce(pg_catalog.sum(x), 0) || '':'' || "
-      "coalesce(pg_catalog.sum(pg_catalog.hashint8(x)), 0) AS d FROM (SELECT xmin::pg_catalog.text::pg_catalog.int8 "
-      "AS x FROM pg_catalog.%I) t', c.relname), false, true, '')))[1]::pg_catalog.text, ',' ORDER BY c.relname) "
+      "pg_catalog.format('SELECT pg_catalog.count(*) || '':'' || coalesce(pg_catalog.sum("
+      "pg_catalog.hashtextextended(ctid::pg_catalog.text || '' '' || xmin::pg_catalog.text, 0)::pg_catalog.numeric), "
+      "0) AS d FROM pg_catalog.%I', c.relname), false, true, '')))[1]::pg_catalog.text, ',' ORDER BY c.relname) "
       "FROM pg_catalog.pg_class c WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'r' "
-      "AND NOT c.relisshared AND c.relname NOT IN (" +
+      "AND NOT c.relisshared AND pg_catalog.has_table_privilege(c.oid, 'SELECT') AND c.relname NOT IN (" +
       std::string(k_data_catalogs) + "))";
   return sql;
 }
 
 }  // namespace
 
-/// Every catalog row version the model can be built from is counted by the xmin it was
-/// written with: DDL never changes a catalog row in place except for statistics and flags
-/// the model does not read (relpages, relhasindex, indisvalid, frozen transaction ids), so a
-/// change adds, removes or replaces rows, and a replaced row has a newer transaction's xmin.
-/// The rows a later change removes were written before the digest was read and the rows it
-/// adds after, so the two sets of xmins differ and so, but for a hash collision, do the
-/// sums. Shared catalogs are left out (other databases' roles and databases come and go);
-/// role names reach the model through policies, whose roles are hashed by name.
+/// Every catalog row version the model can be built from is counted by where it lies (ctid)
+/// and the transaction that wrote it (xmin): DDL never changes a catalog row in place except
+/// for statistics and flags the model does not read (relpages, relhasindex, indisvalid,
+/// frozen transaction ids), so a change adds, removes or replaces rows, and a replaced row
+/// is a new version in another place, also within one transaction. So the multiset of pairs
+/// changes, and with it, but for a hash collision, the sum. Shared catalogs are left out
+/// (other databases' roles and databases come and go); role names reach the model through
+/// policies, whose roles are hashed by name. A catalog the session may not read is left out
+/// too (the list of catalogs is hashed, so another role's digest differs).
 std::string PostgresBackend::catalog_digest(const SchemaScope& scope) {
   CatalogDigest digest(scope);
   for (const auto& row : query(catalog_digest_query())) digest.add(row);

@@ -636,6 +636,22 @@ std::map<std::string, std::set<std::string>> SqliteBackend::foreign_key_parents(
 }
 
 std::string SqliteBackend::fingerprint(const SchemaScope& scope) {
+  // Outside a transaction each query would see the file as it is when it runs: a read
+  // transaction makes the batches one snapshot (another process's change waits for it).
+  struct ReadTransaction {
+    SqliteBackend& db;
+    const bool own = !db.in_transaction();
+    explicit ReadTransaction(SqliteBackend& backend) : db(backend) {
+      if (own) db.run("BEGIN", nullptr);
+    }
+    ~ReadTransaction() {
+      try {
+        if (own) db.run("ROLLBACK", nullptr);  // it only read
+      } catch (const std::exception&) {
+        // A failed read already ended it.
+      }
+    }
+  } snapshot(*this);
   m_read_queries = 0;
   const auto catalog = catalog_query(k_entries);
   const auto batches = table_batches(catalog, m_fingerprint_batch);

@@ -102,7 +102,9 @@ TEST_F(RunnerTest, TheLastStepReadsTheSchemaUnderASavepointBeforeItsCommit) {
             (std::vector<std::string>{"lock", "create version table", "create journal", "begin",
                                       "sql: CREATE TABLE ta (x INTEGER)", "version op", "journal", "commit", "begin",
                                       "sql: CREATE TABLE tb (x INTEGER)",
-                                      "execute: SAVEPOINT migrate_schema_read", "read_schema",
+                                      "execute: SAVEPOINT migrate_schema_read",
+                                      "execute: SAVEPOINT migrate_catalog_digest", "catalog_digest",
+                                      "execute: RELEASE SAVEPOINT migrate_catalog_digest", "read_schema",
                                       "execute: RELEASE SAVEPOINT migrate_schema_read", "version op", "journal",
                                       "commit",
                                       "unlock"}));
@@ -125,6 +127,25 @@ TEST_F(RunnerTest, ASchemaReadThatFailsRecordsNoFingerprintAndTheRevisionStillCo
             std::vector<std::string>{"NULL applied"});
   auto calls = summarize(db.calls);
   EXPECT_NE(std::find(calls.begin(), calls.end(), "execute: ROLLBACK TO SAVEPOINT migrate_schema_read"), calls.end());
+}
+
+// A digest the role cannot read (a catalog it may not select from) costs the digest only:
+// the fingerprint is still recorded, and the revision commits.
+TEST_F(RunnerTest, ACatalogDigestThatFailsStillRecordsTheFingerprint) {
+  test::FakeBackend db(backend::open(file_url()));
+  db.reads_schema = true;
+  db.digest_fails = true;
+  runtime::Runner runner(db, settings(), files.lookup());
+  runner.run(test::linear_upgrade({"a"}));
+  EXPECT_EQ(runner.read_version_rows(), std::vector<std::string>{"a"});
+  runtime::VersionTable vt;
+  runtime::SchemaState state(db.inner(), vt, {});
+  EXPECT_EQ(strings(db.inner(), "SELECT schema_fingerprint || ' ' || coalesce(catalog_digest, 'NULL') || ' ' || "
+                                "status FROM migrate_version_journal"),
+            std::vector<std::string>{state.fingerprint().value() + " NULL applied"});
+  auto calls = summarize(db.calls);
+  EXPECT_NE(std::find(calls.begin(), calls.end(), "execute: ROLLBACK TO SAVEPOINT migrate_catalog_digest"),
+            calls.end());
 }
 
 TEST_F(RunnerTest, AFailedAttemptRecordsTheSchemaItLeftForTheHeadsBefore) {
