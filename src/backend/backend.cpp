@@ -13,15 +13,21 @@ namespace migrate::backend {
 Backend::BatchResult Backend::execute_batch(const std::vector<Statement>& statements) {
   BatchResult out;
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    const auto sql = inline_values(statements[i]);
     if (i + 1 < statements.size()) {
-      out.changes.push_back(execute(sql));
+      out.changes.push_back(run_statement(statements[i], nullptr));
     } else {
-      out.last_rows = query(sql);
+      run_statement(statements[i], &out.last_rows);
       out.changes.push_back(static_cast<long long>(out.last_rows.size()));
     }
   }
   return out;
+}
+
+long long Backend::run_statement(const Statement& statement, std::vector<Row>* rows) {
+  const auto sql = inline_values(statement);
+  if (!rows) return execute(sql);
+  *rows = query(sql);
+  return static_cast<long long>(rows->size());
 }
 
 std::string Backend::inline_values(const Statement& statement) {

@@ -429,6 +429,12 @@ class Backend {
   /// Statements run and measured, or nullptr when this backend cannot see its own locks
   /// and storage (SQLite).
   virtual StatementProbe* statement_probe() { return nullptr; }
+
+ protected:
+  /// One statement of the default execute_batch: the rows it changed, and with `rows` the
+  /// rows it returned (run as a query). Default: its values written in, then execute() or
+  /// query(); a backend that can bind values overrides this.
+  virtual long long run_statement(const Statement& statement, std::vector<Row>* rows);
 };
 
 /// Opens the backend for a URL (scheme lookup in registry.cpp). Throws Error{config} for an

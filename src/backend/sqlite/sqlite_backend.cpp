@@ -210,6 +210,22 @@ Row current_row(sqlite3_stmt* stmt, int columns) {
   return row;
 }
 
+/// Steps `stmt` to its end, handing each row to `rows` when given; returns the rows it
+/// changed. A failure is thrown as a DatabaseError at `position` in the caller's SQL.
+long long step_through(sqlite3* db, sqlite3_stmt* stmt, const std::function<void(Row&&)>* rows, long position) {
+  const int columns = sqlite3_column_count(stmt);
+  const auto total_before = sqlite3_total_changes64(db);
+  for (;;) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) throw make_error(db, sqlite3_extended_errcode(db), position);
+    if (rows) (*rows)(current_row(stmt, columns));
+  }
+  // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, so a DDL statement
+  // would report a stale number; the total counter tells whether this statement changed rows.
+  return sqlite3_total_changes64(db) != total_before ? sqlite3_changes64(db) : 0;
+}
+
 /// True when a URL's query string (after '?') sets `foreign_keys`.
 bool names_foreign_keys_option(std::string_view query) {
   std::size_t pos = 0;
@@ -400,38 +416,10 @@ std::vector<Row> SqliteBackend::query(std::string_view sql) {
 
 void SqliteBackend::for_each_row(std::string_view sql, const RowSink& sink) { run(sql, &sink); }
 
-Backend::BatchResult SqliteBackend::execute_batch(const std::vector<Statement>& statements) {
-  BatchResult out;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    const bool last = i + 1 == statements.size();  // run as a query: its RETURNING rows come back
-    const auto& statement = statements[i];
-    if (!last) {
-      out.changes.push_back(statement.values.empty() ? execute(statement.sql) : run_prepared(statement, nullptr));
-      continue;
-    }
-    if (statement.values.empty()) out.last_rows = query(statement.sql);
-    else run_prepared(statement, &out.last_rows);
-    out.changes.push_back(static_cast<long long>(out.last_rows.size()));
-  }
-  return out;
-}
-
-long long SqliteBackend::run_prepared(const Statement& statement, std::vector<Row>* rows) {
+long long SqliteBackend::run_statement(const Statement& statement, std::vector<Row>* rows) {
+  if (statement.values.empty()) return Backend::run_statement(statement, rows);
   sqlite3* db = m_db->getHandle();
-  auto found = m_prepared.find(statement.sql);
-  if (found == m_prepared.end()) {
-    sqlite3_stmt* prepared = nullptr;
-    const char* tail = nullptr;
-    int rc = sqlite3_prepare_v3(db, statement.sql.data(), static_cast<int>(statement.sql.size()),
-                                SQLITE_PREPARE_PERSISTENT, &prepared, &tail);
-    if (rc != SQLITE_OK) throw make_error(db, sqlite3_extended_errcode(db), std::max(0, sqlite3_error_offset(db)));
-    StatementGuard owner{prepared};
-    if (!prepared || skip_blank(statement.sql, static_cast<std::size_t>(tail - statement.sql.data())) <
-                         statement.sql.size())
-      throw std::logic_error("not one statement: " + statement.sql);
-    found = m_prepared.emplace(statement.sql, std::exchange(owner.stmt, nullptr)).first;
-  }
-  sqlite3_stmt* stmt = found->second;
+  sqlite3_stmt* stmt = prepared(statement.sql);
   if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(statement.values.size()))
     throw std::logic_error("placeholders and values differ in number: " + statement.sql);
   struct Reset {  // ready for the next use, whatever happens here
@@ -449,15 +437,21 @@ long long SqliteBackend::run_prepared(const Statement& statement, std::vector<Ro
                    : sqlite3_bind_null(stmt, at);
     if (rc != SQLITE_OK) throw make_error(db, sqlite3_extended_errcode(db), 0);
   }
-  const int columns = sqlite3_column_count(stmt);
-  const auto total_before = sqlite3_total_changes64(db);
-  for (;;) {
-    int rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) throw make_error(db, sqlite3_extended_errcode(db), 0);
-    if (rows) rows->push_back(current_row(stmt, columns));
-  }
-  return sqlite3_total_changes64(db) != total_before ? sqlite3_changes64(db) : 0;
+  const RowSink sink = [rows](Row&& row) { rows->push_back(std::move(row)); };
+  return step_through(db, stmt, rows ? &sink : nullptr, 0);
+}
+
+sqlite3_stmt* SqliteBackend::prepared(const std::string& sql) {
+  if (auto found = m_prepared.find(sql); found != m_prepared.end()) return found->second;
+  sqlite3* db = m_db->getHandle();
+  StatementGuard owner;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &owner.stmt,
+                              &tail);
+  if (rc != SQLITE_OK) throw make_error(db, sqlite3_extended_errcode(db), std::max(0, sqlite3_error_offset(db)));
+  if (!owner.stmt || skip_blank(sql, static_cast<std::size_t>(tail - sql.data())) < sql.size())
+    throw std::logic_error("not one statement: " + sql);
+  return m_prepared.emplace(sql, std::exchange(owner.stmt, nullptr)).first->second;
 }
 
 void SqliteBackend::forget_prepared() noexcept {
@@ -608,21 +602,7 @@ long long SqliteBackend::run(std::string_view sql, const RowSink* rows) {
     offset = static_cast<size_t>(tail - sql.data());
     if (!guard.stmt && offset <= start) throw stuck_at(sql, start);
     if (!guard.stmt) continue;  // only a comment or a lone ';'
-    int columns = sqlite3_column_count(guard.stmt);
-    auto total_before = sqlite3_total_changes64(db);
-    for (;;) {
-      rc = sqlite3_step(guard.stmt);
-      if (rc == SQLITE_ROW) {
-        if (rows) (*rows)(current_row(guard.stmt, columns));
-      } else if (rc == SQLITE_DONE) {
-        break;
-      } else {
-        throw make_error(db, sqlite3_extended_errcode(db), static_cast<long>(start));
-      }
-    }
-    // sqlite3_changes64 keeps the count of the last INSERT/UPDATE/DELETE, so a DDL statement
-    // would report a stale number; the total counter tells whether this statement changed rows.
-    changes = sqlite3_total_changes64(db) != total_before ? sqlite3_changes64(db) : 0;
+    changes = step_through(db, guard.stmt, rows, static_cast<long>(start));
   }
   return changes;
 }

@@ -84,10 +84,6 @@ class SqliteBackend final : public Backend,
   void execute_script(std::string_view sql) override;
   long long execute(std::string_view sql) override;
   std::vector<Row> query(std::string_view sql) override;
-  /// Statements with values are prepared once per connection and kept (the journal's INSERT
-  /// runs once per revision: parsing it each time cost as much as running it), their values
-  /// bound; the others run as execute() and query() run them.
-  BatchResult execute_batch(const std::vector<Statement>& statements) override;
 
   /// `schema` non-empty names an attached database (`main`, `temp`, ...).
   bool table_exists(std::string_view schema, std::string_view table) override;
@@ -173,9 +169,12 @@ class SqliteBackend final : public Backend,
   long long run(std::string_view sql, const RowSink* rows);
   /// Hands each row of `sql` to `sink` as it is stepped to, instead of holding them all.
   void for_each_row(std::string_view sql, const RowSink& sink);
-  /// Runs one statement with values from m_prepared (preparing it the first time); returns
-  /// the rows it changed, and its rows in `rows` when given.
-  long long run_prepared(const Statement& statement, std::vector<Row>* rows);
+  /// A statement with values is prepared once per connection and kept (the journal's INSERT
+  /// runs once per revision: parsing it each time cost as much as running it), its values
+  /// bound; the others run as execute() and query() run them.
+  long long run_statement(const Statement& statement, std::vector<Row>* rows) override;
+  /// The statement prepared for `sql` (one statement), from m_prepared or prepared now.
+  ::sqlite3_stmt* prepared(const std::string& sql);
   /// Finalizes m_prepared: before the connection closes.
   void forget_prepared() noexcept;
   /// `query` for read_schema, counted in m_read_queries.
