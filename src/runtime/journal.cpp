@@ -35,7 +35,16 @@ std::vector<std::string> split(std::string_view text, char sep) {
 }
 
 /// NULL for "" (the JournalEntry convention), else the quoted literal.
-std::string text_or_null(const std::string& value) { return value.empty() ? "NULL" : sql::quote_literal(value); }
+/// An empty text is stored as NULL.
+std::optional<std::string> text_or_none(const std::string& value) {
+  return value.empty() ? std::nullopt : std::optional<std::string>(value);
+}
+
+/// text_or_none as a literal.
+std::string text_or_null(const std::string& value) {
+  const auto text = text_or_none(value);
+  return text ? sql::quote_literal(*text) : std::string("NULL");
+}
 
 int to_int(const std::string& s) { return s.empty() ? 0 : std::stoi(s); }
 
@@ -208,10 +217,6 @@ void Journal::ensure() {
 }
 
 namespace {
-
-std::optional<std::string> text_or_none(const std::string& value) {
-  return value.empty() ? std::nullopt : std::optional<std::string>(value);
-}
 
 std::optional<std::string> number_or_none(long long value, bool present) {
   return present ? std::optional<std::string>(std::to_string(value)) : std::nullopt;

@@ -59,7 +59,7 @@ class Writer {
       else m_out += c;
     }
     m_out += '\n';
-    if (m_hash && m_out.size() >= k_piece) feed_hash();
+    feed_hash_when_full();
   }
   void flag(const std::string& key, bool value) {
     if (value) line(key, "true");
@@ -84,7 +84,7 @@ class Writer {
   /// Text another writer made, as it is.
   void append(std::string_view text) {
     m_out += text;
-    if (m_hash && m_out.size() >= k_piece) feed_hash();
+    feed_hash_when_full();
   }
   /// The hash of everything written, for a writer made with a hash.
   std::string hex_digest() {
@@ -94,6 +94,9 @@ class Writer {
 
  private:
   static constexpr std::size_t k_piece = 64 * 1024;
+  void feed_hash_when_full() {
+    if (m_hash && m_out.size() >= k_piece) feed_hash();
+  }
   void feed_hash() {
     m_hash->update(m_out);
     m_out.clear();

@@ -170,8 +170,9 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   /// The queries the last read_schema sent, the two that set and restore search_path
   /// included: the same for any number of objects.
   std::size_t last_read_query_count() const noexcept override { return m_read_queries; }
-  /// One query: the server version, the settings that change how it prints expressions, and
-  /// a count, a sum of xmins and a sum of their hashes per catalog of this database.
+  /// One query: the server version, the settings that change what the model reads as, the
+  /// roles policies name, and per catalog of this database its row count and the sum of a
+  /// hash of each row's (ctid, xmin).
   std::string catalog_digest(const SchemaScope& scope) override;
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.

@@ -612,9 +612,10 @@ std::vector<std::set<std::string>> table_batches(const std::vector<Row>& catalog
     if (value_of(row, 0) == "table" && name.rfind("sqlite_", 0) != 0) names.push_back(std::move(name));
   }
   std::sort(names.begin(), names.end());
+  const std::size_t step = std::max<std::size_t>(size, 1);
   std::vector<std::set<std::string>> out;
-  for (std::size_t i = 0; i < names.size(); i += std::max<std::size_t>(size, 1))
-    out.emplace_back(names.begin() + i, names.begin() + std::min(names.size(), i + std::max<std::size_t>(size, 1)));
+  for (std::size_t i = 0; i < names.size(); i += step)
+    out.emplace_back(names.begin() + i, names.begin() + std::min(names.size(), i + step));
   return out;
 }
 
