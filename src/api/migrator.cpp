@@ -383,10 +383,10 @@ Status read_status(api::OnlineProject& online, bool with_revisions) {
   auto partial = s.has_journal ? journal.partial() : std::vector<runtime::JournalEntry>{};
   for (const auto& row : partial) s.partial.push_back(api::to_public(row));
   if (!with_revisions) return s;
-  auto history = s.has_journal ? journal.outcomes() : std::vector<runtime::JournalEntry>{};
+  api::RevisionStates states(p.map());
+  if (s.has_journal) journal.for_each_outcome([&states](runtime::JournalEntry&& row) { states.replay(row); });
   s.schema = api::schema_status(p.config(), *online.db, s.rows);
-  s.revisions = api::revision_states(p.map(), s.rows, history, partial,
-                                     [&p](const std::string& id) { return p.is_journal_copy(id); });
+  s.revisions = std::move(states).finish(s.rows, partial, [&p](const std::string& id) { return p.is_journal_copy(id); });
   for (auto& r : s.revisions) {
     const auto& file = p.file_of(r.revision);
     r.message = file.message;

@@ -31,20 +31,17 @@ void Project::add_file(script::RevisionFile file) {
 }
 
 void Project::build_map() {
-  std::vector<graph::RevisionSpec> specs(m_files.size());
-  for (std::size_t i = 0; i < m_files.size(); ++i) {
+  // Each file's spec is made as the graph takes it: a vector of them all would hold a second
+  // copy of every file's links while the graph is built.
+  auto spec_at = [this](std::size_t i) {
     const auto& f = m_files[i];
-    auto& s = specs[i];
-    s.id = f.id;
-    s.down_revisions = f.down_revisions;
-    s.branch_labels = f.branch_labels;
-    s.depends_on = f.depends_on;
-  }
+    return graph::RevisionSpec{f.id, f.down_revisions, f.branch_labels, f.depends_on, ""};
+  };
   // "path:line" only for the message that needs it, not once per file.
   auto origin_of = [this](std::size_t i) {
     return m_files[i].path.string() + ":" + std::to_string(m_files[i].header_line);
   };
-  m_map = std::make_unique<graph::RevisionMap>(std::move(specs), origin_of);
+  m_map = std::make_unique<graph::RevisionMap>(m_files.size(), spec_at, origin_of);
 }
 
 Project Project::load(config::Config config) {

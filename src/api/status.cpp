@@ -10,38 +10,6 @@ namespace {
 /// A set of revisions of the map, by load index.
 using Applied = std::vector<char>;
 
-/// The journal row through which each revision is applied, as the replay leaves it (by load
-/// index; nullptr: none).
-using Origins = std::vector<const runtime::JournalEntry*>;
-
-/// A stamp step: what it added to the applied revisions is stamped, what it took off is
-/// forgotten.
-void replay_stamp(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
-  Applied before = map.at_or_below(row.heads_before);
-  Applied after = map.at_or_below(row.heads_after);
-  for (std::size_t i = 0; i < origins.size(); ++i) {
-    if (before[i] && !after[i]) origins[i] = nullptr;
-    if (after[i] && !before[i]) origins[i] = &row;
-  }
-}
-
-void replay(const graph::RevisionMap& map, const runtime::JournalEntry& row, Origins& origins) {
-  if (row.status != "applied") return;
-  if (row.direction == "stamp") return replay_stamp(map, row, origins);
-  const auto* rev = map.find(row.revision);
-  if (!rev) return;  // a revision the map does not list: nothing shows its state
-  auto& origin = origins[rev->load_index];
-  if (row.direction == "upgrade") {
-    origin = &row;
-  } else if (row.direction == "downgrade") {
-    origin = nullptr;
-  } else if (row.direction == "repair" && row.command != "repair --accept-checksum") {
-    // --resume finishes an upgrade or a downgrade, --mark-applied / --mark-reverted record
-    // either outcome: the rows after it say which.
-    origin = map.at_or_below(row.heads_after)[rev->load_index] ? &row : nullptr;
-  }
-}
-
 /// Who ran `row`, when, and how long it took.
 void fill_from_row(RevisionStatus& s, const runtime::JournalEntry& row) {
   s.journal_id = row.id;
@@ -56,36 +24,78 @@ void fill_from_row(RevisionStatus& s, const runtime::JournalEntry& row) {
 
 }  // namespace
 
-std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const std::vector<std::string>& rows,
-                                            const std::vector<runtime::JournalEntry>& journal,
-                                            const std::vector<runtime::JournalEntry>& partial,
-                                            const std::function<bool(const std::string&)>& file_gone) {
-  const Applied applied = map.at_or_below(rows);
-  Origins origins(map.revisions().size(), nullptr);
-  for (const auto& row : journal) replay(map, row, origins);
+RevisionStates::RevisionStates(const graph::RevisionMap& map)
+    : m_map(map), m_by_index(map.revisions().size()), m_stamped(map.revisions().size(), 0) {}
+
+void RevisionStates::set_origin(std::size_t index, const runtime::JournalEntry* row) {
+  m_by_index[index] = RevisionStatus{};
+  m_stamped[index] = row && row->direction == "stamp";
+  if (row) fill_from_row(m_by_index[index], *row);
+}
+
+/// A stamp step: what it added to the applied revisions is stamped, what it took off is
+/// forgotten.
+void RevisionStates::replay_stamp(const runtime::JournalEntry& row) {
+  Applied before = m_map.at_or_below(row.heads_before);
+  Applied after = m_map.at_or_below(row.heads_after);
+  for (std::size_t i = 0; i < m_by_index.size(); ++i) {
+    if (before[i] && !after[i]) set_origin(i, nullptr);
+    if (after[i] && !before[i]) set_origin(i, &row);
+  }
+}
+
+void RevisionStates::replay(const runtime::JournalEntry& row) {
+  if (row.status != "applied") return;
+  if (row.direction == "stamp") return replay_stamp(row);
+  const auto* rev = m_map.find(row.revision);
+  if (!rev) return;  // a revision the map does not list: nothing shows its state
+  const auto i = rev->load_index;
+  if (row.direction == "upgrade") {
+    set_origin(i, &row);
+  } else if (row.direction == "downgrade") {
+    set_origin(i, nullptr);
+  } else if (row.direction == "repair" && row.command != "repair --accept-checksum") {
+    // --resume finishes an upgrade or a downgrade, --mark-applied / --mark-reverted record
+    // either outcome: the rows after it say which.
+    set_origin(i, m_map.at_or_below(row.heads_after)[i] ? &row : nullptr);
+  }
+}
+
+std::vector<RevisionStatus> RevisionStates::finish(const std::vector<std::string>& rows,
+                                                   const std::vector<runtime::JournalEntry>& partial,
+                                                   const std::function<bool(const std::string&)>& file_gone) && {
+  const Applied applied = m_map.at_or_below(rows);
   std::map<std::string, const runtime::JournalEntry*> partial_rows;
   for (const auto& row : partial) partial_rows[row.revision] = &row;  // the newest wins
 
   std::vector<RevisionStatus> out;
-  auto ids = map.history("", {});
+  auto ids = m_map.history("", {});
   out.reserve(ids.size());
   for (auto& id : ids) {
-    const auto i = map.get(id).load_index;
+    const auto i = m_map.get(id).load_index;
     RevisionStatus s;
-    s.is_current = std::find(rows.begin(), rows.end(), id) != rows.end();
     if (auto p = partial_rows.find(id); p != partial_rows.end()) {
       s.state = RevisionState::partial;
       fill_from_row(s, *p->second);
     } else if (applied[i]) {
-      const auto* origin = origins[i];
-      s.state = origin && origin->direction == "stamp" ? RevisionState::stamped : RevisionState::applied;
-      if (origin) fill_from_row(s, *origin);
+      s = std::move(m_by_index[i]);  // who ran its origin row, if the replay left one
+      s.state = m_stamped[i] ? RevisionState::stamped : RevisionState::applied;
       if (file_gone(id)) s.state = RevisionState::file_gone;
     }
+    s.is_current = std::find(rows.begin(), rows.end(), id) != rows.end();
     s.revision = std::move(id);
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const std::vector<std::string>& rows,
+                                            const std::vector<runtime::JournalEntry>& journal,
+                                            const std::vector<runtime::JournalEntry>& partial,
+                                            const std::function<bool(const std::string&)>& file_gone) {
+  RevisionStates states(map);
+  for (const auto& row : journal) states.replay(row);
+  return std::move(states).finish(rows, partial, file_gone);
 }
 
 JournalRecord to_record(const runtime::JournalEntry& e) {

@@ -34,6 +34,28 @@ std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const
                                             const std::vector<runtime::JournalEntry>& partial,
                                             const std::function<bool(const std::string&)>& file_gone);
 
+/// revision_states fed one journal row at a time, oldest first (Journal::for_each_outcome),
+/// so that no more than one row is held: what the replay keeps of a row is copied into the
+/// status of each revision it reaches, which is the result anyway.
+class RevisionStates {
+ public:
+  explicit RevisionStates(const graph::RevisionMap& map);
+  void replay(const runtime::JournalEntry& row);
+  std::vector<RevisionStatus> finish(const std::vector<std::string>& rows,
+                                     const std::vector<runtime::JournalEntry>& partial,
+                                     const std::function<bool(const std::string&)>& file_gone) &&;
+
+ private:
+  void replay_stamp(const runtime::JournalEntry& row);
+  void set_origin(std::size_t index, const runtime::JournalEntry* row);
+
+  const graph::RevisionMap& m_map;
+  /// By load index: who ran the journal row through which the revision is applied, as the
+  /// replay leaves it (journal_id 0: none).
+  std::vector<RevisionStatus> m_by_index;
+  std::vector<char> m_stamped;  ///< by load index: that row is a stamp
+};
+
 /// The public form of a journal row.
 JournalRecord to_record(const runtime::JournalEntry& entry);
 

@@ -375,6 +375,11 @@ class Backend {
   virtual long long execute(std::string_view sql) = 0;
   /// Runs one query; returns its rows in the order the database returns them.
   virtual std::vector<Row> query(std::string_view sql) = 0;
+  using RowSink = std::function<void(Row&&)>;
+  /// Runs one query and hands its rows to `sink` in order. The default reads them all first
+  /// (query()); a backend that steps through a result overrides it, so that a result of many
+  /// thousands of rows is never held whole.
+  virtual void for_each_row(std::string_view sql, const RowSink& sink);
   /// A statement of execute_batch: its text, and the values of its `?` placeholders in order
   /// (text or NULL; a column converts a value by its type). SQLite binds them to a statement
   /// it prepared once per run; other backends write them into the text as literals. For the

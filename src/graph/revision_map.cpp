@@ -87,14 +87,23 @@ MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::stri
       m_heads(std::move(heads)),
       m_argument(std::move(argument)) {}
 
-RevisionMap::RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of) : m_origin_of(std::move(origin_of)) {
+RevisionMap::RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of) {
   if (std::any_of(specs.begin(), specs.end(), [](const RevisionSpec& s) { return !s.origin.empty(); })) {
     m_origins.reserve(specs.size());
     for (auto& s : specs) m_origins.push_back(std::move(s.origin));
   }
-  check_specs(specs);
-  add_revisions(specs);
-  specs = {};  // emptied by add_revisions: give the block back before the links are built
+  build(specs.size(), [&specs](std::size_t i) { return std::move(specs[i]); }, std::move(origin_of));
+}
+
+RevisionMap::RevisionMap(std::size_t count, const SpecFn& spec_at, OriginFn origin_of) {
+  build(count, spec_at, std::move(origin_of));
+}
+
+void RevisionMap::build(std::size_t count, const SpecFn& spec_at, OriginFn origin_of) {
+  m_origin_of = std::move(origin_of);
+  auto duplicate = add_revisions(count, spec_at);
+  check_revisions();
+  if (duplicate) throw *duplicate;  // after the checks of every revision, as they come first
   map_branch_labels();
   auto resolved_deps = resolve_links();
   auto all_down = link_children(resolved_deps);
@@ -142,34 +151,34 @@ std::string RevisionMap::at_origin(std::size_t i) const {
   return o.empty() ? std::string() : " (" + o + ")";
 }
 
-void RevisionMap::check_specs(const std::vector<RevisionSpec>& specs) const {
+void RevisionMap::check_revisions() const {
   // Revision() constructor checks (alembic Revision.__init__): self-loops, then id grammar.
-  for (std::size_t i = 0; i < specs.size(); ++i) {
-    const auto& s = specs[i];
-    if (std::find(s.down_revisions.begin(), s.down_revisions.end(), s.id) != s.down_revisions.end())
-      throw Error(ErrorKind::cycle, "Self-loop is detected in revisions (" + s.id + ")" + at_origin(i));
-    if (std::find(s.depends_on.begin(), s.depends_on.end(), s.id) != s.depends_on.end())
+  for (std::size_t i = 0; i < m_revisions.size(); ++i) {
+    const auto& r = m_revisions[i];
+    if (std::find(r.down_revisions.begin(), r.down_revisions.end(), r.id) != r.down_revisions.end())
+      throw Error(ErrorKind::cycle, "Self-loop is detected in revisions (" + r.id + ")" + at_origin(i));
+    if (std::find(r.declared_depends_on.begin(), r.declared_depends_on.end(), r.id) != r.declared_depends_on.end())
       throw Error(ErrorKind::dependency_cycle,
-                  "Dependency self-loop is detected in revisions (" + s.id + ")" + at_origin(i));
+                  "Dependency self-loop is detected in revisions (" + r.id + ")" + at_origin(i));
     std::string bad;
     for (char c : std::string_view("+-:@"))
-      if (s.id.find(c) != std::string::npos) {
+      if (r.id.find(c) != std::string::npos) {
         if (!bad.empty()) bad += ", ";
         bad += c;
       }
     if (!bad.empty())
       throw Error(ErrorKind::script, "Character(s) '" + bad + "' not allowed in revision identifier '" +
-                                         s.id + "'" + at_origin(i));
-    if (s.id.empty()) throw Error(ErrorKind::script, "Empty revision identifier" + at_origin(i));
+                                         r.id + "'" + at_origin(i));
+    if (r.id.empty()) throw Error(ErrorKind::script, "Empty revision identifier" + at_origin(i));
   }
 }
 
-void RevisionMap::add_revisions(std::vector<RevisionSpec>& specs) {
-  const std::size_t n = specs.size();
-  m_revisions.reserve(n);
-  m_index.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    auto& s = specs[i];
+std::optional<Error> RevisionMap::add_revisions(std::size_t count, const SpecFn& spec_at) {
+  m_revisions.reserve(count);
+  m_index.reserve(count);
+  std::optional<Error> duplicate;
+  for (std::size_t i = 0; i < count; ++i) {
+    RevisionSpec s = spec_at(i);
     Revision r;
     r.id = std::move(s.id);
     r.down_revisions = std::move(s.down_revisions);
@@ -179,16 +188,17 @@ void RevisionMap::add_revisions(std::vector<RevisionSpec>& specs) {
     r.load_index = i;
     m_revisions.push_back(std::move(r));  // reserved: no element moves after this
     auto [it, inserted] = m_index.emplace(m_revisions.back().id, static_cast<std::uint32_t>(i));
-    if (!inserted) {
+    if (!inserted && !duplicate) {
       // Alembic only warns ("present more than once") and lets the later file win; two files
       // with one id is an error here (docs/exit-codes.md duplicate_revision).
       auto first = origin(it->second), second = origin(i);
-      throw Error(ErrorKind::duplicate_revision,
-                  "Revision " + m_revisions.back().id + " is present more than once" +
-                      (first.empty() && second.empty() ? std::string() : " (" + first + ", " + second + ")"),
-                  "give one of the files a new revision id");
+      duplicate = Error(ErrorKind::duplicate_revision,
+                        "Revision " + m_revisions.back().id + " is present more than once" +
+                            (first.empty() && second.empty() ? std::string() : " (" + first + ", " + second + ")"),
+                        "give one of the files a new revision id");
     }
   }
+  return duplicate;
 }
 
 void RevisionMap::map_branch_labels() {

@@ -41,6 +41,9 @@ struct RevisionSpec {
 /// The "path:line" of the spec at a load index, for error messages. Lets a caller with
 /// thousands of files build that text only when an error needs it, instead of once per spec.
 using OriginFn = std::function<std::string(std::size_t load_index)>;
+/// The spec at a load index, asked once per index in order: lets a caller build the graph from
+/// its own records without first copying them all into a vector of specs.
+using SpecFn = std::function<RevisionSpec(std::size_t load_index)>;
 
 /// A node of the built graph. Ids are full revision ids.
 struct Revision {
@@ -71,6 +74,8 @@ class RevisionMap {
   /// depends_on naming nothing), cycle, dependency_cycle (self-loops included). Messages
   /// name each revision's `origin`, or `origin_of(load index)` where that is empty.
   explicit RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of = {});
+  /// The same from `count` specs that `spec_at` hands over one at a time.
+  RevisionMap(std::size_t count, const SpecFn& spec_at, OriginFn origin_of = {});
 
   // The lookup tables view the ids and labels held by m_revisions: a copy rebuilds them
   // over its own revisions; a move keeps them (the vectors' blocks move with it).
@@ -174,12 +179,16 @@ class RevisionMap {
 
  private:
   // The construction passes, in order (each a step of Alembic's RevisionMap build).
-  void check_specs(const std::vector<RevisionSpec>& specs) const;
+  void build(std::size_t count, const SpecFn& spec_at, OriginFn origin_of);
+  /// Self-loops and id grammar, in load order.
+  void check_revisions() const;
   /// " (path:line)" for the revision at `i`, or "" when its origin is unknown.
   std::string at_origin(std::size_t i) const;
   /// "path:line" for the revision at `i` (construction only: the origins are not kept).
   std::string origin(std::size_t i) const;
-  void add_revisions(std::vector<RevisionSpec>& specs);
+  /// The revisions in load order; returns the error of the first id declared twice, which
+  /// check_revisions' errors precede.
+  std::optional<Error> add_revisions(std::size_t count, const SpecFn& spec_at);
   /// m_index and m_label_index over m_revisions (for a copy: the names are known valid).
   void index_keys();
   void map_branch_labels();

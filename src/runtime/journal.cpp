@@ -395,7 +395,14 @@ std::vector<JournalEntry> Journal::select(const std::string& where_and_order, Co
 
 std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& present,
                                              const std::string& where_and_order, Columns read) {
-  if (present.empty()) return {};
+  std::vector<JournalEntry> out;
+  each_in(present, where_and_order, read, [&out](JournalEntry&& e) { out.push_back(std::move(e)); });
+  return out;
+}
+
+void Journal::each_in(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
+                      const EntrySink& sink) {
+  if (present.empty()) return;
   for (const char* required : k_required)
     if (!has_column(present, required))
       throw Error(ErrorKind::database,
@@ -416,13 +423,10 @@ std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& pre
 
   std::unordered_map<std::string_view, std::size_t> position;
   for (std::size_t i = 0; i < names.size(); ++i) position.emplace(names[i], i);
-  auto rows = m_db.query("SELECT " + list + " FROM " + table() + " cur " + where_and_order);
-  // Reserved: an entry is 776 bytes, and growing the vector by doubling held twice the
-  // journal at its peak (19 MB for 10,000 rows).
-  std::vector<JournalEntry> out;
-  out.reserve(rows.size());
-  for (auto& row : rows) out.push_back(entry_from(SelectedRow{position, row}));
-  return out;
+  // Row by row: an entry is 776 bytes, and a journal of 10,000 rows held whole, with the
+  // rows it was read from, was a quarter of `status`'s memory.
+  m_db.for_each_row("SELECT " + list + " FROM " + table() + " cur " + where_and_order,
+                    [&](backend::Row&& row) { sink(entry_from(SelectedRow{position, row})); });
 }
 
 std::vector<JournalEntry> Journal::partial() {
@@ -507,6 +511,8 @@ std::vector<JournalEntry> Journal::all() { return select("ORDER BY cur.id"); }
 std::vector<JournalEntry> Journal::history() { return select("ORDER BY cur.id", Columns::small); }
 
 std::vector<JournalEntry> Journal::outcomes() { return select("ORDER BY cur.id", Columns::outcome); }
+
+void Journal::for_each_outcome(const EntrySink& sink) { each_in(columns(), "ORDER BY cur.id", Columns::outcome, sink); }
 
 std::optional<JournalEntry> Journal::get(long long id) {
   auto rows = select("WHERE cur.id = " + std::to_string(id));

@@ -68,6 +68,7 @@
 /// from (Backend's SchemaReader::catalog_digest; SQLite only): while the live digest is the
 /// same, the recorded fingerprint is the live one and need not be computed again.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -261,6 +262,10 @@ class Journal {
   /// direction, command, status, heads before and after, times, duration and who ran it
   /// (the other fields read as empty; half the columns, for a journal of thousands of rows).
   std::vector<JournalEntry> outcomes();
+  using EntrySink = std::function<void(JournalEntry&&)>;
+  /// The rows of outcomes(), handed to `sink` one at a time as they are read, never held
+  /// together (a journal may hold tens of thousands of rows).
+  void for_each_outcome(const EntrySink& sink);
   /// The row with this id, if any.
   std::optional<JournalEntry> get(long long id);
 
@@ -276,6 +281,9 @@ class Journal {
   /// The same, given the journal's columns (a caller that needed them already).
   std::vector<JournalEntry> select_in(const std::vector<std::string>& present, const std::string& where_and_order,
                                       Columns read = Columns::all);
+  /// The same, each entry handed to `sink` as it is read.
+  void each_in(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
+               const EntrySink& sink);
   std::string table() const;
   std::string insert_sql(const std::vector<std::pair<const char*, std::optional<std::string>>>& named) const;
 

@@ -217,6 +217,23 @@ TEST_P(BackendConformanceTest, QueryReturnsNullsAsNullopt) {
   EXPECT_EQ(*rows[0][2], "3");
 }
 
+TEST_P(BackendConformanceTest, RowsHandedOneByOneAreTheRowsOfTheQuery) {
+  m_db->execute_script("CREATE TABLE streamed (n INTEGER, label TEXT); "
+                       "INSERT INTO streamed VALUES (1, 'a'), (2, NULL), (3, 'c')");
+  const std::string sql = "SELECT n, label FROM streamed ORDER BY n DESC";
+  std::vector<backend::Row> handed;
+  m_db->for_each_row(sql, [&handed](backend::Row&& row) { handed.push_back(std::move(row)); });
+  EXPECT_EQ(handed, m_db->query(sql));
+  ASSERT_EQ(handed.size(), 3u);
+  EXPECT_EQ(*handed[0][0], "3");
+  EXPECT_FALSE(handed[1][1].has_value());
+  // A failing query throws as query() does, having handed over nothing.
+  handed.clear();
+  EXPECT_THROW(m_db->for_each_row("SELECT nope FROM streamed", [&handed](backend::Row&& row) { handed.push_back(row); }),
+               backend::DatabaseError);
+  EXPECT_TRUE(handed.empty());
+}
+
 TEST_P(BackendConformanceTest, ErrorCarriesPositionCodeAndMessage) {
   std::string script = "CREATE TABLE t1 (x INTEGER);\n\nINSERT INTO no_such_table VALUES (1);\n";
   auto statement_start = static_cast<long>(script.find("INSERT"));

@@ -84,6 +84,8 @@ class SqliteBackend final : public Backend,
   void execute_script(std::string_view sql) override;
   long long execute(std::string_view sql) override;
   std::vector<Row> query(std::string_view sql) override;
+  /// Hands each row to `sink` as it is stepped to.
+  void for_each_row(std::string_view sql, const RowSink& sink) override;
 
   /// `schema` non-empty names an attached database (`main`, `temp`, ...).
   bool table_exists(std::string_view schema, std::string_view table) override;
@@ -163,12 +165,9 @@ class SqliteBackend final : public Backend,
  private:
   /// Opens the connection to `file` (m_path, or ":memory:" standing in for a missing file).
   void open_file(const std::string& file, bool create);
-  using RowSink = std::function<void(Row&&)>;
   /// Runs every statement of `sql`, handing the rows to `rows` when given; returns the change
   /// count of the last one.
   long long run(std::string_view sql, const RowSink* rows);
-  /// Hands each row of `sql` to `sink` as it is stepped to, instead of holding them all.
-  void for_each_row(std::string_view sql, const RowSink& sink);
   /// A statement with values is prepared once per connection and kept (the journal's INSERT
   /// runs once per revision: parsing it each time cost as much as running it), its values
   /// bound; the others run as execute() and query() run them.

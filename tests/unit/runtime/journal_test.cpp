@@ -185,6 +185,14 @@ TEST_F(JournalTest, AppendRoundTripsEveryField) {
   EXPECT_EQ(outcome.checksum, "");
   EXPECT_EQ(outcome.reason, "");
   EXPECT_TRUE(outcome.version_ops.empty());
+  // for_each_outcome(): the same rows, handed over one at a time.
+  std::vector<JournalEntry> streamed;
+  journal.for_each_outcome([&streamed](JournalEntry&& row) { streamed.push_back(std::move(row)); });
+  ASSERT_EQ(streamed.size(), 1u);
+  EXPECT_EQ(streamed[0].id, outcome.id);
+  EXPECT_EQ(streamed[0].heads_after, outcome.heads_after);
+  EXPECT_EQ(streamed[0].host, outcome.host);
+  EXPECT_EQ(streamed[0].message, "");
   ASSERT_TRUE(journal.get(id));
   EXPECT_EQ(journal.get(id)->file_content, e.file_content);
   EXPECT_FALSE(journal.get(id + 1));
