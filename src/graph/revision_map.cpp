@@ -88,10 +88,6 @@ MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::stri
       m_argument(std::move(argument)) {}
 
 RevisionMap::RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of) {
-  if (std::any_of(specs.begin(), specs.end(), [](const RevisionSpec& s) { return !s.origin.empty(); })) {
-    m_origins.reserve(specs.size());
-    for (auto& s : specs) m_origins.push_back(std::move(s.origin));
-  }
   build(specs.size(), [&specs](std::size_t i) { return std::move(specs[i]); }, std::move(origin_of));
 }
 
@@ -179,6 +175,10 @@ std::optional<Error> RevisionMap::add_revisions(std::size_t count, const SpecFn&
   std::optional<Error> duplicate;
   for (std::size_t i = 0; i < count; ++i) {
     RevisionSpec s = spec_at(i);
+    if (!s.origin.empty()) {
+      m_origins.resize(count);  // kept only when some spec has one
+      m_origins[i] = std::move(s.origin);
+    }
     Revision r;
     r.id = std::move(s.id);
     r.down_revisions = std::move(s.down_revisions);

@@ -169,6 +169,30 @@ TEST(RevisionMapTest, SelfLoopsAreRejected) {
   EXPECT_NE(std::string(d.what()).find("Dependency self-loop is detected in revisions (a)"), std::string::npos);
 }
 
+TEST(RevisionMapTest, ASelfLoopAnywhereIsReportedBeforeADuplicateId) {
+  auto e = expect_error([] { RevisionMap({rev("a"), rev("a"), rev("b", {"b"})}); }, ErrorKind::cycle);
+  EXPECT_NE(std::string(e.what()).find("Self-loop is detected in revisions (b)"), std::string::npos);
+}
+
+TEST(RevisionMapTest, SpecsHandedOverOneAtATimeBuildTheSameMap) {
+  const std::vector<RevisionSpec> specs = {rev("a"), rev("b", {"a"}), rev("c", {"a"}, {}, {"side"})};
+  std::vector<std::size_t> asked;
+  RevisionMap streamed(specs.size(), [&](std::size_t i) {
+    asked.push_back(i);
+    return specs[i];
+  });
+  EXPECT_EQ(asked, (std::vector<std::size_t>{0, 1, 2}));  // each once, in load order
+  RevisionMap whole(specs);
+  EXPECT_EQ(streamed.heads(), whole.heads());
+  EXPECT_EQ(streamed.resolve("side@head"), whole.resolve("side@head"));
+  EXPECT_EQ(streamed.get("a").children, whole.get("a").children);
+  auto e = expect_error([] { RevisionMap(2, [](std::size_t) { return RevisionSpec{"a", {}, {}, {}, ""}; }, [](std::size_t i) {
+                          return "file" + std::to_string(i) + ".sql:1";
+                        }); },
+                        ErrorKind::duplicate_revision);
+  EXPECT_NE(std::string(e.what()).find("file0.sql:1, file1.sql:1"), std::string::npos);
+}
+
 TEST(RevisionMapTest, CycleWithoutBaseListsAllInLoadOrder) {
   auto e = expect_error([] { RevisionMap({rev("bbbb2", {"aaaa1"}), rev("aaaa1", {"bbbb2"})}); },
                         ErrorKind::cycle);
