@@ -774,23 +774,37 @@ constexpr const char* k_data_catalogs =
     "'pg_statistic', 'pg_statistic_ext_data', 'pg_largeobject', 'pg_largeobject_metadata', 'pg_subscription_rel', "
     "'pg_user_mapping'";
 
+/// The 64-bit hash of a catalog row's (ctid, xmin), as an expression of the per-catalog query
+/// (quotes doubled: it sits in a literal). PostgreSQL 14 hashes a tid directly, seeded with the
+/// xmin, a third faster than hashing both as text: at 10,000 tables the digest visits about
+/// 400,000 rows, and the per-row expression is most of its cost.
+std::string row_hash(int server_version) {
+  if (server_version >= 140000)
+    return "pg_catalog.hashtidextended(ctid, xmin::pg_catalog.text::pg_catalog.int8)";
+  return "pg_catalog.hashtextextended(ctid::pg_catalog.text || '' '' || xmin::pg_catalog.text, 0)";
+}
+
 /// One row: the server's version, each rendering setting, the names of the roles policies
 /// apply to, and for every other catalog of this database that the session may read its row
 /// count and the sum of a 64-bit hash of each row's (ctid, xmin) (query_to_xml runs the
-/// per-catalog query the list of catalogs names, in one round trip).
-std::string catalog_digest_query() {
+/// per-catalog query the list of catalogs names, in one round trip). The sum of bigints is
+/// exact (numeric).
+std::string catalog_digest_query(int server_version) {
   std::string sql = "SELECT pg_catalog.current_setting('server_version_num')";
   for (const char* setting : k_rendering_settings) sql += std::string(", pg_catalog.current_setting('") + setting + "')";
   sql +=
       ", (SELECT pg_catalog.string_agg(p.oid::pg_catalog.text || ' ' || r.rolname, ',' ORDER BY p.oid, r.rolname) "
       "FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_roles r ON r.oid = ANY (p.polroles)), "
       "(SELECT pg_catalog.string_agg(c.relname || '=' || (pg_catalog.xpath('/row/d/text()', pg_catalog.query_to_xml("
-      "pg_catalog.format('SELECT pg_catalog.count(*) || '':'' || coalesce(pg_catalog.sum("
-      "pg_catalog.hashtextextended(ctid::pg_catalog.text || '' '' || xmin::pg_catalog.text, 0)::pg_catalog.numeric), "
-      "0) AS d FROM pg_catalog.%I', c.relname), false, true, '')))[1]::pg_catalog.text, ',' ORDER BY c.relname) "
-      "FROM pg_catalog.pg_class c WHERE c.relnamespace = 'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'r' "
-      "AND NOT c.relisshared AND pg_catalog.has_table_privilege(c.oid, 'SELECT') AND c.relname NOT IN (" +
-      std::string(k_data_catalogs) + "))";
+      "pg_catalog.format('SELECT pg_catalog.count(*) || '':'' || coalesce(pg_catalog.sum(" +
+      row_hash(server_version) +
+      "), 0) AS d FROM pg_catalog.%I', c.relname), false, true, '')))[1]::pg_catalog.text, ',' ORDER BY c.relname) "
+      // The privilege check only for the catalogs, never for each relation of the database:
+      // OFFSET 0 keeps the planner from moving it into the scan of pg_class, where a session's
+      // first check of 50,000 relations took 100 ms.
+      "FROM (SELECT c.oid, c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = "
+      "'pg_catalog'::pg_catalog.regnamespace AND c.relkind = 'r' AND NOT c.relisshared AND c.relname NOT IN (" +
+      std::string(k_data_catalogs) + ") OFFSET 0) c WHERE pg_catalog.has_table_privilege(c.oid, 'SELECT'))";
   return sql;
 }
 
@@ -807,7 +821,7 @@ std::string catalog_digest_query() {
 /// too (the list of catalogs is hashed, so another role's digest differs).
 std::string PostgresBackend::catalog_digest(const SchemaScope& scope) {
   CatalogDigest digest(scope);
-  for (const auto& row : query(catalog_digest_query())) digest.add(row);
+  for (const auto& row : query(catalog_digest_query(server_version(*m_session)))) digest.add(row);
   return digest.finish();
 }
 
