@@ -90,14 +90,15 @@ std::set<std::string> Rehearsal::ancestry(const std::vector<std::string>& heads)
     auto id = std::move(todo.back());
     todo.pop_back();
     if (!out.insert(id).second) continue;
-    const auto& parents = m_project.map().get(id).effective_parents;
+    const auto parents = m_project.map().effective_parents(m_project.map().get(id));
     todo.insert(todo.end(), parents.begin(), parents.end());
   }
   return out;
 }
 
 bool Rehearsal::bring_to_parents(const graph::Revision& revision, lint::RevisionRehearsal& out) {
-  auto wanted = ancestry(revision.effective_parents);
+  const auto parents = m_project.map().effective_parents(revision);
+  auto wanted = ancestry(parents);
   if (m_dirty || !std::includes(wanted.begin(), wanted.end(), m_applied.begin(), m_applied.end())) {
     spdlog::debug("emptying the scratch database to replay the parents of {}", revision.id);
     m_db.scratch()->drop_all_objects();
@@ -105,7 +106,7 @@ bool Rehearsal::bring_to_parents(const graph::Revision& revision, lint::Revision
     m_dirty = false;
   }
   try {
-    m_replay.upgrade_to(revision.effective_parents);
+    m_replay.upgrade_to(parents);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::database && e.kind() != ErrorKind::lock_timeout) throw;
     m_dirty = true;

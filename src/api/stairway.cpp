@@ -19,7 +19,7 @@ std::unordered_set<std::string> with_ancestors(const graph::RevisionMap& map, co
   while (!todo.empty()) {
     const auto id = std::move(todo.back());
     todo.pop_back();
-    for (const auto& parent : map.get(id).effective_parents)
+    for (const auto& parent : map.effective_parents(map.get(id)))
       if (seen.insert(parent).second) todo.push_back(parent);
   }
   return seen;

@@ -72,7 +72,7 @@ int heads(const Context& ctx, const HeadsOptions& opts) {
   auto ids = opts.resolve_dependencies ? p.map().real_heads() : p.map().heads();
   EntryStyle style{.include_branches = true, .tree_indicators = false};
   print_revisions(ctx, p, ids, std::nullopt, [&](const auto& rev, const auto& file) {
-    return opts.verbose ? log_entry(rev, file, false) : short_entry(rev, file, style, false) + "\n";
+    return opts.verbose ? log_entry(p.map(), rev, file, false) : short_entry(rev, file, style, false) + "\n";
   });
   return 0;
 }
@@ -82,7 +82,7 @@ int branches(const Context& ctx, bool verbose) {
   std::vector<std::string> ids;
   for (const auto& bp : p.map().branch_points()) {
     ids.push_back(bp);
-    for (const auto& child : p.map().get(bp).children) ids.push_back(child);
+    for (auto& child : p.map().children(p.map().get(bp))) ids.push_back(std::move(child));
   }
   if (ctx.format == Format::json) {
     print_revisions(ctx, p, ids, std::nullopt, [](const auto&, const auto&) { return std::string(); });
@@ -91,10 +91,10 @@ int branches(const Context& ctx, bool verbose) {
   for (const auto& bp : p.map().branch_points()) {
     const auto& rev = p.map().get(bp);
     EntryStyle style{.include_branches = true};
-    *ctx.out << (verbose ? log_entry(rev, p.file_of(bp), false) : short_entry(rev, p.file_of(bp), style, false))
+    *ctx.out << (verbose ? log_entry(p.map(), rev, p.file_of(bp), false) : short_entry(rev, p.file_of(bp), style, false))
              << "\n";
     EntryStyle child_style{.include_branches = true, .include_doc = verbose};
-    for (const auto& child : rev.children) {
+    for (const auto& child : p.map().children(rev)) {
       *ctx.out << std::string(rev.id.size(), ' ') << " -> "
                << short_entry(p.map().get(child), p.file_of(child), child_style, false) << "\n";
     }
@@ -118,7 +118,7 @@ int history(const Context& ctx, const HistoryOptions& opts) {
   EntryStyle style{.include_branches = true, .include_doc = true, .include_parents = true};
   print_revisions(ctx, p, ids, current, [&](const auto& rev, const auto& file) {
     bool is_current = opts.indicate_current && contains(rows, rev.id);
-    return opts.verbose ? log_entry(rev, file, is_current) + "\n" : short_entry(rev, file, style, is_current) + "\n";
+    return opts.verbose ? log_entry(p.map(), rev, file, is_current) + "\n" : short_entry(rev, file, style, is_current) + "\n";
   });
   return 0;
 }
@@ -137,7 +137,7 @@ int show(const Context& ctx, const std::string& rev_arg) {
   }
   const auto& p = *online.project;
   print_revisions(ctx, p, ids, current, [&](const auto& rev, const auto& file) {
-    return log_entry(rev, file, current && contains(*current, rev.id));
+    return log_entry(p.map(), rev, file, current && contains(*current, rev.id));
   });
   return 0;
 }
@@ -162,7 +162,7 @@ int current(const Context& ctx, const CurrentOptions& opts) {
   if (ctx.format == Format::text && opts.verbose)
     *ctx.out << "Current revision(s) for " << config::redact_url(p.config().database_url) << ":\n";
   print_revisions(ctx, p, ids, rows, [&](const auto& rev, const auto& file) {
-    return opts.verbose ? log_entry(rev, file, true) : short_entry(rev, file, EntryStyle{}, false) + "\n";
+    return opts.verbose ? log_entry(p.map(), rev, file, true) : short_entry(rev, file, EntryStyle{}, false) + "\n";
   });
   return 0;
 }

@@ -104,13 +104,14 @@ std::string short_entry(const graph::Revision& rev, const script::RevisionFile& 
   return text;
 }
 
-std::string log_entry(const graph::Revision& rev, const script::RevisionFile& file, bool is_current) {
+std::string log_entry(const graph::RevisionMap& map, const graph::Revision& rev, const script::RevisionFile& file,
+                      bool is_current) {
   std::ostringstream s;
   s << "Rev: " << rev.id << (rev.is_head() ? " (head)" : "") << (rev.is_branch_point() ? " (branchpoint)" : "")
     << (rev.is_merge_point() ? " (mergepoint)" : "") << (is_current ? " (current)" : "") << "\n";
   s << (rev.is_merge_point() ? "Merges: " : "Parent: ") << down_text(rev) << "\n";
   if (!rev.declared_depends_on.empty()) s << "Also depends on: " << join_ids(rev.declared_depends_on) << "\n";
-  if (rev.is_branch_point()) s << "Branches into: " << join_ids(rev.children) << "\n";
+  if (rev.is_branch_point()) s << "Branches into: " << join_ids(map.children(rev)) << "\n";
   if (!rev.branch_labels.empty()) s << "Branch names: " << join_ids(rev.branch_labels) << "\n";
   s << "Path: " << file.path.string() << "\n\n";
   std::istringstream lines(file.message);

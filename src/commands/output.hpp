@@ -33,7 +33,8 @@ std::string short_entry(const graph::Revision& rev, const script::RevisionFile& 
 
 /// Alembic's verbose `log_entry`: `Rev: ...`, `Parent:`/`Merges:`, `Also depends on:`,
 /// `Branches into:`, `Branch names:`, `Path:`, blank line, message indented by 4.
-std::string log_entry(const graph::Revision& rev, const script::RevisionFile& file, bool is_current);
+std::string log_entry(const graph::RevisionMap& map, const graph::Revision& rev, const script::RevisionFile& file,
+                      bool is_current);
 
 /// The contract's revision object R.
 util::Json revision_json(const graph::Revision& rev, const script::RevisionFile& file,

@@ -419,7 +419,7 @@ class SortFrontier {
     }
     // Alembic's "plain movement down a revision line": no normalized dependencies and one
     // down_revision; anc(parent) = anc(candidate) - {candidate}.
-    const bool plain = m_e.rev(candidate).effective_parents.size() == 1 && m_e.links(candidate).down.size() == 1;
+    const bool plain = m_e.links(candidate).eff.size() == 1 && m_e.links(candidate).down.size() == 1;
     if (plain) {
       m_anc[i].step_down(m_e, candidate);
     } else {

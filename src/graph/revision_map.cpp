@@ -263,7 +263,7 @@ std::vector<detail::SmallIds> RevisionMap::link_children(const std::vector<detai
     for (auto d : resolved_deps[i]) push_unique(all_down[i], d);
     for (auto d : m_links[i].down) {
       m_links[d].children.push_back(static_cast<std::uint32_t>(i));
-      m_revisions[d].children.push_back(m_revisions[i].id);
+      ++m_revisions[d].child_count;
     }
     for (auto d : all_down[i]) m_links[d].all_next.push_back(static_cast<std::uint32_t>(i));
     std::vector<std::uint32_t> seen_dep;
@@ -309,7 +309,6 @@ void RevisionMap::normalize_depends_on(const std::vector<detail::SmallIds>& reso
       auto& eff = m_links[i].eff;
       for (auto d : m_links[i].down) push_unique(eff, d);
       for (auto d : norm) push_unique(eff, d);
-      for (auto e : eff) m_revisions[i].effective_parents.push_back(m_revisions[e].id);
     }
   }
 }
@@ -440,13 +439,22 @@ const Revision& RevisionMap::get(std::string_view id) const {
 }
 
 namespace {
-std::vector<std::string> names(const std::vector<Revision>& revs, const std::vector<std::uint32_t>& v) {
+template <typename Indices>
+std::vector<std::string> names(const std::vector<Revision>& revs, const Indices& v) {
   std::vector<std::string> out;
   out.reserve(v.size());
   for (auto i : v) out.push_back(revs[i].id);
   return out;
 }
 }  // namespace
+
+std::vector<std::string> RevisionMap::children(const Revision& rev) const {
+  return names(m_revisions, m_links[rev.load_index].children);
+}
+
+std::vector<std::string> RevisionMap::effective_parents(const Revision& rev) const {
+  return names(m_revisions, m_links[rev.load_index].eff);
+}
 
 std::vector<std::string> RevisionMap::heads() const { return names(m_revisions, m_heads); }
 std::vector<std::string> RevisionMap::real_heads() const { return names(m_revisions, m_real_heads); }

@@ -64,7 +64,7 @@ TEST(StairwayUndoTest, UndoesOneUpgradeStepAsTheGraphDowngradesThatRevision) {
     auto back = up.heads_after;
     for (const auto& op : undo.ops) runtime::apply_to_rows(back, op);
     EXPECT_EQ(sorted(back), sorted(rows)) << id;
-    if (!map.get(id).is_merge_point() && !map.get(id).effective_parents.empty()) {
+    if (!map.get(id).is_merge_point() && !map.effective_parents(map.get(id)).empty()) {
       auto down = map.plan_downgrade(id + "@-1", up.heads_after);
       ASSERT_EQ(down.steps.size(), 1U) << id;
       EXPECT_EQ(down.steps.front().ops, undo.ops) << id;

@@ -71,7 +71,7 @@ TEST(RevisionMapLargeTest, TenThousandRevisionsGiveConsistentHeadsHistoryAndPlan
   for (std::size_t k = 0; k < history.size(); ++k) pos[history[k]] = k;
   ASSERT_EQ(pos.size(), history.size());
   for (const auto& r : m.revisions())
-    for (const auto& p : r.effective_parents) EXPECT_LT(pos.at(r.id), pos.at(p)) << r.id << " before " << p;
+    for (const auto& p : m.effective_parents(r)) EXPECT_LT(pos.at(r.id), pos.at(p)) << r.id << " before " << p;
 
   const Plan up = m.plan_upgrade("heads", {});
   ASSERT_EQ(up.steps.size(), m.revisions().size());

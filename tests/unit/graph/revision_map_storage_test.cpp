@@ -76,7 +76,7 @@ TEST(RevisionMapStorageTest, AMovedMapKeepsItsLookups) {
   RevisionMap m({rev("aaaa1", {}, {}, {"one"}), rev("bbbb2", {"aaaa1"})});
   RevisionMap moved = std::move(m);
   EXPECT_EQ(moved.resolve("one@head"), Ids{"bbbb2"});
-  EXPECT_EQ(moved.get("aaaa1").children, Ids{"bbbb2"});
+  EXPECT_EQ(moved.children(moved.get("aaaa1")), Ids{"bbbb2"});
 }
 
 TEST(RevisionMapStorageTest, OriginsComeFromTheFunctionOnlyForAnError) {
