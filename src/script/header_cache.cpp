@@ -209,8 +209,7 @@ std::optional<RevisionFile> read_file_fields(Reader& in) {
   in.sections(f.downgrade_sections());
   f.checksum = in.text();
   in.expect('\n');
-  if (!in.ok() || f.id.empty() || f.checksum.size() != 64) return std::nullopt;
-  f.defer_sections();
+  if (!in.ok() || f.id.empty() || f.checksum.size() != 64 || !f.defer_sections()) return std::nullopt;
   return f;
 }
 

@@ -594,17 +594,34 @@ LastReadText& last_read_text() {
   return last;
 }
 
-// Fills the SQL of `into` from the freshly parsed `from`; false when the two do not declare
-// the same sections (the file changed, yet kept its checksum: cannot happen, but then the
-// file is not the one loaded).
-bool fill_sql(SectionMap& into, SectionMap& from) {
-  if (into.size() != from.size()) return false;
-  for (auto& [key, section] : from) {
-    auto it = into.find(key);
-    if (it == into.end() || it->second.first_line != section.first_line) return false;
-    it->second.sql = std::move(section.sql);
+/// The place of a section's key in SectionStore::Shape (the keys in SectionMap's order);
+/// -1 for a key that is no dialect's.
+int shape_slot(std::string_view key) {
+  if (key.empty()) return 0;
+  if (key == to_string(Dialect::postgresql)) return 1;
+  if (key == to_string(Dialect::sqlite)) return 2;
+  return -1;
+}
+
+/// `sections`' first lines by slot; nullopt when a key has no slot or a first line is not a line.
+std::optional<std::array<int, 3>> shape_of(const SectionMap& sections) {
+  std::array<int, 3> lines{};
+  for (const auto& [key, section] : sections) {
+    const int slot = shape_slot(key);
+    if (slot < 0 || section.first_line <= 0) return std::nullopt;
+    lines[static_cast<std::size_t>(slot)] = section.first_line;
   }
-  return true;
+  return lines;
+}
+
+bool has_slot(const std::array<int, 3>& lines, std::string_view key) {
+  const int slot = shape_slot(key);
+  return slot >= 0 && lines[static_cast<std::size_t>(slot)] > 0;
+}
+
+const SectionStore::Maps& no_sections() {
+  static const SectionStore::Maps none;
+  return none;
 }
 
 }  // namespace
@@ -612,8 +629,8 @@ bool fill_sql(SectionMap& into, SectionMap& from) {
 SectionStore::SectionStore(const SectionStore& other) {
   std::unique_lock<std::mutex> lock;
   if (other.m_deferred) lock = std::unique_lock(deferred_sections_lock());
-  m_upgrade = other.m_upgrade;
-  m_downgrade = other.m_downgrade;
+  if (other.m_maps) m_maps = std::make_unique<Maps>(*other.m_maps);
+  m_shape = other.m_shape;
   m_deferred = other.m_deferred;
   m_pending = other.m_pending;
 }
@@ -623,9 +640,37 @@ SectionStore& SectionStore::operator=(const SectionStore& other) {
   return *this;
 }
 
-void RevisionFile::defer_sections() {
+bool RevisionFile::defer_sections() {
+  const auto& maps = m_sections.m_maps ? *m_sections.m_maps : no_sections();
+  auto upgrade = shape_of(maps.upgrade), downgrade = shape_of(maps.downgrade);
+  if (!upgrade || !downgrade) return false;
+  m_sections.m_shape = {*upgrade, *downgrade};
+  m_sections.m_maps.reset();
   m_sections.m_deferred = true;
   m_sections.m_pending = true;
+  return true;
+}
+
+// A deferred file answers from its shape, which never changes: no lock, and no race with a
+// thread reading its SQL.
+bool RevisionFile::is_irreversible() const {
+  if (m_sections.m_deferred) return m_sections.m_shape.downgrade == std::array<int, 3>{};
+  return maps().downgrade.empty();
+}
+
+bool RevisionFile::has_upgrade_section(const std::string& key) const {
+  if (m_sections.m_deferred) return has_slot(m_sections.m_shape.upgrade, key);
+  return maps().upgrade.count(key) > 0;
+}
+
+bool RevisionFile::has_downgrade_section(const std::string& key) const {
+  if (m_sections.m_deferred) return has_slot(m_sections.m_shape.downgrade, key);
+  return maps().downgrade.count(key) > 0;
+}
+
+SectionStore::Maps& RevisionFile::maps() const {
+  if (!m_sections.m_maps) m_sections.m_maps = std::make_unique<SectionStore::Maps>();
+  return *m_sections.m_maps;
 }
 
 bool RevisionFile::sections_pending() const {
@@ -634,8 +679,8 @@ bool RevisionFile::sections_pending() const {
   return m_sections.m_pending;
 }
 
-// The SQL is filled into the existing entries, never into new ones: the maps' shape (what
-// is_irreversible and has_*_section read without the lock) does not change.
+// The fresh parse must declare the sections the shape recorded; its maps then become the
+// file's (is_irreversible and has_*_section keep reading the shape, without the lock).
 void RevisionFile::read_deferred_sections() const {
   if (!m_sections.m_deferred) return;
   std::lock_guard lock(deferred_sections_lock());
@@ -652,9 +697,10 @@ void RevisionFile::read_deferred_sections() const {
   RevisionFile fresh;
   fresh.path = path;
   Parser(fresh.path, text, fresh).parse();
-  if (!fill_sql(m_sections.m_upgrade, fresh.m_sections.m_upgrade) ||
-      !fill_sql(m_sections.m_downgrade, fresh.m_sections.m_downgrade))
-    throw changed();
+  auto& read = fresh.maps();
+  if (shape_of(read.upgrade) != m_sections.m_shape.upgrade || shape_of(read.downgrade) != m_sections.m_shape.downgrade)
+    throw changed();  // it kept its checksum yet declares other sections: not the file loaded
+  m_sections.m_maps = std::move(fresh.m_sections.m_maps);
   m_sections.m_pending = false;
   last_read_text() = {path.string(), checksum, std::move(text)};
 }
@@ -682,22 +728,22 @@ std::string RevisionFile::verified_text() const {
 
 const SectionMap& RevisionFile::upgrade_sections() const {
   read_deferred_sections();
-  return m_sections.m_upgrade;
+  return m_sections.m_maps ? m_sections.m_maps->upgrade : no_sections().upgrade;
 }
 
 const SectionMap& RevisionFile::downgrade_sections() const {
   read_deferred_sections();
-  return m_sections.m_downgrade;
+  return m_sections.m_maps ? m_sections.m_maps->downgrade : no_sections().downgrade;
 }
 
 SectionMap& RevisionFile::upgrade_sections() {
   read_deferred_sections();
-  return m_sections.m_upgrade;
+  return maps().upgrade;
 }
 
 SectionMap& RevisionFile::downgrade_sections() {
   read_deferred_sections();
-  return m_sections.m_downgrade;
+  return maps().downgrade;
 }
 
 RevisionFile parse_revision_file(FilePath path, std::string_view content) {

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -97,7 +98,9 @@ class SectionMap {
 /// The sections of a file and whether their SQL is read yet. The keys and first lines are
 /// always known; the SQL of a file whose header came from the header cache is read from
 /// disk when first asked for (RevisionFile's section accessors), under a process-wide lock,
-/// so a copy of a file whose bodies are being read waits for them.
+/// so a copy of a file whose bodies are being read waits for them. Until then such a file
+/// keeps only where each section starts (`Shape`), not the maps: most runs never read most
+/// files' SQL, and two maps per file were a sixth of a loaded project's memory.
 class SectionStore {
  public:
   SectionStore() = default;
@@ -106,11 +109,22 @@ class SectionStore {
   SectionStore(SectionStore&&) noexcept = default;
   SectionStore& operator=(SectionStore&&) noexcept = default;
 
+  struct Maps {
+    SectionMap upgrade;
+    SectionMap downgrade;
+  };
+
  private:
   friend struct RevisionFile;
-  mutable SectionMap m_upgrade;
-  mutable SectionMap m_downgrade;
-  bool m_deferred = false;       ///< set once when built; never changes afterwards
+  /// First line of the generic, PostgreSQL and SQLite section of each direction (0: none).
+  struct Shape {
+    std::array<int, 3> upgrade{};
+    std::array<int, 3> downgrade{};
+  };
+  /// The maps, made when first needed; a deferred file's, when its SQL is read.
+  mutable std::unique_ptr<Maps> m_maps;
+  Shape m_shape;                   ///< a deferred file's sections; never changes once set
+  bool m_deferred = false;         ///< set once when built; never changes afterwards
   mutable bool m_pending = false;  ///< SQL not read yet; guarded by the process-wide lock
 };
 
@@ -153,20 +167,21 @@ struct RevisionFile {
 
   /// No downgrade section at all: a downgrade through this revision is refused. Known
   /// without reading any SQL.
-  bool is_irreversible() const { return m_sections.m_downgrade.empty(); }
+  bool is_irreversible() const;
   /// The section that applies to `dialect`: its own if declared, else the generic one;
   /// nullptr when neither exists (an upgrade without SQL is a no-op). Reads the SQL first
   /// when it is not read yet, as the accessors above.
   const SqlSection* upgrade_for(Dialect dialect) const;
   const SqlSection* downgrade_for(Dialect dialect) const;
   /// True when dialect key `key` ("" = generic) has a section, without reading any SQL.
-  bool has_upgrade_section(const std::string& key) const { return m_sections.m_upgrade.count(key) > 0; }
-  bool has_downgrade_section(const std::string& key) const { return m_sections.m_downgrade.count(key) > 0; }
+  bool has_upgrade_section(const std::string& key) const;
+  bool has_downgrade_section(const std::string& key) const;
 
   /// Marks the sections filled in so far (keys and first lines, SQL empty) as not read yet:
   /// the accessors read them from `path` when first asked, checked against `checksum`. For
-  /// the header cache, whose entries hold everything but the SQL.
-  void defer_sections();
+  /// the header cache, whose entries hold everything but the SQL. False (nothing changed)
+  /// when a section's key is not a dialect's or its first line is not a line.
+  bool defer_sections();
   /// True while the SQL of a deferred file has not been read (for tests and logging).
   bool sections_pending() const;
 
@@ -178,6 +193,8 @@ struct RevisionFile {
 
  private:
   void read_deferred_sections() const;
+  /// The maps, made empty when there are none yet (not for a deferred file's unread SQL).
+  SectionStore::Maps& maps() const;
   SectionStore m_sections;
 };
 
