@@ -65,6 +65,7 @@ std::vector<RevisionStatus> RevisionStates::finish(const std::vector<std::string
                                                    const std::vector<runtime::JournalEntry>& partial,
                                                    const std::function<bool(const std::string&)>& file_gone) && {
   const Applied applied = m_map.at_or_below(rows);
+  auto by_index = std::move(m_by_index);  // freed with this call, not with the object
   std::map<std::string, const runtime::JournalEntry*> partial_rows;
   for (const auto& row : partial) partial_rows[row.revision] = &row;  // the newest wins
 
@@ -78,7 +79,7 @@ std::vector<RevisionStatus> RevisionStates::finish(const std::vector<std::string
       s.state = RevisionState::partial;
       fill_from_row(s, *p->second);
     } else if (applied[i]) {
-      s = std::move(m_by_index[i]);  // who ran its origin row, if the replay left one
+      s = std::move(by_index[i]);  // who ran its origin row, if the replay left one
       s.state = m_stamped[i] ? RevisionState::stamped : RevisionState::applied;
       if (file_gone(id)) s.state = RevisionState::file_gone;
     }

@@ -8,12 +8,12 @@
 
 namespace migrate::backend {
 
-// One statement at a time: right for an embedded database, where a statement costs no
-// round trip. The last one is run as a query so that its RETURNING rows come back.
 void Backend::for_each_row(std::string_view sql, const RowSink& sink) {
   for (auto& row : query(sql)) sink(std::move(row));
 }
 
+// One statement at a time: right for an embedded database, where a statement costs no
+// round trip. The last one is run as a query so that its RETURNING rows come back.
 Backend::BatchResult Backend::execute_batch(const std::vector<Statement>& statements) {
   BatchResult out;
   for (std::size_t i = 0; i < statements.size(); ++i) {

@@ -377,8 +377,9 @@ class Backend {
   virtual std::vector<Row> query(std::string_view sql) = 0;
   using RowSink = std::function<void(Row&&)>;
   /// Runs one query and hands its rows to `sink` in order. The default reads them all first
-  /// (query()); a backend that steps through a result overrides it, so that a result of many
-  /// thousands of rows is never held whole.
+  /// (query()), so a failing query hands over nothing; a backend that steps through a result
+  /// overrides it, so that a result of many thousands of rows is never held whole, and may
+  /// then hand over the rows before the one whose step fails (SQLite does).
   virtual void for_each_row(std::string_view sql, const RowSink& sink);
   /// A statement of execute_batch: its text, and the values of its `?` placeholders in order
   /// (text or NULL; a column converts a value by its type). SQLite binds them to a statement

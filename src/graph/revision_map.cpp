@@ -88,7 +88,12 @@ MultipleHeadsError::MultipleHeadsError(std::vector<std::string> heads, std::stri
       m_argument(std::move(argument)) {}
 
 RevisionMap::RevisionMap(std::vector<RevisionSpec> specs, OriginFn origin_of) {
-  build(specs.size(), [&specs](std::size_t i) { return std::move(specs[i]); }, std::move(origin_of));
+  const std::size_t count = specs.size();
+  build(count, [&specs, count](std::size_t i) {
+    RevisionSpec spec = std::move(specs[i]);
+    if (i + 1 == count) specs = {};  // the last one taken: give the block back before the links are built
+    return spec;
+  }, std::move(origin_of));
 }
 
 RevisionMap::RevisionMap(std::size_t count, const SpecFn& spec_at, OriginFn origin_of) {

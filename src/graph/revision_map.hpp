@@ -185,7 +185,8 @@ class RevisionMap {
   std::vector<std::string> offline_start(std::string_view start) const;
 
  private:
-  // The construction passes, in order (each a step of Alembic's RevisionMap build).
+  /// The construction: add_revisions, check_revisions, then the passes below in order (each
+  /// a step of Alembic's RevisionMap build).
   void build(std::size_t count, const SpecFn& spec_at, OriginFn origin_of);
   /// Self-loops and id grammar, in load order.
   void check_revisions() const;

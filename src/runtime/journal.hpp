@@ -262,6 +262,8 @@ class Journal {
   /// direction, command, status, heads before and after, times, duration and who ran it
   /// (the other fields read as empty; half the columns, for a journal of thousands of rows).
   std::vector<JournalEntry> outcomes();
+  /// Column name -> position in a row of a journal SELECT.
+  using Positions = std::unordered_map<std::string_view, std::size_t>;
   using EntrySink = std::function<void(JournalEntry&&)>;
   /// The rows of outcomes(), handed to `sink` one at a time as they are read, never held
   /// together (a journal may hold tens of thousands of rows).
@@ -284,6 +286,9 @@ class Journal {
   /// The same, each entry handed to `sink` as it is read.
   void each_in(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
                const EntrySink& sink);
+  /// The SELECT of those two, and where each column read is in its rows, handed to `run`.
+  void run_select(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
+                  const std::function<void(const std::string&, const Positions&)>& run);
   std::string table() const;
   std::string insert_sql(const std::vector<std::pair<const char*, std::optional<std::string>>>& named) const;
 

@@ -223,10 +223,8 @@ TEST_P(BackendConformanceTest, RowsHandedOneByOneAreTheRowsOfTheQuery) {
   const std::string sql = "SELECT n, label FROM streamed ORDER BY n DESC";
   std::vector<backend::Row> handed;
   m_db->for_each_row(sql, [&handed](backend::Row&& row) { handed.push_back(std::move(row)); });
-  EXPECT_EQ(handed, m_db->query(sql));
-  ASSERT_EQ(handed.size(), 3u);
-  EXPECT_EQ(*handed[0][0], "3");
-  EXPECT_FALSE(handed[1][1].has_value());
+  const std::vector<backend::Row> expected = {{"3", "c"}, {"2", std::nullopt}, {"1", "a"}};
+  EXPECT_EQ(handed, expected);
   // A failing query throws as query() does, having handed over nothing.
   handed.clear();
   EXPECT_THROW(m_db->for_each_row("SELECT nope FROM streamed", [&handed](backend::Row&& row) { handed.push_back(row); }),

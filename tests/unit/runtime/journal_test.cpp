@@ -202,6 +202,23 @@ TEST_F(JournalTest, AppendRoundTripsEveryField) {
   EXPECT_EQ(*nulls.at(0).at(1), "0");
 }
 
+TEST_F(JournalTest, OutcomesHandedOneByOneComeOldestFirstAsTheListDoes) {
+  Journal journal(*db, vt);
+  std::vector<long long> ids;
+  for (const char* revision : {"c", "a", "b"}) ids.push_back(journal.append(entry(revision, "upgrade", "applied")));
+  std::vector<long long> streamed;
+  std::vector<std::string> revisions;
+  journal.for_each_outcome([&](JournalEntry&& row) {
+    streamed.push_back(row.id);
+    revisions.push_back(row.revision);
+  });
+  EXPECT_EQ(streamed, ids);
+  EXPECT_EQ(revisions, (std::vector<std::string>{"c", "a", "b"}));
+  std::vector<long long> listed;
+  for (const auto& row : journal.outcomes()) listed.push_back(row.id);
+  EXPECT_EQ(listed, ids);
+}
+
 TEST_F(JournalTest, EmptyDowngradeSectionIsStoredAsEmptyNotNull) {
   Journal journal(*db, vt);
   auto e = entry("a", "upgrade", "applied");
