@@ -34,8 +34,7 @@ std::vector<std::string> split(std::string_view text, char sep) {
   return util::split(text, sep);
 }
 
-/// NULL for "" (the JournalEntry convention), else the quoted literal.
-/// An empty text is stored as NULL.
+/// An empty text is stored as NULL (the JournalEntry convention).
 std::optional<std::string> text_or_none(const std::string& value) {
   return value.empty() ? std::nullopt : std::optional<std::string>(value);
 }
@@ -406,15 +405,6 @@ std::vector<JournalEntry> Journal::select_in(const std::vector<std::string>& pre
   return out;
 }
 
-void Journal::each_in(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
-                      const EntrySink& sink) {
-  // Row by row: a journal of 10,000 rows held whole, with the rows it was read from, was a
-  // quarter of `status`'s memory.
-  run_select(present, where_and_order, read, [&](const std::string& sql, const Positions& position) {
-    m_db.for_each_row(sql, [&](backend::Row&& row) { sink(entry_from(SelectedRow{position, row})); });
-  });
-}
-
 void Journal::run_select(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
                          const std::function<void(const std::string&, const Positions&)>& run) {
   if (present.empty()) return;
@@ -524,7 +514,13 @@ std::vector<JournalEntry> Journal::history() { return select("ORDER BY cur.id", 
 
 std::vector<JournalEntry> Journal::outcomes() { return select("ORDER BY cur.id", Columns::outcome); }
 
-void Journal::for_each_outcome(const EntrySink& sink) { each_in(columns(), "ORDER BY cur.id", Columns::outcome, sink); }
+void Journal::for_each_outcome(const EntrySink& sink) {
+  // Row by row: a journal of 10,000 rows held whole, with the rows it was read from, was a
+  // quarter of `status`'s memory.
+  run_select(columns(), "ORDER BY cur.id", Columns::outcome, [&](const std::string& sql, const Positions& position) {
+    m_db.for_each_row(sql, [&](backend::Row&& row) { sink(entry_from(SelectedRow{position, row})); });
+  });
+}
 
 std::optional<JournalEntry> Journal::get(long long id) {
   auto rows = select("WHERE cur.id = " + std::to_string(id));

@@ -283,10 +283,8 @@ class Journal {
   /// The same, given the journal's columns (a caller that needed them already).
   std::vector<JournalEntry> select_in(const std::vector<std::string>& present, const std::string& where_and_order,
                                       Columns read = Columns::all);
-  /// The same, each entry handed to `sink` as it is read.
-  void each_in(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
-               const EntrySink& sink);
-  /// The SELECT of those two, and where each column read is in its rows, handed to `run`.
+  /// The SELECT of select_in and for_each_outcome, and where each column read is in its
+  /// rows, handed to `run`.
   void run_select(const std::vector<std::string>& present, const std::string& where_and_order, Columns read,
                   const std::function<void(const std::string&, const Positions&)>& run);
   std::string table() const;

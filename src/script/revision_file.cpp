@@ -655,20 +655,20 @@ bool RevisionFile::defer_sections() {
 // thread reading its SQL.
 bool RevisionFile::is_irreversible() const {
   if (m_sections.m_deferred) return m_sections.m_shape.downgrade == std::array<int, 3>{};
-  return maps().downgrade.empty();
+  return downgrade_sections().empty();
 }
 
 bool RevisionFile::has_upgrade_section(const std::string& key) const {
   if (m_sections.m_deferred) return has_slot(m_sections.m_shape.upgrade, key);
-  return maps().upgrade.count(key) > 0;
+  return upgrade_sections().count(key) > 0;
 }
 
 bool RevisionFile::has_downgrade_section(const std::string& key) const {
   if (m_sections.m_deferred) return has_slot(m_sections.m_shape.downgrade, key);
-  return maps().downgrade.count(key) > 0;
+  return downgrade_sections().count(key) > 0;
 }
 
-SectionStore::Maps& RevisionFile::maps() const {
+SectionStore::Maps& RevisionFile::maps() {
   if (!m_sections.m_maps) m_sections.m_maps = std::make_unique<SectionStore::Maps>();
   return *m_sections.m_maps;
 }

@@ -193,8 +193,9 @@ struct RevisionFile {
 
  private:
   void read_deferred_sections() const;
-  /// The maps, made empty when there are none yet (not for a deferred file's unread SQL).
-  SectionStore::Maps& maps() const;
+  /// The maps to fill in, made empty when there are none yet (not for a deferred file's
+  /// unread SQL).
+  SectionStore::Maps& maps();
   SectionStore m_sections;
 };
 

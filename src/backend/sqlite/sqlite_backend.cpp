@@ -212,7 +212,7 @@ Row current_row(sqlite3_stmt* stmt, int columns) {
 
 /// Steps `stmt` to its end, handing each row to `rows` when given; returns the rows it
 /// changed. A failure is thrown as a DatabaseError at `position` in the caller's SQL.
-long long step_through(sqlite3* db, sqlite3_stmt* stmt, const std::function<void(Row&&)>* rows, long position) {
+long long step_through(sqlite3* db, sqlite3_stmt* stmt, const Backend::RowSink* rows, long position) {
   const int columns = sqlite3_column_count(stmt);
   const auto total_before = sqlite3_total_changes64(db);
   for (;;) {
