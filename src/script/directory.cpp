@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
-#include <deque>
 #include <atomic>
 #include <exception>
 #include <memory>
@@ -164,16 +163,16 @@ class FolderFd {
   int m_fd;
 };
 
-// One file to load: its folder (open), its path as reported (its name there is the path's
-// tail), and its real path (the header cache's key, kept by the Loader) unless it is a
-// symbolic link, which the cache leaves alone: a link retargeted between the stat and the
-// read would pair one file's times with another's content. Compact: at 10,000 files each
+// One file to load: its folder (open) and its path as reported (its name there is the path's
+// tail). The header cache's key is its real path, the folder's real path and the name, unless
+// it is a symbolic link, which the cache leaves alone: a link retargeted between the stat and
+// the read would pair one file's times with another's content. Compact: at 10,000 files each
 // byte here is 10 KB of a `heads` run's peak.
 struct Found {
   std::uint32_t folder;
   std::uint32_t name_offset;
   std::string path;
-  std::string_view cache_key;
+  bool is_symlink;
 
   const char* name() const { return path.c_str() + name_offset; }
 };
@@ -204,7 +203,8 @@ class Loader {
       throw Error(ErrorKind::config, "Version location " + location.string() + " is not a folder",
                   "fix script_location / version_locations in migrate.toml");
     }
-    walk(location, real_path(location));
+    const fs::path real = real_path(location);
+    if (m_walked.insert(real.native()).second) walk(location, real);  // else loaded already
   }
 
   /// Reads and parses every file found, in load order; with a `cache`, takes the unchanged
@@ -220,7 +220,9 @@ class Loader {
   }
 
   // Pre-order, like os.walk(topdown=True) with sorted names: a folder's files, then each
-  // sub-folder in name order.
+  // sub-folder in name order. No folder is walked twice (m_walked, by real path), so two
+  // files that are not symbolic links never share a real path: only a linked file can reach
+  // a file loaded already, and only then are real paths kept to find it.
   void walk(const fs::path& dir, const fs::path& real_dir) {
     const Listing listing = list_folder(dir, m_recursive);
     const std::size_t folder = m_folders.size();  // opened with the first file kept
@@ -230,19 +232,18 @@ class Loader {
       m_found.reserve(std::max(m_found.size() + listing.files.size(), 2 * m_found.capacity()));
     for (const auto& file : listing.files) {
       std::string path = joined(dir, file.name);
-      // Only a symlinked file needs canonical(); any other file's real path is its folder's
-      // (built as a string: constructing fs::path objects costs allocations per component).
-      std::string real = file.is_symlink ? real_path(fs::path(path)).native() : real_dir.native() + "/" + file.name;
-      if (m_seen.count(real) > 0) continue;  // reached twice: loaded once
-      const std::string_view kept = m_real_paths.emplace_back(std::move(real));
-      m_seen.insert(kept);
+      if (file.is_symlink || !m_seen.empty()) {
+        // Only a symlinked file needs canonical(); any other file's real path is its folder's.
+        std::string real = file.is_symlink ? real_path(fs::path(path)).native() : real_dir.native() + "/" + file.name;
+        if (!first_visit(std::move(real))) continue;  // reached twice: loaded once
+      }
       if (folder == m_folders.size()) {
         m_folders.push_back(std::make_unique<util::Folder>(dir, ErrorKind::config));
         m_stat_folders.emplace_back(dir);
+        m_real_dirs.push_back(real_dir.native());
       }
       const auto name_offset = static_cast<std::uint32_t>(path.size() - file.name.size());
-      m_found.push_back(Found{static_cast<std::uint32_t>(folder), name_offset, std::move(path),
-                              file.is_symlink ? std::string_view() : kept});
+      m_found.push_back(Found{static_cast<std::uint32_t>(folder), name_offset, std::move(path), file.is_symlink});
     }
     if (!m_recursive) return;
     for (const auto& name : listing.dirs) {
@@ -253,6 +254,19 @@ class Loader {
     }
   }
 
+  // False when a file with real path `real` was kept already. The set is filled with every
+  // file kept so far when the first symbolic link calls for it.
+  bool first_visit(std::string real) {
+    if (m_seen.empty()) {
+      m_seen.reserve(m_found.size() + 1);
+      for (const auto& f : m_found) m_seen.insert(real_path_of(f));
+    }
+    return m_seen.insert(std::move(real)).second;
+  }
+
+  // The real path of a kept file that is not a symbolic link: its folder's and its name.
+  std::string real_path_of(const Found& f) const { return m_real_dirs[f.folder] + "/" + f.name(); }
+
   RevisionFile load_one(Found& f, std::string& buffer, HeaderCache* cache, std::string_view& entry, std::string& fresh);
 
   bool m_recursive;
@@ -260,9 +274,9 @@ class Loader {
   std::vector<Found> m_found;
   std::vector<std::unique_ptr<util::Folder>> m_folders;
   std::vector<FolderFd> m_stat_folders;  // by the same index: where the cache's stats look
-  std::deque<std::string> m_real_paths;           // of files loaded (a deque: views stay valid)
-  std::unordered_set<std::string_view> m_seen;    // the same, for finding a file reached twice
-  std::unordered_set<std::string> m_walked;  // real paths of sub-folders walked
+  std::vector<std::string> m_real_dirs;   // by the same index: each folder's real path
+  std::unordered_set<std::string> m_seen;  // real paths of files kept, once a link is met
+  std::unordered_set<std::string> m_walked;  // real paths of folders walked
 };
 
 // One file: from the cache when its entry's stamp still holds (the stat comes before the read,
@@ -271,9 +285,13 @@ class Loader {
 RevisionFile Loader::load_one(Found& f, std::string& buffer, HeaderCache* cache, std::string_view& entry,
                               std::string& fresh) {
   std::optional<FileStamp> stamp;
-  if (cache && !f.cache_key.empty()) stamp = m_stat_folders[f.folder].stamp_of(f.name());
+  std::string cache_key;
+  if (cache && !f.is_symlink) {
+    stamp = m_stat_folders[f.folder].stamp_of(f.name());
+    if (stamp) cache_key = real_path_of(f);
+  }
   if (stamp) {
-    if (auto hit = cache->find(f.cache_key, *stamp)) {
+    if (auto hit = cache->find(cache_key, *stamp)) {
       hit->file.path = std::move(f.path);
       entry = hit->entry;
       m_cache_hits.fetch_add(1, std::memory_order_relaxed);
@@ -283,7 +301,7 @@ RevisionFile Loader::load_one(Found& f, std::string& buffer, HeaderCache* cache,
   const std::size_t size = m_folders[f.folder]->read_into(f.name(), buffer, ErrorKind::script);
   RevisionFile file = parse_revision_file(std::move(f.path), std::string_view(buffer.data(), size));
   if (stamp) {
-    fresh = cache->entry_for(f.cache_key, *stamp, file);
+    fresh = cache->entry_for(cache_key, *stamp, file);
     entry = fresh;
   }
   return file;

@@ -86,6 +86,35 @@ TEST(DirectoryTest, SameRealPathLoadedOnce) {
   EXPECT_EQ(ids(files), (V{"r1"}));
 }
 
+// A linked file comes first in load order: it is the one loaded, under its own path, and the
+// file it points to is not loaded again when its folder is walked later.
+TEST(DirectoryTest, ALinkedFileMetFirstIsLoadedAndItsTargetIsNotLoadedAgain) {
+  test::TempDir dir;
+  dir.write("b/x.sql", revision("rx"));
+  dir.write("b/y.sql", revision("ry"));
+  dir.write("a/m.sql", revision("rm"));
+  fs::create_symlink(dir.path() / "b" / "y.sql", dir.path() / "a" / "n.sql");
+  auto files = load_revision_files({dir.path() / "a", dir.path() / "b"}, false);
+  EXPECT_EQ(ids(files), (V{"rm", "ry", "rx"}));
+  EXPECT_EQ(files[1].path, dir.path() / "a" / "n.sql");
+}
+
+// A location inside another one, either order, with sub-folders walked: each file once, in the
+// place where it was first met.
+TEST(DirectoryTest, NestedLocationsLoadEachFileOnce) {
+  test::TempDir dir;
+  dir.write("v/a.sql", revision("top"));
+  dir.write("v/sub/b.sql", revision("inner"));
+  dir.write("v/sub/deeper/c.sql", revision("deep"));
+  EXPECT_EQ(ids(load_revision_files({dir.path() / "v", dir.path() / "v" / "sub"}, true)),
+            (V{"top", "inner", "deep"}));
+  EXPECT_EQ(ids(load_revision_files({dir.path() / "v" / "sub", dir.path() / "v"}, true)),
+            (V{"inner", "deep", "top"}));
+  fs::create_directory_symlink(dir.path() / "v", dir.path() / "v" / "sub" / "loop");
+  EXPECT_EQ(ids(load_revision_files({dir.path() / "v" / "sub", dir.path() / "v"}, true)),
+            (V{"inner", "deep", "top"}));
+}
+
 TEST(DirectoryTest, ParseErrorNamesTheFile) {
   test::TempDir dir;
   dir.write("v/a.sql", revision("r1"));
