@@ -118,7 +118,7 @@ void fill_process_identity(JournalEntry& entry) {
 }
 
 void record_file(JournalEntry& entry, const script::RevisionFile& file, Dialect dialect, bool keep_copy) {
-  entry.checksum = file.checksum;
+  entry.checksum = file.checksum.hex();
   entry.checksum_algorithm = k_checksum_algorithm;
   entry.file_path = file.path.string();
   entry.message = file.message;

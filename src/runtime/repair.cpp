@@ -333,7 +333,7 @@ RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, co
   RepairOutcome out{"accept-checksum", rev, rows, rows, {}, 0, 0, ""};
   out.journal_id = record(ctx, row, {});
   out.summary = "Accepted the current content of " + file->path.string() + " as applied revision " + rev +
-                " (checksum " + file->checksum.substr(0, 12) + ")";
+                " (checksum " + file->checksum.hex().substr(0, 12) + ")";
   return out;
 }
 

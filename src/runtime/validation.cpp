@@ -152,7 +152,7 @@ ValidationReport validate_applied(const graph::RevisionMap& map, const std::vect
     m.revision = id;
     m.file = file->path.string();
     m.recorded_checksum = recorded.checksum;
-    m.file_checksum = file->checksum;
+    m.file_checksum = file->checksum.hex();
     // The text the recorded checksum describes: that row's copy, else the newest copy.
     std::string before;
     if (auto row = journal.get(recorded.id)) {

@@ -188,7 +188,7 @@ void put_file(std::string& out, const RevisionFile& f) {
   for (int line : f.key_lines) put(out, std::int64_t{line});
   put(out, f.upgrade_sections());
   put(out, f.downgrade_sections());
-  put(out, std::string_view(f.checksum));
+  put(out, std::string_view(f.checksum.hex()));
 }
 
 std::optional<RevisionFile> read_file_fields(Reader& in) {
@@ -207,9 +207,10 @@ std::optional<RevisionFile> read_file_fields(Reader& in) {
   for (int& line : f.key_lines) line = static_cast<int>(in.integer());
   in.sections(f.upgrade_sections());
   in.sections(f.downgrade_sections());
-  f.checksum = in.text();
+  const auto checksum = util::Sha256Digest::from_hex(in.text());
   in.expect('\n');
-  if (!in.ok() || f.id.empty() || f.checksum.size() != 64 || !f.defer_sections()) return std::nullopt;
+  if (!in.ok() || f.id.empty() || !checksum || !f.defer_sections()) return std::nullopt;
+  f.checksum = *checksum;
   return f;
 }
 

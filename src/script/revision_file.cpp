@@ -564,7 +564,7 @@ RevisionFile parse_content(FilePath&& path, std::string_view content, bool check
   file.path = std::move(path);
   Parser(file.path, text, file).parse();
   if (check_sql) check_sections(file);
-  file.checksum = util::sha256_hex(text);
+  file.checksum = util::sha256(text);
   return file;
 }
 
@@ -585,7 +585,7 @@ std::mutex& deferred_sections_lock() {
 /// its checksum, until verified_text() takes it. Guarded by deferred_sections_lock().
 struct LastReadText {
   std::string path;
-  std::string checksum;
+  util::Sha256Digest checksum;
   std::string text;
 };
 
@@ -686,11 +686,11 @@ void RevisionFile::read_deferred_sections() const {
   std::lock_guard lock(deferred_sections_lock());
   if (!m_sections.m_pending) return;
   std::string text = normalized_text_of(path);
-  const std::string now = util::sha256_hex(text);
+  const util::Sha256Digest now = util::sha256(text);
   auto changed = [&] {
     return Error(ErrorKind::script,
-                 path.string() + " changed while migrate was running (its checksum is now " + now.substr(0, 12) +
-                     ", it was " + checksum.substr(0, 12) + " when it was loaded)",
+                 path.string() + " changed while migrate was running (its checksum is now " + now.hex().substr(0, 12) +
+                     ", it was " + checksum.hex().substr(0, 12) + " when it was loaded)",
                  "run the command again; do not edit revision files while migrate runs");
   };
   if (now != checksum) throw changed();
@@ -723,7 +723,7 @@ std::string RevisionFile::verified_text() const {
   }
   // A file edited since it was loaded (or a checksum computed by other rules) gives no text
   // rather than a text the checksum does not describe.
-  return util::sha256_hex(text) == checksum ? text : std::string();
+  return util::sha256(text) == checksum ? text : std::string();
 }
 
 const SectionMap& RevisionFile::upgrade_sections() const {

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/dialect.hpp"
+#include "util/sha256.hpp"
 
 namespace migrate::script {
 
@@ -153,8 +154,8 @@ struct RevisionFile {
                                                 "depends_on",   "message",       "create_date",
                                                 "transactional", "lock_timeout",  "statement_timeout"};
   std::array<int, std::size(k_keys)> key_lines{};  ///< by position in k_keys; 0 = absent
-  /// sha256 hex of the normalized file (BOM stripped, CRLF as LF).
-  std::string checksum;
+  /// sha256 of the normalized file (BOM stripped, CRLF as LF).
+  util::Sha256Digest checksum;
 
   /// The upgrade and downgrade sections. A file loaded from the header cache has not read
   /// its SQL yet: these read it first (and throw Error{script} when the file cannot be read,

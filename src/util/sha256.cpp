@@ -162,7 +162,7 @@ void Sha256::update(std::string_view data) {
   m_buffered = n;
 }
 
-std::string Sha256::hex_digest() {
+Sha256Digest Sha256::digest() {
   const std::uint64_t bits = m_length * 8;
   m_buffer[m_buffered++] = 0x80;
   if (m_buffered > 56) {
@@ -175,19 +175,46 @@ std::string Sha256::hex_digest() {
   compress(m_buffer.data());
   m_buffered = 0;
 
+  std::array<unsigned char, 32> bytes{};
+  for (std::size_t i = 0; i < m_state.size(); ++i) {
+    for (std::size_t b = 0; b < 4; ++b) bytes[4 * i + b] = static_cast<unsigned char>(m_state[i] >> (24 - 8 * b));
+  }
+  return Sha256Digest(bytes);
+}
+
+std::string Sha256Digest::hex() const {
   static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(64);
-  for (std::uint32_t v : m_state) {
-    for (int shift = 28; shift >= 0; shift -= 4) out += hex[(v >> shift) & 0xf];
+  std::string out(64, '0');
+  for (std::size_t i = 0; i < m_bytes.size(); ++i) {
+    out[2 * i] = hex[m_bytes[i] >> 4];
+    out[2 * i + 1] = hex[m_bytes[i] & 0xf];
   }
   return out;
 }
 
-std::string sha256_hex(std::string_view data) {
+std::optional<Sha256Digest> Sha256Digest::from_hex(std::string_view hex) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() != 64) return std::nullopt;
+  std::array<unsigned char, 32> bytes{};
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const int high = nibble(hex[2 * i]), low = nibble(hex[2 * i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    bytes[i] = static_cast<unsigned char>(high << 4 | low);
+  }
+  return Sha256Digest(bytes);
+}
+
+Sha256Digest sha256(std::string_view data) {
   Sha256 h;
   h.update(data);
-  return h.hex_digest();
+  return h.digest();
 }
+
+std::string sha256_hex(std::string_view data) { return sha256(data).hex(); }
 
 }  // namespace migrate::util

@@ -3,18 +3,43 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 
 namespace migrate::util {
 
-/// Incremental hashing: update() any number of times, then hex_digest() once.
+/// A SHA-256 digest as its 32 bytes. Kept per revision file, so held in binary: as a hex
+/// string it would cost a heap block of 80 bytes more per file. Shown and compared with
+/// checksums read back (journal rows, messages) as 64 lowercase hex characters.
+class Sha256Digest {
+ public:
+  /// No digest (all zero bytes): a file built in code before its checksum is set.
+  Sha256Digest() = default;
+  explicit Sha256Digest(const std::array<unsigned char, 32>& bytes) : m_bytes(bytes) {}
+  /// From 64 hex characters (either case); nullopt for anything else.
+  static std::optional<Sha256Digest> from_hex(std::string_view hex);
+
+  std::string hex() const;
+  bool empty() const { return *this == Sha256Digest(); }
+
+  friend bool operator==(const Sha256Digest&, const Sha256Digest&) = default;
+  friend bool operator==(const Sha256Digest& digest, std::string_view hex) { return digest.hex() == hex; }
+  friend std::ostream& operator<<(std::ostream& out, const Sha256Digest& d) { return out << d.hex(); }
+
+ private:
+  std::array<unsigned char, 32> m_bytes{};
+};
+
+/// Incremental hashing: update() any number of times, then digest() or hex_digest() once.
 class Sha256 {
  public:
   Sha256();
   void update(std::string_view data);
-  /// The digest as 64 lowercase hex characters. Finishes the hash: call it once.
-  std::string hex_digest();
+  /// Finishes the hash: call one of these once.
+  Sha256Digest digest();
+  std::string hex_digest() { return digest().hex(); }
 
  private:
   void compress(const unsigned char* block);
@@ -29,7 +54,8 @@ class Sha256 {
 /// with this. Returns whether hardware hashing is now on (false when asked for but absent).
 bool set_sha256_hardware(bool enabled);
 
-/// sha256 of `data` as 64 lowercase hex characters.
+/// sha256 of `data`; sha256_hex gives it as 64 lowercase hex characters.
+Sha256Digest sha256(std::string_view data);
 std::string sha256_hex(std::string_view data);
 
 }  // namespace migrate::util

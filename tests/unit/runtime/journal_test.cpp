@@ -432,7 +432,7 @@ TEST_F(JournalTest, RunnerUpgradesAnOldJournalAndWritesEveryColumn) {
   test::Files files;
   auto file = test::revision("a", {}, "CREATE TABLE ta (x INTEGER);\nINSERT INTO ta VALUES (1);\n", "DROP TABLE ta;\n");
   file.path = path;
-  file.checksum = util::sha256_hex(text);
+  file.checksum = util::sha256(text);
   files.add(file);
   runtime::RunSettings settings;
   settings.command = runtime::Command::upgrade;

@@ -373,7 +373,7 @@ TEST_F(RunnerTest, JournalRowRecordsTheStep) {
   EXPECT_EQ(r[2], "upgrade");
   EXPECT_EQ(r[3], "a");
   EXPECT_EQ(r[4], "b");
-  EXPECT_EQ(r[5], "sum-b");
+  EXPECT_EQ(r[5], util::sha256_hex("sum-b"));
   EXPECT_EQ(r[6], "versions/b.sql");
   EXPECT_EQ(r[7], "message of b");
   EXPECT_EQ(r[8], "DROP TABLE tb;");

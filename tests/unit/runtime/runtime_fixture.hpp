@@ -21,7 +21,7 @@ inline script::RevisionFile revision(const std::string& id, std::vector<std::str
   f.down_revisions = std::move(down);
   f.message = "message of " + id;
   f.transactional = transactional;
-  f.checksum = "sum-" + id;
+  f.checksum = util::sha256("sum-" + id);
   f.upgrade_sections()[""] = {std::move(up_sql), up_line};
   if (down_sql) f.downgrade_sections()[""] = {*down_sql, up_line + 20};
   return f;

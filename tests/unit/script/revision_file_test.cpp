@@ -360,9 +360,9 @@ TEST(VerifiedTextTest, StripsBomAndCrlfAndChecksTheChecksum) {
   const std::string normalized = "-- migrate:revision\n-- revision = \"r\"\n\n-- migrate:upgrade\nSELECT 1;\n";
   RevisionFile file;
   file.path = path;
-  file.checksum = util::sha256_hex(normalized);
+  file.checksum = util::sha256(normalized);
   EXPECT_EQ(file.verified_text(), normalized);
-  file.checksum = util::sha256_hex("something else");
+  file.checksum = util::sha256("something else");
   EXPECT_EQ(file.verified_text(), "");
   file.path = dir.path() / "gone.sql";
   EXPECT_EQ(file.verified_text(), "");

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <string>
+
 namespace migrate::util {
 namespace {
 
@@ -49,6 +52,35 @@ TEST(Sha256Test, IncrementalUpdatesMatchOneShot) {
   Sha256 h;
   for (std::size_t i = 0; i < data.size(); i += 37) h.update(std::string_view(data).substr(i, 37));
   EXPECT_EQ(h.hex_digest(), sha256_hex(data));
+}
+
+}  // namespace
+}  // namespace migrate::util
+
+namespace migrate::util {
+namespace {
+
+TEST(Sha256DigestTest, HexRoundTripsAndComparesWithHexText) {
+  const std::string hex = sha256_hex("abc");
+  const auto parsed = Sha256Digest::from_hex(hex);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(*parsed, sha256("abc"));
+  EXPECT_EQ(parsed->hex(), hex);
+  EXPECT_TRUE(sha256("abc") == std::string_view(hex));
+  EXPECT_FALSE(sha256("abd") == std::string_view(hex));
+  std::string upper = hex;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(Sha256Digest::from_hex(upper), parsed);
+}
+
+TEST(Sha256DigestTest, AnythingButSixtyFourHexCharactersIsRefused) {
+  const std::string hex = sha256_hex("abc");
+  EXPECT_FALSE(Sha256Digest::from_hex(hex.substr(1)));
+  EXPECT_FALSE(Sha256Digest::from_hex(hex + "0"));
+  EXPECT_FALSE(Sha256Digest::from_hex("g" + hex.substr(1)));
+  EXPECT_FALSE(Sha256Digest::from_hex(""));
+  EXPECT_TRUE(Sha256Digest().empty());
+  EXPECT_FALSE(sha256("").empty());
 }
 
 }  // namespace
