@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/dialect.hpp"
+#include "util/optional_text.hpp"
 #include "util/sha256.hpp"
 
 namespace migrate::script {
@@ -132,18 +133,18 @@ class SectionStore {
 struct RevisionFile {
   FilePath path;
   int header_line = 0;  ///< line of `-- migrate:revision`
+  bool transactional = true;  // (beside header_line: the two share one 8-byte slot)
   std::string id;
   std::vector<std::string> down_revisions;
   std::vector<std::string> branch_labels;
   std::vector<std::string> depends_on;
   std::string message;
   std::string create_date;
-  bool transactional = true;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for this revision, as declared: a
   /// string such as "5s" or "250ms" kept as written, or an integer number of milliseconds
   /// stored as "<n>ms". Validated to be digits with an optional unit ms, s, min, h or d.
-  std::optional<std::string> lock_timeout;
-  std::optional<std::string> statement_timeout;
+  util::OptionalText lock_timeout;
+  util::OptionalText statement_timeout;
   /// File line of header key `key` ("revision" → 3), or 0 when the header does not have it
   /// (or it is not a known key); for later messages (a label declared twice, a missing
   /// down_revision) that want to name the line.
