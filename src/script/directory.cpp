@@ -9,10 +9,13 @@
 #include <cstdint>
 #include <cstring>
 #include <atomic>
+#include <deque>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 
@@ -312,19 +315,28 @@ RevisionFile Loader::load_one(Found& f, std::string& buffer, HeaderCache* cache,
 // the outcome does not depend on scheduling.
 std::vector<RevisionFile> Loader::read_all(HeaderCache* cache) {
   std::vector<RevisionFile> files(m_found.size());
-  std::vector<std::exception_ptr> errors(m_found.size());
   std::vector<std::string_view> entries(cache ? m_found.size() : 0);
-  std::vector<std::string> fresh(cache ? m_found.size() : 0);
+  // Only the files read afresh have an entry of their own, and only the first failure in
+  // load order is reported: neither needs a slot per file.
+  std::mutex lock;
+  std::deque<std::string> fresh;  // a deque: the views in `entries` stay valid as it grows
+  std::size_t first_failed = m_found.size();
+  std::exception_ptr first_error;
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     std::string buffer;  // one per thread, reused for every file
     std::string_view no_entry;
-    std::string no_fresh;
+    std::string made;
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < m_found.size();) {
       try {
-        files[i] = load_one(m_found[i], buffer, cache, cache ? entries[i] : no_entry, cache ? fresh[i] : no_fresh);
+        files[i] = load_one(m_found[i], buffer, cache, cache ? entries[i] : no_entry, made);
+        if (made.empty()) continue;
+        std::lock_guard guard(lock);
+        entries[i] = fresh.emplace_back(std::move(made));
+        made.clear();
       } catch (...) {
-        errors[i] = std::current_exception();
+        std::lock_guard guard(lock);
+        if (i < first_failed) std::tie(first_failed, first_error) = std::pair(i, std::current_exception());
       }
     }
   };
@@ -340,9 +352,7 @@ std::vector<RevisionFile> Loader::read_all(HeaderCache* cache) {
   }
   work();
   for (auto& t : pool) t.join();
-  for (const auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  if (first_error) std::rethrow_exception(first_error);
   if (cache) cache->save(entries);
   return files;
 }

@@ -129,6 +129,29 @@ TEST(DirectoryTest, ParseErrorNamesTheFile) {
   }
 }
 
+// Files are read on several threads; the error reported is still the first bad file's in
+// load order, whichever thread met it, and with a cache the outcome is the same.
+TEST(DirectoryTest, TheFirstBadFileInLoadOrderIsTheOneReported) {
+  test::TempDir dir;
+  for (int i = 0; i < 1200; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "v/f%04d.sql", i);
+    const bool bad = i == 700 || i == 300 || i == 1100;
+    dir.write(name, bad ? "-- migrate:revision\n-- revision = \"bad-" + std::to_string(i) + "\"\n"
+                        : revision("r" + std::to_string(i)));
+  }
+  for (const fs::path cache : {fs::path(), dir.path() / ".migrate" / "header-cache"}) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      try {
+        load_revision_files({dir.path() / "v"}, false, cache);
+        FAIL();
+      } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).rfind((dir.path() / "v" / "f0300.sql").string() + ":2:", 0), 0u) << e.what();
+      }
+    }
+  }
+}
+
 // Loading and parsing must stay cheap: `migrate heads` on 10,000 files has a 0.2 s budget.
 // 2,000 files here keep the unit run short; the limit is loose for Debug builds and busy
 // machines (a Release build loads 10,000 files in well under 100 ms).
