@@ -66,7 +66,7 @@ std::vector<std::string> gone_applied(const Project& p, const std::vector<std::s
       gone.push_back(id);
       continue;
     }
-    for (auto it = f->depends_on.rbegin(); it != f->depends_on.rend(); ++it) stack.push_back(*it);
+    for (auto it = f->depends_on.items().rbegin(); it != f->depends_on.items().rend(); ++it) stack.push_back(*it);
     for (auto it = f->down_revisions.rbegin(); it != f->down_revisions.rend(); ++it) stack.push_back(*it);
   }
   return gone;

@@ -58,10 +58,18 @@ void print_revisions(const Context& ctx, const Project& p, const std::vector<std
     *ctx.out << doc.dump() << "\n";
     return;
   }
-  // One write: with thousands of revisions, a stream insertion per entry costs more than
-  // building the entries.
+  // Written in blocks of about 64 KiB: with thousands of revisions a stream insertion per
+  // entry costs more than building the entries, and one string of them all would be a
+  // megabyte at 10,000.
+  constexpr std::size_t k_block = 64 * 1024;
   std::string out;
-  for (const auto& id : ids) out += text(p.map().get(id), p.file_of(id));
+  out.reserve(k_block + 1024);
+  for (const auto& id : ids) {
+    out += text(p.map().get(id), p.file_of(id));
+    if (out.size() < k_block) continue;
+    *ctx.out << out;
+    out.clear();
+  }
   *ctx.out << out;
 }
 

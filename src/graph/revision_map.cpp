@@ -24,7 +24,7 @@ std::string join(const std::vector<std::string>& v, std::string_view sep = ", ")
 // Appends each of `items` that `out` does not hold yet, in order. Linear in both sizes: a
 // revision may declare many thousands of branch labels, and each one reaches every
 // revision of its branch.
-void append_unique(std::vector<std::string>& out, const std::vector<std::string>& items) {
+void append_unique(util::CompactList<std::string>& out, const std::vector<std::string>& items) {
   if (out.size() + items.size() <= 16) {
     for (const auto& s : items)
       if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);

@@ -22,6 +22,7 @@
 #include "graph/errors.hpp"
 #include "graph/plan.hpp"
 #include "graph/small_ids.hpp"
+#include "util/compact_list.hpp"
 
 namespace migrate::graph {
 
@@ -49,11 +50,13 @@ using SpecFn = std::function<RevisionSpec(std::size_t load_index)>;
 struct Revision {
   std::string id;
   std::vector<std::string> down_revisions;
-  std::vector<std::string> declared_branch_labels;
-  std::vector<std::string> declared_depends_on;
-  std::vector<std::string> dependencies;       ///< depends_on resolved to ids
-  std::vector<std::string> dependents;         ///< revisions that depend_on this, load order
-  std::vector<std::string> branch_labels;      ///< declared + propagated
+  // The lists most revisions leave empty are util::CompactList (8 bytes, no heap block while
+  // empty): at 10,000 revisions, 0.8 MB less than std::vector.
+  util::CompactList<std::string> declared_branch_labels;
+  util::CompactList<std::string> declared_depends_on;
+  util::CompactList<std::string> dependencies;  ///< depends_on resolved to ids
+  util::CompactList<std::string> dependents;    ///< revisions that depend_on this, load order
+  util::CompactList<std::string> branch_labels; ///< declared + propagated
   std::size_t load_index = 0;
   /// How many revisions name this one as a down_revision (RevisionMap::children lists them:
   /// the lists of every revision's children and effective parents are kept as indices only,

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/dialect.hpp"
+#include "util/compact_list.hpp"
 #include "util/optional_text.hpp"
 #include "util/sha256.hpp"
 
@@ -136,8 +137,8 @@ struct RevisionFile {
   bool transactional = true;  // (beside header_line: the two share one 8-byte slot)
   std::string id;
   std::vector<std::string> down_revisions;
-  std::vector<std::string> branch_labels;
-  std::vector<std::string> depends_on;
+  util::CompactList<std::string> branch_labels;
+  util::CompactList<std::string> depends_on;
   std::string message;
   std::string create_date;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for this revision, as declared: a
