@@ -40,13 +40,13 @@ std::vector<Idx> Engine::rows_to_nodes(const std::vector<std::string>& rows) con
   out.reserve(rows.size());
   for (const auto& r : rows) {
     // Rows are full ids (the version table never holds labels or prefixes).
-    auto it = m.m_index.find(r);
-    if (it == m.m_index.end())
+    auto pos = m.m_index.find(r);
+    if (!pos)
       throw Error(ErrorKind::needs_repair, "Can't locate revision identified by '" + r + "'",
                   "the version table holds '" + r +
                       "', which no revision file declares; restore the file or fix the table "
                       "(e.g. `stamp --purge`)");
-    out.push_back(static_cast<Idx>(it->second));
+    out.push_back(static_cast<Idx>(*pos));
   }
   return out;
 }

@@ -63,7 +63,7 @@ std::optional<Relative> match_relative(std::string_view text) {
 }
 
 std::optional<Idx> Engine::key_lookup(std::string_view key) const {
-  if (auto it = m.m_index.find(key); it != m.m_index.end()) return static_cast<Idx>(it->second);
+  if (auto pos = m.m_index.find(key)) return static_cast<Idx>(*pos);
   if (auto it = m.m_label_index.find(key); it != m.m_label_index.end()) return static_cast<Idx>(it->second);
   return std::nullopt;
 }

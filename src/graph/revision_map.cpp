@@ -135,9 +135,9 @@ RevisionMap& RevisionMap::operator=(const RevisionMap& other) {
 }
 
 void RevisionMap::index_keys() {
-  m_index.reserve(m_revisions.size());
+  m_index.reset(m_revisions.data(), m_revisions.size());
   for (std::uint32_t i = 0; i < m_revisions.size(); ++i) {
-    m_index.emplace(m_revisions[i].id, i);
+    m_index.insert(i);
     for (const auto& label : m_revisions[i].declared_branch_labels) m_label_index.emplace(label, i);
   }
 }
@@ -176,7 +176,7 @@ void RevisionMap::check_revisions() const {
 
 std::optional<Error> RevisionMap::add_revisions(std::size_t count, const SpecFn& spec_at) {
   m_revisions.reserve(count);
-  m_index.reserve(count);
+  m_index.reset(m_revisions.data(), count);
   std::optional<Error> duplicate;
   for (std::size_t i = 0; i < count; ++i) {
     RevisionSpec s = spec_at(i);
@@ -192,11 +192,11 @@ std::optional<Error> RevisionMap::add_revisions(std::size_t count, const SpecFn&
     r.declared_depends_on = std::move(s.depends_on);
     r.load_index = i;
     m_revisions.push_back(std::move(r));  // reserved: no element moves after this
-    auto [it, inserted] = m_index.emplace(m_revisions.back().id, static_cast<std::uint32_t>(i));
+    auto [held_at, inserted] = m_index.insert(static_cast<std::uint32_t>(i));
     if (!inserted && !duplicate) {
       // Alembic only warns ("present more than once") and lets the later file win; two files
       // with one id is an error here (docs/exit-codes.md duplicate_revision).
-      auto first = origin(it->second), second = origin(i);
+      auto first = origin(held_at), second = origin(i);
       duplicate = Error(ErrorKind::duplicate_revision,
                         "Revision " + m_revisions.back().id + " is present more than once" +
                             (first.empty() && second.empty() ? std::string() : " (" + first + ", " + second + ")"),
@@ -213,7 +213,7 @@ void RevisionMap::map_branch_labels() {
     const auto& r = m_revisions[i];
     for (const auto& label : r.declared_branch_labels) {
       std::optional<std::size_t> used;
-      if (auto it = m_index.find(label); it != m_index.end()) used = it->second;
+      if (auto pos = m_index.find(label)) used = *pos;
       else if (auto jt = m_label_index.find(label); jt != m_label_index.end()) used = jt->second;
       if (used)
         throw Error(ErrorKind::duplicate_revision,
@@ -234,7 +234,7 @@ std::vector<detail::SmallIds> RevisionMap::resolve_links() {
     auto& r = m_revisions[i];
     for (const auto& d : r.declared_depends_on) {
       std::optional<std::size_t> target;
-      if (auto it = m_index.find(d); it != m_index.end()) target = it->second;
+      if (auto pos = m_index.find(d)) target = *pos;
       else if (auto jt = m_label_index.find(d); jt != m_label_index.end()) target = jt->second;
       if (!target)
         throw Error(ErrorKind::missing_revision,
@@ -247,12 +247,12 @@ std::vector<detail::SmallIds> RevisionMap::resolve_links() {
   for (std::size_t i = 0; i < n; ++i) {
     const auto& r = m_revisions[i];
     for (const auto& d : r.down_revisions) {
-      auto it = m_index.find(d);
-      if (it == m_index.end())
+      auto pos = m_index.find(d);
+      if (!pos)
         throw Error(ErrorKind::missing_revision,
                     "Revision " + d + " referenced from " + r.id + " is not present" + at_origin(i),
                     "down_revision names a full revision id");
-      push_unique(m_links[i].down, static_cast<std::uint32_t>(it->second));
+      push_unique(m_links[i].down, *pos);
     }
   }
   return resolved_deps;
@@ -342,7 +342,7 @@ void RevisionMap::detect_cycles(const std::vector<detail::SmallIds>& all_down) {
     auto fail = [&](ErrorKind kind, const std::string& what, std::vector<std::string> ids) {
       std::vector<std::string> where;
       for (const auto& id : ids) {
-        const auto o = origin(m_index.at(id));
+        const auto o = origin(*m_index.find(id));
         if (!o.empty()) where.push_back(id + " in " + o);
         if (where.size() > 11) break;  // short_list shows 10
       }
@@ -432,8 +432,8 @@ void RevisionMap::add_branches() {
 }
 
 const Revision* RevisionMap::find(std::string_view id) const {
-  auto it = m_index.find(id);
-  return it == m_index.end() ? nullptr : &m_revisions[it->second];
+  auto pos = m_index.find(id);
+  return pos ? &m_revisions[*pos] : nullptr;
 }
 
 const Revision& RevisionMap::get(std::string_view id) const {

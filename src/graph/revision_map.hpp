@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "graph/errors.hpp"
+#include "graph/id_index.hpp"
 #include "graph/plan.hpp"
 #include "graph/small_ids.hpp"
 #include "util/compact_list.hpp"
@@ -216,7 +217,7 @@ class RevisionMap {
   std::vector<Revision> m_revisions;
   /// Keys view Revision::id and Revision::declared_branch_labels, which never change (and
   /// never move: m_revisions is sized once) after add_revisions.
-  std::unordered_map<std::string_view, std::uint32_t> m_index;        // id -> position
+  detail::IdIndex<Revision> m_index;                                  // id -> position
   std::unordered_map<std::string_view, std::uint32_t> m_label_index;  // declared label -> position
   /// Where each spec came from, during construction only (cleared once built).
   std::vector<std::string> m_origins;

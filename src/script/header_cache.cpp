@@ -26,7 +26,7 @@ namespace {
 
 // Bumped whenever the layout of an entry or of RevisionFile's cached fields changes. The
 // migrate version is checked too, so a rebuilt parser never trusts another version's work.
-constexpr std::string_view k_format = "1";
+constexpr std::string_view k_format = "2";
 
 std::string first_line() { return "migrate header cache " + std::string(k_format) + " " + MIGRATE_VERSION + "\n"; }
 
@@ -49,8 +49,11 @@ std::uint64_t content_hash(std::string_view s) {
 
 // ---------------------------------------------------------------------------------------
 // Encoding: an integer is its decimal digits and a space; a string is its length, ':' and
-// its bytes (so any byte may appear in it). An entry is the real path, the stamp and the
-// parsed file, then a line feed.
+// its bytes (so any byte may appear in it). An entry is the real path (relative to the
+// project's folder when inside it), the stamp and the parsed file, then a line feed. Each
+// byte of an entry is 10 KB of a run's peak memory at 10,000 files: the checksum is stored
+// as its 32 bytes and the status-change time as its distance from the modification time
+// (nearly always 0).
 
 void put(std::string& out, std::int64_t v) {
   out += std::to_string(v);
@@ -158,7 +161,7 @@ class Reader {
 void put_stamp(std::string& out, const FileStamp& stamp) {
   put(out, stamp.size);
   put(out, stamp.mtime_ns);
-  put(out, stamp.ctime_ns);
+  put(out, stamp.ctime_ns - stamp.mtime_ns);
   put(out, static_cast<std::int64_t>(stamp.inode));
   put(out, static_cast<std::int64_t>(stamp.device));
 }
@@ -167,7 +170,7 @@ FileStamp read_stamp(Reader& in) {
   FileStamp stamp;
   stamp.size = in.integer();
   stamp.mtime_ns = in.integer();
-  stamp.ctime_ns = in.integer();
+  stamp.ctime_ns = stamp.mtime_ns + in.integer();
   stamp.inode = static_cast<std::uint64_t>(in.integer());
   stamp.device = static_cast<std::uint64_t>(in.integer());
   return stamp;
@@ -188,7 +191,8 @@ void put_file(std::string& out, const RevisionFile& f) {
   for (int line : f.key_lines) put(out, std::int64_t{line});
   put(out, f.upgrade_sections());
   put(out, f.downgrade_sections());
-  put(out, std::string_view(f.checksum.hex()));
+  const auto& digest = f.checksum.bytes();
+  put(out, std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::optional<RevisionFile> read_file_fields(Reader& in) {
@@ -207,10 +211,12 @@ std::optional<RevisionFile> read_file_fields(Reader& in) {
   for (int& line : f.key_lines) line = static_cast<int>(in.integer());
   in.sections(f.upgrade_sections());
   in.sections(f.downgrade_sections());
-  const auto checksum = util::Sha256Digest::from_hex(in.text());
+  const std::string_view digest = in.text();
   in.expect('\n');
-  if (!in.ok() || f.id.empty() || !checksum || !f.defer_sections()) return std::nullopt;
-  f.checksum = *checksum;
+  std::array<unsigned char, 32> bytes{};
+  if (!in.ok() || f.id.empty() || digest.size() != bytes.size() || !f.defer_sections()) return std::nullopt;
+  std::memcpy(bytes.data(), digest.data(), bytes.size());
+  f.checksum = util::Sha256Digest(bytes);
   return f;
 }
 
@@ -222,11 +228,11 @@ std::string hash_line(std::string_view content, std::size_t entries) {
 
 // The entry count of the last line, "end <entries> <hash>", for reserving the index; 0 when
 // unreadable. A damaged file is only found out by the hash check after this, so the count is
-// bounded by what `content_size` bytes can hold: every entry has a 64-character checksum.
+// bounded by what `content_size` bytes can hold: every entry has a 32-byte checksum.
 std::size_t entries_declared(std::string_view last_line, std::size_t content_size) {
   std::size_t n = 0;
   if (last_line.starts_with("end ")) std::from_chars(last_line.data() + 4, last_line.data() + last_line.size(), n);
-  return std::min(n, content_size / 64);
+  return std::min(n, content_size / 32);
 }
 
 }  // namespace
@@ -258,7 +264,19 @@ std::filesystem::path header_cache_file(const std::filesystem::path& config_file
   return config_file.parent_path() / ".migrate" / "header-cache";
 }
 
-HeaderCache::HeaderCache(std::filesystem::path file, std::int64_t now_ns) : m_file(std::move(file)), m_now_ns(now_ns) {
+// The project's folder, as a real path ending in '/': the prefix stripped from the paths of
+// the files inside it. Empty (every path kept whole) when it cannot be resolved.
+std::string project_root(const std::filesystem::path& cache_file) {
+  std::error_code ec;
+  const std::filesystem::path root = std::filesystem::canonical(cache_file.parent_path().parent_path(), ec);
+  if (ec || root.empty()) return {};
+  std::string out = root.native();
+  if (!out.ends_with('/')) out += '/';
+  return out;
+}
+
+HeaderCache::HeaderCache(std::filesystem::path file, std::int64_t now_ns)
+    : m_file(std::move(file)), m_root(project_root(m_file)), m_now_ns(now_ns) {
   if (!read()) {
     m_index = {};
     m_content = {};
@@ -287,14 +305,15 @@ bool HeaderCache::read() {
   const std::size_t last = m_content.size() < 2 ? std::string::npos : m_content.rfind('\n', m_content.size() - 2);
   if (!m_content.ends_with('\n') || last == std::string::npos || last + 1 < head.size()) return damaged();
   const std::string_view content(m_content);
+  if (content.size() > UINT32_MAX) return damaged();  // positions are kept in 32 bits
   m_index.reserve(entries_declared(content.substr(last + 1), content.size()));
   Reader in(content.substr(head.size(), last + 1 - head.size()));
   while (in.ok() && !in.at_end()) {
     const std::size_t start = in.offset();
-    const std::string_view path = in.text();
+    in.text();  // the path
     in.text();  // the stamp and the parsed file, read when looked up
     in.expect('\n');
-    if (in.ok()) m_index.emplace_back(path, content.substr(head.size() + start, in.offset() - start));
+    if (in.ok()) m_index.push_back({static_cast<std::uint32_t>(head.size() + start), static_cast<std::uint32_t>(in.offset() - start)});
   }
   if (!in.ok() || content.substr(last + 1) != hash_line(content.substr(0, last + 1), m_index.size())) return damaged();
   index_by_path();
@@ -305,36 +324,50 @@ bool HeaderCache::read() {
 // migrate, but harmless) keeps its last entry, as a later line would have replaced an earlier.
 void HeaderCache::index_by_path() {
   std::stable_sort(m_index.begin(), m_index.end(),
-                   [](const IndexEntry& a, const IndexEntry& b) { return a.first < b.first; });
-  auto last_of_each = [](const IndexEntry& a, const IndexEntry& b) { return a.first == b.first; };
+                   [&](const IndexEntry& a, const IndexEntry& b) { return key(a) < key(b); });
+  auto last_of_each = [&](const IndexEntry& a, const IndexEntry& b) { return key(a) == key(b); };
   std::reverse(m_index.begin(), m_index.end());
   m_index.erase(std::unique(m_index.begin(), m_index.end(), last_of_each), m_index.end());
   std::reverse(m_index.begin(), m_index.end());
 }
 
+std::string_view HeaderCache::entry(const IndexEntry& e) const {
+  return std::string_view(m_content).substr(e.at, e.size);
+}
+
+std::string_view HeaderCache::key(const IndexEntry& e) const { return Reader(entry(e)).text(); }
+
+std::string_view HeaderCache::stored_path(std::string_view real_path) const {
+  if (!m_root.empty() && real_path.starts_with(m_root)) real_path.remove_prefix(m_root.size());
+  return real_path;  // relative inside the project, absolute outside: the two never meet
+}
+
 std::optional<HeaderCache::Hit> HeaderCache::find(std::string_view real_path, const FileStamp& stamp) const {
-  const auto it = std::lower_bound(m_index.begin(), m_index.end(), real_path,
-                                   [](const IndexEntry& e, std::string_view path) { return e.first < path; });
-  if (it == m_index.end() || it->first != real_path) return std::nullopt;
-  Reader entry(it->second);
-  entry.text();
-  Reader in(entry.text());
+  if (!real_path.starts_with('/')) return std::nullopt;  // not a real path: stored under none
+  const std::string_view path = stored_path(real_path);
+  const auto it = std::lower_bound(m_index.begin(), m_index.end(), path,
+                                   [&](const IndexEntry& e, std::string_view p) { return key(e) < p; });
+  if (it == m_index.end() || key(*it) != path) return std::nullopt;
+  Reader stored(entry(*it));
+  stored.text();
+  Reader in(stored.text());
   if (read_stamp(in) != stamp || !in.ok()) return std::nullopt;
   std::optional<RevisionFile> file = read_file_fields(in);
   if (!file || !in.at_end()) return std::nullopt;
-  return Hit{std::move(*file), it->second};
+  return Hit{std::move(*file), entry(*it)};
 }
 
 std::string HeaderCache::entry_for(std::string_view real_path, const FileStamp& stamp,
                                    const RevisionFile& file) const {
   const std::int64_t settled = m_now_ns - k_racy_window_ns;
+  if (!real_path.starts_with('/')) return {};
   if (stamp.mtime_ns >= settled || stamp.ctime_ns >= settled) return {};
   std::string fields;
   put_stamp(fields, stamp);
   put_file(fields, file);
   fields += '\n';
   std::string entry;
-  put(entry, real_path);
+  put(entry, stored_path(real_path));
   put(entry, std::string_view(fields));
   entry += '\n';
   return entry;

@@ -22,6 +22,7 @@ class Sha256Digest {
   static std::optional<Sha256Digest> from_hex(std::string_view hex);
 
   std::string hex() const;
+  const std::array<unsigned char, 32>& bytes() const { return m_bytes; }
   bool empty() const { return *this == Sha256Digest(); }
 
   friend bool operator==(const Sha256Digest&, const Sha256Digest&) = default;

@@ -113,6 +113,32 @@ TEST(HeaderCacheTest, AnyChangeOfTheStampMisses) {
   EXPECT_FALSE(cache.find((c.dir.path() / "v" / "b.sql").string(), stamp));
 }
 
+// Inside the project's folder a path is stored relative to it, outside it whole: both are
+// found again, and neither stands for the other.
+TEST(HeaderCacheTest, FilesInsideAndOutsideTheProjectFolderAreBothFound) {
+  test::TempDir dir;
+  const fs::path inside = dir.write("p/v/a.sql", revision("aaa", "inside"));
+  const fs::path outside = dir.write("v/a.sql", revision("bbb", "outside"));
+  const fs::path cache = dir.path() / "p" / ".migrate" / "header-cache";
+  {
+    HeaderCache c(cache, settled_now());
+    const std::string in_entry = c.entry_for(inside.string(), *stamp_of(inside.string()), read_revision_file(inside));
+    const std::string out_entry =
+        c.entry_for(outside.string(), *stamp_of(outside.string()), read_revision_file(outside));
+    EXPECT_EQ(in_entry.rfind("7:v/a.sql", 0), 0u) << in_entry;
+    EXPECT_EQ(out_entry.rfind(std::to_string(outside.string().size()) + ":" + outside.string(), 0), 0u);
+    c.save({in_entry, out_entry});
+  }
+  HeaderCache c(cache, settled_now());
+  ASSERT_EQ(c.size(), 2u);
+  auto in_hit = c.find(inside.string(), *stamp_of(inside.string()));
+  auto out_hit = c.find(outside.string(), *stamp_of(outside.string()));
+  ASSERT_TRUE(in_hit && out_hit);
+  EXPECT_EQ(in_hit->file.id, "aaa");
+  EXPECT_EQ(out_hit->file.id, "bbb");
+  EXPECT_FALSE(c.find("v/a.sql", *stamp_of(inside.string())));  // a relative path is no real path
+}
+
 TEST(HeaderCacheTest, AFileChangedWithinTheRacyWindowGetsNoEntry) {
   Cached c;
   const FileStamp stamp = *stamp_of(c.file.string());
