@@ -470,19 +470,23 @@ std::optional<JournalEntry> Journal::recorded_checksum(const std::string& revisi
 
 std::unordered_map<std::string, RecordedChecksum> Journal::recorded_checksums() {
   std::unordered_map<std::string, RecordedChecksum> out;
+  // Oldest first: a later row of the same revision replaces an earlier one.
+  for_each_recorded_checksum([&](std::string&& revision, RecordedChecksum&& r) { out[std::move(revision)] = std::move(r); });
+  return out;
+}
+
+void Journal::for_each_recorded_checksum(const RecordedChecksumSink& sink) {
   auto present = columns();
-  if (present.empty()) return out;
+  if (present.empty()) return;
   // A journal older than checksum_algorithm is read as it is (reads change nothing).
   std::string algorithm = has_column(present, "checksum_algorithm") ? "cur.checksum_algorithm" : "NULL";
-  auto rows = m_db.query("SELECT cur.id, cur.revision, cur.checksum, " + algorithm + " FROM " + table() +
-                         " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule + " ORDER BY cur.id");
-  out.reserve(rows.size());
-  for (auto& row : rows) {
-    if (row.size() < 4 || !row[0] || !row[1] || !row[2]) continue;
-    // Oldest first: a later row of the same revision replaces an earlier one.
-    out[std::move(*row[1])] = RecordedChecksum{std::stoll(*row[0]), std::move(*row[2]), row[3].value_or("")};
-  }
-  return out;
+  const backend::Backend::RowSink each = [&](backend::Row&& row) {
+    if (row.size() < 4 || !row[0] || !row[1] || !row[2]) return;
+    sink(std::move(*row[1]), RecordedChecksum{std::stoll(*row[0]), std::move(*row[2]), row[3].value_or("")});
+  };
+  m_db.for_each_row("SELECT cur.id, cur.revision, cur.checksum, " + algorithm + " FROM " + table() +
+                        " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule + " ORDER BY cur.id",
+                    each);
 }
 
 std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {

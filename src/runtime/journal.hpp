@@ -249,6 +249,11 @@ class Journal {
   /// The recorded checksum of every revision that has one, by revision id, in one query
   /// that reads only the small columns (validation runs it before every upgrade).
   std::unordered_map<std::string, RecordedChecksum> recorded_checksums();
+  /// The same query's rows handed over one at a time, oldest first (a revision's later row
+  /// replaces its earlier ones), with the row's revision id: nothing but the row is held.
+  /// `sink` must not use the database.
+  using RecordedChecksumSink = std::function<void(std::string&& revision, RecordedChecksum&&)>;
+  void for_each_recorded_checksum(const RecordedChecksumSink& sink);
   /// The stored copy of `revision` (see the file comment): the newest `upgrade`, `repair
   /// --resume`, `repair --accept-checksum` or `repair --mark-applied` row with a
   /// file_content, any status; nullopt without a journal or without such a row.

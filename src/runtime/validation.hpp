@@ -50,7 +50,7 @@ std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const 
 /// Checks every applied revision. `has_file(id)` says whether the revision's file exists
 /// (a journal copy standing in for a gone file does not count); `files(id)` returns the
 /// file to compare (nullptr when gone). Reads the journal of `vt` only: one query for every
-/// recorded checksum (Journal::recorded_checksums: this runs before every upgrade, no-op
+/// recorded checksum (Journal::for_each_recorded_checksum: this runs before every upgrade, no-op
 /// ones included), and the recording row (or the stored copy) per mismatch for its diff.
 ValidationReport validate_applied(const graph::RevisionMap& map, const std::vector<std::string>& rows,
                                   const FileLookup& files, const std::function<bool(const std::string&)>& has_file,

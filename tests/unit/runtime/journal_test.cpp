@@ -9,7 +9,9 @@
 #include <fstream>
 
 #include "backend/sql_dialect.hpp"
+#include "graph/revision_map.hpp"
 #include "runtime/runner.hpp"
+#include "runtime/validation.hpp"
 #include "support/temp_dir.hpp"
 #include "unit/runtime/runtime_fixture.hpp"
 #include "util/sha256.hpp"
@@ -455,6 +457,48 @@ TEST_F(JournalTest, RunnerUpgradesAnOldJournalAndWritesEveryColumn) {
   EXPECT_EQ(r.heads_after, (std::vector<std::string>{"a"}));
   EXPECT_EQ(journal.recorded_checksum("a")->checksum, file.checksum);
   EXPECT_EQ(journal.stored_copy("a")->file_content, text);
+}
+
+}  // namespace
+}  // namespace migrate
+
+namespace migrate {
+namespace {
+
+// Validation compares each applied file with the newest recorded checksum of its revision,
+// read row by row: an older row does not count, a row written under another checksum rule
+// cannot be compared, and a recorded value that is no SHA-256 is shown as written.
+TEST_F(JournalTest, ValidationComparesEachFileWithItsNewestComparableRecordedChecksum) {
+  Journal journal(*db, vt);
+  test::Files files;
+  std::vector<graph::RevisionSpec> specs;
+  for (const char* id : {"a", "b", "c", "d"}) {
+    files.add(test::revision(id, specs.empty() ? std::vector<std::string>{} : std::vector<std::string>{specs.back().id},
+                             "SELECT 1;"));
+    specs.push_back({id, specs.empty() ? std::vector<std::string>{} : std::vector<std::string>{specs.back().id}});
+  }
+  const graph::RevisionMap map(specs);
+  auto record = [&](const std::string& rev, const std::string& checksum, const std::string& algorithm) {
+    JournalEntry e = entry(rev, "upgrade", "applied");
+    e.checksum = checksum;
+    e.checksum_algorithm = algorithm;
+    return journal.append(e);
+  };
+  const std::string rule = runtime::k_checksum_algorithm;
+  record("a", util::sha256_hex("an older text"), rule);  // replaced by the next row
+  record("a", files.by_id["a"].checksum.hex(), rule);
+  record("b", files.by_id["b"].checksum.hex(), rule);
+  record("b", util::sha256_hex("edited"), rule);
+  record("c", util::sha256_hex("another rule's"), "sha256-other-v9");
+  record("d", "not-a-sha", "");
+  const auto has_file = [](const std::string&) { return true; };
+  const auto report = runtime::validate_applied(map, {"d"}, files.lookup(), has_file, *db, vt);
+  ASSERT_EQ(report.mismatches.size(), 2u);
+  EXPECT_EQ(report.mismatches[0].revision, "d");  // the row first, then its ancestors in load order
+  EXPECT_EQ(report.mismatches[0].recorded_checksum, "not-a-sha");
+  EXPECT_EQ(report.mismatches[1].revision, "b");
+  EXPECT_EQ(report.mismatches[1].recorded_checksum, util::sha256_hex("edited"));
+  EXPECT_EQ(report.mismatches[1].file_checksum, files.by_id["b"].checksum.hex());
 }
 
 }  // namespace
