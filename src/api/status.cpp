@@ -1,7 +1,11 @@
 #include "api/status.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <string>
+
+#include "core/error.hpp"
 
 namespace migrate::api {
 
@@ -61,31 +65,63 @@ void RevisionStates::replay(const runtime::JournalEntry& row) {
   }
 }
 
+namespace {
+
+/// Reorders `items` in place so that items[k] becomes what items[order[k]] was; `order` is
+/// a permutation of the positions. In place: at 10,000 revisions a second array of statuses
+/// would be 3 MB more at the peak of `migrate status`.
+template <class T>
+void permute(std::vector<T>& items, const std::vector<std::uint32_t>& order) {
+  std::vector<char> placed(items.size(), 0);
+  for (std::size_t start = 0; start < items.size(); ++start) {
+    if (placed[start]) continue;
+    T first = std::move(items[start]);
+    std::size_t k = start;
+    for (std::size_t from = order[k]; from != start; k = from, from = order[k]) {
+      items[k] = std::move(items[from]);
+      placed[k] = 1;
+    }
+    items[k] = std::move(first);
+    placed[k] = 1;
+  }
+}
+
+}  // namespace
+
 std::vector<RevisionStatus> RevisionStates::finish(const std::vector<std::string>& rows,
                                                    const std::vector<runtime::JournalEntry>& partial,
                                                    const std::function<bool(const std::string&)>& file_gone) && {
   const Applied applied = m_map.at_or_below(rows);
-  auto by_index = std::move(m_by_index);  // freed with this call, not with the object
   std::map<std::string, const runtime::JournalEntry*> partial_rows;
   for (const auto& row : partial) partial_rows[row.revision] = &row;  // the newest wins
 
-  std::vector<RevisionStatus> out;
+  // History order lists every revision once: the statuses, by load index so far, are put
+  // in that order where they are.
   auto ids = m_map.history("", {});
-  out.reserve(ids.size());
-  for (auto& id : ids) {
-    const auto i = m_map.get(id).load_index;
-    RevisionStatus s;
-    if (auto p = partial_rows.find(id); p != partial_rows.end()) {
+  std::vector<std::uint32_t> order;
+  order.reserve(m_by_index.size());
+  for (const auto& id : ids) order.push_back(static_cast<std::uint32_t>(m_map.get(id).load_index));
+  if (order.size() != m_by_index.size())
+    throw Error(ErrorKind::internal, "revision history lists " + std::to_string(order.size()) + " of " +
+                                         std::to_string(m_by_index.size()) + " revisions");
+  std::vector<RevisionStatus> out = std::move(m_by_index);
+  permute(out, order);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    const auto i = order[k];
+    RevisionStatus& s = out[k];
+    if (auto p = partial_rows.find(ids[k]); p != partial_rows.end()) {
+      s = RevisionStatus{};
       s.state = RevisionState::partial;
       fill_from_row(s, *p->second);
     } else if (applied[i]) {
-      s = std::move(by_index[i]);  // who ran its origin row, if the replay left one
+      // who ran its origin row, if the replay left one
       s.state = m_stamped[i] ? RevisionState::stamped : RevisionState::applied;
-      if (file_gone(id)) s.state = RevisionState::file_gone;
+      if (file_gone(ids[k])) s.state = RevisionState::file_gone;
+    } else {
+      s = RevisionStatus{};
     }
-    s.is_current = std::find(rows.begin(), rows.end(), id) != rows.end();
-    s.revision = std::move(id);
-    out.push_back(std::move(s));
+    s.is_current = std::find(rows.begin(), rows.end(), ids[k]) != rows.end();
+    s.revision = std::move(ids[k]);
   }
   return out;
 }

@@ -133,3 +133,29 @@ TEST(SelectLogTest, NewestFirstFilteredAndLimited) {
 
 }  // namespace
 }  // namespace migrate::api
+
+namespace migrate::api {
+namespace {
+
+// History order is not load order (two branches, loaded interleaved): each revision keeps
+// the row that applied it once the statuses are put in history order.
+TEST(RevisionStatesTest, EveryRevisionKeepsItsOwnRowInHistoryOrder) {
+  graph::RevisionMap map({rev("r"), rev("x1", {"r"}), rev("y1", {"r"}), rev("x2", {"x1"}), rev("y2", {"y1"}),
+                          rev("y3", {"y2"}), rev("x3", {"x2"})});
+  std::vector<runtime::JournalEntry> journal;
+  long long id = 0;
+  for (const auto* r : {"r", "x1", "x2", "x3", "y1", "y2", "y3"}) journal.push_back(row(++id, "upgrade", r, {}, {r}));
+  auto list = revision_states(map, {"x3", "y3"}, journal, {}, no_file_gone);
+  ASSERT_EQ(list.size(), 7u);
+  EXPECT_EQ(list.back().revision, "r");
+  id = 0;
+  for (const auto* r : {"r", "x1", "x2", "x3", "y1", "y2", "y3"}) {
+    EXPECT_EQ(of(list, r).journal_id, ++id) << r;
+    EXPECT_EQ(of(list, r).state, RevisionState::applied) << r;
+  }
+  EXPECT_TRUE(of(list, "x3").is_current);
+  EXPECT_FALSE(of(list, "x2").is_current);
+}
+
+}  // namespace
+}  // namespace migrate::api
