@@ -1,16 +1,13 @@
 // Folder entries that are not revision files: never skipped without a word.
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
 
-#include <memory>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "script/directory.hpp"
+#include "support/log_capture.hpp"
 #include "support/temp_dir.hpp"
 
 namespace migrate::script {
@@ -28,23 +25,7 @@ std::size_t count_of(const std::string& text, std::string_view part) {
   return n;
 }
 
-// Routes spdlog's default logger into a string while alive.
-class LogCapture {
- public:
-  LogCapture() : m_previous(spdlog::default_logger()) {
-    auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_st>(m_out));
-    logger->set_pattern("%l: %v");
-    spdlog::set_default_logger(logger);
-  }
-  ~LogCapture() { spdlog::set_default_logger(m_previous); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-  std::string text() const { return m_out.str(); }
-
- private:
-  std::ostringstream m_out;
-  std::shared_ptr<spdlog::logger> m_previous;
-};
+using test::LogCapture;
 
 std::string load_error(const fs::path& location) {
   try {
