@@ -16,6 +16,17 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOT_FUNCTION = re.compile(r"^(namespace|struct|class|enum|union|extern|if|for|while|switch|else|do|try|catch|return)\b")
 
 
+def is_digit_separator(text, i):
+    """True when the quote at `i` is inside a number literal such as 1'000'000 or 0xFF'FF."""
+    if i + 1 >= len(text) or not text[i + 1].isalnum():
+        return False
+    k = i - 1
+    while k >= 0 and (text[k].isalnum() or text[k] == "'"):
+        k -= 1
+    token = text[k + 1:i]
+    return bool(token) and token[0].isdigit() and text[k] != "_"
+
+
 def code_only(text):
     """`text` with preprocessor lines, comments, strings and char literals blanked (newlines kept)."""
     # A directive continues over lines ending in a backslash (multi-line macros).
@@ -39,6 +50,9 @@ def code_only(text):
             j = n if end < 0 else end + len(m.group(1)) + 2
             out.append(re.sub(r"[^\n]", " ", text[i:j]))
             i = j
+        elif c == "'" and is_digit_separator(text, i):
+            out.append(" ")  # 1'000'000: not a character literal
+            i += 1
         elif c in "\"'":
             j = i + 1
             while j < n and text[j] != c:
