@@ -24,7 +24,7 @@ def is_digit_separator(text, i):
     while k >= 0 and (text[k].isalnum() or text[k] == "'"):
         k -= 1
     token = text[k + 1:i]
-    return bool(token) and token[0].isdigit() and text[k] != "_"
+    return bool(token) and token[0].isdigit() and (k < 0 or text[k] != "_")
 
 
 def code_only(text):

@@ -145,7 +145,10 @@ class RecordedChecksums {
       // Written under another rule: it cannot be compared (a later release that changes the
       // rule migrates its own rows).
       slot.comparable = !r.checksum.empty() && (r.checksum_algorithm.empty() || r.checksum_algorithm == k_checksum_algorithm);
-      const auto digest = util::Sha256Digest::from_hex(r.checksum);
+      // Held as 32 bytes only when that is exactly how it reads back (lower-case hex, as
+      // migrate writes it): any other text is compared, and shown, as written.
+      auto digest = util::Sha256Digest::from_hex(r.checksum);
+      if (digest && digest->hex() != r.checksum) digest.reset();
       slot.digest = digest.value_or(util::Sha256Digest());
       if (digest) m_not_hex.erase(rev->load_index);
       else m_not_hex[rev->load_index] = std::move(r.checksum);

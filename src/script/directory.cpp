@@ -331,12 +331,12 @@ std::vector<RevisionFile> Loader::read_all(HeaderCache* cache) {
     std::string_view no_entry;
     std::string made;
     for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < m_found.size();) {
+      made.clear();  // nothing of a file that failed is kept for the next
       try {
         files[i] = load_one(m_found[i], buffer, cache, cache ? entries[i] : no_entry, made);
         if (made.empty()) continue;
         std::lock_guard guard(lock);
         entries[i] = fresh.emplace_back(std::move(made));
-        made.clear();
       } catch (...) {
         std::lock_guard guard(lock);
         if (i < first_failed) std::tie(first_failed, first_error) = std::pair(i, std::current_exception());

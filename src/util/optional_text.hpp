@@ -43,6 +43,7 @@ class OptionalText {
   }
   friend bool operator==(const OptionalText& a, std::string_view b) { return a.has_value() && *a == b; }
   friend bool operator==(const OptionalText& a, const char* b) { return a == std::string_view(b); }
+  friend bool operator==(const OptionalText& a, const std::string& b) { return a == std::string_view(b); }
   friend bool operator==(const OptionalText& a, std::nullopt_t) { return !a.has_value(); }
   friend std::ostream& operator<<(std::ostream& out, const OptionalText& t) {
     return t ? out << '"' << *t << '"' : out << "(none)";

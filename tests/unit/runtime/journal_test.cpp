@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <fstream>
 
 #include "backend/sql_dialect.hpp"
@@ -472,7 +473,7 @@ TEST_F(JournalTest, ValidationComparesEachFileWithItsNewestComparableRecordedChe
   Journal journal(*db, vt);
   test::Files files;
   std::vector<graph::RevisionSpec> specs;
-  for (const char* id : {"a", "b", "c", "d"}) {
+  for (const char* id : {"a", "b", "c", "d", "e"}) {
     files.add(test::revision(id, specs.empty() ? std::vector<std::string>{} : std::vector<std::string>{specs.back().id},
                              "SELECT 1;"));
     specs.push_back({id, specs.empty() ? std::vector<std::string>{} : std::vector<std::string>{specs.back().id}});
@@ -491,11 +492,16 @@ TEST_F(JournalTest, ValidationComparesEachFileWithItsNewestComparableRecordedChe
   record("b", util::sha256_hex("edited"), rule);
   record("c", util::sha256_hex("another rule's"), "sha256-other-v9");
   record("d", "not-a-sha", "");
+  std::string upper = files.by_id["e"].checksum.hex();  // not as migrate writes it: compared as text
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  record("e", upper, rule);
   const auto has_file = [](const std::string&) { return true; };
-  const auto report = runtime::validate_applied(map, {"d"}, files.lookup(), has_file, *db, vt);
-  ASSERT_EQ(report.mismatches.size(), 2u);
-  EXPECT_EQ(report.mismatches[0].revision, "d");  // the row first, then its ancestors in load order
-  EXPECT_EQ(report.mismatches[0].recorded_checksum, "not-a-sha");
+  const auto report = runtime::validate_applied(map, {"e"}, files.lookup(), has_file, *db, vt);
+  ASSERT_EQ(report.mismatches.size(), 3u);
+  EXPECT_EQ(report.mismatches[0].revision, "e");  // the row first, then its ancestors in load order
+  EXPECT_EQ(report.mismatches[0].recorded_checksum, upper);
+  EXPECT_EQ(report.mismatches[2].revision, "d");
+  EXPECT_EQ(report.mismatches[2].recorded_checksum, "not-a-sha");
   EXPECT_EQ(report.mismatches[1].revision, "b");
   EXPECT_EQ(report.mismatches[1].recorded_checksum, util::sha256_hex("edited"));
   EXPECT_EQ(report.mismatches[1].file_checksum, files.by_id["b"].checksum.hex());

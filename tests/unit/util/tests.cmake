@@ -6,4 +6,5 @@ target_sources(migrate_unit_tests PRIVATE
 target_sources(migrate_unit_tests PRIVATE
   unit/util/sha256_test.cpp
   unit/util/optional_text_test.cpp
+  unit/util/compact_list_test.cpp
 )
