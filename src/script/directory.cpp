@@ -237,7 +237,7 @@ class Loader {
       std::string path = joined(dir, file.name);
       if (file.is_symlink || !m_seen.empty()) {
         // Only a symlinked file needs canonical(); any other file's real path is its folder's.
-        std::string real = file.is_symlink ? real_path(fs::path(path)).native() : real_dir.native() + "/" + file.name;
+        std::string real = file.is_symlink ? real_path(fs::path(path)).native() : in_real_dir(real_dir.native(), file.name);
         if (!first_visit(std::move(real))) continue;  // reached twice: loaded once
       }
       if (folder == m_folders.size()) {
@@ -267,8 +267,13 @@ class Loader {
     return m_seen.insert(std::move(real)).second;
   }
 
-  // The real path of a kept file that is not a symbolic link: its folder's and its name.
-  std::string real_path_of(const Found& f) const { return m_real_dirs[f.folder] + "/" + f.name(); }
+  // The real path of a file that is not a symbolic link: its folder's and its name.
+  static std::string in_real_dir(const std::string& real_dir, std::string_view name) {
+    std::string out;
+    out.reserve(real_dir.size() + 1 + name.size());
+    return out.append(real_dir).append(1, '/').append(name);
+  }
+  std::string real_path_of(const Found& f) const { return in_real_dir(m_real_dirs[f.folder], f.name()); }
 
   RevisionFile load_one(Found& f, std::string& buffer, HeaderCache* cache, std::string_view& entry, std::string& fresh);
 
@@ -303,10 +308,7 @@ RevisionFile Loader::load_one(Found& f, std::string& buffer, HeaderCache* cache,
   }
   const std::size_t size = m_folders[f.folder]->read_into(f.name(), buffer, ErrorKind::script);
   RevisionFile file = parse_revision_file(std::move(f.path), std::string_view(buffer.data(), size));
-  if (stamp) {
-    fresh = cache->entry_for(cache_key, *stamp, file);
-    entry = fresh;
-  }
+  if (stamp) fresh = cache->entry_for(cache_key, *stamp, file);  // read_all records it
   // Its SQL is kept (at 10,000 files, 4 MB more than files taken from the cache hold): the
   // files just written, which a cache cannot have yet, are the ones an upgrade is about to
   // run, and reading and parsing each again would cost it a tenth of its time.
