@@ -129,6 +129,20 @@ class Migrator {
   /// The current revisions (status().current_heads), without reading the journal's history.
   std::vector<std::string> current();
 
+  /// Runs `command` (to `revision` for upgrade and downgrade) on every target of the
+  /// `[targets.NAME]` section options.targets: the first options.canary targets one at a
+  /// time, then the rest on up to options.concurrency threads; once options.max_failures
+  /// targets failed, no new target starts (those running finish) and the rest are
+  /// not_started. The revision files are read once; each target keeps its own lock,
+  /// version table and journal, and one already at the goal costs one read. Schema-per-tenant
+  /// targets of one database share a connection per thread, and their revisions run with
+  /// search_path set to the tenant's schema. A target's failure is in its TargetResult, not
+  /// thrown. Throws Error{config} for an unknown section or bad targets, Error{usage} for
+  /// bad options, the errors of reading the revision files and of the targets' query, and
+  /// Error{interrupted} is reported per target after request_stop.
+  FleetResult fleet(FleetCommand command, const std::string& revision, const FleetOptions& options,
+                    FleetObserver* observer = nullptr);
+
   /// The live schema read from the database's catalog (migrate's own tables left out; on
   /// PostgreSQL the configured `schemas`). No lock, nothing created. Throws
   /// Error{unsupported_object} naming the objects the model cannot represent unless

@@ -1,7 +1,7 @@
 #pragma once
 /// Plain result and settings types of the `migrate` library: what a `migrate::Migrator` is
 /// built from, what its runs take, and what they return. Value types only; they own all
-/// their data. Self-contained: only the standard library.
+/// their data. Self-contained: only the standard library and migrate/error.hpp.
 
 #include <chrono>
 #include <cstddef>
@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <migrate/error.hpp>
 
 namespace migrate {
 
@@ -356,6 +358,57 @@ struct LogQuery {
   std::string revision;
 };
 
+/// What a fleet run does on each target.
+enum class FleetCommand { upgrade, downgrade, current };
+
+/// How a fleet run goes (`--targets NAME`): which `[targets.NAME]` section, and how the
+/// targets are scheduled.
+struct FleetOptions {
+  std::string targets;    ///< the [targets.NAME] section
+  int canary = 0;         ///< the first K targets run one at a time, before any other
+  int concurrency = 4;    ///< at most N targets at once after the canaries (>= 1)
+  int max_failures = 1;   ///< once F targets failed, no new target starts (>= 1)
+  std::optional<std::chrono::milliseconds> lock_timeout;  ///< per target, as RunOptions::lock_timeout
+};
+
+/// What happened on one target of a fleet run.
+enum class TargetStatus {
+  applied,      ///< steps ran and committed
+  up_to_date,   ///< already at the goal (current: at the project's heads)
+  behind,       ///< current only: not at the project's heads
+  failed,       ///< an error; the target's failing revision was rolled back
+  not_started,  ///< the failure budget was spent, or a stop was requested, before its turn
+};
+
+/// One target of a fleet run.
+struct TargetResult {
+  std::string target;  ///< its name as shown: the schema, or the URL without its password
+  TargetStatus status = TargetStatus::not_started;
+  std::vector<std::string> heads_before;
+  std::vector<std::string> heads_after;
+  std::vector<PlanStep> steps;  ///< the steps that ran (with durations)
+  std::optional<Error> error;   ///< set when failed
+  long long duration_ms = 0;
+};
+
+/// Every target, in the order the configuration lists (or its query returns) them.
+struct FleetResult {
+  std::vector<TargetResult> targets;
+  long long duration_ms = 0;  ///< the whole run
+};
+
+/// Called on the coordinating thread as targets finish, for progress lines.
+class FleetObserver {
+ public:
+  virtual ~FleetObserver() = default;
+  /// `done` of `total` targets finished; `result` is the one that just did.
+  virtual void target_finished(const TargetResult& result, std::size_t done, std::size_t total) {
+    (void)result;
+    (void)done;
+    (void)total;
+  }
+};
+
 /// "upgrade", "downgrade", "stamp".
 const char* to_string(Command command) noexcept;
 /// "upgrade", "downgrade", "stamp".
@@ -364,5 +417,7 @@ const char* to_string(Direction direction) noexcept;
 const char* to_string(RepairAction action) noexcept;
 /// "applied", "pending", "partial", "stamped", "file gone".
 const char* to_string(RevisionState state) noexcept;
+/// "applied", "up_to_date", "behind", "failed", "not_started".
+const char* to_string(TargetStatus status) noexcept;
 
 }  // namespace migrate

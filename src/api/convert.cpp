@@ -43,6 +43,17 @@ const char* to_string(RevisionState state) noexcept {
   return "";
 }
 
+const char* to_string(TargetStatus status) noexcept {
+  switch (status) {
+    case TargetStatus::applied: return "applied";
+    case TargetStatus::up_to_date: return "up_to_date";
+    case TargetStatus::behind: return "behind";
+    case TargetStatus::failed: return "failed";
+    case TargetStatus::not_started: return "not_started";
+  }
+  return "";
+}
+
 std::size_t Status::count(RevisionState state) const {
   return static_cast<std::size_t>(
       std::count_if(revisions.begin(), revisions.end(), [state](const auto& r) { return r.state == state; }));

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
 #include <ostream>
 
@@ -14,11 +15,13 @@
 #include "api/convert.hpp"
 #include "api/database.hpp"
 #include "api/drift.hpp"
+#include "api/fleet.hpp"
 #include "api/schema_repair.hpp"
 #include "api/schema.hpp"
 #include "api/project.hpp"
 #include "api/status.hpp"
 #include "api/stop.hpp"
+#include "backend/sql_dialect.hpp"
 #include "config/config.hpp"
 #include "runtime/offline_writer.hpp"
 #include "runtime/plan_check.hpp"
@@ -148,6 +151,8 @@ struct Request {
   bool check_drift = false;            ///< RunOptions::check_drift (the configuration's is added)
   std::string reason;  ///< StampOptions::reason, recorded in the stamp's journal rows
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
+  /// Under the lock, once there is something to change (runtime::RunSettings::before_changes).
+  std::function<void(const graph::Plan&)> before_changes;
 };
 
 /// The deploy-time no-op (`upgrade head` at head) without the lock: when the state read
@@ -172,6 +177,7 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
   settings.allow_unversioned = req.allow_unversioned;
   settings.check_drift = settings.check_drift || req.check_drift;
   settings.reason = req.reason;
+  settings.before_changes = req.before_changes;
   return settings;
 }
 
@@ -405,6 +411,146 @@ Status Migrator::status() {
 std::vector<std::string> Migrator::current() {
   auto online = open_online(m_impl->config, true);
   return read_status(online, false).current_heads;
+}
+
+namespace {
+
+/// A fleet worker's connection, kept between its targets while they share a URL (the
+/// schemas of one database), and its own stop state: each slot runs one target at a time.
+struct FleetSlot {
+  std::string url;
+  std::unique_ptr<backend::Backend> db;
+  api::StopState stop;
+
+  backend::Backend& connect(const std::string& target_url, backend::OpenMode mode) {
+    if (!db || url != target_url) {
+      db.reset();
+      db = backend::open(target_url, mode);
+      url = target_url;
+    }
+    return *db;
+  }
+};
+
+/// What one fleet target is asked to do.
+struct FleetJob {
+  FleetCommand command = FleetCommand::upgrade;
+  std::string revision;
+  std::optional<std::chrono::milliseconds> lock_timeout;
+};
+
+/// True when `rows` name a revision the project's files do not declare: then only the
+/// journal's copies can explain them (Project::load_with_database).
+bool names_unknown_revision(const Project& p, const std::vector<std::string>& rows) {
+  return std::any_of(rows.begin(), rows.end(), [&p](const std::string& row) { return !p.map().find(row); });
+}
+
+/// `current` on one target: its heads, and whether they are the project's.
+void current_of_target(const Project& p, backend::Backend& db, TargetResult& r) {
+  auto rows = api::read_known_rows(p, db);
+  r.heads_before = p.map().current_heads(rows);
+  r.heads_after = r.heads_before;
+  auto heads = p.map().heads();
+  auto current = r.heads_before;
+  std::sort(heads.begin(), heads.end());
+  std::sort(current.begin(), current.end());
+  r.status = current == heads ? TargetStatus::up_to_date : TargetStatus::behind;
+}
+
+/// An upgrade or downgrade of one target; `r.heads_before` is set as soon as the rows are
+/// read, so that a failure still reports them.
+void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget& target, const FleetJob& job,
+                 api::StopState& stop, TargetResult& r) {
+  const auto command = job.command == FleetCommand::upgrade ? Command::upgrade : Command::downgrade;
+  Request req{command, job.revision, false, false, std::nullopt, job.lock_timeout};
+  req.check_drift = p.config().check_drift;
+  bool rows_seen = false;
+  req.plan_for = [&](const auto& rows) {
+    if (!rows_seen) r.heads_before = rows;
+    rows_seen = true;
+    return command == Command::upgrade ? p.map().plan_upgrade(job.revision, rows)
+                                       : p.map().plan_downgrade(job.revision, rows);
+  };
+  if (!target.schema.empty())  // the tenant's revisions name their tables unqualified
+    req.before_changes = [&db, &target](const graph::Plan&) {
+      db.execute("SET search_path TO " + backend::sql::quote_ident(db.dialect(), target.schema));
+    };
+  auto ran = execute(p, db, req, stop);
+  r.heads_before = std::move(ran.heads_before);
+  r.heads_after = std::move(ran.heads_after);
+  r.steps = std::move(ran.steps);
+  r.status = r.steps.empty() ? TargetStatus::up_to_date : TargetStatus::applied;
+}
+
+/// A failed target: its error, and the rows it was left with (the failing revision rolled
+/// back) when its connection still answers. The connection is not handed to the next target.
+void record_failure(const Error& error, const config::Config& config, FleetSlot& slot, TargetResult& r) {
+  r.status = TargetStatus::failed;
+  r.error = error;
+  r.steps.clear();
+  if (slot.db) {
+    try {
+      r.heads_after = runtime::read_version_rows(*slot.db, api::version_table(config, *slot.db));
+    } catch (const std::exception&) {
+      r.heads_after.clear();  // unknown: the connection is gone
+    }
+  }
+  slot.db.reset();
+}
+
+TargetResult fleet_target(const Project& base, const config::TargetSet& set, const api::FleetTarget& target,
+                          const FleetJob& job, FleetSlot& slot) {
+  const auto mode = job.command == FleetCommand::current ? backend::OpenMode::existing_only
+                                                         : backend::OpenMode::create_if_missing;
+  auto config = api::target_config(base.config(), set, target);
+  TargetResult r;
+  auto attempt = [&](const Project& p) {
+    auto& db = slot.connect(target.url, mode);
+    if (job.command == FleetCommand::current)
+      current_of_target(p, db, r);
+    else
+      walk_target(p, db, target, job, slot.stop, r);
+  };
+  try {
+    try {
+      attempt(base.with_config(config));
+    } catch (const Error& e) {
+      // Rare: a row whose file is gone (a release rolled back). Load the journal's copies.
+      if (e.kind() != ErrorKind::needs_repair || !slot.db) throw;
+      auto vt = api::version_table(config, *slot.db);
+      if (!names_unknown_revision(base, runtime::read_version_rows(*slot.db, vt))) throw;
+      attempt(Project::load_with_database(config, [&slot]() -> backend::Backend& { return *slot.db; }, vt));
+    }
+  } catch (const Error& e) {
+    record_failure(e, config, slot, r);
+  }
+  return r;
+}
+
+}  // namespace
+
+FleetResult Migrator::fleet(FleetCommand command, const std::string& revision, const FleetOptions& options,
+                            FleetObserver* observer) {
+  if (command != FleetCommand::current && revision.empty())
+    throw Error(ErrorKind::usage, "a fleet upgrade or downgrade needs a revision", "for example `head`");
+  if (split_range(revision).start)
+    throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
+  if (options.lock_timeout && options.lock_timeout->count() < 0)
+    throw Error(ErrorKind::usage, "the lock timeout must not be negative");
+  m_impl->stop.throw_if_requested("before starting the fleet; nothing was changed");
+  const auto& config = m_impl->config;
+  auto targets = api::resolve_targets(config, options.targets);
+  const auto& set = config.targets.at(options.targets);
+  const auto base = Project::load(config);
+  std::vector<FleetSlot> slots(std::size_t(std::max(options.concurrency, 1)));
+  const FleetJob job{command, revision, options.lock_timeout};
+  auto work = [&](const api::FleetTarget& target, std::size_t slot) {
+    return fleet_target(base, set, target, job, slots[slot]);
+  };
+  auto forward_stop = [&slots](int signal) {
+    for (auto& slot : slots) slot.stop.request(signal);
+  };
+  return api::schedule_fleet(targets, options, work, m_impl->stop.token(), forward_stop, observer);
 }
 
 SchemaDump Migrator::dump(const DumpOptions& options) {

@@ -13,35 +13,37 @@ Project Project::load_files(config::Config config) {
   Project p;
   p.m_config = std::move(config);
   // Taken whole: adding the files one by one would hold two copies while the vector grows.
-  p.m_files = script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations,
+  *p.m_files = script::load_revision_files(p.m_config.version_locations, p.m_config.recursive_version_locations,
                                           script::header_cache_file(p.m_config.file));
   return p;
 }
 
 void Project::index_files() {
-  m_by_id.reserve(m_files.size());
-  for (std::size_t i = 0; i < m_files.size(); ++i)
-    m_by_id.emplace(m_files[i].id, i);  // duplicates are reported by the graph
+  const auto& files = *m_files;
+  m_by_id.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i)
+    m_by_id.emplace(files[i].id, i);  // duplicates are reported by the graph
 }
 
 void Project::add_file(script::RevisionFile file) {
   if (m_by_id.empty()) index_files();  // the map no longer lists every file
-  m_by_id.emplace(file.id, m_files.size());
-  m_files.push_back(std::move(file));
+  m_by_id.emplace(file.id, m_files->size());
+  m_files->push_back(std::move(file));
 }
 
 void Project::build_map() {
   // Each file's spec is made as the graph takes it: a vector of them all would hold a second
   // copy of every file's links while the graph is built.
-  auto spec_at = [this](std::size_t i) {
-    const auto& f = m_files[i];
+  const auto& files = *m_files;
+  auto spec_at = [&files](std::size_t i) {
+    const auto& f = files[i];
     return graph::RevisionSpec{f.id, f.down_revisions, f.branch_labels, f.depends_on, ""};
   };
   // "path:line" only for the message that needs it, not once per file.
-  auto origin_of = [this](std::size_t i) {
-    return m_files[i].path.string() + ":" + std::to_string(m_files[i].header_line);
+  auto origin_of = [&files](std::size_t i) {
+    return files[i].path.string() + ":" + std::to_string(files[i].header_line);
   };
-  m_map = std::make_unique<graph::RevisionMap>(m_files.size(), spec_at, origin_of);
+  m_map = std::make_shared<const graph::RevisionMap>(files.size(), spec_at, origin_of);
 }
 
 Project Project::load(config::Config config) {
@@ -116,7 +118,7 @@ Project Project::load_with_database(config::Config config, const std::function<b
   for (auto& row : rows)
     if (!p.file(row)) pending.push_back(row);
   if (missing)  // a real file names a parent or dependency no file declares
-    for (const auto& f : p.m_files) {
+    for (const auto& f : p.files()) {
       for (const auto& d : f.down_revisions)
         if (!p.file(d)) pending.push_back(d);
       for (const auto& d : f.depends_on)
@@ -151,14 +153,24 @@ Project Project::load_with_database(config::Config config, const std::function<b
   return p;
 }
 
+Project Project::with_config(config::Config config) const {
+  if (m_journal_read) throw Error(ErrorKind::internal, "Project::with_config is for a project loaded without its database");
+  Project p;
+  p.m_config = std::move(config);
+  p.m_files = m_files;
+  p.m_by_id = m_by_id;
+  p.m_map = m_map;
+  return p;
+}
+
 const script::RevisionFile* Project::file(const std::string& id) const {
   if (m_by_id.empty() && m_map) {
     // The map lists the files, in their order, one revision per file.
     const auto* r = m_map->find(id);
-    return r ? &m_files[r->load_index] : nullptr;
+    return r ? &(*m_files)[r->load_index] : nullptr;
   }
   auto it = m_by_id.find(id);
-  return it == m_by_id.end() ? nullptr : &m_files[it->second];
+  return it == m_by_id.end() ? nullptr : &(*m_files)[it->second];
 }
 
 const script::RevisionFile& Project::file_of(const std::string& id) const {

@@ -41,9 +41,14 @@ class Project {
   static Project load_with_database(config::Config config, const std::function<backend::Backend&()>& connect,
                                     const runtime::VersionTable& vt);
 
+  /// The same files and graph under `config` (a fleet target's URL and version table),
+  /// shared, not copied: one load serves every target. Only for a project from load(): the
+  /// journal copies of another are one database's.
+  Project with_config(config::Config config) const;
+
   const config::Config& config() const { return m_config; }
   const graph::RevisionMap& map() const { return *m_map; }
-  const std::vector<script::RevisionFile>& files() const { return m_files; }
+  const std::vector<script::RevisionFile>& files() const { return *m_files; }
   /// The file that declares `id`, or nullptr. A journal copy counts as a file here.
   const script::RevisionFile* file(const std::string& id) const;
   /// Same as file() but throws Error{internal} when absent (ids from the map always have one).
@@ -71,10 +76,11 @@ class Project {
   void build_map();
 
   config::Config m_config;
-  std::vector<script::RevisionFile> m_files;
+  /// Shared between the projects with_config makes; changed only while loading.
+  std::shared_ptr<std::vector<script::RevisionFile>> m_files = std::make_shared<std::vector<script::RevisionFile>>();
   std::unordered_map<std::string, std::size_t> m_by_id;
   std::unordered_map<std::string, std::string> m_copies;  ///< id -> stored_at
-  std::unique_ptr<graph::RevisionMap> m_map;
+  std::shared_ptr<const graph::RevisionMap> m_map;
   bool m_journal_read = false;
   std::vector<std::string> m_version_rows;
 };

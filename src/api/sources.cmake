@@ -4,6 +4,7 @@ target_sources(migrate_core PRIVATE
   api/database.cpp
   api/declarative.cpp
   api/drift.cpp
+  api/fleet.cpp
   api/rehearsal.cpp
   api/lint.cpp
   api/replay.cpp

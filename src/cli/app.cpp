@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstring>
+#include <unistd.h>
 #include <optional>
 #include <string_view>
 #include <functional>
@@ -18,8 +19,10 @@
 #include "cli/signals.hpp"
 #include "cli/test_hooks.hpp"
 #include "commands/commands.hpp"
+#include "commands/output.hpp"
 #include "core/error.hpp"
 #include "util/json.hpp"
+#include "util/thread_label.hpp"
 
 namespace migrate::cli {
 
@@ -42,7 +45,8 @@ struct Subcommand {
   std::function<int(const commands::Context&)> handler;
 };
 
-/// `warning: ` / `error: ` before a warning or an error, nothing before an info line.
+/// `warning: ` / `error: ` before a warning or an error, nothing before an info line; then
+/// `[target] ` on a fleet's worker threads.
 class LevelPrefix : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm& /*time*/, spdlog::memory_buf_t& dest) override {
@@ -50,18 +54,31 @@ class LevelPrefix : public spdlog::custom_flag_formatter {
                               : msg.level >= spdlog::level::err ? "error: "
                                                                 : "";
     dest.append(prefix.data(), prefix.data() + prefix.size());
+    if (const auto& label = util::thread_label(); !label.empty()) {
+      dest.push_back('[');
+      dest.append(label.data(), label.data() + label.size());
+      dest.append(std::string_view("] "));
+    }
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<LevelPrefix>(); }
 };
 
 void setup_logging(const GlobalFlags& g) {
-  auto logger = spdlog::stderr_logger_st("migrate");
+  // Thread-safe: a fleet's targets log from their worker threads.
+  auto logger = spdlog::stderr_logger_mt("migrate");
   spdlog::set_default_logger(logger);
   // Info lines ("Running upgrade a -> b") read like Alembic's; warnings and errors are prefixed.
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
   formatter->add_flag<LevelPrefix>('*').set_pattern("%*%v");
   logger->set_formatter(std::move(formatter));
   spdlog::set_level(g.quiet ? spdlog::level::warn : (g.verbose > 0 ? spdlog::level::debug : spdlog::level::info));
+}
+
+/// A fleet's targets say what they do in its summary: their info lines (a "Nothing to do"
+/// per target) only with -v. Warnings and errors stay, each naming its target.
+void quiet_targets_of_fleet(const CLI::App& sub, const GlobalFlags& g) {
+  const auto* targets = sub.get_option_no_throw("--targets");
+  if (targets && targets->count() > 0 && g.verbose == 0) spdlog::set_level(spdlog::level::warn);
 }
 
 /// --format sql belongs to `dump`, dot and mermaid to `graph`, github to `lint`.
@@ -88,6 +105,7 @@ commands::Context make_context(const GlobalFlags& g) {
   ctx.format = g.format == "json" ? commands::Format::json : commands::Format::text;
   ctx.format_name = g.format;
   ctx.out = &std::cout;
+  ctx.progress = !g.quiet && isatty(STDERR_FILENO) == 1;
   return ctx;
 }
 
@@ -171,21 +189,10 @@ Error parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, char*
 
 /// The location fields of a failure, each only where known, so that a consumer can tell
 /// "no such field" from an empty value.
-void add_location(util::Json& err, const ErrorLocation& where) {
-  if (!where.revision.empty()) err.set("revision", where.revision);
-  if (!where.file.empty()) err.set("file", where.file);
-  if (where.line > 0) err.set("line", where.line);
-  if (!where.statement.empty()) err.set("statement", where.statement);
-  if (!where.sqlstate.empty()) err.set("sqlstate", where.sqlstate);
-}
-
 int report(const Error& e, bool json) {
   if (json) {
-    util::Json err = util::Json::object();
-    err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
-    add_location(err, e.where());
     util::Json doc = util::Json::object();
-    doc.set("error", std::move(err));
+    doc.set("error", commands::error_json(e));
     std::cout << doc.dump() << std::endl;
   }
   std::cerr << "migrate: error: " << e.what() << "\n";
@@ -210,6 +217,14 @@ CLI::App* subcommand(CLI::App& app, const std::string& name, const std::string& 
   return sub;
 }
 
+void add_fleet_flags(CLI::App* sub, commands::FleetFlags& f) {
+  sub->add_option("--targets", f.targets, "run on every target of the [targets.NAME] section of migrate.toml");
+  sub->add_option("--concurrency", f.concurrency, "with --targets: at most N targets at once (default 4)");
+  sub->add_option("--canary", f.canary, "with --targets: run the first K targets one at a time first (default 0)");
+  sub->add_option("--max-failures", f.max_failures,
+                  "with --targets: start no new target once F have failed (default 1)");
+}
+
 void add_migrate_flags(CLI::App* sub, commands::MigrateOptions& o, std::string& backup) {
   sub->add_option("target", o.target, "revision, relative move (+N, -N), or start:end with --sql")->required();
   sub->add_flag("--sql", o.sql, "print the SQL instead of running it (offline)");
@@ -219,6 +234,7 @@ void add_migrate_flags(CLI::App* sub, commands::MigrateOptions& o, std::string& 
                   "back up the database before the first change (optional PATH; prints the restore command)")
       ->expected(0, 1);
   sub->add_option("--lock-timeout", o.lock_timeout_seconds, "seconds to wait for the migration lock");
+  add_fleet_flags(sub, o.fleet);
 }
 
 /// Every subcommand's options, bound to CLI11 and read by the handlers after parsing.
@@ -331,6 +347,7 @@ void add_inspect_commands(CLI::App& app, CommandOptions& o, Table& table) {
   auto* current = subcommand(app, "current", "show the database's current revision(s)");
   current->add_flag("-v,--verbose", o.cur_o.verbose, "full entries");
   current->add_flag("--check-heads", o.cur_o.check_heads, "exit 1 unless the database is on all heads");
+  add_fleet_flags(current, o.cur_o.fleet);
   add(current, [&o](const auto& ctx) { return commands::current(ctx, o.cur_o); });
 
   auto* history = subcommand(app, "history", "list revisions, newest first");
@@ -486,6 +503,7 @@ int run(int argc, char** argv) {
     for (const auto& row : table) {
       if (!row.app->parsed()) continue;
       refuse_foreign_format(g.format, row.app->get_name());
+      quiet_targets_of_fleet(*row.app, g);
       return row.handler(ctx);
     }
     throw Error(ErrorKind::usage, "no command given", "see `migrate --help`");

@@ -23,6 +23,8 @@ struct Context {
   /// Where stop requests (SIGINT/SIGTERM) reach a run, and who follows it; nullable.
   runtime::StopToken* stop = nullptr;
   runtime::RunObserver* observer = nullptr;
+  /// A progress line may be drawn on stderr: it is a terminal and --quiet was not given.
+  bool progress = false;
 };
 
 struct InitOptions {
@@ -59,8 +61,18 @@ struct MergeOptions {
   bool splice = false;
 };
 
+/// `--targets NAME` and the flags that schedule it (docs/fleets.md); unset flags take the
+/// library's defaults.
+struct FleetFlags {
+  std::string targets;
+  std::optional<int> concurrency;
+  std::optional<int> canary;
+  std::optional<int> max_failures;
+};
+
 struct MigrateOptions {
   std::string target;
+  FleetFlags fleet;
   bool sql = false;
   bool plan = false;
   bool dry_run = false;
@@ -86,6 +98,7 @@ struct StampOptions {
 struct CurrentOptions {
   bool verbose = false;
   bool check_heads = false;
+  FleetFlags fleet;
 };
 
 struct HistoryOptions {
@@ -159,6 +172,12 @@ int upgrade(const Context& ctx, const MigrateOptions& opts);
 int downgrade(const Context& ctx, const MigrateOptions& opts);
 int stamp(const Context& ctx, const StampOptions& opts);
 int current(const Context& ctx, const CurrentOptions& opts);
+/// upgrade, downgrade or current with `--targets` (commands/fleet.cpp): every target of the
+/// section, a summary, exit 0 / 3 (a target failed) / 4 (only lock timeouts) / 128 + N.
+int fleet(const Context& ctx, FleetCommand command, const std::string& revision, const FleetFlags& flags,
+          std::optional<std::chrono::milliseconds> lock_timeout, bool check_heads = false);
+/// Error{usage} when a scheduling flag is given without --targets.
+void refuse_fleet_flags_alone(const FleetFlags& flags);
 int history(const Context& ctx, const HistoryOptions& opts);
 int heads(const Context& ctx, const HeadsOptions& opts);
 int branches(const Context& ctx, bool verbose);

@@ -151,6 +151,11 @@ int show(const Context& ctx, const std::string& rev_arg) {
 }
 
 int current(const Context& ctx, const CurrentOptions& opts) {
+  refuse_fleet_flags_alone(opts.fleet);
+  if (!opts.fleet.targets.empty()) {
+    if (opts.verbose) throw Error(ErrorKind::usage, "current --verbose does not go with --targets");
+    return fleet(ctx, FleetCommand::current, "", opts.fleet, std::nullopt, opts.check_heads);
+  }
   auto online = load_online(ctx);
   const auto& p = *online.project;
   const auto& rows = online.rows;

@@ -51,9 +51,23 @@ void print_run(const Context& ctx, const RunResult& result) {
   *ctx.out << doc.dump() << "\n";
 }
 
+/// --targets runs on a fleet, where the single-database modes do not apply.
+void check_fleet_flags(const MigrateOptions& opts) {
+  refuse_fleet_flags_alone(opts.fleet);
+  if (opts.fleet.targets.empty()) return;
+  if (opts.sql || opts.plan || opts.dry_run || opts.backup || opts.check_drift || opts.allow_unversioned)
+    throw Error(ErrorKind::usage,
+                "--targets does not go with --sql, --plan, --dry-run, --backup, --check-drift or --allow-unversioned",
+                "run those on one database (--url); `check_drift = true` in migrate.toml applies to every target");
+}
+
 int walk(const Context& ctx, Command command, const MigrateOptions& opts) {
   check_mode_flags(opts);
+  check_fleet_flags(opts);
   auto lock_timeout = lock_timeout_of(opts);
+  if (!opts.fleet.targets.empty())
+    return fleet(ctx, command == Command::upgrade ? FleetCommand::upgrade : FleetCommand::downgrade, opts.target,
+                 opts.fleet, lock_timeout);
   auto migrator = make_migrator(ctx);
   if (opts.sql) {
     migrator.write_sql(command, {opts.target}, *ctx.out);

@@ -138,21 +138,23 @@ util::Json revision_json(const graph::Revision& rev, const script::RevisionFile&
   return r;
 }
 
+util::Json step_json(const PlanStep& step) {
+  util::Json ops = util::Json::array();
+  for (const auto& op : step.ops) ops.push(op_json(op));
+  util::Json s = util::Json::object();
+  s.set("revision", util::Json::optional(step.revision))
+      .set("direction", to_string(step.direction))
+      .set("version_table_ops", std::move(ops));
+  if (step.duration) s.set("duration_ms", static_cast<long long>(step.duration->count()));
+  return s;
+}
+
 util::Json plan_json(const RunResult& plan) {
   util::Json steps = util::Json::array();
   util::Json all_ops = util::Json::array();
   for (const auto& step : plan.steps) {
-    util::Json ops = util::Json::array();
-    for (const auto& op : step.ops) {
-      ops.push(op_json(op));
-      all_ops.push(op_json(op));
-    }
-    util::Json s = util::Json::object();
-    s.set("revision", util::Json::optional(step.revision))
-        .set("direction", to_string(step.direction))
-        .set("version_table_ops", std::move(ops));
-    if (step.duration) s.set("duration_ms", static_cast<long long>(step.duration->count()));
-    steps.push(std::move(s));
+    for (const auto& op : step.ops) all_ops.push(op_json(op));
+    steps.push(step_json(step));
   }
   util::Json doc = util::Json::object();
   doc.set("command", to_string(plan.command))
@@ -162,6 +164,18 @@ util::Json plan_json(const RunResult& plan) {
       .set("heads_after", util::Json::strings(plan.heads_after))
       .set("version_table_ops", std::move(all_ops));
   return doc;
+}
+
+util::Json error_json(const Error& e) {
+  util::Json err = util::Json::object();
+  err.set("kind", std::string(to_string(e.kind()))).set("message", std::string(e.what())).set("hint", e.hint());
+  const auto& where = e.where();
+  if (!where.revision.empty()) err.set("revision", where.revision);
+  if (!where.file.empty()) err.set("file", where.file);
+  if (where.line > 0) err.set("line", where.line);
+  if (!where.statement.empty()) err.set("statement", where.statement);
+  if (!where.sqlstate.empty()) err.set("sqlstate", where.sqlstate);
+  return err;
 }
 
 std::string plan_text(const RunResult& plan) {

@@ -43,8 +43,16 @@ util::Json revision_json(const graph::Revision& rev, const script::RevisionFile&
 /// `["insert", rev]`, `["update", from, to]` or `["delete", rev]`.
 util::Json op_json(const VersionOp& op);
 
+/// One step of a plan: `{"revision", "direction", "version_table_ops"}`, with
+/// `duration_ms` when it ran.
+util::Json step_json(const PlanStep& step);
+
 /// The upgrade/downgrade/stamp document; steps carry `duration_ms` when they ran.
 util::Json plan_json(const RunResult& result);
+
+/// An error as the JSON documents carry it: `{"kind", "message", "hint"}`, plus
+/// `revision`, `file`, `line`, `statement` and `sqlstate` where they apply.
+util::Json error_json(const Error& e);
 
 /// Human-readable plan for `--plan` (one line per step with its row changes).
 std::string plan_text(const RunResult& result);

@@ -9,6 +9,7 @@ target_sources(migrate_cli PRIVATE
   commands/init.cpp
   commands/journal.cpp
   commands/inspect.cpp
+  commands/fleet.cpp
   commands/migrate.cpp
   commands/output.cpp
   commands/repair.cpp

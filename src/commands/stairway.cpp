@@ -21,7 +21,7 @@ std::string message_of(const api::Project& project, const std::string& rev) {
 }
 
 /// The failing statement's error, without its hint (about the scratch database's state).
-util::Json error_json(const Error& e) {
+util::Json failing_statement_json(const Error& e) {
   auto text = [](const std::string& s) { return s.empty() ? util::Json() : util::Json(s); };
   const auto& where = e.where();
   util::Json err = util::Json::object();
@@ -43,7 +43,7 @@ util::Json failure_json(const StairwayReport& r) {
       .set("phase", api::to_string(f.phase))
       .set("message", api::describe(f.phase, r.from_base()))
       .set("differences", schema_differences_json(f.differences))
-      .set("error", f.error ? error_json(*f.error) : util::Json());
+      .set("error", f.error ? failing_statement_json(*f.error) : util::Json());
   return doc;
 }
 

@@ -86,12 +86,14 @@ class Reader {
         read_environments(e);
       } else if (k == "lint") {
         read_lint(e, c);
+      } else if (k == "targets") {
+        read_targets(e, c);
       } else {
         fail(e, "unknown key `" + k + "`",
              "known keys: script_location, version_locations, recursive_version_locations, file_template, "
              "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
              "foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, schema_file, [database], "
-             "[environments.NAME], [lint]");
+             "[environments.NAME], [targets.NAME], [lint]");
       }
     }
     if (!script_location) {
@@ -228,6 +230,64 @@ class Reader {
       c.lint_severities[e.key] = severity;
       c.lint_lines[e.key] = e.value.line;
     }
+  }
+
+  /// `[targets.NAME]` sections (docs/fleets.md).
+  void read_targets(const TomlEntry& e, Config& c) const {
+    if (e.value.type != TomlValue::Type::table)
+      fail(e, "`targets` must be a table of [targets.NAME] sections",
+           "write `[targets.tenants]` and `urls = [...]` or `schemas_query = \"...\"` below it");
+    for (const auto& section : e.value.entries) c.targets[section.key] = read_target_set(section);
+  }
+
+  TargetSet read_target_set(const TomlEntry& table) const {
+    const std::string section = "[targets." + table.key + "]";
+    if (table.value.type != TomlValue::Type::table)
+      fail(table, "`targets." + table.key + "` must be a table: write `" + section + "` above its keys");
+    TargetSet set;
+    set.name = table.key;
+    set.where = where(table.value.line);
+    for (const auto& e : table.value.entries) {
+      if (e.key == "urls") {
+        for (const auto& url : strings_of(e)) set.urls.push_back(DatabaseUrl::from_file(url, where(e.value.line), m_file.parent_path()));
+        if (set.urls.empty()) fail(e, "`urls` in " + section + " is empty", "list the databases, or remove the section");
+      } else if (e.key == "query" || e.key == "schemas_query") {
+        auto query = string_of(e);
+        if (util::trim(query).empty()) fail(e, "`" + e.key + "` in " + section + " is empty", "write the SELECT that lists the targets");
+        (e.key == "query" ? set.query : set.schemas_query) = std::move(query);
+      } else if (e.key == "control_url") {
+        set.control_url = DatabaseUrl::from_file(string_of(e), where(e.value.line), m_file.parent_path());
+      } else if (e.key == "version_table_schema") {
+        set.version_table_schema = string_of(e);
+      } else {
+        fail(e, "unknown key `" + e.key + "` in " + section,
+             "the keys of " + section + " are `urls`, `query`, `control_url`, `schemas_query` and `version_table_schema`");
+      }
+    }
+    check_target_set(table, set);
+    return set;
+  }
+
+  /// One source of targets, and what it needs.
+  void check_target_set(const TomlEntry& table, TargetSet& set) const {
+    const std::string section = "[targets." + set.name + "]";
+    const int sources = int(!set.urls.empty()) + int(!set.query.empty()) + int(!set.schemas_query.empty());
+    if (sources != 1)
+      fail(table, section + (sources == 0 ? " names no targets" : " names its targets in more than one way"),
+           "give exactly one of `urls = [...]`, `query` (with `control_url`) or `schemas_query`");
+    if (!set.query.empty() && set.control_url.empty())
+      fail(table, section + ": `query` needs `control_url`, the database it runs on");
+    if (!set.urls.empty() && !set.control_url.empty())
+      fail(table, section + ": `control_url` goes with `query` or `schemas_query`, not with `urls`");
+    const bool per_schema = !set.schemas_query.empty();
+    if (per_schema && !set.version_table_schema) set.version_table_schema = "{schema}";
+    const bool placeholder = set.version_table_schema && set.version_table_schema->find("{schema}") != std::string::npos;
+    if (per_schema && !placeholder)
+      fail(table, section + ": with `schemas_query`, `version_table_schema` must contain {schema}",
+           "otherwise every tenant would share one version table; remove the key for the default \"{schema}\"");
+    if (!per_schema && placeholder)
+      fail(table, section + ": {schema} in `version_table_schema` goes with `schemas_query`",
+           "a target from `urls` or `query` is a whole database; name a fixed schema or remove the key");
   }
 
   void read_database(const TomlEntry& e) { m_database = read_url_table(e, "database"); }

@@ -54,6 +54,25 @@ class DatabaseUrl {
 
 inline bool operator==(const DatabaseUrl& url, std::string_view other) { return std::string_view(url.value()) == other; }
 
+/// One `[targets.NAME]` section (docs/fleets.md): where a fleet command (`--targets NAME`)
+/// finds its targets. Exactly one of `urls`, `query` and `schemas_query` is set.
+struct TargetSet {
+  std::string name;
+  std::string where;  ///< "<file>:<line>" of the section, for messages
+  std::vector<DatabaseUrl> urls;  ///< a list of databases
+  /// Run on control_url; each row's first column is a target's URL.
+  std::string query;
+  /// `query`: the database it runs on (required). `schemas_query`: the database whose
+  /// schemas are the targets and where the query runs; empty = the selected database URL.
+  DatabaseUrl control_url;
+  /// Schema-per-tenant: each row's first column is a schema of one database.
+  std::string schemas_query;
+  /// The version table's schema for each target; "{schema}" is replaced by the target's
+  /// schema (required in it with schemas_query, where it is the default). Unset: the
+  /// top-level `version_table_schema`.
+  std::optional<std::string> version_table_schema;
+};
+
 struct Config {
   std::filesystem::path file;  ///< the migrate.toml read (absolute)
   std::filesystem::path script_location;  ///< absolute, lexically normal
@@ -102,6 +121,8 @@ struct Config {
   /// Names of the [environments.X] sections, sorted.
   std::vector<std::string> environments;
   std::map<std::string, std::string> x_args;  ///< -x KEY=VALUE
+  /// The [targets.NAME] sections by name.
+  std::map<std::string, TargetSet> targets;
 };
 
 /// Where the command line's choices come in.

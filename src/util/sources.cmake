@@ -4,4 +4,5 @@ target_sources(migrate_core PRIVATE
   util/files.cpp
   util/process_identity.cpp
   util/sha256.cpp
+  util/thread_label.cpp
 )

@@ -4,4 +4,5 @@ set(MIGRATE_CLI_SQLITE_ONLY_TESTS
   cli/sqlite_only_cli_test.cpp
   cli/init_ci_cli_test.cpp
   cli/lint_sqlite_cli_test.cpp
+  cli/fleet_sqlite_cli_test.cpp
 )

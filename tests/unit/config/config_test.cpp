@@ -48,6 +48,8 @@ Config load_text(const std::string& text, Overrides o = {}) {
   return load_from_string(text, "/proj/migrate.toml", o);
 }
 
+bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
+
 // The message of the config error loading `text` raises ("" when it loads).
 std::string error_of(const std::string& text, Overrides o = {}) {
   try {
@@ -394,6 +396,44 @@ TEST(ConfigTest, ExpandEnvLeavesPlainDollarsAlone) {
   EXPECT_EQ(expand_env("a$b${MIGRATE_TEST_V}$", "f:1"), "a$bx$");
   EXPECT_THROW(expand_env("${MIGRATE_TEST_V", "f:1"), Error);
   EXPECT_THROW(expand_env("${1X}", "f:1"), Error);
+}
+
+TEST(ConfigTest, TargetSetsKeepTheirSourceAndVersionTableSchema) {
+  CleanUrlEnv clean;
+  EnvVar t2("MIGRATE_TEST_T2", "postgresql://app@db2/t2");
+  auto c = load_text(
+      "script_location = \"m\"\n"
+      "[targets.dbs]\nurls = [\"postgresql://app@db1/t1\", \"${MIGRATE_TEST_T2}\"]\n"
+      "[targets.found]\nquery = \"SELECT url FROM tenants\"\ncontrol_url = \"postgresql://ctl/c\"\n"
+      "[targets.tenants]\nschemas_query = \"SELECT s FROM t\"\n");
+  ASSERT_EQ(c.targets.size(), 3u);
+  const auto& dbs = c.targets.at("dbs");
+  ASSERT_EQ(dbs.urls.size(), 2u);
+  EXPECT_EQ(dbs.urls[1].value(), "postgresql://app@db2/t2");
+  EXPECT_FALSE(dbs.version_table_schema);
+  EXPECT_EQ(c.targets.at("found").control_url.value(), "postgresql://ctl/c");
+  const auto& tenants = c.targets.at("tenants");
+  EXPECT_EQ(tenants.schemas_query, "SELECT s FROM t");
+  EXPECT_EQ(tenants.version_table_schema, std::optional<std::string>("{schema}"));  // the default
+  EXPECT_TRUE(contains(tenants.where, "migrate.toml:"));
+}
+
+TEST(ConfigTest, TargetSetsMustNameTheirTargetsOneWay) {
+  CleanUrlEnv clean;
+  const std::string head = "script_location = \"m\"\n[targets.x]\n";
+  EXPECT_TRUE(contains(error_of(head + "version_table_schema = \"s\"\n"), "names no targets"));
+  EXPECT_TRUE(contains(error_of(head + "urls = [\"sqlite:///a.db\"]\nschemas_query = \"SELECT 1\"\n"),
+                       "more than one way"));
+  EXPECT_TRUE(contains(error_of(head + "query = \"SELECT u FROM t\"\n"), "`query` needs `control_url`"));
+  EXPECT_TRUE(contains(error_of(head + "urls = []\n"), "`urls` in [targets.x] is empty"));
+  EXPECT_TRUE(contains(error_of(head + "urls = [\"sqlite:///a.db\"]\ncontrol_url = \"sqlite:///c.db\"\n"),
+                       "`control_url` goes with"));
+  EXPECT_TRUE(contains(error_of(head + "schemas_query = \"SELECT 1\"\nversion_table_schema = \"shared\"\n"),
+                       "must contain {schema}"));
+  EXPECT_TRUE(contains(error_of(head + "urls = [\"sqlite:///a.db\"]\nversion_table_schema = \"{schema}\"\n"),
+                       "goes with `schemas_query`"));
+  EXPECT_TRUE(contains(error_of(head + "url = \"sqlite:///a.db\"\n"), "unknown key `url` in [targets.x]"));
+  EXPECT_TRUE(contains(error_of("script_location = \"m\"\ntargets = 3\n"), "[targets.NAME] sections"));
 }
 
 TEST(RedactTest, HidesUserinfoPassword) {

@@ -1,0 +1,238 @@
+// End-to-end on PostgreSQL: `--targets` over 200 tenant schemas of one database and over 20
+// databases found by a query; a revision failing on three tenants with a failure budget of
+// two, and the run after the fix; a canary; four fleet runs at once applying every revision
+// exactly once per target; passwords of target URLs never shown.
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+
+#include "cli/cli_fixture.hpp"
+
+namespace migrate::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr int k_tenants = 200;
+
+std::string tenant(int i) {
+  char name[16];
+  std::snprintf(name, sizeof name, "t%03d", i);
+  return name;
+}
+
+class FleetCliTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    write_revision("a.sql", {"aaa1", "", "CREATE TABLE items (id int PRIMARY KEY, qty int NOT NULL);",
+                             "DROP TABLE items;"});
+    write_revision("b.sql", {"bbb2", "\"aaa1\"", "CREATE INDEX items_qty ON items (qty);", "DROP INDEX items_qty;"});
+  }
+
+  /// `k_tenants` schemas t001..t200 listed in a `tenants` table, and a target set of them.
+  void make_tenant_schemas() {
+    std::string sql = "CREATE TABLE public.tenants (schema_name text PRIMARY KEY);";
+    for (int i = 1; i <= k_tenants; ++i)
+      sql += "CREATE SCHEMA " + tenant(i) + "; INSERT INTO public.tenants VALUES ('" + tenant(i) + "');";
+    connect()->execute_script(sql);
+    write_config("[targets.tenants]\nschemas_query = \"SELECT schema_name FROM public.tenants ORDER BY 1\"\n");
+  }
+
+  /// Runs `args` with --format json and parses stdout.
+  json run_json(std::vector<std::string> args, int expected_status) {
+    args.insert(args.begin(), {"--format", "json"});
+    auto r = migrate(args);
+    EXPECT_EQ(r.status, expected_status) << describe(r);
+    try {
+      return json::parse(r.out);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not JSON: " << e.what() << "\n" << describe(r);
+      return json::object();
+    }
+  }
+
+  /// Target name -> status.
+  static std::map<std::string, std::string> statuses(const json& doc) {
+    std::map<std::string, std::string> out;
+    for (const auto& t : doc.at("targets")) out[t.at("target").get<std::string>()] = t.at("status").get<std::string>();
+    return out;
+  }
+
+  std::vector<std::string> tenant_rows(const std::string& schema) const {
+    return column("SELECT version_num FROM " + schema + ".migrate_version ORDER BY 1");
+  }
+
+  /// How many journal rows record `revision` applied in `schema`.
+  int applied_count(const std::string& schema, const std::string& revision) const {
+    return std::stoi(column("SELECT count(*) FROM " + schema + ".migrate_version_journal WHERE revision = '" +
+                            revision + "' AND direction = 'upgrade' AND status = 'applied'")
+                         .at(0));
+  }
+};
+
+TEST_F(FleetCliTest, EveryTenantSchemaIsMigratedInItsOwnSchemaAndARunAtHeadChangesNothing) {
+  make_tenant_schemas();
+  auto doc = run_json({"upgrade", "head", "--targets", "tenants", "--concurrency", "4"}, 0);
+  ASSERT_EQ(doc.at("targets").size(), std::size_t(k_tenants));
+  EXPECT_EQ(doc.at("summary").at("applied"), k_tenants);
+  const auto& first = doc.at("targets").at(0);
+  EXPECT_EQ(first.at("target"), "t001");
+  EXPECT_EQ(first.at("heads_before"), json::array());
+  EXPECT_EQ(first.at("heads_after"), json::array({"bbb2"}));
+  EXPECT_EQ(first.at("steps").size(), 2u);
+  EXPECT_TRUE(first.at("error").is_null());
+  for (int i : {1, 77, 200}) {
+    EXPECT_EQ(tenant_rows(tenant(i)), std::vector<std::string>{"bbb2"});
+    EXPECT_EQ(column("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + tenant(i) + "' AND indexname = 'items_qty'"),
+              std::vector<std::string>{"1"});
+  }
+  // The revisions named their tables unqualified: they went to each tenant, not to public.
+  EXPECT_EQ(column("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tenants'"),
+            std::vector<std::string>{"0"});
+
+  auto again = run_json({"upgrade", "head", "--targets", "tenants"}, 0);
+  EXPECT_EQ(again.at("summary").at("up_to_date"), k_tenants);
+  EXPECT_EQ(applied_count("t100", "aaa1"), 1);
+
+  auto current = migrate({"current", "--targets", "tenants"});
+  ASSERT_EQ(current.status, 0) << describe(current);
+  EXPECT_TRUE(contains(current.out, "t042: bbb2\n")) << current.out;
+  EXPECT_TRUE(contains(current.out, "200 up to date, 0 behind, 0 failed, 0 not started")) << current.out;
+}
+
+TEST_F(FleetCliTest, FailureBudgetStopsNewTargetsAndASecondRunAfterTheFixCompletesTheRest) {
+  make_tenant_schemas();
+  ASSERT_EQ(migrate({"upgrade", "head", "--targets", "tenants"}).status, 0);
+  // Three tenants hold a row the new constraint refuses.
+  const std::set<std::string> bad{"t010", "t020", "t150"};
+  for (const auto& schema : bad) exec("INSERT INTO " + schema + ".items VALUES (1, -5)");
+  write_revision("c.sql", {"ccc3", "\"bbb2\"", "ALTER TABLE items ADD CONSTRAINT qty_positive CHECK (qty > 0);",
+                           "ALTER TABLE items DROP CONSTRAINT qty_positive;"});
+
+  auto doc = run_json({"upgrade", "head", "--targets", "tenants", "--max-failures", "2", "--concurrency", "4"}, 3);
+  auto status = statuses(doc);
+  EXPECT_EQ(status["t010"], "failed");
+  EXPECT_EQ(status["t020"], "failed");
+  EXPECT_EQ(status["t150"], "not_started") << "no new target starts once two have failed";
+  EXPECT_EQ(status["t001"], "applied");
+  EXPECT_EQ(doc.at("summary").at("failed"), 2);
+  EXPECT_GE(doc.at("summary").at("not_started").get<int>(), 150);
+  for (const auto& t : doc.at("targets")) {
+    if (t.at("status") != "failed") continue;
+    EXPECT_EQ(t.at("error").at("kind"), "database");
+    EXPECT_EQ(t.at("error").at("revision"), "ccc3");
+    EXPECT_EQ(t.at("heads_before"), json::array({"bbb2"}));
+  }
+  // A failed tenant was rolled back; a tenant that never started was not touched.
+  EXPECT_EQ(tenant_rows("t010"), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(tenant_rows("t199"), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(column("SELECT count(*) FROM pg_constraint WHERE conname = 'qty_positive'"),
+            std::vector<std::string>{std::to_string(doc.at("summary").at("applied").get<int>())});
+
+  for (const auto& schema : bad) exec("DELETE FROM " + schema + ".items WHERE qty < 0");
+  auto rerun = run_json({"upgrade", "head", "--targets", "tenants", "--max-failures", "2"}, 0);
+  auto after = statuses(rerun);
+  EXPECT_EQ(after["t010"], "applied");
+  EXPECT_EQ(after["t150"], "applied");
+  EXPECT_EQ(after["t001"], "up_to_date");
+  EXPECT_EQ(rerun.at("summary").at("failed"), 0);
+  for (int i = 1; i <= k_tenants; ++i) ASSERT_EQ(tenant_rows(tenant(i)), std::vector<std::string>{"ccc3"}) << tenant(i);
+}
+
+TEST_F(FleetCliTest, CanaryRunsAloneFirstAndItsFailureStartsNothingElse) {
+  make_tenant_schemas();
+  exec("INSERT INTO public.tenants VALUES ('t000')");
+  exec("CREATE SCHEMA t000");
+  // t000 sorts first: its revision aaa1 fails, as its table exists already.
+  exec("CREATE TABLE t000.items (id int)");
+  auto failed = run_json({"upgrade", "head", "--targets", "tenants", "--canary", "1"}, 3);
+  EXPECT_EQ(statuses(failed)["t000"], "failed");
+  EXPECT_EQ(failed.at("summary").at("not_started"), k_tenants);
+
+  exec("DROP TABLE t000.items");
+  auto doc = run_json({"upgrade", "head", "--targets", "tenants", "--canary", "1", "--concurrency", "4"}, 0);
+  EXPECT_EQ(doc.at("summary").at("applied"), k_tenants + 1);
+  // The canary's last step committed before any other tenant's first step started.
+  auto canary_done = column("SELECT max(finished_at) FROM t000.migrate_version_journal").at(0);
+  std::string others_started = "SELECT min(started_at) FROM (";
+  for (int i = 1; i <= k_tenants; ++i)
+    others_started += (i > 1 ? " UNION ALL " : "") + std::string("SELECT started_at FROM ") + tenant(i) +
+                      ".migrate_version_journal";
+  others_started += ") s";
+  EXPECT_LT(canary_done, column(others_started).at(0));
+}
+
+TEST_F(FleetCliTest, FourFleetRunsAtOnceApplyEveryRevisionOncePerTarget) {
+  make_tenant_schemas();
+  std::vector<BackgroundProcess> runs;
+  for (int i = 0; i < 4; ++i)
+    runs.push_back(start_migrate({"upgrade", "head", "--targets", "tenants", "--concurrency", "2"}));
+  for (auto& run : runs) {
+    auto r = wait_process(run);
+    EXPECT_EQ(r.status, 0) << describe(r);
+  }
+  for (int i = 1; i <= k_tenants; ++i) {
+    ASSERT_EQ(applied_count(tenant(i), "aaa1"), 1) << tenant(i);
+    ASSERT_EQ(applied_count(tenant(i), "bbb2"), 1) << tenant(i);
+    ASSERT_EQ(tenant_rows(tenant(i)), std::vector<std::string>{"bbb2"}) << tenant(i);
+  }
+}
+
+/// Databases of the test server found by a query on a control database.
+class FleetDatabasesCliTest : public FleetCliTest {
+ protected:
+  void TearDown() override {
+    auto admin = connect();
+    for (const auto& name : m_databases) admin->execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+    FleetCliTest::TearDown();
+  }
+
+  /// `n` new databases, listed with a password in their URLs in a `tenant_databases` table.
+  void make_databases(int n) {
+    auto db = connect();
+    db->execute("CREATE TABLE tenant_databases (n int, url text)");
+    const auto at = url().find('@');
+    const auto slash = url().rfind('/');
+    for (int i = 0; i < n; ++i) {
+      auto name = current_database() + "_d" + std::to_string(i);
+      db->execute("CREATE DATABASE \"" + name + "\"");
+      m_databases.push_back(name);
+      auto with_password = url().substr(0, at) + ":s3cret-pw" + url().substr(at, slash + 1 - at) + name;
+      db->execute("INSERT INTO tenant_databases VALUES (" + std::to_string(i) + ", '" + with_password + "')");
+      m_urls.push_back(url().substr(0, slash + 1) + name);
+    }
+    write_config("[targets.dbs]\nquery = \"SELECT url FROM tenant_databases ORDER BY n\"\ncontrol_url = \"" + url() +
+                 "\"\n");
+  }
+
+  std::string current_database() const { return column("SELECT current_database()").at(0); }
+
+  std::vector<std::string> m_databases;
+  std::vector<std::string> m_urls;  ///< without the password
+};
+
+TEST_F(FleetDatabasesCliTest, TwentyDatabasesFromAQueryAreMigratedAndNoPasswordIsShown) {
+  make_databases(20);
+  auto r = migrate({"upgrade", "head", "--targets", "dbs", "--concurrency", "4", "-v"});
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_TRUE(contains(r.out, "20 target(s)")) << r.out;
+  EXPECT_FALSE(contains(r.out + r.err, "s3cret-pw")) << describe(r);
+  for (const auto& target_url : m_urls) {
+    auto db = backend::open(target_url);
+    auto rows = db->query("SELECT version_num FROM migrate_version");
+    ASSERT_EQ(rows.size(), 1u) << target_url;
+    EXPECT_EQ(*rows.at(0).at(0), "bbb2");
+  }
+  auto doc = run_json({"current", "--targets", "dbs"}, 0);
+  for (const auto& t : doc.at("targets")) {
+    EXPECT_FALSE(contains(t.at("target").get<std::string>(), "s3cret-pw"));
+    EXPECT_TRUE(contains(t.at("target").get<std::string>(), "***")) << t.at("target");
+  }
+  EXPECT_EQ(doc.at("summary").at("up_to_date"), 20);
+}
+
+}  // namespace
+}  // namespace migrate::test
