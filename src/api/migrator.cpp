@@ -118,11 +118,14 @@ void log_outcome(const std::string& command, const graph::Plan& plan, bool dry_r
 
 /// Refuses (Error{needs_repair}) when an applied file changed, or, for an upgrade, when one
 /// is gone (runtime/validation.hpp). Stamps are how users get out, so they are not checked.
-void validate(const Project& p, backend::Backend& db, Command command, const std::vector<std::string>& rows) {
+/// `recorded`: the journal's recorded checksums when already read, else nullptr.
+void validate(const Project& p, backend::Backend& db, Command command, const std::vector<std::string>& rows,
+              const runtime::RecordedChecksums* recorded) {
   if (command == Command::stamp) return;
-  auto report = runtime::validate_applied(p.map(), rows, api::file_lookup(p),
-                                          [&p](const std::string& id) { return p.has_file(id); }, db,
-                                          api::version_table(p.config()));
+  auto has_file = [&p](const std::string& id) { return p.has_file(id); };
+  const auto vt = api::version_table(p.config());
+  auto report = recorded ? runtime::validate_applied(p.map(), rows, api::file_lookup(p), has_file, db, vt, *recorded)
+                         : runtime::validate_applied(p.map(), rows, api::file_lookup(p), has_file, db, vt);
   runtime::require_valid(report, api::command_name(command));
 }
 
@@ -160,10 +163,42 @@ struct Request {
 /// lock and reading it again could only find the same (a concurrent runner can only move
 /// the database towards the same files' heads, or leave a partial row that this read would
 /// have seen committed). Saves the lock session and a second round of reads.
-bool nothing_to_do(runtime::Runner& runner, const Request& req, const graph::Plan& preflight) {
+/// `has_partial`: whether the journal holds a partial row, when already read.
+bool nothing_to_do(runtime::Runner& runner, const Request& req, const graph::Plan& preflight,
+                   std::optional<bool> has_partial) {
   if (req.dry_run || req.backup || req.check_drift || !preflight.steps.empty() || preflight.heads_before.empty())
     return false;
-  return req.command == Command::stamp || runner.partial_revisions().empty();
+  if (req.command == Command::stamp) return true;
+  return has_partial ? !*has_partial : runner.partial_revisions().empty();
+}
+
+/// What a run knows of the database before its lock when one query could tell it all
+/// (Journal::read_state_at_once): the rows, whether a row is partial, the recorded checksums.
+struct Preflight {
+  std::vector<std::string> rows;
+  std::optional<bool> has_partial;  ///< nullopt: not read yet
+  std::optional<runtime::RecordedChecksums> recorded;
+};
+
+/// The state before the lock: in one query where it can be (stamps check no checksum and
+/// read their rows alone), else the rows alone and the rest when needed.
+Preflight read_preflight(const Project& p, backend::Backend& db, const Request& req) {
+  Preflight state;
+  // A project loaded with the database and no rows most likely found no version table: the
+  // query would fail (an error line in the server's log for every first run).
+  const bool first_run = p.journal_read() && p.version_rows().empty();
+  if (req.command != Command::stamp && !first_run) {
+    state.recorded.emplace(p.map());
+    auto at_once = runtime::Journal(db, api::version_table(p.config(), db)).read_state_at_once(state.recorded->sink());
+    if (at_once) {
+      state.rows = p.journal_read() ? p.version_rows() : std::move(at_once->rows);
+      state.has_partial = at_once->has_partial;
+      return state;
+    }
+    state.recorded.reset();  // read again by validation, whole
+  }
+  state.rows = api::loaded_or_read_rows(p, db);
+  return state;
 }
 
 runtime::RunSettings settings_for(const Project& p, const Request& req) {
@@ -201,17 +236,20 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
   settings.stop = &stop.token();
   settings.observer = &bridge;
   runtime::Runner runner(db, settings, api::file_lookup(p));
+  auto state = read_preflight(p, db, req);
+  const runtime::RecordedChecksums* recorded = state.recorded ? &*state.recorded : nullptr;
   auto planner = [&](const std::vector<std::string>& rows) {
     if (!req.tolerate_unknown_rows) api::require_known_rows(p, rows);
-    validate(p, db, req.command, rows);
+    validate(p, db, req.command, rows, recorded);
+    recorded = nullptr;  // under the lock, read afresh
     return req.plan_for(rows);
   };
   // The run reads the rows again under the lock.
-  auto preflight = planner(api::loaded_or_read_rows(p, db));
+  auto preflight = planner(state.rows);
   if (req.dry_run) runtime::check_plan(preflight, api::file_lookup(p), runtime::PlanUse::dry_run);
   warn_journal_copies(p, preflight);
   if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});
-  if (nothing_to_do(runner, req, preflight)) {
+  if (nothing_to_do(runner, req, preflight, state.has_partial)) {
     log_outcome(api::command_name(req.command), preflight, false);
     dump_after_run(p, db, req);
     auto result = api::to_public(req.command, req.target, preflight, {});

@@ -191,7 +191,10 @@ void fill_identity(JournalEntry& entry, backend::Backend& db) {
 // ---------------------------------------------------------------------------------------
 
 Journal::Journal(backend::Backend& db, const VersionTable& vt)
-    : m_db(db), m_schema(on_connection(db, vt).schema), m_name(vt.journal_name()) {}
+    : m_db(db),
+      m_schema(on_connection(db, vt).schema),
+      m_name(vt.journal_name()),
+      m_version_table(sql::qualified_name(db.dialect(), m_schema, vt.name)) {}
 
 std::string Journal::table() const { return sql::qualified_name(m_db.dialect(), m_schema, m_name); }
 
@@ -431,18 +434,26 @@ void Journal::run_select(const std::vector<std::string>& present, const std::str
   run("SELECT " + list + " FROM " + table() + " cur " + where_and_order, position);
 }
 
+namespace {
+
+/// The partial-row rule of journal.hpp on the row alias `cur` of `table`: every query for
+/// partial rows uses this text. A repair resolves its own revision only; a stamp rewrites the
+/// version table wholesale and so resolves every earlier partial row. A failed transactional
+/// attempt left nothing behind: history, not partial (journals older than the `transactional`
+/// column hold no such rows).
+std::string partial_rule(const std::string& table, bool has_transactional) {
+  std::string non_transactional = has_transactional ? "AND (cur.transactional IS NULL OR cur.transactional = 0) " : "";
+  return "cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') " + non_transactional +
+         "AND NOT EXISTS (SELECT 1 FROM " + table +
+         " later WHERE later.id > cur.id AND later.status = 'applied' AND (later.direction = 'stamp' OR "
+         "(later.direction = 'repair' AND later.revision = cur.revision)))";
+}
+
+}  // namespace
+
 std::vector<JournalEntry> Journal::partial() {
-  // A repair resolves its own revision only; a stamp rewrites the version table wholesale
-  // and so resolves every earlier partial row.
-  // A failed transactional attempt left nothing behind: history, not partial. (Journals older
-  // than the `transactional` column hold no such rows.)
   auto present = columns();
-  std::string non_transactional =
-      has_column(present, "transactional") ? "AND (cur.transactional IS NULL OR cur.transactional = 0) " : "";
-  return select_in(present, "WHERE cur.status IN ('running', 'failed') AND cur.direction IN ('upgrade', 'downgrade') " +
-                non_transactional + "AND NOT EXISTS (SELECT 1 FROM " + table() +
-                " later WHERE later.id > cur.id AND later.status = 'applied' AND (later.direction = 'stamp' OR "
-                "(later.direction = 'repair' AND later.revision = cur.revision))) ORDER BY cur.id");
+  return select_in(present, "WHERE " + partial_rule(table(), has_column(present, "transactional")) + " ORDER BY cur.id");
 }
 
 namespace {
@@ -487,6 +498,37 @@ void Journal::for_each_recorded_checksum(const RecordedChecksumSink& sink) {
   m_db.for_each_row("SELECT cur.id, cur.revision, cur.checksum, " + algorithm + " FROM " + table() +
                         " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule + " ORDER BY cur.id",
                     each);
+}
+
+std::optional<Journal::StateAtOnce> Journal::read_state_at_once(const RecordedChecksumSink& sink) {
+  // Tagged rows: 'v' a version row, 'p' one if a partial row exists, 'c' a recorded checksum.
+  const std::string query =
+      "SELECT 'v', version_num, NULL, NULL, NULL FROM " + m_version_table +
+      " UNION ALL SELECT 'p', NULL, NULL, NULL, NULL WHERE EXISTS (SELECT 1 FROM " + table() + " cur WHERE " +
+      partial_rule(table(), true) + ") UNION ALL SELECT 'c', cur.revision, cur.checksum, cur.checksum_algorithm, CAST(cur.id AS TEXT) FROM " +
+      table() + " cur WHERE cur.revision IS NOT NULL AND " + k_recorded_checksum_rule;
+  if (m_db.in_transaction()) return std::nullopt;  // a failing query would abort the caller's transaction
+  StateAtOnce state;
+  const backend::Backend::RowSink each = [&](backend::Row&& row) {
+    if (row.size() < 5 || !row[0] || row[0]->empty()) return;
+    switch ((*row[0])[0]) {
+      case 'v':
+        if (row[1]) state.rows.push_back(std::move(*row[1]));
+        break;
+      case 'p': state.has_partial = true; break;
+      case 'c':
+        if (row[1] && row[2] && row[4])
+          sink(std::move(*row[1]), RecordedChecksum{std::stoll(*row[4]), std::move(*row[2]), row[3].value_or("")});
+        break;
+      default: break;
+    }
+  };
+  try {
+    m_db.for_each_row(query, each);
+  } catch (const backend::DatabaseError&) {
+    return std::nullopt;  // a table or column is missing: read one by one
+  }
+  return state;
 }
 
 std::optional<JournalEntry> Journal::stored_copy(const std::string& revision) {

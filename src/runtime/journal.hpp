@@ -254,6 +254,20 @@ class Journal {
   /// `sink` must not use the database.
   using RecordedChecksumSink = std::function<void(std::string&& revision, RecordedChecksum&&)>;
   void for_each_recorded_checksum(const RecordedChecksumSink& sink);
+
+  /// What a run reads before taking its lock, asked in one query (so that a fleet's target
+  /// already at its goal costs one round trip): the version-table rows in SELECT order,
+  /// whether partial() would return a row, and the recorded checksums, handed to `sink` as
+  /// for_each_recorded_checksum hands them but in no set order (of two rows of a revision,
+  /// the later has the larger id). nullopt when the query cannot be asked: no version table
+  /// or journal yet, or a journal of an older release (the caller then reads them one by
+  /// one). Only a query that fails as a whole is taken for that; `sink` may have been handed
+  /// rows before a failure midway, which the caller's reads one by one hand over again.
+  struct StateAtOnce {
+    std::vector<std::string> rows;
+    bool has_partial = false;
+  };
+  std::optional<StateAtOnce> read_state_at_once(const RecordedChecksumSink& sink);
   /// The stored copy of `revision` (see the file comment): the newest `upgrade`, `repair
   /// --resume`, `repair --accept-checksum` or `repair --mark-applied` row with a
   /// file_content, any status; nullopt without a journal or without such a row.
@@ -299,6 +313,7 @@ class Journal {
   std::string m_insert_sql;  ///< append_statement's text, made on first use
   std::string m_schema;
   std::string m_name;
+  std::string m_version_table;  ///< qualified, for read_state_at_once
   bool m_known_complete = false;  ///< committed with every column (see ensure())
   bool m_ensured_in_transaction = false;  ///< ensure() ran in the open transaction
 };

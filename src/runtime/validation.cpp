@@ -129,63 +129,55 @@ std::vector<std::string> applied_revisions(const graph::RevisionMap& map, const 
   return out;
 }
 
-namespace {
+RecordedChecksums::RecordedChecksums(const graph::RevisionMap& map) : m_map(map), m_by_index(map.revisions().size()) {}
 
-/// The newest recorded checksum of each revision of a map, by load index: read row by row,
-/// as 48 bytes a revision (at 10,000 applied revisions a map of the rows' strings took
-/// megabytes). A recorded value that is no SHA-256 in hex is kept as written, to be shown.
-class RecordedChecksums {
- public:
-  RecordedChecksums(const graph::RevisionMap& map, Journal& journal) : m_by_index(map.revisions().size()) {
-    journal.for_each_recorded_checksum([&](std::string&& revision, RecordedChecksum&& r) {
-      const auto* rev = map.find(revision);
-      if (!rev) return;
-      Slot& slot = m_by_index[rev->load_index];
-      slot.row = r.id;
-      // Written under another rule: it cannot be compared (a later release that changes the
-      // rule migrates its own rows).
-      slot.comparable = !r.checksum.empty() && (r.checksum_algorithm.empty() || r.checksum_algorithm == k_checksum_algorithm);
-      // Held as 32 bytes only when that is exactly how it reads back (lower-case hex, as
-      // migrate writes it): any other text is compared, and shown, as written.
-      auto digest = util::Sha256Digest::from_hex(r.checksum);
-      if (digest && digest->hex() != r.checksum) digest.reset();
-      slot.digest = digest.value_or(util::Sha256Digest());
-      if (digest) m_not_hex.erase(rev->load_index);
-      else m_not_hex[rev->load_index] = std::move(r.checksum);
-    });
-  }
+Journal::RecordedChecksumSink RecordedChecksums::sink() {
+  return [this](std::string&& revision, RecordedChecksum&& r) { add(std::move(revision), std::move(r)); };
+}
 
-  /// The recorded checksum of `rev` (as written) and its row when it differs from `file`'s;
-  /// nullopt when it equals it, or none can be compared.
-  std::optional<std::pair<std::string, long long>> mismatch(const graph::Revision& rev,
-                                                             const util::Sha256Digest& file) const {
-    const Slot& slot = m_by_index[rev.load_index];
-    if (!slot.comparable) return std::nullopt;
-    if (auto odd = m_not_hex.find(rev.load_index); odd != m_not_hex.end()) return std::pair(odd->second, slot.row);
-    if (slot.digest == file) return std::nullopt;
-    return std::pair(slot.digest.hex(), slot.row);
-  }
+void RecordedChecksums::add(std::string&& revision, RecordedChecksum&& r) {
+  const auto* rev = m_map.find(revision);
+  if (!rev) return;
+  Slot& slot = m_by_index[rev->load_index];
+  if (r.id < slot.row) return;  // an older row of the revision: the newer one stands
+  slot.row = r.id;
+  // Written under another rule: it cannot be compared (a later release that changes the
+  // rule migrates its own rows).
+  slot.comparable = !r.checksum.empty() && (r.checksum_algorithm.empty() || r.checksum_algorithm == k_checksum_algorithm);
+  // Held as 32 bytes only when that is exactly how it reads back (lower-case hex, as
+  // migrate writes it): any other text is compared, and shown, as written.
+  auto digest = util::Sha256Digest::from_hex(r.checksum);
+  if (digest && digest->hex() != r.checksum) digest.reset();
+  slot.digest = digest.value_or(util::Sha256Digest());
+  if (digest) m_not_hex.erase(rev->load_index);
+  else m_not_hex[rev->load_index] = std::move(r.checksum);
+}
 
- private:
-  struct Slot {
-    long long row = 0;
-    util::Sha256Digest digest;
-    bool comparable = false;
-  };
-  std::vector<Slot> m_by_index;
-  std::unordered_map<std::size_t, std::string> m_not_hex;
-};
-
-}  // namespace
+std::optional<std::pair<std::string, long long>> RecordedChecksums::mismatch(const graph::Revision& rev,
+                                                                               const util::Sha256Digest& file) const {
+  const Slot& slot = m_by_index[rev.load_index];
+  if (!slot.comparable) return std::nullopt;
+  if (auto odd = m_not_hex.find(rev.load_index); odd != m_not_hex.end()) return std::pair(odd->second, slot.row);
+  if (slot.digest == file) return std::nullopt;
+  return std::pair(slot.digest.hex(), slot.row);
+}
 
 ValidationReport validate_applied(const graph::RevisionMap& map, const std::vector<std::string>& rows,
                                   const FileLookup& files, const std::function<bool(const std::string&)>& has_file,
                                   backend::Backend& db, const VersionTable& vt) {
+  if (applied_revisions(map, rows).empty()) return {};
+  RecordedChecksums recorded(map);
+  Journal(db, vt).for_each_recorded_checksum(recorded.sink());
+  return validate_applied(map, rows, files, has_file, db, vt, recorded);
+}
+
+ValidationReport validate_applied(const graph::RevisionMap& map, const std::vector<std::string>& rows,
+                                  const FileLookup& files, const std::function<bool(const std::string&)>& has_file,
+                                  backend::Backend& db, const VersionTable& vt, const RecordedChecksums& recorded) {
   ValidationReport report;
   auto applied = applied_revisions(map, rows);
   if (applied.empty()) return report;
   Journal journal(db, vt);
-  const RecordedChecksums recorded(map, journal);
   for (const auto& id : applied) {
     if (!has_file(id)) {
       report.missing_files.push_back(id);

@@ -417,6 +417,60 @@ TEST_P(BackendConformanceTest, JournalOfAnOlderReleaseGetsTheNewColumns) {
   EXPECT_EQ(journal.all().at(0).checksum_algorithm, "");
 }
 
+TEST_P(BackendConformanceTest, StateAtOnceReadsRowsPartialsAndChecksumsInOneQueryOrDeclines) {
+  runtime::VersionTable vt;
+  vt.name = "conf_version";
+  runtime::Journal journal(*m_db, vt);
+  std::vector<std::pair<std::string, runtime::RecordedChecksum>> handed;
+  auto sink = [&handed](std::string&& revision, runtime::RecordedChecksum&& r) {
+    handed.emplace_back(std::move(revision), std::move(r));
+  };
+  EXPECT_FALSE(journal.read_state_at_once(sink)) << "no version table yet";
+  runtime::ensure_version_table(*m_db, vt);
+  EXPECT_FALSE(journal.read_state_at_once(sink)) << "no journal yet";
+
+  m_db->execute("INSERT INTO conf_version (version_num) VALUES ('rb')");
+  m_db->execute("INSERT INTO conf_version (version_num) VALUES ('ra')");
+  runtime::JournalEntry e;
+  e.revision = "ra";
+  e.direction = "upgrade";
+  e.command = "upgrade";
+  e.status = "applied";
+  e.checksum = std::string(64, 'a');
+  e.checksum_algorithm = runtime::k_checksum_algorithm;
+  auto first = journal.append(e);
+  e.checksum = std::string(64, 'b');
+  auto second = journal.append(e);
+  e.revision = "rb";
+  e.status = "failed";  // a failed transactional attempt: no checksum, not partial
+  e.transactional = true;
+  journal.append(e);
+  auto state = journal.read_state_at_once(sink);
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->rows, (std::vector<std::string>{"rb", "ra"}));  // as a plain SELECT returns them
+  EXPECT_FALSE(state->has_partial);
+  ASSERT_EQ(handed.size(), 2u);
+  std::map<long long, std::string> by_id;
+  for (auto& [revision, r] : handed) {
+    EXPECT_EQ(revision, "ra");
+    EXPECT_EQ(r.checksum_algorithm, runtime::k_checksum_algorithm);
+    by_id[r.id] = r.checksum;
+  }
+  EXPECT_EQ(by_id, (std::map<long long, std::string>{{first, std::string(64, 'a')}, {second, std::string(64, 'b')}}));
+
+  e.transactional = false;  // a non-transactional step that failed midway is partial
+  e.revision = "rc";
+  journal.append(e);
+  ASSERT_EQ(journal.partial().size(), 1u);
+  auto with_partial = journal.read_state_at_once(sink);
+  ASSERT_TRUE(with_partial);
+  EXPECT_TRUE(with_partial->has_partial);
+
+  m_db->begin();  // inside a transaction a failing query would abort it: never asked
+  EXPECT_FALSE(journal.read_state_at_once(sink));
+  m_db->rollback();
+}
+
 /// Files and a linear planner for the Runner checks below.
 struct Chain {
   std::map<std::string, script::RevisionFile> files;
