@@ -13,7 +13,18 @@ std::unique_ptr<backend::Backend> open_database(const config::Config& config, ba
     throw Error(ErrorKind::config, "no database URL is configured",
                 "set [database].url in " + config.file.string() +
                     ", pass --url, or set MIGRATE_DATABASE_URL");
-  return backend::open(config.database_url, mode);
+  auto db = backend::open(config.database_url, mode);
+  apply_lock_method(config, *db);
+  return db;
+}
+
+void apply_lock_method(const config::Config& config, backend::Backend& db) {
+  if (config.lock != "table") return;
+  auto* locker = db.locker();
+  if (!locker || !locker->use_lease(config.lock_lease))
+    throw Error(ErrorKind::config, "`lock = \"table\"` in " + config.file.string() + " needs a PostgreSQL database, not " +
+                                       db.describe(),
+                "the file lock of SQLite always keeps runners apart: remove `lock`");
 }
 
 runtime::VersionTable version_table(const config::Config& config) {

@@ -19,6 +19,10 @@ namespace migrate::api {
 std::unique_ptr<backend::Backend> open_database(const config::Config& config,
                                                 backend::OpenMode mode = backend::OpenMode::create_if_missing);
 
+/// Makes `db` take the migration lock the configuration asks for (`lock = "table"`: a
+/// lease). Error{config} when the backend has no lease lock (SQLite).
+void apply_lock_method(const config::Config& config, backend::Backend& db);
+
 /// Where the configuration puts the version table (and its journal), as offline SQL names it.
 runtime::VersionTable version_table(const config::Config& config);
 /// The same, named as on `db` (runtime::on_connection): fully qualified on PostgreSQL.

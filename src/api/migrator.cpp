@@ -156,6 +156,7 @@ struct Request {
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
   /// Under the lock, once there is something to change (runtime::RunSettings::before_changes).
   std::function<void(const graph::Plan&)> before_changes;
+  bool catalog_digest = true;  ///< runtime::RunSettings::catalog_digest
 };
 
 /// The deploy-time no-op (`upgrade head` at head) without the lock: when the state read
@@ -213,6 +214,7 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
   settings.check_drift = settings.check_drift || req.check_drift;
   settings.reason = req.reason;
   settings.before_changes = req.before_changes;
+  settings.catalog_digest = req.catalog_digest;
   return settings;
 }
 
@@ -460,11 +462,13 @@ struct FleetSlot {
   std::unique_ptr<backend::Backend> db;
   api::StopState stop;
 
-  backend::Backend& connect(const std::string& target_url, backend::OpenMode mode) {
+  backend::Backend& connect(const config::Config& config, backend::OpenMode mode) {
+    const std::string& target_url = config.database_url.value();
     if (!db || url != target_url) {
       db.reset();
       db = backend::open(target_url, mode);
       url = target_url;
+      api::apply_lock_method(config, *db);
     }
     return *db;
   }
@@ -509,10 +513,13 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
     return command == Command::upgrade ? p.map().plan_upgrade(job.revision, rows)
                                        : p.map().plan_downgrade(job.revision, rows);
   };
-  if (!target.schema.empty())  // the tenant's revisions name their tables unqualified
+  if (!target.schema.empty()) {
+    // The tenant's revisions name their tables unqualified.
     req.before_changes = [&db, &target](const graph::Plan&) {
       db.execute("SET search_path TO " + backend::sql::quote_ident(db.dialect(), target.schema));
     };
+    req.catalog_digest = false;  // one database's digest: every other tenant changes it
+  }
   auto ran = execute(p, db, req, stop);
   r.heads_before = std::move(ran.heads_before);
   r.heads_after = std::move(ran.heads_after);
@@ -543,7 +550,7 @@ TargetResult fleet_target(const Project& base, const config::TargetSet& set, con
   auto config = api::target_config(base.config(), set, target);
   TargetResult r;
   auto attempt = [&](const Project& p) {
-    auto& db = slot.connect(target.url, mode);
+    auto& db = slot.connect(config, mode);
     if (job.command == FleetCommand::current)
       current_of_target(p, db, r);
     else

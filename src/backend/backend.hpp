@@ -149,6 +149,16 @@ class Locker {
   /// `current_schema()`), so runners of different version tables, e.g. one per tenant
   /// schema, do not exclude each other. Without a call the table is "migrate_version".
   virtual void set_lock_key(std::string_view schema, std::string_view version_table) = 0;
+  /// From now on takes the lock as a lease in a table `<version_table>_lock` beside the
+  /// version table (`lock = "table"`): a row naming its owner and expiry, taken with one
+  /// conditional statement (a new row, or an expired one taken over), renewed every third of
+  /// `lease` by a heartbeat on the lock's own session, deleted on unlock. For engines whose
+  /// own locks are missing or exclude nothing. A runner that dies holds it until it expires.
+  /// False when the backend has no lease lock (its own lock always excludes: SQLite's file).
+  virtual bool use_lease(std::chrono::milliseconds lease) {
+    (void)lease;
+    return false;
+  }
 };
 
 /// Full copies of the database, for `--backup`.

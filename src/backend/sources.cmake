@@ -21,6 +21,7 @@ if(MIGRATE_WITH_POSTGRES)
     backend/postgres/catalog.cpp
     backend/postgres/libpq_loader.cpp
     backend/postgres/lock.cpp
+    backend/postgres/lease_lock.cpp
     backend/postgres/rehearsal.cpp
     backend/postgres/schema_reader.cpp
     backend/postgres/scratch.cpp

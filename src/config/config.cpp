@@ -73,6 +73,13 @@ class Reader {
         c.version_table_schema = string_of(e);
       } else if (k == "transaction_per_migration") {
         c.transaction_per_migration = bool_of(e);
+      } else if (k == "lock") {
+        c.lock = string_of(e);
+        if (c.lock != "advisory" && c.lock != "table")
+          fail(e, "`lock` must be \"advisory\" or \"table\", not \"" + c.lock + "\"",
+               "\"table\" takes a lease in a table, for engines whose advisory locks exclude nothing");
+      } else if (k == "lock_lease") {
+        c.lock_lease = lease_of(e);
       } else if (k == "foreign_key_check") {
         c.foreign_key_check = bool_of(e);
       } else if (read_schema_key(e, c)) {
@@ -92,7 +99,7 @@ class Reader {
         fail(e, "unknown key `" + k + "`",
              "known keys: script_location, version_locations, recursive_version_locations, file_template, "
              "truncate_slug_length, timezone, version_table, version_table_schema, transaction_per_migration, "
-             "foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, schema_file, [database], "
+             "lock, lock_lease, foreign_key_check, lock_timeout, statement_timeout, schemas, check_drift, dump_after_upgrade, schema_file, [database], "
              "[environments.NAME], [targets.NAME], [lint]");
       }
     }
@@ -185,6 +192,15 @@ class Reader {
            "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
     }
     return s;
+  }
+
+  /// `lock_lease`: a duration as the timeouts take it, at least a second (a heartbeat
+  /// renews it every third, and a pause of the database longer than it loses the lease).
+  std::chrono::milliseconds lease_of(const TomlEntry& e) const {
+    auto ms = toml::timeout_milliseconds(timeout_of(e));
+    if (ms < std::chrono::milliseconds(1000))
+      fail(e, "`lock_lease` must be at least 1s", "the default is \"30s\"; an integer means milliseconds");
+    return ms;
   }
 
   void check_file_template(const TomlEntry& e, const std::string& tmpl) const {

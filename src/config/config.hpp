@@ -13,6 +13,7 @@
 /// [environments.X] section is no error), and only when that URL is used (DatabaseUrl):
 /// commands that need no database never read the variable.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -86,6 +87,13 @@ struct Config {
   std::string version_table = "migrate_version";
   std::string version_table_schema;
   bool transaction_per_migration = true;
+  /// How runners of one database take turns (`lock`): "advisory", the backend's own lock
+  /// (PostgreSQL's advisory lock, SQLite's file lock), or "table", a lease in
+  /// `<version_table>_lock` (PostgreSQL-wire engines whose advisory locks are missing or fake).
+  std::string lock = "advisory";
+  /// How long a lease lasts without renewal (`lock_lease`; renewed every third of it): how
+  /// long a runner that died blocks the next one.
+  std::chrono::milliseconds lock_lease{30000};
   /// SQLite: PRAGMA foreign_key_check on the tables a revision touched, before its commit.
   bool foreign_key_check = true;
   /// PostgreSQL SET lock_timeout / statement_timeout for every revision, as written ("5s");

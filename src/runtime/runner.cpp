@@ -74,7 +74,9 @@ Runner::Runner(backend::Backend& db, RunSettings settings, FileLookup files)
       m_executor(db, m_stop, m_settings.observer),
       m_timeouts(db, m_settings.session_lock_timeout, m_settings.session_statement_timeout),
       m_foreign_keys(db, m_settings.foreign_key_check),
-      m_schema(db, m_settings.version_table, m_settings.schemas) {}
+      m_schema(db, m_settings.version_table, m_settings.schemas) {
+  if (!m_settings.catalog_digest) m_schema.skip_catalog_digest();
+}
 
 std::vector<std::string> Runner::read_version_rows() {
   return runtime::read_version_rows(m_db, m_settings.version_table);
@@ -143,7 +145,7 @@ void Runner::refuse_unversioned() {
   std::vector<std::string> found;
   for (auto& name : m_db.catalog().user_relations(vt.schema, k_shown + 3)) {
     auto bare = name.substr(name.rfind('.') == std::string::npos ? 0 : name.rfind('.') + 1);
-    if (bare != vt.name && bare != vt.journal_name()) found.push_back(std::move(name));
+    if (!vt.is_own_table(bare)) found.push_back(std::move(name));
   }
   if (found.empty() || !m_journal.history().empty()) return;
   std::string listed = util::join(std::vector<std::string>(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(

@@ -92,6 +92,8 @@ struct RunSettings {
   /// `--check-drift`: before any change, refuse with Error{drift} when the live schema's
   /// fingerprint differs from the one the journal recorded for the current heads.
   bool check_drift = false;
+  /// Record the catalog digest with the last step's fingerprint (SchemaState::skip_catalog_digest).
+  bool catalog_digest = true;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for every revision (the configuration's
   /// values, "5s"); a revision header's own value overrides it; nullopt = session default.
   std::optional<std::string> session_lock_timeout;

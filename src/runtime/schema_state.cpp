@@ -50,7 +50,7 @@ bool SchemaState::available() const { return m_db.schema_reader() != nullptr; }
 backend::SchemaScope SchemaState::scope() const {
   backend::SchemaScope scope;
   scope.schemas = m_schemas;
-  scope.excluded = {{m_vt.schema, m_vt.name}, {m_vt.schema, m_vt.journal_name()}};
+  scope.excluded = {{m_vt.schema, m_vt.name}, {m_vt.schema, m_vt.journal_name()}, {m_vt.schema, m_vt.lock_name()}};
   return scope;
 }
 
@@ -90,7 +90,7 @@ SchemaMark SchemaState::fingerprint_for_journal() {
       // read first, so a change another session makes between the two leaves a digest the
       // catalog no longer has, and the next comparison reads in full. Read after the model,
       // the digest could stand for a schema the recorded model never saw.
-      if (in_transaction) result.catalog_digest = catalog_digest();
+      if (in_transaction && m_digest) result.catalog_digest = catalog_digest();
       result.fingerprint = m_db.schema_reader()->fingerprint(scope());
       return result;
     });

@@ -38,11 +38,16 @@ class SchemaState {
   /// fails is logged as a warning and records nothing (a catalog quirk must not fail a
   /// migration that ran).
   SchemaMark fingerprint_for_journal();
+  /// Records no catalog digest: it covers the whole database, so where many schemas share
+  /// one (a fleet's tenants) every other tenant's run changes it, and reading it would cost
+  /// each tenant the whole catalog.
+  void skip_catalog_digest() { m_digest = false; }
 
  private:
   backend::Backend& m_db;
   VersionTable m_vt;
   std::vector<std::string> m_schemas;
+  bool m_digest = true;
 };
 
 /// The live fingerprint against the journal's newest recorded one.

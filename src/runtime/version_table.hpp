@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backend/backend.hpp"
@@ -18,11 +19,17 @@
 
 namespace migrate::runtime {
 
-/// Where the version table lives. The journal is `<name>_journal` in the same schema.
+/// Where the version table lives. The journal is `<name>_journal` in the same schema, and
+/// the lease of `lock = "table"` `<name>_lock`.
 struct VersionTable {
   std::string schema;  ///< empty = the default schema (always empty on SQLite)
   std::string name = "migrate_version";
   std::string journal_name() const { return name + "_journal"; }
+  std::string lock_name() const { return name + "_lock"; }
+  /// True for migrate's own tables beside it: the version table, the journal, the lease.
+  bool is_own_table(std::string_view table) const {
+    return table == name || table == journal_name() || table == lock_name();
+  }
 };
 
 /// `vt` as the runtime's own statements name it on `db`: with no schema configured, the

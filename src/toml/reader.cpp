@@ -99,4 +99,13 @@ bool is_valid_timeout(std::string_view value) {
   return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" || unit == "d";
 }
 
+std::chrono::milliseconds timeout_milliseconds(std::string_view value) {
+  std::size_t i = 0;
+  long long number = 0;
+  for (; i < value.size() && value[i] >= '0' && value[i] <= '9'; ++i) number = number * 10 + (value[i] - '0');
+  const std::string_view unit = util::trim(value.substr(i));
+  const long long scale = unit == "s" ? 1000 : unit == "min" ? 60000 : unit == "h" ? 3600000 : unit == "d" ? 86400000 : 1;
+  return std::chrono::milliseconds(number * scale);
+}
+
 }  // namespace migrate::toml

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <stdexcept>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,5 +57,8 @@ std::vector<TomlEntry> parse_toml(std::string_view text);
 /// revision headers accept it: digits, then nothing or a unit (`ms`, `s`, `min`, `h`, `d`),
 /// blanks allowed between: "5s", "250 ms", "1min", "0".
 bool is_valid_timeout(std::string_view value);
+/// A value is_valid_timeout accepts, in milliseconds (no unit: milliseconds, as PostgreSQL
+/// reads it).
+std::chrono::milliseconds timeout_milliseconds(std::string_view value);
 
 }  // namespace migrate::toml

@@ -2,6 +2,7 @@
 // on real files; a PostgreSQL instantiation takes its URL from MIGRATE_TEST_POSTGRES_URL.
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,9 @@ struct BackendCase {
   std::string name;
   /// The URL of a fresh, empty database; `dir` is a private temp folder. Empty = skip.
   std::function<std::string(const std::filesystem::path& dir)> url;
+  /// Take the migration lock as a lease of this length (`lock = "table"`) instead of the
+  /// backend's own lock.
+  std::optional<std::chrono::milliseconds> lease = std::nullopt;
 };
 
 void PrintTo(const BackendCase& c, std::ostream* os) { *os << c.name; }
@@ -37,7 +41,7 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendCase> {
   void SetUp() override {
     m_url = GetParam().url(m_dir.path());
     if (m_url.empty()) GTEST_SKIP() << GetParam().name << ": no database configured";
-    m_db = backend::open(m_url);
+    m_db = reopen();
     // Servers are shared between runs and the tests of one process share the private schema
     // postgres_backend_test.cpp's environment made (mt_...): start from an empty one (the
     // runner refuses to upgrade a schema with tables and no versions). Never any other schema.
@@ -45,11 +49,17 @@ class BackendConformanceTest : public ::testing::TestWithParam<BackendCase> {
       m_db->execute_script(
           "DO $$ DECLARE s text := current_schema(); BEGIN IF s LIKE 'mt\\_%' THEN "
           "EXECUTE format('DROP SCHEMA %I CASCADE', s); EXECUTE format('CREATE SCHEMA %I', s); END IF; END $$");
-    for (auto table : {"t1", "t2", "t3", "ta", "tb", "conf_version", "conf_version_journal"})
+    for (auto table : {"t1", "t2", "t3", "ta", "tb", "conf_version", "conf_version_journal", "conf_version_lock",
+                       "migrate_version_lock"})
       m_db->execute_script(std::string("DROP TABLE IF EXISTS ") + table);
   }
 
-  std::unique_ptr<backend::Backend> reopen() const { return backend::open(m_url); }
+  /// A new connection, taking the lock the case names.
+  std::unique_ptr<backend::Backend> reopen() const {
+    auto db = backend::open(m_url);
+    if (GetParam().lease) EXPECT_TRUE(db->locker()->use_lease(*GetParam().lease));
+    return db;
+  }
   Dialect dialect() const { return m_db->dialect(); }
 
   static std::vector<std::string> column_of(backend::Backend& db, std::string_view query) {
@@ -324,6 +334,54 @@ TEST_P(BackendConformanceTest, LockIsReleasedOnClose) {
   m_db->locker()->unlock();
 }
 
+TEST_P(BackendConformanceTest, AKilledLockHolderGivesWayWithinItsLease) {
+  using namespace std::chrono;
+  m_db.reset();  // no connection may cross fork()
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    try {
+      auto db = reopen();
+      db->locker()->lock(milliseconds(5000));
+      if (write(ready[1], "x", 1) != 1) _exit(2);
+      pause();  // holds the lock until killed
+    } catch (...) {
+      _exit(3);
+    }
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  const auto killed_at = steady_clock::now();
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  close(ready[0]);
+  close(ready[1]);
+  // The server ends an advisory lock's session with the process, the kernel a file lock; a
+  // lease nobody renews expires.
+  const auto lease = GetParam().lease.value_or(milliseconds(0));
+  m_db = reopen();
+  m_db->locker()->lock(lease + milliseconds(10000));
+  const auto waited = duration_cast<milliseconds>(steady_clock::now() - killed_at);
+  EXPECT_LT(waited, lease + milliseconds(3000));
+  if (GetParam().lease) EXPECT_GE(waited, lease - milliseconds(1000)) << "the dead holder's lease was honoured";
+  m_db->locker()->unlock();
+}
+
+TEST_P(BackendConformanceTest, LeaseOutlivesItsDurationWhileItsHolderLives) {
+  if (!GetParam().lease) GTEST_SKIP() << "only a lease expires";
+  m_db->locker()->lock(std::chrono::milliseconds(1000));
+  std::this_thread::sleep_for(*GetParam().lease * 2);  // the heartbeat renews it
+  auto other = reopen();
+  EXPECT_THROW(other->locker()->lock(std::chrono::milliseconds(300)), Error);
+  m_db->locker()->unlock();
+  EXPECT_NO_THROW(other->locker()->lock(std::chrono::milliseconds(1000)));
+  other->locker()->unlock();
+}
+
 TEST_P(BackendConformanceTest, LockDoesNotBlockTheLockHoldersOwnWrites) {
   m_db->locker()->lock(std::chrono::milliseconds(1000));
   m_db->begin();
@@ -568,13 +626,13 @@ TEST_P(BackendConformanceTest, ConcurrentRunnersApplyEachRevisionOnce) {
   };
   m_db.reset();  // no connection may cross fork()
   std::vector<pid_t> children;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < 16; ++i) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       int code = 0;
       try {
-        auto db = backend::open(m_url);
+        auto db = reopen();
         auto settings = conformance_settings();
         settings.lock_timeout = std::chrono::milliseconds(60000);
         runtime::Runner(*db, settings, chain.lookup()).run(plan_from);
@@ -637,10 +695,13 @@ std::vector<BackendCase> backend_cases() {
   cases.push_back({"SqliteFile", [](const std::filesystem::path& dir) {
                      return "sqlite:///" + (dir / "conformance.db").string();  // absolute: sqlite:////tmp/...
                    }});
-  cases.push_back({"Postgres", [](const std::filesystem::path&) {
-                     const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
-                     return std::string(url ? url : "");
-                   }});
+  auto postgres = [](const std::filesystem::path&) {
+    const char* url = std::getenv("MIGRATE_TEST_POSTGRES_URL");
+    return std::string(url ? url : "");
+  };
+  cases.push_back({"Postgres", postgres});
+  // The lease lock of `lock = "table"`, for engines whose advisory locks exclude nothing.
+  cases.push_back({"PostgresLease", postgres, std::chrono::milliseconds(2000)});
   return cases;
 }
 

@@ -66,6 +66,44 @@ TEST_F(PostgresCliTest, KilledRunnerLeavesNoLockAndTheNextRunnerCompletes) {
             std::vector<std::string>{"1"});
 }
 
+TEST_F(PostgresCliTest, WithTheLeaseLockAKilledRunnersLeaseExpiresAndTheNextRunnerCompletes) {
+  write_config("lock = \"table\"\nlock_lease = \"3s\"\n");
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
+  write_revision("b.sql", {"bbb2", "\"aaa1\"",
+                           "CREATE TABLE b (id int);\nSELECT pg_sleep(CASE WHEN to_regclass('go_fast') IS NULL "
+                           "THEN 6 ELSE 0 END);",
+                           "DROP TABLE b;"});
+  auto runner = start_migrate({"upgrade", "head"});
+  ASSERT_TRUE(wait_for(sessions_running("pg_sleep"), "1", 30s)) << describe(wait_process(runner));
+  // A lease, not an advisory lock: a row naming its owner, renewed while the runner lives.
+  EXPECT_EQ(column(k_advisory_locks), std::vector<std::string>{"0"});
+  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_lock"), std::vector<std::string>{"1"});
+  // A second runner waits for it and gives up, naming the lease's holder.
+  auto waiting = migrate({"upgrade", "head", "--lock-timeout", "1"});
+  EXPECT_EQ(waiting.status, 4) << describe(waiting);
+  EXPECT_TRUE(contains(waiting.err, "another migrate process holds the lock")) << waiting.err;
+  EXPECT_TRUE(contains(waiting.err, "lease expiring in")) << waiting.err;
+
+  ASSERT_EQ(kill(runner.pid, SIGKILL), 0);
+  EXPECT_EQ(wait_process(runner).status, 128 + SIGKILL);
+  EXPECT_TRUE(wait_for(sessions_running("pg_sleep"), "0", 15s));
+  exec("CREATE TABLE go_fast (id int)");
+  // Nobody renews the dead runner's lease: the next runner takes it over once it expires.
+  auto started = std::chrono::steady_clock::now();
+  auto next = migrate({"upgrade", "head", "--lock-timeout", "20"});
+  auto waited = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(next.status, 0) << describe(next);
+  EXPECT_LT(waited, 6s);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_journal WHERE revision = 'bbb2' AND status = 'applied'"),
+            std::vector<std::string>{"1"});
+  EXPECT_EQ(column("SELECT count(*) FROM migrate_version_lock"), std::vector<std::string>{"0"}) << "released";
+  // migrate's own: the lease table is not the schema's.
+  exec("DROP TABLE go_fast");
+  auto drift = migrate({"drift"});
+  EXPECT_EQ(drift.status, 0) << describe(drift);
+}
+
 TEST_F(PostgresCliTest, ConcurrentIndexBuildAppliesWhileAnotherRunnerWaits) {
   write_revision("a.sql", {"aaa1", "", "CREATE TABLE items (id int, name text);\n"
                                        "INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 1000) g;",

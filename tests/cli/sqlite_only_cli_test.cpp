@@ -28,6 +28,15 @@ TEST_F(SqliteOnlyCliTest, EnvironmentUrlWinsOverTheFile) {
   EXPECT_TRUE(std::filesystem::exists(m_dir.path() / "env.db"));
 }
 
+TEST_F(SqliteOnlyCliTest, TheLeaseLockIsRefusedOnSqliteWhoseFileLockAlwaysExcludes) {
+  write_config("lock = \"table\"\n");
+  auto r = migrate({"upgrade", "head"});
+  EXPECT_EQ(r.status, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "`lock = \"table\"`")) << r.err;
+  EXPECT_TRUE(contains(r.err, "needs a PostgreSQL database")) << r.err;
+  EXPECT_FALSE(database_touched());
+}
+
 TEST(InitCliTest, InitCreatesAProjectThatRuns) {
   TempDir dir;
   auto r = run_process({MIGRATE_BINARY, "init", "migrations"}, dir.path(), {{"MIGRATE_CONFIG", "\x01unset"}});

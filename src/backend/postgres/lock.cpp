@@ -49,6 +49,7 @@ long long PostgresBackend::resolved_lock_key() {
 
 void PostgresBackend::lock(std::chrono::milliseconds timeout) {
   if (m_locked) return;
+  if (m_lease_duration) return take_lease(timeout);
   long long key = resolved_lock_key();
   // A dedicated session: it runs nothing but these one-statement autocommit queries, so it
   // never holds a transaction or snapshot that a concurrent CREATE INDEX CONCURRENTLY (run
@@ -128,6 +129,11 @@ void PostgresBackend::throw_lock_timeout(std::chrono::milliseconds timeout, long
 void PostgresBackend::unlock() noexcept {
   if (!m_locked) return;
   m_locked = false;
+  if (m_lease) {
+    release_lease();
+    m_lock_session.reset();
+    return;
+  }
   try {
     auto sql = "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(m_held_key) + ")";
     if (!is_true(run(*m_lock_session, sql, 0, true).rows))

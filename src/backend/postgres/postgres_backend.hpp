@@ -43,6 +43,9 @@
 /// header keeps them out of its includers.
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -79,8 +82,11 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   std::string describe() const override { return m_target.redacted; }
 
   void set_lock_key(std::string_view schema, std::string_view version_table) override;
+  /// The advisory lock, or with use_lease the lease (lease_lock.cpp).
   void lock(std::chrono::milliseconds timeout) override;
   void unlock() noexcept override;
+  /// From now on the lock is a lease in `<version_table>_lock` (lease_lock.cpp).
+  bool use_lease(std::chrono::milliseconds lease) override;
 
   void set_session_timeouts(const std::optional<std::string>& lock_timeout,
                             const std::optional<std::string>& statement_timeout) override;
@@ -213,6 +219,22 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   Outcome run(Session& session, std::string_view sql, std::size_t base_offset, bool want_rows);
   long long resolved_lock_key();
   [[noreturn]] void throw_lock_timeout(std::chrono::milliseconds timeout, long long key);
+  // --- the lease lock (lease_lock.cpp) ---
+  /// A lease this backend holds, and the thread that renews it.
+  struct Lease {
+    std::string table;  ///< qualified
+    std::string owner;
+    std::thread heartbeat;
+    std::mutex mutex;
+    std::condition_variable wake;
+    bool stopping = false;
+  };
+  std::string lease_table();
+  void create_lease_table(const std::string& table);
+  void take_lease(std::chrono::milliseconds timeout);
+  void start_heartbeat();
+  void release_lease() noexcept;
+  [[noreturn]] void throw_lease_timeout(std::chrono::milliseconds timeout, const std::string& table);
 
   ConnectionTarget m_target;
   std::string m_url;  ///< as given, for a scratch database's URL; never shown (it may hold a password)
@@ -226,6 +248,8 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   bool m_locked = false;
   std::size_t m_read_queries = 0;  ///< catalog queries of the last read_schema
   long long m_held_key = 0;
+  std::optional<std::chrono::milliseconds> m_lease_duration;  ///< set by use_lease
+  std::unique_ptr<Lease> m_lease;                             ///< while a lease is held
   /// Made at connect time so request_cancel() allocates nothing (PQcancel is signal-safe,
   /// PQgetCancel is not). Atomic: the destructor clears it before freeing it.
   std::atomic<pg_cancel*> m_cancel{nullptr};

@@ -691,11 +691,25 @@ void PostgresBackend::read_dependencies(schema::Schema& out, const SchemaScope& 
     return std::string("EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.oid = ") + ns + " AND " +
            schema_condition(scope) + ")";
   };
+  // Named schemas (a tenant's, in a database of a thousand): only the pg_depend rows that
+  // reference one of their relations, types or functions, found through pg_depend's index,
+  // rather than every row of the database resolved first.
+  std::string referenced_in_scope;
+  if (!scope.schemas.empty()) {
+    const auto cond = schema_condition(scope);
+    referenced_in_scope =
+        " AND (d.refclassid, d.refobjid) IN (SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid FROM "
+        "pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE " + cond +
+        " UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid FROM pg_catalog.pg_type t JOIN "
+        "pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE " + cond +
+        " UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid FROM pg_catalog.pg_proc p JOIN "
+        "pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE " + cond + ")";
+  }
   auto rows = catalog_query(
       std::string("SELECT DISTINCT dn.nspname, dep.name, rn.nspname, ref.name FROM pg_catalog.pg_depend d "
                   "CROSS JOIN LATERAL (") + k_dependent_object + ") dep CROSS JOIN LATERAL (" + k_referenced_object +
       ") ref JOIN pg_catalog.pg_namespace dn ON dn.oid = dep.ns JOIN pg_catalog.pg_namespace rn ON rn.oid = ref.ns "
-      "WHERE d.deptype = 'n' AND " + in_scope("dep.ns") + " AND " + in_scope("ref.ns"));
+      "WHERE d.deptype = 'n'" + referenced_in_scope + " AND " + in_scope("dep.ns") + " AND " + in_scope("ref.ns"));
   for (const auto& row : rows) {
     schema::Name dependent{value_of(row, 0), value_of(row, 1)}, referenced{value_of(row, 2), value_of(row, 3)};
     if (dependent == referenced) continue;

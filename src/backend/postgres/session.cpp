@@ -204,7 +204,8 @@ PostgresBackend::PostgresBackend(const std::string& url)
   spdlog::debug("connected to {} (server pid {})", m_target.redacted, backend_pid());
 }
 
-PostgresBackend::~PostgresBackend() {  // closing the sessions also frees the lock
+PostgresBackend::~PostgresBackend() {  // closing the sessions frees an advisory lock; a lease is deleted
+  if (m_lease) unlock();
   if (PGcancel* cancel = m_cancel.exchange(nullptr)) PQfreeCancel(cancel);
 }
 

@@ -436,6 +436,20 @@ TEST(ConfigTest, TargetSetsMustNameTheirTargetsOneWay) {
   EXPECT_TRUE(contains(error_of("script_location = \"m\"\ntargets = 3\n"), "[targets.NAME] sections"));
 }
 
+TEST(ConfigTest, LockIsAdvisoryOrALeaseOfAtLeastASecond) {
+  CleanUrlEnv clean;
+  auto defaults = load_text("script_location = \"m\"\n");
+  EXPECT_EQ(defaults.lock, "advisory");
+  EXPECT_EQ(defaults.lock_lease, std::chrono::milliseconds(30000));
+  auto lease = load_text("script_location = \"m\"\nlock = \"table\"\nlock_lease = \"2min\"\n");
+  EXPECT_EQ(lease.lock, "table");
+  EXPECT_EQ(lease.lock_lease, std::chrono::milliseconds(120000));
+  EXPECT_EQ(load_text("script_location = \"m\"\nlock_lease = 5000\n").lock_lease, std::chrono::milliseconds(5000));
+  EXPECT_TRUE(contains(error_of("script_location = \"m\"\nlock = \"row\"\n"), "`lock` must be \"advisory\" or \"table\""));
+  EXPECT_TRUE(contains(error_of("script_location = \"m\"\nlock_lease = \"500ms\"\n"), "at least 1s"));
+  EXPECT_TRUE(contains(error_of("script_location = \"m\"\nlock_lease = \"soon\"\n"), "not a duration"));
+}
+
 TEST(RedactTest, HidesUserinfoPassword) {
   EXPECT_EQ(redact_url("postgresql://user:secret@host:5432/db"), "postgresql://user:***@host:5432/db");
   EXPECT_EQ(redact_url("postgres://user:p@ss@host/db"), "postgres://user:***@host/db");
