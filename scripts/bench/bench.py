@@ -14,6 +14,7 @@ import sys
 import time
 
 from common import *  # noqa: F401,F403 (the shared helpers, the environment)
+import fleet
 import rows
 
 # --- (a) ------------------------------------------------------------------------------------
@@ -544,6 +545,9 @@ if "h" in only:
 
 # --- (i)-(m): the performance table's rows, scripts/bench/rows.py ----------------------------
 rows.run()
+
+# --- (n): fleets, scripts/bench/fleet.py ----------------------------------------------------
+fleet.run()
 
 # --- (c) ------------------------------------------------------------------------------------
 if "c" in only:
