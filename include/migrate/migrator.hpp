@@ -135,11 +135,13 @@ class Migrator {
   /// targets failed, no new target starts (those running finish) and the rest are
   /// not_started. The revision files are read once; each target keeps its own lock,
   /// version table and journal, and one already at the goal costs one read. Schema-per-tenant
-  /// targets of one database share a connection per thread, and their revisions run with
-  /// search_path set to the tenant's schema. A target's failure is in its TargetResult, not
-  /// thrown. Throws Error{config} for an unknown section or bad targets, Error{usage} for
-  /// bad options, the errors of reading the revision files and of the targets' query, and
-  /// Error{interrupted} is reported per target after request_stop.
+  /// targets of one database share a connection per thread, and their revisions run after
+  /// RESET ALL with search_path set to `<tenant>, public`. A target's failure is in its
+  /// TargetResult, not thrown. After request_stop no new target starts, the running ones stop
+  /// as a single run does (their error: Error{interrupted}), and FleetResult::stopped_by
+  /// names the signal. Throws Error{config} for an unknown section or bad targets,
+  /// Error{usage} for bad options, the errors of reading the revision files and of the
+  /// targets' query.
   FleetResult fleet(FleetCommand command, const std::string& revision, const FleetOptions& options,
                     FleetObserver* observer = nullptr);
 

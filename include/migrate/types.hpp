@@ -376,7 +376,8 @@ enum class TargetStatus {
   applied,      ///< steps ran and committed
   up_to_date,   ///< already at the goal (current: at the project's heads)
   behind,       ///< current only: not at the project's heads
-  failed,       ///< an error; the target's failing revision was rolled back
+  failed,       ///< an error (a transactional revision's changes were rolled back; a
+                ///< non-transactional one is left partial, as a single run leaves it)
   not_started,  ///< the failure budget was spent, or a stop was requested, before its turn
 };
 
@@ -395,6 +396,9 @@ struct TargetResult {
 struct FleetResult {
   std::vector<TargetResult> targets;
   long long duration_ms = 0;  ///< the whole run
+  /// The signal of a stop request that ended the run early (request_stop, SIGINT,
+  /// SIGTERM); 0 when none came.
+  int stopped_by = 0;
 };
 
 /// Called on the coordinating thread as targets finish, for progress lines.

@@ -136,6 +136,7 @@ class Scheduler {
       collect(lock, observer);
       if (!m_stopping && stop.requested()) {
         m_stopping = true;
+        m_result.stopped_by = stop.requested();
         lock.unlock();
         forward_stop(stop.requested());
         lock.lock();

@@ -156,7 +156,8 @@ struct Request {
   std::function<graph::Plan(const std::vector<std::string>&)> plan_for;
   /// Under the lock, once there is something to change (runtime::RunSettings::before_changes).
   std::function<void(const graph::Plan&)> before_changes;
-  bool catalog_digest = true;  ///< runtime::RunSettings::catalog_digest
+  bool record_fingerprint = true;  ///< runtime::RunSettings::record_fingerprint
+  bool catalog_digest = true;      ///< runtime::RunSettings::catalog_digest
 };
 
 /// The deploy-time no-op (`upgrade head` at head) without the lock: when the state read
@@ -214,6 +215,7 @@ runtime::RunSettings settings_for(const Project& p, const Request& req) {
   settings.check_drift = settings.check_drift || req.check_drift;
   settings.reason = req.reason;
   settings.before_changes = req.before_changes;
+  settings.record_fingerprint = req.record_fingerprint;
   settings.catalog_digest = req.catalog_digest;
   return settings;
 }
@@ -514,11 +516,18 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
                                        : p.map().plan_downgrade(job.revision, rows);
   };
   if (!target.schema.empty()) {
-    // The tenant's revisions name their tables unqualified.
+    // Each tenant starts from the session's defaults (a revision of the tenant before may
+    // have set a role or a setting), with its own schema first in the path: its revisions
+    // name their tables unqualified, and what `public` holds (extensions) still resolves.
     req.before_changes = [&db, &target](const graph::Plan&) {
-      db.execute("SET search_path TO " + backend::sql::quote_ident(db.dialect(), target.schema));
+      db.execute_script("RESET ALL; SET search_path TO " + backend::sql::quote_ident(db.dialect(), target.schema) +
+                        ", public");
     };
-    req.catalog_digest = false;  // one database's digest: every other tenant changes it
+    // PostgreSQL's catalog has no index by schema: reading one tenant's schema scans every
+    // tenant's objects. Recorded only where `check_drift` will compare it; one database's
+    // catalog digest never is (every other tenant changes it).
+    req.record_fingerprint = req.check_drift;
+    req.catalog_digest = false;
   }
   auto ran = execute(p, db, req, stop);
   r.heads_before = std::move(ran.heads_before);
@@ -568,6 +577,8 @@ TargetResult fleet_target(const Project& base, const config::TargetSet& set, con
     }
   } catch (const Error& e) {
     record_failure(e, config, slot, r);
+  } catch (const std::exception& e) {
+    record_failure(Error(ErrorKind::internal, std::string("internal error: ") + e.what()), config, slot, r);
   }
   return r;
 }

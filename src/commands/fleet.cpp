@@ -121,6 +121,7 @@ void print_fleet_text(std::ostream& out, FleetCommand command, const std::string
 /// 128 + N after a stop request; 3 when a target failed, 4 when every failure was a lock
 /// timeout; 1 for `current --check-heads` with a target behind; else 0.
 int fleet_exit_status(const FleetResult& result, bool check_heads) {
+  if (result.stopped_by > 0) return 128 + result.stopped_by;
   bool failed = false, only_lock_timeouts = true, behind = false;
   for (const auto& t : result.targets) {
     behind = behind || t.status == TargetStatus::behind;

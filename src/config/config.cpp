@@ -73,13 +73,7 @@ class Reader {
         c.version_table_schema = string_of(e);
       } else if (k == "transaction_per_migration") {
         c.transaction_per_migration = bool_of(e);
-      } else if (k == "lock") {
-        c.lock = string_of(e);
-        if (c.lock != "advisory" && c.lock != "table")
-          fail(e, "`lock` must be \"advisory\" or \"table\", not \"" + c.lock + "\"",
-               "\"table\" takes a lease in a table, for engines whose advisory locks exclude nothing");
-      } else if (k == "lock_lease") {
-        c.lock_lease = lease_of(e);
+      } else if (read_lock_key(e, c)) {
       } else if (k == "foreign_key_check") {
         c.foreign_key_check = bool_of(e);
       } else if (read_schema_key(e, c)) {
@@ -192,6 +186,21 @@ class Reader {
            "write a number with an optional unit ms, s, min, h or d, e.g. \"5s\"");
     }
     return s;
+  }
+
+  /// `lock` and `lock_lease`; false for any other key.
+  bool read_lock_key(const TomlEntry& e, Config& c) const {
+    if (e.key == "lock") {
+      c.lock = string_of(e);
+      if (c.lock != "advisory" && c.lock != "table")
+        fail(e, "`lock` must be \"advisory\" or \"table\", not \"" + c.lock + "\"",
+             "\"table\" takes a lease in a table, for engines whose advisory locks exclude nothing");
+    } else if (e.key == "lock_lease") {
+      c.lock_lease = lease_of(e);
+    } else {
+      return false;
+    }
+    return true;
   }
 
   /// `lock_lease`: a duration as the timeouts take it, at least a second (a heartbeat

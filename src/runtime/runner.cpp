@@ -436,7 +436,7 @@ void Runner::apply_ops(const Step& step) {
 }
 
 SchemaMark Runner::fingerprint_if_last(const StepContext& ctx) {
-  if (!ctx.last_of_run || m_settings.dry_run) return {};
+  if (!ctx.last_of_run || m_settings.dry_run || !m_settings.record_fingerprint) return {};
   return m_schema.fingerprint_for_journal();
 }
 

@@ -92,7 +92,9 @@ struct RunSettings {
   /// `--check-drift`: before any change, refuse with Error{drift} when the live schema's
   /// fingerprint differs from the one the journal recorded for the current heads.
   bool check_drift = false;
-  /// Record the catalog digest with the last step's fingerprint (SchemaState::skip_catalog_digest).
+  /// Record the schema's fingerprint with the last step (and its catalog digest with it,
+  /// unless catalog_digest is false: SchemaState::skip_catalog_digest).
+  bool record_fingerprint = true;
   bool catalog_digest = true;
   /// PostgreSQL `lock_timeout` / `statement_timeout` for every revision (the configuration's
   /// values, "5s"); a revision header's own value overrides it; nullopt = session default.

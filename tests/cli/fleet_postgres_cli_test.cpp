@@ -2,10 +2,13 @@
 // databases found by a query; a revision failing on three tenants with a failure budget of
 // two, and the run after the fix; a canary; four fleet runs at once applying every revision
 // exactly once per target; passwords of target URLs never shown.
+#include <signal.h>
+
 #include <nlohmann/json.hpp>
 
 #include <map>
 #include <set>
+#include <thread>
 
 #include "cli/cli_fixture.hpp"
 
@@ -181,6 +184,30 @@ TEST_F(FleetCliTest, FourFleetRunsAtOnceApplyEveryRevisionOncePerTarget) {
   }
 }
 
+TEST_F(FleetCliTest, ASignalStopsTheRunningTargetStartsNoOtherAndExitsWithItsStatus) {
+  std::string sql = "CREATE TABLE public.tenants (schema_name text PRIMARY KEY);";
+  for (int i = 1; i <= 5; ++i) sql += "CREATE SCHEMA " + tenant(i) + "; INSERT INTO public.tenants VALUES ('" + tenant(i) + "');";
+  connect()->execute_script(sql);
+  write_config("[targets.tenants]\nschemas_query = \"SELECT schema_name FROM public.tenants ORDER BY 1\"\n");
+  write_revision("c.sql", {"ccc3", "\"bbb2\"", "SELECT pg_sleep(20);", "SELECT 1;"});
+  auto run = start_migrate({"--format", "json", "upgrade", "head", "--targets", "tenants", "--concurrency", "1"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (column("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(20)%'") !=
+             std::vector<std::string>{"1"} &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(kill(run.pid, SIGINT), 0);
+  auto r = wait_process(run);
+  ASSERT_EQ(r.status, 130) << describe(r);
+  auto doc = json::parse(r.out);
+  auto status = statuses(doc);
+  EXPECT_EQ(status["t001"], "failed");
+  EXPECT_EQ(doc.at("targets").at(0).at("error").at("kind"), "interrupted");
+  EXPECT_EQ(doc.at("summary").at("not_started"), 4);
+  // The interrupted revision was rolled back; the two before it stay.
+  EXPECT_EQ(tenant_rows("t001"), std::vector<std::string>{"bbb2"});
+}
+
 /// Databases of the test server found by a query on a control database.
 class FleetDatabasesCliTest : public FleetCliTest {
  protected:
@@ -232,6 +259,22 @@ TEST_F(FleetDatabasesCliTest, TwentyDatabasesFromAQueryAreMigratedAndNoPasswordI
     EXPECT_TRUE(contains(t.at("target").get<std::string>(), "***")) << t.at("target");
   }
   EXPECT_EQ(doc.at("summary").at("up_to_date"), 20);
+}
+
+TEST_F(FleetDatabasesCliTest, AFailingTargetsErrorNeverShowsItsPassword) {
+  make_databases(2);
+  const auto slash = url().rfind('/');
+  const auto at = url().find('@');
+  exec("INSERT INTO tenant_databases VALUES (9, '" + url().substr(0, at) + ":s3cret-pw" +
+       url().substr(at, slash + 1 - at) + "no_such_database_here')");
+  auto r = migrate({"--format", "json", "upgrade", "head", "--targets", "dbs", "--max-failures", "5"});
+  EXPECT_EQ(r.status, 3) << describe(r);
+  EXPECT_FALSE(contains(r.out + r.err, "s3cret-pw")) << describe(r);
+  auto doc = json::parse(r.out);
+  ASSERT_EQ(doc.at("targets").size(), 3u);
+  EXPECT_EQ(doc.at("targets").at(2).at("status"), "failed");
+  EXPECT_TRUE(contains(doc.at("targets").at(2).at("error").at("message").get<std::string>(), "no_such_database_here"));
+  EXPECT_EQ(doc.at("summary").at("applied"), 2);
 }
 
 }  // namespace

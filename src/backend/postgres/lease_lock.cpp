@@ -44,6 +44,10 @@ std::string PostgresBackend::lease_table() {
 }
 
 void PostgresBackend::create_lease_table(const std::string& table) {
+  // Looked up first: CREATE ... IF NOT EXISTS needs the CREATE privilege even when the table
+  // is there, and a runner's role may lack it once the table exists.
+  auto found = run(*m_lock_session, "SELECT pg_catalog.to_regclass(" + sql::quote_literal(table) + ")", 0, true).rows;
+  if (!found.empty() && !found[0].empty() && found[0][0]) return;
   try {
     run(*m_lock_session,
         "CREATE TABLE IF NOT EXISTS " + table +
@@ -71,7 +75,7 @@ void PostgresBackend::take_lease(std::chrono::milliseconds timeout) {
                     "RETURNING l.owner";
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   bool told = false;
-  while (run(*m_lock_session, take, 0, true).rows.empty()) {
+  while (!try_take_lease(take)) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) throw_lease_timeout(timeout, lease->table);
     if (!told) {
@@ -86,16 +90,33 @@ void PostgresBackend::take_lease(std::chrono::milliseconds timeout) {
   start_heartbeat();
 }
 
+bool PostgresBackend::try_take_lease(const std::string& take) {
+  try {
+    return !run(*m_lock_session, take, 0, true).rows.empty();
+  } catch (const DatabaseError& e) {
+    // Two runners taking over one expired lease at once, under an isolation level or an
+    // engine that reports the clash instead of waiting: the other got it, for now.
+    const auto& state = e.details().sqlstate;
+    if (state == "40001" || state == "40P01") return false;
+    throw;
+  }
+}
+
 void PostgresBackend::start_heartbeat() {
   Lease& lease = *m_lease;
   const auto period = *m_lease_duration / 3;
   const auto renew = "UPDATE " + lease.table + " SET expires_at = " + k_now_ms + " + " +
                      std::to_string(m_lease_duration->count()) +
                      " WHERE lock_id = 1 AND owner = " + sql::quote_literal(lease.owner) + " RETURNING owner";
-  lease.heartbeat = std::thread([this, &lease, period, renew] {
+  const auto duration = *m_lease_duration;
+  lease.heartbeat = std::thread([this, &lease, period, duration, renew] {
+    auto renewed_at = std::chrono::steady_clock::now();
     std::unique_lock guard(lease.mutex);
     while (!lease.wake.wait_for(guard, period, [&lease] { return lease.stopping; })) {
       try {
+        // A session lost since the last renewal (a restart, an idle-session killer) is
+        // opened again: the lease lives in the table, not in the session.
+        if (!m_lock_session || PQstatus(m_lock_session->raw()) != CONNECTION_OK) m_lock_session = connect(m_target);
         if (run(*m_lock_session, renew, 0, true).rows.empty()) {
           // Another runner took it over: this one missed renewals for a whole lease. The
           // version-table updates of both still match only the rows they expect.
@@ -104,8 +125,15 @@ void PostgresBackend::start_heartbeat() {
                         m_target.redacted);
           return;
         }
+        renewed_at = std::chrono::steady_clock::now();
       } catch (const std::exception& e) {
-        spdlog::warn("could not renew the migration lease on {}: {} (retrying)", m_target.redacted, e.what());
+        m_lock_session.reset();  // opened again on the next try
+        if (std::chrono::steady_clock::now() - renewed_at < duration)
+          spdlog::warn("could not renew the migration lease on {}: {} (retrying)", m_target.redacted, e.what());
+        else
+          spdlog::error("could not renew the migration lease on {} for longer than the lease ({}): another runner "
+                        "may have taken it over, so this run may no longer be alone",
+                        m_target.redacted, e.what());
       }
     }
   });
@@ -120,6 +148,7 @@ void PostgresBackend::release_lease() noexcept {
   m_lease->wake.notify_all();
   if (m_lease->heartbeat.joinable()) m_lease->heartbeat.join();
   try {
+    if (!m_lock_session) m_lock_session = connect(m_target);  // the heartbeat lost it
     run(*m_lock_session,
         "DELETE FROM " + m_lease->table + " WHERE lock_id = 1 AND owner = " + sql::quote_literal(m_lease->owner), 0,
         false);

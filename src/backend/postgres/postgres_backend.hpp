@@ -232,6 +232,8 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   std::string lease_table();
   void create_lease_table(const std::string& table);
   void take_lease(std::chrono::milliseconds timeout);
+  /// One attempt of the conditional statement `take`: true when this runner got the lease.
+  bool try_take_lease(const std::string& take);
   void start_heartbeat();
   void release_lease() noexcept;
   [[noreturn]] void throw_lease_timeout(std::chrono::milliseconds timeout, const std::string& table);

@@ -1,11 +1,13 @@
 // A statement's catalog effect as the backend's catalog receives it (backend::CatalogObject
-// is sql::CatalogObject), and the line-diff summary of an edited applied file.
+// is sql::CatalogObject), the line-diff summary of an edited applied file, and which recorded
+// checksum stands for a revision.
 #include <gtest/gtest.h>
 
 #include "backend/backend.hpp"
 #include "sql/effects.hpp"
 
 #include "runtime/validation.hpp"
+#include "util/sha256.hpp"
 
 namespace migrate::sql {
 namespace {
@@ -83,6 +85,24 @@ TEST(AppliedRevisions, RowsThenTheirAncestorsThroughDependenciesInLoadOrder) {
   // A row no file explains is kept: it is an applied revision whose file is gone.
   EXPECT_EQ(applied_revisions(map, {"gone", "b"}), (std::vector<std::string>{"gone", "b", "a"}));
   EXPECT_TRUE(applied_revisions(map, {}).empty());
+}
+
+TEST(RecordedChecksumsTest, TheRowWithTheLargestIdStandsWhateverOrderTheRowsCameIn) {
+  graph::RevisionMap map({{"a", {}, {}, {}, "a.sql:1"}, {"b", {"a"}, {}, {}, "b.sql:1"}});
+  const auto older = util::sha256("older"), newer = util::sha256("newer");
+  RecordedChecksums in_order(map), reversed(map);
+  in_order.add("a", {3, older.hex(), k_checksum_algorithm});
+  in_order.add("a", {7, newer.hex(), k_checksum_algorithm});
+  reversed.add("a", {7, newer.hex(), k_checksum_algorithm});
+  reversed.add("a", {3, older.hex(), k_checksum_algorithm});
+  for (const auto* recorded : {&in_order, &reversed}) {
+    EXPECT_FALSE(recorded->mismatch(*map.find("a"), newer));
+    auto differs = recorded->mismatch(*map.find("a"), older);
+    ASSERT_TRUE(differs);
+    EXPECT_EQ(*differs, std::pair(newer.hex(), 7LL));
+    EXPECT_FALSE(recorded->mismatch(*map.find("b"), older)) << "no row: nothing to compare";
+  }
+  in_order.add("zz", {9, older.hex(), k_checksum_algorithm});  // a revision the map lacks is ignored
 }
 
 TEST(DiffSummary, NormalizeStripsBomAndCarriageReturns) {
