@@ -339,9 +339,12 @@ TEST_F(PostgresBackendTest, LockTimeoutNamesTheHoldersPidUserAndApplication) {
         << e.hint();
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);
+  const auto session = holder->lock_session_pid();
   holder->locker()->unlock();
-  EXPECT_EQ(holder->lock_session_pid(), 0);  // the lock session is closed with the lock
+  EXPECT_EQ(holder->lock_session_pid(), session);  // kept for the next lock, without the lock
   EXPECT_NO_THROW(waiter->locker()->lock(1s));
+  EXPECT_THROW(holder->locker()->lock(200ms), Error);
+  EXPECT_EQ(holder->lock_session_pid(), 0);  // closed after a timeout
   waiter->locker()->unlock();
 }
 

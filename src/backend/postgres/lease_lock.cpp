@@ -61,7 +61,7 @@ void PostgresBackend::create_lease_table(const std::string& table) {
 }
 
 void PostgresBackend::take_lease(std::chrono::milliseconds timeout) {
-  if (!m_lock_session) m_lock_session = connect(m_target);
+  if (!m_lock_session || PQstatus(m_lock_session->raw()) != CONNECTION_OK) m_lock_session = connect(m_target);
   auto lease = std::make_unique<Lease>();
   lease->table = lease_table();
   lease->owner = lease_owner();
@@ -155,6 +155,7 @@ void PostgresBackend::release_lease() noexcept {
   } catch (const std::exception& e) {
     spdlog::warn("could not release the migration lease on {}: {} (it expires by itself)", m_target.redacted,
                  e.what());
+    m_lock_session.reset();
   }
   m_lease.reset();
 }

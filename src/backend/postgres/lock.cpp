@@ -55,7 +55,7 @@ void PostgresBackend::lock(std::chrono::milliseconds timeout) {
   // never holds a transaction or snapshot that a concurrent CREATE INDEX CONCURRENTLY (run
   // by the lock holder) would have to wait for. Polling instead of pg_advisory_lock()
   // keeps even the waiting statement short.
-  if (!m_lock_session) m_lock_session = connect(m_target);
+  if (!m_lock_session || PQstatus(m_lock_session->raw()) != CONNECTION_OK) m_lock_session = connect(m_target);
   auto sql = "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(key) + "), pg_catalog.pg_backend_pid()";
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool told = false;
@@ -130,14 +130,13 @@ void PostgresBackend::unlock() noexcept {
   if (!m_locked) return;
   m_locked = false;
   if (m_lease) {
-    release_lease();
-    m_lock_session.reset();
+    release_lease();  // the session stays for the next lock (a fleet's next tenant)
     return;
   }
   try {
     auto sql = "SELECT pg_catalog.pg_advisory_unlock(" + std::to_string(m_held_key) + ")";
-    if (!is_true(run(*m_lock_session, sql, 0, true).rows))
-      spdlog::warn(
+    if (is_true(run(*m_lock_session, sql, 0, true).rows)) return;  // kept for the next lock
+    spdlog::warn(
           "releasing the migration lock on {}: the server says this session did not hold it "
           "(pg_advisory_unlock returned false). The session changed under migrate, which happens behind "
           "a connection pooler in transaction mode (PgBouncer pool_mode = transaction), so concurrent "
@@ -148,7 +147,7 @@ void PostgresBackend::unlock() noexcept {
     spdlog::warn("could not release the migration lock on {}: {} (the server frees it when the session ends)",
                  m_target.redacted, e.what());
   }
-  m_lock_session.reset();  // ending the session would free the lock anyway
+  m_lock_session.reset();  // ending the session frees the lock anyway
 }
 
 }  // namespace migrate::backend::postgres

@@ -183,7 +183,8 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
 
   /// The server process id of the main connection (pg_backend_pid()), for tests and logs.
   int backend_pid() const;
-  /// The server process id of the lock session, 0 when there is none (no lock held).
+  /// The server process id of the lock session, 0 when there is none (before the first
+  /// lock, after a failed unlock or a timeout).
   int lock_session_pid() const;
 
  private:
@@ -241,7 +242,10 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   ConnectionTarget m_target;
   std::string m_url;  ///< as given, for a scratch database's URL; never shown (it may hold a password)
   std::unique_ptr<Session> m_session;
-  std::unique_ptr<Session> m_lock_session;  ///< only while the lock is held or being taken
+  /// Opened by the first lock() and kept after a clean unlock, so that a fleet's worker
+  /// taking one lock per tenant does not connect once per tenant; closed when an unlock
+  /// fails or the lock times out.
+  std::unique_ptr<Session> m_lock_session;
   /// The existing schemas of search_path when the connection was made, in order.
   std::vector<std::string> m_connect_path;
   std::map<std::string, std::string, std::less<>> m_home_schemas;  ///< home_schema's answers, by table
