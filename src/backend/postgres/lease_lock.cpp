@@ -55,8 +55,10 @@ void PostgresBackend::create_lease_table(const std::string& table) {
             "NULL)",
         0, false);
   } catch (const DatabaseError& e) {
-    // Two runners creating it at once: one wins, the other's catalog insert collides.
-    if (e.details().sqlstate != "23505" && e.details().sqlstate != "42P07") throw;
+    // Runners creating it at once: one wins; the others' catalog inserts collide on the
+    // table's name (42P07), its row type's name (42710, or 23505 from pg_type's index).
+    const auto& state = e.details().sqlstate;
+    if (state != "23505" && state != "42P07" && state != "42710") throw;
   }
 }
 
