@@ -358,8 +358,9 @@ struct LogQuery {
   std::string revision;
 };
 
-/// What a fleet run does on each target.
-enum class FleetCommand { upgrade, downgrade, current };
+/// What a fleet run does on each target: upgrade and downgrade change it; current, status,
+/// drift and check only read it (and drift replays on a scratch database).
+enum class FleetCommand { upgrade, downgrade, current, status, drift, check };
 
 /// How a fleet run goes (`--targets NAME`): which `[targets.NAME]` section, and how the
 /// targets are scheduled.
@@ -369,16 +370,30 @@ struct FleetOptions {
   int concurrency = 4;    ///< at most N targets at once after the canaries (>= 1)
   int max_failures = 1;   ///< once F targets failed, no new target starts (>= 1)
   std::optional<std::chrono::milliseconds> lock_timeout;  ///< per target, as RunOptions::lock_timeout
+  /// drift: where each target's replay runs (DriftOptions::scratch_url; a named scratch
+  /// database is used by one target at a time). identify is refused in a fleet.
+  DriftOptions drift;
 };
 
 /// What happened on one target of a fleet run.
 enum class TargetStatus {
   applied,      ///< steps ran and committed
   up_to_date,   ///< already at the goal (current: at the project's heads)
-  behind,       ///< current only: not at the project's heads
+  behind,       ///< current and status: not at the project's heads (status: or partial)
   failed,       ///< an error (a transactional revision's changes were rolled back; a
                 ///< non-transactional one is left partial, as a single run leaves it)
   not_started,  ///< the failure budget was spent, or a stop was requested, before its turn
+  clean,        ///< drift: the live schema is the one its heads should have
+  drifted,      ///< drift: it differs (TargetResult::differences)
+  problems,     ///< check: a database check found an error (TargetResult::problems)
+};
+
+/// One finding of `check` on a target: the database checks of `migrate check` (at_head,
+/// checksum, file_gone, partial, fingerprint).
+struct TargetProblem {
+  std::string check;     ///< the check's id
+  std::string severity;  ///< "error" or "warning"
+  std::string message;
 };
 
 /// One target of a fleet run.
@@ -390,6 +405,10 @@ struct TargetResult {
   std::vector<PlanStep> steps;  ///< the steps that ran (with durations)
   std::optional<Error> error;   ///< set when failed
   long long duration_ms = 0;
+  std::vector<std::string> pending;  ///< status: what an upgrade to the heads would run, in order
+  std::vector<std::string> partial;  ///< status: revisions partially applied (see `repair`)
+  std::vector<SchemaDifference> differences;  ///< drift
+  std::vector<TargetProblem> problems;        ///< check (warnings too)
 };
 
 /// Every target, in the order the configuration lists (or its query returns) them.
@@ -421,7 +440,7 @@ const char* to_string(Direction direction) noexcept;
 const char* to_string(RepairAction action) noexcept;
 /// "applied", "pending", "partial", "stamped", "file gone".
 const char* to_string(RevisionState state) noexcept;
-/// "applied", "up_to_date", "behind", "failed", "not_started".
+/// "applied", "up_to_date", "behind", "failed", "not_started", "clean", "drifted", "problems".
 const char* to_string(TargetStatus status) noexcept;
 
 }  // namespace migrate

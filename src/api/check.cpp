@@ -14,6 +14,7 @@
 #include "api/project.hpp"
 #include "api/replay.hpp"
 #include "api/schema.hpp"
+#include "api/status.hpp"
 #include "backend/backend.hpp"
 #include "core/error.hpp"
 #include "graph/errors.hpp"
@@ -155,7 +156,7 @@ void compare_with_schema_file(const Project& p, backend::Backend& host, const st
   const auto heads = p.map().heads();
   const auto built = replay.upgrade_to(heads);
   build_schema_file(config, text, scratch->db());
-  replay.create_version_table_schema();  // emptied with the rest; the heads' schema has it
+  replay.prepare_schemas();  // emptied with the rest; the heads' schema has it
   const auto desired = replay.read();
   const std::string lead = "the revisions up to " + heads_text(heads) + " do not build what " +
                            config.schema_file.filename().string() + " holds: ";
@@ -212,19 +213,6 @@ std::unique_ptr<backend::Backend> connect(const config::Config& config, const Ch
   return open_database(config, backend::OpenMode::empty_if_missing);
 }
 
-/// The revisions an upgrade to every head would run from `rows` (known ids only), in order.
-std::vector<std::string> pending_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows) {
-  std::vector<std::string> out;
-  try {
-    for (const auto& step : map.plan_upgrade("heads", rows).steps)
-      if (step.revision && std::find(out.begin(), out.end(), *step.revision) == out.end())
-        out.push_back(*step.revision);
-  } catch (const Error&) {
-    // Rows the planner refuses to start from: the problem still names them and the heads.
-  }
-  return out;
-}
-
 void check_at_head(const Project& p, const std::vector<std::string>& rows, bool versioned, CheckReport& report) {
   const auto& map = p.map();
   const auto heads = map.heads();
@@ -275,11 +263,11 @@ void check_partial(runtime::Journal& journal, CheckReport& report) {
 }
 
 void check_fingerprint(const Project& p, backend::Backend& db, const std::vector<std::string>& rows,
-                       CheckReport& report) {
+                       bool expect_fingerprint, CheckReport& report) {
   const auto status = schema_status(p.config(), db, rows);
   if (!status) return;  // this backend cannot read its schema
   if (!status->recorded_for_heads) {
-    if (!rows.empty())
+    if (!rows.empty() && expect_fingerprint)
       add(report, "fingerprint", Severity::warning,
           "the journal records no schema fingerprint for " + heads_text(rows) +
               " (the database was last changed by an older migrate, by hand, or by a run that stopped between "
@@ -294,7 +282,15 @@ void check_fingerprint(const Project& p, backend::Backend& db, const std::vector
           " then; `migrate drift` shows what differs");
 }
 
-void check_database(const Project& p, backend::Backend& db, CheckReport& report) {
+/// Where a file's name may start in a message: its start, or after a blank or '('.
+bool may_start_path(const std::string& message, std::size_t at) {
+  return at == 0 || message[at - 1] == ' ' || message[at - 1] == '(';
+}
+
+}  // namespace
+
+CheckReport check_database(const Project& p, backend::Backend& db, bool expect_fingerprint) {
+  CheckReport report;
   const auto vt = version_table(p.config(), db);
   const bool versioned = db.catalog().table_exists(vt.schema, vt.name);
   const auto rows = runtime::read_version_rows(db, vt);
@@ -302,15 +298,9 @@ void check_database(const Project& p, backend::Backend& db, CheckReport& report)
   check_applied_files(p, rows, db, report);
   runtime::Journal journal(db, vt);
   check_partial(journal, report);
-  check_fingerprint(p, db, rows, report);
+  check_fingerprint(p, db, rows, expect_fingerprint, report);
+  return report;
 }
-
-/// Where a file's name may start in a message: its start, or after a blank or '('.
-bool may_start_path(const std::string& message, std::size_t at) {
-  return at == 0 || message[at - 1] == ' ' || message[at - 1] == '(';
-}
-
-}  // namespace
 
 const char* to_string(Severity severity) { return severity == Severity::error ? "error" : "warning"; }
 
@@ -348,7 +338,10 @@ CheckReport check_project(const config::Config& config, const CheckOptions& opti
   // Connected first: an unreachable database ends the command before the replay's work.
   auto db = connect(config, options);
   check_schema_file(*project, db.get(), report, stop);
-  if (db) check_database(*project, *db, report);
+  if (db) {
+    auto found = check_database(*project, *db);
+    report.problems.insert(report.problems.end(), found.problems.begin(), found.problems.end());
+  }
   return report;
 }
 

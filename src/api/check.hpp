@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "api/project.hpp"
+#include "backend/backend.hpp"
 #include "config/config.hpp"
 #include "runtime/run_control.hpp"
 
@@ -57,6 +59,12 @@ struct CheckReport {
 /// like in every other command; a SQLite file that does not exist reads as an empty database
 /// (at base). Stop requests reach the scratch replay through `stop`.
 CheckReport check_project(const config::Config& config, const CheckOptions& options, runtime::StopToken& stop);
+
+/// The database checks of check_project (at_head, checksum, file_gone, partial,
+/// fingerprint) on `db` alone, as a fleet's `check` runs them on each target. Without
+/// `expect_fingerprint`, a journal that records no fingerprint for the current revisions is
+/// no warning (a fleet's tenants record none unless `check_drift` is on).
+CheckReport check_database(const Project& project, backend::Backend& db, bool expect_fingerprint = true);
 
 /// The first `PATH:LINE` in `message` whose PATH names an existing file (how load errors
 /// name the file they refer to: `PATH:LINE: what` or `... (PATH:LINE)`): the file and line,

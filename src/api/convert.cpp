@@ -50,6 +50,9 @@ const char* to_string(TargetStatus status) noexcept {
     case TargetStatus::behind: return "behind";
     case TargetStatus::failed: return "failed";
     case TargetStatus::not_started: return "not_started";
+    case TargetStatus::clean: return "clean";
+    case TargetStatus::drifted: return "drifted";
+    case TargetStatus::problems: return "problems";
   }
   return "";
 }

@@ -61,7 +61,7 @@ GeneratedSections autogenerate_sections(const Project& project, backend::Backend
   Replay replay(project, scratch->db(), stop);
   const auto head = replay.upgrade_to(parents);
   build_schema_file(config, text, scratch->db());
-  replay.create_version_table_schema();  // emptied with the rest; the heads' schema has it
+  replay.prepare_schemas();  // emptied with the rest; the heads' schema has it
   const auto desired = replay.read();
   for (const auto& u : desired.unsupported)
     spdlog::warn("{} holds {} {}, which the schema model cannot represent: left out ({})", config.schema_file.string(),

@@ -136,12 +136,19 @@ SchemaDifference to_public(const schema::Difference& d) {
 DriftReport drift(const Project& project, backend::Backend& db, const std::vector<std::string>& rows,
                   const DriftOptions& options, runtime::StopToken& stop) {
   runtime::StopToken::Armed armed(stop);
-  const auto live = schema_state(project.config(), db).read();
   auto scratch = open_scratch(project.config(), db, options.scratch_url);
-  Replay replay(project, scratch->db(), stop);
+  return drift_on(project, db, rows, options, stop, *scratch);
+}
+
+DriftReport drift_on(const Project& project, backend::Backend& db, const std::vector<std::string>& rows,
+                     const DriftOptions& options, runtime::StopToken& stop, backend::ScratchDatabase& scratch) {
+  runtime::StopToken::Armed armed(stop);
+  const auto live = schema_state(project.config(), db).read();
+  scratch.db().scratch()->drop_all_objects();
+  Replay replay(project, scratch.db(), stop);
   DriftReport report;
   report.heads = rows;
-  report.scratch = scratch->description();
+  report.scratch = scratch.description();
   std::optional<schema::Schema> expected;
   if (options.identify) {
     Identification identification(live, rows);
@@ -151,7 +158,7 @@ DriftReport drift(const Project& project, backend::Backend& db, const std::vecto
     report.identified = identification.best();
     report.how_heads_were_set = how_heads_were_set(project, db, rows);
     expected = std::move(identification.expected());
-    if (!expected) scratch->db().scratch()->drop_all_objects();
+    if (!expected) scratch.db().scratch()->drop_all_objects();
   }
   if (!expected) expected = replay.upgrade_to(rows);
   report.differences = all_to_public(schema::compare(*expected, live));

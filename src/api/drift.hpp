@@ -22,6 +22,11 @@ namespace migrate::api {
 DriftReport drift(const Project& project, backend::Backend& db, const std::vector<std::string>& rows,
                   const DriftOptions& options, runtime::StopToken& stop);
 
+/// The same on a scratch database of the caller's (one per fleet worker, kept between its
+/// targets: creating a database costs more than a small replay), emptied first.
+DriftReport drift_on(const Project& project, backend::Backend& db, const std::vector<std::string>& rows,
+                     const DriftOptions& options, runtime::StopToken& stop, backend::ScratchDatabase& scratch);
+
 /// A model difference as the public type, with its one-line text.
 SchemaDifference to_public(const schema::Difference& difference);
 

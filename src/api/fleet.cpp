@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "backend/backend.hpp"
+#include "backend/sql_dialect.hpp"
 #include "core/error.hpp"
 #include "util/strings.hpp"
 #include "util/thread_label.hpp"
@@ -95,9 +96,14 @@ config::Config target_config(const config::Config& base, const config::TargetSet
   c.database_url = config::DatabaseUrl(target.url);
   c.database_url_source = "[targets." + set.name + "] in " + set.where;
   if (set.version_table_schema) c.version_table_schema = util::replace_all(*set.version_table_schema, "{schema}", target.schema);
+  c.tenant_schema = target.schema;
   if (!target.schema.empty() && c.schemas.empty()) c.schemas = {target.schema};
   c.dump_after_upgrade.clear();
   return c;
+}
+
+std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema) {
+  return "RESET ALL; SET search_path TO " + backend::sql::quote_ident(dialect, tenant_schema) + ", public";
 }
 
 namespace {

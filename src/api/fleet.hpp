@@ -32,10 +32,15 @@ struct FleetTarget {
 /// fails.
 std::vector<FleetTarget> resolve_targets(const config::Config& config, const std::string& name);
 
-/// `base` for one target: its URL, its version table's schema ({schema} replaced), the
-/// schema model's scope (the tenant's schema, unless `schemas` is set) and no
+/// `base` for one target: its URL, its version table's schema ({schema} replaced), its
+/// tenant_schema, the schema model's scope (the tenant's schema, unless `schemas` is set) and no
 /// dump_after_upgrade (one file cannot hold every target's schema).
 config::Config target_config(const config::Config& base, const config::TargetSet& set, const FleetTarget& target);
+
+/// What a session runs before a tenant's revisions: the session's defaults back (the tenant
+/// before may have set a role or a setting), and the tenant's schema first in the path (its
+/// revisions name their tables unqualified; what `public` holds, extensions, still resolves).
+std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema);
 
 /// The work of one target on worker `slot` (0 to concurrency - 1; a slot runs one target at
 /// a time, so it may keep a connection between its targets). Returns the target's result;

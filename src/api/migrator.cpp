@@ -9,9 +9,11 @@
 
 #include <algorithm>
 #include <csignal>
+#include <mutex>
 #include <ostream>
 
 #include "api/access.hpp"
+#include "api/check.hpp"
 #include "api/convert.hpp"
 #include "api/database.hpp"
 #include "api/drift.hpp"
@@ -19,6 +21,7 @@
 #include "api/schema_repair.hpp"
 #include "api/schema.hpp"
 #include "api/project.hpp"
+#include "api/replay.hpp"
 #include "api/status.hpp"
 #include "api/stop.hpp"
 #include "backend/sql_dialect.hpp"
@@ -463,6 +466,18 @@ struct FleetSlot {
   std::string url;
   std::unique_ptr<backend::Backend> db;
   api::StopState stop;
+  /// drift: the scratch database its replays run on, while its targets share a URL.
+  std::unique_ptr<backend::ScratchDatabase> scratch;
+  std::string scratch_for;
+
+  backend::ScratchDatabase& scratch_of(const config::Config& config, const std::string& scratch_url) {
+    if (!scratch || scratch_for != url) {
+      scratch.reset();
+      scratch = api::open_scratch(config, *db, scratch_url);
+      scratch_for = url;
+    }
+    return *scratch;
+  }
 
   backend::Backend& connect(const config::Config& config, backend::OpenMode mode) {
     const std::string& target_url = config.database_url.value();
@@ -481,6 +496,11 @@ struct FleetJob {
   FleetCommand command = FleetCommand::upgrade;
   std::string revision;
   std::optional<std::chrono::milliseconds> lock_timeout;
+  DriftOptions drift;
+  /// Held while a drift replays on a scratch database the user named: one target at a time.
+  std::mutex* named_scratch = nullptr;
+
+  bool reads_only() const { return command != FleetCommand::upgrade && command != FleetCommand::downgrade; }
 };
 
 /// True when `rows` name a revision the project's files do not declare: then only the
@@ -489,16 +509,55 @@ bool names_unknown_revision(const Project& p, const std::vector<std::string>& ro
   return std::any_of(rows.begin(), rows.end(), [&p](const std::string& row) { return !p.map().find(row); });
 }
 
-/// `current` on one target: its heads, and whether they are the project's.
-void current_of_target(const Project& p, backend::Backend& db, TargetResult& r) {
+/// A read-only target's revisions (current, status, drift): `r` gets its heads; returns
+/// its version-table rows.
+std::vector<std::string> read_heads_of_target(const Project& p, backend::Backend& db, TargetResult& r) {
   auto rows = api::read_known_rows(p, db);
   r.heads_before = p.map().current_heads(rows);
   r.heads_after = r.heads_before;
-  auto heads = p.map().heads();
-  auto current = r.heads_before;
-  std::sort(heads.begin(), heads.end());
-  std::sort(current.begin(), current.end());
-  r.status = current == heads ? TargetStatus::up_to_date : TargetStatus::behind;
+  return rows;
+}
+
+/// `current` on one target: its heads, and whether they are the project's.
+void current_of_target(const Project& p, backend::Backend& db, TargetResult& r) {
+  auto rows = read_heads_of_target(p, db, r);
+  r.status = runtime::same_heads(rows, p.map().heads()) ? TargetStatus::up_to_date : TargetStatus::behind;
+}
+
+/// `status` on one target: also what an upgrade would run and what is partial.
+void status_of_target(const Project& p, backend::Backend& db, TargetResult& r) {
+  auto rows = read_heads_of_target(p, db, r);
+  r.pending = api::pending_revisions(p.map(), rows);
+  runtime::Journal journal(db, api::version_table(p.config(), db));
+  if (journal.exists())
+    for (const auto& row : journal.partial()) r.partial.push_back(row.revision);
+  const bool at_heads = runtime::same_heads(rows, p.map().heads()) && r.partial.empty();
+  r.status = at_heads ? TargetStatus::up_to_date : TargetStatus::behind;
+}
+
+/// `drift` on one target: its live schema against the replay of its revisions. What could
+/// not be compared counts as a difference, as it makes a single `drift` fail.
+void drift_of_target(const Project& p, FleetSlot& slot, const FleetJob& job, TargetResult& r) {
+  auto rows = read_heads_of_target(p, *slot.db, r);
+  std::unique_lock<std::mutex> one_at_a_time;
+  if (job.named_scratch) one_at_a_time = std::unique_lock<std::mutex>(*job.named_scratch);
+  auto& scratch = slot.scratch_of(p.config(), job.drift.scratch_url);
+  auto report = api::drift_on(p, *slot.db, rows, job.drift, slot.stop.token(), scratch);
+  r.differences = std::move(report.differences);
+  for (const auto& u : report.not_compared)
+    r.differences.push_back({"not_compared", u.kind, u.name, "", "", "", "not compared: " + u.kind + " " + u.name + " (" + u.why + ")"});
+  r.status = report.clean ? TargetStatus::clean : TargetStatus::drifted;
+}
+
+/// `check` on one target: the database checks of `migrate check`. A tenant records no
+/// fingerprint unless check_drift is on, so its absence is then no warning.
+void check_of_target(const Project& p, backend::Backend& db, const api::FleetTarget& target, TargetResult& r) {
+  r.heads_before = runtime::read_version_rows(db, api::version_table(p.config(), db));
+  r.heads_after = r.heads_before;
+  auto report = api::check_database(p, db, target.schema.empty() || p.config().check_drift);
+  for (const auto& found : report.problems)
+    r.problems.push_back({found.check, api::to_string(found.severity), found.message});
+  r.status = report.count(api::Severity::error) > 0 ? TargetStatus::problems : TargetStatus::up_to_date;
 }
 
 /// An upgrade or downgrade of one target; `r.heads_before` is set as soon as the rows are
@@ -516,12 +575,8 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
                                        : p.map().plan_downgrade(job.revision, rows);
   };
   if (!target.schema.empty()) {
-    // Each tenant starts from the session's defaults (a revision of the tenant before may
-    // have set a role or a setting), with its own schema first in the path: its revisions
-    // name their tables unqualified, and what `public` holds (extensions) still resolves.
     req.before_changes = [&db, &target](const graph::Plan&) {
-      db.execute_script("RESET ALL; SET search_path TO " + backend::sql::quote_ident(db.dialect(), target.schema) +
-                        ", public");
+      db.execute_script(api::enter_tenant_sql(db.dialect(), target.schema));
     };
     // PostgreSQL's catalog has no index by schema: reading one tenant's schema scans every
     // tenant's objects. Recorded only where `check_drift` will compare it; one database's
@@ -537,7 +592,8 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
 }
 
 /// A failed target: its error, and the rows it was left with (the failing revision rolled
-/// back) when its connection still answers. The connection is not handed to the next target.
+/// back) when its connection still answers. Neither the connection nor the scratch database
+/// is handed to the next target.
 void record_failure(const Error& error, const config::Config& config, FleetSlot& slot, TargetResult& r) {
   r.status = TargetStatus::failed;
   r.error = error;
@@ -550,20 +606,27 @@ void record_failure(const Error& error, const config::Config& config, FleetSlot&
     }
   }
   slot.db.reset();
+  slot.scratch.reset();
 }
 
 TargetResult fleet_target(const Project& base, const config::TargetSet& set, const api::FleetTarget& target,
                           const FleetJob& job, FleetSlot& slot) {
-  const auto mode = job.command == FleetCommand::current ? backend::OpenMode::existing_only
-                                                         : backend::OpenMode::create_if_missing;
+  // A SQLite file that is not there yet is at base for `check`, as for a single check.
+  const auto mode = job.command == FleetCommand::check ? backend::OpenMode::empty_if_missing
+                    : job.reads_only()                 ? backend::OpenMode::existing_only
+                                                       : backend::OpenMode::create_if_missing;
   auto config = api::target_config(base.config(), set, target);
   TargetResult r;
   auto attempt = [&](const Project& p) {
     auto& db = slot.connect(config, mode);
-    if (job.command == FleetCommand::current)
-      current_of_target(p, db, r);
-    else
-      walk_target(p, db, target, job, slot.stop, r);
+    switch (job.command) {
+      case FleetCommand::current: return current_of_target(p, db, r);
+      case FleetCommand::status: return status_of_target(p, db, r);
+      case FleetCommand::drift: return drift_of_target(p, slot, job, r);
+      case FleetCommand::check: return check_of_target(p, db, target, r);
+      case FleetCommand::upgrade:
+      case FleetCommand::downgrade: return walk_target(p, db, target, job, slot.stop, r);
+    }
   };
   try {
     try {
@@ -587,8 +650,12 @@ TargetResult fleet_target(const Project& base, const config::TargetSet& set, con
 
 FleetResult Migrator::fleet(FleetCommand command, const std::string& revision, const FleetOptions& options,
                             FleetObserver* observer) {
-  if (command != FleetCommand::current && revision.empty())
+  FleetJob job{command, revision, options.lock_timeout, options.drift, nullptr};
+  if (!job.reads_only() && revision.empty())
     throw Error(ErrorKind::usage, "a fleet upgrade or downgrade needs a revision", "for example `head`");
+  if (options.drift.identify)
+    throw Error(ErrorKind::usage, "drift --identify runs on one database, not on --targets",
+                "run `migrate drift --identify` with the URL of the target in question");
   if (split_range(revision).start)
     throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
   if (options.lock_timeout && options.lock_timeout->count() < 0)
@@ -599,7 +666,8 @@ FleetResult Migrator::fleet(FleetCommand command, const std::string& revision, c
   const auto& set = config.targets.at(options.targets);
   const auto base = Project::load(config);
   std::vector<FleetSlot> slots(std::size_t(std::max(options.concurrency, 1)));
-  const FleetJob job{command, revision, options.lock_timeout};
+  std::mutex named_scratch;
+  if (!options.drift.scratch_url.empty() || !config.scratch_url.empty()) job.named_scratch = &named_scratch;
   auto work = [&](const api::FleetTarget& target, std::size_t slot) {
     return fleet_target(base, set, target, job, slots[slot]);
   };

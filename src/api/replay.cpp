@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "api/database.hpp"
+#include "api/fleet.hpp"
 #include "api/schema.hpp"
 #include "backend/sql_dialect.hpp"
 #include "runtime/runner.hpp"
@@ -119,10 +120,12 @@ runtime::RunSettings Replay::settings(runtime::Command command) const {
   return s;
 }
 
-void Replay::create_version_table_schema() {
-  const auto& schema = m_project.config().version_table_schema;
-  if (schema.empty() || m_db.dialect() != Dialect::postgresql) return;
-  m_db.execute("CREATE SCHEMA IF NOT EXISTS " + backend::sql::quote_ident(m_db.dialect(), schema));
+void Replay::prepare_schemas() {
+  const auto& config = m_project.config();
+  if (m_db.dialect() != Dialect::postgresql) return;
+  for (const auto* schema : {&config.version_table_schema, &config.tenant_schema})
+    if (!schema->empty()) m_db.execute("CREATE SCHEMA IF NOT EXISTS " + backend::sql::quote_ident(m_db.dialect(), *schema));
+  if (!config.tenant_schema.empty()) m_db.execute_script(enter_tenant_sql(m_db.dialect(), config.tenant_schema));
 }
 
 schema::Schema Replay::read() { return schema_state(m_project.config(), m_db).read(); }
@@ -136,7 +139,7 @@ const schema::Schema& Replay::read_changes() {
 
 schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
   QuietProgress quiet;
-  create_version_table_schema();
+  prepare_schemas();
   runtime::Runner runner(m_db, settings(), file_lookup(m_project));
   for (const auto& head : heads)
     runner.run([&](const std::vector<std::string>& rows) { return m_project.map().plan_upgrade(head, rows); });
@@ -146,7 +149,7 @@ schema::Schema Replay::upgrade_to(const std::vector<std::string>& heads) {
 void Replay::walk(const Visit& visit) {
   QuietProgress quiet;
   std::vector<std::string> rows;
-  create_version_table_schema();
+  prepare_schemas();
   m_snapshot = {};
   visit(rows, read_changes());
   WalkObserver observer(*this, rows, visit);
@@ -158,7 +161,7 @@ void Replay::walk(const Visit& visit) {
 
 runtime::RunResult Replay::run(const runtime::Planner& planner, runtime::Command command) {
   QuietProgress quiet;
-  create_version_table_schema();
+  prepare_schemas();
   runtime::Runner runner(m_db, settings(command), file_lookup(m_project));
   return runner.run(planner);
 }

@@ -39,9 +39,11 @@ class Replay {
   Replay(const Project& project, backend::Backend& scratch, runtime::StopToken& stop);
 
   /// Creates `version_table_schema` (PostgreSQL) on the scratch database if it is missing: the
-  /// runner expects it, as on the target, and the target's schema list has it. Idempotent;
-  /// the replays call it, and so must whoever empties the scratch database in between.
-  void create_version_table_schema();
+  /// runner expects it, as on the target, and the target's schema list has it. For a tenant
+  /// of a fleet, also creates its schema and enters it as a run on the tenant does (so the
+  /// revisions' unqualified names land there). Idempotent; the replays call it, and so must
+  /// whoever empties the scratch database in between.
+  void prepare_schemas();
   /// The scratch database's schema, as the configuration scopes it.
   schema::Schema read();
   /// Upgrades the scratch database from where it is to exactly `heads` (version-table rows;

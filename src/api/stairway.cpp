@@ -51,7 +51,7 @@ class Walk {
  public:
   Walk(const Project& project, Replay& replay, runtime::StopToken& stop, StairwayReport& report)
       : m_project(project), m_replay(replay), m_stop(stop), m_report(report) {
-    m_replay.create_version_table_schema();  // before the first read, as every run makes it
+    m_replay.prepare_schemas();  // before the first read, as every run makes it
     m_now = m_replay.read_changes();
   }
 

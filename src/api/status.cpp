@@ -138,6 +138,18 @@ std::vector<RevisionStatus> revision_states(const graph::RevisionMap& map, const
   return std::move(states).finish(rows, partial, file_gone);
 }
 
+std::vector<std::string> pending_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows) {
+  std::vector<std::string> out;
+  try {
+    for (const auto& step : map.plan_upgrade("heads", rows).steps)
+      if (step.revision && std::find(out.begin(), out.end(), *step.revision) == out.end())
+        out.push_back(*step.revision);
+  } catch (const Error&) {
+    // Rows the planner refuses to start from: no list.
+  }
+  return out;
+}
+
 JournalRecord to_record(const runtime::JournalEntry& e) {
   JournalRecord r;
   r.id = e.id;

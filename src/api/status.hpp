@@ -56,6 +56,10 @@ class RevisionStates {
   std::vector<char> m_stamped;  ///< by load index: that row is a stamp
 };
 
+/// The revisions an upgrade to every head would run from `rows` (known ids only), in order;
+/// empty when the planner refuses to start from them (the caller names the rows instead).
+std::vector<std::string> pending_revisions(const graph::RevisionMap& map, const std::vector<std::string>& rows);
+
 /// The public form of a journal row.
 JournalRecord to_record(const runtime::JournalEntry& entry);
 

@@ -380,6 +380,7 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
 
   auto* status = subcommand(app, "status", "every revision with its state, when and by whom it was applied");
   status->add_flag("-v,--verbose", o.status_o.verbose, "also the command, journal row and file of each revision");
+  add_fleet_flags(status, o.status_o.fleet);
   add(status, [&o](const auto& ctx) { return commands::status(ctx, o.status_o); });
 
   auto* log = subcommand(app, "log", "the journal, newest first");
@@ -398,6 +399,7 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
   drift->add_option("--scratch-url", o.drift_o.scratch_url,
                     "replay on this database (emptied first) instead of a temporary one")
       ->type_name("URL");
+  add_fleet_flags(drift, o.drift_o.fleet);
   add(drift, [&o](const auto& ctx) { return commands::drift(ctx, o.drift_o); });
 
   auto* stairway = subcommand(app, "test", "the stairway test: every revision up, down and up again on a scratch database");
@@ -415,6 +417,7 @@ void add_journal_commands(CLI::App& app, CommandOptions& o, Table& table) {
   check->add_flag("--allow-multiple-heads", o.check_o.allow_multiple_heads, "more than one head is not a problem");
   check->add_flag("--offline", o.check_o.offline, "never connect: skip the database checks");
   check->add_flag("--strict", o.check_o.strict, "warnings count as problems for the exit status");
+  add_fleet_flags(check, o.check_o.fleet);
   add(check, [&o](const auto& ctx) { return commands::check(ctx, o.check_o); });
 }
 

@@ -131,17 +131,20 @@ struct RepairOptions {
 
 struct StatusOptions {
   bool verbose = false;
+  FleetFlags fleet;
 };
 
 struct DriftOptions {
   bool identify = false;
   std::string scratch_url;
+  FleetFlags fleet;
 };
 
 struct CheckOptions {
   bool allow_multiple_heads = false;
   bool offline = false;  ///< never connect: the database checks do not run
   bool strict = false;   ///< warnings count as problems for the exit status
+  FleetFlags fleet;
 };
 
 struct StairwayOptions {
@@ -172,10 +175,20 @@ int upgrade(const Context& ctx, const MigrateOptions& opts);
 int downgrade(const Context& ctx, const MigrateOptions& opts);
 int stamp(const Context& ctx, const StampOptions& opts);
 int current(const Context& ctx, const CurrentOptions& opts);
-/// upgrade, downgrade or current with `--targets` (commands/fleet.cpp): every target of the
-/// section, a summary, exit 0 / 3 (a target failed) / 4 (only lock timeouts) / 128 + N.
-int fleet(const Context& ctx, FleetCommand command, const std::string& revision, const FleetFlags& flags,
-          std::optional<std::chrono::milliseconds> lock_timeout, bool check_heads = false);
+/// A command run with `--targets`.
+struct FleetRequest {
+  FleetCommand command = FleetCommand::current;
+  std::string revision;  ///< upgrade and downgrade
+  FleetFlags flags;
+  std::optional<std::chrono::milliseconds> lock_timeout;  ///< upgrade and downgrade
+  bool check_heads = false;  ///< current --check-heads: a target behind fails the command
+  bool strict = false;       ///< check --strict: a warning fails the command
+  std::string scratch_url;   ///< drift --scratch-url
+};
+/// A command with `--targets` (commands/fleet.cpp): every target of the section, a summary,
+/// exit 0; 1 when a target's findings fail the command (behind with --check-heads, drifted,
+/// check problems); 3 when a target failed; 4 when only lock timeouts; 128 + N after a signal.
+int fleet(const Context& ctx, const FleetRequest& request);
 /// Error{usage} when a scheduling flag is given without --targets.
 void refuse_fleet_flags_alone(const FleetFlags& flags);
 int history(const Context& ctx, const HistoryOptions& opts);

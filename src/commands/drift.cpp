@@ -88,6 +88,15 @@ void print_drift(std::ostream& out, const DriftReport& r) {
 }  // namespace
 
 int drift(const Context& ctx, const DriftOptions& opts) {
+  refuse_fleet_flags_alone(opts.fleet);
+  if (!opts.fleet.targets.empty()) {
+    if (opts.identify)
+      throw Error(ErrorKind::usage, "drift --identify runs on one database, not on --targets",
+                  "run `migrate drift --identify` with the URL of the target in question");
+    FleetRequest request{FleetCommand::drift, "", opts.fleet};
+    request.scratch_url = opts.scratch_url;
+    return fleet(ctx, request);
+  }
   auto migrator = make_migrator(ctx);
   migrate::DriftOptions options;
   options.identify = opts.identify;

@@ -154,7 +154,9 @@ int current(const Context& ctx, const CurrentOptions& opts) {
   refuse_fleet_flags_alone(opts.fleet);
   if (!opts.fleet.targets.empty()) {
     if (opts.verbose) throw Error(ErrorKind::usage, "current --verbose does not go with --targets");
-    return fleet(ctx, FleetCommand::current, "", opts.fleet, std::nullopt, opts.check_heads);
+    FleetRequest request{FleetCommand::current, "", opts.fleet};
+    request.check_heads = opts.check_heads;
+    return fleet(ctx, request);
   }
   auto online = load_online(ctx);
   const auto& p = *online.project;

@@ -167,6 +167,11 @@ util::Json log_json(const std::vector<JournalRecord>& entries) {
 }  // namespace
 
 int status(const Context& ctx, const StatusOptions& opts) {
+  refuse_fleet_flags_alone(opts.fleet);
+  if (!opts.fleet.targets.empty()) {
+    if (opts.verbose) throw Error(ErrorKind::usage, "status --verbose does not go with --targets");
+    return fleet(ctx, {FleetCommand::status, "", opts.fleet});
+  }
   auto migrator = make_migrator(ctx);
   auto s = migrator.status();
   if (ctx.format == Format::json)

@@ -66,8 +66,8 @@ int walk(const Context& ctx, Command command, const MigrateOptions& opts) {
   check_fleet_flags(opts);
   auto lock_timeout = lock_timeout_of(opts);
   if (!opts.fleet.targets.empty())
-    return fleet(ctx, command == Command::upgrade ? FleetCommand::upgrade : FleetCommand::downgrade, opts.target,
-                 opts.fleet, lock_timeout);
+    return fleet(ctx, {command == Command::upgrade ? FleetCommand::upgrade : FleetCommand::downgrade, opts.target,
+                       opts.fleet, lock_timeout});
   auto migrator = make_migrator(ctx);
   if (opts.sql) {
     migrator.write_sql(command, {opts.target}, *ctx.out);

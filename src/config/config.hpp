@@ -103,6 +103,10 @@ struct Config {
   /// PostgreSQL: the schemas the schema model covers (`schemas = [...]`); empty = every
   /// schema but the system ones. Ignored on SQLite.
   std::vector<std::string> schemas;
+  /// Set only for one schema-per-tenant target of a fleet (never read from the file): the
+  /// tenant's schema. Its revisions, and their replays on a scratch database, run with
+  /// search_path `<tenant>, public`.
+  std::string tenant_schema;
   /// upgrade/downgrade refuse when the live schema's fingerprint differs from the one the
   /// journal recorded for the current heads (`--check-drift` turns it on for one run).
   bool check_drift = false;

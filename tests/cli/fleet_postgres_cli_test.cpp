@@ -106,6 +106,40 @@ TEST_F(FleetCliTest, EveryTenantSchemaIsMigratedInItsOwnSchemaAndARunAtHeadChang
   EXPECT_TRUE(contains(current.out, "200 up to date, 0 behind, 0 failed, 0 not started")) << current.out;
 }
 
+TEST_F(FleetCliTest, StatusDriftAndCheckReadEachTenantInItsOwnSchema) {
+  make_tenant_schemas();
+  ASSERT_EQ(migrate({"upgrade", "head", "--targets", "tenants"}).status, 0);
+  exec("ALTER TABLE t007.items ADD COLUMN note text");  // by hand, in one tenant
+  exec("DROP INDEX t123.items_qty; UPDATE t123.migrate_version SET version_num = 'aaa1'");  // one revision back
+
+  // Each tenant's expected schema is replayed inside a schema of its name: all clean but t007.
+  auto drift = run_json({"drift", "--targets", "tenants", "--concurrency", "4"}, 1);
+  auto status = statuses(drift);
+  EXPECT_EQ(status["t007"], "drifted");
+  EXPECT_EQ(status["t001"], "clean");
+  EXPECT_EQ(status["t123"], "clean") << "compared with its own heads";
+  EXPECT_EQ(drift.at("summary").at("clean"), k_tenants - 1);
+  for (const auto& t : drift.at("targets"))
+    if (t.at("target") == "t007") {
+      ASSERT_EQ(t.at("differences").size(), 1u) << t.dump();
+      EXPECT_EQ(t.at("differences").at(0).at("object"), "t007.items.note");
+    }
+
+  // A tenant records no fingerprint (check_drift is off), which is no warning here.
+  auto check = run_json({"check", "--targets", "tenants"}, 1);
+  status = statuses(check);
+  EXPECT_EQ(status["t123"], "problems");
+  EXPECT_EQ(status["t001"], "up_to_date");
+  EXPECT_EQ(check.at("summary").at("up_to_date"), k_tenants - 1);
+  for (const auto& t : check.at("targets"))
+    if (t.at("target") == "t001") EXPECT_EQ(t.at("problems"), json::array()) << t.dump();
+
+  auto pending = run_json({"status", "--targets", "tenants"}, 0);
+  for (const auto& t : pending.at("targets"))
+    if (t.at("target") == "t123") EXPECT_EQ(t.at("pending"), json::array({"bbb2"})) << t.dump();
+  EXPECT_EQ(pending.at("summary").at("behind"), 1);
+}
+
 TEST_F(FleetCliTest, FailureBudgetStopsNewTargetsAndASecondRunAfterTheFixCompletesTheRest) {
   make_tenant_schemas();
   ASSERT_EQ(migrate({"upgrade", "head", "--targets", "tenants"}).status, 0);

@@ -55,6 +55,59 @@ TEST_F(FleetSqliteCliTest, EachDatabaseOfTheListIsMigratedAndAFailedOneIsReporte
   for (const auto* file : {"one.db", "two.db", "three.db"}) EXPECT_EQ(rows_of(file), std::vector<std::string>{"aaa1"});
 }
 
+TEST_F(FleetSqliteCliTest, StatusDriftAndCheckReportEachTargetAndFailOnWhatTheyFind) {
+  ASSERT_EQ(migrate({"upgrade", "head", "--targets", "shops"}).status, 0);
+  // one.db: a column added by hand (drift); two.db: one revision back (behind); three.db: fine.
+  backend::open("sqlite:///" + (m_dir.path() / "one.db").string())->execute("ALTER TABLE items ADD COLUMN note TEXT");
+  ASSERT_EQ(migrate({"--url", "sqlite:///two.db", "downgrade", "-1"}).status, 0);
+
+  auto status = migrate({"--format", "json", "status", "--targets", "shops"});
+  ASSERT_EQ(status.status, 0) << describe(status);
+  EXPECT_TRUE(contains(status.out, "two.db\", \"status\": \"behind\", \"heads_before\": [\"aaa1\"]")) << status.out;
+  EXPECT_TRUE(contains(status.out, "\"pending\": [\"bbb2\"], \"partial\": []")) << status.out;
+  EXPECT_TRUE(contains(status.out, "\"up_to_date\": 2, \"behind\": 1, \"failed\": 0")) << status.out;
+  auto status_text = migrate({"status", "--targets", "shops"});
+  EXPECT_TRUE(contains(status_text.out, "two.db: aaa1, 1 pending\n")) << status_text.out;
+
+  auto drift = migrate({"drift", "--targets", "shops"});
+  EXPECT_EQ(drift.status, 1) << describe(drift);
+  EXPECT_TRUE(contains(drift.out, "one.db: drifted\n  extra column items.note")) << drift.out;
+  EXPECT_FALSE(contains(drift.out, "three.db")) << "a clean target has no line: " << drift.out;
+  EXPECT_FALSE(contains(drift.out, "two.db")) << "compared with its own heads: " << drift.out;
+  EXPECT_TRUE(contains(drift.out, "2 clean, 1 drifted, 0 failed, 0 not started")) << drift.out;
+  auto drift_json = migrate({"--format", "json", "drift", "--targets", "shops"});
+  EXPECT_TRUE(contains(drift_json.out, "\"differences\": [{\"change\": \"extra\", \"kind\": \"column\"")) << drift_json.out;
+
+  auto check = migrate({"--format", "json", "check", "--targets", "shops"});
+  EXPECT_EQ(check.status, 1) << describe(check);
+  EXPECT_TRUE(contains(check.out, "two.db\", \"status\": \"problems\"")) << check.out;
+  EXPECT_TRUE(contains(check.out, "\"check\": \"at_head\", \"severity\": \"error\"")) << check.out;
+  EXPECT_TRUE(contains(check.out, "one.db\", \"status\": \"problems\"")) << "the fingerprint differs: " << check.out;
+  EXPECT_TRUE(contains(check.out, "three.db\", \"status\": \"up_to_date\"")) << check.out;
+
+  // Fixed: every command passes.
+  backend::open("sqlite:///" + (m_dir.path() / "one.db").string())->execute("ALTER TABLE items DROP COLUMN note");
+  ASSERT_EQ(migrate({"upgrade", "head", "--targets", "shops"}).status, 0);
+  EXPECT_EQ(migrate({"drift", "--targets", "shops"}).status, 0);
+  auto passed = migrate({"check", "--targets", "shops"});
+  EXPECT_EQ(passed.status, 0) << describe(passed);
+  EXPECT_TRUE(contains(passed.out, "shops: 3 target(s) in ")) << passed.out;
+  EXPECT_TRUE(contains(passed.out, "3 up to date, 0 problems, 0 failed, 0 not started")) << passed.out;
+
+  EXPECT_EQ(migrate({"drift", "--identify", "--targets", "shops"}).status, 2);
+  EXPECT_EQ(migrate({"check", "--offline", "--targets", "shops"}).status, 2);
+  EXPECT_EQ(migrate({"status", "--verbose", "--targets", "shops"}).status, 2);
+}
+
+TEST_F(FleetSqliteCliTest, CheckOfAFleetReportsABrokenProjectOnceWithoutTouchingTheTargets) {
+  write_revision("c.sql", {"ccc3", "\"nope\"", "SELECT 1;", "SELECT 1;"});
+  auto r = migrate({"check", "--targets", "shops"});
+  EXPECT_EQ(r.status, 1) << describe(r);
+  EXPECT_TRUE(contains(r.out, "graph")) << r.out;
+  EXPECT_FALSE(contains(r.out, "target(s)")) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(m_dir.path() / "one.db")) << "no target was opened";
+}
+
 TEST_F(FleetSqliteCliTest, FleetFlagsAndSectionsAreChecked) {
   auto alone = migrate({"upgrade", "head", "--concurrency", "2"});
   EXPECT_EQ(alone.status, 2) << describe(alone);
