@@ -1,5 +1,7 @@
 #include "api/database.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cmath>
 
 #include "core/error.hpp"
@@ -14,17 +16,31 @@ std::unique_ptr<backend::Backend> open_database(const config::Config& config, ba
                 "set [database].url in " + config.file.string() +
                     ", pass --url, or set MIGRATE_DATABASE_URL");
   auto db = backend::open(config.database_url, mode);
-  apply_lock_method(config, *db);
+  configure_connection(config, *db);
   return db;
 }
 
-void apply_lock_method(const config::Config& config, backend::Backend& db) {
-  if (config.lock != "table") return;
+void configure_connection(const config::Config& config, backend::Backend& db) {
+  const std::string where = config.file.empty() ? "the settings" : config.file.string();
+  if (!config.engine.empty() && !db.assume_engine(*backend::engine_named(config.engine)))
+    throw Error(ErrorKind::config, "`engine = \"" + config.engine + "\"` in " + where + " does not fit " + db.describe(),
+                "`engine` names a PostgreSQL-wire engine; remove it for SQLite");
+  const auto caps = db.capabilities();
+  const char* engine = backend::to_string(caps.engine);
+  if (config.lock == "advisory" && !caps.own_lock_excludes)
+    throw Error(ErrorKind::config,
+                "`lock = \"advisory\"` in " + where + " would exclude nothing on " + engine + " (" + db.describe() +
+                    "): its advisory locks are missing or succeed for every caller",
+                "remove `lock` (migrate then takes a lease in a table there) or write `lock = \"table\"`");
+  if (config.lock != "table" && caps.own_lock_excludes) return;
   auto* locker = db.locker();
   if (!locker || !locker->use_lease(config.lock_lease))
-    throw Error(ErrorKind::config, "`lock = \"table\"` in " + config.file.string() + " needs a PostgreSQL database, not " +
+    throw Error(ErrorKind::config, "`lock = \"table\"` in " + where + " needs a PostgreSQL database, not " +
                                        db.describe(),
                 "the file lock of SQLite always keeps runners apart: remove `lock`");
+  if (config.lock.empty())
+    spdlog::debug("{} on {}: the migration lock is a lease in a table (its advisory locks exclude nothing)", engine,
+                  db.describe());
 }
 
 runtime::VersionTable version_table(const config::Config& config) {

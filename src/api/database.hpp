@@ -19,9 +19,12 @@ namespace migrate::api {
 std::unique_ptr<backend::Backend> open_database(const config::Config& config,
                                                 backend::OpenMode mode = backend::OpenMode::create_if_missing);
 
-/// Makes `db` take the migration lock the configuration asks for (`lock = "table"`: a
-/// lease). Error{config} when the backend has no lease lock (SQLite).
-void apply_lock_method(const config::Config& config, backend::Backend& db);
+/// Applies the configuration's `engine` (instead of the probe's finding) and picks the
+/// migration lock: the backend's own, or a lease where `lock = "table"` asks for it or where
+/// the engine's own lock excludes nothing (unless `lock = "advisory"`, then Error{config}).
+/// Error{config} for a lease on a backend that has none (SQLite) and for an engine the
+/// backend cannot be.
+void configure_connection(const config::Config& config, backend::Backend& db);
 
 /// Where the configuration puts the version table (and its journal), as offline SQL names it.
 runtime::VersionTable version_table(const config::Config& config);

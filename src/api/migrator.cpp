@@ -485,7 +485,7 @@ struct FleetSlot {
       db.reset();
       db = backend::open(target_url, mode);
       url = target_url;
-      api::apply_lock_method(config, *db);
+      api::configure_connection(config, *db);
     }
     return *db;
   }

@@ -8,6 +8,26 @@
 
 namespace migrate::backend {
 
+namespace {
+constexpr std::pair<Engine, const char*> k_engine_names[] = {{Engine::sqlite, "sqlite"},
+                                                             {Engine::postgresql, "postgresql"},
+                                                             {Engine::citus, "citus"},
+                                                             {Engine::cockroachdb, "cockroachdb"},
+                                                             {Engine::yugabytedb, "yugabytedb"}};
+}  // namespace
+
+const char* to_string(Engine engine) noexcept {
+  for (const auto& [e, name] : k_engine_names)
+    if (e == engine) return name;
+  return "";
+}
+
+std::optional<Engine> engine_named(std::string_view name) noexcept {
+  for (const auto& [e, word] : k_engine_names)
+    if (name == word) return e;
+  return std::nullopt;
+}
+
 void Backend::for_each_row(std::string_view sql, const RowSink& sink) {
   for (auto& row : query(sql)) sink(std::move(row));
 }

@@ -65,9 +65,29 @@ struct BackupResult {
   std::string restore_command;  ///< a shell command that restores it; never holds a password
 };
 
+/// What a connection reached. Engines that speak PostgreSQL's protocol differ from it where a
+/// runner depends on them: whether session advisory locks exclude anyone, and whether DDL
+/// rolls back with its transaction (docs/fleets.md, "Engines beyond PostgreSQL").
+enum class Engine {
+  sqlite,
+  postgresql,
+  citus,        ///< PostgreSQL with the citus extension: sequential multi-shard mode per transaction
+  cockroachdb,  ///< advisory locks are stubs that always succeed; DDL commits what came before it
+  yugabytedb,   ///< advisory locks missing or silenced on many releases; DDL transactional only behind a flag
+};
+
+/// "sqlite", "postgresql", "citus", "cockroachdb", "yugabytedb".
+const char* to_string(Engine engine) noexcept;
+/// The engine named `name` (to_string's words); nullopt for any other word.
+std::optional<Engine> engine_named(std::string_view name) noexcept;
+
 struct Capabilities {
   bool transactional_ddl = false;  ///< DDL rolls back with its transaction
   bool schemas = false;            ///< `version_table_schema` is meaningful
+  /// The backend's own migration lock keeps runners apart; false where a lease
+  /// (Locker::use_lease) has to replace it.
+  bool own_lock_excludes = true;
+  Engine engine = Engine::sqlite;
 };
 
 /// A failing statement or connection, as the server reported it. The runtime adds the
@@ -360,6 +380,11 @@ class Backend {
 
   virtual Dialect dialect() const = 0;
   virtual Capabilities capabilities() const = 0;
+  /// Takes `engine` as what this connection reached, instead of what the probe at connect
+  /// found (`engine = "..."` in migrate.toml: a proxy that hides the server's version, or a
+  /// test that forces an engine's rules on PostgreSQL). False when this backend cannot be
+  /// that engine (SQLite is only itself).
+  virtual bool assume_engine(Engine engine) { return engine == capabilities().engine; }
   /// The URL with the password redacted, for messages.
   virtual std::string describe() const = 0;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "backend/backend.hpp"  // engine_named
 #include "backend/redact.hpp"
 #include "toml/reader.hpp"
 #include "core/error.hpp"
@@ -188,9 +189,14 @@ class Reader {
     return s;
   }
 
-  /// `lock` and `lock_lease`; false for any other key.
+  /// `lock`, `lock_lease` and `engine`; false for any other key.
   bool read_lock_key(const TomlEntry& e, Config& c) const {
-    if (e.key == "lock") {
+    if (e.key == "engine") {
+      c.engine = string_of(e);
+      if (!backend::engine_named(c.engine) || c.engine == "sqlite")
+        fail(e, "`engine` must be \"postgresql\", \"citus\", \"cockroachdb\" or \"yugabytedb\", not \"" + c.engine + "\"",
+             "leave it out: migrate asks the server at connect");
+    } else if (e.key == "lock") {
       c.lock = string_of(e);
       if (c.lock != "advisory" && c.lock != "table")
         fail(e, "`lock` must be \"advisory\" or \"table\", not \"" + c.lock + "\"",

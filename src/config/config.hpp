@@ -90,7 +90,11 @@ struct Config {
   /// How runners of one database take turns (`lock`): "advisory", the backend's own lock
   /// (PostgreSQL's advisory lock, SQLite's file lock), or "table", a lease in
   /// `<version_table>_lock` (PostgreSQL-wire engines whose advisory locks are missing or fake).
-  std::string lock = "advisory";
+  /// "" (unset): the backend's own lock where it excludes, else the lease.
+  std::string lock;
+  /// What the database is (`engine`: "postgresql", "citus", "cockroachdb", "yugabytedb"),
+  /// instead of what the probe at connect finds; "" = probed.
+  std::string engine;
   /// How long a lease lasts without renewal (`lock_lease`; renewed every third of it): how
   /// long a runner that died blocks the next one.
   std::chrono::milliseconds lock_lease{30000};

@@ -210,5 +210,18 @@ TEST(PostgresLockKeyTest, KeyIsStablePerSchemaAndTable) {
   EXPECT_EQ(advisory_lock_key("public", "migrate_version"), 2171887557408207280LL);
 }
 
+TEST(PostgresEngineTest, VersionStringsNameTheEngine) {
+  EXPECT_EQ(engine_of("PostgreSQL 15.10 (Debian 15.10-0+deb12u1) on x86_64-pc-linux-gnu", false), Engine::postgresql);
+  EXPECT_EQ(engine_of("PostgreSQL 16.4 on x86_64-pc-linux-gnu", true), Engine::citus);
+  EXPECT_EQ(engine_of("CockroachDB CCL v25.1.2 (x86_64-pc-linux-gnu, built 2025/03/10 17:32:07, go1.22.8 X:nocoverageredesign)",
+                      false),
+            Engine::cockroachdb);
+  EXPECT_EQ(engine_of("PostgreSQL 11.2-YB-2025.1.0.0-b0 on x86_64-pc-linux-gnu, compiled by clang version 17.0.6", false),
+            Engine::yugabytedb);
+  EXPECT_EQ(engine_named("yugabytedb"), Engine::yugabytedb);
+  EXPECT_EQ(engine_named("YugabyteDB"), std::nullopt);
+  EXPECT_STREQ(to_string(Engine::cockroachdb), "cockroachdb");
+}
+
 }  // namespace
 }  // namespace migrate::backend::postgres

@@ -104,6 +104,45 @@ TEST_F(PostgresCliTest, WithTheLeaseLockAKilledRunnersLeaseExpiresAndTheNextRunn
   EXPECT_EQ(drift.status, 0) << describe(drift);
 }
 
+TEST_F(PostgresCliTest, OnAnEngineWhoseDdlDoesNotRollBackRevisionsRunStatementByStatementUnderALease) {
+  // The rules of CockroachDB, forced on PostgreSQL: its advisory locks exclude nothing and a
+  // DDL statement commits what came before it.
+  write_config("engine = \"cockroachdb\"\n");
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
+  write_revision("b.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE b (id int);\nINSERT INTO nope VALUES (1);\nCREATE TABLE c (id int);",
+                           "DROP TABLE b;"});
+  auto r = migrate({"upgrade", "head"});
+  EXPECT_EQ(r.status, 3) << describe(r);
+  // Not rolled back: the first statement stays, and the journal says how far the revision got.
+  EXPECT_EQ(column("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b', 'c')"), std::vector<std::string>{"2"});
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"aaa1"});
+  EXPECT_EQ(column("SELECT statements_done FROM migrate_version_journal WHERE revision = 'bbb2'"),
+            std::vector<std::string>{"1"});
+  // The lock was a lease (its table is there, and no advisory lock was ever taken).
+  EXPECT_EQ(column("SELECT to_regclass('migrate_version_lock') IS NOT NULL"), std::vector<std::string>{"t"});
+  write_revision("b.sql", {"bbb2", "\"aaa1\"", "CREATE TABLE b (id int);\nCREATE TABLE nope (id int);\nCREATE TABLE c (id int);",
+                           "DROP TABLE b;"});
+  auto resumed = migrate({"repair", "--resume"});
+  ASSERT_EQ(resumed.status, 0) << describe(resumed);
+  EXPECT_EQ(version_rows(), std::vector<std::string>{"bbb2"});
+  EXPECT_EQ(column("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b', 'c', 'nope')"),
+            std::vector<std::string>{"4"});
+
+  write_config("engine = \"cockroachdb\"\nlock = \"advisory\"\n");
+  auto refused = migrate({"current"});
+  EXPECT_EQ(refused.status, 2) << describe(refused);
+  EXPECT_TRUE(contains(refused.err, "would exclude nothing on cockroachdb")) << refused.err;
+}
+
+TEST_F(PostgresCliTest, OnCitusEachRevisionRunsInSequentialMultiShardMode) {
+  write_config("engine = \"citus\"\n");  // a placeholder setting on PostgreSQL, as on Citus
+  write_revision("a.sql", {"aaa1", "", "CREATE TABLE seen AS SELECT current_setting('citus.multi_shard_modify_mode') AS mode;",
+                           "DROP TABLE seen;"});
+  auto r = migrate({"upgrade", "head"});
+  ASSERT_EQ(r.status, 0) << describe(r);
+  EXPECT_EQ(column("SELECT mode FROM seen"), std::vector<std::string>{"sequential"});
+}
+
 TEST_F(PostgresCliTest, ConcurrentIndexBuildAppliesWhileAnotherRunnerWaits) {
   write_revision("a.sql", {"aaa1", "", "CREATE TABLE items (id int, name text);\n"
                                        "INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 1000) g;",

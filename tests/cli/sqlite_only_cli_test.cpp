@@ -37,6 +37,15 @@ TEST_F(SqliteOnlyCliTest, TheLeaseLockIsRefusedOnSqliteWhoseFileLockAlwaysExclud
   EXPECT_FALSE(database_touched());
 }
 
+TEST_F(SqliteOnlyCliTest, APostgresqlWireEngineIsRefusedOnSqlite) {
+  write_config("engine = \"cockroachdb\"\n");
+  auto r = migrate({"upgrade", "head"});
+  EXPECT_EQ(r.status, 2) << describe(r);
+  EXPECT_TRUE(contains(r.err, "`engine = \"cockroachdb\"`")) << r.err;
+  EXPECT_TRUE(contains(r.err, "remove it for SQLite")) << r.err;
+  EXPECT_FALSE(database_touched());
+}
+
 TEST(InitCliTest, InitCreatesAProjectThatRuns) {
   TempDir dir;
   auto r = run_process({MIGRATE_BINARY, "init", "migrations"}, dir.path(), {{"MIGRATE_CONFIG", "\x01unset"}});

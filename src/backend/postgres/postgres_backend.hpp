@@ -63,6 +63,10 @@ namespace migrate::backend::postgres {
 
 class Session;
 
+/// What `version()` (and whether the citus extension is installed) says the server is:
+/// CockroachDB's starts with "CockroachDB", YugabyteDB's holds "-YB-".
+Engine engine_of(std::string_view version, bool has_citus);
+
 /// The advisory-lock key for a version table: FNV-1a 64 of "<schema>.<table>", as a signed
 /// bigint (the argument type of pg_advisory_lock).
 long long advisory_lock_key(std::string_view schema, std::string_view table);
@@ -79,6 +83,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
 
   Dialect dialect() const override { return Dialect::postgresql; }
   Capabilities capabilities() const override;
+  bool assume_engine(Engine engine) override;
   std::string describe() const override { return m_target.redacted; }
 
   void set_lock_key(std::string_view schema, std::string_view version_table) override;
@@ -248,6 +253,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   std::unique_ptr<Session> m_lock_session;
   /// The existing schemas of search_path when the connection was made, in order.
   std::vector<std::string> m_connect_path;
+  Engine m_engine = Engine::postgresql;  ///< probed at connect (engine_of), or assume_engine's
   std::map<std::string, std::string, std::less<>> m_home_schemas;  ///< home_schema's answers, by table
   std::string m_lock_schema;                ///< "" = current_schema()
   std::string m_lock_table = "migrate_version";

@@ -197,11 +197,29 @@ std::unique_ptr<Backend> open(const std::string& url) { return std::make_unique<
 PostgresBackend::PostgresBackend(const std::string& url)
     : m_target(ConnectionTarget::from_url(url)), m_url(url), m_session(connect(m_target)) {
   m_cancel = PQgetCancel(m_session->raw());
-  // Read now, before any revision can change it: home_schema() answers from this.
-  for (auto& row : query("SELECT s.name FROM unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS s(name, ord) "
-                         "ORDER BY s.ord"))
-    if (!row.empty() && row[0]) m_connect_path.push_back(*row[0]);
-  spdlog::debug("connected to {} (server pid {})", m_target.redacted, backend_pid());
+  // One round trip: the engine, and the search path read before any revision can change it
+  // (home_schema() answers from it). The LEFT JOIN keeps one row when the path is empty.
+  auto rows = query(
+      "SELECT pg_catalog.version(), (SELECT count(*) FROM pg_catalog.pg_extension WHERE extname = 'citus'), s.name "
+      "FROM (SELECT 1) AS one LEFT JOIN unnest(pg_catalog.current_schemas(false)) WITH ORDINALITY AS s(name, ord) "
+      "ON true ORDER BY s.ord");
+  for (auto& row : rows)
+    if (row.size() == 3 && row[2]) m_connect_path.push_back(*row[2]);
+  if (!rows.empty() && rows[0].size() == 3)
+    m_engine = engine_of(rows[0][0].value_or(""), rows[0][1].value_or("0") != "0");
+  spdlog::debug("connected to {} (server pid {}, {})", m_target.redacted, backend_pid(), to_string(m_engine));
+}
+
+Engine engine_of(std::string_view version, bool has_citus) {
+  if (version.rfind("CockroachDB", 0) == 0) return Engine::cockroachdb;
+  if (version.find("-YB-") != std::string_view::npos) return Engine::yugabytedb;
+  return has_citus ? Engine::citus : Engine::postgresql;
+}
+
+bool PostgresBackend::assume_engine(Engine engine) {
+  if (engine == Engine::sqlite) return false;
+  m_engine = engine;
+  return true;
 }
 
 PostgresBackend::~PostgresBackend() {  // closing the sessions frees an advisory lock; a lease is deleted
@@ -211,10 +229,17 @@ PostgresBackend::~PostgresBackend() {  // closing the sessions frees an advisory
 
 Capabilities PostgresBackend::capabilities() const {
   Capabilities caps;
+  caps.engine = m_engine;
   // PostgreSQL's DDL is transactional: CREATE/ALTER/DROP roll back with the transaction.
   // The few statements that refuse a transaction block (CREATE INDEX CONCURRENTLY, CREATE
   // DATABASE, VACUUM, ...) fail with 25001 and belong in `transactional = false` revisions.
-  caps.transactional_ddl = true;
+  // CockroachDB commits a transaction's work before a DDL statement, YugabyteDB runs each DDL
+  // statement as its own transaction unless a flag says otherwise: there, every revision runs
+  // statement by statement, its progress in the journal.
+  caps.transactional_ddl = m_engine == Engine::postgresql || m_engine == Engine::citus;
+  // CockroachDB's advisory-lock functions succeed for every caller; YugabyteDB's fail, or
+  // succeed silently, before its 2025 releases.
+  caps.own_lock_excludes = caps.transactional_ddl;
   // Schemas are namespaces in one database: `version_table_schema` places the tables.
   caps.schemas = true;
   return caps;
@@ -251,7 +276,14 @@ PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view
   throw_statement_error(d, m_target);
 }
 
-void PostgresBackend::begin() { run(*m_session, "BEGIN", 0, false); }
+void PostgresBackend::begin() {
+  // Citus: DDL on a distributed table fans out over parallel connections, and a reference
+  // table touched later in the same transaction then fails; sequential mode avoids that.
+  // SET LOCAL, so that it holds whatever the session was reset to.
+  run(*m_session,
+      m_engine == Engine::citus ? "BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'" : "BEGIN", 0,
+      false);
+}
 
 void PostgresBackend::commit() {
   PGconn* conn = m_session->raw();

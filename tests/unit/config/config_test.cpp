@@ -439,7 +439,8 @@ TEST(ConfigTest, TargetSetsMustNameTheirTargetsOneWay) {
 TEST(ConfigTest, LockIsAdvisoryOrALeaseOfAtLeastASecond) {
   CleanUrlEnv clean;
   auto defaults = load_text("script_location = \"m\"\n");
-  EXPECT_EQ(defaults.lock, "advisory");
+  EXPECT_EQ(defaults.lock, "") << "unset: the engine decides";
+  EXPECT_EQ(defaults.engine, "") << "unset: probed at connect";
   EXPECT_EQ(defaults.lock_lease, std::chrono::milliseconds(30000));
   auto lease = load_text("script_location = \"m\"\nlock = \"table\"\nlock_lease = \"2min\"\n");
   EXPECT_EQ(lease.lock, "table");
@@ -448,6 +449,9 @@ TEST(ConfigTest, LockIsAdvisoryOrALeaseOfAtLeastASecond) {
   EXPECT_TRUE(contains(error_of("script_location = \"m\"\nlock = \"row\"\n"), "`lock` must be \"advisory\" or \"table\""));
   EXPECT_TRUE(contains(error_of("script_location = \"m\"\nlock_lease = \"500ms\"\n"), "at least 1s"));
   EXPECT_TRUE(contains(error_of("script_location = \"m\"\nlock_lease = \"soon\"\n"), "not a duration"));
+  EXPECT_EQ(load_text("script_location = \"m\"\nengine = \"cockroachdb\"\n").engine, "cockroachdb");
+  EXPECT_TRUE(contains(error_of("script_location = \"m\"\nengine = \"sqlite\"\n"), "`engine` must be"));
+  EXPECT_TRUE(contains(error_of("script_location = \"m\"\nengine = \"mysql\"\n"), "`engine` must be"));
 }
 
 TEST(RedactTest, HidesUserinfoPassword) {
