@@ -35,9 +35,11 @@ class RecordingWork {
       m_peak = std::max(m_peak, ++m_running);
       m_running_when_started.push_back(m_running);
     }
-    // A failing target fails at once; the others take a while.
+    // A failing target fails at once; the others take a while (or wait for the gate).
     const bool fails = m_failing.count(target.name) != 0;
     if (!fails) std::this_thread::sleep_for(3ms);
+    for (auto waited = 0ms; !fails && m_gate && !m_gate->load() && waited < 10s; waited += 1ms)
+      std::this_thread::sleep_for(1ms);
     {
       std::lock_guard guard(m_mutex);
       --m_running;
@@ -48,6 +50,8 @@ class RecordingWork {
     return r;
   }
 
+  /// The targets that do not fail finish only once `gate` is true.
+  void hold_until(const std::atomic<bool>* gate) { m_gate = gate; }
   std::vector<std::string> started() const { return m_started; }
   std::vector<int> running_when_started() const { return m_running_when_started; }
   int peak() const { return m_peak; }
@@ -55,6 +59,7 @@ class RecordingWork {
 
  private:
   std::set<std::string> m_failing;
+  const std::atomic<bool>* m_gate = nullptr;
   std::mutex m_mutex;
   std::vector<std::string> m_started;
   std::vector<int> m_running_when_started;
@@ -128,15 +133,28 @@ TEST(FleetSchedulerTest, NoTargetStartsOnceTheFailureBudgetIsSpent) {
   EXPECT_EQ(work.started().size(), 6u);
 }
 
+/// Notes when the scheduler has collected a failed target (it counts a failure before it
+/// tells the observer).
+class FailureSeen : public FleetObserver {
+ public:
+  void target_finished(const TargetResult& result, std::size_t, std::size_t) override {
+    if (result.status == TargetStatus::failed) seen = true;
+  }
+  std::atomic<bool> seen{false};
+};
+
 TEST(FleetSchedulerTest, RunningTargetsFinishAfterTheBudgetIsSpent) {
   RecordingWork work({"t0"});
+  FailureSeen failure;
+  work.hold_until(&failure.seen);
   runtime::StopToken stop;
   FleetOptions options;
   options.concurrency = 4;
-  auto result = run(targets(40), options, work, stop);
+  TargetWork fn = [&work](const FleetTarget& t, std::size_t slot) { return work(t, slot); };
+  auto result = schedule_fleet(targets(40), options, fn, stop, [](int) {}, &failure);
   EXPECT_EQ(count(result, TargetStatus::failed), 1u);
   // The three started beside t0 finished; nothing started once its failure was collected,
-  // which happens before any of theirs (they still sleep when it fails).
+  // which happens before any of theirs (they wait for it).
   EXPECT_EQ(work.started().size(), 4u);
   EXPECT_EQ(count(result, TargetStatus::applied), 3u);
   EXPECT_EQ(count(result, TargetStatus::applied) + 1 + count(result, TargetStatus::not_started), 40u);
