@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "runtime/version_table.hpp"
+
 namespace migrate {
 
 const char* to_string(Command command) noexcept {
@@ -62,13 +64,7 @@ std::size_t Status::count(RevisionState state) const {
       std::count_if(revisions.begin(), revisions.end(), [state](const auto& r) { return r.state == state; }));
 }
 
-bool Status::at_head() const {
-  auto a = rows, b = heads;
-  std::sort(a.begin(), a.end());
-  a.erase(std::unique(a.begin(), a.end()), a.end());
-  std::sort(b.begin(), b.end());
-  return a == b;
-}
+bool Status::at_head() const { return runtime::same_heads(rows, heads); }
 
 namespace api {
 

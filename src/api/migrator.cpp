@@ -206,13 +206,21 @@ Preflight read_preflight(const Project& p, backend::Backend& db, const Request& 
   return state;
 }
 
+/// Error{usage} for a negative lock timeout, before anything connects.
+void refuse_negative(const std::optional<std::chrono::milliseconds>& lock_timeout) {
+  if (lock_timeout && lock_timeout->count() < 0) throw Error(ErrorKind::usage, "the lock timeout must not be negative");
+}
+
+/// The plan of an upgrade or downgrade to `target` from `rows`.
+graph::Plan plan_walk(const Project& p, Command command, const std::string& target,
+                      const std::vector<std::string>& rows) {
+  return command == Command::upgrade ? p.map().plan_upgrade(target, rows) : p.map().plan_downgrade(target, rows);
+}
+
 runtime::RunSettings settings_for(const Project& p, const Request& req) {
   auto settings = api::run_settings(p.config(), api::to_runtime(req.command), std::nullopt, req.dry_run);
-  if (req.lock_timeout) {
-    if (req.lock_timeout->count() < 0)
-      throw Error(ErrorKind::usage, "the lock timeout must not be negative");
-    settings.lock_timeout = *req.lock_timeout;
-  }
+  refuse_negative(req.lock_timeout);
+  if (req.lock_timeout) settings.lock_timeout = *req.lock_timeout;
   if (req.backup) settings.backup = *req.backup;  // "" = the backend's default path
   settings.allow_unversioned = req.allow_unversioned;
   settings.check_drift = settings.check_drift || req.check_drift;
@@ -334,10 +342,7 @@ RunResult Migrator::plan(Command command, const std::vector<std::string>& target
     throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
   auto online = open_online(m_impl->config, false, backend::OpenMode::empty_if_missing);
   const auto& op = *online.project;
-  req.plan_for = [&](const auto& rows) {
-    return command == Command::upgrade ? op.map().plan_upgrade(req.target, rows)
-                                       : op.map().plan_downgrade(req.target, rows);
-  };
+  req.plan_for = [&](const auto& rows) { return plan_walk(op, command, req.target, rows); };
   return execute(op, *online.db, req, m_impl->stop);
 }
 
@@ -357,9 +362,7 @@ RunResult run_walk(const config::Config& config, Command command, const std::str
               internal_observer};
   req.allow_unversioned = options.allow_unversioned;
   req.check_drift = options.check_drift || config.check_drift;
-  req.plan_for = [&](const auto& rows) {
-    return command == Command::upgrade ? op.map().plan_upgrade(target, rows) : op.map().plan_downgrade(target, rows);
-  };
+  req.plan_for = [&](const auto& rows) { return plan_walk(op, command, target, rows); };
   return execute(op, *online.db, req, stop);
 }
 
@@ -414,9 +417,7 @@ void Migrator::write_sql(Command command, const std::vector<std::string>& target
     throw Error(ErrorKind::usage, "downgrade with --sql requires <fromrev>:<torev>",
                 "for example `migrate downgrade --sql head:base`");
   auto rows = offline_start(p, range.start);
-  write_offline(p, command == Command::upgrade ? p.map().plan_upgrade(range.end, rows)
-                                               : p.map().plan_downgrade(range.end, rows),
-                out);
+  write_offline(p, plan_walk(p, command, range.end, rows), out);
 }
 
 namespace {
@@ -571,8 +572,7 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
   req.plan_for = [&](const auto& rows) {
     if (!rows_seen) r.heads_before = rows;
     rows_seen = true;
-    return command == Command::upgrade ? p.map().plan_upgrade(job.revision, rows)
-                                       : p.map().plan_downgrade(job.revision, rows);
+    return plan_walk(p, command, job.revision, rows);
   };
   if (!target.schema.empty()) {
     req.before_changes = [&db, &target](const graph::Plan&) {
@@ -658,8 +658,7 @@ FleetResult Migrator::fleet(FleetCommand command, const std::string& revision, c
                 "run `migrate drift --identify` with the URL of the target in question");
   if (split_range(revision).start)
     throw Error(ErrorKind::usage, "Range revision not allowed", "ranges start:end go with --sql");
-  if (options.lock_timeout && options.lock_timeout->count() < 0)
-    throw Error(ErrorKind::usage, "the lock timeout must not be negative");
+  refuse_negative(options.lock_timeout);
   m_impl->stop.throw_if_requested("before starting the fleet; nothing was changed");
   const auto& config = m_impl->config;
   auto targets = api::resolve_targets(config, options.targets);
@@ -781,8 +780,7 @@ RepairOutcome Migrator::repair(RepairAction action, const std::string& revision,
 }
 
 SchemaRepairResult Migrator::repair_schema(const SchemaRepairOptions& options) {
-  if (options.lock_timeout && options.lock_timeout->count() < 0)
-    throw Error(ErrorKind::usage, "the lock timeout must not be negative");
+  refuse_negative(options.lock_timeout);
   auto online = open_online(m_impl->config, false, backend::OpenMode::existing_only);
   m_impl->stop.throw_if_requested("before repairing the schema; nothing was changed");
   try {

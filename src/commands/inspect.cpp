@@ -11,6 +11,7 @@
 #include "api/database.hpp"
 #include "api/project.hpp"
 #include "core/error.hpp"
+#include "runtime/version_table.hpp"
 
 namespace migrate::commands {
 
@@ -164,11 +165,7 @@ int current(const Context& ctx, const CurrentOptions& opts) {
   if (opts.check_heads) {
     // As Alembic: the check runs before anything is printed.
     auto heads = p.map().heads();
-    std::vector<std::string> a = rows, b = heads;
-    std::sort(a.begin(), a.end());
-    a.erase(std::unique(a.begin(), a.end()), a.end());
-    std::sort(b.begin(), b.end());
-    if (a != b)
+    if (!runtime::same_heads(rows, heads))
       throw Error(ErrorKind::check_failed, "Database is not on all head revisions",
                   "database: " + join_ids(rows, "(empty)") + "; heads: " + join_ids(heads, "(none)") +
                       "; run `migrate upgrade heads`");

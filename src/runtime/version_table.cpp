@@ -87,8 +87,10 @@ Error version_op_error(Dialect dialect, const VersionTable& vt, const VersionOpM
 }
 
 bool same_heads(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
+  for (auto* v : {&a, &b}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
   return a == b;
 }
 

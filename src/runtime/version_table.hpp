@@ -76,7 +76,9 @@ Error version_op_error(Dialect dialect, const VersionTable& vt, const VersionOpM
 /// unique: the table's primary key).
 void apply_to_rows(std::vector<std::string>& rows, const graph::VersionOp& op);
 
-/// True when two sets of version-table rows name the same heads, whatever their row order.
+/// True when two sets of version-table rows name the same heads, whatever their row order
+/// and repeats: the one rule for "at the heads" (Status::at_head, current --check-heads, a
+/// fleet's current).
 bool same_heads(std::vector<std::string> a, std::vector<std::string> b);
 
 /// Holds the migration lock on `vt` for a scope: names it (Locker::set_lock_key), takes it
