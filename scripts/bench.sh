@@ -66,7 +66,9 @@
 #       each creating a table and an index: on freshly emptied schemas against 4 psql processes
 #       started at once, each running 250 tenants' share of migrate's own offline script (for each
 #       tenant `SET search_path TO tXXXX;` and `upgrade head --sql` with the version table in that
-#       schema) (target: speed >= 80% of the floor's, floor time / migrate time); the no-op run with
+#       schema) (target: speed >= 80% of the floor's, floor time / migrate time), and against 4
+#       psql processes sending migrate's own queries (those it sent for one fresh tenant, traced
+#       from the server's log, replayed per tenant); the no-op run with
 #       every tenant at head (target >= 1,000 targets/s), next to one psql reading one tenant's
 #       version table; peak memory (max RSS) of both.
 # A summary, one line per row (operation, floor, migrate, ratio, target, met), closes the output.
@@ -85,8 +87,7 @@
 # Builds build/ first (scripts/setup.sh). When build/ has no PostgreSQL backend and a PostgreSQL
 # part is selected, a Release build with it is made in build-bench/.
 # The full run with --runs 3 took 27 minutes on the 2-core development machine while other builds
-# ran (load average 5-8); (i)-(m) were 12 of them. (n) alone with --runs 2 took 13 minutes, most
-# of it migrate's applying runs.
+# ran (load average 5-8); (i)-(m) were 12 of them. (n) alone with --runs 2 took 2 minutes.
 # Not for: tests (scripts/test.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -10,7 +10,10 @@ drops the table), and a `[targets.tenants]` section whose schemas_query reads pu
       250 tenants' share of migrate's own offline script (for each tenant `SET search_path TO
       tXXXX;` and `upgrade head --sql` with the version table in that schema): the same SQL,
       per-revision transactions and version-table writes, 4 sessions at a time. The figure is
-      the speed as a share of the floor's, floor time / migrate time (target >= 80%);
+      the speed as a share of the floor's, floor time / migrate time (target >= 80%). A second
+      floor sends migrate's own queries instead: those it sent to apply one fresh tenant on a
+      throwaway database, traced from the server's log (log_statement = all), replayed by the 4
+      psql processes for each of their tenants with its schema name;
   no-op: every tenant at head (target >= 1,000 targets/s), next to one psql reading one tenant's
       version table (a process start, a connection and one query).
 
@@ -67,16 +70,96 @@ def offline_script(project, url):
     return script
 
 
-def floor_files(folder, script):
-    """CONCURRENCY files of TENANTS / CONCURRENCY tenants each, in the order the fleet takes them."""
+LOG_ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] (\w+):  (.*)$")
+TRACE_DATABASE = "fleettrace"
+TRACE_SCHEMA = SCHEMAS[0]
+
+
+def server_queries(cluster, database, cmd, cwd):
+    """Untimed: `cmd` run once while `database` logs every query (log_statement = all); the
+    queries the server received, in order, each whole (a multi-line query continues on the log's
+    lines without a prefix) with its session: [(pid, sql)]."""
+    if not pg_log or not os.path.exists(pg_log):
+        sys.exit("bench: the server's log is not readable (PG_LOG): no trace of migrate's queries")
+    cluster.admin(f"ALTER DATABASE {database} SET log_statement = 'all'")
+    start = os.path.getsize(pg_log)
+    run_checked(cmd, cwd=cwd)
+    time.sleep(0.3)  # the log is written by the server processes
+    with open(pg_log, "rb") as f:
+        f.seek(start)
+        text = f.read().decode(errors="replace")
+    cluster.admin(f"ALTER DATABASE {database} RESET log_statement")
+    entries = []
+    for line in text.split("\n"):
+        m = LOG_ENTRY.match(line)
+        if m:
+            entries.append([m.group(1), m.group(2), m.group(3)])
+        elif entries:
+            entries[-1][2] += "\n" + line
+    return [(pid, msg[len("statement: "):]) for pid, level, msg in entries
+            if level == "LOG" and msg.startswith("statement: ")]
+
+
+def statements_of(sql):
+    """The statements of one query, split at the semicolons outside literals ('...' with ''
+    and, after E, backslash escapes), quoted names, dollar quotes and comments."""
+    parts, start, i, n = [], 0, 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c == "'":
+            escapes = i > 0 and sql[i - 1] in "eE" and (i < 2 or not (sql[i - 2].isalnum() or sql[i - 2] == "_"))
+            i += 1
+            while i < n and not (sql[i] == "'" and not sql.startswith("''", i)):
+                i += 2 if (escapes and sql[i] == "\\") or sql.startswith("''", i) else 1
+        elif c == '"':
+            i = sql.index('"', i + 1)
+        elif sql.startswith("--", i):
+            i = sql.find("\n", i) if "\n" in sql[i:] else n
+        elif sql.startswith("/*", i):
+            i = sql.index("*/", i) + 1
+        elif c == "$" and re.match(r"\$[A-Za-z_]*\$", sql[i:]):
+            tag = re.match(r"\$[A-Za-z_]*\$", sql[i:]).group(0)
+            i = sql.index(tag, i + len(tag)) + len(tag) - 1
+        elif c == ";":
+            parts.append(sql[start:i])
+            start = i + 1
+        i += 1
+    parts.append(sql[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def traced_script(cluster, project):
+    """What migrate sends to apply one fresh tenant, as a psql script: the queries of its worker
+    and lock sessions (the session that ran the schemas query left out), on a throwaway database
+    of one tenant, in the order the server received them; a query of several statements is sent
+    as one, as migrate sends it (psql's `\\;`)."""
+    url = cluster.fresh_database(TRACE_DATABASE)
+    run_checked([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c",
+                 f"CREATE TABLE public.tenants (schema_name text); INSERT INTO public.tenants VALUES "
+                 f"('{TRACE_SCHEMA}'); CREATE SCHEMA {TRACE_SCHEMA}"])
+    queries = server_queries(cluster, TRACE_DATABASE,
+                             [migrate, "-q", "--url", url, "upgrade", "head", "--targets", "tenants"], project)
+    cluster.drop(TRACE_DATABASE)
+    listing = {pid for pid, sql in queries if "public.tenants" in sql}
+    # A worker connects once for all its tenants: its connect query is not a tenant's.
+    per_tenant = [sql for pid, sql in queries if pid not in listing and "pg_catalog.version()" not in sql]
+    script = "".join(" \\;\n".join(statements_of(sql)) + ";\n" for sql in per_tenant)
+    if "items10" not in script or TRACE_SCHEMA not in script:
+        sys.exit(f"bench: the trace of one tenant's upgrade holds no revision:\n{script[:3000]}")
+    return script
+
+
+def floor_files(folder, script, name="floor", per_tenant=None):
+    """CONCURRENCY files of TENANTS / CONCURRENCY tenants each, in the order the fleet takes them:
+    for each tenant `per_tenant(schema)`, by default the offline script in the tenant's schema."""
+    per_tenant = per_tenant or (lambda schema: f"SET search_path TO {schema};\n" + script.replace(PLACEHOLDER, schema))
     per_file = TENANTS // CONCURRENCY
     paths = []
     for part in range(CONCURRENCY):
-        path = f"{folder}/floor-{part + 1}.sql"
+        path = f"{folder}/{name}-{part + 1}.sql"
         with open(path, "w") as f:
             for schema in SCHEMAS[part * per_file:(part + 1) * per_file]:
-                f.write(f"SET search_path TO {schema};\n")
-                f.write(script.replace(PLACEHOLDER, schema))
+                f.write(per_tenant(schema))
         paths.append(path)
     return paths
 
@@ -169,6 +252,9 @@ def run():
     project = f"{folder}/project"
     fleet_project(project, url)
     files = floor_files(folder, offline_script(project, url))
+    trace = traced_script(cluster, project)
+    traced_files = floor_files(folder, trace, "traced",
+                               lambda schema: re.sub(rf"\b{TRACE_SCHEMA}\b", schema, trace))
 
     def reset():
         run_checked([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", f"{folder}/reset.sql"], env=prep_env)
@@ -182,14 +268,30 @@ def run():
         expect(r, fleet_cmd, "applied")
         return r
 
+    # Without ON_ERROR_STOP: migrate's own queries include lock calls that answer "not held" to
+    # the other psql sessions (one tenant's advisory-lock key for all); every tenant's last
+    # table is checked instead.
+    traced_cmds = [[psql, "-X", "-q", "-d", url, "-f", path] for path in traced_files]
+    traced = []
+
     def apply_floor():
         # ON_ERROR_STOP: a psql that exits 0 ran its whole file (measure_together checks it).
         reset()
-        return measure_together(floor_cmds, project)
+        r = measure_together(floor_cmds, project)
+        reset()
+        traced.append(measure_together(traced_cmds, project))
+        applied = run_checked([psql, "-X", "-q", "-A", "-t", "-d", url, "-c",
+                               f"SELECT count(*) FROM public.tenants WHERE to_regclass(schema_name || '.items{REVISIONS}') "
+                               f"IS NOT NULL"]).strip()
+        if applied != str(TENANTS):
+            sys.exit(f"bench: the traced floor applied {applied} tenants of {TENANTS}:\n{traced[-1].err[-3000:]}")
+        return r
 
     ms_, fs = alternate(apply_migrate, apply_floor)
     m_best, m_median, f_best, f_median, _ = paired(ms_, fs)
     speed = statistics.median(f.wall / m.wall * 100 for m, f in zip(ms_, fs))
+    t_best, t_median = stats(traced)
+    traced_speed = statistics.median(t.wall / m.wall * 100 for m, t in zip(ms_, traced))
     # One more emptied run, through the maxrss helper: its peak memory, and every tenant at head
     # for the no-op (migrate's own journal written, as a deployed fleet has it).
     reset()
@@ -205,9 +307,17 @@ def run():
         f"{fmt_time(medians(fs, 'cpu'))}; fleet time (migrate's summary line) median "
         f"{fmt_time(statistics.median(tally(r, fleet_cmd)['seconds'] for r in ms_))}; max RSS {apply_rss:.1f} MiB "
         f"(a run of its own)")
+    out(f"    floor of the same queries ({CONCURRENCY} psql at once, each replaying for its {TENANTS // CONCURRENCY} "
+        f"tenants the {trace.count(chr(10))} lines of queries migrate sent to apply one tenant, traced from the server's "
+        f"log: catalog reads, lock, version table and journal included): best {fmt_time(t_best)}, median "
+        f"{fmt_time(t_median)}; speed {traced_speed:.0f}% of its median of pairs, {t_best / m_best * 100:.0f}% best  "
+        f"(target >= {SPEED_TARGET:.0f}%)")
     add_summary(f"PostgreSQL, tmpfs: fleet upgrade, {TENANTS:,} schemas x {REVISIONS} revisions, {CONCURRENCY} at once",
                 f"{fmt_time(f_median)} ({CONCURRENCY} psql)", fmt_time(m_median), f"{speed:.0f}% of floor",
                 f">= {SPEED_TARGET:.0f}% of floor", speed >= SPEED_TARGET)
+    add_summary(f"PostgreSQL, tmpfs: the same, against psql sending migrate's own queries",
+                f"{fmt_time(t_median)} ({CONCURRENCY} psql)", fmt_time(m_median), f"{traced_speed:.0f}% of floor",
+                f">= {SPEED_TARGET:.0f}% of floor", traced_speed >= SPEED_TARGET)
 
     one_query = [psql, "-X", "-q", "-A", "-t", "-d", url, "-c", f"SELECT version_num FROM {SCHEMAS[0]}.migrate_version"]
 
