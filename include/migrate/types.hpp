@@ -269,7 +269,8 @@ struct SchemaDump {
 
 /// One way the live schema differs from the expected one (`migrate drift`).
 struct SchemaDifference {
-  std::string change;     ///< "missing" (expected, not in the database), "extra" or "changed"
+  std::string change;     ///< "missing" (expected, not in the database), "extra" or "changed"; in a
+                          ///< fleet's drift also "not_compared" (an object the model cannot represent)
   std::string kind;       ///< "table", "column", "index", "constraint", "view", ...
   std::string object;     ///< qualified name: `public.users.email`
   std::string attribute;  ///< for "changed": "type", "not null", "default", ...; else ""
@@ -373,6 +374,8 @@ struct FleetOptions {
   /// drift: where each target's replay runs (DriftOptions::scratch_url; a named scratch
   /// database is used by one target at a time). identify is refused in a fleet.
   DriftOptions drift;
+  /// check: a warning makes a target's status `problems` too (`check --strict`).
+  bool strict = false;
 };
 
 /// What happened on one target of a fleet run.
@@ -385,7 +388,7 @@ enum class TargetStatus {
   not_started,  ///< the failure budget was spent, or a stop was requested, before its turn
   clean,        ///< drift: the live schema is the one its heads should have
   drifted,      ///< drift: it differs (TargetResult::differences)
-  problems,     ///< check: a database check found an error (TargetResult::problems)
+  problems,     ///< check: a database check found an error (with strict, a warning)
 };
 
 /// One finding of `check` on a target: the database checks of `migrate check` (at_head,

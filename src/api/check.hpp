@@ -62,8 +62,8 @@ CheckReport check_project(const config::Config& config, const CheckOptions& opti
 
 /// The database checks of check_project (at_head, checksum, file_gone, partial,
 /// fingerprint) on `db` alone, as a fleet's `check` runs them on each target. Without
-/// `expect_fingerprint`, a journal that records no fingerprint for the current revisions is
-/// no warning (a fleet's tenants record none unless `check_drift` is on).
+/// `expect_fingerprint` the fingerprint is not compared (a fleet's tenants record none unless
+/// `check_drift` is on, and reading one tenant's schema scans every tenant's catalog rows).
 CheckReport check_database(const Project& project, backend::Backend& db, bool expect_fingerprint = true);
 
 /// The first `PATH:LINE` in `message` whose PATH names an existing file (how load errors

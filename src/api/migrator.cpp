@@ -261,7 +261,10 @@ RunResult execute(const Project& p, backend::Backend& db, const Request& req, ap
   };
   // The run reads the rows again under the lock.
   auto preflight = planner(state.rows);
-  if (req.dry_run) runtime::check_plan(preflight, api::file_lookup(p), runtime::PlanUse::dry_run);
+  if (req.dry_run) {
+    runtime::require_rollback_for_dry_run(db);
+    runtime::check_plan(preflight, api::file_lookup(p), runtime::PlanUse::dry_run);
+  }
   warn_journal_copies(p, preflight);
   if (req.plan_only) return api::to_public(req.command, req.target, preflight, {});
   if (nothing_to_do(runner, req, preflight, state.has_partial)) {
@@ -467,22 +470,19 @@ struct FleetSlot {
   std::string url;
   std::unique_ptr<backend::Backend> db;
   api::StopState stop;
-  /// drift: the scratch database its replays run on, while its targets share a URL.
+  /// drift: the scratch database its replays run on, while its targets share a URL. Dropped
+  /// through `db`, so always released before it (and declared after it).
   std::unique_ptr<backend::ScratchDatabase> scratch;
-  std::string scratch_for;
 
   backend::ScratchDatabase& scratch_of(const config::Config& config, const std::string& scratch_url) {
-    if (!scratch || scratch_for != url) {
-      scratch.reset();
-      scratch = api::open_scratch(config, *db, scratch_url);
-      scratch_for = url;
-    }
+    if (!scratch) scratch = api::open_scratch(config, *db, scratch_url);
     return *scratch;
   }
 
   backend::Backend& connect(const config::Config& config, backend::OpenMode mode) {
     const std::string& target_url = config.database_url.value();
     if (!db || url != target_url) {
+      scratch.reset();  // its drop runs on `db`
       db.reset();
       db = backend::open(target_url, mode);
       url = target_url;
@@ -498,6 +498,7 @@ struct FleetJob {
   std::string revision;
   std::optional<std::chrono::milliseconds> lock_timeout;
   DriftOptions drift;
+  bool strict = false;  ///< check: warnings are problems
   /// Held while a drift replays on a scratch database the user named: one target at a time.
   std::mutex* named_scratch = nullptr;
 
@@ -551,14 +552,15 @@ void drift_of_target(const Project& p, FleetSlot& slot, const FleetJob& job, Tar
 }
 
 /// `check` on one target: the database checks of `migrate check`. A tenant records no
-/// fingerprint unless check_drift is on, so its absence is then no warning.
-void check_of_target(const Project& p, backend::Backend& db, const api::FleetTarget& target, TargetResult& r) {
+/// fingerprint unless check_drift is on, so its fingerprint is then not compared.
+void check_of_target(const Project& p, backend::Backend& db, const api::FleetTarget& target, bool strict,
+                     TargetResult& r) {
   r.heads_before = runtime::read_version_rows(db, api::version_table(p.config(), db));
   r.heads_after = r.heads_before;
   auto report = api::check_database(p, db, target.schema.empty() || p.config().check_drift);
   for (const auto& found : report.problems)
     r.problems.push_back({found.check, api::to_string(found.severity), found.message});
-  r.status = report.count(api::Severity::error) > 0 ? TargetStatus::problems : TargetStatus::up_to_date;
+  r.status = report.ok(strict) ? TargetStatus::up_to_date : TargetStatus::problems;
 }
 
 /// An upgrade or downgrade of one target; `r.heads_before` is set as soon as the rows are
@@ -605,8 +607,8 @@ void record_failure(const Error& error, const config::Config& config, FleetSlot&
       r.heads_after.clear();  // unknown: the connection is gone
     }
   }
+  slot.scratch.reset();  // first: its drop runs on the target's connection
   slot.db.reset();
-  slot.scratch.reset();
 }
 
 TargetResult fleet_target(const Project& base, const config::TargetSet& set, const api::FleetTarget& target,
@@ -623,7 +625,7 @@ TargetResult fleet_target(const Project& base, const config::TargetSet& set, con
       case FleetCommand::current: return current_of_target(p, db, r);
       case FleetCommand::status: return status_of_target(p, db, r);
       case FleetCommand::drift: return drift_of_target(p, slot, job, r);
-      case FleetCommand::check: return check_of_target(p, db, target, r);
+      case FleetCommand::check: return check_of_target(p, db, target, job.strict, r);
       case FleetCommand::upgrade:
       case FleetCommand::downgrade: return walk_target(p, db, target, job, slot.stop, r);
     }
@@ -650,7 +652,7 @@ TargetResult fleet_target(const Project& base, const config::TargetSet& set, con
 
 FleetResult Migrator::fleet(FleetCommand command, const std::string& revision, const FleetOptions& options,
                             FleetObserver* observer) {
-  FleetJob job{command, revision, options.lock_timeout, options.drift, nullptr};
+  FleetJob job{command, revision, options.lock_timeout, options.drift, options.strict, nullptr};
   if (!job.reads_only() && revision.empty())
     throw Error(ErrorKind::usage, "a fleet upgrade or downgrade needs a revision", "for example `head`");
   if (options.drift.identify)

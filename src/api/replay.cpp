@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 
 #include "api/database.hpp"
@@ -51,18 +52,27 @@ std::unique_ptr<backend::ScratchDatabase> open_named_scratch(const std::string& 
 }
 
 /// Keeps the runner's per-step progress lines out of a replay's output unless asked for
-/// (`-v`): the user ran `drift`, not an upgrade.
+/// (`-v`): the user ran `drift`, not an upgrade. The level is the process's: replays of a
+/// fleet's workers overlap, so the first one in lowers it and the last one out restores it.
 class QuietProgress {
  public:
-  QuietProgress() : m_level(spdlog::get_level()) {
-    if (m_level == spdlog::level::info) spdlog::set_level(spdlog::level::warn);
+  QuietProgress() {
+    std::lock_guard guard(s_mutex);
+    if (s_depth++ > 0) return;
+    s_level = spdlog::get_level();
+    if (s_level == spdlog::level::info) spdlog::set_level(spdlog::level::warn);
   }
-  ~QuietProgress() { spdlog::set_level(m_level); }
+  ~QuietProgress() {
+    std::lock_guard guard(s_mutex);
+    if (--s_depth == 0) spdlog::set_level(s_level);
+  }
   QuietProgress(const QuietProgress&) = delete;
   QuietProgress& operator=(const QuietProgress&) = delete;
 
  private:
-  spdlog::level::level_enum m_level;
+  static inline std::mutex s_mutex;
+  static inline int s_depth = 0;
+  static inline spdlog::level::level_enum s_level = spdlog::level::info;
 };
 
 /// Reads the scratch schema after each committed step and hands it on.
@@ -83,14 +93,27 @@ class WalkObserver : public runtime::RunObserver {
 
 }  // namespace
 
-std::unique_ptr<backend::ScratchDatabase> open_scratch(const config::Config& config, backend::Backend& target,
-                                                       const std::string& scratch_url) {
+namespace {
+
+/// A scratch database of `target`'s server, or the one the user named.
+std::unique_ptr<backend::ScratchDatabase> scratch_for(const config::Config& config, backend::Backend& target,
+                                                      const std::string& scratch_url) {
   if (!scratch_url.empty()) return open_named_scratch(scratch_url, target);
   if (!config.scratch_url.empty()) return open_named_scratch(config.scratch_url.value(), target);
   if (!target.scratch())
     throw Error(ErrorKind::usage, "the backend of " + target.describe() + " cannot make a scratch database",
                 "name one with --scratch-url");
-  auto scratch = target.scratch()->create_scratch();
+  return target.scratch()->create_scratch();
+}
+
+}  // namespace
+
+std::unique_ptr<backend::ScratchDatabase> open_scratch(const config::Config& config, backend::Backend& target,
+                                                       const std::string& scratch_url) {
+  auto scratch = scratch_for(config, target, scratch_url);
+  // Replays follow the target's rules (its engine, probed or named by `engine`): a scratch
+  // database behind the same proxy would be taken for plain PostgreSQL.
+  scratch->db().assume_engine(target.capabilities().engine);
   spdlog::debug("replaying on {}", scratch->description());
   return scratch;
 }

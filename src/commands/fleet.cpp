@@ -181,10 +181,9 @@ bool fails_the_command(const FleetRequest& request, const TargetResult& t) {
   switch (t.status) {
     case TargetStatus::behind: return request.command == FleetCommand::current && request.check_heads;
     case TargetStatus::drifted:
-    case TargetStatus::problems: return true;
-    default: break;
+    case TargetStatus::problems: return true;  // with --strict, a warning made it `problems`
+    default: return false;
   }
-  return request.strict && !t.problems.empty();
 }
 
 /// 128 + N after a stop request; 3 when a target failed, 4 when every failure was a lock
@@ -220,6 +219,7 @@ int fleet(const Context& ctx, const FleetRequest& request) {
   if (request.flags.max_failures) options.max_failures = *request.flags.max_failures;
   options.lock_timeout = request.lock_timeout;
   options.drift.scratch_url = request.scratch_url;
+  options.strict = request.strict;
   auto migrator = make_migrator(ctx);
   FleetResult result;
   {

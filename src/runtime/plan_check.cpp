@@ -50,6 +50,16 @@ std::vector<const script::RevisionFile*> check_plan(const graph::Plan& plan, con
   return out;
 }
 
+void require_rollback_for_dry_run(backend::Backend& db) {
+  const auto caps = db.capabilities();
+  if (caps.transactional_ddl) return;
+  throw Error(ErrorKind::usage,
+              fmt::format("--dry-run cannot run on {} ({}): its DDL does not roll back with the transaction, so "
+                          "every revision runs statement by statement and stays applied",
+                          backend::to_string(caps.engine), db.describe()),
+              "use --sql or --plan to review the revisions, or a dry run on a PostgreSQL copy of the database");
+}
+
 const script::SqlSection* section_for(const script::RevisionFile& file, Direction direction, Dialect dialect) {
   if (direction == Direction::upgrade) return file.upgrade_for(dialect);
   if (direction == Direction::downgrade) return file.downgrade_for(dialect);

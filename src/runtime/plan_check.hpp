@@ -7,6 +7,7 @@
 #include <functional>
 #include <vector>
 
+#include "backend/backend.hpp"
 #include "core/dialect.hpp"
 #include "graph/plan.hpp"
 #include "script/revision_file.hpp"
@@ -28,6 +29,11 @@ enum class PlanUse {
 /// Error{irreversible} for a downgrade through a revision without a downgrade section, and
 /// for a dry run Error{usage} naming every non-transactional revision of the plan.
 std::vector<const script::RevisionFile*> check_plan(const graph::Plan& plan, const FileLookup& files, PlanUse use);
+
+/// Error{usage} for a dry run on `db` when its engine's DDL does not roll back with the
+/// transaction (CockroachDB, YugabyteDB): every revision there runs statement by statement, so
+/// nothing could be rolled back at the end.
+void require_rollback_for_dry_run(backend::Backend& db);
 
 /// The section `step` runs for `dialect`: the upgrade or downgrade section (the dialect's own
 /// when the file has one); nullptr for a stamp, and for a downgrade of an irreversible file.

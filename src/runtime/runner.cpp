@@ -113,6 +113,7 @@ RunResult Runner::run_locked(const Planner& planner) {
   if (m_settings.check_drift) refuse_if_drifted(m_schema, m_journal, rows, m_db.describe());
   RunResult result;
   result.plan = planner(rows);
+  if (m_settings.dry_run) require_rollback_for_dry_run(m_db);
   auto files = check_plan(result.plan, m_files, m_settings.dry_run ? PlanUse::dry_run : PlanUse::online);
   stop_if_requested("before anything changed");
   prepare_changes(result, files.empty() ? nullptr : files.front());

@@ -293,6 +293,17 @@ TEST_F(FleetDatabasesCliTest, TwentyDatabasesFromAQueryAreMigratedAndNoPasswordI
     EXPECT_TRUE(contains(t.at("target").get<std::string>(), "***")) << t.at("target");
   }
   EXPECT_EQ(doc.at("summary").at("up_to_date"), 20);
+
+  // Drift moves each worker from database to database: its scratch database is dropped (through
+  // the connection that made it) before that connection moves on, with no warning of a drop
+  // that failed.
+  backend::open(m_urls.at(5))->execute("ALTER TABLE items ADD COLUMN note text");
+  auto drift = migrate({"--format", "json", "drift", "--targets", "dbs", "--concurrency", "2", "-v"});
+  EXPECT_EQ(drift.status, 1) << describe(drift);
+  EXPECT_TRUE(contains(drift.out, "\"clean\": 19, \"drifted\": 1")) << drift.out;
+  EXPECT_TRUE(contains(drift.err, "replaying on temporary database migrate_scratch_")) << drift.err;
+  EXPECT_FALSE(contains(drift.err, "could not drop")) << drift.err;
+  EXPECT_FALSE(contains(drift.out + drift.err, "s3cret-pw")) << describe(drift);
 }
 
 TEST_F(FleetDatabasesCliTest, AFailingTargetsErrorNeverShowsItsPassword) {

@@ -94,6 +94,17 @@ TEST_F(FleetSqliteCliTest, StatusDriftAndCheckReportEachTargetAndFailOnWhatTheyF
   EXPECT_TRUE(contains(passed.out, "shops: 3 target(s) in ")) << passed.out;
   EXPECT_TRUE(contains(passed.out, "3 up to date, 0 problems, 0 failed, 0 not started")) << passed.out;
 
+  // A warning only (no fingerprint recorded for three.db's revisions): a problem with --strict.
+  backend::open("sqlite:///" + (m_dir.path() / "three.db").string())
+      ->execute("UPDATE migrate_version_journal SET schema_fingerprint = NULL");
+  auto warned = migrate({"--format", "json", "check", "--targets", "shops"});
+  EXPECT_EQ(warned.status, 0) << describe(warned);
+  EXPECT_TRUE(contains(warned.out, "three.db\", \"status\": \"up_to_date\"")) << warned.out;
+  EXPECT_TRUE(contains(warned.out, "\"check\": \"fingerprint\", \"severity\": \"warning\"")) << warned.out;
+  auto strict = migrate({"--format", "json", "check", "--targets", "shops", "--strict"});
+  EXPECT_EQ(strict.status, 1) << describe(strict);
+  EXPECT_TRUE(contains(strict.out, "three.db\", \"status\": \"problems\"")) << strict.out;
+
   EXPECT_EQ(migrate({"drift", "--identify", "--targets", "shops"}).status, 2);
   EXPECT_EQ(migrate({"check", "--offline", "--targets", "shops"}).status, 2);
   EXPECT_EQ(migrate({"status", "--verbose", "--targets", "shops"}).status, 2);

@@ -128,6 +128,13 @@ TEST_F(PostgresCliTest, OnAnEngineWhoseDdlDoesNotRollBackRevisionsRunStatementBy
   EXPECT_EQ(column("SELECT count(*) FROM pg_tables WHERE tablename IN ('a', 'b', 'c', 'nope')"),
             std::vector<std::string>{"4"});
 
+  // Nothing of a dry run could be rolled back there: refused before anything runs.
+  write_revision("c.sql", {"ccc3", "\"bbb2\"", "CREATE TABLE d (id int);", "DROP TABLE d;"});
+  auto dry = migrate({"upgrade", "head", "--dry-run"});
+  EXPECT_EQ(dry.status, 2) << describe(dry);
+  EXPECT_TRUE(contains(dry.err, "--dry-run cannot run on cockroachdb")) << dry.err;
+  EXPECT_EQ(column("SELECT count(*) FROM pg_tables WHERE tablename = 'd'"), std::vector<std::string>{"0"});
+
   write_config("engine = \"cockroachdb\"\nlock = \"advisory\"\n");
   auto refused = migrate({"current"});
   EXPECT_EQ(refused.status, 2) << describe(refused);

@@ -19,28 +19,34 @@ bool PostgresBackend::table_exists(std::string_view schema, std::string_view tab
 
 namespace {
 
+/// The schemas that are the system's, not the user's.
+constexpr const char* k_user_schema =
+    "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT "
+    "LIKE 'pg\\_temp\\_%'";
+
 /// The relations of one schema, found through pg_depend's index on the objects a schema
 /// holds: pg_class has no index by schema, so a scan of it costs every tenant of a
 /// schema-per-tenant database the relations of all the others. A schema initdb made (oid
-/// below 16384: `public`) may be pinned, with no dependencies recorded, on older servers:
-/// that one is scanned, and only then (a one-time filter, so the scan is never executed for
-/// a user's schema).
+/// below 16384: `public`) is scanned instead, and only then (a one-time filter, so the scan
+/// never runs for a schema the user made): one made by initdb may record no dependencies.
 std::string relations_of_schema_sql(const std::string& schema_literal) {
-  return "SELECT n.nspname || '.' || c.relname AS name, c.oid, c.relkind FROM pg_catalog.pg_namespace n "
-         "JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_namespace'::regclass AND d.refobjid = n.oid "
-         "AND d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 "
-         "JOIN pg_catalog.pg_class c ON c.oid = d.objid WHERE n.nspname = " + schema_literal +
-         " AND n.oid >= 16384 UNION ALL "
-         "SELECT n.nspname || '.' || c.relname, c.oid, c.relkind FROM pg_catalog.pg_namespace n "
-         "JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid WHERE n.nspname = " + schema_literal +
-         " AND (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + schema_literal + ") < 16384";
+  return std::string("SELECT n.nspname || '.' || c.relname AS name, c.oid, c.relkind FROM pg_catalog.pg_namespace n "
+                     "JOIN pg_catalog.pg_depend d ON d.refclassid = 'pg_catalog.pg_namespace'::regclass AND "
+                     "d.refobjid = n.oid AND d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0 "
+                     "JOIN pg_catalog.pg_class c ON c.oid = d.objid AND c.relnamespace = n.oid WHERE n.nspname = ") +
+         schema_literal + " AND n.oid >= 16384 AND " + k_user_schema +
+         " UNION ALL SELECT n.nspname || '.' || c.relname, c.oid, c.relkind FROM pg_catalog.pg_namespace n "
+         "JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid WHERE n.nspname = " + schema_literal + " AND " +
+         k_user_schema + " AND (SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = " + schema_literal +
+         ") < 16384";
 }
 
 /// Every relation outside the system schemas.
-constexpr const char* k_all_relations_sql =
-    "SELECT n.nspname || '.' || c.relname AS name, c.oid, c.relkind FROM pg_catalog.pg_class c "
-    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname NOT IN ('pg_catalog', "
-    "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp\\_%'";
+std::string all_relations_sql() {
+  return std::string("SELECT n.nspname || '.' || c.relname AS name, c.oid, c.relkind FROM pg_catalog.pg_class c "
+                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ") +
+         k_user_schema;
+}
 
 }  // namespace
 
@@ -48,7 +54,7 @@ std::vector<std::string> PostgresBackend::user_relations(std::string_view schema
   // An extension's members are not the user's. Counted per relation (a subquery on the
   // depender index) rather than NOT EXISTS, which the planner turns into a scan of pg_depend.
   auto rows = query("SELECT r.name FROM (" +
-                    (schema.empty() ? std::string(k_all_relations_sql) : relations_of_schema_sql(m_session->literal(schema))) +
+                    (schema.empty() ? all_relations_sql() : relations_of_schema_sql(m_session->literal(schema))) +
                     ") r WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f') AND (SELECT count(*) FROM pg_catalog.pg_depend e "
                     "WHERE e.classid = 'pg_catalog.pg_class'::regclass AND e.objid = r.oid AND e.objsubid = 0 AND "
                     "e.deptype = 'e') = 0 ORDER BY 1 LIMIT " +

@@ -277,12 +277,19 @@ PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view
 }
 
 void PostgresBackend::begin() {
+  if (m_engine != Engine::citus) {
+    run(*m_session, "BEGIN", 0, false);
+    return;
+  }
   // Citus: DDL on a distributed table fans out over parallel connections, and a reference
   // table touched later in the same transaction then fails; sequential mode avoids that.
   // SET LOCAL, so that it holds whatever the session was reset to.
-  run(*m_session,
-      m_engine == Engine::citus ? "BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'" : "BEGIN", 0,
-      false);
+  try {
+    run(*m_session, "BEGIN; SET LOCAL citus.multi_shard_modify_mode TO 'sequential'", 0, false);
+  } catch (...) {
+    rollback();  // the BEGIN may have gone through: no transaction is left open
+    throw;
+  }
 }
 
 void PostgresBackend::commit() {
