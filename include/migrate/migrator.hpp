@@ -139,8 +139,14 @@ class Migrator {
   /// RESET ALL with search_path set to `<tenant>, public`. A target's failure is in its
   /// TargetResult, not thrown. After request_stop no new target starts, the running ones stop
   /// as a single run does (their error: Error{interrupted}), and FleetResult::stopped_by
-  /// names the signal. Throws Error{config} for an unknown section or bad targets,
-  /// Error{usage} for bad options, the errors of reading the revision files and of the
+  /// names the signal. The read-only commands take no lock and change no target: current
+  /// and status report each target's heads (status also TargetResult::pending and partial);
+  /// drift compares each target with a replay of its own heads on a scratch database (one per
+  /// thread, emptied between its targets; a tenant's replay runs in a schema of its name) and
+  /// fills TargetResult::differences; check runs the database checks of `migrate check` and
+  /// fills TargetResult::problems (options.strict: a warning makes the target `problems`).
+  /// Throws Error{config} for an unknown section or bad targets, Error{usage} for bad options
+  /// (drift's identify among them), the errors of reading the revision files and of the
   /// targets' query.
   FleetResult fleet(FleetCommand command, const std::string& revision, const FleetOptions& options,
                     FleetObserver* observer = nullptr);
