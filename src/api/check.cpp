@@ -293,7 +293,8 @@ CheckReport check_database(const Project& p, backend::Backend& db, bool expect_f
   CheckReport report;
   const auto vt = version_table(p.config(), db);
   const bool versioned = db.catalog().table_exists(vt.schema, vt.name);
-  const auto rows = runtime::read_version_rows(db, vt);
+  report.rows = runtime::read_version_rows(db, vt);
+  const auto& rows = report.rows;
   check_at_head(p, rows, versioned, report);
   check_applied_files(p, rows, db, report);
   runtime::Journal journal(db, vt);

@@ -49,6 +49,9 @@ struct CheckOptions {
 
 struct CheckReport {
   std::vector<Problem> problems;
+  /// The database's version-table rows as the database checks read them (empty when they
+  /// did not run).
+  std::vector<std::string> rows;
   std::size_t count(Severity severity) const;
   /// No error, and with `strict` no warning either.
   bool ok(bool strict) const;

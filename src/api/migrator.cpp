@@ -555,9 +555,9 @@ void drift_of_target(const Project& p, FleetSlot& slot, const FleetJob& job, Tar
 /// fingerprint unless check_drift is on, so its fingerprint is then not compared.
 void check_of_target(const Project& p, backend::Backend& db, const api::FleetTarget& target, bool strict,
                      TargetResult& r) {
-  r.heads_before = runtime::read_version_rows(db, api::version_table(p.config(), db));
-  r.heads_after = r.heads_before;
   auto report = api::check_database(p, db, target.schema.empty() || p.config().check_drift);
+  r.heads_before = report.rows;
+  r.heads_after = report.rows;
   for (const auto& found : report.problems)
     r.problems.push_back({found.check, api::to_string(found.severity), found.message});
   r.status = report.ok(strict) ? TargetStatus::up_to_date : TargetStatus::problems;
