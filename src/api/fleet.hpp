@@ -40,6 +40,7 @@ config::Config target_config(const config::Config& base, const config::TargetSet
 /// What a session runs before a tenant's revisions: the session's defaults back (the tenant
 /// before may have set a role or a setting), and the tenant's schema first in the path (its
 /// revisions name their tables unqualified; what `public` holds, extensions, still resolves).
+/// Two statements meant to be sent as one query (Backend::execute), outside a transaction.
 std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema);
 
 /// The work of one target on worker `slot` (0 to concurrency - 1; a slot runs one target at

@@ -578,7 +578,7 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
   };
   if (!target.schema.empty()) {
     req.before_changes = [&db, &target](const graph::Plan&) {
-      db.execute_script(api::enter_tenant_sql(db.dialect(), target.schema));
+      db.execute(api::enter_tenant_sql(db.dialect(), target.schema));
     };
     // PostgreSQL's catalog has no index by schema: reading one tenant's schema scans every
     // tenant's objects. Recorded only where `check_drift` will compare it; one database's

@@ -148,7 +148,7 @@ void Replay::prepare_schemas() {
   if (m_db.dialect() != Dialect::postgresql) return;
   for (const auto* schema : {&config.version_table_schema, &config.tenant_schema})
     if (!schema->empty()) m_db.execute("CREATE SCHEMA IF NOT EXISTS " + backend::sql::quote_ident(m_db.dialect(), *schema));
-  if (!config.tenant_schema.empty()) m_db.execute_script(enter_tenant_sql(m_db.dialect(), config.tenant_schema));
+  if (!config.tenant_schema.empty()) m_db.execute(enter_tenant_sql(m_db.dialect(), config.tenant_schema));
 }
 
 schema::Schema Replay::read() { return schema_state(m_project.config(), m_db).read(); }

@@ -37,6 +37,8 @@ void ObserverBridge::statement_finished(int number) {
   if (m_observer) m_observer->statement_finished(m_revision, number - m_step_base);
 }
 
+void ObserverBridge::waiting_for_lock() { m_stop.throw_if_requested("while waiting for the migration lock"); }
+
 void ObserverBridge::statement_running_alone(int number) {
   if (m_internal) m_internal->statement_running_alone(number);
 }

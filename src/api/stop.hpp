@@ -52,6 +52,8 @@ class ObserverBridge : public runtime::RunObserver {
   void statement_finished(int number) override;
   void statement_running_alone(int number) override;
   void step_finished(const graph::Step& step, long long duration_ms) override;
+  /// A kept stop request (a fleet forwards its signal to every slot) ends the wait.
+  void waiting_for_lock() override;
 
  private:
   Observer* m_observer;

@@ -2,7 +2,11 @@
 
 #include "backend/backend.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <thread>
+
+#include <spdlog/spdlog.h>
 
 #include "backend/sql_dialect.hpp"
 
@@ -26,6 +30,21 @@ std::optional<Engine> engine_named(std::string_view name) noexcept {
   for (const auto& [e, word] : k_engine_names)
     if (name == word) return e;
   return std::nullopt;
+}
+
+LockWait::LockWait(std::chrono::milliseconds timeout, const LockPoll& between_polls)
+    : m_deadline(std::chrono::steady_clock::now() + timeout), m_between_polls(between_polls) {}
+
+bool LockWait::pause(std::chrono::milliseconds poll, const std::string& waiting) {
+  auto now = std::chrono::steady_clock::now();
+  if (now >= m_deadline) return false;
+  if (!m_told) {
+    spdlog::info("{}", waiting);
+    m_told = true;
+  }
+  if (m_between_polls) m_between_polls();
+  std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(poll, m_deadline - now));
+  return true;
 }
 
 void Backend::for_each_row(std::string_view sql, const RowSink& sink) {

@@ -152,15 +152,36 @@ class Catalog {
   virtual std::string home_schema(std::string_view /*table*/) { return {}; }
 };
 
+/// Run between two attempts at the migration lock; it throws to stop waiting (a stop
+/// request: a fleet's Ctrl-C must not wait out a target's lock timeout). Empty: wait on.
+using LockPoll = std::function<void()>;
+
+/// The wait between attempts at the migration lock, one for every Locker: the deadline,
+/// the one line that says it waits, the caller's LockPoll, and the sleep.
+class LockWait {
+ public:
+  LockWait(std::chrono::milliseconds timeout, const LockPoll& between_polls);
+  /// After a failed attempt: false once `timeout` has passed (the caller throws its own
+  /// lock_timeout error, naming the holder); otherwise logs `waiting` (info, the first
+  /// time only), runs the LockPoll (which may throw), sleeps up to `poll` and returns true.
+  bool pause(std::chrono::milliseconds poll, const std::string& waiting);
+
+ private:
+  std::chrono::steady_clock::time_point m_deadline;
+  const LockPoll& m_between_polls;
+  bool m_told = false;
+};
+
 /// The migration lock: one runner per database (or per version table) at a time.
 class Locker {
  public:
   virtual ~Locker() = default;
 
-  /// Takes the migration lock (one runner per database), polling until `timeout`.
-  /// Throws Error{lock_timeout} naming who holds it where known. The lock dies with the
-  /// process. Called before anything reads the version table for a state change.
-  virtual void lock(std::chrono::milliseconds timeout) = 0;
+  /// Takes the migration lock (one runner per database), polling until `timeout`, with
+  /// `between_polls` run between the attempts (LockWait). Throws Error{lock_timeout} naming
+  /// who holds it where known. The lock dies with the process. Called before anything reads
+  /// the version table for a state change.
+  virtual void lock(std::chrono::milliseconds timeout, const LockPoll& between_polls = {}) = 0;
   /// Releases the lock; never throws (logs a warning when the release fails).
   virtual void unlock() noexcept = 0;
   /// Names what the migration lock protects, the version table; the runtime calls it before

@@ -241,7 +241,10 @@ class Journal {
   /// attempts only); nullopt without a journal, the column, or such a row.
   std::optional<RecordedFingerprint> recorded_fingerprint();
 
-  /// Partial rows (see the file comment), oldest first; empty without a journal.
+  /// Partial rows (see the file comment), oldest first; empty without a journal. The
+  /// columns it reads outside a transaction serve the next ensure() (see
+  /// m_columns_read_by_partial): a caller that changes the journal between the two, other
+  /// than through this object, calls partial() again.
   std::vector<JournalEntry> partial();
   /// The row holding the recorded checksum of `revision` (see the file comment); nullopt
   /// without a journal or without such a row.
@@ -316,6 +319,10 @@ class Journal {
   std::string m_version_table;  ///< qualified, for read_state_at_once
   bool m_known_complete = false;  ///< committed with every column (see ensure())
   bool m_ensured_in_transaction = false;  ///< ensure() ran in the open transaction
+  /// The columns partial() last read outside a transaction, for the next ensure() to use
+  /// instead of reading them again: a run reads partial rows under its lock and then
+  /// ensures the table, with nothing between that changes the journal.
+  std::optional<std::vector<std::string>> m_columns_read_by_partial;
 };
 
 /// The progress record of a non-transactional step's row `id` (the file comment): intent

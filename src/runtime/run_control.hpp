@@ -93,6 +93,10 @@ class RunObserver {
   virtual void statement_running_alone(int /*number*/) {}
   /// A step committed (or, in one transaction for the run, finished its statements).
   virtual void step_finished(const graph::Step& /*step*/, long long /*duration_ms*/) {}
+  /// Between two attempts at the migration lock, before the run is armed. It may throw
+  /// (Error::interrupted) to stop waiting: a stop request kept for the run ends the wait
+  /// rather than the lock timeout.
+  virtual void waiting_for_lock() {}
 };
 
 /// "SIGINT", "SIGTERM", else "signal N".

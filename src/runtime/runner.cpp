@@ -85,12 +85,17 @@ std::vector<std::string> Runner::read_version_rows() {
 std::vector<JournalEntry> Runner::partial_revisions() { return m_journal.partial(); }
 
 RunResult Runner::run(const Planner& planner) {
-  MigrationLock lock(m_db, m_settings.version_table, m_settings.lock_timeout);
+  m_committed_any = false;  // before the lock: a stop while waiting for it names what is undone
   // Armed after the lock: a signal while waiting for it ends the process the default way,
-  // which is right then (nothing changed yet; the lock attempt dies with the process).
+  // which is right then (nothing changed yet; the lock attempt dies with the process). A
+  // request kept for the run (a fleet forwards its signal to each target) ends the wait
+  // through the observer, as does one on a token its caller keeps armed.
+  MigrationLock lock(m_db, m_settings.version_table, m_settings.lock_timeout, [this] {
+    if (m_settings.observer) m_settings.observer->waiting_for_lock();
+    stop_if_requested("while waiting for the migration lock");
+  });
   StopToken::Armed armed(m_stop);
   m_db_user = m_db.database_user();
-  m_committed_any = false;
   try {
     auto result = run_locked(planner);
     m_timeouts.reset();
@@ -103,7 +108,9 @@ RunResult Runner::run(const Planner& planner) {
 }
 
 RunResult Runner::run_locked(const Planner& planner) {
-  auto rows = read_version_rows();
+  auto table = read_version_table(m_db, m_settings.version_table);
+  m_version_table_found = table.has_value();
+  auto rows = table.value_or(std::vector<std::string>{});
   if (m_settings.command != Command::stamp) {
     auto partial = partial_revisions();
     if (!partial.empty()) throw needs_repair_error(partial);
@@ -176,7 +183,7 @@ void Runner::prepare_changes(RunResult& result, const script::RevisionFile* firs
     m_foreign_keys.before_begin();
     m_transaction.emplace(m_db);
   }
-  ensure_version_table(m_db, m_settings.version_table);
+  ensure_version_table(m_db, m_settings.version_table, m_version_table_found);
   // With a transaction per revision, the journal is made or checked once here, outside any
   // transaction, so each revision's row needs no catalog query of its own. (A dry run or
   // a run in one transaction keeps it inside, so that a rollback leaves no table behind.)

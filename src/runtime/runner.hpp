@@ -205,6 +205,9 @@ class Runner {
   SchemaState m_schema;
   std::optional<Transaction> m_transaction;  ///< the open transaction of the run, if any
   std::string m_db_user;
+  /// Whether the version table existed when this run read it under its lock: it is then
+  /// created, or not, without asking the catalog again.
+  std::optional<bool> m_version_table_found;
   bool m_committed_any = false;  ///< this run committed something (for error hints)
 };
 

@@ -16,13 +16,17 @@ VersionTable on_connection(backend::Backend& db, VersionTable vt) {
   return vt;
 }
 
-std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& configured) {
+std::optional<std::vector<std::string>> read_version_table(backend::Backend& db, const VersionTable& configured) {
   auto vt = on_connection(db, configured);
-  if (!db.catalog().table_exists(vt.schema, vt.name)) return {};
+  if (!db.catalog().table_exists(vt.schema, vt.name)) return std::nullopt;
   std::vector<std::string> rows;
   for (auto& row : db.query(sql::select_versions(db.dialect(), vt.schema, vt.name)))
     if (!row.empty() && row[0]) rows.push_back(*row[0]);
   return rows;
+}
+
+std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& configured) {
+  return read_version_table(db, configured).value_or(std::vector<std::string>{});
 }
 
 std::string version_op_sql(Dialect dialect, const VersionTable& vt, const VersionOp& op) {
@@ -34,9 +38,10 @@ std::string version_op_sql(Dialect dialect, const VersionTable& vt, const Versio
   return {};
 }
 
-void ensure_version_table(backend::Backend& db, const VersionTable& configured) {
+void ensure_version_table(backend::Backend& db, const VersionTable& configured, std::optional<bool> known_to_exist) {
   auto vt = on_connection(db, configured);
-  if (db.catalog().table_exists(vt.schema, vt.name)) return;
+  const bool exists = known_to_exist ? *known_to_exist : db.catalog().table_exists(vt.schema, vt.name);
+  if (exists) return;
   db.execute(sql::create_version_table(db.dialect(), vt.schema, vt.name));
 }
 
@@ -102,14 +107,15 @@ void apply_to_rows(std::vector<std::string>& rows, const VersionOp& op) {
   }
 }
 
-MigrationLock::MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout)
+MigrationLock::MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout,
+                             const backend::LockPoll& between_polls)
     : m_locker(db.locker()) {
   if (!m_locker)
     throw Error(ErrorKind::config, "the database at " + db.describe() + " has no migration lock",
                 "this backend cannot keep two runners apart; it cannot run state changes");
   auto named = on_connection(db, vt);
   m_locker->set_lock_key(named.schema, named.name);
-  m_locker->lock(timeout);
+  m_locker->lock(timeout, between_polls);
 }
 
 MigrationLock::~MigrationLock() { m_locker->unlock(); }

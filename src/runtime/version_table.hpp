@@ -43,12 +43,17 @@ VersionTable on_connection(backend::Backend& db, VersionTable vt);
 /// Version-table rows in SELECT order; empty when the table does not exist. Creates
 /// nothing, takes no lock. Throws DatabaseError when the query fails.
 std::vector<std::string> read_version_rows(backend::Backend& db, const VersionTable& vt);
+/// The same, with nullopt when the table does not exist (a caller holding the lock can
+/// then create it without looking again).
+std::optional<std::vector<std::string>> read_version_table(backend::Backend& db, const VersionTable& vt);
 
 /// The statement for one row change, exactly Alembic's text (sql_dialect.hpp), no ';'.
 std::string version_op_sql(Dialect dialect, const VersionTable& vt, const graph::VersionOp& op);
 
-/// Creates the version table when it does not exist yet.
-void ensure_version_table(backend::Backend& db, const VersionTable& vt);
+/// Creates the version table when it does not exist yet. `known_to_exist`: what the caller
+/// saw under the lock it still holds (read_version_table), so that the catalog is not asked
+/// twice; nullopt asks it.
+void ensure_version_table(backend::Backend& db, const VersionTable& vt, std::optional<bool> known_to_exist = std::nullopt);
 
 /// An UPDATE or DELETE of the version table that did not change exactly one row.
 struct VersionOpMismatch {
@@ -86,7 +91,8 @@ bool same_heads(std::vector<std::string> a, std::vector<std::string> b);
 /// backend without a Locker.
 class MigrationLock {
  public:
-  MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout);
+  MigrationLock(backend::Backend& db, const VersionTable& vt, std::chrono::milliseconds timeout,
+                const backend::LockPoll& between_polls = {});
   ~MigrationLock();
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;

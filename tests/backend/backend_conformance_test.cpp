@@ -326,6 +326,29 @@ TEST_P(BackendConformanceTest, LockTwiceTimesOutUntilReleased) {
   other->locker()->unlock();
 }
 
+TEST_P(BackendConformanceTest, ALockPollThatThrowsEndsTheWaitAtOnce) {
+  auto other = reopen();
+  m_db->locker()->lock(std::chrono::milliseconds(1000));
+  int polls = 0;
+  const backend::LockPoll stop_on_third = [&] {
+    if (++polls == 3) throw Error(ErrorKind::interrupted, "stopped while waiting");
+  };
+  const auto started = std::chrono::steady_clock::now();
+  try {
+    other->locker()->lock(std::chrono::seconds(60), stop_on_third);
+    FAIL() << "second lock succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::interrupted) << e.what();
+  }
+  EXPECT_EQ(polls, 3);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  // The waiter holds nothing: the holder lets go, and the waiter's next attempt gets it.
+  m_db->locker()->unlock();
+  EXPECT_NO_THROW(other->locker()->lock(std::chrono::milliseconds(1000), stop_on_third));
+  EXPECT_EQ(polls, 3) << "the lock was free: no poll ran";
+  other->locker()->unlock();
+}
+
 TEST_P(BackendConformanceTest, LockIsReleasedOnClose) {
   auto first = reopen();
   first->locker()->lock(std::chrono::milliseconds(1000));

@@ -119,6 +119,16 @@ class CliTest : public ::testing::Test {
 
   void exec(const std::string& sql) const { connect()->execute(sql); }
 
+  /// Polls `sql` (one row, one column) until it returns `expected` or `timeout` passes.
+  bool wait_for(const std::string& sql, const std::string& expected, std::chrono::seconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (column(sql) == std::vector<std::string>{expected}) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
   std::vector<std::string> version_rows() const { return column("SELECT version_num FROM migrate_version"); }
   bool has_table(const std::string& name) const { return connect()->catalog().table_exists("", name); }
   int column_count(const std::string& table) const {

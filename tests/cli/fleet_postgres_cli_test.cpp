@@ -156,7 +156,13 @@ TEST_F(FleetCliTest, FailureBudgetStopsNewTargetsAndASecondRunAfterTheFixComplet
   EXPECT_EQ(status["t150"], "not_started") << "no new target starts once two have failed";
   EXPECT_EQ(status["t001"], "applied");
   EXPECT_EQ(doc.at("summary").at("failed"), 2);
-  EXPECT_GE(doc.at("summary").at("not_started").get<int>(), 150);
+  // How many start while t020 fails depends on how fast the others are (a failed target's
+  // connection is closed and the slot connects again); what never varies is that the
+  // targets not started are the tail of the list, and most of it.
+  const int not_started = doc.at("summary").at("not_started").get<int>();
+  EXPECT_GE(not_started, 100);
+  for (int i = 1; i <= k_tenants; ++i)
+    EXPECT_EQ(status[tenant(i)] == "not_started", i > k_tenants - not_started) << tenant(i);
   for (const auto& t : doc.at("targets")) {
     if (t.at("status") != "failed") continue;
     EXPECT_EQ(t.at("error").at("kind"), "database");
@@ -239,6 +245,43 @@ TEST_F(FleetCliTest, ASignalStopsTheRunningTargetStartsNoOtherAndExitsWithItsSta
   EXPECT_EQ(doc.at("targets").at(0).at("error").at("kind"), "interrupted");
   EXPECT_EQ(doc.at("summary").at("not_started"), 4);
   // The interrupted revision was rolled back; the two before it stay.
+  EXPECT_EQ(tenant_rows("t001"), std::vector<std::string>{"bbb2"});
+}
+
+TEST_F(FleetCliTest, ASignalWhileATargetWaitsForItsLockEndsTheWaitAtOnce) {
+  connect()->execute_script("CREATE TABLE public.tenants (schema_name text PRIMARY KEY); CREATE SCHEMA t001; "
+                            "INSERT INTO public.tenants VALUES ('t001');");
+  write_config("[targets.tenants]\nschemas_query = \"SELECT schema_name FROM public.tenants ORDER BY 1\"\n");
+  write_revision("c.sql", {"ccc3", "\"bbb2\"", "SELECT pg_sleep(20);", "SELECT 1;"});
+  // The first run holds t001's lock while its last revision sleeps.
+  auto holder = start_migrate({"upgrade", "head", "--targets", "tenants"});
+  // Sessions of this test's database only: other tests share the server.
+  const std::string lock_polls =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE "
+      "'SELECT pg_catalog.pg_try_advisory_lock(%'";
+  const std::string sleeping =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE "
+      "'SELECT pg_sleep(20)%'";
+  ASSERT_TRUE(wait_for(sleeping, "1", std::chrono::seconds(30))) << describe(wait_process(holder));
+  ASSERT_EQ(column(lock_polls).at(0), "1");
+  // The second waits for it (its lock session polls), with a lock timeout far away.
+  auto waiter = start_migrate({"--format", "json", "upgrade", "head", "--targets", "tenants", "--lock-timeout", "120"});
+  ASSERT_TRUE(wait_for(lock_polls, "2", std::chrono::seconds(30))) << describe(wait_process(waiter));
+  const auto signalled = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(waiter.pid, SIGINT), 0);
+  auto r = wait_process(waiter);
+  EXPECT_LT(std::chrono::steady_clock::now() - signalled, std::chrono::seconds(10)) << describe(r);
+  ASSERT_EQ(r.status, 130) << describe(r);
+  auto doc = json::parse(r.out);
+  EXPECT_EQ(statuses(doc)["t001"], "failed");
+  const auto& error = doc.at("targets").at(0).at("error");
+  EXPECT_EQ(error.at("kind"), "interrupted");
+  EXPECT_NE(error.at("message").get<std::string>().find("while waiting for the migration lock"), std::string::npos)
+      << r.out;
+  // The holder was not disturbed: still in its revision, which a signal of its own rolls back.
+  EXPECT_EQ(column(sleeping).at(0), "1");
+  ASSERT_EQ(kill(holder.pid, SIGINT), 0);
+  EXPECT_EQ(wait_process(holder).status, 130);
   EXPECT_EQ(tenant_rows("t001"), std::vector<std::string>{"bbb2"});
 }
 

@@ -15,14 +15,14 @@ using namespace std::chrono_literals;
 
 class PostgresCliTest : public CliTest {
  protected:
-  /// Polls `sql` (one row, one column) until it returns `expected` or `timeout` passes.
-  bool wait_for(const std::string& sql, const std::string& expected, std::chrono::seconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (column(sql) == std::vector<std::string>{expected}) return true;
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
+  /// Revisions aaa1 and bbb2, the second sleeping `seconds` until a table named go_fast
+  /// exists (so that a later run does not wait).
+  void write_slow_chain(int seconds) {
+    write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
+    write_revision("b.sql", {"bbb2", "\"aaa1\"",
+                             "CREATE TABLE b (id int);\nSELECT pg_sleep(CASE WHEN to_regclass('go_fast') IS NULL "
+                             "THEN " + std::to_string(seconds) + " ELSE 0 END);",
+                             "DROP TABLE b;"});
   }
 
   std::string sessions_running(const std::string& needle) {
@@ -36,12 +36,7 @@ class PostgresCliTest : public CliTest {
 };
 
 TEST_F(PostgresCliTest, KilledRunnerLeavesNoLockAndTheNextRunnerCompletes) {
-  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
-  // Slow until a table named go_fast exists, so the second run does not wait.
-  write_revision("b.sql", {"bbb2", "\"aaa1\"",
-                           "CREATE TABLE b (id int);\nSELECT pg_sleep(CASE WHEN to_regclass('go_fast') IS NULL "
-                           "THEN 4 ELSE 0 END);",
-                           "DROP TABLE b;"});
+  write_slow_chain(4);
   auto runner = start_migrate({"upgrade", "head"});
   ASSERT_TRUE(wait_for(sessions_running("pg_sleep"), "1", 30s)) << describe(wait_process(runner));
   EXPECT_EQ(column(k_advisory_locks), std::vector<std::string>{"1"});
@@ -68,11 +63,7 @@ TEST_F(PostgresCliTest, KilledRunnerLeavesNoLockAndTheNextRunnerCompletes) {
 
 TEST_F(PostgresCliTest, WithTheLeaseLockAKilledRunnersLeaseExpiresAndTheNextRunnerCompletes) {
   write_config("lock = \"table\"\nlock_lease = \"3s\"\n");
-  write_revision("a.sql", {"aaa1", "", "CREATE TABLE a (id int);", "DROP TABLE a;"});
-  write_revision("b.sql", {"bbb2", "\"aaa1\"",
-                           "CREATE TABLE b (id int);\nSELECT pg_sleep(CASE WHEN to_regclass('go_fast') IS NULL "
-                           "THEN 6 ELSE 0 END);",
-                           "DROP TABLE b;"});
+  write_slow_chain(6);
   auto runner = start_migrate({"upgrade", "head"});
   ASSERT_TRUE(wait_for(sessions_running("pg_sleep"), "1", 30s)) << describe(wait_process(runner));
   // A lease, not an advisory lock: a row naming its owner, renewed while the runner lives.

@@ -20,10 +20,10 @@ backend::Capabilities FakeBackend::capabilities() const {
   return capabilities_override ? *capabilities_override : m_inner->capabilities();
 }
 
-void FakeBackend::lock(std::chrono::milliseconds timeout) {
+void FakeBackend::lock(std::chrono::milliseconds timeout, const backend::LockPoll& between_polls) {
   calls.push_back("lock");
   if (lock_times_out) throw Error(ErrorKind::lock_timeout, "fake: another migrate process holds the lock");
-  m_inner->locker()->lock(timeout);
+  m_inner->locker()->lock(timeout, between_polls);
 }
 
 void FakeBackend::unlock() noexcept {

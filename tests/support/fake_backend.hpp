@@ -65,7 +65,7 @@ class FakeBackend : public backend::Backend,
   Dialect dialect() const override { return m_inner->dialect(); }
   backend::Capabilities capabilities() const override;
   std::string describe() const override { return "fake(" + m_inner->describe() + ")"; }
-  void lock(std::chrono::milliseconds timeout) override;
+  void lock(std::chrono::milliseconds timeout, const backend::LockPoll& between_polls = {}) override;
   void unlock() noexcept override;
   void begin() override;
   void commit() override;

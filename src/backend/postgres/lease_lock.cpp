@@ -62,7 +62,7 @@ void PostgresBackend::create_lease_table(const std::string& table) {
   }
 }
 
-void PostgresBackend::take_lease(std::chrono::milliseconds timeout) {
+void PostgresBackend::take_lease(std::chrono::milliseconds timeout, const LockPoll& between_polls) {
   if (!m_lock_session || PQstatus(m_lock_session->raw()) != CONNECTION_OK) m_lock_session = connect(m_target);
   auto lease = std::make_unique<Lease>();
   lease->table = lease_table();
@@ -75,16 +75,11 @@ void PostgresBackend::take_lease(std::chrono::milliseconds timeout) {
                     " AS now) s ON CONFLICT (lock_id) DO UPDATE SET owner = EXCLUDED.owner, acquired_at = "
                     "EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at WHERE l.expires_at < EXCLUDED.acquired_at "
                     "RETURNING l.owner";
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool told = false;
+  LockWait wait(timeout, between_polls);
   while (!try_take_lease(take)) {
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) throw_lease_timeout(timeout, lease->table);
-    if (!told) {
-      spdlog::info("Waiting for the migration lease on {} (another migrate process holds it)", m_target.redacted);
-      told = true;
-    }
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(k_lease_poll, deadline - now));
+    if (!wait.pause(k_lease_poll, "Waiting for the migration lease on " + m_target.redacted +
+                                      " (another migrate process holds it)"))
+      throw_lease_timeout(timeout, lease->table);
   }
   spdlog::debug("took the migration lease {} on {} as {}", lease->table, m_target.redacted, lease->owner);
   m_lease = std::move(lease);

@@ -47,9 +47,9 @@ long long PostgresBackend::resolved_lock_key() {
   return advisory_lock_key(schema, m_lock_table);
 }
 
-void PostgresBackend::lock(std::chrono::milliseconds timeout) {
+void PostgresBackend::lock(std::chrono::milliseconds timeout, const LockPoll& between_polls) {
   if (m_locked) return;
-  if (m_lease_duration) return take_lease(timeout);
+  if (m_lease_duration) return take_lease(timeout, between_polls);
   long long key = resolved_lock_key();
   // A dedicated session: it runs nothing but these one-statement autocommit queries, so it
   // never holds a transaction or snapshot that a concurrent CREATE INDEX CONCURRENTLY (run
@@ -57,8 +57,7 @@ void PostgresBackend::lock(std::chrono::milliseconds timeout) {
   // keeps even the waiting statement short.
   if (!m_lock_session || PQstatus(m_lock_session->raw()) != CONNECTION_OK) m_lock_session = connect(m_target);
   auto sql = "SELECT pg_catalog.pg_try_advisory_lock(" + std::to_string(key) + "), pg_catalog.pg_backend_pid()";
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool told = false;
+  LockWait wait(timeout, between_polls);
   for (;;) {
     auto rows = run(*m_lock_session, sql, 0, true).rows;
     if (!rows.empty() && rows[0].size() == 2 && rows[0][0] == std::optional<std::string>("t")) {
@@ -76,13 +75,9 @@ void PostgresBackend::lock(std::chrono::milliseconds timeout) {
       spdlog::debug("took the migration lock (advisory key {}) on {}", key, m_target.redacted);
       return;
     }
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) throw_lock_timeout(timeout, key);
-    if (!told) {
-      spdlog::info("Waiting for the migration lock on {} (another migrate process holds it)", m_target.redacted);
-      told = true;
-    }
-    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(k_lock_poll, deadline - now));
+    if (!wait.pause(k_lock_poll, "Waiting for the migration lock on " + m_target.redacted +
+                                     " (another migrate process holds it)"))
+      throw_lock_timeout(timeout, key);
   }
 }
 

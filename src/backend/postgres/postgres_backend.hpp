@@ -88,7 +88,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
 
   void set_lock_key(std::string_view schema, std::string_view version_table) override;
   /// The advisory lock, or with use_lease the lease (lease_lock.cpp).
-  void lock(std::chrono::milliseconds timeout) override;
+  void lock(std::chrono::milliseconds timeout, const LockPoll& between_polls = {}) override;
   void unlock() noexcept override;
   /// From now on the lock is a lease in `<version_table>_lock` (lease_lock.cpp).
   bool use_lease(std::chrono::milliseconds lease) override;
@@ -193,6 +193,8 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   int lock_session_pid() const;
 
  private:
+  /// `value` as an SQL literal, or "" for an empty one (an unset schema).
+  std::string literal_or_empty(std::string_view value) const;
   std::string schema_condition(const SchemaScope& scope);
   std::string relation_condition(const SchemaScope& scope, const char* kinds);
   std::string table_condition(const SchemaScope& scope);
@@ -237,7 +239,7 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   };
   std::string lease_table();
   void create_lease_table(const std::string& table);
-  void take_lease(std::chrono::milliseconds timeout);
+  void take_lease(std::chrono::milliseconds timeout, const LockPoll& between_polls);
   /// One attempt of the conditional statement `take`: true when this runner got the lease.
   bool try_take_lease(const std::string& take);
   void start_heartbeat();

@@ -342,7 +342,7 @@ Capabilities SqliteBackend::capabilities() const {
 
 std::string SqliteBackend::describe() const { return "sqlite:///" + m_path; }
 
-void SqliteBackend::lock(std::chrono::milliseconds timeout) {
+void SqliteBackend::lock(std::chrono::milliseconds timeout, const LockPoll& between_polls) {
   if (m_memory || m_locked) return;
   if (m_lock_fd < 0) {
     // Our own descriptor on the database file. flock() locks are attached to this open
@@ -355,8 +355,7 @@ void SqliteBackend::lock(std::chrono::milliseconds timeout) {
       throw Error(ErrorKind::database,
                   "cannot open '" + m_path + "' to take the migration lock: " + std::strerror(errno));
   }
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  bool told = false;
+  LockWait wait(timeout, between_polls);
   for (;;) {
     if (::flock(m_lock_fd, LOCK_EX | LOCK_NB) == 0) {
       m_locked = true;
@@ -366,21 +365,14 @@ void SqliteBackend::lock(std::chrono::milliseconds timeout) {
     if (errno != EWOULDBLOCK)
       throw Error(ErrorKind::database,
                   "cannot lock '" + m_path + "': " + std::strerror(errno));
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      auto seconds = std::chrono::duration<double>(timeout).count();
-      throw Error(ErrorKind::lock_timeout,
-                  fmt::format("timed out after {:g}s waiting for the migration lock: another migrate "
-                              "process holds the lock on {}",
-                              seconds, m_path),
-                  "wait for the other run to finish, or raise --lock-timeout");
-    }
-    if (!told) {
-      spdlog::info("Waiting for the migration lock on {} (another migrate process holds it)", m_path);
-      told = true;
-    }
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(k_lock_poll, deadline - now));
+    if (wait.pause(k_lock_poll, "Waiting for the migration lock on " + m_path + " (another migrate process holds it)"))
+      continue;
+    auto seconds = std::chrono::duration<double>(timeout).count();
+    throw Error(ErrorKind::lock_timeout,
+                fmt::format("timed out after {:g}s waiting for the migration lock: another migrate "
+                            "process holds the lock on {}",
+                            seconds, m_path),
+                "wait for the other run to finish, or raise --lock-timeout");
   }
 }
 

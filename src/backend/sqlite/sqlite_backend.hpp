@@ -69,7 +69,7 @@ class SqliteBackend final : public Backend,
 
   /// The file lock covers the whole database: the version table's name does not matter.
   void set_lock_key(std::string_view /*schema*/, std::string_view /*version_table*/) override {}
-  void lock(std::chrono::milliseconds timeout) override;
+  void lock(std::chrono::milliseconds timeout, const LockPoll& between_polls = {}) override;
   void unlock() noexcept override;
 
   /// `BEGIN IMMEDIATE`: the write lock is taken up front, so two writers queue on the busy
