@@ -32,17 +32,17 @@ std::optional<Engine> engine_named(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-LockWait::LockWait(std::chrono::milliseconds timeout, const LockPoll& between_polls)
-    : m_deadline(std::chrono::steady_clock::now() + timeout), m_between_polls(between_polls) {}
+LockWait::LockWait(std::chrono::milliseconds timeout, LockPoll between_polls)
+    : m_deadline(std::chrono::steady_clock::now() + timeout), m_between_polls(std::move(between_polls)) {}
 
 bool LockWait::pause(std::chrono::milliseconds poll, const std::string& waiting) {
+  if (m_between_polls) m_between_polls();  // first: a stop request beats the timeout
   auto now = std::chrono::steady_clock::now();
   if (now >= m_deadline) return false;
   if (!m_told) {
     spdlog::info("{}", waiting);
     m_told = true;
   }
-  if (m_between_polls) m_between_polls();
   std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(poll, m_deadline - now));
   return true;
 }

@@ -160,15 +160,15 @@ using LockPoll = std::function<void()>;
 /// the one line that says it waits, the caller's LockPoll, and the sleep.
 class LockWait {
  public:
-  LockWait(std::chrono::milliseconds timeout, const LockPoll& between_polls);
-  /// After a failed attempt: false once `timeout` has passed (the caller throws its own
-  /// lock_timeout error, naming the holder); otherwise logs `waiting` (info, the first
-  /// time only), runs the LockPoll (which may throw), sleeps up to `poll` and returns true.
+  LockWait(std::chrono::milliseconds timeout, LockPoll between_polls);
+  /// After a failed attempt: runs the LockPoll (which may throw); then false once `timeout`
+  /// has passed (the caller throws its own lock_timeout error, naming the holder); else logs
+  /// `waiting` (info, the first time only), sleeps up to `poll` and returns true.
   bool pause(std::chrono::milliseconds poll, const std::string& waiting);
 
  private:
   std::chrono::steady_clock::time_point m_deadline;
-  const LockPoll& m_between_polls;
+  LockPoll m_between_polls;
   bool m_told = false;
 };
 

@@ -205,7 +205,9 @@ std::vector<std::string> Journal::columns() { return m_db.catalog().column_names
 void Journal::ensure() {
   if (m_known_complete) return;
   auto dialect = m_db.dialect();
-  auto present = m_columns_read_by_partial ? std::move(*m_columns_read_by_partial) : columns();
+  // What partial() read serves only outside a transaction: inside one (a dry run, a run in one
+  // transaction) revision SQL may already have run, and what it did to the journal counts.
+  auto present = m_columns_read_by_partial && !m_db.in_transaction() ? std::move(*m_columns_read_by_partial) : columns();
   m_columns_read_by_partial.reset();
   if (present.empty()) {
     m_db.execute(sql::create_journal_table(dialect, m_schema, m_name));
@@ -454,6 +456,7 @@ std::string partial_rule(const std::string& table, bool has_transactional) {
 
 std::vector<JournalEntry> Journal::partial() {
   auto present = columns();
+  m_columns_read_by_partial.reset();
   if (!m_db.in_transaction()) m_columns_read_by_partial = present;
   return select_in(present, "WHERE " + partial_rule(table(), has_column(present, "transactional")) + " ORDER BY cur.id");
 }

@@ -320,8 +320,8 @@ class Journal {
   bool m_known_complete = false;  ///< committed with every column (see ensure())
   bool m_ensured_in_transaction = false;  ///< ensure() ran in the open transaction
   /// The columns partial() last read outside a transaction, for the next ensure() to use
-  /// instead of reading them again: a run reads partial rows under its lock and then
-  /// ensures the table, with nothing between that changes the journal.
+  /// instead of reading them again, if that too runs outside one: a run reads partial rows
+  /// under its lock and then ensures the table, with nothing between that changes the journal.
   std::optional<std::vector<std::string>> m_columns_read_by_partial;
 };
 
