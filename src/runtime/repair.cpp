@@ -231,6 +231,14 @@ Error stamp_instead(const std::string& rev, const std::string& why) {
                "record the database's real state with `migrate stamp <rev>` (see `migrate stamp --help`)");
 }
 
+/// A repair's wait for the migration lock ends at a stop request kept for it, as a run's does
+/// (RunObserver::waiting_for_lock).
+backend::LockPoll stop_request_poll(const RepairContext& ctx) {
+  return [observer = ctx.observer] {
+    if (observer) observer->waiting_for_lock();
+  };
+}
+
 }  // namespace
 
 RepairReport inspect(RepairContext& ctx) {
@@ -248,7 +256,7 @@ RepairReport inspect(RepairContext& ctx) {
 }
 
 RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
-  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout, stop_request_poll(ctx));
   Journal journal(ctx.db, ctx.version_table);
   auto partial = journal.partial();
   auto rev = resolve(ctx, partial, rev_arg);
@@ -281,7 +289,7 @@ RepairOutcome mark_applied(RepairContext& ctx, const std::string& rev_arg, const
 }
 
 RepairOutcome mark_reverted(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
-  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout, stop_request_poll(ctx));
   Journal journal(ctx.db, ctx.version_table);
   auto partial = journal.partial();
   auto rev = resolve(ctx, partial, rev_arg);
@@ -312,7 +320,7 @@ RepairOutcome mark_reverted(RepairContext& ctx, const std::string& rev_arg, cons
 }
 
 RepairOutcome accept_checksum(RepairContext& ctx, const std::string& rev_arg, const std::string& reason) {
-  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout, stop_request_poll(ctx));
   Journal journal(ctx.db, ctx.version_table);
   auto rev = resolve(ctx, {}, rev_arg);
   auto rows = read_version_rows(ctx.db, ctx.version_table);
@@ -505,7 +513,7 @@ std::string resume_summary(const ResumeWork& w, int ran) {
 }  // namespace
 
 RepairOutcome resume(RepairContext& ctx, const std::string& reason, InDoubt in_doubt) {
-  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout);
+  MigrationLock lock(ctx.db, ctx.version_table, ctx.lock_timeout, stop_request_poll(ctx));
   Journal journal(ctx.db, ctx.version_table);
   auto work = resume_work(ctx, journal);
   auto note = settle_in_doubt(work, in_doubt);

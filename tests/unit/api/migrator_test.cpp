@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <cstdlib>
 #include <sstream>
 #include <thread>
@@ -330,6 +331,42 @@ TEST_P(MigratorTest, StopRequestedDuringARunCancelsTheRunningRevision) {
   stopper.join();
   EXPECT_EQ(migrator.current(), std::vector<std::string>{"bbb2"});
   EXPECT_FALSE(has_table("t_c"));
+}
+
+TEST_P(MigratorTest, StopRequestedWhileWaitingForTheLockEndsTheWait) {
+  Migrator migrator(settings());
+  migrator.upgrade("aaa1");
+  // Another runner holds the lock on the version table (in its home schema on PostgreSQL).
+  auto holder = backend::open(url());
+  holder->locker()->set_lock_key(postgres() ? "public" : "", "migrate_version");
+  holder->locker()->lock(std::chrono::milliseconds(1000));
+  RunOptions options;
+  options.lock_timeout = std::chrono::seconds(60);
+  // A request while the caller waits: the upgrade's, then a repair's (whose lock timeout is
+  // the configuration's, 60 s).
+  const std::vector<std::function<void()>> waits{
+      [&] { migrator.upgrade("head", options); },
+      [&] { migrator.repair(RepairAction::accept_checksum, "aaa1", "test"); }};
+  for (const auto& wait : waits) {
+    std::thread stopper([&migrator] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      migrator.request_stop(SIGINT);
+    });
+    const auto started = std::chrono::steady_clock::now();
+    try {
+      wait();
+      ADD_FAILURE() << "the lock is held: the call should stop";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::interrupted) << e.what();
+      EXPECT_EQ(e.signal(), SIGINT);
+      EXPECT_NE(std::string(e.what()).find("while waiting for the migration lock"), std::string::npos) << e.what();
+    }
+    stopper.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  }
+  holder->locker()->unlock();
+  EXPECT_EQ(migrator.current(), std::vector<std::string>{"aaa1"});
+  EXPECT_FALSE(has_table("t_b"));
 }
 
 TEST_P(MigratorTest, PlanningErrorsAreStructured) {
