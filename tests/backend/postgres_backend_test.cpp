@@ -125,7 +125,17 @@ TEST_F(PostgresBackendTest, UserRelationsOfASchemaAreItsOwnAndNotAnExtensionsOrA
   EXPECT_EQ(m_db->user_relations(other, 10), (std::vector<std::string>{other + ".ur_c"}));
   EXPECT_EQ(m_db->user_relations("no_such_schema", 10), std::vector<std::string>{});
   EXPECT_EQ(m_db->user_relations("information_schema", 10), std::vector<std::string>{}) << "the system's";
-  m_db->execute_script("DROP SCHEMA " + other + " CASCADE");
+  // A new schema answers at the first probe; one whose only relation is a sequence passes
+  // the probe and is listed as holding nothing.
+  const std::string empty = home + "_empty", only_sequence = home + "_seq";
+  m_db->execute_script("CREATE SCHEMA " + empty + "; CREATE SCHEMA " + only_sequence + "; CREATE SEQUENCE " +
+                       only_sequence + ".s");
+  EXPECT_EQ(m_db->user_relations(empty, 10), std::vector<std::string>{});
+  EXPECT_EQ(m_db->user_relations(only_sequence, 10), std::vector<std::string>{});
+  m_db->execute_script("CREATE TABLE " + empty + ".now_one (id int)");
+  EXPECT_EQ(m_db->user_relations(empty, 10), (std::vector<std::string>{empty + ".now_one"}));
+  m_db->execute_script("DROP SCHEMA " + other + " CASCADE; DROP SCHEMA " + empty + " CASCADE; DROP SCHEMA " +
+                       only_sequence + " CASCADE");
   // `public`, made by initdb, is read by the other path: the same answer as the database-wide
   // list. Its table exists only in this session's transaction, out of the other tests' sight.
   m_db->begin();
