@@ -225,6 +225,54 @@ TEST_F(PostgresBackendTest, CommitOfAnAbortedTransactionFails) {
   EXPECT_FALSE(m_db->in_transaction());
 }
 
+TEST_F(PostgresBackendTest, BeginGoesOutWithTheTransactionsFirstStatement) {
+  m_db->execute_script("CREATE TABLE deferred_begin (x INTEGER)");
+  auto other = open_pg();
+  auto open_transactions = [&] {
+    return scalar(*other, "SELECT count(*) FROM pg_stat_activity WHERE pid = " + std::to_string(m_db->backend_pid()) +
+                              " AND xact_start IS NOT NULL");
+  };
+  // Nothing is sent until a statement is: an empty transaction commits and rolls back as none.
+  m_db->begin();
+  EXPECT_TRUE(m_db->in_transaction());
+  EXPECT_EQ(open_transactions(), "0");
+  m_db->commit();
+  EXPECT_FALSE(m_db->in_transaction());
+  m_db->begin();
+  m_db->rollback();
+  EXPECT_FALSE(m_db->in_transaction());
+
+  // The first statement runs inside the transaction: rolled back with it, unseen before.
+  m_db->begin();
+  EXPECT_EQ(m_db->execute("INSERT INTO deferred_begin VALUES (1), (2)"), 2);
+  EXPECT_EQ(open_transactions(), "1");
+  EXPECT_EQ(scalar(*other, "SELECT count(*) FROM deferred_begin"), "0");
+  m_db->rollback();
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM deferred_begin"), "0");
+
+  // A batch's counts and rows are its own statements', not the BEGIN's.
+  m_db->begin();
+  auto batch = m_db->execute_batch({"INSERT INTO deferred_begin VALUES (3)", "UPDATE deferred_begin SET x = 4",
+                                    "SELECT x FROM deferred_begin"});
+  EXPECT_EQ(batch.changes, (std::vector<long long>{1, 1, 1}));
+  ASSERT_EQ(batch.last_rows.size(), 1u);
+  EXPECT_EQ(batch.last_rows[0][0].value_or(""), "4");
+  m_db->commit();
+  EXPECT_EQ(scalar(*other, "SELECT count(*) FROM deferred_begin"), "1");
+
+  // A query's rows, and a failing first statement's place and statement index.
+  m_db->begin();
+  EXPECT_EQ(scalar(*m_db, "SELECT 41 + 1"), "42");
+  m_db->rollback();
+  m_db->begin();
+  std::string script = "INSERT INTO deferred_begin VALUES (5);\nINSERT INTO deferred_begin VALUES ('x');";
+  auto e = error_of(script);
+  EXPECT_EQ(e.details().position, static_cast<long>(script.find("'x'"))) << e.what();
+  EXPECT_TRUE(m_db->in_transaction());
+  m_db->rollback();
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM deferred_begin"), "1");
+}
+
 TEST_F(PostgresBackendTest, TableExistsHonoursTheSchema) {
   std::string other = "other_" + std::to_string(::getpid());
   m_db->execute_script("DROP SCHEMA IF EXISTS " + other + " CASCADE; CREATE SCHEMA " + other +

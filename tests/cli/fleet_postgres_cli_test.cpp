@@ -228,7 +228,9 @@ TEST_F(FleetCliTest, ASignalStopsTheRunningTargetStartsNoOtherAndExitsWithItsSta
   write_revision("c.sql", {"ccc3", "\"bbb2\"", "SELECT pg_sleep(20);", "SELECT 1;"});
   auto run = start_migrate({"--format", "json", "upgrade", "head", "--targets", "tenants", "--concurrency", "1"});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (column("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(20)%'") !=
+  // The statement opens its transaction, so the BEGIN is sent with it.
+  while (column("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%SELECT pg_sleep(20)%' "
+                "AND pid <> pg_backend_pid()") !=
              std::vector<std::string>{"1"} &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -258,7 +260,7 @@ TEST_F(FleetCliTest, ASignalWhileATargetWaitsForItsLockEndsTheWaitAtOnce) {
       "'SELECT pg_catalog.pg_try_advisory_lock(%'";
   const std::string sleeping =
       "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE "
-      "'SELECT pg_sleep(120)%'";
+      "'%SELECT pg_sleep(120)%' AND pid <> pg_backend_pid()";
   ASSERT_TRUE(wait_for(sleeping, "1", std::chrono::seconds(30))) << describe(wait_process(holder));
   ASSERT_EQ(column(lock_polls).at(0), "1");
   // The second waits for it (its lock session polls), with a lock timeout far away.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <pqxx/except>
 #include <spdlog/spdlog.h>
 
@@ -251,34 +252,63 @@ int PostgresBackend::lock_session_pid() const {
   return m_lock_session && m_lock_session->raw() ? PQbackendPID(m_lock_session->raw()) : 0;
 }
 
+namespace {
+
+/// What a deferred BEGIN adds in front of the first statement of its transaction.
+constexpr std::string_view k_begin_prefix = "BEGIN;";
+
+/// The results of `prefix` + the caller's text, as if the caller's text had been sent alone:
+/// the prefix's one statement taken out of the counts and of the error's place.
+void drop_prefix_result(Results& results) {
+  if (!results.changes_each.empty() && !(results.error && results.error_index == 0))
+    results.changes_each.erase(results.changes_each.begin());
+  if (results.error && results.error_index > 0) --results.error_index;
+}
+
+}  // namespace
+
 PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view sent, std::size_t base_offset,
                                               bool want_rows) {
   PGconn* conn = session.raw();
   if (!conn || PQstatus(conn) != CONNECTION_OK)
     throw lost_connection(m_target, conn ? PQerrorMessage(conn) : "no connection");
-  std::string text(sent);  // libpq wants a terminating NUL
+  const bool opens_transaction = m_begin_deferred && &session == m_session.get();
+  const std::string_view prefix = opens_transaction ? k_begin_prefix : std::string_view();
+  std::string text;  // libpq wants a terminating NUL
+  text.reserve(prefix.size() + sent.size());
+  text.append(prefix).append(sent);
   if (!PQsendQuery(conn, text.c_str())) throw lost_connection(m_target, PQerrorMessage(conn));
+  if (opens_transaction) m_begin_deferred = false;
 
   Results results;
   collect_results(conn, want_rows, results);
-  if (!results.error) {
+  // The error's place is found in the text as sent (its statement index counts the BEGIN),
+  // then moved back into the caller's.
+  std::optional<DatabaseError::Details> d;
+  if (results.error) {
+    d = error_details(conn, results.error.get(), text, 0, results.error_index);
+    d->position = d->position < static_cast<long>(prefix.size())
+                      ? -1
+                      : d->position - static_cast<long>(prefix.size()) + static_cast<long>(base_offset);
+  }
+  if (opens_transaction) drop_prefix_result(results);
+  if (!d) {
     if (PQstatus(conn) != CONNECTION_OK) throw lost_connection(m_target, PQerrorMessage(conn));
     return Outcome{std::move(results.rows), results.changes, std::move(results.command_status),
                    std::move(results.changes_each)};
   }
-  auto d = error_details(conn, results.error.get(), sent, base_offset, results.error_index);
   if (PQstatus(conn) != CONNECTION_OK) {
-    auto e = lost_connection(m_target, d.server_message + (d.sqlstate.empty() ? "" : " [" + d.sqlstate + "]"));
+    auto e = lost_connection(m_target, d->server_message + (d->sqlstate.empty() ? "" : " [" + d->sqlstate + "]"));
     auto details = e.details();
-    details.position = d.position;
+    details.position = d->position;
     throw DatabaseError(e.what(), details, e.hint());
   }
-  throw_statement_error(d, m_target);
+  throw_statement_error(*d, m_target);
 }
 
 void PostgresBackend::begin() {
   if (m_engine != Engine::citus) {
-    run(*m_session, "BEGIN", 0, false);
+    if (!in_transaction()) m_begin_deferred = true;  // inside one, the server would ignore it
     return;
   }
   // Citus: DDL on a distributed table fans out over parallel connections, and a reference
@@ -301,6 +331,10 @@ void PostgresBackend::commit() {
     return DatabaseError("cannot commit: an earlier error aborted the transaction, so it was rolled back [25P02]",
                          d);
   };
+  if (m_begin_deferred) {  // nothing ran: nothing to commit
+    m_begin_deferred = false;
+    return;
+  }
   if (conn && PQtransactionStatus(conn) == PQTRANS_INERROR) {
     rollback();
     throw aborted();
@@ -310,6 +344,10 @@ void PostgresBackend::commit() {
 }
 
 void PostgresBackend::rollback() noexcept {
+  if (m_begin_deferred) {  // nothing was sent: nothing to undo
+    m_begin_deferred = false;
+    return;
+  }
   if (!in_transaction()) return;
   try {
     run(*m_session, "ROLLBACK", 0, false);
@@ -319,6 +357,7 @@ void PostgresBackend::rollback() noexcept {
 }
 
 bool PostgresBackend::in_transaction() const {
+  if (m_begin_deferred) return true;
   PGconn* conn = m_session->raw();
   if (!conn) return false;
   auto status = PQtransactionStatus(conn);
