@@ -103,7 +103,10 @@ config::Config target_config(const config::Config& base, const config::TargetSet
 }
 
 std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema) {
-  return "RESET ALL; SET search_path TO " + backend::sql::quote_ident(dialect, tenant_schema) + ", public";
+  // RESET ALL leaves the role (SET ROLE is exempt from it) and temporary tables as they were:
+  // the tenant before would otherwise lend its role and temporary tables to this one.
+  return "SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DISCARD TEMP; SET search_path TO " +
+         backend::sql::quote_ident(dialect, tenant_schema) + ", public";
 }
 
 namespace {
