@@ -292,8 +292,9 @@ bool may_start_path(const std::string& message, std::size_t at) {
 CheckReport check_database(const Project& p, backend::Backend& db, bool expect_fingerprint) {
   CheckReport report;
   const auto vt = version_table(p.config(), db);
-  const bool versioned = db.catalog().table_exists(vt.schema, vt.name);
-  report.rows = runtime::read_version_rows(db, vt);
+  auto table = runtime::read_version_table(db, vt);  // one catalog query answers both
+  const bool versioned = table.has_value();
+  report.rows = std::move(table).value_or(std::vector<std::string>{});
   const auto& rows = report.rows;
   check_at_head(p, rows, versioned, report);
   check_applied_files(p, rows, db, report);
