@@ -271,6 +271,27 @@ TEST_F(PostgresBackendTest, BeginGoesOutWithTheTransactionsFirstStatement) {
   EXPECT_TRUE(m_db->in_transaction());
   m_db->rollback();
   EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM deferred_begin"), "1");
+
+  // A first statement the server refuses whole runs nothing, its BEGIN included: the
+  // transaction stands as an aborted one, which refuses statements and a commit.
+  m_db->begin();
+  auto syntax = error_of("SELEC 1");
+  EXPECT_EQ(syntax.details().sqlstate, "42601");
+  EXPECT_EQ(syntax.details().position, 0) << syntax.what();
+  EXPECT_TRUE(m_db->in_transaction());
+  EXPECT_EQ(error_of("INSERT INTO deferred_begin VALUES (6)").details().sqlstate, "25P02");
+  try {
+    m_db->commit();
+    ADD_FAILURE() << "commit succeeded";
+  } catch (const DatabaseError& refused) {
+    EXPECT_EQ(refused.details().sqlstate, "25P02");
+  }
+  EXPECT_FALSE(m_db->in_transaction());
+  m_db->begin();
+  error_of("SELEC 2");
+  m_db->rollback();
+  EXPECT_FALSE(m_db->in_transaction());
+  EXPECT_EQ(scalar(*m_db, "SELECT count(*) FROM deferred_begin"), "1");
 }
 
 TEST_F(PostgresBackendTest, TableExistsHonoursTheSchema) {

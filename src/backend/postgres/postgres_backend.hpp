@@ -98,7 +98,8 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
 
   /// The BEGIN is not sent alone: it goes out with the transaction's first statement (one
   /// round trip fewer per transaction, ten per tenant of a fleet). Citus's BEGIN, which sets
-  /// a mode that may fail, is sent at once.
+  /// a mode that may fail, is sent at once. Inside a transaction, aborted ones included, it
+  /// does nothing (an aborted one then fails at its next statement or at commit()).
   void begin() override;
   /// Refuses (DatabaseError 25P02, after rolling back) to "commit" a transaction an earlier
   /// error aborted: PostgreSQL would silently roll it back and answer ROLLBACK. A
@@ -266,6 +267,9 @@ class PostgresBackend final : public Backend, public Catalog, public Locker, pub
   std::string m_lock_table = "migrate_version";
   bool m_locked = false;
   bool m_begin_deferred = false;  ///< begin() was called and its BEGIN is not sent yet
+  /// The BEGIN went out with a query the server refused whole: nothing ran, and the
+  /// transaction stands as an aborted one until commit() (which refuses) or rollback().
+  bool m_begin_refused = false;
   std::size_t m_read_queries = 0;  ///< catalog queries of the last read_schema
   long long m_held_key = 0;
   std::optional<std::chrono::milliseconds> m_lease_duration;  ///< set by use_lease

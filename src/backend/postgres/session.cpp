@@ -106,9 +106,12 @@ void collect_results(PGconn* conn, bool want_rows, Results& results) {
   }
 }
 
-/// The server's error fields; `position` as a 0-based byte offset into the caller's script.
+/// The server's error fields; `position` as a 0-based byte offset into the caller's script
+/// `sent`, which went out after `prefix_chars` ASCII characters of our own (a deferred BEGIN):
+/// a place inside those, or none, is the failing statement's start (`error_index`, counted in
+/// `sent`).
 DatabaseError::Details error_details(PGconn* conn, const PGresult* r, std::string_view sent, std::size_t base_offset,
-                                     std::size_t error_index) {
+                                     std::size_t error_index, std::size_t prefix_chars) {
   auto field = [&](int code) {
     const char* v = PQresultErrorField(r, code);
     return v ? std::string(v) : std::string();
@@ -120,10 +123,11 @@ DatabaseError::Details error_details(PGconn* conn, const PGresult* r, std::strin
   if (d.server_message.empty()) d.server_message = trimmed(PQerrorMessage(conn));
   d.detail = field(PG_DIAG_MESSAGE_DETAIL);
   d.server_hint = field(PG_DIAG_MESSAGE_HINT);
-  if (auto position = field(PG_DIAG_STATEMENT_POSITION); !position.empty()) {
+  const long position = std::atol(field(PG_DIAG_STATEMENT_POSITION).c_str()) - static_cast<long>(prefix_chars);
+  if (position > 0) {
     const char* encoding = PQparameterStatus(conn, "client_encoding");
     bool utf8 = encoding && (std::strcmp(encoding, "UTF8") == 0 || std::strcmp(encoding, "UNICODE") == 0);
-    d.position = static_cast<long>(base_offset + ::migrate::sql::byte_offset_of_position(sent, std::atol(position.c_str()), utf8));
+    d.position = static_cast<long>(base_offset + ::migrate::sql::byte_offset_of_position(sent, position, utf8));
   } else {
     auto spans = ::migrate::sql::statement_spans(sent, Dialect::postgresql);
     if (!spans.empty())
@@ -254,14 +258,24 @@ int PostgresBackend::lock_session_pid() const {
 
 namespace {
 
+/// DatabaseError 25P02 (in_failed_sql_transaction), as the server reports it.
+DatabaseError aborted_transaction(const std::string& message) {
+  DatabaseError::Details d;
+  d.sqlstate = "25P02";
+  d.server_message = "current transaction is aborted";
+  return DatabaseError(message + " [25P02]", d);
+}
+
 /// What a deferred BEGIN adds in front of the first statement of its transaction.
 constexpr std::string_view k_begin_prefix = "BEGIN;";
 
 /// The results of `prefix` + the caller's text, as if the caller's text had been sent alone:
-/// the prefix's one statement taken out of the counts and of the error's place.
+/// the prefix's one statement taken out of the counts, the status and the error's index.
 void drop_prefix_result(Results& results) {
-  if (!results.changes_each.empty() && !(results.error && results.error_index == 0))
+  if (!results.changes_each.empty() && !(results.error && results.error_index == 0)) {
     results.changes_each.erase(results.changes_each.begin());
+    if (results.changes_each.empty()) results.command_status.clear();  // the caller's text ran nothing
+  }
   if (results.error && results.error_index > 0) --results.error_index;
 }
 
@@ -272,7 +286,11 @@ PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view
   PGconn* conn = session.raw();
   if (!conn || PQstatus(conn) != CONNECTION_OK)
     throw lost_connection(m_target, conn ? PQerrorMessage(conn) : "no connection");
-  const bool opens_transaction = m_begin_deferred && &session == m_session.get();
+  // Only the main session's thread touches the flags (a lease's heartbeat runs on the other).
+  const bool main_session = &session == m_session.get();
+  if (main_session && m_begin_refused)  // as the server answers in an aborted transaction
+    throw aborted_transaction("current transaction is aborted, commands ignored until end of transaction block");
+  const bool opens_transaction = main_session && m_begin_deferred;
   const std::string_view prefix = opens_transaction ? k_begin_prefix : std::string_view();
   std::string text;  // libpq wants a terminating NUL
   text.reserve(prefix.size() + sent.size());
@@ -282,16 +300,14 @@ PostgresBackend::Outcome PostgresBackend::run(Session& session, std::string_view
 
   Results results;
   collect_results(conn, want_rows, results);
-  // The error's place is found in the text as sent (its statement index counts the BEGIN),
-  // then moved back into the caller's.
-  std::optional<DatabaseError::Details> d;
-  if (results.error) {
-    d = error_details(conn, results.error.get(), text, 0, results.error_index);
-    d->position = d->position < static_cast<long>(prefix.size())
-                      ? -1
-                      : d->position - static_cast<long>(prefix.size()) + static_cast<long>(base_offset);
+  if (opens_transaction) {
+    drop_prefix_result(results);
+    // A query the server refused whole (a syntax error) ran nothing, its BEGIN included: the
+    // caller's transaction stands as an aborted one, as it would after a BEGIN of its own.
+    if (results.error && results.error_index == 0 && PQtransactionStatus(conn) == PQTRANS_IDLE) m_begin_refused = true;
   }
-  if (opens_transaction) drop_prefix_result(results);
+  std::optional<DatabaseError::Details> d;
+  if (results.error) d = error_details(conn, results.error.get(), sent, base_offset, results.error_index, prefix.size());
   if (!d) {
     if (PQstatus(conn) != CONNECTION_OK) throw lost_connection(m_target, PQerrorMessage(conn));
     return Outcome{std::move(results.rows), results.changes, std::move(results.command_status),
@@ -324,16 +340,16 @@ void PostgresBackend::begin() {
 
 void PostgresBackend::commit() {
   PGconn* conn = m_session->raw();
-  auto aborted = [&] {
-    DatabaseError::Details d;
-    d.sqlstate = "25P02";  // in_failed_sql_transaction
-    d.server_message = "current transaction is aborted";
-    return DatabaseError("cannot commit: an earlier error aborted the transaction, so it was rolled back [25P02]",
-                         d);
+  auto aborted = [] {
+    return aborted_transaction("cannot commit: an earlier error aborted the transaction, so it was rolled back");
   };
   if (m_begin_deferred) {  // nothing ran: nothing to commit
     m_begin_deferred = false;
     return;
+  }
+  if (m_begin_refused) {
+    m_begin_refused = false;
+    throw aborted();
   }
   if (conn && PQtransactionStatus(conn) == PQTRANS_INERROR) {
     rollback();
@@ -344,8 +360,8 @@ void PostgresBackend::commit() {
 }
 
 void PostgresBackend::rollback() noexcept {
-  if (m_begin_deferred) {  // nothing was sent: nothing to undo
-    m_begin_deferred = false;
+  if (m_begin_deferred || m_begin_refused) {  // nothing ran: nothing to undo
+    m_begin_deferred = m_begin_refused = false;
     return;
   }
   if (!in_transaction()) return;
@@ -357,7 +373,7 @@ void PostgresBackend::rollback() noexcept {
 }
 
 bool PostgresBackend::in_transaction() const {
-  if (m_begin_deferred) return true;
+  if (m_begin_deferred || m_begin_refused) return true;
   PGconn* conn = m_session->raw();
   if (!conn) return false;
   auto status = PQtransactionStatus(conn);
