@@ -102,11 +102,14 @@ config::Config target_config(const config::Config& base, const config::TargetSet
   return c;
 }
 
-std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema) {
+std::string reset_session_sql() {
   // RESET ALL leaves the role (SET ROLE is exempt from it) and temporary tables as they were:
-  // the tenant before would otherwise lend its role and temporary tables to this one.
-  return "SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DISCARD TEMP; SET search_path TO " +
-         backend::sql::quote_ident(dialect, tenant_schema) + ", public";
+  // the tenant before would otherwise lend its role and temporary tables to the next one.
+  return "SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DISCARD TEMP";
+}
+
+std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema) {
+  return reset_session_sql() + "; SET search_path TO " + backend::sql::quote_ident(dialect, tenant_schema) + ", public";
 }
 
 namespace {

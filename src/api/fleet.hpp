@@ -37,11 +37,15 @@ std::vector<FleetTarget> resolve_targets(const config::Config& config, const std
 /// dump_after_upgrade (one file cannot hold every target's schema).
 config::Config target_config(const config::Config& base, const config::TargetSet& set, const FleetTarget& target);
 
-/// What a session runs before a tenant's revisions: the session's user, settings and
-/// temporary tables back to a new session's (the tenant before may have set a role or a
-/// setting, or left a temporary table), and the tenant's schema first in the path (its
-/// revisions name their tables unqualified; what `public` holds, extensions, still resolves).
-/// Statements meant to be sent as one query (Backend::execute), outside a transaction.
+/// A PostgreSQL session's user, settings and temporary tables back to a new session's: what
+/// a worker's connection runs after a tenant whose revisions ran (they may have set a role
+/// or a setting, or left a temporary table), before its next tenant's reads. Statements
+/// meant to be sent as one query (Backend::execute), outside a transaction.
+std::string reset_session_sql();
+
+/// What a session runs before a tenant's revisions: reset_session_sql(), and the tenant's
+/// schema first in the path (its revisions name their tables unqualified; what `public`
+/// holds, extensions, still resolves). One query, outside a transaction.
 std::string enter_tenant_sql(Dialect dialect, const std::string& tenant_schema);
 
 /// The work of one target on worker `slot` (0 to concurrency - 1; a slot runs one target at

@@ -576,9 +576,11 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
     rows_seen = true;
     return plan_walk(p, command, job.revision, rows);
   };
+  bool entered = false;
   if (!target.schema.empty()) {
-    req.before_changes = [&db, &target](const graph::Plan&) {
+    req.before_changes = [&db, &target, &entered](const graph::Plan&) {
       db.execute(api::enter_tenant_sql(db.dialect(), target.schema));
+      entered = true;
     };
     // PostgreSQL's catalog has no index by schema: reading one tenant's schema scans every
     // tenant's objects. Recorded only where `check_drift` will compare it; one database's
@@ -587,6 +589,16 @@ void walk_target(const Project& p, backend::Backend& db, const api::FleetTarget&
     req.catalog_digest = false;
   }
   auto ran = execute(p, db, req, stop);
+  // The connection goes on to the next tenant (a failed one's does not): before that
+  // tenant's first read, not only before its revisions, it must be a new session's again.
+  if (entered) {
+    try {
+      db.execute(api::reset_session_sql());
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: the session could not be reset after its revisions ({}); the next tenant resets it "
+                   "before its own", target.schema, e.what());
+    }
+  }
   r.heads_before = std::move(ran.heads_before);
   r.heads_after = std::move(ran.heads_after);
   r.steps = std::move(ran.steps);

@@ -224,16 +224,19 @@ TEST_F(FleetCliTest, ARoleOrTemporaryTableATenantLeftOnTheSharedConnectionDoesNo
   const std::string role = "migrate_tenant_role_" + std::to_string(::getpid());
   connect()->execute_script("CREATE TABLE public.tenants (schema_name text PRIMARY KEY); CREATE SCHEMA t001; "
                             "CREATE SCHEMA t002; INSERT INTO public.tenants VALUES ('t001'), ('t002'); CREATE ROLE " +
-                            role + "; GRANT " + role + " TO CURRENT_USER; GRANT CREATE, USAGE ON SCHEMA t001, t002 TO " +
-                            role + "; ALTER DEFAULT PRIVILEGES IN SCHEMA t001, t002 GRANT ALL ON TABLES TO " + role +
-                            "; ALTER DEFAULT PRIVILEGES IN SCHEMA t001, t002 GRANT ALL ON SEQUENCES TO " + role);
+                            role + "; GRANT " + role + " TO CURRENT_USER; GRANT CREATE, USAGE ON SCHEMA t001 TO " +
+                            role + "; ALTER DEFAULT PRIVILEGES IN SCHEMA t001 GRANT ALL ON TABLES TO " + role +
+                            "; ALTER DEFAULT PRIVILEGES IN SCHEMA t001 GRANT ALL ON SEQUENCES TO " + role);
   const std::string me = column("SELECT current_user").at(0);
   write_config("[targets.tenants]\nschemas_query = \"SELECT schema_name FROM public.tenants ORDER BY 1\"\n");
-  // The last revision leaves a temporary table and a role on the session, as a data
-  // migration might (the role may write the bookkeeping tables); one worker takes both
+  run_json({"upgrade", "head", "--targets", "tenants"}, 0);
+  // The next revision leaves a temporary table on the session and, in t001, a role, as a
+  // data migration might (the role may write t001's bookkeeping tables, and may not even look
+  // into t002, whose version table is read before its revisions); one worker takes both
   // tenants on one connection.
   write_revision("c.sql", {"ccc3", "\"bbb2\"",
-                           "CREATE TEMP TABLE carried (x int);\nSET ROLE " + role + ";\nCREATE TABLE owned (x int);",
+                           "CREATE TEMP TABLE carried (x int);\nDO $$ BEGIN IF current_schema() = 't001' THEN EXECUTE "
+                           "'SET ROLE " + role + "'; END IF; END $$;\nCREATE TABLE owned (x int);",
                            "DROP TABLE owned;"});
   auto doc = run_json({"upgrade", "head", "--targets", "tenants", "--concurrency", "1"}, 0);
   EXPECT_EQ(statuses(doc), (std::map<std::string, std::string>{{"t001", "applied"}, {"t002", "applied"}}));
@@ -241,8 +244,7 @@ TEST_F(FleetCliTest, ARoleOrTemporaryTableATenantLeftOnTheSharedConnectionDoesNo
     return column("SELECT tableowner FROM pg_tables WHERE schemaname = '" + schema + "' AND tablename = '" + table + "'");
   };
   EXPECT_EQ(owner("t001", "owned"), std::vector<std::string>{role}) << "the role holds within its tenant";
-  EXPECT_EQ(owner("t002", "migrate_version"), std::vector<std::string>{me}) << "the next tenant starts as the user";
-  EXPECT_EQ(owner("t002", "items"), std::vector<std::string>{me});
+  EXPECT_EQ(owner("t002", "owned"), std::vector<std::string>{me}) << "the next tenant starts as the user";
   connect()->execute_script("DROP SCHEMA t001 CASCADE; DROP SCHEMA t002 CASCADE; DROP OWNED BY " + role +
                             "; DROP ROLE " + role);
 }
