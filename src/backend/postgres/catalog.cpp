@@ -87,8 +87,7 @@ std::string all_relations_sql() {
 
 std::vector<std::string> PostgresBackend::user_relations(std::string_view schema, std::size_t limit) {
   if (!schema.empty()) {
-    auto probe = query(may_hold_relations_sql(m_session->literal(schema)));
-    if (probe.empty() || probe.front().empty() || probe.front()[0] != std::optional<std::string>("t")) return {};
+    if (!is_true(query(may_hold_relations_sql(m_session->literal(schema))))) return {};
   }
   // An extension's members are not the user's. Counted per relation (a subquery on the
   // depender index) rather than NOT EXISTS, which the planner turns into a scan of pg_depend.

@@ -12,10 +12,6 @@ namespace {
 
 constexpr std::chrono::milliseconds k_lock_poll{100};
 
-bool is_true(const std::vector<Row>& rows) {
-  return rows.size() == 1 && !rows[0].empty() && rows[0][0] && *rows[0][0] == "t";
-}
-
 }  // namespace
 
 long long advisory_lock_key(std::string_view schema, std::string_view table) {

@@ -180,6 +180,10 @@ std::string Session::literal(std::string_view value) const {
   return out;
 }
 
+bool is_true(const std::vector<Row>& rows) {
+  return rows.size() == 1 && !rows[0].empty() && rows[0][0] && *rows[0][0] == "t";
+}
+
 std::unique_ptr<Session> connect(const ConnectionTarget& target) {
   require_libpq();  // its own clear error, before libpqxx could wrap it in a connection failure
   try {

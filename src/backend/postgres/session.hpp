@@ -71,4 +71,7 @@ struct PostgresBackend::Outcome {
 /// Opens a session for `target`; a failure is DatabaseError 08001 without the password.
 std::unique_ptr<Session> connect(const ConnectionTarget& target);
 
+/// Whether a query's answer is one row whose first value is boolean true ("t").
+bool is_true(const std::vector<Row>& rows);
+
 }  // namespace migrate::backend::postgres
